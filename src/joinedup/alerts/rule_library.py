@@ -1,0 +1,228 @@
+"""Named rule recipes. Each is configured from the profile's rules.yaml and evaluated on a Picture.
+
+A recipe replays its evidence in the order reports arrived (``reported_at``) and records the report
+whose arrival first made the condition hold: ``raised_by``, the moment the system would have
+alerted. Derived reports never count; independence is the Picture's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from joinedup.corroborate import Picture, Tie
+from joinedup.profiles import RuleSpec
+
+
+@dataclass
+class Finding:
+    """A rule holding for a subject: the evidence and the report that crossed the threshold."""
+
+    subject: str
+    evidence: list[int]
+    raised_by: int
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def first_crossing(
+    pic: Picture, ties: Iterable[Tie], holds: Callable[[list[Tie]], dict[str, Any] | None]
+) -> Finding | None:
+    """Replay ties in arrival order; the first prefix for which ``holds`` answers is the alert."""
+    ordered = sorted(
+        (t for t in ties if pic.key(t.report) is not None),
+        key=lambda t: (pic.when(t.report), t.report),
+    )
+    for i, tie in enumerate(ordered):
+        if i + 1 < len(ordered) and ordered[i + 1].report == tie.report:
+            continue  # a report arrives whole
+        facts = holds(ordered[: i + 1])
+        if facts is not None:
+            evidence = sorted({t.report for t in ordered})
+            return Finding(tie.entity, evidence, tie.report, facts)
+    return None
+
+
+class Recipe:
+    """Base of every rule recipe."""
+
+    name: ClassVar[str]
+
+    def __init__(self, spec: RuleSpec) -> None:
+        self.spec = spec
+        self.params = spec.params
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        raise NotImplementedError
+
+
+def _by_entity(ties: Iterable[Tie], kinds: set[str], pic: Picture) -> dict[str, list[Tie]]:
+    out: dict[str, list[Tie]] = defaultdict(list)
+    for t in ties:
+        if pic.entities[t.entity]["kind"] in kinds and t.entity not in pic.children:
+            out[t.entity].append(t)
+    return out
+
+
+def _children_and_sources(
+    pic: Picture, min_children: int, min_informants: int
+) -> Callable[[list[Tie]], dict[str, Any] | None]:
+    def holds(seen: list[Tie]) -> dict[str, Any] | None:
+        children = {t.child for t in seen}
+        keys = {pic.key(t.report) for t in seen}
+        if len(children) >= min_children and len(keys) >= min_informants:
+            return {"children": sorted(children), "informants": len(keys)}
+        return None
+
+    return holds
+
+
+class LinkedChildrenAtLeast(Recipe):
+    """A person of concern tied to N children through M independent informants."""
+
+    name = "LinkedChildrenAtLeast"
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        holds = _children_and_sources(
+            pic, self.params["min_children"], self.params["min_informants"]
+        )
+        out = []
+        for ties in _by_entity(pic.ties, {"person"}, pic).values():
+            if (f := first_crossing(pic, ties, holds)) is not None:
+                out.append(f)
+        return out
+
+
+class SharedItemAtLeast(Recipe):
+    """A vehicle or phone tied to N children (through whoever had it in each report)."""
+
+    name = "SharedItemAtLeast"
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        holds = _children_and_sources(
+            pic, self.params["min_children"], self.params.get("min_informants", 1)
+        )
+        out = []
+        for ties in _by_entity(pic.ties, set(self.params["kinds"]), pic).values():
+            if (f := first_crossing(pic, ties, holds)) is not None:
+                out.append(f)
+        return out
+
+
+class PlaceHotspot(Recipe):
+    """A place tied to N children who have exploitation indicators, within a window."""
+
+    name = "PlaceHotspot"
+
+    def _exploited(self, pic: Picture) -> dict[str, list[Any]]:
+        """When each child was first seen with a scoring, non-vulnerability indicator."""
+        out: dict[str, list[Any]] = defaultdict(list)
+        specs = pic.profile.indicator_specs
+        for child, obs in pic.observations.items():
+            for report, ind, _ in obs:
+                spec = specs.get(ind)
+                if (
+                    pic.key(report)
+                    and spec
+                    and spec.kind in ("I", "H")
+                    and spec.weight != "general"
+                ):
+                    out[child].append(pic.when(report))
+        return out
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        window = timedelta(days=int(self.params["window_days"]))
+        exploited = self._exploited(pic)
+
+        def holds(seen: list[Tie]) -> dict[str, Any] | None:
+            now = pic.when(seen[-1].report)
+            recent = {
+                t.child
+                for t in seen
+                if now - pic.when(t.report) <= window
+                and any(now - window <= w <= now for w in exploited.get(t.child, []))
+            }
+            if len(recent) >= self.params["min_children"]:
+                return {"children": sorted(recent), "window_days": window.days}
+            return None
+
+        out = []
+        for ties in _by_entity(pic.ties, {"place"}, pic).values():
+            if (f := first_crossing(pic, ties, holds)) is not None:
+                out.append(f)
+        return out
+
+
+class CrossAgencyRiskBand(Recipe):
+    """A child whose indicators across agencies reach a band that no single agency's reach."""
+
+    name = "CrossAgencyRiskBand"
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        floor = pic.profile.band_minimum(self.params["band"])
+        out = []
+        for child, obs in pic.observations.items():
+            usable = sorted(
+                (o for o in obs if pic.key(o[0]) is not None), key=lambda o: (pic.when(o[0]), o[0])
+            )
+            for i, (report, _, _) in enumerate(usable):
+                if i + 1 < len(usable) and usable[i + 1][0] == report:
+                    continue
+                now = pic.when(report)
+                total = self._score(pic, usable[: i + 1], now.date())
+                by_agency: dict[str, list[tuple[int, str, Any]]] = defaultdict(list)
+                for o in usable[: i + 1]:
+                    by_agency[pic.reports[o[0]]["agency"]].append(o)
+                scores = {a: self._score(pic, os, now.date()) for a, os in by_agency.items()}
+                if total >= floor:
+                    if max(scores.values()) < floor:
+                        out.append(
+                            Finding(
+                                child,
+                                sorted({o[0] for o in usable}),
+                                report,
+                                {"score": total, "by_agency": scores, "band": self.params["band"]},
+                            )
+                        )
+                    break
+        return out
+
+    @staticmethod
+    def _score(pic: Picture, obs: list[tuple[int, str, Any]], at: Any) -> int:
+        latest: dict[str, Any] = {}
+        for _, ind, when in obs:
+            if ind not in latest or when > latest[ind]:
+                latest[ind] = when
+        specs = pic.profile.indicator_specs
+        return sum(specs[i].score(w, at) for i, w in latest.items() if i in specs)
+
+
+class PossibleRecruiter(Recipe):
+    """A young person who introduced N children, told by M independent informants."""
+
+    name = "PossibleRecruiter"
+
+    def evaluate(self, pic: Picture) -> list[Finding]:
+        holds = _children_and_sources(
+            pic, self.params["min_children"], self.params["min_informants"]
+        )
+        grouped: dict[str, list[Tie]] = defaultdict(list)
+        for t in pic.introduced:
+            young = t.entity in pic.children or pic.ages.get(t.entity, 99) <= self.params["max_age"]
+            if young and t.entity != t.child:
+                grouped[t.entity].append(t)
+        return [f for ties in grouped.values() if (f := first_crossing(pic, ties, holds))]
+
+
+RECIPES: dict[str, type[Recipe]] = {
+    r.name: r
+    for r in (
+        LinkedChildrenAtLeast,
+        SharedItemAtLeast,
+        PlaceHotspot,
+        CrossAgencyRiskBand,
+        PossibleRecruiter,
+    )
+}

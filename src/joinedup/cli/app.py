@@ -1,0 +1,228 @@
+"""``joinedup``: import reports, resolve who and what they mention, and show explained alerts.
+
+Every command turns a :class:`~joinedup.errors.JoinedupError` into one line of cause and one of
+what to do next (exit status 2); a bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from joinedup.cli import render
+from joinedup.errors import InputError, JoinedupError
+from joinedup.store import Store, default_url
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db", envvar="JOINEDUP_DB", help="Store URL: a SQLite path or a PostgreSQL URL."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the documented JSON shape.")]
+
+
+def _fail(err: JoinedupError, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {err.message}", markup=True, highlight=False)
+    if err.hint:
+        console.print(f"  what to do: {err.hint}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _open(db: str) -> Store:
+    return Store.open(db or default_url())
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def init(db: DbOption = "") -> None:
+    """Create the store (or bring its schema up to date)."""
+    try:
+        store = _open(db)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"store ready: {store.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="JSON Lines or JSON array files.")],
+    db: DbOption = "",
+    quiet: bool = False,
+) -> None:
+    """Import reports, then resolve, corroborate and alert.
+
+    Exit status: 0 all records accepted, 1 some quarantined (listed with file:line: field: reason),
+    2 unusable input (unreadable, not JSON).
+    """
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import process
+
+    code = 0
+    try:
+        store = _open(db)
+        for path in files:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                disable=quiet,
+            ) as bar:
+                task = bar.add_task(f"importing {path.name}", total=_count_lines(path))
+                result = import_file(store, path, progress=lambda n, t=task: bar.advance(t, n))
+            for err in result.errors[:50]:
+                console.print(f"quarantined {err}", highlight=False, markup=False)
+            if len(result.errors) > 50:
+                console.print(f"... and {len(result.errors) - 50} more (joinedup quarantine)")
+            out.print(
+                f"{path}: {result.accepted} accepted, {result.unchanged} unchanged, "
+                f"{result.quarantined} quarantined"
+            )
+            code = max(code, result.exit_code)
+        with console.status("resolving, corroborating, alerting"):
+            s = process(store)
+        out.print(
+            f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)"
+        )
+    except InputError as err:
+        _fail(err, 2)
+    except JoinedupError as err:
+        _fail(err)
+    raise typer.Exit(code)
+
+
+def _count_lines(path: Path) -> int | None:
+    try:
+        with path.open("rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    except OSError:
+        return None
+
+
+@app.command()
+def entities(
+    db: DbOption = "",
+    type_: Annotated[
+        str | None, typer.Option("--type", help="person, place, vehicle or phone")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """List resolved people, places, vehicles and phones with their corroboration."""
+    try:
+        rows = render.entities_json(_open(db), type_)
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(rows)
+        return
+    for e in rows:
+        aliases = f" aka {', '.join(e['aliases'])}" if e["aliases"] else ""
+        out.print(
+            f"{e['id']:<10} {e['type']:<8} {e['label']}{aliases}: {len(e['mentions'])} "
+            f"mentions, {e['informants']} independent informants, agencies "
+            f"{', '.join(e['agencies'])}"
+        )
+
+
+@app.command()
+def alerts(
+    db: DbOption = "",
+    json_: JsonOption = False,
+    all_: Annotated[bool, typer.Option("--all", help="Include withdrawn alerts.")] = False,
+) -> None:
+    """List alerts with their evidence and the report that raised each."""
+    try:
+        rows = render.alerts_json(_open(db), None if all_ else "open")
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(rows)
+        return
+    for a in rows:
+        out.print(
+            f"{a['id']} [{a['level']}] {a['rule']}: {a['subject']['label']} "
+            f"({a['subject']['type']}) - {a['informants']} informants, agencies "
+            f"{', '.join(a['agencies'])}; raised by {a['raised_by']['org']}/"
+            f"{a['raised_by']['report']} on {a['raised_by']['reported_at'][:10]}"
+        )
+
+
+@app.command()
+def explain(alert_id: str, db: DbOption = "") -> None:
+    """Show an alert's evidence chain, report by report."""
+    try:
+        out.print(render.explain_text(_open(db), alert_id), markup=False)
+    except JoinedupError as err:
+        _fail(err)
+
+
+@app.command()
+def quarantine(db: DbOption = "", json_: JsonOption = False) -> None:
+    """List quarantined records: file, line, field and reason."""
+    try:
+        rows = _open(db).quarantine_rows()
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump([{k: r[k] for k in ("file", "line", "field", "reason", "raw")} for r in rows])
+        return
+    for r in rows:
+        out.print(f"{r['file']}:{r['line']}: {r['field']}: {r['reason']}", markup=False)
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for reports.jsonl, truth.json")],
+    seed: int = 1,
+    reports: int = 1000,
+    children: Annotated[
+        int | None, typer.Option(help="Children in planted networks (default scales with reports)")
+    ] = None,
+) -> None:
+    """Write a fictional scenario and its ground truth."""
+    from joinedup.generate import generate_scenario, write_scenario
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    s = generate_scenario(seed=seed, reports=reports, children=children)
+    write_scenario(s, out_dir / "reports.jsonl", out_dir / "truth.json")
+    out.print(
+        f"wrote {len(s.reports)} reports to {out_dir / 'reports.jsonl'} "
+        f"and the truth to {out_dir / 'truth.json'}"
+    )
+
+
+@app.command()
+def demo(db: DbOption = "") -> None:
+    """Load the bundled fictional demo into the store and print what joined up."""
+    from joinedup.cli.summary import load_demo, summary
+
+    try:
+        store = _open(db)
+        load_demo(store)
+        out.print(summary(store), markup=False)
+    except JoinedupError as err:
+        _fail(err)
+
+
+def main() -> None:
+    """Entry point of the ``joinedup`` script."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()

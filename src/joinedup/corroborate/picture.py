@@ -1,0 +1,158 @@
+"""The joined-up picture: resolved entities, the reports behind them and how they are tied.
+
+A *tie* says that, in one report, an entity (a person, place, vehicle or phone) is linked to a
+child: by an explicit link, by being named in a report about the child, or (vehicles, phones)
+through the person who has them in that report. Rules count ties, children and independent
+informants; nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from joinedup.profiles import Profile
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Tie:
+    """In report ``report``, entity ``entity`` is tied to child ``child`` by ``how``."""
+
+    entity: str
+    child: str
+    report: int
+    how: str
+
+
+@dataclass
+class Picture:
+    """Everything the rules need, built once per run from the store's current state."""
+
+    profile: Profile
+    reports: dict[int, Row]
+    entity_of: dict[int, str]
+    entities: dict[str, Row]
+    children: set[str]
+    ties: list[Tie] = field(default_factory=list)
+    introduced: list[Tie] = field(default_factory=list)
+    observations: dict[str, list[tuple[int, str, Any]]] = field(default_factory=dict)
+    mentioned_in: dict[str, set[int]] = field(default_factory=dict)
+    ages: dict[str, int] = field(default_factory=dict)
+
+    def key(self, report: int) -> str | None:
+        """The independence key of a report (None for a derived report)."""
+        return self.reports[report]["independence"]
+
+    def when(self, report: int) -> datetime:
+        return self.reports[report]["reported_at"]
+
+
+def independence_key(report: Row, informant_entity: str | None) -> str | None:
+    """Who a report's account comes from, for counting independent corroboration.
+
+    The informant's resolved identity when the report names one (two agencies hearing the same
+    child are one source), else the organisation and reporter. A report that only repeats earlier
+    ones (``derived_from``) is never independent.
+    """
+    if report["derived"]:
+        return None
+    if informant_entity:
+        return f"person:{informant_entity}"
+    return f"source:{report['org']}/{report.get('reporter') or ''}"
+
+
+def build_picture(
+    profile: Profile,
+    reports: list[Row],
+    mentions: list[Row],
+    links: list[Row],
+    observations: list[Row],
+    entity_of: dict[int, str],
+    entities: list[Row],
+) -> Picture:
+    """Assemble ties, observations and independence keys from resolved mentions."""
+    by_pk = {m["pk"]: m for m in mentions}
+    ref_pk = {(m["report"], m["ref"]): m["pk"] for m in mentions}
+    rep = {}
+    for r in reports:
+        inf = ref_pk.get((r["pk"], r["informant_ref"])) if r.get("informant_ref") else None
+        rep[r["pk"]] = {
+            **r,
+            "independence": independence_key(r, entity_of.get(inf) if inf else None),
+        }
+    child_mentions = {m["pk"] for m in mentions if m["kind"] == "person" and _is_child(profile, m)}
+    pic = Picture(
+        profile,
+        rep,
+        entity_of,
+        {e["id"]: e for e in entities},
+        {entity_of[pk] for pk in child_mentions},
+    )
+    owner: dict[int, int] = {}
+    for lk in links:
+        if lk["type"] in ("drives", "uses_phone"):
+            owner[lk["dst"]] = lk["src"]
+    for m in mentions:
+        pic.mentioned_in.setdefault(entity_of[m["pk"]], set()).add(m["report"])
+        age = m["features"].get("age")
+        if age is not None:
+            pic.ages[entity_of[m["pk"]]] = int(age)
+    items_of: dict[int, list[int]] = defaultdict(list)
+    for item, person in owner.items():
+        items_of[person].append(item)
+    seen = set()
+    for lk in links:
+        src, dst = lk["src"], lk["dst"]
+        if lk["type"] in ("drives", "uses_phone"):
+            continue
+        if lk["explicit"] and not profile.ties_child(lk["type"]):
+            continue
+        for child, other in ((src, dst), (dst, src)):
+            if child not in child_mentions or other == child:
+                continue
+            for pk in [other, *items_of.get(other, [])]:
+                tie = Tie(entity_of[pk], entity_of[child], lk["report"], lk["type"])
+                if tie.entity != tie.child and tie not in seen:
+                    seen.add(tie)
+                    pic.ties.append(tie)
+        if lk["type"] == "introduced" and dst in child_mentions and src in by_pk:
+            pic.introduced.append(Tie(entity_of[src], entity_of[dst], lk["report"], "introduced"))
+    for o in observations:
+        if o["mention"] is None:
+            continue
+        pic.observations.setdefault(entity_of[o["mention"]], []).append(
+            (o["report"], o["indicator"], o["observed_at"])
+        )
+    return pic
+
+
+def _is_child(profile: Profile, m: Row) -> bool:
+    spec = profile.role_specs.get(m["role"] or "")
+    return bool(spec and spec.counts_as_child)
+
+
+def corroboration_rows(pic: Picture) -> list[Row]:
+    """Per entity: independent informants, agencies, children tied, first/last dates, reports."""
+    children: dict[str, set[str]] = defaultdict(set)
+    for tie in pic.ties:
+        children[tie.entity].add(tie.child)
+    rows = []
+    for eid, reports in pic.mentioned_in.items():
+        keys = {pic.key(r) for r in reports} - {None}
+        times = [pic.when(r) for r in reports]
+        rows.append(
+            {
+                "entity": eid,
+                "informants": len(keys),
+                "agencies": sorted({pic.reports[r]["agency"] for r in reports}),
+                "children": sorted(children.get(eid, set())),
+                "first_at": min(times),
+                "last_at": max(times),
+                "reports": sorted(reports),
+            }
+        )
+    return rows

@@ -1,0 +1,1 @@
+"""Bundled demo data: the fictional Marsden Vale safeguarding scenario (see docs/demo.md)."""

@@ -1,0 +1,157 @@
+"""Mentions from the structured fields of a validated report.
+
+Only the fields that may inform matching are copied into a mention's features; ``attributes``
+(where ethnicity, religion, nationality and the like are kept) is never read here, so protected
+attributes cannot reach resolution, rules or ranking by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from joinedup.profiles import Profile
+from joinedup.resolve.normalise import (
+    birth_year_range,
+    first_name_key,
+    normalise_alias,
+    normalise_phone,
+    normalise_plate,
+    normalise_postcode,
+    parse_partial_date,
+    postcode_district,
+    split_name,
+    surname_key,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One person, place, vehicle or phone named in one report."""
+
+    ref: str
+    kind: str
+    role: str | None
+    label: str
+    features: dict[str, Any]
+
+
+@dataclass
+class Extraction:
+    """What one report contributes: mentions, links between them, dated observations."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    links: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    observations: list[tuple[str | None, str, date]] = field(default_factory=list)
+
+
+def reported_date(raw: dict[str, Any]) -> datetime:
+    """``reported_at`` as a naive datetime (a date means its midnight)."""
+    text = str(raw["reported_at"])
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value.replace(tzinfo=None)
+
+
+def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
+    first, last = split_name(p["name"]) if p.get("name") else (None, None)
+    aliases = sorted({normalise_alias(a) for a in p.get("aliases") or []} - {""})
+    age_range = p.get("age_range")
+    births = birth_year_range(dob=p.get("dob"), age=p.get("age"), age_range=age_range, at=at)
+    role = p.get("role")
+    spec = profile.role_specs.get(role or "")
+    features = {
+        "first": first,
+        "first_key": first_name_key(first) if first else None,
+        "surname_key": surname_key(last) if last else None,
+        "aliases": aliases,
+        "birth": list(births) if births else None,
+        "age": p.get("age"),
+        "sex": p.get("sex") if p.get("sex") not in (None, "unknown") else None,
+        "ids": sorted(
+            f"{k}:{str(v).strip().upper()}" for k, v in (p.get("identifiers") or {}).items()
+        ),
+        "group": spec.group if spec else "adult",
+    }
+    label = p.get("name") or (f"'{p['aliases'][0]}'" if p.get("aliases") else p["ref"])
+    return Mention(p["ref"], "person", role, str(label), features)
+
+
+def _place(p: dict[str, Any]) -> Mention:
+    postcode = normalise_postcode(p["postcode"]) if p.get("postcode") else None
+    name = p.get("name") or p.get("address") or p["ref"]
+    features = {
+        "name_key": normalise_alias(str(name)),
+        "kind": p.get("kind"),
+        "postcode": postcode,
+        "district": postcode_district(postcode) if postcode else None,
+        "lat": p.get("lat"),
+        "lon": p.get("lon"),
+    }
+    return Mention(p["ref"], "place", p.get("kind"), str(name), features)
+
+
+def _items(p: dict[str, Any], ex: Extraction) -> None:
+    """Vehicles and phones a person has become mentions of their own, linked to the person."""
+    for i, v in enumerate(p.get("vehicles") or []):
+        plate = normalise_plate(v.get("reg") or "") if v.get("reg") else None
+        ref = f"{p['ref']}#v{i}"
+        feats = {
+            "plate": plate.text if plate else None,
+            "partial": plate.partial if plate else True,
+            "prefix": plate.prefix if plate else "",
+            "make": v.get("make"),
+            "colour": v.get("colour"),
+            "kind": v.get("kind"),
+        }
+        label = (
+            plate.text if plate else " ".join(str(v.get(k)) for k in ("colour", "make") if v.get(k))
+        ) or "vehicle"
+        ex.mentions.append(Mention(ref, "vehicle", v.get("kind"), label, feats))
+        ex.links.append((p["ref"], ref, "drives", False))
+    for i, raw in enumerate(p.get("phones") or []):
+        e164 = normalise_phone(str(raw))
+        ref = f"{p['ref']}#t{i}"
+        ex.mentions.append(Mention(ref, "phone", None, e164 or str(raw), {"e164": e164}))
+        ex.links.append((p["ref"], ref, "uses_phone", False))
+
+
+def _observed(raw: dict[str, Any], given: str | None, reported: datetime) -> date:
+    for text in (given, raw.get("occurred_to"), raw.get("occurred_from")):
+        if text:
+            return min(parse_partial_date(str(text))[1], reported.date())
+    return reported.date()
+
+
+def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
+    """Mentions, links and observations of one validated report."""
+    ex = Extraction()
+    reported = reported_date(raw)
+    at = reported.date()
+    children: list[str] = []
+    for p in raw.get("people") or []:
+        ex.mentions.append(_person(p, at, profile))
+        _items(p, ex)
+        spec = profile.role_specs.get(p.get("role") or "")
+        if spec and spec.counts_as_child:
+            children.append(p["ref"])
+    for pl in raw.get("places") or []:
+        ex.mentions.append(_place(pl))
+    for lk in raw.get("links") or []:
+        ex.links.append((lk["from"], lk["to"], lk["type"], True))
+    # Being named in a report about a child ties that person or place to the child: that is how
+    # the fragments each agency holds add up.
+    others = [m.ref for m in ex.mentions if m.kind in ("person", "place") and m.ref not in children]
+    for child in children:
+        for other in others:
+            ex.links.append((child, other, "mentioned_with", False))
+    for item in raw.get("indicators") or []:
+        if isinstance(item, str):
+            ind, about, when = item, None, None
+        else:
+            ind, about, when = item["id"], item.get("about"), item.get("observed_at")
+        observed = _observed(raw, when, reported)
+        targets: list[str | None] = [about] if about else list(children) or [None]
+        for ref in targets:
+            ex.observations.append((ref, ind, observed))
+    return ex

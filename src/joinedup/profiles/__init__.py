@@ -1,0 +1,229 @@
+"""Profiles: a domain (safeguarding, conflict) described as YAML data, loaded and checked here.
+
+The engine is one; what it knows of a domain (agencies, roles, link types, indicators, rules)
+lives in ``profiles/<name>/``. A broken profile fails at load time with a :class:`ProfileError`
+that names the file and the key, never half-way through an import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from joinedup.errors import ProfileError
+
+PROFILES_DIR = Path(__file__).parent
+WEIGHTS = {"significant": 5, "moderate": 1, "vulnerability": 1, "general": 0}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One entry of the indicator vocabulary, with its SERAF weight class."""
+
+    id: str
+    label: str
+    category: str
+    kind: str
+    weight: str
+    code: str = ""
+    override: str = ""
+
+    def score(self, observed: date, at: date) -> int:
+        """SERAF score of one observation seen from ``at``.
+
+        A significant indicator scores 5 within six months and 1 within six to twelve; others
+        score their flat weight within twelve months. Older observations score nothing.
+        """
+        age_days = (at - observed).days
+        if age_days < 0 or age_days > 365:
+            return 0
+        if self.weight == "significant":
+            return 5 if age_days <= 183 else 1
+        return WEIGHTS[self.weight]
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min: int
+    max: int | None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as the profile configures it: a recipe name and its parameters."""
+
+    id: str
+    recipe: str
+    level: str
+    label: str
+    source: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    group: str
+    counts_as_child: bool = False
+    of_concern: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A loaded, checked profile. Also satisfies the ingest ``Vocabulary`` protocol."""
+
+    name: str
+    title: str
+    agencies: frozenset[str]
+    role_specs: dict[str, Role]
+    link_specs: dict[str, bool]
+    indicator_specs: dict[str, Indicator]
+    bands: tuple[Band, ...]
+    rules: tuple[RuleSpec, ...]
+    protected_attributes: frozenset[str]
+    directory: Path = field(compare=False)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_specs)
+
+    @property
+    def link_types(self) -> frozenset[str]:
+        return frozenset(self.link_specs)
+
+    @property
+    def indicators(self) -> frozenset[str]:
+        return frozenset(self.indicator_specs)
+
+    def band_of(self, score: int) -> str:
+        """The band a summed score falls in."""
+        for band in self.bands:
+            if score >= band.min and (band.max is None or score <= band.max):
+                return band.name
+        return self.bands[-1].name
+
+    def band_minimum(self, name: str) -> int:
+        for band in self.bands:
+            if band.name == name:
+                return band.min
+        raise ProfileError(f"profile {self.name}: no band named {name!r}")
+
+    def ties_child(self, link_type: str) -> bool:
+        return self.link_specs.get(link_type, False)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read profile data: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _need(data: dict[str, Any], key: str, path: Path) -> Any:
+    if key not in data:
+        raise ProfileError(f"{path}: missing key {key!r}")
+    return data[key]
+
+
+def _indicators(path: Path) -> tuple[dict[str, Indicator], tuple[Band, ...]]:
+    data = _read(path)
+    found: dict[str, Indicator] = {}
+    for i, raw in enumerate(_need(data, "indicators", path)):
+        try:
+            ind = Indicator(**{k: str(v) for k, v in raw.items()})
+        except TypeError as exc:
+            raise ProfileError(f"{path}: indicators[{i}]: {exc}") from exc
+        if ind.weight not in WEIGHTS:
+            raise ProfileError(f"{path}: indicators[{i}] ({ind.id}): unknown weight {ind.weight!r}")
+        if ind.id in found:
+            raise ProfileError(f"{path}: indicators[{i}]: duplicate id {ind.id!r}")
+        found[ind.id] = ind
+    bands = tuple(
+        Band(str(b["name"]), int(b["min"]), int(b["max"]) if "max" in b else None)
+        for b in _need(data, "bands", path)
+    )
+    return found, bands
+
+
+def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, ...]:
+    data = _read(path)
+    rules = []
+    seen: set[str] = set()
+    for i, raw in enumerate(_need(data, "rules", path)):
+        for key in ("id", "recipe", "level", "label"):
+            if key not in raw:
+                raise ProfileError(f"{path}: rules[{i}]: missing key {key!r}")
+        if known_recipes is not None and raw["recipe"] not in known_recipes:
+            raise ProfileError(
+                f"{path}: rules[{i}] ({raw['id']}): unknown recipe {raw['recipe']!r}",
+                hint=f"known recipes: {', '.join(sorted(known_recipes))}",
+            )
+        if raw["id"] in seen:
+            raise ProfileError(f"{path}: rules[{i}]: duplicate rule id {raw['id']!r}")
+        seen.add(raw["id"])
+        rules.append(
+            RuleSpec(
+                id=raw["id"],
+                recipe=raw["recipe"],
+                level=raw["level"],
+                label=raw["label"],
+                source=raw.get("source", ""),
+                params=dict(raw.get("params") or {}),
+            )
+        )
+    return tuple(rules)
+
+
+def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = None) -> Profile:
+    """Load and check the profile in ``directory``; raise ProfileError naming file and key."""
+    path = directory / "profile.yaml"
+    data = _read(path)
+    roles = {}
+    for name, spec in (_need(data, "roles", path) or {}).items():
+        spec = spec or {}
+        roles[name] = Role(
+            name=name,
+            group=str(spec.get("group", "adult")),
+            counts_as_child=bool(spec.get("counts_as_child", False)),
+            of_concern=bool(spec.get("of_concern", False)),
+        )
+    links = {
+        n: bool((s or {}).get("ties_child", True))
+        for n, s in _need(data, "link_types", path).items()
+    }
+    indicators, bands = _indicators(directory / str(_need(data, "indicators_file", path)))
+    return Profile(
+        name=str(_need(data, "name", path)),
+        title=str(data.get("title", "")),
+        agencies=frozenset(_need(data, "agencies", path)),
+        role_specs=roles,
+        link_specs=links,
+        indicator_specs=indicators,
+        bands=bands,
+        rules=_rules(directory / str(_need(data, "rules_file", path)), known_recipes),
+        protected_attributes=frozenset(data.get("protected_attributes") or []),
+        directory=directory,
+    )
+
+
+@cache
+def load_profile(name: str) -> Profile:
+    """Load a shipped profile by name, checking its rules against the rule library."""
+    directory = PROFILES_DIR / name
+    if not (directory / "profile.yaml").is_file():
+        shipped = sorted(p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml"))
+        raise ProfileError(
+            f"no profile named {name!r}", hint=f"shipped profiles: {', '.join(shipped)}"
+        )
+    from joinedup.alerts.rule_library import RECIPES
+
+    return load_profile_from(directory, frozenset(RECIPES))

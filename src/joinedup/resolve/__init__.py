@@ -1,0 +1,1 @@
+"""Resolve: decide which mentions across reports are the same person, place, vehicle or phone."""

@@ -1,0 +1,105 @@
+"""Clustering scored pairs into entities, checking each merge against the whole cluster.
+
+Connected components over pairwise links chain strangers through one bad link. Here pairs are
+taken strongest first and a merge is refused when the two clusters together would be incoherent:
+two mentions from one report (a report names different people), two different values of one
+identifier scheme, disjoint ages or different sexes, or an analyst's split (cannot-link).
+An analyst's confirm (must-link) is applied first and is never refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+Features = dict[str, Any]
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    reports: set[int]
+    ids: dict[str, str]
+    birth: tuple[int, int] | None
+    sex: str | None
+    forbidden: set[int] = field(default_factory=set)
+
+
+class Clusters:
+    """Union-find over mention pks with cluster-level coherence checks."""
+
+    def __init__(
+        self,
+        feats: dict[int, Features],
+        report_of: dict[int, int],
+        cannot: Iterable[tuple[int, int]] = (),
+    ) -> None:
+        self.parent: dict[int, int] = {}
+        self.data: dict[int, _Cluster] = {}
+        for pk, f in feats.items():
+            self.parent[pk] = pk
+            ids = dict(i.split(":", 1) for i in f.get("ids") or [])
+            birth = tuple(f["birth"]) if f.get("birth") else None
+            self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
+        for a, b in cannot:
+            if a in self.data and b in self.data:
+                self.data[a].forbidden.add(b)
+                self.data[b].forbidden.add(a)
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def why_not(self, a: int, b: int) -> str | None:
+        """The reason two clusters may not merge, or None when they may."""
+        ca, cb = self.data[self.find(a)], self.data[self.find(b)]
+        if ca.reports & cb.reports:
+            return "both named in one report"
+        if ca.forbidden & set(cb.members):
+            return "an analyst split them"
+        for scheme, value in ca.ids.items():
+            if scheme in cb.ids and cb.ids[scheme] != value:
+                return f"different {scheme}"
+        if (
+            ca.birth
+            and cb.birth
+            and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
+        ):
+            return "ages do not agree"
+        if ca.sex and cb.sex and ca.sex != cb.sex:
+            return "different sex"
+        return None
+
+    def union(self, a: int, b: int, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if not force and self.why_not(a, b) is not None:
+            return False
+        if len(self.data[ra].members) < len(self.data[rb].members):
+            ra, rb = rb, ra
+        ca, cb = self.data[ra], self.data.pop(rb)
+        self.parent[rb] = ra
+        ca.members.extend(cb.members)
+        ca.reports |= cb.reports
+        for k, v in cb.ids.items():
+            ca.ids.setdefault(k, v)
+        if cb.birth:
+            ca.birth = (
+                cb.birth
+                if not ca.birth
+                else (max(ca.birth[0], cb.birth[0]), min(ca.birth[1], cb.birth[1]))
+            )
+            if ca.birth[0] > ca.birth[1]:
+                ca.birth = (ca.birth[1], ca.birth[0])
+        ca.sex = ca.sex or cb.sex
+        ca.forbidden |= cb.forbidden
+        return True
+
+    def groups(self) -> list[list[int]]:
+        return [sorted(c.members) for c in self.data.values()]

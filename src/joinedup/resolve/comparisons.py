@@ -1,0 +1,147 @@
+"""Named comparisons between two person mentions, each a short list of levels.
+
+Each comparison turns a pair of feature maps into a level index (or ``None`` when one side has
+nothing to compare). The match weight of a pair is the prior plus, for every comparison, log2 of
+m/u of the level it hit: Fellegi-Sunter, as Splink computes it. :mod:`joinedup.resolve.splink_model`
+builds the same comparisons as Splink SQL so that Splink can train m and u on a store's data; a test
+checks that both give the same levels.
+
+Protected attributes never appear here: features come from :mod:`joinedup.extract.structured`,
+which does not read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler
+
+Features = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A named comparison: its level labels and the function that picks one for a pair."""
+
+    name: str
+    levels: tuple[str, ...]
+    pick: Callable[[Features, Features], int | None]
+    tf_level: int | None = None  # the level whose u is replaced by the term's frequency
+
+
+def _jw(a: str, b: str) -> float:
+    return float(JaroWinkler.normalized_similarity(a, b))
+
+
+def _name(a: Features, b: Features) -> int | None:
+    fa, fb = a.get("first_key"), b.get("first_key")
+    if not fa or not fb:
+        return None
+    sa, sb = a.get("surname_key"), b.get("surname_key")
+    if fa == fb:
+        if sa and sb:
+            if sa == sb:
+                return 0
+            return 1 if _jw(sa, sb) >= 0.88 else 4
+        return 2
+    if _jw(fa, fb) >= 0.9 and (not sa or not sb or sa == sb):
+        return 3
+    return 4
+
+
+def _alias(a: Features, b: Features) -> int | None:
+    xa, xb = a.get("aliases") or [], b.get("aliases") or []
+    if not xa or not xb:
+        return None
+    if set(xa) & set(xb):
+        return 0
+    if max(_jw(x, y) for x in xa for y in xb) >= 0.9:
+        return 1
+    return 2
+
+
+def _birth(a: Features, b: Features) -> int | None:
+    ra, rb = a.get("birth"), b.get("birth")
+    if not ra or not rb:
+        return None
+    lo, hi = max(ra[0], rb[0]), min(ra[1], rb[1])
+    if lo <= hi:
+        narrow = (ra[1] - ra[0]) <= 2 and (rb[1] - rb[0]) <= 2
+        return 0 if narrow else 1
+    return 2 if lo - hi <= 2 else 3
+
+
+def _sex(a: Features, b: Features) -> int | None:
+    if not a.get("sex") or not b.get("sex"):
+        return None
+    return 0 if a["sex"] == b["sex"] else 1
+
+
+def _ids(a: Features, b: Features) -> int | None:
+    ia, ib = a.get("ids") or [], b.get("ids") or []
+    if not ia or not ib:
+        return None
+    if set(ia) & set(ib):
+        return 0
+    schemes_a = {i.split(":", 1)[0] for i in ia}
+    schemes_b = {i.split(":", 1)[0] for i in ib}
+    return 1 if schemes_a & schemes_b else None
+
+
+def _overlap(key: str) -> Callable[[Features, Features], int | None]:
+    def pick(a: Features, b: Features) -> int | None:
+        xa, xb = a.get(key) or [], b.get(key) or []
+        if not xa or not xb:
+            return None
+        shared = len(set(xa) & set(xb))
+        return 0 if shared >= 2 else 1 if shared == 1 else 2
+
+    return pick
+
+
+def _items(a: Features, b: Features) -> int | None:
+    xa, xb = a.get("items") or [], b.get("items") or []
+    if not xa or not xb:
+        return None
+    return 0 if set(xa) & set(xb) else 1
+
+
+PERSON_COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name",
+        (
+            "same first name and surname",
+            "same first name, similar surname",
+            "same first name, one surname unknown",
+            "similar first name",
+            "different names",
+        ),
+        _name,
+    ),
+    Comparison(
+        "alias",
+        ("a nickname in common", "similar nicknames", "different nicknames"),
+        _alias,
+        tf_level=0,
+    ),
+    Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
+    Comparison("sex", ("same sex", "different sex"), _sex),
+    Comparison("ids", ("an identifier in common", "different identifiers of one scheme"), _ids),
+    Comparison("items", ("a phone or vehicle in common", "different phones or vehicles"), _items),
+    Comparison(
+        "context",
+        (
+            "two or more linked people or places in common",
+            "a linked person or place in common",
+            "nothing linked in common",
+        ),
+        _overlap("context"),
+    ),
+)
+
+
+def comparison_vector(a: Features, b: Features) -> tuple[int | None, ...]:
+    """The level each person comparison picks for a pair."""
+    return tuple(c.pick(a, b) for c in PERSON_COMPARISONS)

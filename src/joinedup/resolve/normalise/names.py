@@ -1,0 +1,235 @@
+"""Name keys: one key for the many ways one name is written, and no key for two names.
+
+A girl is "Kasia" to a teacher and "Katarzyna" to the police; a man is "Mohd" on a form and
+"Muhammad" in a statement. Record linkage needs them to agree, so given names and surnames
+are reduced to keys. The opposite error is worse here: a key that fuses different names
+joins strangers' records. Keys therefore come only from the project's reviewed table
+(`profiles/name_variants.yaml`) and from English diminutives under a strict rule (see
+`first_name_key`); everything else folds only its accents, case and punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from nicknames import NickNamer
+
+from joinedup.errors import ProfileError
+
+__all__ = [
+    "NAME_VARIANTS_PATH",
+    "NameVariants",
+    "first_name_key",
+    "load_name_variants",
+    "name_variants_table",
+    "normalise_alias",
+    "split_name",
+    "surname_key",
+]
+
+NAME_VARIANTS_PATH = Path(__file__).resolve().parents[2] / "profiles" / "name_variants.yaml"
+"""The project's name-variant table."""
+
+_QUOTES = dict.fromkeys(map(ord, "'\"‘’‚‛“”„‟`´«»‹›"))
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
+
+
+@dataclass(frozen=True)
+class NameVariants:
+    """The loaded table: folded variant -> key, per section, and names never folded."""
+
+    given: dict[str, str]
+    surnames: dict[str, str]
+    own_names: frozenset[str]
+
+
+def normalise_alias(raw: str) -> str:
+    """Return the comparison key of a nickname ("street name").
+
+    Case, accents, quotes and punctuation are dropped and a leading "the" is removed,
+    because "The Ugly One", "'ugly one'" and "UGLY-ONE" are the same alias written down by
+    different people.
+
+    Examples:
+        >>> normalise_alias("the Ugly One"), normalise_alias("'Tiger'"), normalise_alias("Car-Zero")
+        ('ugly one', 'tiger', 'car zero')
+    """
+    text = re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
+    return text.removeprefix("the ")
+
+
+def split_name(full: str) -> tuple[str | None, str | None]:
+    """Return the first and last token of a full name, casefolded and accent-folded.
+
+    Middle names are dropped: reports give them so inconsistently that they would only
+    separate mentions of one person. "Surname, Given" (a comma) is read in that order.
+
+    Examples:
+        >>> split_name("Mohammed Ali Khan")
+        ('mohammed', 'khan')
+        >>> split_name("Zoë")
+        ('zoe', None)
+    """
+    text = _fold(full).translate(_QUOTES)
+    if "," in text:
+        last, _, given = text.partition(",")
+        text = f"{given} {last}"
+    tokens = [t.strip("-") for t in re.sub(r"[^\w\-]+", " ", text).split()]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return None, None
+    return tokens[0], (tokens[-1] if len(tokens) > 1 else None)
+
+
+def first_name_key(name: str) -> str:
+    """Return the key shared by the spellings, transliterations and diminutives of a given name.
+
+    The rule, in order:
+        1. A name in the project table takes that group's key (Mohd -> muhammad,
+           Kasia -> catherine).
+        2. A name listed in the table as a name in its own right keeps itself (Amy, Evan).
+        3. Otherwise an English diminutive from the `nicknames` package folds to its full
+           name, but only if all the names it is listed under share one key, and that
+           name is longer and starts with the same letter (a diminutive shortens; this
+           drops the package's reversed and far-fetched entries such as Leah -> Ashley):
+           Jim -> james; Al (Alan, Albert, Alfred...) keeps "al". The result is folded
+           again, so a key is stable: first_name_key(key) == key.
+        4. Anything else is its own key.
+
+    Keys are lowercase ASCII letters; a name with none (e.g. in Arabic script) gives "".
+
+    Args:
+        name: One given name, possibly written as two words ("Abdi Rahman").
+
+    Examples:
+        >>> first_name_key("Mohd"), first_name_key("Billy"), first_name_key("Yusuf")
+        ('muhammad', 'william', 'yusuf')
+    """
+    folded = _key_form(name)
+    variants = _variants()
+    if folded in variants.given:
+        return variants.given[folded]
+    if folded in variants.own_names or not folded:
+        return folded
+    full = _diminutive_of(folded)
+    return folded if full == folded else first_name_key(full)
+
+
+def surname_key(name: str) -> str:
+    """Return the key shared by the spelling variants of a surname.
+
+    Accents, case, spaces and punctuation are folded ("O'Brien" -> "obrien"); the table
+    joins spellings (Chaudhry -> chowdhury) and the sexed forms of Polish surnames
+    (Kowalska -> kowalski). Unknown surnames fold to themselves.
+
+    Examples:
+        >>> surname_key("Choudhury"), surname_key("O'Brien"), surname_key("Smith-Jones")
+        ('chowdhury', 'obrien', 'smithjones')
+    """
+    folded = _key_form(name)
+    return _variants().surnames.get(folded, folded)
+
+
+def name_variants_table() -> dict[str, str]:
+    """Return the project table as folded variant -> key, given names and surnames together.
+
+    The file is read once per process. A variant has one key across both sections (the
+    loader checks it), so the two merge without loss.
+    """
+    variants = _variants()
+    return {**variants.given, **variants.surnames}
+
+
+def load_name_variants(path: Path) -> NameVariants:
+    """Load and check a name-variant table.
+
+    Raises:
+        ProfileError: If the file cannot be read, a group is malformed, a variant appears in
+            two groups of a section or under two keys, or a name in its own right is also
+            a variant. The message names the file and the entry.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read the name-variant table: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: expected a mapping with given_names and surnames")
+    given = _load_section(path, data, "given_names")
+    surnames = _load_section(path, data, "surnames")
+    for variant in sorted(given.keys() & surnames.keys()):
+        if given[variant] != surnames[variant]:
+            raise ProfileError(
+                f"{path}: {variant!r} has key {given[variant]!r} in given_names but "
+                f"{surnames[variant]!r} in surnames",
+                hint="a variant must have one key across the whole table",
+            )
+    own_names = frozenset(_key_form(str(n)) for n in data.get("names_in_their_own_right") or [])
+    for name in sorted(own_names & given.keys()):
+        raise ProfileError(
+            f"{path}: names_in_their_own_right: {name!r} is also a given-name variant"
+        )
+    return NameVariants(given=given, surnames=surnames, own_names=own_names)
+
+
+def _load_section(path: Path, data: dict[str, Any], section: str) -> dict[str, str]:
+    groups = data.get(section)
+    if not isinstance(groups, list):
+        raise ProfileError(f"{path}: {section}: expected a list of groups")
+    table: dict[str, str] = {}
+    owner: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        where = f"{path}: {section}[{index}]"
+        if not (isinstance(group, dict) and isinstance(group.get("variants"), list)):
+            raise ProfileError(f"{where}: each group needs a key and a list of variants")
+        key = group.get("key")
+        if not isinstance(key, str) or not key or _key_form(key) != key:
+            raise ProfileError(f"{where}: key {key!r} must be lowercase ASCII letters")
+        for variant in dict.fromkeys([key, *map(str, group["variants"])]):
+            folded = _key_form(variant)
+            if not folded:
+                raise ProfileError(f"{where} ({key}): variant {variant!r} has no letters")
+            if owner.setdefault(folded, index) != index:
+                raise ProfileError(
+                    f"{where} ({key}): variant {variant!r} is already in group {table[folded]!r}",
+                    hint="a variant may belong to one group only; merge or split the groups",
+                )
+            table[folded] = key
+    return table
+
+
+@cache
+def _variants() -> NameVariants:
+    return load_name_variants(NAME_VARIANTS_PATH)
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+@cache
+def _diminutive_of(name: str) -> str:
+    given = _variants().given
+    keys = {given.get(full, full) for full in map(_key_form, _nicknamer().canonicals_of(name))}
+    if len(keys) != 1:
+        return name
+    full = keys.pop()
+    return full if len(full) > len(name) and full[:1] == name[:1] else name
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _key_form(text: str) -> str:
+    return re.sub(r"[^a-z]", "", _fold(text))

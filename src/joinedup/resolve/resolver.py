@@ -1,0 +1,285 @@
+"""Resolve mentions into entities, collectively.
+
+Phones and vehicles first (normalised keys; a partial plate joins the one full plate it agrees
+with), then places (fuzzy names, never across towns), then people. People are scored pairwise with
+the Splink-trained Fellegi-Sunter model, where one comparison is *context*: the places, vehicles,
+phones and people linked to each mention. Resolving children sharpens the adults linked to them and
+the reverse, so people are resolved in rounds (collective entity resolution, Bhattacharya and
+Getoor 2007; see docs/resolution.md). Every merge keeps its weight and reasons; analysts' confirm
+and split decisions are applied on every run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from joinedup.resolve.cluster import Clusters
+from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
+from joinedup.resolve.scoring import PersonModel
+
+Row = dict[str, Any]
+BLOCK_CAP = 300  # larger blocks are too common to be evidence; other keys cover their pairs
+MATCH_WEIGHT = 0.0  # match probability 0.5
+ROUNDS = 2
+
+
+@dataclass
+class Resolution:
+    """Which entity each mention belongs to, the entities, and the evidence of every merge."""
+
+    entity_of: dict[int, str] = field(default_factory=dict)
+    entities: list[Row] = field(default_factory=list)
+    edges: list[Row] = field(default_factory=list)
+
+
+def _union_groups(pks: list[int], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    parent = {p: p for p in pks}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for p in pks:
+        groups[find(p)].append(p)
+    return list(groups.values())
+
+
+def _phones(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for m in ms:
+        by_key[m["features"].get("e164") or f"raw:{m['pk']}"].append(m["pk"])
+    edges = [{"a": g[0], "b": o, "weight": 30.0,
+              "reasons": [{"comparison": "phone", "level": f"same number {k}"}]}
+             for k, g in by_key.items() if not k.startswith("raw:") for o in g[1:]]
+    return list(by_key.values()), edges
+
+
+def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
+    full: dict[str, list[int]] = defaultdict(list)
+    partial: dict[str, list[int]] = defaultdict(list)
+    prefixes: dict[str, str] = {}
+    for m in ms:
+        f = m["features"]
+        if f.get("plate") and not f.get("partial"):
+            full[f["plate"]].append(m["pk"])
+        else:
+            partial[f.get("plate") or f"none:{m['pk']}"].append(m["pk"])
+            prefixes[f.get("plate") or ""] = f.get("prefix") or ""
+    pairs, edges = [], []
+    for key, g in full.items():
+        pairs += [(g[0], o) for o in g[1:]]
+        edges += [{"a": g[0], "b": o, "weight": 30.0,
+                   "reasons": [{"comparison": "plate", "level": f"same plate {key}"}]}
+                  for o in g[1:]]
+    index: dict[str, list[str]] = defaultdict(list)
+    for text in full:
+        for k in plate_blocking_keys(Plate(text, False, text)):
+            index[k].append(text)
+    for text, g in partial.items():
+        pairs += [(g[0], o) for o in g[1:]]
+        if text.startswith("none:"):
+            continue
+        plate = Plate(text, True, prefixes.get(text, ""))
+        candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
+        fits = [c for c in candidates if plates_compatible(plate, Plate(c, False, c))]
+        if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
+            pairs.append((g[0], full[fits[0]][0]))
+            edges.append({"a": g[0], "b": full[fits[0]][0], "weight": 8.0, "reasons": [
+                {"comparison": "plate", "level": f"partial {text} fits only {fits[0]}"}]})
+    pks = [m["pk"] for m in ms]
+    return _union_groups(pks, pairs), edges
+
+
+def _km(a: Row, b: Row) -> float | None:
+    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return None
+    dy = (a["lat"] - b["lat"]) * 111.0
+    dx = (a["lon"] - b["lon"]) * 111.0 * math.cos(math.radians(a["lat"]))
+    return math.hypot(dx, dy)
+
+
+def _places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
+    blocks: dict[str, list[Row]] = defaultdict(list)
+    for m in ms:
+        for token in set(m["features"]["name_key"].split()):
+            if len(token) > 2:
+                blocks[token].append(m)
+    pairs, edges, seen = [], [], set()
+    for block in blocks.values():
+        if len(block) > BLOCK_CAP:
+            continue
+        for x, y in combinations(block, 2):
+            key = (min(x["pk"], y["pk"]), max(x["pk"], y["pk"]))
+            if key in seen or x["report"] == y["report"]:
+                continue
+            seen.add(key)
+            fx, fy = x["features"], y["features"]
+            if fx.get("kind") and fy.get("kind") and fx["kind"] != fy["kind"]:
+                continue
+            if fx.get("district") and fy.get("district") and fx["district"] != fy["district"]:
+                continue
+            km = _km(fx, fy)
+            if km is not None and km > 2.0:
+                continue
+            score = fuzz.token_set_ratio(fx["name_key"], fy["name_key"])
+            if score >= 88:
+                pairs.append(key)
+                where = "same postcode district" if fx.get("district") and fy.get("district") \
+                    else f"{km:.1f} km apart" if km is not None else "no conflicting location"
+                edges.append({"a": key[0], "b": key[1], "weight": round(score / 10, 2), "reasons": [
+                    {"comparison": "place name", "level": f"names {score:.0f}% alike"},
+                    {"comparison": "location", "level": where}]})
+    return _union_groups([m["pk"] for m in ms], pairs), edges
+
+
+def _person_keys(f: Row) -> Iterator[str]:
+    g = f.get("group", "adult")
+    for alias in f.get("aliases") or []:
+        yield f"{g}|a|{alias}"
+    if f.get("first_key"):
+        if f.get("surname_key"):
+            yield f"{g}|n|{f['first_key']}|{f['surname_key']}"
+        if f.get("birth"):
+            for year in range(f["birth"][0], f["birth"][1] + 1):
+                yield f"{g}|fb|{f['first_key']}|{year}"
+    for i in f.get("ids") or []:
+        yield f"{g}|i|{i}"
+    for item in f.get("items") or []:
+        yield f"{g}|x|{item}"
+    for c in f.get("context") or []:
+        yield f"{g}|c|{c}"
+
+
+def candidate_pairs(feats: dict[int, Row], report_of: dict[int, int]) -> set[tuple[int, int]]:
+    """Pairs of person mentions sharing a blocking key, never two of one report."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for pk, f in feats.items():
+        for key in _person_keys(f):
+            blocks[key].append(pk)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > BLOCK_CAP:
+            continue
+        for a, b in combinations(members, 2):
+            if report_of[a] != report_of[b]:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+class Resolver:
+    """Runs resolution over all current mentions of a store's partnership."""
+
+    def __init__(self, model: PersonModel, decisions: list[Row] | None = None) -> None:
+        self.model = model
+        self.confirm = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "confirm"]
+        self.split = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "split"]
+        self.person_features: dict[int, Row] = {}  # the last round's, for training the model
+
+    def run(self, mentions: list[Row], links: list[Row]) -> Resolution:
+        by_kind: dict[str, list[Row]] = defaultdict(list)
+        for m in mentions:
+            by_kind[m["kind"]].append(m)
+        out = Resolution()
+        for kind, fn in (("phone", _phones), ("vehicle", _vehicles), ("place", _places)):
+            groups, edges = fn(by_kind[kind])
+            self._assign(out, groups, {"phone": "T", "vehicle": "V", "place": "L"}[kind])
+            out.edges += edges
+        in_report: dict[int, list[int]] = defaultdict(list)
+        for m in mentions:
+            if m["kind"] in ("person", "place"):
+                in_report[m["report"]].append(m["pk"])
+        self._people(out, by_kind["person"], links, in_report)
+        out.entities = entity_rows(out.entity_of, mentions)
+        return out
+
+    @staticmethod
+    def _assign(out: Resolution, groups: list[list[int]], prefix: str) -> None:
+        for g in groups:
+            eid = f"{prefix}-{min(g)}"
+            for pk in g:
+                out.entity_of[pk] = eid
+
+    def _people(self, out: Resolution, people: list[Row], links: list[Row],
+                in_report: dict[int, list[int]]) -> None:
+        report_of = {m["pk"]: m["report"] for m in people}
+        own_items: dict[int, set[int]] = defaultdict(set)
+        for lk in links:
+            if lk["type"] in ("drives", "uses_phone"):
+                own_items[lk["src"]].add(lk["dst"])
+        entity_of = out.entity_of
+        for m in people:
+            entity_of[m["pk"]] = f"m{m['pk']}"
+        edges: list[Row] = []
+        for _ in range(ROUNDS):
+            feats = {m["pk"]: self._with_context(m, own_items, in_report, entity_of)
+                     for m in people}
+            clusters = Clusters(feats, report_of, self.split)
+            edges = []
+            for a, b in self.confirm:
+                if a in feats and b in feats and clusters.union(a, b, force=True):
+                    edges.append({"a": a, "b": b, "weight": math.inf, "reasons": [
+                        {"comparison": "analyst", "level": "confirmed as one person"}]})
+            scored = []
+            for a, b in candidate_pairs(feats, report_of):
+                ev = self.model.score(feats[a], feats[b])
+                if ev.weight >= MATCH_WEIGHT:
+                    scored.append((ev.weight, a, b, ev))
+            scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+            for weight, a, b, ev in scored:
+                if clusters.union(a, b):
+                    edges.append({"a": a, "b": b, "weight": round(weight, 3),
+                                  "reasons": ev.as_json()})
+            for g in clusters.groups():
+                for pk in g:
+                    entity_of[pk] = f"P-{min(g)}"
+        self.person_features = feats if people else {}
+        out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
+
+    @staticmethod
+    def _with_context(m: Row, own_items: dict[int, set[int]], in_report: dict[int, list[int]],
+                      entity_of: dict[int, str]) -> Row:
+        """A person's features plus what its report ties it to (relational evidence).
+
+        ``items``: the entities of its own phones and vehicles. ``context``: the resolved people
+        and places named in the same report (a mention not yet resolved names nothing).
+        """
+        items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
+        context = set()
+        for other in in_report.get(m["report"], ()):
+            e = entity_of.get(other)
+            if other != m["pk"] and e is not None and e[0] in "PL":
+                context.add(e)
+        return {**m["features"], "items": items, "context": sorted(context)}
+
+
+def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
+    """One row per entity: kind, a readable label, aliases and names seen."""
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for m in mentions:
+        grouped[entity_of[m["pk"]]].append(m)
+    rows = []
+    kinds = {"P": "person", "L": "place", "V": "vehicle", "T": "phone"}
+    for eid, ms in grouped.items():
+        aliases = Counter(a for m in ms for a in m["features"].get("aliases") or [])
+        labels = Counter(m["label"] for m in ms)
+        roles = sorted({m["role"] for m in ms if m["role"]})
+        label = labels.most_common(1)[0][0]
+        rows.append({"id": eid, "kind": kinds[eid[0]], "label": label, "data": {
+            "aliases": [a for a, _ in aliases.most_common()],
+            "labels": [lb for lb, _ in labels.most_common()],
+            "roles": roles, "mentions": len(ms)}})
+    return rows

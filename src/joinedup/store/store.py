@@ -1,0 +1,540 @@
+"""The store: the only module that runs SQL.
+
+One :class:`Store` serves SQLite (embedded, the default) and PostgreSQL with the same code through
+SQLAlchemy Core. Every public method names its action to the gate first, which authorises it and
+writes a hash-chained audit entry, so that no read or write of casework escapes need-to-know.
+Backend failures are wrapped in :class:`StoreError` carrying the statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from joinedup.errors import NotFound, StoreError
+from joinedup.store import tables as t
+from joinedup.store.gate import GENESIS, Actor, AllowAll, Gate, Policy, entry_hash
+
+Row = dict[str, Any]
+
+
+def default_url() -> str:
+    """The embedded store: a SQLite file in the working directory."""
+    return "sqlite:///joinedup.db"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a store URL; a bare path means a SQLite file."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    try:
+        engine = create_engine(url, future=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(
+            f"cannot use store {url!r}: {exc}",
+            hint="use a SQLite path (joinedup.db) or postgresql+psycopg://user@host/db",
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision with Alembic (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot migrate the store: {exc}", statement=str(exc)) from exc
+
+
+class Store:
+    """Tables of one partnership, read and written on behalf of one actor."""
+
+    def __init__(self, engine: Engine, actor: Actor, policy: Policy | None = None) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.partnership = actor.partnership
+        self.gate = Gate(actor, policy or AllowAll())
+
+    @classmethod
+    def open(cls, url: str, actor: Actor | None = None, *, create: bool = True) -> Store:
+        """Open (and by default create and migrate) the store at ``url``."""
+        engine = make_engine(url)
+        if create:
+            migrate(engine)
+        store = cls(engine, actor or Actor.local())
+        if create:
+            store.ensure_partnership(store.partnership, store.partnership)
+        return store
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, action: str, target: str, **detail: Any) -> Iterator[Connection]:
+        """Authorise, audit and run one atomic unit of work."""
+        self.gate.check(action, target)
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+                self._append_audit(conn, action, target, detail)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"the store failed during {action}: {exc.__class__.__name__}",
+                statement=str(getattr(exc, "statement", "") or exc),
+                hint="check the store URL and that it was created with `joinedup init`",
+            ) from exc
+
+    def _append_audit(self, conn: Connection, action: str, target: str, detail: Row) -> None:
+        prev = conn.execute(
+            select(t.audit.c.hash).order_by(t.audit.c.seq.desc()).limit(1)
+        ).scalar_one_or_none()
+        entry = self.gate.entry(action, target, detail)
+        conn.execute(
+            insert(t.audit).values(
+                **entry, prev_hash=prev or GENESIS, hash=entry_hash(prev or GENESIS, entry)
+            )
+        )
+
+    def _where(self, table: t.Table) -> Any:
+        return table.c.partnership == self.partnership
+
+    # -- partnerships and batches -----------------------------------------------------------
+    def ensure_partnership(self, pid: str, name: str) -> None:
+        with self.transaction("ensure", f"partnership/{pid}") as conn:
+            if conn.execute(select(t.partnership.c.id).where(t.partnership.c.id == pid)).first():
+                return
+            conn.execute(insert(t.partnership).values(id=pid, name=name))
+
+    def report_index(self) -> dict[tuple[str, str], tuple[int, int, str]]:
+        """(org, id) -> (pk, version, content hash) of every current report."""
+        with self.transaction("read", "report-index") as conn:
+            rows = conn.execute(
+                select(
+                    t.report.c.org,
+                    t.report.c.report_id,
+                    t.report.c.pk,
+                    t.report.c.version,
+                    t.report.c.content_hash,
+                ).where(self._where(t.report), t.report.c.current.is_(True))
+            )
+            return {(r.org, r.report_id): (r.pk, r.version, r.content_hash) for r in rows}
+
+    def quarantined_hashes(self) -> set[str]:
+        with self.transaction("read", "quarantine-index") as conn:
+            rows = conn.execute(
+                select(t.quarantine.c.content_hash).where(self._where(t.quarantine))
+            )
+            return {r[0] for r in rows}
+
+    def begin_batch(self, file: str, sha256: str) -> int:
+        with self.transaction("import", f"file/{file}", sha256=sha256) as conn:
+            return int(
+                conn.execute(
+                    insert(t.import_batch)
+                    .values(
+                        partnership=self.partnership,
+                        file=file,
+                        sha256=sha256,
+                        actor=self.actor.name,
+                        at=datetime.now(UTC),
+                        accepted=0,
+                        unchanged=0,
+                        quarantined=0,
+                    )
+                    .returning(t.import_batch.c.id)
+                ).scalar_one()
+            )
+
+    def finish_batch(self, batch: int, accepted: int, unchanged: int, quarantined: int) -> None:
+        with self.transaction(
+            "import",
+            f"batch/{batch}",
+            accepted=accepted,
+            unchanged=unchanged,
+            quarantined=quarantined,
+        ) as conn:
+            conn.execute(
+                update(t.import_batch)
+                .where(t.import_batch.c.id == batch)
+                .values(accepted=accepted, unchanged=unchanged, quarantined=quarantined)
+            )
+
+    # -- writing reports and what was extracted from them -----------------------------------
+    def add_reports(
+        self, batch: int, items: Sequence[tuple[Row, Any]], quarantined: Sequence[Row]
+    ) -> list[int]:
+        """Insert reports (with their extraction) and quarantined records in one transaction.
+
+        ``items`` pairs a report row with its :class:`~joinedup.extract.Extraction`. A report
+        with a new version marks the older one not current; the old row is kept.
+        """
+        with self.transaction(
+            "write", f"batch/{batch}", reports=len(items), quarantined=len(quarantined)
+        ) as conn:
+            for row in quarantined:
+                conn.execute(
+                    insert(t.quarantine).values(
+                        partnership=self.partnership, batch=batch, at=datetime.now(UTC), **row
+                    )
+                )
+            pks: list[int] = []
+            for row, extraction in items:
+                if row["version"] > 1:
+                    conn.execute(
+                        update(t.report)
+                        .where(
+                            self._where(t.report),
+                            t.report.c.org == row["org"],
+                            t.report.c.report_id == row["report_id"],
+                        )
+                        .values(current=False)
+                    )
+                pk = int(
+                    conn.execute(
+                        insert(t.report)
+                        .values(partnership=self.partnership, batch=batch, current=True, **row)
+                        .returning(t.report.c.pk)
+                    ).scalar_one()
+                )
+                self._add_extraction(conn, pk, extraction)
+                pks.append(pk)
+            return pks
+
+    def _add_extraction(self, conn: Connection, report: int, extraction: Any) -> None:
+        ids: dict[str, int] = {}
+        for m in extraction.mentions:
+            ids[m.ref] = int(
+                conn.execute(
+                    insert(t.mention)
+                    .values(
+                        partnership=self.partnership,
+                        report=report,
+                        ref=m.ref,
+                        kind=m.kind,
+                        role=m.role,
+                        label=m.label[:300],
+                        features=m.features,
+                    )
+                    .returning(t.mention.c.pk)
+                ).scalar_one()
+            )
+        links = [
+            dict(
+                partnership=self.partnership,
+                report=report,
+                src=ids[a],
+                dst=ids[b],
+                type=kind,
+                explicit=explicit,
+            )
+            for a, b, kind, explicit in extraction.links
+        ]
+        if links:
+            conn.execute(insert(t.link), links)
+        obs = [
+            dict(
+                partnership=self.partnership,
+                report=report,
+                mention=ids[ref] if ref is not None else None,
+                indicator=ind,
+                observed_at=at,
+            )
+            for ref, ind, at in extraction.observations
+        ]
+        if obs:
+            conn.execute(insert(t.observation), obs)
+
+    # -- reading for the pipeline -----------------------------------------------------------
+    def current_reports(self) -> list[Row]:
+        cols = [
+            t.report.c[n]
+            for n in (
+                "pk",
+                "org",
+                "report_id",
+                "agency",
+                "reporter",
+                "informant_ref",
+                "derived",
+                "reported_at",
+                "profile",
+            )
+        ]
+        with self.transaction("read", "reports/current") as conn:
+            rows = conn.execute(
+                select(*cols).where(self._where(t.report), t.report.c.current.is_(True))
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def current_mentions(self) -> list[Row]:
+        m = t.mention
+        with self.transaction("read", "mentions/current") as conn:
+            rows = conn.execute(
+                select(m.c.pk, m.c.report, m.c.ref, m.c.kind, m.c.role, m.c.label, m.c.features)
+                .join(t.report, t.report.c.pk == m.c.report)
+                .where(self._where(m), t.report.c.current.is_(True))
+                .order_by(m.c.pk)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def current_links(self) -> list[Row]:
+        lk = t.link
+        with self.transaction("read", "links/current") as conn:
+            rows = conn.execute(
+                select(lk.c.report, lk.c.src, lk.c.dst, lk.c.type, lk.c.explicit)
+                .join(t.report, t.report.c.pk == lk.c.report)
+                .where(self._where(lk), t.report.c.current.is_(True))
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def current_observations(self) -> list[Row]:
+        o = t.observation
+        with self.transaction("read", "observations/current") as conn:
+            rows = conn.execute(
+                select(o.c.report, o.c.mention, o.c.indicator, o.c.observed_at)
+                .join(t.report, t.report.c.pk == o.c.report)
+                .where(self._where(o), t.report.c.current.is_(True))
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def pair_decisions(self) -> list[Row]:
+        with self.transaction("read", "pair-decisions") as conn:
+            rows = conn.execute(
+                select(t.pair_decision)
+                .where(self._where(t.pair_decision))
+                .order_by(t.pair_decision.c.pk)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def add_pair_decision(self, a: int, b: int, decision: str, reason: str) -> None:
+        with self.transaction("decide-pair", f"mentions/{a}~{b}", decision=decision) as conn:
+            conn.execute(
+                insert(t.pair_decision).values(
+                    partnership=self.partnership,
+                    a=min(a, b),
+                    b=max(a, b),
+                    decision=decision,
+                    actor=self.actor.name,
+                    reason=reason,
+                    at=datetime.now(UTC),
+                )
+            )
+
+    def get_param(self, name: str) -> Any:
+        with self.transaction("read", f"model/{name}") as conn:
+            return conn.execute(
+                select(t.model_param.c.value).where(
+                    self._where(t.model_param), t.model_param.c.name == name
+                )
+            ).scalar_one_or_none()
+
+    def set_param(self, name: str, value: Any) -> None:
+        with self.transaction("write", f"model/{name}") as conn:
+            conn.execute(
+                delete(t.model_param).where(
+                    self._where(t.model_param), t.model_param.c.name == name
+                )
+            )
+            conn.execute(
+                insert(t.model_param).values(
+                    partnership=self.partnership, name=name, value=value, at=datetime.now(UTC)
+                )
+            )
+
+    # -- writing derived state: resolution, corroboration, alerts ---------------------------
+    def replace_resolution(
+        self, entities: Iterable[Row], members: Iterable[tuple[int, str]], edges: Iterable[Row]
+    ) -> None:
+        """Replace entities, memberships and merge evidence with a new resolution, atomically."""
+        with self.transaction("write", "resolution") as conn:
+            for table in (t.mention_entity, t.merge_edge, t.entity):
+                conn.execute(delete(table).where(self._where(table)))
+            _bulk(conn, t.entity, [{**e, "partnership": self.partnership} for e in entities])
+            _bulk(
+                conn,
+                t.mention_entity,
+                [{"mention": m, "entity": e, "partnership": self.partnership} for m, e in members],
+            )
+            _bulk(conn, t.merge_edge, [{**e, "partnership": self.partnership} for e in edges])
+
+    def replace_corroboration(self, rows: Iterable[Row]) -> None:
+        with self.transaction("write", "corroboration") as conn:
+            conn.execute(delete(t.corroboration).where(self._where(t.corroboration)))
+            _bulk(conn, t.corroboration, [{**r, "partnership": self.partnership} for r in rows])
+
+    def sync_alerts(self, alerts: Sequence[Row]) -> tuple[int, int]:
+        """Upsert alerts by (rule, subject); alerts that no longer hold are marked withdrawn.
+
+        Alerts are never deleted: a decision may point at one. Returns (new, withdrawn).
+        """
+        now = datetime.now(UTC)
+        with self.transaction("write", "alerts", count=len(alerts)) as conn:
+            existing = {
+                (r.rule, r.subject): r.id
+                for r in conn.execute(
+                    select(t.alert.c.rule, t.alert.c.subject, t.alert.c.id).where(
+                        self._where(t.alert)
+                    )
+                )
+            }
+            seen, new = set(), 0
+            for a in alerts:
+                key = (a["rule"], a["subject"])
+                seen.add(key)
+                if key in existing:
+                    conn.execute(
+                        update(t.alert)
+                        .where(t.alert.c.id == existing[key])
+                        .values(
+                            **{k: v for k, v in a.items() if k != "id"},
+                            status="open",
+                            updated_at=now,
+                        )
+                    )
+                else:
+                    new += 1
+                    conn.execute(
+                        insert(t.alert).values(
+                            **a,
+                            partnership=self.partnership,
+                            status="open",
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            gone = [i for k, i in existing.items() if k not in seen]
+            if gone:
+                conn.execute(
+                    update(t.alert)
+                    .where(t.alert.c.id.in_(gone))
+                    .values(status="withdrawn", updated_at=now)
+                )
+            return new, len(gone)
+
+    # -- reading for people ------------------------------------------------------------------
+    def entities(self, kind: str | None = None) -> list[Row]:
+        with self.transaction("read", f"entities/{kind or 'all'}") as conn:
+            q = select(t.entity).where(self._where(t.entity)).order_by(t.entity.c.id)
+            if kind:
+                q = q.where(t.entity.c.kind == kind)
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def memberships(self) -> list[Row]:
+        """Every mention with its entity, report id and ref."""
+        m, me, r = t.mention, t.mention_entity, t.report
+        with self.transaction("read", "memberships") as conn:
+            rows = conn.execute(
+                select(me.c.entity, m.c.pk, m.c.ref, m.c.kind, r.c.org, r.c.report_id)
+                .join(m, m.c.pk == me.c.mention)
+                .join(r, r.c.pk == m.c.report)
+                .where(self._where(me))
+                .order_by(me.c.entity, m.c.pk)
+            )
+            return [dict(x._mapping) for x in rows]
+
+    def merge_edges(self, entity: str) -> list[Row]:
+        me, e = t.mention_entity, t.merge_edge
+        with self.transaction("read", f"merges/{entity}") as conn:
+            members = select(me.c.mention).where(me.c.entity == entity, self._where(me))
+            rows = conn.execute(select(e).where(self._where(e), e.c.a.in_(members)))
+            return [dict(r._mapping) for r in rows]
+
+    def alerts(self, status: str | None = None) -> list[Row]:
+        with self.transaction("read", "alerts") as conn:
+            q = (
+                select(t.alert)
+                .where(self._where(t.alert))
+                .order_by(t.alert.c.raised_at, t.alert.c.id)
+            )
+            if status:
+                q = q.where(t.alert.c.status == status)
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def alert(self, alert_id: str) -> Row:
+        with self.transaction("read", f"alert/{alert_id}") as conn:
+            row = conn.execute(
+                select(t.alert).where(self._where(t.alert), t.alert.c.id == alert_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"no alert {alert_id!r}", hint="list alerts with `joinedup alerts`")
+            return dict(row._mapping)
+
+    def reports_by_pk(self, pks: Iterable[int]) -> dict[int, Row]:
+        wanted = sorted(set(pks))
+        with self.transaction("read", "reports", count=len(wanted)) as conn:
+            out: dict[int, Row] = {}
+            for chunk in _chunks(wanted, 500):
+                for r in conn.execute(
+                    select(t.report).where(self._where(t.report), t.report.c.pk.in_(chunk))
+                ):
+                    out[r.pk] = dict(r._mapping)
+            return out
+
+    def quarantine_rows(self) -> list[Row]:
+        with self.transaction("read", "quarantine") as conn:
+            rows = conn.execute(
+                select(t.quarantine).where(self._where(t.quarantine)).order_by(t.quarantine.c.pk)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.transaction("read", "counts") as conn:
+            out = {}
+            for name, table in (
+                ("reports", t.report),
+                ("quarantined", t.quarantine),
+                ("mentions", t.mention),
+                ("entities", t.entity),
+                ("alerts", t.alert),
+                ("audit", t.audit),
+            ):
+                out[name] = int(
+                    conn.execute(
+                        select(func.count()).select_from(table).where(self._where(table))
+                    ).scalar_one()
+                )
+            return out
+
+    def audit_rows(self) -> list[Row]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _bulk(conn: Connection, table: t.Table, rows: list[Row]) -> None:
+    for chunk in _chunks(rows, 5000):
+        conn.execute(insert(table), chunk)

@@ -1,0 +1,256 @@
+"""The tables of the one store, as SQLAlchemy Core metadata.
+
+Every table carries ``partnership``: a partnership is a tenant (a set of agencies that share under
+one agreement) and nothing crosses partnerships. Every read and write goes through
+:class:`joinedup.store.Store`, where the gate authorises and audits it.
+
+JSON columns hold lists and maps that are read whole (evidence lists, features); anything that is
+filtered or joined on is a real column with an index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(64)
+
+partnership = Table(
+    "partnership",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("accepted", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("quarantined", Integer, nullable=False, default=0),
+)
+
+report = Table(
+    "report",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("org", String(300), nullable=False),
+    Column("report_id", String(300), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("profile", String(40), nullable=False),
+    Column("agency", String(60), nullable=False),
+    Column("reporter", String(300)),
+    Column("informant_ref", String(300)),
+    Column("derived", Boolean, nullable=False),
+    Column("reported_at", DateTime(timezone=False), nullable=False),
+    Column("occurred_from", Date),
+    Column("occurred_to", Date),
+    Column("body", JSON, nullable=False),
+    Column("narrative", Text),
+    Column("batch", Integer, ForeignKey("import_batch.id")),
+    Column("line", Integer),
+    UniqueConstraint("partnership", "org", "report_id", "version"),
+    Index(None, "partnership", "current", "reported_at"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("batch", Integer, ForeignKey("import_batch.id")),
+    Column("file", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("field", String(300), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "partnership", "content_hash"),
+)
+
+# A mention is one thing a report names: a person, place, vehicle or phone, with the normalised
+# features resolution compares. Vehicles and phones are mentioned through the person who has them.
+mention = Table(
+    "mention",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("report", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("ref", String(300), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("role", String(40)),
+    Column("label", String(300), nullable=False),
+    Column("features", JSON, nullable=False),
+    Index(None, "partnership", "kind"),
+    Index(None, "report"),
+)
+
+# Links between mentions of one report: the report's own `links`, plus the implicit ones
+# (a person has a phone, drives a vehicle, is mentioned in the same report as a child).
+link = Table(
+    "link",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("report", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("src", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("dst", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("explicit", Boolean, nullable=False),
+    Index(None, "report"),
+)
+
+# Indicators as dated observations about one person of one report, so scores come from windows
+# and observations from different agencies add up.
+observation = Table(
+    "observation",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("report", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("mention", Integer, ForeignKey("mention.pk")),
+    Column("indicator", String(80), nullable=False),
+    Column("observed_at", Date, nullable=False),
+    Index(None, "report"),
+)
+
+entity = Table(
+    "entity",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("label", String(300), nullable=False),
+    Column("data", JSON, nullable=False),
+    Index(None, "partnership", "kind"),
+)
+
+mention_entity = Table(
+    "mention_entity",
+    metadata,
+    Column("mention", Integer, ForeignKey("mention.pk"), primary_key=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("entity", ID, nullable=False),
+    Index(None, "entity"),
+)
+
+# Why two mentions were put together: the scored pair (match weight, the comparison levels that
+# fired). Kept for every merge so it can be shown to the panel and undone.
+merge_edge = Table(
+    "merge_edge",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("a", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("b", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Index(None, "partnership", "a"),
+    Index(None, "partnership", "b"),
+)
+
+# An analyst's judgement on a pair: confirm (must-link) or split (cannot-link). It sticks.
+pair_decision = Table(
+    "pair_decision",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("a", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("b", Integer, ForeignKey("mention.pk"), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+corroboration = Table(
+    "corroboration",
+    metadata,
+    Column("entity", ID, primary_key=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("informants", Integer, nullable=False),
+    Column("agencies", JSON, nullable=False),
+    Column("children", JSON, nullable=False),
+    Column("first_at", DateTime),
+    Column("last_at", DateTime),
+    Column("reports", JSON, nullable=False),
+)
+
+alert = Table(
+    "alert",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("rule", String(80), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("subject", ID, nullable=False),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_label", String(300), nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("agencies", JSON, nullable=False),
+    Column("informants", Integer, nullable=False),
+    Column("raised_by", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("raised_at", DateTime, nullable=False),
+    Column("explanation", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("partnership", "rule", "subject"),
+)
+
+model_param = Table(
+    "model_param",
+    metadata,
+    Column("partnership", ID, ForeignKey("partnership.id"), primary_key=True),
+    Column("name", String(80), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only and hash-chained: each entry holds the hash of the one before it.
+audit = Table(
+    "audit",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

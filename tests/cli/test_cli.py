@@ -1,0 +1,96 @@
+"""The CLI: exit statuses, the documented ``--json`` shapes, readable errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from joinedup.cli.app import app
+from tests.factories import adult, child, report, write_jsonl
+
+runner = CliRunner()
+TAKEAWAY = {"ref": "t", "name": "Sunrise Kebabs", "kind": "takeaway", "postcode": "OL16 1AA"}
+
+
+def _reports() -> list[dict]:
+    return [
+        report(
+            "p1",
+            reported_at="2008-01-10",
+            informant="c1",
+            people=[child("c1", "Amy"), adult("a1", "Tiger", phones=["07700 900123"])],
+            places=[dict(TAKEAWAY)],
+        ),
+        report(
+            "h1",
+            org="Crisis Team",
+            agency="health",
+            reported_at="2008-03-02",
+            informant="c2",
+            people=[child("c2", "Beth", 15), adult("a1", "Tiger")],
+            places=[dict(TAKEAWAY)],
+        ),
+    ]
+
+
+def test_ingest_exit_status_is_0_when_every_record_is_accepted(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    res = runner.invoke(
+        app, ["ingest", "--db", db, "--quiet", str(write_jsonl(tmp_path / "a.jsonl", _reports()))]
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 accepted" in res.output
+
+
+def test_ingest_exit_status_is_1_and_names_the_bad_record(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(_reports()[0]) + "\n" + json.dumps({"id": "x"}) + "\n")
+    res = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.db"), "--quiet", str(path)])
+    assert res.exit_code == 1
+    assert f"{path}:2: " in res.output
+
+
+def test_ingest_exit_status_is_2_on_unusable_input(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"\x00\x01 binary")
+    res = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.db"), "--quiet", str(path)])
+    assert res.exit_code == 2
+    assert "error:" in res.output
+
+
+def test_entities_and_alerts_json_follow_the_documented_shape(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    runner.invoke(
+        app, ["ingest", "--db", db, "--quiet", str(write_jsonl(tmp_path / "a.jsonl", _reports()))]
+    )
+    ents = json.loads(runner.invoke(app, ["entities", "--db", db, "--json"]).stdout)
+    assert {e["type"] for e in ents} == {"person", "place", "phone"}
+    for e in ents:
+        assert {"id", "type", "label", "aliases", "mentions"} <= set(e)
+        assert all(set(m) >= {"report", "ref"} for m in e["mentions"])
+    alerts = json.loads(runner.invoke(app, ["alerts", "--db", db, "--json"]).stdout)
+    assert alerts, "the two reports should raise linked_children"
+    for a in alerts:
+        assert {
+            "id",
+            "rule",
+            "level",
+            "subject",
+            "evidence",
+            "agencies",
+            "informants",
+            "raised_by",
+        } <= set(a)
+        assert set(a["subject"]) >= {"id", "type", "label"}
+        assert set(a["raised_by"]) >= {"report", "reported_at"}
+    explained = runner.invoke(app, ["explain", alerts[0]["id"], "--db", db])
+    assert explained.exit_code == 0
+    assert "Raised by report Crisis Team/h1" in explained.stdout
+
+
+def test_explain_of_an_unknown_alert_says_what_to_do(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["explain", "A-nothing", "--db", str(tmp_path / "s.db")])
+    assert res.exit_code == 2
+    assert "joinedup alerts" in res.output

@@ -1,0 +1,101 @@
+"""Ingest guarantees, on both stores: nothing lost, durable, idempotent, versioned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from joinedup.errors import InputError
+from joinedup.ingest.importer import import_file
+from joinedup.store import Store
+from tests.factories import adult, child, report, write_jsonl
+
+
+def _two_reports() -> list[dict]:
+    return [
+        report("r1", people=[child("c1"), adult("a1")], informant="c1"),
+        report("r2", org="Clinic", agency="health", people=[child("c1", name="Beth")]),
+    ]
+
+
+def test_valid_file_is_accepted_and_stored(store: Store, tmp_path: Path) -> None:
+    result = import_file(store, write_jsonl(tmp_path / "in.jsonl", _two_reports()))
+    assert (result.accepted, result.quarantined, result.exit_code) == (2, 0, 0)
+    assert store.counts()["reports"] == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(store: Store, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", _two_reports())
+    import_file(store, path)
+    before = store.counts()
+    again = import_file(store, path)
+    assert (again.accepted, again.unchanged) == (0, 2)
+    after = store.counts()
+    assert {k: v for k, v in after.items() if k != "audit"} == {
+        k: v for k, v in before.items() if k != "audit"
+    }
+
+
+def test_changed_record_becomes_a_new_version_and_the_old_is_kept(
+    store: Store, tmp_path: Path
+) -> None:
+    import_file(store, write_jsonl(tmp_path / "a.jsonl", _two_reports()))
+    changed = _two_reports()
+    changed[0]["narrative"] = "A later, corrected account."
+    result = import_file(store, write_jsonl(tmp_path / "b.jsonl", changed))
+    assert (result.accepted, result.unchanged) == (1, 1)
+    assert store.counts()["reports"] == 3
+    current = [r for r in store.current_reports() if r["report_id"] == "r1"]
+    assert len(current) == 1
+    body = store.reports_by_pk([current[0]["pk"]])[current[0]["pk"]]
+    assert body["version"] == 2 and body["narrative"] == "A later, corrected account."
+
+
+def test_invalid_records_are_quarantined_with_file_line_field_and_reason(
+    store: Store, tmp_path: Path
+) -> None:
+    good = report("ok", people=[child()])
+    unknown_indicator = report("bad1", people=[child()], indicators=["not_an_indicator"])
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps(good) + "\n{not json\n" + json.dumps(unknown_indicator) + "\n", encoding="utf-8"
+    )
+    result = import_file(store, path)
+    assert (result.accepted, result.quarantined, result.exit_code) == (1, 2, 1)
+    rows = store.quarantine_rows()
+    assert [r["line"] for r in rows] == [2, 3]
+    assert rows[1]["field"].startswith("indicators")
+    assert "not_an_indicator" in rows[1]["reason"]
+    assert rows[0]["raw"] == "{not json"
+    # quarantining the same bad records again adds nothing
+    import_file(store, path)
+    assert len(store.quarantine_rows()) == 2
+
+
+def test_unusable_file_is_an_input_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("this is not JSON at all\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        import_file(store, path)
+
+
+def test_a_whole_batch_commits_or_nothing_does(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.store import store as store_module
+
+    calls = {"n": 0}
+    original = store_module.Store._add_extraction
+
+    def failing(self: Store, conn, report, extraction) -> None:  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise store_module.SQLAlchemyError("disk full")
+        original(self, conn, report, extraction)
+
+    monkeypatch.setattr(store_module.Store, "_add_extraction", failing)
+    with pytest.raises(Exception, match="store failed"):
+        import_file(sqlite_store, write_jsonl(tmp_path / "in.jsonl", _two_reports()))
+    assert sqlite_store.counts()["reports"] == 0

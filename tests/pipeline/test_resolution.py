@@ -1,0 +1,172 @@
+"""Resolution behaviour through the whole pipeline: what merges, what must not, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from joinedup.cli.render import entities_json
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import process
+from joinedup.store import Store
+from tests.factories import adult, child, report, write_jsonl
+
+TAKEAWAY = {"ref": "t", "name": "Sunrise Kebabs", "kind": "takeaway", "postcode": "OL16 1AA"}
+
+
+def _people(store: Store, tmp_path: Path, reports: list[dict]) -> list[dict]:
+    import_file(store, write_jsonl(tmp_path / "in.jsonl", reports))
+    process(store)
+    return [e for e in entities_json(store, "person")]
+
+
+def _holding(people: list[dict], alias: str) -> list[dict]:
+    return [p for p in people if alias in p["aliases"]]
+
+
+def test_nickname_plus_a_shared_place_is_one_person(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "Tiger")], places=[dict(TAKEAWAY)]),
+            report(
+                "b",
+                org="Clinic",
+                agency="health",
+                reported_at="2008-02-01",
+                people=[child("c2", "Beth"), adult("x", "the Tiger")],
+                places=[dict(TAKEAWAY)],
+            ),
+        ],
+    )
+    tiger = _holding(people, "tiger")
+    assert len(tiger) == 1 and len(tiger[0]["mentions"]) == 2
+
+
+def test_a_common_nickname_alone_does_not_fuse_strangers(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "K")], places=[dict(TAKEAWAY)]),
+            report(
+                "b",
+                org="Other Town Police",
+                reported_at="2008-02-01",
+                people=[child("c2", "Zoe"), adult("x", "K")],
+                places=[
+                    {
+                        "ref": "p",
+                        "name": "Bridge Street Park",
+                        "kind": "park",
+                        "postcode": "BD7 1AA",
+                    }
+                ],
+            ),
+        ],
+    )
+    assert len(_holding(people, "k")) == 2
+
+
+def test_two_people_named_in_one_report_are_never_merged(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "Tiger"), adult("y", "Tiger")]),
+        ],
+    )
+    assert len(_holding(people, "tiger")) == 2
+
+
+def test_every_merge_keeps_its_weight_and_reasons(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "Tiger")], places=[dict(TAKEAWAY)]),
+            report(
+                "b",
+                org="Clinic",
+                agency="health",
+                reported_at="2008-02-01",
+                people=[child("c2", "Beth"), adult("x", "Tiger")],
+                places=[dict(TAKEAWAY)],
+            ),
+        ],
+    )
+    tiger = _holding(people, "tiger")[0]
+    edges = store.merge_edges(tiger["id"])
+    assert len(edges) == 1
+    reasons = {r["comparison"]: r["level"] for r in edges[0]["reasons"]}
+    assert reasons["alias"] == "a nickname in common"
+    assert reasons["context"] == "a linked person or place in common"
+    assert edges[0]["weight"] > 0
+
+
+def test_an_analysts_split_sticks_on_re_resolution(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "Tiger")], places=[dict(TAKEAWAY)]),
+            report(
+                "b",
+                org="Clinic",
+                agency="health",
+                reported_at="2008-02-01",
+                people=[child("c2", "Beth"), adult("x", "Tiger")],
+                places=[dict(TAKEAWAY)],
+            ),
+        ],
+    )
+    tiger = _holding(people, "tiger")[0]
+    edge = store.merge_edges(tiger["id"])[0]
+    store.add_pair_decision(edge["a"], edge["b"], "split", "different men, per police")
+    process(store)
+    assert len(_holding(entities_json(store, "person"), "tiger")) == 2
+
+
+def test_an_analysts_confirm_sticks_on_re_resolution(store: Store, tmp_path: Path) -> None:
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c1", "Amy"), adult("x", "Smiler")]),
+            report(
+                "b",
+                org="Other Police",
+                reported_at="2008-02-01",
+                people=[child("c2", "Zoe"), adult("x", "Smiley")],
+            ),
+        ],
+    )
+    assert len({p["id"] for p in people if p["aliases"]}) == 2
+    rows = [m for m in store.current_mentions() if m["kind"] == "person" and m["ref"] == "x"]
+    store.add_pair_decision(rows[0]["pk"], rows[1]["pk"], "confirm", "same phone per police")
+    process(store)
+    assert len({p["id"] for p in entities_json(store, "person") if p["aliases"]}) == 1
+
+
+def test_entity_ids_are_stable_when_unrelated_reports_arrive(store: Store, tmp_path: Path) -> None:
+    first = [
+        report("a", people=[child("c1", "Amy"), adult("x", "Tiger")], places=[dict(TAKEAWAY)]),
+        report(
+            "b",
+            org="Clinic",
+            agency="health",
+            reported_at="2008-02-01",
+            people=[child("c2", "Beth"), adult("x", "Tiger")],
+            places=[dict(TAKEAWAY)],
+        ),
+    ]
+    before = _holding(_people(store, tmp_path, first), "tiger")[0]["id"]
+    import_file(
+        store,
+        write_jsonl(
+            tmp_path / "more.jsonl",
+            [report("z", org="School", agency="education", people=[child("c9", "Nia", 12)])],
+        ),
+    )
+    process(store)
+    assert _holding(entities_json(store, "person"), "tiger")[0]["id"] == before

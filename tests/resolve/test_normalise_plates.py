@@ -1,0 +1,141 @@
+"""Full and partial UK registrations, their compatibility and their blocking keys."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from joinedup.resolve.normalise import (
+    Plate,
+    normalise_plate,
+    plate_blocking_keys,
+    plates_compatible,
+)
+
+
+def plate(raw: str) -> Plate:
+    p = normalise_plate(raw)
+    assert p is not None, raw
+    return p
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "partial", "prefix"),
+    [
+        ("MA08 XKE", "MA08XKE", False, "MA08XKE"),
+        ("ma08-xke", "MA08XKE", False, "MA08XKE"),
+        ("X123 ABC", "X123ABC", False, "X123ABC"),
+        ("ABC 123K", "ABC123K", False, "ABC123K"),
+        ("AB 1234", "AB1234", False, "AB1234"),
+        ("MA1", "MA1", False, "MA1"),
+        ("MA08 X??", "MA08X??", True, "MA08X"),
+        ("ma08x", "MA08X??", True, "MA08X"),
+        ("MA08", "MA08???", True, "MA08"),
+        ("starts MA08", "MA08???", True, "MA08"),
+        ("Starts with ma08 x", "MA08X??", True, "MA08X"),
+        ("MA08...", "MA08???", True, "MA08"),
+        ("MA08 X?E", "MA08X?E", True, "MA08X"),
+        ("??08 XKE", "??08XKE", True, ""),
+        ("starts with MA", "MA*", True, "MA"),
+        ("begins K1", "K1*", True, "K1"),
+        ("K-reg", "K*", True, "K"),
+        ("a K reg", "K*", True, "K"),
+        ("08 reg", "??08???", True, ""),
+        ("58-plate", "??58???", True, ""),
+    ],
+)
+def test_plate_is_read_with_what_is_known_and_where_the_gaps_are(
+    raw: str, text: str, partial: bool, prefix: str
+) -> None:
+    assert normalise_plate(raw) == Plate(text=text, partial=partial, prefix=prefix)
+
+
+@pytest.mark.parametrize("raw", ["", "silver Golf", "HELLO", "no plate seen", "MAO8XKE"])
+def test_text_that_is_not_plate_like_gives_none(raw: str) -> None:
+    assert normalise_plate(raw) is None
+
+
+def test_letter_o_and_digit_zero_are_not_folded_together() -> None:
+    assert normalise_plate("MAO8 XKE") is None
+    assert not plates_compatible(plate("starts MA0"), plate("starts MAO"))
+    assert not plates_compatible(plate("AB 10"), plate("starts ABO"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("MA08 X??", "MA08 XKE"),
+        ("ma08x", "MA08 XKE"),
+        ("starts MA08", "MA08 XKE"),
+        ("MA08 X?E", "MA08 XKE"),
+        ("??08 XKE", "MA08 XKE"),
+        ("08 reg", "MA08 XKE"),
+        ("K-reg", "K123 ABC"),
+        ("starts with MA", "MA08 XKE"),
+        ("starts with MA", "MA 1234"),
+        ("MA08 XKE", "ma08xke"),
+        ("MA08 X??", "MA08 ?KE"),
+        ("starts MA0", "MA08 X??"),
+    ],
+)
+def test_partial_plate_is_compatible_with_full_plate_sharing_known_characters(
+    a: str, b: str
+) -> None:
+    assert plates_compatible(plate(a), plate(b))
+    assert plates_compatible(plate(b), plate(a))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("MA08 XKE", "MA08 XKF"),
+        ("MA08 X??", "MA09 XKE"),
+        ("MA08 X?E", "MA08 XKF"),
+        ("K-reg", "L123 ABC"),
+        ("starts with MB", "MA08 XKE"),
+        ("08 reg", "MA58 XKE"),
+        ("starts K1234", "K12 ABC"),
+    ],
+)
+def test_plates_that_disagree_on_a_known_character_are_not_compatible(a: str, b: str) -> None:
+    assert not plates_compatible(plate(a), plate(b))
+    assert not plates_compatible(plate(b), plate(a))
+
+
+def test_two_full_plates_are_compatible_only_when_equal() -> None:
+    assert plates_compatible(plate("X123 ABC"), plate("x123abc"))
+    assert not plates_compatible(plate("X123 ABC"), plate("X123 ABD"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "keys"),
+    [
+        ("MA08 XKE", ["MA08XKE", "MA08"]),
+        ("X123 ABC", ["X123ABC", "X123"]),
+        ("AB1", ["AB1"]),
+        ("MA08 X??", ["MA08"]),
+        ("starts MA08", ["MA08"]),
+        ("K-reg", []),
+        ("??08 XKE", []),
+    ],
+)
+def test_blocking_keys_are_the_full_text_and_the_first_four_known_characters(
+    raw: str, keys: list[str]
+) -> None:
+    assert plate_blocking_keys(plate(raw)) == keys
+
+
+INFORMATIVE = ["MA08 XKE", "MA08 XKF", "MA09 XKE", "MA08 X??", "ma08x", "starts MA08",
+               "MA08 X?E", "X123 ABC", "starts X123", "X123 ABD", "AB 1234", "starts AB12",
+               "MB08 XKE"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.combinations(INFORMATIVE, 2)))
+def test_compatible_plates_that_know_four_leading_characters_share_a_blocking_key(
+    a: str, b: str
+) -> None:
+    pa, pb = plate(a), plate(b)
+    shared = set(plate_blocking_keys(pa)) & set(plate_blocking_keys(pb))
+    if plates_compatible(pa, pb):
+        assert shared
