@@ -58,11 +58,18 @@ class Recipe:
         raise NotImplementedError
 
 
-def _by_entity(ties: Iterable[Tie], kinds: set[str], pic: Picture) -> dict[str, list[Tie]]:
+def _by_entity(
+    ties: Iterable[Tie], kinds: set[str], pic: Picture, roles: set[str] | None = None
+) -> dict[str, list[Tie]]:
+    """Ties grouped by entity, for entities of the given kinds (and, for people, roles)."""
     out: dict[str, list[Tie]] = defaultdict(list)
     for t in ties:
-        if pic.entities[t.entity]["kind"] in kinds and t.entity not in pic.children:
-            out[t.entity].append(t)
+        entity = pic.entities[t.entity]
+        if entity["kind"] not in kinds or t.entity in pic.children:
+            continue
+        if roles is not None and not roles & set(entity["data"].get("roles", [])):
+            continue
+        out[t.entity].append(t)
     return out
 
 
@@ -89,7 +96,8 @@ class LinkedChildrenAtLeast(Recipe):
             pic, self.params["min_children"], self.params["min_informants"]
         )
         out = []
-        for ties in _by_entity(pic.ties, {"person"}, pic).values():
+        roles = set(self.params.get("roles", ["person_of_concern"]))
+        for ties in _by_entity(pic.ties, {"person"}, pic, roles).values():
             if (f := first_crossing(pic, ties, holds)) is not None:
                 out.append(f)
         return out

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -22,7 +23,7 @@ from joinedup.errors import InputError, JoinedupError
 from joinedup.store import Store, default_url
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +88,7 @@ def ingest(
                 disable=quiet,
             ) as bar:
                 task = bar.add_task(f"importing {path.name}", total=_count_lines(path))
-                result = import_file(store, path, progress=lambda n, t=task: bar.advance(t, n))
+                result = import_file(store, path, progress=partial(bar.advance, task))
             for err in result.errors[:50]:
                 console.print(f"quarantined {err}", highlight=False, markup=False)
             if len(result.errors) > 50:

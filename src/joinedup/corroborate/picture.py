@@ -114,7 +114,9 @@ def build_picture(
         for child, other in ((src, dst), (dst, src)):
             if child not in child_mentions or other == child:
                 continue
-            for pk in [other, *items_of.get(other, [])]:
+            # phones and vehicles count through a person of concern, not a parent or carer
+            concern = _of_concern(profile, by_pk.get(other))
+            for pk in [other, *(items_of.get(other, []) if concern else [])]:
                 tie = Tie(entity_of[pk], entity_of[child], lk["report"], lk["type"])
                 if tie.entity != tie.child and tie not in seen:
                     seen.add(tie)
@@ -128,6 +130,13 @@ def build_picture(
             (o["report"], o["indicator"], o["observed_at"])
         )
     return pic
+
+
+def _of_concern(profile: Profile, m: Row | None) -> bool:
+    if m is None or m["kind"] != "person":
+        return False
+    spec = profile.role_specs.get(m["role"] or "")
+    return bool(spec and spec.of_concern)
 
 
 def _is_child(profile: Profile, m: Row) -> bool:

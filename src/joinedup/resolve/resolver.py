@@ -68,40 +68,61 @@ def _phones(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     return list(by_key.values()), edges
 
 
+def _agree(a: Row, b: Row) -> bool:
+    """Make and colour, where both reports give them, must agree for a partial plate to join."""
+    for key in ("make", "colour"):
+        x, y = a.get(key), b.get(key)
+        if x and y:
+            tx, ty = set(str(x).casefold().split()), set(str(y).casefold().split())
+            if not (tx <= ty or ty <= tx):  # "Toyota" agrees with "Toyota Avensis"
+                return False
+    return True
+
+
 def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     full: dict[str, list[int]] = defaultdict(list)
     partial: dict[str, list[int]] = defaultdict(list)
-    prefixes: dict[str, str] = {}
+    feats = {m["pk"]: m["features"] for m in ms}
     for m in ms:
         f = m["features"]
         if f.get("plate") and not f.get("partial"):
             full[f["plate"]].append(m["pk"])
         else:
             partial[f.get("plate") or f"none:{m['pk']}"].append(m["pk"])
-            prefixes[f.get("plate") or ""] = f.get("prefix") or ""
-    pairs, edges = [], []
+    pairs: list[tuple[int, int]] = []
+    edges: list[Row] = []
     for key, g in full.items():
         pairs += [(g[0], o) for o in g[1:]]
-        edges += [{"a": g[0], "b": o, "weight": 30.0,
-                   "reasons": [{"comparison": "plate", "level": f"same plate {key}"}]}
-                  for o in g[1:]]
+        edges += [
+            {"a": g[0], "b": o, "weight": 30.0,
+             "reasons": [{"comparison": "plate", "level": f"same plate {key}"}]}
+            for o in g[1:]
+        ]
     index: dict[str, list[str]] = defaultdict(list)
     for text in full:
         for k in plate_blocking_keys(Plate(text, False, text)):
             index[k].append(text)
     for text, g in partial.items():
-        pairs += [(g[0], o) for o in g[1:]]
         if text.startswith("none:"):
             continue
-        plate = Plate(text, True, prefixes.get(text, ""))
-        candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
-        fits = [c for c in candidates if plates_compatible(plate, Plate(c, False, c))]
-        if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
-            pairs.append((g[0], full[fits[0]][0]))
-            edges.append({"a": g[0], "b": full[fits[0]][0], "weight": 8.0, "reasons": [
-                {"comparison": "plate", "level": f"partial {text} fits only {fits[0]}"}]})
-    pks = [m["pk"] for m in ms]
-    return _union_groups(pks, pairs), edges
+        for pk in g:
+            plate = Plate(text, True, feats[pk].get("prefix") or "")
+            candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
+            fits = [
+                c for c in sorted(candidates)
+                if plates_compatible(plate, Plate(c, False, c))
+                and any(_agree(feats[pk], feats[o]) for o in full[c])
+            ]
+            if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
+                pairs.append((pk, full[fits[0]][0]))
+                edges.append({"a": pk, "b": full[fits[0]][0], "weight": 8.0, "reasons": [
+                    {"comparison": "plate", "level": f"partial {text} fits only {fits[0]}"
+                     " (make and colour do not disagree)"}]})
+            else:  # the same partial plate twice is still one vehicle only if nothing disagrees
+                first = g[0]
+                if pk != first and _agree(feats[pk], feats[first]):
+                    pairs.append((first, pk))
+    return _union_groups([m["pk"] for m in ms], pairs), edges
 
 
 def _km(a: Row, b: Row) -> float | None:
@@ -277,7 +298,9 @@ def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
         aliases = Counter(a for m in ms for a in m["features"].get("aliases") or [])
         labels = Counter(m["label"] for m in ms)
         roles = sorted({m["role"] for m in ms if m["role"]})
-        label = labels.most_common(1)[0][0]
+        # a name or a full plate reads better than a nickname or a partial plate
+        label = min(labels.items(), key=lambda kv: ("?" in kv[0] or kv[0].startswith("'"),
+                                                     -kv[1], kv[0]))[0]
         rows.append({"id": eid, "kind": kinds[eid[0]], "label": label, "data": {
             "aliases": [a for a, _ in aliases.most_common()],
             "labels": [lb for lb, _ in labels.most_common()],

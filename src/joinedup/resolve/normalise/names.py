@@ -59,12 +59,47 @@ def normalise_alias(raw: str) -> str:
     because "The Ugly One", "'ugly one'" and "UGLY-ONE" are the same alias written down by
     different people.
 
+    A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname).
+
     Examples:
         >>> normalise_alias("the Ugly One"), normalise_alias("'Tiger'"), normalise_alias("Car-Zero")
         ('ugly one', 'tiger', 'car zero')
+        >>> normalise_alias("Car 9"), normalise_alias("Quiet 1")
+        ('car nine', 'quiet one')
     """
     text = re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
-    return text.removeprefix("the ")
+    words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
+    return " ".join(words).removeprefix("the ")
+
+
+_NUMBER_WORDS: dict[str, str] = {
+    str(i): word
+    for i, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
 
 
 def split_name(full: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,396 @@
+"""Train the person model's m and u probabilities with Splink.
+
+The comparisons of :mod:`joinedup.resolve.comparisons` are written here a second time, as Splink
+comparison levels in DuckDB SQL over a table of person features (one row per person mention, as
+the resolver's last round sees it: with the ``items`` and ``context`` it was linked to). Splink
+estimates the prior, u (random sampling) and m (expectation maximisation on two blockings); the
+result is read back into a :class:`~joinedup.resolve.scoring.PersonModel`, which the resolver
+applies in Python. ``tests/resolve/test_splink_model.py`` checks that both sides pick the same
+level for every pair.
+
+Run ``python -m joinedup.resolve.splink_model --out PATH`` (``make train-model``) to train on a
+generated scenario; see docs/resolution.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from splink import Linker, SettingsCreator, block_on
+from splink.backends.duckdb import DuckDBAPI
+
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison
+from joinedup.resolve.scoring import PersonModel
+
+FEATURES_TABLE = "person_features"
+M_FLOOR = 1e-6  # m of a level that EM drove to zero (Splink's "m_probability below 1e-300")
+PRIOR_RECALL = 0.7  # share of true matches the deterministic rules are assumed to find
+U_MAX_PAIRS = 2e6
+JW_NAME, JW_SURNAME, JW_ALIAS = 0.9, 0.88, 0.9  # the thresholds of comparisons.py
+
+# Column types of the features table; lists are NULL when empty, as the Python side treats them.
+COLUMNS: dict[str, str] = {
+    "unique_id": "BIGINT", "first_key": "VARCHAR", "surname_key": "VARCHAR",
+    "aliases": "VARCHAR[]", "alias1": "VARCHAR", "birth_lo": "BIGINT", "birth_hi": "BIGINT",
+    "sex": "VARCHAR", "ids": "VARCHAR[]", "id1": "VARCHAR", "id_schemes": "VARCHAR[]",
+    "items": "VARCHAR[]", "context": "VARCHAR[]", "grp": "VARCHAR",
+}
+
+
+# EM blocked on the first nickname. The rule names ``aliases`` (a condition that always holds) so
+# that Splink leaves the alias comparison out of this session: every pair here shares a nickname,
+# and training alias m on it would push "a nickname in common" towards 1.
+ALIAS_RULE = "l.alias1 = r.alias1 AND l.grp = r.grp AND list_contains(r.aliases, l.alias1)"
+
+
+def _empty(col: str) -> str:
+    return f"(coalesce(len({col}_l), 0) = 0 OR coalesce(len({col}_r), 0) = 0)"
+
+
+def _shared(col: str) -> str:
+    return f"len(list_intersect({col}_l, {col}_r))"
+
+
+_OVERLAP = ("greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)")
+_ALIAS_JW = ("list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
+             "lambda y: jaro_winkler_similarity(x, y)))))")
+
+# Per comparison: the null level's condition, then the condition of every level but the last
+# (which is the "else"), in the order of the Python ``levels`` tuple. Each condition is tried
+# only when the ones before it failed, as in the Python functions' if/return chains.
+LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
+    "name": (
+        "first_key_l IS NULL OR first_key_r IS NULL",
+        ("first_key_l = first_key_r AND surname_key_l = surname_key_r",
+         f"first_key_l = first_key_r AND surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
+         f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}",
+         "first_key_l = first_key_r AND (surname_key_l IS NULL OR surname_key_r IS NULL)",
+         f"first_key_l <> first_key_r"
+         f" AND jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
+         f" AND (surname_key_l IS NULL OR surname_key_r IS NULL"
+         f" OR surname_key_l = surname_key_r)"),
+    ),
+    "alias": (
+        _empty("aliases"),
+        (f"{_shared('aliases')} > 0", f"{_ALIAS_JW} >= {JW_ALIAS}"),
+    ),
+    "birth": (
+        "birth_lo_l IS NULL OR birth_lo_r IS NULL",
+        (f"{_OVERLAP} AND birth_hi_l - birth_lo_l <= 2 AND birth_hi_r - birth_lo_r <= 2",
+         _OVERLAP,
+         "greatest(birth_lo_l, birth_lo_r) - least(birth_hi_l, birth_hi_r) <= 2"),
+    ),
+    "sex": ("sex_l IS NULL OR sex_r IS NULL", ("sex_l = sex_r",)),
+    # Python returns None when no identifier and no scheme is shared: that is the null level.
+    "ids": (
+        f"{_empty('ids')} OR ({_shared('ids')} = 0 AND {_shared('id_schemes')} = 0)",
+        (f"{_shared('ids')} > 0",),
+    ),
+    "items": (_empty("items"), (f"{_shared('items')} > 0",)),
+    "context": (_empty("context"), (f"{_shared('context')} >= 2", f"{_shared('context')} = 1")),
+}
+
+
+def _comparison_dict(comp: Comparison) -> dict[str, Any]:
+    null_sql, level_sqls = LEVEL_SQL[comp.name]
+    if len(level_sqls) != len(comp.levels) - 1:
+        raise ValueError(f"{comp.name}: {len(level_sqls)} SQL levels for {len(comp.levels)}")
+    levels: list[dict[str, Any]] = [{"sql_condition": null_sql, "is_null_level": True,
+                                     "label_for_charts": f"{comp.name}: nothing to compare"}]
+    levels += [{"sql_condition": sql, "label_for_charts": label}
+               for sql, label in zip(level_sqls, comp.levels, strict=False)]
+    levels.append({"sql_condition": "ELSE", "label_for_charts": comp.levels[-1]})
+    return {"output_column_name": comp.name, "comparison_levels": levels,
+            "comparison_description": comp.name}
+
+
+def python_level(comp: Comparison, gamma: int) -> int | None:
+    """The Python level index of a Splink gamma value (Splink counts down; -1 is null)."""
+    return None if gamma < 0 else len(comp.levels) - 1 - gamma
+
+
+def splink_settings(blocking_rules: Sequence[Any] | None = None,
+                    prior: float = 0.0001) -> SettingsCreator:
+    """Splink settings with the same comparisons as ``PERSON_COMPARISONS``."""
+    rules = list(blocking_rules) if blocking_rules is not None else [
+        block_on("first_key", "grp"), block_on("alias1", "grp"), block_on("id1", "grp")]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[_comparison_dict(c) for c in PERSON_COMPARISONS],
+        blocking_rules_to_generate_predictions=rules,
+        probability_two_random_records_match=prior,
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        additional_columns_to_retain=[],
+    )
+
+
+def _list(values: Any) -> list[str] | None:
+    out = [str(v) for v in values or []]
+    return out or None
+
+
+def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
+    """The features table Splink reads, one row per person mention (see ``COLUMNS``)."""
+    rows = []
+    for pk, f in features.items():
+        birth = f.get("birth") or None
+        ids = _list(f.get("ids"))
+        aliases = _list(f.get("aliases"))
+        rows.append({
+            "unique_id": int(pk),
+            "first_key": f.get("first_key") or None,
+            "surname_key": f.get("surname_key") or None,
+            "aliases": aliases,
+            "alias1": aliases[0] if aliases else None,
+            "birth_lo": int(birth[0]) if birth else None,
+            "birth_hi": int(birth[1]) if birth else None,
+            "sex": f.get("sex") or None,
+            "ids": ids,
+            "id1": ids[0] if ids else None,
+            "id_schemes": sorted({i.split(":", 1)[0] for i in ids}) if ids else None,
+            "items": _list(f.get("items")),
+            "context": _list(f.get("context")),
+            "grp": f.get("group") or "adult",
+        })
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in ("birth_lo", "birth_hi"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def register_features(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> str:
+    """Copy ``frame`` into ``con`` as a table with the exact column types (even all-NULL ones)."""
+    con.register("_person_features_raw", frame)
+    select = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TABLE {FEATURES_TABLE} AS "
+                f"SELECT {select} FROM _person_features_raw")
+    con.unregister("_person_features_raw")
+    return FEATURES_TABLE
+
+
+def linker_for(features: Mapping[int, Mapping[str, Any]],
+               settings: SettingsCreator | None = None) -> Linker:
+    """A DuckDB-backed Splink linker over ``features``."""
+    con = duckdb.connect()
+    db_api = DuckDBAPI(con)
+    table = register_features(features_frame(features), con)
+    return Linker(db_api.register(table), settings or splink_settings(),
+                  log_level=logging.WARNING)
+
+
+@dataclass
+class TrainingReport:
+    """What training did: timings, fixes and the levels left at their shipped defaults."""
+
+    seconds: float = 0.0
+    mentions: int = 0
+    fixed_m: list[str] = field(default_factory=list)
+    defaults_used: list[str] = field(default_factory=list)
+
+
+def _culprit(exc: BaseException) -> tuple[str, int] | None:
+    """The comparison and gamma whose m EM drove below 1e-300 (from Splink's traceback)."""
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "populate_m_u_from_lookup":
+            level = frame.f_locals.get("cl")
+            name = frame.f_locals.get("output_column_name")
+            if level is not None and name is not None:
+                found = (str(name), int(level.comparison_vector_value))
+        tb = tb.tb_next
+    return found
+
+
+def _fix_m(linker: Linker, name: str, gamma: int) -> None:
+    for comp in linker._settings_obj.comparisons:
+        if comp.output_column_name != name:
+            continue
+        for level in comp._comparison_levels_excluding_null:
+            if level.comparison_vector_value == gamma:
+                level.m_probability = M_FLOOR
+                level._fix_m_probability = True
+
+
+def _em(linker: Linker, rule: Any, report: TrainingReport) -> None:
+    """One EM session; a level whose m underflows is fixed at ``M_FLOOR`` and EM rerun."""
+    for _ in range(len(PERSON_COMPARISONS) * 5):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            return
+        except ValueError as exc:
+            culprit = _culprit(exc) if "below the minimum" in str(exc) else None
+            if culprit is None:
+                raise
+            comp = next(c for c in PERSON_COMPARISONS if c.name == culprit[0])
+            level = python_level(comp, culprit[1])
+            report.fixed_m.append(f"{comp.name}: {comp.levels[level or 0]}")
+            _fix_m(linker, *culprit)
+    raise RuntimeError("EM kept driving m probabilities to zero")
+
+
+def shipped_model() -> dict[str, Any]:
+    """The hand-set default model shipped with the safeguarding profile."""
+    from joinedup.profiles import load_profile
+
+    path = load_profile("safeguarding").directory / "person_model.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def alias_frequencies(features: Mapping[int, Mapping[str, Any]]) -> tuple[dict[str, float], float]:
+    """Share of nickname-bearing mentions using each nickname (seen twice or more), and 1/N."""
+    with_alias = [set(f.get("aliases") or []) for f in features.values() if f.get("aliases")]
+    n = len(with_alias)
+    if n == 0:
+        return {}, float(shipped_model().get("alias_tf_default", 0.0005))
+    counts = Counter(a for aliases in with_alias for a in aliases)
+    tf = {a: float(f"{c / n:.6g}") for a, c in sorted(counts.items()) if c >= 2}
+    return tf, 1.0 / n
+
+
+def _probability(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    return None
+
+
+def _read_model(linker: Linker, features: Mapping[int, Mapping[str, Any]],
+                report: TrainingReport) -> PersonModel:
+    saved = linker.misc.save_model_to_json()
+    default = shipped_model()
+    by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
+    m: dict[str, list[float]] = {}
+    u: dict[str, list[float]] = {}
+    for comp in PERSON_COMPARISONS:
+        levels = [lv for lv in by_name[comp.name]["comparison_levels"]
+                  if not lv.get("is_null_level")]
+        m[comp.name], u[comp.name] = [], []
+        for i, lv in enumerate(levels):  # Splink writes levels in the order we gave them
+            for key, table in (("m_probability", m), ("u_probability", u)):
+                value = _probability(lv.get(key))
+                if value is None:
+                    value = float(default[key[0]][comp.name][i])
+                    report.defaults_used.append(f"{key[0]} {comp.name}: {comp.levels[i]}")
+                if key == "m_probability" and value < M_FLOOR:
+                    value = M_FLOOR
+                    report.fixed_m.append(f"{comp.name}: {comp.levels[i]}")
+                table[comp.name].append(float(f"{value:.6g}"))
+    tf, tf_default = alias_frequencies(features)
+    prior = float(saved["probability_two_random_records_match"])
+    return PersonModel(prior=prior, m=m, u=u, alias_tf=tf, alias_tf_default=tf_default)
+
+
+def train(features: Mapping[int, Mapping[str, Any]], *, seed: int = 1,
+          report: TrainingReport | None = None) -> PersonModel:
+    """m, u and the prior of the person model, trained with Splink on ``features``."""
+    report = report if report is not None else TrainingReport()
+    started = time.perf_counter()
+    report.mentions = len(features)
+    linker = linker_for(features)
+    # Prior: pairs that agree on full name and birth year, or share an identifier, are taken as
+    # matches; they are assumed to be PRIOR_RECALL of all matches (most children are named, most
+    # adults are not, so the rules miss nickname-only matches).
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_key", "surname_key", "birth_lo", "grp"), block_on("id1", "grp")],
+        recall=PRIOR_RECALL)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+    # Two EM sessions: blocking on the first name trains everything but the name comparison;
+    # blocking on the first nickname trains the name (and everything but the alias comparison).
+    _em(linker, block_on("first_key", "grp"), report)
+    _em(linker, ALIAS_RULE, report)
+    model = _read_model(linker, features, report)
+    report.seconds = time.perf_counter() - started
+    return model
+
+
+def model_json(model: PersonModel, report: TrainingReport, **how: Any) -> dict[str, Any]:
+    """The model as the shipped JSON file holds it, with a comment on how it was trained."""
+    detail = ", ".join(f"{k}={v}" for k, v in how.items())
+    comment = (f"m and u per level of resolve/comparisons.py, trained by `make train-model` "
+               f"(Splink EM, joinedup.resolve.splink_model) on {report.mentions} person mentions"
+               f"{' (' + detail + ')' if detail else ''}.")
+    if report.fixed_m:
+        comment += f" m fixed at {M_FLOOR} after EM underflow: {'; '.join(report.fixed_m)}."
+    if report.defaults_used:
+        kept = "; ".join(report.defaults_used)
+        comment += f" Shipped defaults kept (level not observed): {kept}."
+    return {"_comment": comment, **model.to_json()}
+
+
+def scenario_features(seed: int, reports: int, work: Path) -> dict[int, dict[str, Any]]:
+    """Person features of a generated scenario, as the resolver's last round sees them."""
+    from joinedup.generate import generate_scenario
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import person_model, process
+    from joinedup.profiles import load_profile
+    from joinedup.resolve.resolver import Resolver
+    from joinedup.store import Store
+
+    scenario = generate_scenario(seed=seed, reports=reports)
+    path = work / "scenario.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in scenario.reports), encoding="utf-8")
+    store = Store.open(f"sqlite:///{work / 'train.db'}")
+    try:
+        import_file(store, path)
+        process(store)
+        resolver = Resolver(person_model(store, load_profile("safeguarding")))
+        resolver.run(store.current_mentions(), store.current_links())
+    finally:
+        store.engine.dispose()
+    return resolver.person_features
+
+
+def _table(model: PersonModel) -> str:
+    lines = [f"prior {model.prior:.3g}"]
+    for comp in PERSON_COMPARISONS:
+        for i, label in enumerate(comp.levels):
+            m, u = model.m[comp.name][i], model.u[comp.name][i]
+            lines.append(f"{comp.name:8} {label:48} m={m:<10.4g} u={u:<10.4g} "
+                         f"log2(m/u)={math.log2(max(m, 1e-12) / max(u, 1e-12)):+.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--out", type=Path, required=True, help="where to write the model JSON")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reports", type=int, default=3000)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        features = scenario_features(args.seed, args.reports, Path(tmp))
+    prepared = time.perf_counter() - started
+    report = TrainingReport()
+    model = train(features, seed=args.seed, report=report)
+    data = model_json(model, report, seed=args.seed, reports=args.reports)
+    args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"{len(features)} person mentions; scenario and pipeline {prepared:.1f} s, "
+          f"Splink training {report.seconds:.1f} s", file=sys.stderr)
+    print(_table(model), file=sys.stderr)
+    for note in report.fixed_m:
+        print(f"m fixed at {M_FLOOR} after EM underflow: {note}", file=sys.stderr)
+    for note in report.defaults_used:
+        print(f"shipped default kept (not observed): {note}", file=sys.stderr)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""The Splink person model: same levels as the Python comparisons, and a usable trained model."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+from random import Random
+from typing import Any
+
+import pytest
+
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
+from joinedup.resolve.scoring import PersonModel
+from joinedup.resolve.splink_model import (
+    features_frame,
+    linker_for,
+    main,
+    python_level,
+    splink_settings,
+    train,
+)
+
+FIRST = ["amy", "amie", "aimee", "beth", "bethany", "courtney", "kourtney", "jay", "jai", "mo",
+         "mohammed", "muhammad", "zoe", "zoey", "liam", "lee", "leah", "k", "ab"]
+SURNAMES = ["smith", "smyth", "smithe", "jones", "johns", "khan", "kahn", "hussain", "husain",
+            "o'neill", "oneil", "walker", "walken", "a"]
+ALIASES = ["tiger", "the tiger", "tigger", "k", "jay", "j", "smiler", "smiley", "car zero",
+           "car 0", "mo", "moe", "big man", "bigman", "x"]
+IDS = ["nhs:111", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "council:C9", "council:C8"]
+ITEMS = ["T-1", "T-2", "T-3", "V-4", "V-5"]
+CONTEXT = ["L-1", "L-2", "L-3", "P-4", "P-5", "P-6"]
+
+
+def _some(rng: Random, pool: list[str], most: int) -> list[str]:
+    return sorted(set(rng.sample(pool, rng.randint(0, most))))
+
+
+def person_features(n: int = 200, seed: int = 7) -> dict[int, dict[str, Any]]:
+    """Hand-made person features covering every level, with None and empty values mixed in."""
+    rng = Random(seed)
+    feats: dict[int, dict[str, Any]] = {}
+    for pk in range(1, n + 1):
+        first = rng.choice(FIRST + [None, None, ""])
+        lo = rng.randint(1960, 2000)
+        birth = rng.choice([None, [lo, lo], [lo, lo + 1], [lo, lo + 2], [lo, lo + 9], []])
+        feats[pk] = {
+            "first_key": first,
+            "surname_key": rng.choice(SURNAMES + [None, None, None]) if first else None,
+            "aliases": _some(rng, ALIASES, 2),
+            "birth": birth,
+            "sex": rng.choice(["male", "female", None]),
+            "ids": _some(rng, IDS, 2) if rng.random() < 0.4 else [],
+            "items": _some(rng, ITEMS, 2),
+            "context": _some(rng, CONTEXT, 3),
+            "group": "young" if pk % 3 == 0 else "adult",
+        }
+    return feats
+
+
+def test_the_features_frame_has_one_row_per_mention_and_nulls_for_empty_lists() -> None:
+    frame = features_frame({1: {"first_key": "amy", "aliases": [], "birth": [1990, 1992],
+                                "ids": ["nhs:1"], "group": "young"}})
+    row = frame.iloc[0]
+    assert row["aliases"] is None and row["ids"] == ["nhs:1"] and row["id_schemes"] == ["nhs"]
+    assert row["birth_lo"] == 1990 and row["birth_hi"] == 1992 and row["grp"] == "young"
+
+
+def test_splink_and_python_pick_the_same_levels() -> None:
+    from splink import block_on
+
+    feats = person_features()
+    linker = linker_for(feats, splink_settings([block_on("grp")]))
+    pairs = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+    expected = {(a, b) for a, b in combinations(sorted(feats), 2)
+                if feats[a]["group"] == feats[b]["group"]}
+    got = {(min(a, b), max(a, b)) for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"],
+                                                  strict=True)}
+    assert got == expected
+    disagree = []
+    for row in pairs.itertuples(index=False):
+        a, b = feats[row.unique_id_l], feats[row.unique_id_r]
+        py = comparison_vector(a, b)
+        for comp, level in zip(PERSON_COMPARISONS, py, strict=True):
+            sp = python_level(comp, int(getattr(row, f"gamma_{comp.name}")))
+            if sp != level:
+                disagree.append((comp.name, row.unique_id_l, row.unique_id_r, level, sp))
+    for d in disagree:
+        print("disagreement (comparison, a, b, python, splink):", d)
+    assert not disagree, f"{len(disagree)} of {len(pairs)} pairs disagree"
+
+
+def test_training_returns_probabilities_for_every_level() -> None:
+    model = train(person_features(400, seed=11), seed=3)
+    assert 0 < model.prior < 1
+    for comp in PERSON_COMPARISONS:
+        for table in (model.m, model.u):
+            assert len(table[comp.name]) == len(comp.levels)
+            assert all(0 < p <= 1 for p in table[comp.name]), (comp.name, table[comp.name])
+    assert model.alias_tf and all(0 < v <= 1 for v in model.alias_tf.values())
+    assert model.alias_tf_default == pytest.approx(
+        1 / sum(1 for f in person_features(400, seed=11).values() if f["aliases"]))
+
+
+def test_the_command_trains_on_a_generated_scenario_and_writes_a_loadable_model(
+        tmp_path: Path) -> None:
+    out = tmp_path / "person_model.json"
+    assert main(["--out", str(out), "--reports", "150", "--seed", "5"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) >= {"_comment", "prior", "m", "u", "alias_tf", "alias_tf_default"}
+    model = PersonModel.from_json(data)
+    assert all(0 < p <= 1 for table in (model.m, model.u) for ps in table.values() for p in ps)
