@@ -23,7 +23,7 @@ demo: install
 test: install lint typecheck pytest
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 typecheck: install
 	$(BIN)/mypy
