@@ -43,7 +43,9 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     mentions = store.current_mentions()
     links = store.current_links()
     observations = store.current_observations()
-    resolution = Resolver(person_model(store, profile), store.pair_decisions()).run(mentions, links)
+    orgs = {r["pk"]: r["org"] for r in reports}
+    resolver = Resolver(person_model(store, profile), store.pair_decisions())
+    resolution = resolver.run(mentions, links, orgs)
     store.replace_resolution(resolution.entities, resolution.entity_of.items(), resolution.edges)
     pic = build_picture(
         profile, reports, mentions, links, observations, resolution.entity_of, resolution.entities

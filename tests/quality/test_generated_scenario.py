@@ -59,23 +59,12 @@ def test_every_generated_report_is_accepted(scored: dict) -> None:
     assert scored["result"].quarantined == 0, scored["result"].errors[:3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 2): pairwise person F1 is about 0.75 on this seed (precision 0.99, "
-    "recall 0.60): nickname-only mentions of one man with different children do not yet merge. "
-    "Strict, so the suite fails loudly the day this passes and the marker must go.",
-)
 def test_person_resolution_reaches_the_f1_bar(scored: dict) -> None:
     truth = {k: v for k, v in scored["truth"]["mentions"].items()
              if scored["truth"]["identities"][v]["type"] == "person"}
     assert pairwise_f1(truth, scored["found"]) >= 0.95
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 2): follows from the resolution recall gap above; some planted "
-    "networks on this seed are alerted late or not at all.",
-)
 def test_every_planted_network_is_alerted_no_later_than_its_corroboration(scored: dict) -> None:
     truth, found, reported = scored["truth"], scored["found"], scored["reported"]
     entity_of_identity: dict[str, set[str]] = defaultdict(set)

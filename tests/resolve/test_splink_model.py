@@ -62,7 +62,7 @@ def test_the_features_frame_has_one_row_per_mention_and_nulls_for_empty_lists() 
     frame = features_frame({1: {"first_key": "amy", "aliases": [], "birth": [1990, 1992],
                                 "ids": ["nhs:1"], "group": "young"}})
     row = frame.iloc[0]
-    assert row["aliases"] is None and row["ids"] == ["nhs:1"] and row["id_schemes"] == ["nhs"]
+    assert row["aliases"] is None and row["ids"] == ["nhs:1"] and row["id_schemes"] == ["nhs:"]
     assert row["birth_lo"] == 1990 and row["birth_hi"] == 1992 and row["grp"] == "young"
 
 

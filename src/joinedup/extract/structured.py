@@ -14,6 +14,7 @@ from typing import Any
 from joinedup.profiles import Profile
 from joinedup.resolve.normalise import (
     birth_year_range,
+    first_name_alternatives,
     first_name_key,
     normalise_alias,
     normalise_phone,
@@ -63,6 +64,7 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
     features = {
         "first": first,
         "first_key": first_name_key(first) if first else None,
+        "first_alts": first_name_alternatives(first) if first else [],
         "surname_key": surname_key(last) if last else None,
         "aliases": aliases,
         "birth": list(births) if births else None,
@@ -123,14 +125,35 @@ def _observed(raw: dict[str, Any], given: str | None, reported: datetime) -> dat
     return reported.date()
 
 
+def town_of(address: str) -> str | None:
+    """The town of a UK-style address: its last comma-separated part, if it is not a postcode."""
+    if "," not in address:
+        return None
+    town = normalise_alias(address.rsplit(",", 1)[1])
+    if not town or normalise_postcode(town) or any(ch.isdigit() for ch in town):
+        return None
+    return town
+
+
+def report_towns(raw: dict[str, Any]) -> list[str]:
+    """Towns a report names in addresses: where what it tells of happened, roughly."""
+    addresses = [str(p["address"]) for p in raw.get("places") or [] if p.get("address")]
+    for person in raw.get("people") or []:
+        addresses += [str(a) for a in person.get("addresses") or []]
+    return sorted({t for a in addresses if (t := town_of(a))})
+
+
 def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
     """Mentions, links and observations of one validated report."""
     ex = Extraction()
+    towns = report_towns(raw)
     reported = reported_date(raw)
     at = reported.date()
     children: list[str] = []
     for p in raw.get("people") or []:
-        ex.mentions.append(_person(p, at, profile))
+        person = _person(p, at, profile)
+        person.features["towns"] = towns
+        ex.mentions.append(person)
         _items(p, ex)
         spec = profile.role_specs.get(p.get("role") or "")
         if spec and spec.counts_as_child:

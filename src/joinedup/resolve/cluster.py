@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from joinedup.resolve.comparisons import id_scheme
+
 Features = dict[str, Any]
+PRECISE_YEARS = 2
 
 
 @dataclass
@@ -39,8 +42,11 @@ class Clusters:
         self.data: dict[int, _Cluster] = {}
         for pk, f in feats.items():
             self.parent[pk] = pk
-            ids = dict(i.split(":", 1) for i in f.get("ids") or [])
-            birth = tuple(f["birth"]) if f.get("birth") else None
+            ids = {id_scheme(i): i for i in f.get("ids") or []}
+            # only a precise age (a date of birth, an exact age) binds the cluster; a witness's
+            # "in his thirties" is evidence for the pairwise score, not a constraint
+            precise = f.get("birth") and f["birth"][1] - f["birth"][0] <= PRECISE_YEARS
+            birth = (f["birth"][0], f["birth"][1]) if precise else None
             self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
         for a, b in cannot:
             if a in self.data and b in self.data:
@@ -100,6 +106,10 @@ class Clusters:
         ca.sex = ca.sex or cb.sex
         ca.forbidden |= cb.forbidden
         return True
+
+    def members(self, x: int) -> list[int]:
+        """The mentions of the cluster holding ``x``, earliest first."""
+        return sorted(self.data[self.find(x)].members)
 
     def groups(self) -> list[list[int]]:
         return [sorted(c.members) for c in self.data.values()]

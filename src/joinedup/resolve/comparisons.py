@@ -12,6 +12,7 @@ which does not read them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ class Comparison:
     levels: tuple[str, ...]
     pick: Callable[[Features, Features], int | None]
     tf_level: int | None = None  # the level whose u is replaced by the term's frequency
+    tf_feature: str | None = None  # the feature whose values' frequencies those are
 
 
 def _jw(a: str, b: str) -> float:
@@ -46,9 +48,20 @@ def _name(a: Features, b: Features) -> int | None:
                 return 0
             return 1 if _jw(sa, sb) >= 0.88 else 4
         return 2
-    if _jw(fa, fb) >= 0.9 and (not sa or not sb or sa == sb):
+    if _similar_first(a, b) and (not sa or not sb or sa == sb):
         return 3
     return 4
+
+
+def _similar_first(a: Features, b: Features) -> bool:
+    """Typos of the key or of the name as written, or a diminutive both could stand for
+    ("Sammy" and "Samantha", "Becky" and "Rebecca")."""
+    if _jw(a["first_key"], b["first_key"]) >= 0.9:
+        return True
+    ra, rb = a.get("first"), b.get("first")
+    if ra and rb and _jw(ra, rb) >= 0.9:
+        return True
+    return bool(set(a.get("first_alts") or []) & set(b.get("first_alts") or []))
 
 
 def _alias(a: Features, b: Features) -> int | None:
@@ -79,14 +92,29 @@ def _sex(a: Features, b: Features) -> int | None:
     return 0 if a["sex"] == b["sex"] else 1
 
 
+def id_scheme(identifier: str) -> str:
+    """The scheme and issuer of a ``scheme:VALUE`` identifier.
+
+    Two councils' child ids are different schemes ("council_child_id:MAN" and
+    "council_child_id:OLD"): a child placed out of area carries both, and they never conflict.
+
+    Examples:
+        >>> id_scheme("council_child_id:MAN-000002")
+        'council_child_id:MAN'
+    """
+    scheme, _, value = identifier.partition(":")
+    issuer = re.match(r"[A-Z]*", value)
+    return f"{scheme}:{issuer.group(0) if issuer else ''}"
+
+
 def _ids(a: Features, b: Features) -> int | None:
     ia, ib = a.get("ids") or [], b.get("ids") or []
     if not ia or not ib:
         return None
     if set(ia) & set(ib):
         return 0
-    schemes_a = {i.split(":", 1)[0] for i in ia}
-    schemes_b = {i.split(":", 1)[0] for i in ib}
+    schemes_a = {id_scheme(i) for i in ia}
+    schemes_b = {id_scheme(i) for i in ib}
     return 1 if schemes_a & schemes_b else None
 
 
@@ -99,6 +127,13 @@ def _overlap(key: str) -> Callable[[Features, Features], int | None]:
         return 0 if shared >= 2 else 1 if shared == 1 else 2
 
     return pick
+
+
+def _locality(a: Features, b: Features) -> int | None:
+    xa, xb = a.get("locality") or [], b.get("locality") or []
+    if not xa or not xb:
+        return None
+    return 0 if set(xa) & set(xb) else 1
 
 
 def _items(a: Features, b: Features) -> int | None:
@@ -119,12 +154,15 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "different names",
         ),
         _name,
+        tf_level=2,
+        tf_feature="first_key",
     ),
     Comparison(
         "alias",
         ("a nickname in common", "similar nicknames", "different nicknames"),
         _alias,
         tf_level=0,
+        tf_feature="aliases",
     ),
     Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
     Comparison("sex", ("same sex", "different sex"), _sex),
@@ -138,6 +176,16 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "nothing linked in common",
         ),
         _overlap("context"),
+    ),
+    Comparison("locality", ("a town in common", "different towns"), _locality),
+    Comparison(
+        "network",
+        (
+            "two or more people or places in common two steps away",
+            "one person or place in common two steps away",
+            "nothing in common two steps away",
+        ),
+        _overlap("network"),
     ),
 )
 

@@ -22,12 +22,14 @@ from rapidfuzz import fuzz
 
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
-from joinedup.resolve.scoring import PersonModel
+from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
 BLOCK_CAP = 300  # larger blocks are too common to be evidence; other keys cover their pairs
 MATCH_WEIGHT = 0.0  # match probability 0.5
 ROUNDS = 2
+LINKAGE_SAMPLE = 8  # members per side whose cross pairs are scored before two clusters merge
+LINKAGE_WEIGHT = -3.0
 
 
 @dataclass
@@ -62,9 +64,17 @@ def _phones(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     by_key: dict[str, list[int]] = defaultdict(list)
     for m in ms:
         by_key[m["features"].get("e164") or f"raw:{m['pk']}"].append(m["pk"])
-    edges = [{"a": g[0], "b": o, "weight": 30.0,
-              "reasons": [{"comparison": "phone", "level": f"same number {k}"}]}
-             for k, g in by_key.items() if not k.startswith("raw:") for o in g[1:]]
+    edges = [
+        {
+            "a": g[0],
+            "b": o,
+            "weight": 30.0,
+            "reasons": [{"comparison": "phone", "level": f"same number {k}"}],
+        }
+        for k, g in by_key.items()
+        if not k.startswith("raw:")
+        for o in g[1:]
+    ]
     return list(by_key.values()), edges
 
 
@@ -94,8 +104,12 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     for key, g in full.items():
         pairs += [(g[0], o) for o in g[1:]]
         edges += [
-            {"a": g[0], "b": o, "weight": 30.0,
-             "reasons": [{"comparison": "plate", "level": f"same plate {key}"}]}
+            {
+                "a": g[0],
+                "b": o,
+                "weight": 30.0,
+                "reasons": [{"comparison": "plate", "level": f"same plate {key}"}],
+            }
             for o in g[1:]
         ]
     index: dict[str, list[str]] = defaultdict(list)
@@ -109,15 +123,27 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
             plate = Plate(text, True, feats[pk].get("prefix") or "")
             candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
             fits = [
-                c for c in sorted(candidates)
+                c
+                for c in sorted(candidates)
                 if plates_compatible(plate, Plate(c, False, c))
                 and any(_agree(feats[pk], feats[o]) for o in full[c])
             ]
             if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
                 pairs.append((pk, full[fits[0]][0]))
-                edges.append({"a": pk, "b": full[fits[0]][0], "weight": 8.0, "reasons": [
-                    {"comparison": "plate", "level": f"partial {text} fits only {fits[0]}"
-                     " (make and colour do not disagree)"}]})
+                edges.append(
+                    {
+                        "a": pk,
+                        "b": full[fits[0]][0],
+                        "weight": 8.0,
+                        "reasons": [
+                            {
+                                "comparison": "plate",
+                                "level": f"partial {text} fits only {fits[0]}"
+                                " (make and colour do not disagree)",
+                            }
+                        ],
+                    }
+                )
             else:  # the same partial plate twice is still one vehicle only if nothing disagrees
                 first = g[0]
                 if pk != first and _agree(feats[pk], feats[first]):
@@ -159,15 +185,122 @@ def _places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
             score = fuzz.token_set_ratio(fx["name_key"], fy["name_key"])
             if score >= 88:
                 pairs.append(key)
-                where = "same postcode district" if fx.get("district") and fy.get("district") \
-                    else f"{km:.1f} km apart" if km is not None else "no conflicting location"
-                edges.append({"a": key[0], "b": key[1], "weight": round(score / 10, 2), "reasons": [
-                    {"comparison": "place name", "level": f"names {score:.0f}% alike"},
-                    {"comparison": "location", "level": where}]})
+                where = (
+                    "same postcode district"
+                    if fx.get("district") and fy.get("district")
+                    else f"{km:.1f} km apart"
+                    if km is not None
+                    else "no conflicting location"
+                )
+                edges.append(
+                    {
+                        "a": key[0],
+                        "b": key[1],
+                        "weight": round(score / 10, 2),
+                        "reasons": [
+                            {"comparison": "place name", "level": f"names {score:.0f}% alike"},
+                            {"comparison": "location", "level": where},
+                        ],
+                    }
+                )
     return _union_groups([m["pk"] for m in ms], pairs), edges
 
 
+PSEUDO_ENTITIES = 200  # how much the shipped frequencies weigh against a store's own
+
+
+def term_frequencies(
+    people: list[Row], entity_of: dict[int, str], model: PersonModel, distinct: bool
+) -> TermFrequencies:
+    """How common each nickname and first name is in the data being resolved.
+
+    Counted per entity once people are resolved (``distinct``), so that one man named in forty
+    reports does not make his nickname look common; before that, per mention for first names and
+    from the shipped model for nicknames. Blended with the shipped frequencies, which dominate in
+    a small store where counts mean little.
+    """
+    shipped = model.shipped_frequencies()
+    tables: dict[str, dict[str, float]] = {}
+    defaults: dict[str, float] = {}
+    for feature in ("aliases", "first_key"):
+        holders: dict[str, set[str]] = defaultdict(set)
+        for m in people:
+            value = m["features"].get(feature)
+            for v in value if isinstance(value, list) else [value] if value else []:
+                holders[str(v)].add(entity_of[m["pk"]] if distinct else str(m["pk"]))
+        if feature == "aliases" and not distinct:
+            tables[feature], defaults[feature] = shipped.tables[feature], shipped.defaults[feature]
+            continue
+        prior_table = shipped.tables.get(feature, {})
+        prior_default = shipped.defaults.get(feature, 0.001)
+        total = sum(len(h) for h in holders.values())
+        k = PSEUDO_ENTITIES
+        tables[feature] = {
+            v: (len(h) + k * prior_table.get(v, prior_default)) / (total + k)
+            for v, h in holders.items()
+        }
+        defaults[feature] = (1 + k * prior_default) / (total + k)
+    return TermFrequencies(tables, defaults)
+
+
+HUB = 60  # an entity named with more than this many others is a hub, not a neighbourhood
+
+
+def _neighbourhoods(
+    in_report: dict[int, list[int]], entity_of: dict[int, str]
+) -> dict[str, set[str]]:
+    """For each resolved person or place, the resolved people and places named with it."""
+    hood: dict[str, set[str]] = defaultdict(set)
+    for pks in in_report.values():
+        ents = {e for pk in pks if (e := entity_of.get(pk)) is not None and e[0] in "PL"}
+        for e in ents:
+            hood[e] |= ents - {e}
+    return {e: n for e, n in hood.items() if len(n) <= HUB}
+
+
+HOME_SHARE = 0.5  # an organisation's home town: where at least half of its located reports are
+
+
+def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
+    """The town(s) an organisation mostly reports from: a school or a council reports from its
+    own town; a regional police force has no single home and gets none."""
+    seen: dict[str, Counter[str]] = defaultdict(Counter)
+    reports: dict[int, list[str]] = {}
+    for m in people:
+        reports[m["report"]] = m["features"].get("towns") or []
+    for report, towns in reports.items():
+        if report in orgs and towns:
+            for t in towns:
+                seen[orgs[report]][t] += 1
+    out: dict[str, set[str]] = {}
+    for org, counts in seen.items():
+        total = sum(counts.values())
+        out[org] = {t for t, n in counts.items() if n / total >= HOME_SHARE}
+    return out
+
+
+def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
+    """People with ``locality``: the towns their report names and its organisation's home."""
+    home = home_towns(people, orgs)
+    out = []
+    for m in people:
+        towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
+        out.append({**m, "features": {**m["features"], "locality": sorted(towns)}})
+    return out
+
+
+def identifiable(f: Row) -> bool:
+    """A mention with no name, nickname, identifier, phone or vehicle names nobody in particular.
+
+    "An older man" in two reports about one child may be two men: such a mention stays an
+    entity of its own unless an analyst confirms otherwise.
+    """
+    return bool(f.get("first_key") or f.get("aliases") or f.get("ids") or f.get("items"))
+
+
 def _person_keys(f: Row) -> Iterator[str]:
+    if not identifiable(f):
+        return
     g = f.get("group", "adult")
     for alias in f.get("aliases") or []:
         yield f"{g}|a|{alias}"
@@ -210,7 +343,11 @@ class Resolver:
         self.split = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "split"]
         self.person_features: dict[int, Row] = {}  # the last round's, for training the model
 
-    def run(self, mentions: list[Row], links: list[Row]) -> Resolution:
+    def run(
+        self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
+    ) -> Resolution:
+        """Resolve every mention; ``orgs`` (report -> organisation) lends each report the towns
+        its organisation usually reports from."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
         for m in mentions:
             by_kind[m["kind"]].append(m)
@@ -223,7 +360,21 @@ class Resolver:
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
-        self._people(out, by_kind["person"], links, in_report)
+        home = home_towns(by_kind["person"], orgs or {})
+        people = [
+            {
+                **m,
+                "features": {
+                    **m["features"],
+                    "locality": sorted(
+                        set(m["features"].get("towns") or [])
+                        | home.get((orgs or {}).get(m["report"], ""), set())
+                    ),
+                },
+            }
+            for m in by_kind["person"]
+        ]
+        self._people(out, people, links, in_report)
         out.entities = entity_rows(out.entity_of, mentions)
         return out
 
@@ -234,8 +385,9 @@ class Resolver:
             for pk in g:
                 out.entity_of[pk] = eid
 
-    def _people(self, out: Resolution, people: list[Row], links: list[Row],
-                in_report: dict[int, list[int]]) -> None:
+    def _people(
+        self, out: Resolution, people: list[Row], links: list[Row], in_report: dict[int, list[int]]
+    ) -> None:
         report_of = {m["pk"]: m["report"] for m in people}
         own_items: dict[int, set[int]] = defaultdict(set)
         for lk in links:
@@ -245,46 +397,91 @@ class Resolver:
         for m in people:
             entity_of[m["pk"]] = f"m{m['pk']}"
         edges: list[Row] = []
-        for _ in range(ROUNDS):
-            feats = {m["pk"]: self._with_context(m, own_items, in_report, entity_of)
-                     for m in people}
+        for round_ in range(ROUNDS):
+            tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
+            hood = _neighbourhoods(in_report, entity_of)
+            feats = {
+                m["pk"]: self._with_context(m, own_items, in_report, entity_of, hood)
+                for m in people
+            }
             clusters = Clusters(feats, report_of, self.split)
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
-                    edges.append({"a": a, "b": b, "weight": math.inf, "reasons": [
-                        {"comparison": "analyst", "level": "confirmed as one person"}]})
+                    edges.append(
+                        {
+                            "a": a,
+                            "b": b,
+                            "weight": math.inf,
+                            "reasons": [
+                                {"comparison": "analyst", "level": "confirmed as one person"}
+                            ],
+                        }
+                    )
             scored = []
             for a, b in candidate_pairs(feats, report_of):
-                ev = self.model.score(feats[a], feats[b])
-                if ev.weight >= MATCH_WEIGHT:
+                ev = self.model.score(feats[a], feats[b], tf)
+                if ev.weight >= MATCH_WEIGHT and ev.identifies():
                     scored.append((ev.weight, a, b, ev))
             scored.sort(key=lambda s: (-s[0], s[1], s[2]))
             for weight, a, b, ev in scored:
-                if clusters.union(a, b):
-                    edges.append({"a": a, "b": b, "weight": round(weight, 3),
-                                  "reasons": ev.as_json()})
+                if self._coherent(clusters, a, b, feats, tf) and clusters.union(a, b):
+                    edges.append(
+                        {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
+                    )
             for g in clusters.groups():
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
         self.person_features = feats if people else {}
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
 
+    def _coherent(
+        self, clusters: Clusters, a: int, b: int, feats: dict[int, Row], tf: TermFrequencies
+    ) -> bool:
+        """Average linkage: the two clusters as wholes must still look like one person.
+
+        A single strong pair can chain two different people through one shared nickname; the
+        mean weight over (a sample of) all cross pairs refuses such a merge.
+        """
+        ma, mb = clusters.members(a), clusters.members(b)
+        if len(ma) == 1 and len(mb) == 1:
+            return True
+        ma, mb = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
+        weights = [self.model.score(feats[x], feats[y], tf).weight for x in ma for y in mb]
+        return sum(weights) / len(weights) >= LINKAGE_WEIGHT
+
     @staticmethod
-    def _with_context(m: Row, own_items: dict[int, set[int]], in_report: dict[int, list[int]],
-                      entity_of: dict[int, str]) -> Row:
+    def _with_context(
+        m: Row,
+        own_items: dict[int, set[int]],
+        in_report: dict[int, list[int]],
+        entity_of: dict[int, str],
+        hood: dict[str, set[str]],
+    ) -> Row:
         """A person's features plus what its report ties it to (relational evidence).
 
         ``items``: the entities of its own phones and vehicles. ``context``: the resolved people
         and places named in the same report (a mention not yet resolved names nothing).
+        ``network``: what those are named with in other reports, two steps away: one man named
+        with different children of one network shares that network's people and places.
         """
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
+        own = entity_of[m["pk"]]
         context = set()
         for other in in_report.get(m["report"], ()):
             e = entity_of.get(other)
             if other != m["pk"] and e is not None and e[0] in "PL":
                 context.add(e)
-        return {**m["features"], "items": items, "context": sorted(context)}
+        network: set[str] = set()
+        for e in context:
+            network |= hood.get(e, set())
+        network -= context | {own}
+        return {
+            **m["features"],
+            "items": items,
+            "context": sorted(context),
+            "network": sorted(network),
+        }
 
 
 def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
@@ -299,10 +496,20 @@ def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
         labels = Counter(m["label"] for m in ms)
         roles = sorted({m["role"] for m in ms if m["role"]})
         # a name or a full plate reads better than a nickname or a partial plate
-        label = min(labels.items(), key=lambda kv: ("?" in kv[0] or kv[0].startswith("'"),
-                                                     -kv[1], kv[0]))[0]
-        rows.append({"id": eid, "kind": kinds[eid[0]], "label": label, "data": {
-            "aliases": [a for a, _ in aliases.most_common()],
-            "labels": [lb for lb, _ in labels.most_common()],
-            "roles": roles, "mentions": len(ms)}})
+        label = min(
+            labels.items(), key=lambda kv: ("?" in kv[0] or kv[0].startswith("'"), -kv[1], kv[0])
+        )[0]
+        rows.append(
+            {
+                "id": eid,
+                "kind": kinds[eid[0]],
+                "label": label,
+                "data": {
+                    "aliases": [a for a, _ in aliases.most_common()],
+                    "labels": [lb for lb, _ in labels.most_common()],
+                    "roles": roles,
+                    "mentions": len(ms),
+                },
+            }
+        )
     return rows

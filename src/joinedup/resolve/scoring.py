@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, Features, comparison_vector
+
+IDENTIFYING = frozenset({"name", "alias", "ids", "items"})
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,38 @@ class Evidence:
     weight: float
     reasons: tuple[tuple[str, str, float], ...]  # (comparison, level label, log2 Bayes factor)
 
+    def identifies(self) -> bool:
+        """Whether something that names a person agrees: a name, a nickname, an id, a phone or
+        a vehicle. Context alone (same child, same takeaway) never merges two mentions: two men
+        named with one child are, most often, two men."""
+        return any(c in IDENTIFYING and w > 0 for c, _, w in self.reasons)
+
     def as_json(self) -> list[dict[str, Any]]:
         return [
             {"comparison": c, "level": lv, "bayes_factor_log2": round(w, 3)}
             for c, lv, w in self.reasons
         ]
+
+
+@dataclass(frozen=True)
+class TermFrequencies:
+    """How common each value of a feature is (share of entities having it)."""
+
+    tables: dict[str, dict[str, float]]
+    defaults: dict[str, float]
+
+    def u(self, feature: str, a: Features, b: Features, fallback: float) -> float:
+        """u for the values two mentions share: the frequency of the rarest shared one."""
+        va, vb = a.get(feature), b.get(feature)
+        if isinstance(va, list) and isinstance(vb, list):
+            shared = set(va) & set(vb)
+        else:
+            shared = {va} if va is not None and va == vb else set()
+        table = self.tables.get(feature)
+        if not shared or table is None:
+            return fallback
+        default = self.defaults.get(feature, fallback)
+        return min(table.get(str(x), default) for x in shared)
 
 
 @dataclass(frozen=True)
@@ -41,6 +70,8 @@ class PersonModel:
     u: dict[str, list[float]]
     alias_tf: dict[str, float]
     alias_tf_default: float
+    first_tf: dict[str, float] = field(default_factory=dict)
+    first_tf_default: float = 0.01
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PersonModel:
@@ -51,6 +82,8 @@ class PersonModel:
                 u=data["u"],
                 alias_tf=dict(data.get("alias_tf", {})),
                 alias_tf_default=float(data.get("alias_tf_default", 0.001)),
+                first_tf=dict(data.get("first_tf", {})),
+                first_tf_default=float(data.get("first_tf_default", 0.01)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"person model: missing or bad value: {exc}") from exc
@@ -72,26 +105,37 @@ class PersonModel:
             "u": self.u,
             "alias_tf": self.alias_tf,
             "alias_tf_default": self.alias_tf_default,
+            "first_tf": self.first_tf,
+            "first_tf_default": self.first_tf_default,
         }
 
     @property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 
-    def _alias_u(self, a: Features, b: Features) -> float:
-        """Term-frequency u for a shared nickname: a rare one weighs more than a common one."""
-        shared = set(a.get("aliases") or []) & set(b.get("aliases") or [])
-        return min(self.alias_tf.get(x, self.alias_tf_default) for x in shared)
+    def shipped_frequencies(self) -> TermFrequencies:
+        """Term frequencies from the model file, for when a store's own data is too small."""
+        return TermFrequencies(
+            {"aliases": self.alias_tf, "first_key": self.first_tf},
+            {"aliases": self.alias_tf_default, "first_key": self.first_tf_default},
+        )
 
-    def score(self, a: Features, b: Features) -> Evidence:
+    def score(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> Evidence:
+        """The match weight of two mentions and the reasons, level by level.
+
+        ``tf`` holds the frequencies of values in the data being resolved: a shared rare
+        nickname or first name weighs more than a common one (Splink's term-frequency
+        adjustment: the level's u is replaced by the value's frequency).
+        """
+        tf = tf or self.shipped_frequencies()
         reasons = []
         total = self.prior_weight
         for comp, level in zip(PERSON_COMPARISONS, comparison_vector(a, b), strict=True):
             if level is None:
                 continue
             m, u = self.m[comp.name][level], self.u[comp.name][level]
-            if comp.tf_level == level:
-                u = self._alias_u(a, b)
+            if comp.tf_level == level and comp.tf_feature:
+                u = tf.u(comp.tf_feature, a, b, u)
             bf = math.log2(max(m, 1e-12) / max(u, 1e-12))
             total += bf
             reasons.append((comp.name, comp.levels[level], bf))

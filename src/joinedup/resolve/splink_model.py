@@ -32,7 +32,7 @@ import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison, id_scheme
 from joinedup.resolve.scoring import PersonModel
 
 FEATURES_TABLE = "person_features"
@@ -43,10 +43,24 @@ JW_NAME, JW_SURNAME, JW_ALIAS = 0.9, 0.88, 0.9  # the thresholds of comparisons.
 
 # Column types of the features table; lists are NULL when empty, as the Python side treats them.
 COLUMNS: dict[str, str] = {
-    "unique_id": "BIGINT", "first_key": "VARCHAR", "surname_key": "VARCHAR",
-    "aliases": "VARCHAR[]", "alias1": "VARCHAR", "birth_lo": "BIGINT", "birth_hi": "BIGINT",
-    "sex": "VARCHAR", "ids": "VARCHAR[]", "id1": "VARCHAR", "id_schemes": "VARCHAR[]",
-    "items": "VARCHAR[]", "context": "VARCHAR[]", "grp": "VARCHAR",
+    "unique_id": "BIGINT",
+    "first": "VARCHAR",
+    "first_alts": "VARCHAR[]",
+    "first_key": "VARCHAR",
+    "surname_key": "VARCHAR",
+    "aliases": "VARCHAR[]",
+    "alias1": "VARCHAR",
+    "birth_lo": "BIGINT",
+    "birth_hi": "BIGINT",
+    "sex": "VARCHAR",
+    "ids": "VARCHAR[]",
+    "id1": "VARCHAR",
+    "id_schemes": "VARCHAR[]",
+    "items": "VARCHAR[]",
+    "context": "VARCHAR[]",
+    "network": "VARCHAR[]",
+    "locality": "VARCHAR[]",
+    "grp": "VARCHAR",
 }
 
 
@@ -64,9 +78,11 @@ def _shared(col: str) -> str:
     return f"len(list_intersect({col}_l, {col}_r))"
 
 
-_OVERLAP = ("greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)")
-_ALIAS_JW = ("list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
-             "lambda y: jaro_winkler_similarity(x, y)))))")
+_OVERLAP = "greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)"
+_ALIAS_JW = (
+    "list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
+    "lambda y: jaro_winkler_similarity(x, y)))))"
+)
 
 # Per comparison: the null level's condition, then the condition of every level but the last
 # (which is the "else"), in the order of the Python ``levels`` tuple. Each condition is tried
@@ -74,14 +90,18 @@ _ALIAS_JW = ("list_max(list_transform(aliases_l, lambda x: list_max(list_transfo
 LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     "name": (
         "first_key_l IS NULL OR first_key_r IS NULL",
-        ("first_key_l = first_key_r AND surname_key_l = surname_key_r",
-         f"first_key_l = first_key_r AND surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
-         f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}",
-         "first_key_l = first_key_r AND (surname_key_l IS NULL OR surname_key_r IS NULL)",
-         f"first_key_l <> first_key_r"
-         f" AND jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
-         f" AND (surname_key_l IS NULL OR surname_key_r IS NULL"
-         f" OR surname_key_l = surname_key_r)"),
+        (
+            "first_key_l = first_key_r AND surname_key_l = surname_key_r",
+            f"first_key_l = first_key_r AND surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
+            f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}",
+            "first_key_l = first_key_r AND (surname_key_l IS NULL OR surname_key_r IS NULL)",
+            f"first_key_l <> first_key_r"
+            f" AND (jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
+            f" OR jaro_winkler_similarity(first_l, first_r) >= {JW_NAME}"
+            f" OR {_shared('first_alts')} > 0)"
+            f" AND (surname_key_l IS NULL OR surname_key_r IS NULL"
+            f" OR surname_key_l = surname_key_r)",
+        ),
     ),
     "alias": (
         _empty("aliases"),
@@ -89,9 +109,11 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "birth": (
         "birth_lo_l IS NULL OR birth_lo_r IS NULL",
-        (f"{_OVERLAP} AND birth_hi_l - birth_lo_l <= 2 AND birth_hi_r - birth_lo_r <= 2",
-         _OVERLAP,
-         "greatest(birth_lo_l, birth_lo_r) - least(birth_hi_l, birth_hi_r) <= 2"),
+        (
+            f"{_OVERLAP} AND birth_hi_l - birth_lo_l <= 2 AND birth_hi_r - birth_lo_r <= 2",
+            _OVERLAP,
+            "greatest(birth_lo_l, birth_lo_r) - least(birth_hi_l, birth_hi_r) <= 2",
+        ),
     ),
     "sex": ("sex_l IS NULL OR sex_r IS NULL", ("sex_l = sex_r",)),
     # Python returns None when no identifier and no scheme is shared: that is the null level.
@@ -101,6 +123,8 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "items": (_empty("items"), (f"{_shared('items')} > 0",)),
     "context": (_empty("context"), (f"{_shared('context')} >= 2", f"{_shared('context')} = 1")),
+    "locality": (_empty("locality"), (f"{_shared('locality')} > 0",)),
+    "network": (_empty("network"), (f"{_shared('network')} >= 2", f"{_shared('network')} = 1")),
 }
 
 
@@ -108,13 +132,23 @@ def _comparison_dict(comp: Comparison) -> dict[str, Any]:
     null_sql, level_sqls = LEVEL_SQL[comp.name]
     if len(level_sqls) != len(comp.levels) - 1:
         raise ValueError(f"{comp.name}: {len(level_sqls)} SQL levels for {len(comp.levels)}")
-    levels: list[dict[str, Any]] = [{"sql_condition": null_sql, "is_null_level": True,
-                                     "label_for_charts": f"{comp.name}: nothing to compare"}]
-    levels += [{"sql_condition": sql, "label_for_charts": label}
-               for sql, label in zip(level_sqls, comp.levels, strict=False)]
+    levels: list[dict[str, Any]] = [
+        {
+            "sql_condition": null_sql,
+            "is_null_level": True,
+            "label_for_charts": f"{comp.name}: nothing to compare",
+        }
+    ]
+    levels += [
+        {"sql_condition": sql, "label_for_charts": label}
+        for sql, label in zip(level_sqls, comp.levels, strict=False)
+    ]
     levels.append({"sql_condition": "ELSE", "label_for_charts": comp.levels[-1]})
-    return {"output_column_name": comp.name, "comparison_levels": levels,
-            "comparison_description": comp.name}
+    return {
+        "output_column_name": comp.name,
+        "comparison_levels": levels,
+        "comparison_description": comp.name,
+    }
 
 
 def python_level(comp: Comparison, gamma: int) -> int | None:
@@ -122,11 +156,15 @@ def python_level(comp: Comparison, gamma: int) -> int | None:
     return None if gamma < 0 else len(comp.levels) - 1 - gamma
 
 
-def splink_settings(blocking_rules: Sequence[Any] | None = None,
-                    prior: float = 0.0001) -> SettingsCreator:
+def splink_settings(
+    blocking_rules: Sequence[Any] | None = None, prior: float = 0.0001
+) -> SettingsCreator:
     """Splink settings with the same comparisons as ``PERSON_COMPARISONS``."""
-    rules = list(blocking_rules) if blocking_rules is not None else [
-        block_on("first_key", "grp"), block_on("alias1", "grp"), block_on("id1", "grp")]
+    rules = (
+        list(blocking_rules)
+        if blocking_rules is not None
+        else [block_on("first_key", "grp"), block_on("alias1", "grp"), block_on("id1", "grp")]
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -151,22 +189,28 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
         birth = f.get("birth") or None
         ids = _list(f.get("ids"))
         aliases = _list(f.get("aliases"))
-        rows.append({
-            "unique_id": int(pk),
-            "first_key": f.get("first_key") or None,
-            "surname_key": f.get("surname_key") or None,
-            "aliases": aliases,
-            "alias1": aliases[0] if aliases else None,
-            "birth_lo": int(birth[0]) if birth else None,
-            "birth_hi": int(birth[1]) if birth else None,
-            "sex": f.get("sex") or None,
-            "ids": ids,
-            "id1": ids[0] if ids else None,
-            "id_schemes": sorted({i.split(":", 1)[0] for i in ids}) if ids else None,
-            "items": _list(f.get("items")),
-            "context": _list(f.get("context")),
-            "grp": f.get("group") or "adult",
-        })
+        rows.append(
+            {
+                "unique_id": int(pk),
+                "first_key": f.get("first_key") or None,
+                "first": f.get("first") or None,
+                "first_alts": _list(f.get("first_alts")),
+                "surname_key": f.get("surname_key") or None,
+                "aliases": aliases,
+                "alias1": aliases[0] if aliases else None,
+                "birth_lo": int(birth[0]) if birth else None,
+                "birth_hi": int(birth[1]) if birth else None,
+                "sex": f.get("sex") or None,
+                "ids": ids,
+                "id1": ids[0] if ids else None,
+                "id_schemes": sorted({id_scheme(i) for i in ids}) if ids else None,
+                "items": _list(f.get("items")),
+                "context": _list(f.get("context")),
+                "network": _list(f.get("network")),
+                "locality": _list(f.get("locality")),
+                "grp": f.get("group") or "adult",
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in ("birth_lo", "birth_hi"):
         frame[col] = frame[col].astype("Int64")
@@ -177,20 +221,21 @@ def register_features(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection) -> st
     """Copy ``frame`` into ``con`` as a table with the exact column types (even all-NULL ones)."""
     con.register("_person_features_raw", frame)
     select = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TABLE {FEATURES_TABLE} AS "
-                f"SELECT {select} FROM _person_features_raw")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {FEATURES_TABLE} AS SELECT {select} FROM _person_features_raw"
+    )
     con.unregister("_person_features_raw")
     return FEATURES_TABLE
 
 
-def linker_for(features: Mapping[int, Mapping[str, Any]],
-               settings: SettingsCreator | None = None) -> Linker:
+def linker_for(
+    features: Mapping[int, Mapping[str, Any]], settings: SettingsCreator | None = None
+) -> Linker:
     """A DuckDB-backed Splink linker over ``features``."""
     con = duckdb.connect()
     db_api = DuckDBAPI(con)
     table = register_features(features_frame(features), con)
-    return Linker(db_api.register(table), settings or splink_settings(),
-                  log_level=logging.WARNING)
+    return Linker(db_api.register(table), settings or splink_settings(), log_level=logging.WARNING)
 
 
 @dataclass
@@ -271,16 +316,18 @@ def _probability(value: Any) -> float | None:
     return None
 
 
-def _read_model(linker: Linker, features: Mapping[int, Mapping[str, Any]],
-                report: TrainingReport) -> PersonModel:
+def _read_model(
+    linker: Linker, features: Mapping[int, Mapping[str, Any]], report: TrainingReport
+) -> PersonModel:
     saved = linker.misc.save_model_to_json()
     default = shipped_model()
     by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
     m: dict[str, list[float]] = {}
     u: dict[str, list[float]] = {}
     for comp in PERSON_COMPARISONS:
-        levels = [lv for lv in by_name[comp.name]["comparison_levels"]
-                  if not lv.get("is_null_level")]
+        levels = [
+            lv for lv in by_name[comp.name]["comparison_levels"] if not lv.get("is_null_level")
+        ]
         m[comp.name], u[comp.name] = [], []
         for i, lv in enumerate(levels):  # Splink writes levels in the order we gave them
             for key, table in (("m_probability", m), ("u_probability", u)):
@@ -297,8 +344,12 @@ def _read_model(linker: Linker, features: Mapping[int, Mapping[str, Any]],
     return PersonModel(prior=prior, m=m, u=u, alias_tf=tf, alias_tf_default=tf_default)
 
 
-def train(features: Mapping[int, Mapping[str, Any]], *, seed: int = 1,
-          report: TrainingReport | None = None) -> PersonModel:
+def train(
+    features: Mapping[int, Mapping[str, Any]],
+    *,
+    seed: int = 1,
+    report: TrainingReport | None = None,
+) -> PersonModel:
     """m, u and the prior of the person model, trained with Splink on ``features``."""
     report = report if report is not None else TrainingReport()
     started = time.perf_counter()
@@ -309,7 +360,8 @@ def train(features: Mapping[int, Mapping[str, Any]], *, seed: int = 1,
     # adults are not, so the rules miss nickname-only matches).
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_key", "surname_key", "birth_lo", "grp"), block_on("id1", "grp")],
-        recall=PRIOR_RECALL)
+        recall=PRIOR_RECALL,
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
     # Two EM sessions: blocking on the first name trains everything but the name comparison;
     # blocking on the first nickname trains the name (and everything but the alias comparison).
@@ -323,9 +375,11 @@ def train(features: Mapping[int, Mapping[str, Any]], *, seed: int = 1,
 def model_json(model: PersonModel, report: TrainingReport, **how: Any) -> dict[str, Any]:
     """The model as the shipped JSON file holds it, with a comment on how it was trained."""
     detail = ", ".join(f"{k}={v}" for k, v in how.items())
-    comment = (f"m and u per level of resolve/comparisons.py, trained by `make train-model` "
-               f"(Splink EM, joinedup.resolve.splink_model) on {report.mentions} person mentions"
-               f"{' (' + detail + ')' if detail else ''}.")
+    comment = (
+        f"m and u per level of resolve/comparisons.py, trained by `make train-model` "
+        f"(Splink EM, joinedup.resolve.splink_model) on {report.mentions} person mentions"
+        f"{' (' + detail + ')' if detail else ''}."
+    )
     if report.fixed_m:
         comment += f" m fixed at {M_FLOOR} after EM underflow: {'; '.join(report.fixed_m)}."
     if report.defaults_used:
@@ -362,8 +416,10 @@ def _table(model: PersonModel) -> str:
     for comp in PERSON_COMPARISONS:
         for i, label in enumerate(comp.levels):
             m, u = model.m[comp.name][i], model.u[comp.name][i]
-            lines.append(f"{comp.name:8} {label:48} m={m:<10.4g} u={u:<10.4g} "
-                         f"log2(m/u)={math.log2(max(m, 1e-12) / max(u, 1e-12)):+.2f}")
+            lines.append(
+                f"{comp.name:8} {label:48} m={m:<10.4g} u={u:<10.4g} "
+                f"log2(m/u)={math.log2(max(m, 1e-12) / max(u, 1e-12)):+.2f}"
+            )
     return "\n".join(lines)
 
 
@@ -381,8 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = train(features, seed=args.seed, report=report)
     data = model_json(model, report, seed=args.seed, reports=args.reports)
     args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    print(f"{len(features)} person mentions; scenario and pipeline {prepared:.1f} s, "
-          f"Splink training {report.seconds:.1f} s", file=sys.stderr)
+    print(
+        f"{len(features)} person mentions; scenario and pipeline {prepared:.1f} s, "
+        f"Splink training {report.seconds:.1f} s",
+        file=sys.stderr,
+    )
     print(_table(model), file=sys.stderr)
     for note in report.fixed_m:
         print(f"m fixed at {M_FLOOR} after EM underflow: {note}", file=sys.stderr)

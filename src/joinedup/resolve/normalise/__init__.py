@@ -3,6 +3,7 @@ postcode and date, so that comparisons see what was meant rather than how it was
 
 from joinedup.resolve.normalise.dates import birth_year_range, overlap, parse_partial_date
 from joinedup.resolve.normalise.names import (
+    first_name_alternatives,
     first_name_key,
     name_variants_table,
     normalise_alias,
@@ -25,6 +26,7 @@ from joinedup.resolve.normalise.postcodes import (
 __all__ = [
     "Plate",
     "birth_year_range",
+    "first_name_alternatives",
     "first_name_key",
     "name_variants_table",
     "normalise_alias",

@@ -159,6 +159,28 @@ def first_name_key(name: str) -> str:
     return folded if full == folded else first_name_key(full)
 
 
+def first_name_alternatives(name: str) -> list[str]:
+    """Every key a given name could stand for: its own, and, for an English diminutive, the
+    keys of all the full names the `nicknames` package lists it under.
+
+    Ambiguous diminutives ("Sam": Samuel or Samantha) get no single key from
+    :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha".
+
+    Examples:
+        >>> first_name_alternatives("Becky")
+        ['becky', 'rebecca']
+    """
+    folded = _key_form(name)
+    if not folded:
+        return []
+    keys = {first_name_key(folded)}
+    for full in _nicknamer().canonicals_of(folded):
+        full_key = _key_form(full)
+        if len(full_key) > len(folded):
+            keys.add(first_name_key(full_key))
+    return sorted(keys)
+
+
 def surname_key(name: str) -> str:
     """Return the key shared by the spelling variants of a surname.
 
