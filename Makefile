@@ -37,7 +37,7 @@ bench: install
 
 ## Retrain the shipped person model with Splink on generated scenarios.
 train-model: install
-	$(BIN)/python -m joinedup.resolve.splink_model --out src/joinedup/profiles/safeguarding/person_model.json
+	$(BIN)/python -m joinedup.resolve.splink_model --seed 1 --reports 1000 --out src/joinedup/profiles/safeguarding/person_model.json
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) .pytest_cache .mypy_cache .ruff_cache

@@ -110,10 +110,14 @@ def evaluate(seed: int, reports: int, tmp: Path) -> Row:
     row["origin_f1"] = {o: origin_f1(person_truth, entity_of, origin_of, o)
                         for o in sorted(set(origin_of.values()))}
 
-    # map each alert subject to its majority true identity
+    # map each alert subject to its majority true identity; vehicles and phones are keyed
+    # "<org>/<id>#<person ref>#v<i>" / "#p<i>" in the truth, "#v<i>" / "#t<i>" in joinedup
+    known = {**truth["mentions"], **truth.get("vehicles", {}),
+             **{k.rsplit("#p", 1)[0] + "#t" + k.rsplit("#p", 1)[1]: v
+                for k, v in truth.get("phones", {}).items()}}
+
     def identity_of(entity: str) -> str | None:
-        ids = Counter(truth["mentions"][k] for k in members.get(entity, [])
-                      if k in truth["mentions"])
+        ids = Counter(known[k] for k in members.get(entity, []) if k in known)
         return ids.most_common(1)[0][0] if ids else None
 
     report_time = {f"{r['source']['org']}/{r['id']}": _when(r["reported_at"]) for r in s.reports}
@@ -140,6 +144,18 @@ def evaluate(seed: int, reports: int, tmp: Path) -> Row:
         if keys and all(k.split("#")[0] in noise for k in keys):
             noise_only += 1
     per_k = 1000 / len(noise) if noise else float("nan")
+    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for x in expected:
+        by_rule[x["rule"]][0] += 1
+        by_rule[x["rule"]][1] += bool(raised.get((x["rule"], x["subject"])))
+    for a in alerts:
+        if (a["rule"], identity_of(a["subject"]["id"])) not in expected_keys:
+            by_rule[a["rule"]][2] += 1
+    row["by_rule"] = {k: tuple(v) for k, v in sorted(by_rule.items())}
+    row["false_list"] = [(a["rule"], a["subject"]["label"], identity_of(a["subject"]["id"]),
+                          a["raised_by"]["report"]) for a in alerts
+                         if (a["rule"], identity_of(a["subject"]["id"])) not in expected_keys]
+    row["missed_list"] = [x for x in expected if not raised.get((x["rule"], x["subject"]))]
     row.update(expected=len(expected), alerted=hit, timely=timely, alerts=len(alerts),
                noise_reports=len(noise), false_alerts=false_alerts,
                false_per_k=false_alerts * per_k, noise_only_per_k=noise_only * per_k)

@@ -123,6 +123,7 @@ def test_place_linked_to_three_exploited_children_within_a_year_is_a_hotspot(
             informant="c",
             people=[child("c", name, 14)],
             places=[dict(TAKEAWAY)],
+            links=[{"from": "c", "to": "t", "type": "frequents"}],
             indicators=["alcohol_supplied"],
         )
         for i, name in enumerate(["Amy", "Beth", "Cara"])
@@ -130,6 +131,17 @@ def test_place_linked_to_three_exploited_children_within_a_year_is_a_hotspot(
     alerts = _by_rule(_run(store, tmp_path, reports), "place_hotspot")
     assert len(alerts) == 1 and alerts[0]["subject"]["type"] == "place"
     assert alerts[0]["raised_by"]["report"] == "r2"
+
+
+def test_a_place_merely_named_in_welfare_notes_is_not_a_hotspot(
+        store: Store, tmp_path: Path) -> None:
+    reports = [
+        report(f"r{i}", org=f"Org {i}", reported_at=f"2008-0{i + 1}-05", informant="c",
+               people=[child("c", name, 14)], places=[dict(TAKEAWAY)],
+               indicators=["alcohol_supplied"])
+        for i, name in enumerate(["Amy", "Beth", "Cara"])
+    ]
+    assert _by_rule(_run(store, tmp_path, reports), "place_hotspot") == []
 
 
 def test_place_with_children_more_than_a_year_apart_is_not_a_hotspot(
@@ -143,6 +155,7 @@ def test_place_with_children_more_than_a_year_apart_is_not_a_hotspot(
             informant="c",
             people=[child("c", name, 14)],
             places=[dict(TAKEAWAY)],
+            links=[{"from": "c", "to": "t", "type": "frequents"}],
             indicators=["alcohol_supplied"],
         )
         for i, name in enumerate(["Amy", "Beth", "Cara"])

@@ -120,51 +120,53 @@ class SharedItemAtLeast(Recipe):
 
 
 class PlaceHotspot(Recipe):
-    """A place tied to N children who have exploitation indicators, within a window."""
+    """A place linked to N children, each in a report that also records a concern about them.
+
+    Only explicit links count (a child *frequents*, was *taken to* the place), in a report that
+    records a scoring indicator about that child: a welfare note that merely names a park is not
+    evidence that the park is where children are exploited. The linking reports must fall
+    within the window before the report being evaluated.
+    """
 
     name = "PlaceHotspot"
 
-    def _exploited(self, pic: Picture) -> dict[str, list[Any]]:
-        """When each child was first seen with a scoring, non-vulnerability indicator."""
-        out: dict[str, list[Any]] = defaultdict(list)
+    @staticmethod
+    def _concerned(pic: Picture) -> set[tuple[int, str]]:
+        """(report, child) pairs where the report records a scoring indicator about the child."""
         specs = pic.profile.indicator_specs
-        for child, obs in pic.observations.items():
-            for report, ind, _ in obs:
-                spec = specs.get(ind)
-                if (
-                    pic.key(report)
-                    and spec
-                    and spec.kind in ("I", "H")
-                    and spec.weight != "general"
-                ):
-                    out[child].append(pic.when(report))
-        return out
+        return {
+            (report, child)
+            for child, obs in pic.observations.items()
+            for report, ind, _ in obs
+            if (spec := specs.get(ind)) is not None and spec.weight != "general"
+        }
 
     def evaluate(self, pic: Picture) -> list[Finding]:
         window = timedelta(days=int(self.params["window_days"]))
-        exploited = self._exploited(pic)
+        concerned = self._concerned(pic)
+        usable = [t for t in pic.ties if t.how != "mentioned_with"
+                  and (t.report, t.child) in concerned]
 
         def holds(seen: list[Tie]) -> dict[str, Any] | None:
             now = pic.when(seen[-1].report)
-            recent = {
-                t.child
-                for t in seen
-                if now - pic.when(t.report) <= window
-                and any(now - window <= w <= now for w in exploited.get(t.child, []))
-            }
+            recent = {t.child for t in seen if now - pic.when(t.report) < window}
             if len(recent) >= self.params["min_children"]:
                 return {"children": sorted(recent), "window_days": window.days}
             return None
 
         out = []
-        for ties in _by_entity(pic.ties, {"place"}, pic).values():
+        for ties in _by_entity(usable, {"place"}, pic).values():
             if (f := first_crossing(pic, ties, holds)) is not None:
                 out.append(f)
         return out
 
 
 class CrossAgencyRiskBand(Recipe):
-    """A child whose indicators across agencies reach a band that no single agency's reach."""
+    """A child whose indicators across agencies reach a band that no single agency's reach.
+
+    Evaluated at every report that records an indicator about the child; raised at the first
+    where the sum over all agencies reaches the band while each agency's own sum stays below it.
+    """
 
     name = "CrossAgencyRiskBand"
 
@@ -178,22 +180,17 @@ class CrossAgencyRiskBand(Recipe):
             for i, (report, _, _) in enumerate(usable):
                 if i + 1 < len(usable) and usable[i + 1][0] == report:
                     continue
-                now = pic.when(report)
-                total = self._score(pic, usable[: i + 1], now.date())
+                at = pic.when(report).date()
+                total = self._score(pic, usable[: i + 1], at)
+                if total < floor:
+                    continue
                 by_agency: dict[str, list[tuple[int, str, Any]]] = defaultdict(list)
                 for o in usable[: i + 1]:
                     by_agency[pic.reports[o[0]]["agency"]].append(o)
-                scores = {a: self._score(pic, os, now.date()) for a, os in by_agency.items()}
-                if total >= floor:
-                    if max(scores.values()) < floor:
-                        out.append(
-                            Finding(
-                                child,
-                                sorted({o[0] for o in usable}),
-                                report,
-                                {"score": total, "by_agency": scores, "band": self.params["band"]},
-                            )
-                        )
+                scores = {a: self._score(pic, os, at) for a, os in by_agency.items()}
+                if max(scores.values()) < floor:
+                    facts = {"score": total, "by_agency": scores, "band": self.params["band"]}
+                    out.append(Finding(child, sorted({o[0] for o in usable}), report, facts))
                     break
         return out
 

@@ -56,7 +56,9 @@ def reported_date(raw: dict[str, Any]) -> datetime:
 
 def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
     first, last = split_name(p["name"]) if p.get("name") else (None, None)
-    aliases = sorted({normalise_alias(a) for a in p.get("aliases") or []} - {""})
+    names = sorted({normalise_alias(a) for a in p.get("aliases") or []} - {""})
+    # compared without spaces: "Big Man", "the Bigman" and "BIG MAN" are one nickname
+    aliases = sorted({a.replace(" ", "") for a in names})
     age_range = p.get("age_range")
     births = birth_year_range(dob=p.get("dob"), age=p.get("age"), age_range=age_range, at=at)
     role = p.get("role")
@@ -67,6 +69,7 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
         "first_alts": first_name_alternatives(first) if first else [],
         "surname_key": surname_key(last) if last else None,
         "aliases": aliases,
+        "alias_names": names,
         "birth": list(births) if births else None,
         "age": p.get("age"),
         "sex": p.get("sex") if p.get("sex") not in (None, "unknown") else None,
@@ -87,6 +90,7 @@ def _place(p: dict[str, Any]) -> Mention:
         "kind": p.get("kind"),
         "postcode": postcode,
         "district": postcode_district(postcode) if postcode else None,
+        "town": town_of(str(p["address"])) if p.get("address") else None,
         "lat": p.get("lat"),
         "lon": p.get("lon"),
     }
@@ -150,6 +154,7 @@ def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
     reported = reported_date(raw)
     at = reported.date()
     children: list[str] = []
+    subjects: list[str] = []  # whom a plain indicator id is about
     for p in raw.get("people") or []:
         person = _person(p, at, profile)
         person.features["towns"] = towns
@@ -158,6 +163,8 @@ def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
         spec = profile.role_specs.get(p.get("role") or "")
         if spec and spec.counts_as_child:
             children.append(p["ref"])
+        if spec and spec.indicators_about:
+            subjects.append(p["ref"])
     for pl in raw.get("places") or []:
         ex.mentions.append(_place(pl))
     for lk in raw.get("links") or []:
@@ -174,7 +181,7 @@ def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
         else:
             ind, about, when = item["id"], item.get("about"), item.get("observed_at")
         observed = _observed(raw, when, reported)
-        targets: list[str | None] = [about] if about else list(children) or [None]
+        targets: list[str | None] = [about] if about else list(subjects or children) or [None]
         for ref in targets:
             ex.observations.append((ref, ind, observed))
     return ex

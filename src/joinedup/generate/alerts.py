@@ -42,8 +42,8 @@ INDICATORS = SIGNIFICANT | GENERAL | VULNERABILITY | MODERATE
 HIGH_RISK = 16
 RECENT_DAYS = 183  # "within 6 months"
 YEAR_DAYS = 365  # "within 12 months"
-CHILD_ROLES = ("child", "victim")
-SUBJECT_ROLES = ("person_of_concern", "recruiter")
+CHILD_ROLES = ("child", "victim", "recruiter")  # a recruiter is a child too (profile roles)
+SUBJECT_ROLES = ("person_of_concern",)  # a recruiter has her own rule, possible_recruiter
 
 
 def weight(indicator: str, age_days: int) -> int:
@@ -118,6 +118,7 @@ class Evaluator:
         roles = {m["ref"]: m["role"] for m in report["people"]}
         children = [ref for ref, role in roles.items() if role in CHILD_ROLES]
         day = date.fromisoformat(report["reported_at"][:10]).toordinal()
+        observed = observation_day(report)
         for child in children:
             for ref, role in roles.items():
                 if role in SUBJECT_ROLES:
@@ -126,18 +127,18 @@ class Evaluator:
         self._recruiters(report, rkey, ident, roles, key)
         by_child = self._indicators(report, children)
         self._places(report, rkey, ident, roles, by_child, day)
-        self._risk(report, rkey, ident, by_child, day)
+        self._risk(report, rkey, ident, by_child, day, observed)
 
     def _shared(self, report: Json, rkey: str, ident: dict[str, str], children: list[str],
                 key: str) -> None:
         if not children:
             return
         for person in report["people"]:
-            if person["role"] in CHILD_ROLES:
+            if person["role"] not in SUBJECT_ROLES:
                 continue
             ref = person["ref"]
             things = [self.vehicles[f"{rkey}#{ref}#v{i}"]
-                      for i, v in enumerate(person.get("vehicles", ())) if _full_plate(v["reg"])]
+                      for i in range(len(person.get("vehicles", ())))]
             things += [self.phones[f"{rkey}#{ref}#p{i}"]
                        for i in range(len(person.get("phones", ())))]
             for thing in things:
@@ -156,10 +157,12 @@ class Evaluator:
     @staticmethod
     def _indicators(report: Json, children: list[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {child: set() for child in children}
+        # a plain id is about the report's one child or victim (input contract)
+        plain = [m["ref"] for m in report["people"] if m["role"] in ("child", "victim")]
         for item in report["indicators"]:
             if isinstance(item, str):
-                if len(children) == 1:
-                    out[children[0]].add(item)
+                if len(plain) == 1:
+                    out[plain[0]].add(item)
             elif item.get("about") in out:
                 out[item["about"]].add(item["id"])
         return out
@@ -182,8 +185,8 @@ class Evaluator:
                 self.place_fired[subject] = rkey
 
     def _risk(self, report: Json, rkey: str, ident: dict[str, str],
-              by_child: dict[str, set[str]], day: int) -> None:
-        org = report["source"]["org"]
+              by_child: dict[str, set[str]], day: int, observed: int) -> None:
+        org = report["source"]["agency"]
         for child, found in by_child.items():
             if not found:
                 continue
@@ -191,7 +194,7 @@ class Evaluator:
             orgs = self.observed.setdefault(subject, {})
             seen = orgs.setdefault(org, {})
             for indicator in found:
-                seen[indicator] = day
+                seen[indicator] = max(observed, seen.get(indicator, observed))
             if subject in self.risk_fired:
                 continue
             latest: dict[str, int] = {}
@@ -208,6 +211,18 @@ def score(observations: Mapping[str, int], day: int) -> int:
     return sum(weight(indicator, day - when) for indicator, when in observations.items())
 
 
-def _full_plate(reg: str) -> bool:
-    compact = reg.replace(" ", "")
-    return "?" not in compact and len(compact) == 7
+def observation_day(report: Json) -> int:
+    """When a report's indicators were observed: the last day of ``occurred_to`` (else
+    ``occurred_from``), never after ``reported_at``; else ``reported_at`` itself."""
+    reported = date.fromisoformat(report["reported_at"][:10])
+    text = report.get("occurred_to") or report.get("occurred_from")
+    if not text:
+        return reported.toordinal()
+    parts = [int(p) for p in str(text)[:10].split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    if len(parts) > 2:
+        last = date(year, month, parts[2])
+    else:
+        first_of_next = date(year + (month == 12), month % 12 + 1, 1)
+        last = date.fromordinal(first_of_next.toordinal() - 1)
+    return min(last, reported).toordinal()

@@ -72,6 +72,7 @@ class Role:
     group: str
     counts_as_child: bool = False
     of_concern: bool = False
+    indicators_about: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = No
             group=str(spec.get("group", "adult")),
             counts_as_child=bool(spec.get("counts_as_child", False)),
             of_concern=bool(spec.get("of_concern", False)),
+            indicators_about=bool(spec.get("indicators_about", False)),
         )
     links = {
         n: bool((s or {}).get("ties_child", True))

@@ -3,7 +3,8 @@
 Connected components over pairwise links chain strangers through one bad link. Here pairs are
 taken strongest first and a merge is refused when the two clusters together would be incoherent:
 two mentions from one report (a report names different people), two different values of one
-identifier scheme, disjoint ages or different sexes, or an analyst's split (cannot-link).
+identifier scheme, disjoint precise ages, different surnames, different sexes, or an analyst's
+split (cannot-link).
 An analyst's confirm (must-link) is applied first and is never refused.
 """
 
@@ -13,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from joinedup.resolve.comparisons import id_scheme
+from joinedup.resolve.comparisons import id_scheme, jaro_winkler
 
 Features = dict[str, Any]
 PRECISE_YEARS = 2
+SURNAME_JW = 0.88  # as comparisons' "similar surname"
 
 
 @dataclass
@@ -27,6 +29,12 @@ class _Cluster:
     birth: tuple[int, int] | None
     sex: str | None
     forbidden: set[int] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
+
+
+def _alike(xs: set[str], ys: set[str]) -> bool:
+    """Whether two sets of surname keys share one, allowing a typo."""
+    return any(x == y or jaro_winkler(x, y) >= SURNAME_JW for x in xs for y in ys)
 
 
 class Clusters:
@@ -48,6 +56,8 @@ class Clusters:
             precise = f.get("birth") and f["birth"][1] - f["birth"][0] <= PRECISE_YEARS
             birth = (f["birth"][0], f["birth"][1]) if precise else None
             self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
+            if f.get("surname_key"):
+                self.data[pk].surnames.add(f["surname_key"])
         for a, b in cannot:
             if a in self.data and b in self.data:
                 self.data[a].forbidden.add(b)
@@ -77,6 +87,8 @@ class Clusters:
             and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
         ):
             return "ages do not agree"
+        if ca.surnames and cb.surnames and not _alike(ca.surnames, cb.surnames):
+            return "different surnames"
         if ca.sex and cb.sex and ca.sex != cb.sex:
             return "different sex"
         return None
@@ -105,6 +117,7 @@ class Clusters:
                 ca.birth = (ca.birth[1], ca.birth[0])
         ca.sex = ca.sex or cb.sex
         ca.forbidden |= cb.forbidden
+        ca.surnames |= cb.surnames
         return True
 
     def members(self, x: int) -> list[int]:

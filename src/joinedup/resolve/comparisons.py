@@ -31,9 +31,10 @@ class Comparison:
     pick: Callable[[Features, Features], int | None]
     tf_level: int | None = None  # the level whose u is replaced by the term's frequency
     tf_feature: str | None = None  # the feature whose values' frequencies those are
+    tf_fuzzy_level: int | None = None  # a "similar values" level that frequencies also weaken
 
 
-def _jw(a: str, b: str) -> float:
+def jaro_winkler(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
 
@@ -46,7 +47,7 @@ def _name(a: Features, b: Features) -> int | None:
         if sa and sb:
             if sa == sb:
                 return 0
-            return 1 if _jw(sa, sb) >= 0.88 else 4
+            return 1 if jaro_winkler(sa, sb) >= 0.88 else 4
         return 2
     if _similar_first(a, b) and (not sa or not sb or sa == sb):
         return 3
@@ -56,10 +57,10 @@ def _name(a: Features, b: Features) -> int | None:
 def _similar_first(a: Features, b: Features) -> bool:
     """Typos of the key or of the name as written, or a diminutive both could stand for
     ("Sammy" and "Samantha", "Becky" and "Rebecca")."""
-    if _jw(a["first_key"], b["first_key"]) >= 0.9:
+    if jaro_winkler(a["first_key"], b["first_key"]) >= 0.9:
         return True
     ra, rb = a.get("first"), b.get("first")
-    if ra and rb and _jw(ra, rb) >= 0.9:
+    if ra and rb and jaro_winkler(ra, rb) >= 0.9:
         return True
     return bool(set(a.get("first_alts") or []) & set(b.get("first_alts") or []))
 
@@ -70,7 +71,7 @@ def _alias(a: Features, b: Features) -> int | None:
         return None
     if set(xa) & set(xb):
         return 0
-    if max(_jw(x, y) for x in xa for y in xb) >= 0.9:
+    if max(jaro_winkler(x, y) for x in xa for y in xb) >= 0.9:
         return 1
     return 2
 
@@ -162,6 +163,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         ("a nickname in common", "similar nicknames", "different nicknames"),
         _alias,
         tf_level=0,
+        tf_fuzzy_level=1,
         tf_feature="aliases",
     ),
     Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
@@ -181,9 +183,9 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "network",
         (
-            "two or more people or places in common two steps away",
-            "one person or place in common two steps away",
-            "nothing in common two steps away",
+            "two or more people or places in common within two steps",
+            "one person or place in common within two steps",
+            "nothing in common within two steps",
         ),
         _overlap("network"),
     ),

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
+from joinedup.resolve.places import resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
 BLOCK_CAP = 300  # larger blocks are too common to be evidence; other keys cover their pairs
 MATCH_WEIGHT = 0.0  # match probability 0.5
 ROUNDS = 2
+MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
 LINKAGE_SAMPLE = 8  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
 
@@ -119,6 +119,8 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     for text, g in partial.items():
         if text.startswith("none:"):
             continue
+        if sum(ch.isalnum() for ch in text) < MIN_KNOWN_PLATE:
+            continue  # "MA02" names thousands of cars: too little to join a full plate
         for pk in g:
             plate = Plate(text, True, feats[pk].get("prefix") or "")
             candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
@@ -148,61 +150,6 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
                 first = g[0]
                 if pk != first and _agree(feats[pk], feats[first]):
                     pairs.append((first, pk))
-    return _union_groups([m["pk"] for m in ms], pairs), edges
-
-
-def _km(a: Row, b: Row) -> float | None:
-    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
-        return None
-    dy = (a["lat"] - b["lat"]) * 111.0
-    dx = (a["lon"] - b["lon"]) * 111.0 * math.cos(math.radians(a["lat"]))
-    return math.hypot(dx, dy)
-
-
-def _places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
-    blocks: dict[str, list[Row]] = defaultdict(list)
-    for m in ms:
-        for token in set(m["features"]["name_key"].split()):
-            if len(token) > 2:
-                blocks[token].append(m)
-    pairs, edges, seen = [], [], set()
-    for block in blocks.values():
-        if len(block) > BLOCK_CAP:
-            continue
-        for x, y in combinations(block, 2):
-            key = (min(x["pk"], y["pk"]), max(x["pk"], y["pk"]))
-            if key in seen or x["report"] == y["report"]:
-                continue
-            seen.add(key)
-            fx, fy = x["features"], y["features"]
-            if fx.get("kind") and fy.get("kind") and fx["kind"] != fy["kind"]:
-                continue
-            if fx.get("district") and fy.get("district") and fx["district"] != fy["district"]:
-                continue
-            km = _km(fx, fy)
-            if km is not None and km > 2.0:
-                continue
-            score = fuzz.token_set_ratio(fx["name_key"], fy["name_key"])
-            if score >= 88:
-                pairs.append(key)
-                where = (
-                    "same postcode district"
-                    if fx.get("district") and fy.get("district")
-                    else f"{km:.1f} km apart"
-                    if km is not None
-                    else "no conflicting location"
-                )
-                edges.append(
-                    {
-                        "a": key[0],
-                        "b": key[1],
-                        "weight": round(score / 10, 2),
-                        "reasons": [
-                            {"comparison": "place name", "level": f"names {score:.0f}% alike"},
-                            {"comparison": "location", "level": where},
-                        ],
-                    }
-                )
     return _union_groups([m["pk"] for m in ms], pairs), edges
 
 
@@ -352,7 +299,7 @@ class Resolver:
         for m in mentions:
             by_kind[m["kind"]].append(m)
         out = Resolution()
-        for kind, fn in (("phone", _phones), ("vehicle", _vehicles), ("place", _places)):
+        for kind, fn in (("phone", _phones), ("vehicle", _vehicles), ("place", resolve_places)):
             groups, edges = fn(by_kind[kind])
             self._assign(out, groups, {"phone": "T", "vehicle": "V", "place": "L"}[kind])
             out.edges += edges
@@ -462,8 +409,9 @@ class Resolver:
 
         ``items``: the entities of its own phones and vehicles. ``context``: the resolved people
         and places named in the same report (a mention not yet resolved names nothing).
-        ``network``: what those are named with in other reports, two steps away: one man named
-        with different children of one network shares that network's people and places.
+        ``network``: those and what they are named with in other reports (within two steps):
+        one man named with different children of one network shares that network's people and
+        places.
         """
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
         own = entity_of[m["pk"]]
@@ -475,7 +423,7 @@ class Resolver:
         network: set[str] = set()
         for e in context:
             network |= hood.get(e, set())
-        network -= context | {own}
+        network = (network | context) - {own}
         return {
             **m["features"],
             "items": items,
@@ -492,7 +440,7 @@ def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
     rows = []
     kinds = {"P": "person", "L": "place", "V": "vehicle", "T": "phone"}
     for eid, ms in grouped.items():
-        aliases = Counter(a for m in ms for a in m["features"].get("aliases") or [])
+        aliases = Counter(a for m in ms for a in m["features"].get("alias_names") or [])
         labels = Counter(m["label"] for m in ms)
         roles = sorted({m["role"] for m in ms if m["role"]})
         # a name or a full plate reads better than a nickname or a partial plate

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError
-from joinedup.resolve.comparisons import PERSON_COMPARISONS, Features, comparison_vector
+from joinedup.resolve.comparisons import (
+    PERSON_COMPARISONS,
+    Features,
+    comparison_vector,
+    jaro_winkler,
+)
 
 IDENTIFYING = frozenset({"name", "alias", "ids", "items"})
 
@@ -46,6 +51,17 @@ class TermFrequencies:
 
     tables: dict[str, dict[str, float]]
     defaults: dict[str, float]
+
+    def u_similar(self, feature: str, a: Features, b: Features, fallback: float) -> float:
+        """u for two similar values ("Jay" and "Jai"): as common as the rarer of the most alike
+        pair, so that a typo of a common nickname weighs no more than the nickname itself."""
+        table = self.tables.get(feature)
+        va, vb = a.get(feature) or [], b.get(feature) or []
+        if table is None or not va or not vb:
+            return fallback
+        default = self.defaults.get(feature, fallback)
+        x, y = max(((x, y) for x in va for y in vb), key=lambda p: jaro_winkler(*p))
+        return min(table.get(x, default), table.get(y, default))
 
     def u(self, feature: str, a: Features, b: Features, fallback: float) -> float:
         """u for the values two mentions share: the frequency of the rarest shared one."""
@@ -136,6 +152,8 @@ class PersonModel:
             m, u = self.m[comp.name][level], self.u[comp.name][level]
             if comp.tf_level == level and comp.tf_feature:
                 u = tf.u(comp.tf_feature, a, b, u)
+            elif comp.tf_fuzzy_level == level and comp.tf_feature:
+                u = max(u, tf.u_similar(comp.tf_feature, a, b, u))
             bf = math.log2(max(m, 1e-12) / max(u, 1e-12))
             total += bf
             reasons.append((comp.name, comp.levels[level], bf))

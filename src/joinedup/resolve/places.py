@@ -1,0 +1,170 @@
+"""Places: the same takeaway, flat or hotel named by different reports.
+
+Names are compared on their distinctive words ("the Spice Hut takeaway" and "Spice Hut" agree;
+"flat above Tandoori Bite" and "flat above Tandoori Hut" do not), within a location that does
+not conflict (postcode district, town of the address, coordinates). Pairs are merged strongest
+first, and a merge is refused when the two clusters as wholes name different towns, districts
+or kinds of place, so that a mention with no location cannot bridge two parks of one name in
+two towns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from rapidfuzz import fuzz
+
+Row = dict[str, Any]
+BLOCK_CAP = 300
+NAME_SCORE = 88
+MAX_KM = 2.0
+# Words that say where in or what kind of premises, not which premises.
+GENERIC = frozenset({"the", "flat", "flats", "above", "over", "upstairs", "rear", "of", "behind",
+                     "takeaway", "take", "away", "at"})
+
+
+def core_name(name_key: str) -> str:
+    """The distinctive words of a place name, in order."""
+    return " ".join(w for w in name_key.split() if w not in GENERIC) or name_key
+
+
+def _km(a: Row, b: Row) -> float | None:
+    if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
+        return None
+    dy = (a["lat"] - b["lat"]) * 111.0
+    dx = (a["lon"] - b["lon"]) * 111.0 * math.cos(math.radians(a["lat"]))
+    return math.hypot(dx, dy)
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    reports: set[int]
+    towns: set[str] = field(default_factory=set)
+    districts: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+
+
+class _Clusters:
+    def __init__(self, ms: list[Row]) -> None:
+        self.parent = {m["pk"]: m["pk"] for m in ms}
+        self.data: dict[int, _Cluster] = {}
+        for m in ms:
+            f = m["features"]
+            self.data[m["pk"]] = _Cluster(
+                [m["pk"]], {m["report"]},
+                {f["town"]} if f.get("town") else set(),
+                {f["district"]} if f.get("district") else set(),
+                {f["kind"]} if f.get("kind") else set(),
+            )
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        ca, cb = self.data[ra], self.data[rb]
+        for mine, theirs in ((ca.towns, cb.towns), (ca.districts, cb.districts),
+                             (ca.kinds, cb.kinds)):
+            if mine and theirs and not mine & theirs:
+                return False
+        if ca.reports & cb.reports:
+            return False
+        self.parent[rb] = ra
+        ca.members += cb.members
+        for attr in ("reports", "towns", "districts", "kinds"):
+            getattr(ca, attr).update(getattr(cb, attr))
+        del self.data[rb]
+        return True
+
+    def groups(self) -> list[list[int]]:
+        return [sorted(c.members) for c in self.data.values()]
+
+
+def common_names(ms: list[Row]) -> set[str]:
+    """Place names seen in more than one town: they say which kind of place, not which place."""
+    towns: dict[str, set[str]] = defaultdict(set)
+    for m in ms:
+        f = m["features"]
+        if f.get("town"):
+            towns[core_name(f["name_key"])].add(f["town"])
+    return {name for name, seen in towns.items() if len(seen) > 1}
+
+
+def _with_towns(ms: list[Row]) -> list[Row]:
+    """Give a place known only by its postcode the town that postcode district has elsewhere."""
+    seen: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in ms:
+        f = m["features"]
+        if f.get("district") and f.get("town"):
+            seen[f["district"]][f["town"]] += 1
+    out = []
+    for m in ms:
+        f = m["features"]
+        if f.get("district") and not f.get("town") and seen.get(f["district"]):
+            f = {**f, "town": seen[f["district"]].most_common(1)[0][0]}
+        out.append({**m, "features": f})
+    return out
+
+
+def _scored_pairs(ms: list[Row]) -> list[tuple[float, int, int, Row]]:
+    blocks: dict[str, list[Row]] = defaultdict(list)
+    for m in ms:
+        for token in set(core_name(m["features"]["name_key"]).split()):
+            if len(token) > 2:
+                blocks[token].append(m)
+    out, seen = [], set()
+    common = common_names(ms)
+    for block in blocks.values():
+        if len(block) > BLOCK_CAP:
+            continue
+        for x, y in combinations(block, 2):
+            key = (min(x["pk"], y["pk"]), max(x["pk"], y["pk"]))
+            if key in seen or x["report"] == y["report"]:
+                continue
+            seen.add(key)
+            edge = _compare(x["features"], y["features"], key, common)
+            if edge is not None:
+                out.append((edge["weight"], key[0], key[1], edge))
+    out.sort(key=lambda s: (-s[0], s[1], s[2]))
+    return out
+
+
+def _compare(fx: Row, fy: Row, key: tuple[int, int], common: set[str]) -> Row | None:
+    for attr in ("kind", "district", "town"):
+        if fx.get(attr) and fy.get(attr) and fx[attr] != fy[attr]:
+            return None
+    km = _km(fx, fy)
+    if km is not None and km > MAX_KM:
+        return None
+    core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
+    score = fuzz.token_sort_ratio(core_x, core_y)
+    if score < NAME_SCORE:
+        return None
+    located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
+    if not located and km is None and (core_x in common or core_y in common):
+        return None  # "Town Park" names a park in many towns: only a shared location joins them
+    where = (f"same {located[0] if located[0] == 'town' else 'postcode district'}" if located
+             else f"{km:.1f} km apart" if km is not None else "no location to compare")
+    # a shared location is what makes one name one place
+    weight = score / 10 + (2 if located or km is not None else 0)
+    return {"a": key[0], "b": key[1], "weight": round(weight, 2), "reasons": [
+        {"comparison": "place name", "level": f"names {score:.0f}% alike"},
+        {"comparison": "location", "level": where}]}
+
+
+def resolve_places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
+    """Groups of place mentions that are one place, and the evidence of every merge."""
+    ms = _with_towns(ms)
+    clusters = _Clusters(ms)
+    edges = [edge for _, a, b, edge in _scored_pairs(ms) if clusters.union(a, b)]
+    return clusters.groups(), edges
