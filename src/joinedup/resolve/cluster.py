@@ -120,6 +120,10 @@ class Clusters:
         ca.surnames |= cb.surnames
         return True
 
+    def sample(self, x: int, k: int) -> list[int]:
+        """Up to ``k`` mentions of the cluster holding ``x`` (the first to join it)."""
+        return self.data[self.find(x)].members[:k]
+
     def members(self, x: int) -> list[int]:
         """The mentions of the cluster holding ``x``, earliest first."""
         return sorted(self.data[self.find(x)].members)

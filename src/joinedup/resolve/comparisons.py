@@ -34,6 +34,11 @@ class Comparison:
     tf_fuzzy_level: int | None = None  # a "similar values" level that frequencies also weaken
 
 
+def _s(values: Any) -> frozenset[Any]:
+    """A set view of a list feature (the resolver hands over sets already)."""
+    return values if isinstance(values, frozenset) else frozenset(values)
+
+
 def jaro_winkler(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
@@ -62,14 +67,14 @@ def _similar_first(a: Features, b: Features) -> bool:
     ra, rb = a.get("first"), b.get("first")
     if ra and rb and jaro_winkler(ra, rb) >= 0.9:
         return True
-    return bool(set(a.get("first_alts") or []) & set(b.get("first_alts") or []))
+    return not _s(a.get("first_alts") or ()).isdisjoint(b.get("first_alts") or ())
 
 
 def _alias(a: Features, b: Features) -> int | None:
     xa, xb = a.get("aliases") or [], b.get("aliases") or []
     if not xa or not xb:
         return None
-    if set(xa) & set(xb):
+    if not _s(xa).isdisjoint(xb):
         return 0
     if max(jaro_winkler(x, y) for x in xa for y in xb) >= 0.9:
         return 1
@@ -112,7 +117,7 @@ def _ids(a: Features, b: Features) -> int | None:
     ia, ib = a.get("ids") or [], b.get("ids") or []
     if not ia or not ib:
         return None
-    if set(ia) & set(ib):
+    if not _s(ia).isdisjoint(ib):
         return 0
     schemes_a = {id_scheme(i) for i in ia}
     schemes_b = {id_scheme(i) for i in ib}
@@ -124,7 +129,7 @@ def _overlap(key: str) -> Callable[[Features, Features], int | None]:
         xa, xb = a.get(key) or [], b.get(key) or []
         if not xa or not xb:
             return None
-        shared = len(set(xa) & set(xb))
+        shared = len(_s(xa) & _s(xb))
         return 0 if shared >= 2 else 1 if shared == 1 else 2
 
     return pick
@@ -134,14 +139,14 @@ def _locality(a: Features, b: Features) -> int | None:
     xa, xb = a.get("locality") or [], b.get("locality") or []
     if not xa or not xb:
         return None
-    return 0 if set(xa) & set(xb) else 1
+    return 0 if not _s(xa).isdisjoint(xb) else 1
 
 
 def _items(a: Features, b: Features) -> int | None:
     xa, xb = a.get("items") or [], b.get("items") or []
     if not xa or not xb:
         return None
-    return 0 if set(xa) & set(xb) else 1
+    return 0 if not _s(xa).isdisjoint(xb) else 1
 
 
 PERSON_COMPARISONS: tuple[Comparison, ...] = (

@@ -23,8 +23,23 @@ BLOCK_CAP = 300
 NAME_SCORE = 88
 MAX_KM = 2.0
 # Words that say where in or what kind of premises, not which premises.
-GENERIC = frozenset({"the", "flat", "flats", "above", "over", "upstairs", "rear", "of", "behind",
-                     "takeaway", "take", "away", "at"})
+GENERIC = frozenset(
+    {
+        "the",
+        "flat",
+        "flats",
+        "above",
+        "over",
+        "upstairs",
+        "rear",
+        "of",
+        "behind",
+        "takeaway",
+        "take",
+        "away",
+        "at",
+    }
+)
 
 
 def core_name(name_key: str) -> str:
@@ -56,7 +71,8 @@ class _Clusters:
         for m in ms:
             f = m["features"]
             self.data[m["pk"]] = _Cluster(
-                [m["pk"]], {m["report"]},
+                [m["pk"]],
+                {m["report"]},
                 {f["town"]} if f.get("town") else set(),
                 {f["district"]} if f.get("district") else set(),
                 {f["kind"]} if f.get("kind") else set(),
@@ -73,8 +89,11 @@ class _Clusters:
         if ra == rb:
             return False
         ca, cb = self.data[ra], self.data[rb]
-        for mine, theirs in ((ca.towns, cb.towns), (ca.districts, cb.districts),
-                             (ca.kinds, cb.kinds)):
+        for mine, theirs in (
+            (ca.towns, cb.towns),
+            (ca.districts, cb.districts),
+            (ca.kinds, cb.kinds),
+        ):
             if mine and theirs and not mine & theirs:
                 return False
         if ca.reports & cb.reports:
@@ -153,13 +172,24 @@ def _compare(fx: Row, fy: Row, key: tuple[int, int], common: set[str]) -> Row | 
     located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
     if not located and km is None and (core_x in common or core_y in common):
         return None  # "Town Park" names a park in many towns: only a shared location joins them
-    where = (f"same {located[0] if located[0] == 'town' else 'postcode district'}" if located
-             else f"{km:.1f} km apart" if km is not None else "no location to compare")
+    where = (
+        f"same {located[0] if located[0] == 'town' else 'postcode district'}"
+        if located
+        else f"{km:.1f} km apart"
+        if km is not None
+        else "no location to compare"
+    )
     # a shared location is what makes one name one place
     weight = score / 10 + (2 if located or km is not None else 0)
-    return {"a": key[0], "b": key[1], "weight": round(weight, 2), "reasons": [
-        {"comparison": "place name", "level": f"names {score:.0f}% alike"},
-        {"comparison": "location", "level": where}]}
+    return {
+        "a": key[0],
+        "b": key[1],
+        "weight": round(weight, 2),
+        "reasons": [
+            {"comparison": "place name", "level": f"names {score:.0f}% alike"},
+            {"comparison": "location", "level": where},
+        ],
+    }
 
 
 def resolve_places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:

@@ -24,7 +24,8 @@ from joinedup.resolve.places import resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
-BLOCK_CAP = 300  # larger blocks are too common to be evidence; other keys cover their pairs
+BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evidence
+SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
 ROUNDS = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
@@ -190,6 +191,7 @@ def term_frequencies(
     return TermFrequencies(tables, defaults)
 
 
+SET_FEATURES = ("aliases", "first_alts", "ids", "locality")  # compared as sets in every pair
 HUB = 60  # an entity named with more than this many others is a hub, not a neighbourhood
 
 
@@ -273,12 +275,33 @@ def candidate_pairs(feats: dict[int, Row], report_of: dict[int, int]) -> set[tup
             blocks[key].append(pk)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2 or len(members) > BLOCK_CAP:
-            continue
-        for a, b in combinations(members, 2):
-            if report_of[a] != report_of[b]:
-                pairs.add((a, b) if a < b else (b, a))
+        if len(members) > SPLIT_BLOCK:
+            for part in _split(members, feats).values():
+                _add_pairs(pairs, part, report_of)
+        else:
+            _add_pairs(pairs, members, report_of)
     return pairs
+
+
+def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
+    """A block too big to compare whole ("jay", "chloe born 1993"), split by where each mention
+    is from and what it is named with: the pairs that matter share one or the other."""
+    parts: dict[str, list[int]] = defaultdict(list)
+    for pk in members:
+        f = feats[pk]
+        for town in f.get("locality") or ():
+            parts[f"t|{town}"].append(pk)
+        for entity in f.get("context") or ():
+            parts[f"c|{entity}"].append(pk)
+    return parts
+
+
+def _add_pairs(pairs: set[tuple[int, int]], members: list[int], report_of: dict[int, int]) -> None:
+    if len(members) < 2 or len(members) > BLOCK_CAP:
+        return
+    for a, b in combinations(members, 2):
+        if report_of[a] != report_of[b]:
+            pairs.add((a, b) if a < b else (b, a))
 
 
 class Resolver:
@@ -366,13 +389,18 @@ class Resolver:
                         }
                     )
             scored = []
+            cache: dict[tuple[int, int], float] = {}
             for a, b in candidate_pairs(feats, report_of):
-                ev = self.model.score(feats[a], feats[b], tf)
-                if ev.weight >= MATCH_WEIGHT and ev.identifies():
-                    scored.append((ev.weight, a, b, ev))
+                weight, identifies = self.model.quick(feats[a], feats[b], tf)
+                cache[(a, b)] = weight
+                if weight >= MATCH_WEIGHT and identifies:
+                    scored.append((weight, a, b))
             scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-            for weight, a, b, ev in scored:
-                if self._coherent(clusters, a, b, feats, tf) and clusters.union(a, b):
+            for weight, a, b in scored:
+                if clusters.find(a) == clusters.find(b):
+                    continue
+                if self._coherent(clusters, a, b, feats, tf, cache) and clusters.union(a, b):
+                    ev = self.model.score(feats[a], feats[b], tf)
                     edges.append(
                         {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
                     )
@@ -383,19 +411,30 @@ class Resolver:
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
 
     def _coherent(
-        self, clusters: Clusters, a: int, b: int, feats: dict[int, Row], tf: TermFrequencies
+        self,
+        clusters: Clusters,
+        a: int,
+        b: int,
+        feats: dict[int, Row],
+        tf: TermFrequencies,
+        cache: dict[tuple[int, int], float],
     ) -> bool:
         """Average linkage: the two clusters as wholes must still look like one person.
 
         A single strong pair can chain two different people through one shared nickname; the
         mean weight over (a sample of) all cross pairs refuses such a merge.
         """
-        ma, mb = clusters.members(a), clusters.members(b)
+        ma, mb = clusters.sample(a, LINKAGE_SAMPLE), clusters.sample(b, LINKAGE_SAMPLE)
         if len(ma) == 1 and len(mb) == 1:
             return True
-        ma, mb = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
-        weights = [self.model.score(feats[x], feats[y], tf).weight for x in ma for y in mb]
-        return sum(weights) / len(weights) >= LINKAGE_WEIGHT
+        total = 0.0
+        for x in ma:
+            for y in mb:
+                key = (x, y) if x < y else (y, x)
+                if key not in cache:
+                    cache[key] = self.model.weight(feats[x], feats[y], tf)
+                total += cache[key]
+        return total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT
 
     @staticmethod
     def _with_context(
@@ -424,11 +463,13 @@ class Resolver:
         for e in context:
             network |= hood.get(e, set())
         network = (network | context) - {own}
+        f = m["features"]
         return {
-            **m["features"],
-            "items": items,
-            "context": sorted(context),
-            "network": sorted(network),
+            **f,
+            **{k: frozenset(f.get(k) or ()) for k in SET_FEATURES},
+            "items": frozenset(items),
+            "context": frozenset(context),
+            "network": frozenset(network),
         }
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError
 from joinedup.resolve.comparisons import (
     PERSON_COMPARISONS,
+    Comparison,
     Features,
     comparison_vector,
     jaro_winkler,
@@ -60,13 +62,13 @@ class TermFrequencies:
         if table is None or not va or not vb:
             return fallback
         default = self.defaults.get(feature, fallback)
-        x, y = max(((x, y) for x in va for y in vb), key=lambda p: jaro_winkler(*p))
+        x, y = max(((x, y) for x in sorted(va) for y in sorted(vb)), key=lambda p: jaro_winkler(*p))
         return min(table.get(x, default), table.get(y, default))
 
     def u(self, feature: str, a: Features, b: Features, fallback: float) -> float:
         """u for the values two mentions share: the frequency of the rarest shared one."""
         va, vb = a.get(feature), b.get(feature)
-        if isinstance(va, list) and isinstance(vb, list):
+        if isinstance(va, list | frozenset) and isinstance(vb, list | frozenset):
             shared = set(va) & set(vb)
         else:
             shared = {va} if va is not None and va == vb else set()
@@ -125,7 +127,7 @@ class PersonModel:
             "first_tf_default": self.first_tf_default,
         }
 
-    @property
+    @cached_property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 
@@ -135,6 +137,47 @@ class PersonModel:
             {"aliases": self.alias_tf, "first_key": self.first_tf},
             {"aliases": self.alias_tf_default, "first_key": self.first_tf_default},
         )
+
+    @cached_property
+    def _bayes_factors(self) -> dict[str, list[float]]:
+        """log2(m/u) per level, computed once: most pairs need no term frequency."""
+        return {
+            c.name: [
+                math.log2(max(m, 1e-12) / max(u, 1e-12))
+                for m, u in zip(self.m[c.name], self.u[c.name], strict=True)
+            ]
+            for c in PERSON_COMPARISONS
+        }
+
+    def _bf(
+        self, comp: Comparison, level: int, a: Features, b: Features, tf: TermFrequencies
+    ) -> float:
+        if comp.tf_feature and level in (comp.tf_level, comp.tf_fuzzy_level):
+            m, u = self.m[comp.name][level], self.u[comp.name][level]
+            if level == comp.tf_level:
+                u = tf.u(comp.tf_feature, a, b, u)
+            else:
+                u = max(u, tf.u_similar(comp.tf_feature, a, b, u))
+            return math.log2(max(m, 1e-12) / max(u, 1e-12))
+        return self._bayes_factors[comp.name][level]
+
+    def quick(self, a: Features, b: Features, tf: TermFrequencies) -> tuple[float, bool]:
+        """The match weight, and whether something identifying agrees, without the reasons:
+        the hot path over every candidate pair. :meth:`score` explains the pairs kept."""
+        total = self.prior_weight
+        identifies = False
+        for comp in PERSON_COMPARISONS:
+            level = comp.pick(a, b)
+            if level is None:
+                continue
+            bf = self._bf(comp, level, a, b, tf)
+            total += bf
+            identifies = identifies or (bf > 0 and comp.name in IDENTIFYING)
+        return total, identifies
+
+    def weight(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> float:
+        """The match weight alone (no reasons): for the many cross pairs of a cluster check."""
+        return self.quick(a, b, tf or self.shipped_frequencies())[0]
 
     def score(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> Evidence:
         """The match weight of two mentions and the reasons, level by level.
@@ -149,12 +192,7 @@ class PersonModel:
         for comp, level in zip(PERSON_COMPARISONS, comparison_vector(a, b), strict=True):
             if level is None:
                 continue
-            m, u = self.m[comp.name][level], self.u[comp.name][level]
-            if comp.tf_level == level and comp.tf_feature:
-                u = tf.u(comp.tf_feature, a, b, u)
-            elif comp.tf_fuzzy_level == level and comp.tf_feature:
-                u = max(u, tf.u_similar(comp.tf_feature, a, b, u))
-            bf = math.log2(max(m, 1e-12) / max(u, 1e-12))
+            bf = self._bf(comp, level, a, b, tf)
             total += bf
             reasons.append((comp.name, comp.levels[level], bf))
         return Evidence(total, tuple(reasons))

@@ -178,7 +178,7 @@ def splink_settings(
 
 
 def _list(values: Any) -> list[str] | None:
-    out = [str(v) for v in values or []]
+    out = sorted(str(v) for v in values or [])
     return out or None
 
 
