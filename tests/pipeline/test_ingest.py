@@ -86,16 +86,15 @@ def test_a_whole_batch_commits_or_nothing_does(
 ) -> None:
     from joinedup.store import store as store_module
 
-    calls = {"n": 0}
-    original = store_module.Store._add_extraction
+    original = store_module._bulk
 
-    def failing(self: Store, conn, report, extraction) -> None:  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
+    def failing_on_links(conn, table, rows):  # type: ignore[no-untyped-def]
+        if table.name == "link":  # reports and mentions are written by then
             raise store_module.SQLAlchemyError("disk full")
-        original(self, conn, report, extraction)
+        original(conn, table, rows)
 
-    monkeypatch.setattr(store_module.Store, "_add_extraction", failing)
+    monkeypatch.setattr(store_module, "_bulk", failing_on_links)
     with pytest.raises(Exception, match="store failed"):
         import_file(sqlite_store, write_jsonl(tmp_path / "in.jsonl", _two_reports()))
     assert sqlite_store.counts()["reports"] == 0
+    assert sqlite_store.counts()["mentions"] == 0

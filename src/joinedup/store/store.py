@@ -201,14 +201,16 @@ class Store:
         with self.transaction(
             "write", f"batch/{batch}", reports=len(items), quarantined=len(quarantined)
         ) as conn:
-            for row in quarantined:
-                conn.execute(
-                    insert(t.quarantine).values(
-                        partnership=self.partnership, batch=batch, at=datetime.now(UTC), **row
-                    )
-                )
-            pks: list[int] = []
-            for row, extraction in items:
+            now = datetime.now(UTC)
+            _bulk(
+                conn,
+                t.quarantine,
+                [
+                    {**row, "partnership": self.partnership, "batch": batch, "at": now}
+                    for row in quarantined
+                ],
+            )
+            for row, _ in items:
                 if row["version"] > 1:
                     conn.execute(
                         update(t.report)
@@ -219,60 +221,60 @@ class Store:
                         )
                         .values(current=False)
                     )
-                pk = int(
-                    conn.execute(
-                        insert(t.report)
-                        .values(partnership=self.partnership, batch=batch, current=True, **row)
-                        .returning(t.report.c.pk)
-                    ).scalar_one()
-                )
-                self._add_extraction(conn, pk, extraction)
-                pks.append(pk)
-            return pks
+            return self._insert_extractions(conn, batch, items) if items else []
 
-    def _add_extraction(self, conn: Connection, report: int, extraction: Any) -> None:
-        ids: dict[str, int] = {}
-        for m in extraction.mentions:
-            ids[m.ref] = int(
-                conn.execute(
-                    insert(t.mention)
-                    .values(
-                        partnership=self.partnership,
-                        report=report,
-                        ref=m.ref,
-                        kind=m.kind,
-                        role=m.role,
-                        label=m.label[:300],
-                        features=m.features,
-                    )
-                    .returning(t.mention.c.pk)
-                ).scalar_one()
-            )
-        links = [
-            dict(
-                partnership=self.partnership,
-                report=report,
-                src=ids[a],
-                dst=ids[b],
-                type=kind,
-                explicit=explicit,
-            )
-            for a, b, kind, explicit in extraction.links
-        ]
-        if links:
-            conn.execute(insert(t.link), links)
-        obs = [
-            dict(
-                partnership=self.partnership,
-                report=report,
-                mention=ids[ref] if ref is not None else None,
-                indicator=ind,
-                observed_at=at,
-            )
-            for ref, ind, at in extraction.observations
-        ]
-        if obs:
-            conn.execute(insert(t.observation), obs)
+    def _insert_extractions(
+        self, conn: Connection, batch: int, items: Sequence[tuple[Row, Any]]
+    ) -> list[int]:
+        """Reports, their mentions, links and observations: each table in few statements."""
+        p = self.partnership
+        pks = _insert_returning(
+            conn,
+            t.report,
+            [{**row, "partnership": p, "batch": batch, "current": True} for row, _ in items],
+        )
+        mention_rows, owners = [], []
+        for pk, (_, ex) in zip(pks, items, strict=True):
+            for m in ex.mentions:
+                mention_rows.append(
+                    {
+                        "partnership": p,
+                        "report": pk,
+                        "ref": m.ref,
+                        "kind": m.kind,
+                        "role": m.role,
+                        "label": m.label[:300],
+                        "features": m.features,
+                    }
+                )
+                owners.append((pk, m.ref))
+        ids = dict(zip(owners, _insert_returning(conn, t.mention, mention_rows), strict=True))
+        links, obs = [], []
+        for pk, (_, ex) in zip(pks, items, strict=True):
+            links += [
+                {
+                    "partnership": p,
+                    "report": pk,
+                    "src": ids[(pk, a)],
+                    "dst": ids[(pk, b)],
+                    "type": kind,
+                    "explicit": explicit,
+                }
+                for a, b, kind, explicit in ex.links
+            ]
+            obs += [
+                {
+                    "partnership": p,
+                    "report": pk,
+                    "indicator": ind,
+                    "observed_at": at,
+                    "mention": ids[(pk, ref)] if ref is not None else None,
+                }
+                for ref, ind, at in ex.observations
+            ]
+        _bulk(conn, t.link, links)
+        _bulk(conn, t.observation, obs)
+        return pks
 
     # -- reading for the pipeline -----------------------------------------------------------
     def current_reports(self) -> list[Row]:
@@ -533,6 +535,15 @@ class Store:
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _insert_returning(conn: Connection, table: t.Table, rows: list[Row]) -> list[int]:
+    """Insert many rows and return their primary keys, in the order given."""
+    out: list[int] = []
+    for chunk in _chunks(rows, 1000):
+        stmt = insert(table).returning(table.c.pk, sort_by_parameter_order=True)
+        out += [int(pk) for pk in conn.execute(stmt, chunk).scalars()]
+    return out
 
 
 def _bulk(conn: Connection, table: t.Table, rows: list[Row]) -> None:
