@@ -58,5 +58,24 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     )
 
 
+def train_person_model(store: Store, profile_name: str = "safeguarding") -> PersonModel:
+    """Retrain the person model on the store's own data (Splink EM), keep it, and reprocess.
+
+    For a store whose records differ from what the shipped model was trained on (other
+    countries' names, other identifiers). The shipped model is the starting point; the
+    store's model is kept as a parameter and used from then on.
+    """
+    from joinedup.resolve.splink_model import train
+
+    profile = load_profile(profile_name)
+    orgs = {r["pk"]: r["org"] for r in store.current_reports()}
+    resolver = Resolver(person_model(store, profile), store.pair_decisions())
+    resolver.run(store.current_mentions(), store.current_links(), orgs)
+    model = train(resolver.person_features)
+    store.set_param("person_model", model.to_json())
+    process(store, profile_name)
+    return model
+
+
 def summary_json(s: ProcessSummary) -> dict[str, Any]:
     return dict(s.__dict__)

@@ -199,7 +199,8 @@ def test_child_at_risk_across_agencies_but_not_in_any_one_raises_an_alert(
 def test_young_person_who_introduced_two_children_is_a_possible_recruiter(
     store: Store, tmp_path: Path
 ) -> None:
-    rec = {"ref": "r", "role": "recruiter", "name": "Jade Moss", "age": 15, "sex": "female"}
+    rec = {"ref": "r", "role": "recruiter", "name": "Jade Moss", "dob": "1992-11-03",
+           "sex": "female"}
     reports = [
         report(
             "p1",

@@ -144,8 +144,9 @@ class PlaceHotspot(Recipe):
     def evaluate(self, pic: Picture) -> list[Finding]:
         window = timedelta(days=int(self.params["window_days"]))
         concerned = self._concerned(pic)
-        usable = [t for t in pic.ties if t.how != "mentioned_with"
-                  and (t.report, t.child) in concerned]
+        usable = [
+            t for t in pic.ties if t.how != "mentioned_with" and (t.report, t.child) in concerned
+        ]
 
         def holds(seen: list[Tie]) -> dict[str, Any] | None:
             now = pic.when(seen[-1].report)

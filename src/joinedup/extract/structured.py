@@ -7,6 +7,7 @@ attributes cannot reach resolution, rules or ranking by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from joinedup.resolve.normalise import (
     normalise_plate,
     normalise_postcode,
     parse_partial_date,
+    postcode_area,
     postcode_district,
     split_name,
     surname_key,
@@ -54,6 +56,17 @@ def reported_date(raw: dict[str, Any]) -> datetime:
     return value.replace(tzinfo=None)
 
 
+def _full_date(raw: Any) -> str | None:
+    """A date of birth as YYYYMMDD when the day is known (a partial one says only the year)."""
+    text = str(raw or "")
+    return text.replace("-", "") if len(text) == 10 else None
+
+
+def address_key(raw: Any) -> str:
+    """An address compared as text: casefolded, punctuation and extra spaces removed."""
+    return " ".join(re.sub(r"[^\w ]+", " ", str(raw).casefold()).split())
+
+
 def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
     first, last = split_name(p["name"]) if p.get("name") else (None, None)
     names = sorted({normalise_alias(a) for a in p.get("aliases") or []} - {""})
@@ -76,6 +89,8 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
         "ids": sorted(
             f"{k}:{str(v).strip().upper()}" for k, v in (p.get("identifiers") or {}).items()
         ),
+        "dob": _full_date(p.get("dob")),
+        "addresses": sorted({a for raw in p.get("addresses") or [] if (a := address_key(raw))}),
         "group": spec.group if spec else "adult",
     }
     label = p.get("name") or (f"'{p['aliases'][0]}'" if p.get("aliases") else p["ref"])
@@ -147,10 +162,19 @@ def report_towns(raw: dict[str, Any]) -> list[str]:
     return sorted({t for a in addresses if (t := town_of(a))})
 
 
+def report_areas(raw: dict[str, Any]) -> list[str]:
+    """Postcode areas (OL, BD, M) of the places a report names: a coarser "where"."""
+    codes = [
+        normalise_postcode(str(p["postcode"])) for p in raw.get("places") or [] if p.get("postcode")
+    ]
+    return sorted({postcode_area(c) for c in codes if c})
+
+
 def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
     """Mentions, links and observations of one validated report."""
     ex = Extraction()
     towns = report_towns(raw)
+    areas = report_areas(raw)
     reported = reported_date(raw)
     at = reported.date()
     children: list[str] = []
@@ -158,6 +182,7 @@ def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
     for p in raw.get("people") or []:
         person = _person(p, at, profile)
         person.features["towns"] = towns
+        person.features["areas"] = areas
         ex.mentions.append(person)
         _items(p, ex)
         spec = profile.role_specs.get(p.get("role") or "")

@@ -15,28 +15,76 @@ from typing import Any
 
 Json = dict[str, Any]
 
-SIGNIFICANT = frozenset({
-    "missing_overnight", "older_partner", "controlling_adult", "associates_with_suspects",
-    "recruits_peers", "sex_exchanged", "alcohol_supplied", "drugs_supplied", "sti_repeat",
-    "pregnancy_or_termination", "sexual_activity_under_13", "physical_injury", "groomed_online",
-    "transported_by_unknown_adults", "seen_in_hotspot", "trafficked_between_towns",
-    "taken_to_unknown_addresses",
-})
+SIGNIFICANT = frozenset(
+    {
+        "missing_overnight",
+        "older_partner",
+        "controlling_adult",
+        "associates_with_suspects",
+        "recruits_peers",
+        "sex_exchanged",
+        "alcohol_supplied",
+        "drugs_supplied",
+        "sti_repeat",
+        "pregnancy_or_termination",
+        "sexual_activity_under_13",
+        "physical_injury",
+        "groomed_online",
+        "transported_by_unknown_adults",
+        "seen_in_hotspot",
+        "trafficked_between_towns",
+        "taken_to_unknown_addresses",
+    }
+)
 GENERAL = frozenset({"neglect_signs", "domestic_abuse_at_home", "bullying"})
-VULNERABILITY = frozenset({
-    "looked_after", "prior_abuse_or_family_adversity", "unsuitable_accommodation", "disability",
-    "bereavement_or_isolation", "low_self_esteem",
-})
-MODERATE = frozenset({
-    "staying_out_late", "missing_repeat", "missing_once", "returns_under_influence",
-    "school_absence", "disengaged_from_services", "associates_with_unknown_adults",
-    "peers_exploited", "phone_contact_unknown_adults", "gang_association", "estranged_from_family",
-    "new_older_friends", "money_unexplained", "new_phone", "gifts_unexplained", "hotel_keys",
-    "substance_misuse", "sti", "repeat_sexual_health_attendance", "sexualised_language",
-    "appearance_change", "chronic_fatigue", "disclosure_withdrawn", "self_harm", "suicidal",
-    "volatile_mood", "secretive", "offending", "placement_breakdown", "behaviour_change",
-    "phone_use_concerning", "online_use_concerning", "sexting", "hotel_taxi_takeaway_links",
-})
+VULNERABILITY = frozenset(
+    {
+        "looked_after",
+        "prior_abuse_or_family_adversity",
+        "unsuitable_accommodation",
+        "disability",
+        "bereavement_or_isolation",
+        "low_self_esteem",
+    }
+)
+MODERATE = frozenset(
+    {
+        "staying_out_late",
+        "missing_repeat",
+        "missing_once",
+        "returns_under_influence",
+        "school_absence",
+        "disengaged_from_services",
+        "associates_with_unknown_adults",
+        "peers_exploited",
+        "phone_contact_unknown_adults",
+        "gang_association",
+        "estranged_from_family",
+        "new_older_friends",
+        "money_unexplained",
+        "new_phone",
+        "gifts_unexplained",
+        "hotel_keys",
+        "substance_misuse",
+        "sti",
+        "repeat_sexual_health_attendance",
+        "sexualised_language",
+        "appearance_change",
+        "chronic_fatigue",
+        "disclosure_withdrawn",
+        "self_harm",
+        "suicidal",
+        "volatile_mood",
+        "secretive",
+        "offending",
+        "placement_breakdown",
+        "behaviour_change",
+        "phone_use_concerning",
+        "online_use_concerning",
+        "sexting",
+        "hotel_taxi_takeaway_links",
+    }
+)
 INDICATORS = SIGNIFICANT | GENERAL | VULNERABILITY | MODERATE
 
 HIGH_RISK = 16
@@ -82,8 +130,9 @@ class _Pairs:
 class Evaluator:
     """Runs the five rules over one cluster's reports (identities never span clusters)."""
 
-    def __init__(self, mentions: Mapping[str, str], vehicles: Mapping[str, str],
-                 phones: Mapping[str, str]) -> None:
+    def __init__(
+        self, mentions: Mapping[str, str], vehicles: Mapping[str, str], phones: Mapping[str, str]
+    ) -> None:
         self.mentions, self.vehicles, self.phones = mentions, vehicles, phones
         self.linked = _Pairs("linked_children")
         self.shared = _Pairs("shared_vehicle_or_phone")
@@ -99,22 +148,31 @@ class Evaluator:
             if not report.get("derived_from"):
                 self._take(report)
         out: list[Json] = []
-        for rule, fired in (("linked_children", self.linked.fired),
-                            ("place_hotspot", self.place_fired),
-                            ("shared_vehicle_or_phone", self.shared.fired),
-                            ("cross_agency_risk", self.risk_fired),
-                            ("possible_recruiter", self.recruiter.fired)):
-            out.extend({"rule": rule, "subject": subject, "earliest_report": report}
-                       for subject, report in fired.items())
+        for rule, fired in (
+            ("linked_children", self.linked.fired),
+            ("place_hotspot", self.place_fired),
+            ("shared_vehicle_or_phone", self.shared.fired),
+            ("cross_agency_risk", self.risk_fired),
+            ("possible_recruiter", self.recruiter.fired),
+        ):
+            out.extend(
+                {"rule": rule, "subject": subject, "earliest_report": report}
+                for subject, report in fired.items()
+            )
         return out
 
     def _take(self, report: Json) -> None:
         rkey = f"{report['source']['org']}/{report['id']}"
-        ident = {m["ref"]: self.mentions[f"{rkey}#{m['ref']}"]
-                 for m in report["people"] + report["places"]}
+        ident = {
+            m["ref"]: self.mentions[f"{rkey}#{m['ref']}"]
+            for m in report["people"] + report["places"]
+        }
         informant = report.get("informant")
-        key = (f"informant:{ident[informant]}" if informant
-               else f"{report['source']['org']}|{report['source'].get('reporter', '')}")
+        key = (
+            f"informant:{ident[informant]}"
+            if informant
+            else f"{report['source']['org']}|{report['source'].get('reporter', '')}"
+        )
         roles = {m["ref"]: m["role"] for m in report["people"]}
         children = [ref for ref, role in roles.items() if role in CHILD_ROLES]
         day = date.fromisoformat(report["reported_at"][:10]).toordinal()
@@ -129,29 +187,39 @@ class Evaluator:
         self._places(report, rkey, ident, roles, by_child, day)
         self._risk(report, rkey, ident, by_child, day, observed)
 
-    def _shared(self, report: Json, rkey: str, ident: dict[str, str], children: list[str],
-                key: str) -> None:
+    def _shared(
+        self, report: Json, rkey: str, ident: dict[str, str], children: list[str], key: str
+    ) -> None:
         if not children:
             return
         for person in report["people"]:
             if person["role"] not in SUBJECT_ROLES:
                 continue
             ref = person["ref"]
-            things = [self.vehicles[f"{rkey}#{ref}#v{i}"]
-                      for i in range(len(person.get("vehicles", ())))]
-            things += [self.phones[f"{rkey}#{ref}#p{i}"]
-                       for i in range(len(person.get("phones", ())))]
+            things = [
+                self.vehicles[f"{rkey}#{ref}#v{i}"] for i in range(len(person.get("vehicles", ())))
+            ]
+            things += [
+                self.phones[f"{rkey}#{ref}#p{i}"] for i in range(len(person.get("phones", ())))
+            ]
             for thing in things:
                 for child in children:
                     self.shared.add(thing, ident[child], key, rkey)
 
-    def _recruiters(self, report: Json, rkey: str, ident: dict[str, str], roles: dict[str, str],
-                    key: str) -> None:
-        young = {m["ref"] for m in report["people"]
-                 if m["role"] == "recruiter" or (m.get("age") is not None and m["age"] < 18)}
+    def _recruiters(
+        self, report: Json, rkey: str, ident: dict[str, str], roles: dict[str, str], key: str
+    ) -> None:
+        young = {
+            m["ref"]
+            for m in report["people"]
+            if m["role"] == "recruiter" or (m.get("age") is not None and m["age"] < 18)
+        }
         for link in report["links"]:
-            if (link["type"] == "introduced" and link["from"] in young
-                    and roles.get(link["to"]) in CHILD_ROLES):
+            if (
+                link["type"] == "introduced"
+                and link["from"] in young
+                and roles.get(link["to"]) in CHILD_ROLES
+            ):
                 self.recruiter.add(ident[link["from"]], ident[link["to"]], key, rkey)
 
     @staticmethod
@@ -167,8 +235,15 @@ class Evaluator:
                 out[item["about"]].add(item["id"])
         return out
 
-    def _places(self, report: Json, rkey: str, ident: dict[str, str], roles: dict[str, str],
-                by_child: dict[str, set[str]], day: int) -> None:
+    def _places(
+        self,
+        report: Json,
+        rkey: str,
+        ident: dict[str, str],
+        roles: dict[str, str],
+        by_child: dict[str, set[str]],
+        day: int,
+    ) -> None:
         places = {m["ref"] for m in report["places"]}
         for link in report["links"]:
             ends = (link["from"], link["to"])
@@ -184,8 +259,15 @@ class Evaluator:
             if len({c for d, c in seen if day - d < YEAR_DAYS}) >= 3:
                 self.place_fired[subject] = rkey
 
-    def _risk(self, report: Json, rkey: str, ident: dict[str, str],
-              by_child: dict[str, set[str]], day: int, observed: int) -> None:
+    def _risk(
+        self,
+        report: Json,
+        rkey: str,
+        ident: dict[str, str],
+        by_child: dict[str, set[str]],
+        day: int,
+        observed: int,
+    ) -> None:
         org = report["source"]["agency"]
         for child, found in by_child.items():
             if not found:
@@ -202,7 +284,8 @@ class Evaluator:
                 for indicator, when in per_org.items():
                     latest[indicator] = max(when, latest.get(indicator, when))
             if score(latest, day) >= HIGH_RISK and all(
-                    score(per_org, day) < HIGH_RISK for per_org in orgs.values()):
+                score(per_org, day) < HIGH_RISK for per_org in orgs.values()
+            ):
                 self.risk_fired[subject] = rkey
 
 

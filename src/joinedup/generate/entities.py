@@ -138,21 +138,35 @@ class World:
 
 
 _ETHNICITY = {
-    "english": ("White British",), "irish": ("White Irish", "White British"),
-    "south_asian": ("Asian British Pakistani", "Asian British Bangladeshi",
-                    "Asian British Indian"),
-    "arabic": ("Arab", "Other ethnic group"), "polish": ("White Other",),
-    "romanian": ("White Other", "Gypsy or Roma"), "somali": ("Black African", "Black British"),
-    "west_african": ("Black African", "Black British"), "caribbean": ("Black Caribbean",),
+    "english": ("White British",),
+    "irish": ("White Irish", "White British"),
+    "south_asian": ("Asian British Pakistani", "Asian British Bangladeshi", "Asian British Indian"),
+    "arabic": ("Arab", "Other ethnic group"),
+    "polish": ("White Other",),
+    "romanian": ("White Other", "Gypsy or Roma"),
+    "somali": ("Black African", "Black British"),
+    "west_african": ("Black African", "Black British"),
+    "caribbean": ("Black Caribbean",),
 }
 _RELIGION = {
-    "english": ("Christian", "No religion"), "irish": ("Christian",),
-    "south_asian": ("Muslim", "Hindu", "Sikh", "No religion"), "arabic": ("Muslim", "Christian"),
-    "polish": ("Christian",), "romanian": ("Christian",), "somali": ("Muslim",),
-    "west_african": ("Christian", "Muslim"), "caribbean": ("Christian", "No religion"),
+    "english": ("Christian", "No religion"),
+    "irish": ("Christian",),
+    "south_asian": ("Muslim", "Hindu", "Sikh", "No religion"),
+    "arabic": ("Muslim", "Christian"),
+    "polish": ("Christian",),
+    "romanian": ("Christian",),
+    "somali": ("Muslim",),
+    "west_african": ("Christian", "Muslim"),
+    "caribbean": ("Christian", "No religion"),
 }
-_NATIONALITY = {"polish": "Polish", "romanian": "Romanian", "somali": "Somali",
-                "west_african": "Nigerian", "arabic": "Syrian", "irish": "Irish"}
+_NATIONALITY = {
+    "polish": "Polish",
+    "romanian": "Romanian",
+    "somali": "Somali",
+    "west_african": "Nigerian",
+    "arabic": "Syrian",
+    "irish": "Irish",
+}
 
 
 def protected_attributes(rng: Random, origin: str) -> dict[str, str]:
@@ -181,9 +195,15 @@ def make_person(world: World, rng: Random, role: str, town: Town, sex: str, born
     origin = names.pick_origin(rng)
     surname_origin = origin if rng.random() < 0.9 else names.pick_origin(rng)
     return Person(
-        id=world.ids.next("person"), role=role, origin=origin, sex=sex,
-        given=names.pick_given(rng, origin, sex), surname=names.pick_surname(rng, surname_origin),
-        born=born, town=town, attributes=protected_attributes(rng, origin),
+        id=world.ids.next("person"),
+        role=role,
+        origin=origin,
+        sex=sex,
+        given=names.pick_given(rng, origin, sex),
+        surname=names.pick_surname(rng, surname_origin),
+        born=born,
+        town=town,
+        attributes=protected_attributes(rng, origin),
     )
 
 
@@ -200,8 +220,9 @@ def make_child(world: World, rng: Random, town: Town, on: date, placed: bool) ->
         child.council_id = world.ids.council_child_id(town.council_code)
         child.home = make_place(world, rng, "house", town)
         parent_sex = "female" if rng.random() < 0.7 else "male"
-        parent = make_person(world, rng, "parent", town, parent_sex,
-                             _born(rng, child.born, rng.randrange(20, 36)))
+        parent = make_person(
+            world, rng, "parent", town, parent_sex, _born(rng, child.born, rng.randrange(20, 36))
+        )
         if rng.random() < 0.75:
             parent.surname = child.surname
         child.parent = parent
@@ -210,13 +231,15 @@ def make_child(world: World, rng: Random, town: Town, on: date, placed: bool) ->
     return child
 
 
-def make_offender(world: World, rng: Random, town: Town, on: date, nickname: str,
-                  pool: str) -> Person:
+def make_offender(
+    world: World, rng: Random, town: Town, on: date, nickname: str, pool: str
+) -> Person:
     """An adult person of concern known by ``nickname``; may have a name on police files, a
     phone and a vehicle (often a taxi)."""
     sex = "male" if rng.random() < 0.95 else "female"
-    person = make_person(world, rng, "person_of_concern", town, sex,
-                         _born(rng, on, rng.randrange(19, 56)))
+    person = make_person(
+        world, rng, "person_of_concern", town, sex, _born(rng, on, rng.randrange(19, 56))
+    )
     person.nicknames = [nickname]
     person.name_known = rng.random() < 0.4
     digits = world.phones.maybe(rng, pool, 0.6)
@@ -231,8 +254,9 @@ def make_offender(world: World, rng: Random, town: Town, on: date, nickname: str
 
 def make_recruiter(world: World, rng: Random, town: Town, on: date, nickname: str) -> Person:
     """A teenage girl who brings other children to the network (a victim herself)."""
-    person = make_person(world, rng, "recruiter", town, "female",
-                         _born(rng, on, rng.randrange(15, 18)))
+    person = make_person(
+        world, rng, "recruiter", town, "female", _born(rng, on, rng.randrange(15, 18))
+    )
     person.nicknames = [nickname]
     return person
 
@@ -240,8 +264,13 @@ def make_recruiter(world: World, rng: Random, town: Town, on: date, nickname: st
 def make_vehicle(world: World, rng: Random, town: Town, year: int) -> Vehicle:
     """A vehicle with a fresh full plate; about half are taxis."""
     kind = "taxi" if rng.random() < 0.5 else None
-    return Vehicle(world.ids.next("vehicle"), world.plates.new(rng, town, year),
-                   rng.choice(VEHICLE_MAKES), rng.choice(COLOURS), kind)
+    return Vehicle(
+        world.ids.next("vehicle"),
+        world.plates.new(rng, town, year),
+        rng.choice(VEHICLE_MAKES),
+        rng.choice(COLOURS),
+        kind,
+    )
 
 
 def make_place(world: World, rng: Random, kind: str, town: Town, name: str = "") -> Place:
@@ -255,8 +284,13 @@ def make_place(world: World, rng: Random, kind: str, town: Town, name: str = "")
 
 def make_care_home(world: World, rng: Random, town: Town) -> Place:
     """A children's home, which is also the organisation that writes its records."""
-    home = make_place(world, rng, "care_home", town,
-                      f"{rng.choice(CARE_HOME_FIRST)} {rng.choice(CARE_HOME_SECOND)}")
+    home = make_place(
+        world,
+        rng,
+        "care_home",
+        town,
+        f"{rng.choice(CARE_HOME_FIRST)} {rng.choice(CARE_HOME_SECOND)}",
+    )
     home.org = f"{slug(home.name)}-care-{home.id.split(':')[1]}"
     return home
 
@@ -279,6 +313,12 @@ def _place_name(rng: Random, kind: str, town: Town) -> str:
 
 
 _DESCRIPTIONS = (
-    "heavy build, short beard", "slim, about 5ft 9", "tall, shaved head", "stocky, grey hair",
-    "wears a leather jacket", "glasses, moustache", "thin, scar on left cheek", "medium build",
+    "heavy build, short beard",
+    "slim, about 5ft 9",
+    "tall, shaved head",
+    "stocky, grey hair",
+    "wears a leather jacket",
+    "glasses, moustache",
+    "thin, scar on left cheek",
+    "medium build",
 )

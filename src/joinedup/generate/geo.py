@@ -39,43 +39,140 @@ TOWNS: tuple[Town, ...] = (
     Town("Oldham", "Oldham", "OLD", GMP, ("OL1", "OL4", "OL8", "OL9"), 53.5409, -2.1114, _GM),
     Town("Ashton-under-Lyne", "Tameside", "TAM", GMP, ("OL6", "OL7"), 53.4880, -2.0980, _GM),
     Town("Todmorden", "Calderdale", "CAL", WYP, ("OL14",), 53.7140, -2.0960, _WY),
-    Town("Bradford", "Bradford", "BRD", WYP, ("BD1", "BD3", "BD5", "BD7", "BD8", "BD9"),
-         53.7950, -1.7594, _WY),
+    Town(
+        "Bradford",
+        "Bradford",
+        "BRD",
+        WYP,
+        ("BD1", "BD3", "BD5", "BD7", "BD8", "BD9"),
+        53.7950,
+        -1.7594,
+        _WY,
+    ),
     Town("Keighley", "Bradford", "BRD", WYP, ("BD20", "BD21", "BD22"), 53.8679, -1.9064, _WY),
     Town("Shipley", "Bradford", "BRD", WYP, ("BD17", "BD18"), 53.8330, -1.7700, _WY),
-    Town("Manchester", "Manchester", "MAN", GMP, ("M8", "M9", "M11", "M12", "M13", "M16", "M40"),
-         53.4808, -2.2426, _GM),
+    Town(
+        "Manchester",
+        "Manchester",
+        "MAN",
+        GMP,
+        ("M8", "M9", "M11", "M12", "M13", "M16", "M40"),
+        53.4808,
+        -2.2426,
+        _GM,
+    ),
     Town("Salford", "Salford", "SAL", GMP, ("M5", "M6", "M7"), 53.4875, -2.2901, _GM),
 )
 
 # Councils far from the towns above that place children in their care homes.
 PLACING_AUTHORITIES: tuple[tuple[str, str], ...] = (
-    ("Birmingham", "BIR"), ("Kent", "KEN"), ("Lambeth", "LAM"), ("Nottinghamshire", "NTT"),
-    ("Hull", "HUL"), ("Cumbria", "CUM"), ("Croydon", "CRO"), ("Lincolnshire", "LIN"),
+    ("Birmingham", "BIR"),
+    ("Kent", "KEN"),
+    ("Lambeth", "LAM"),
+    ("Nottinghamshire", "NTT"),
+    ("Hull", "HUL"),
+    ("Cumbria", "CUM"),
+    ("Croydon", "CRO"),
+    ("Lincolnshire", "LIN"),
 )
 
 STREETS: tuple[str, ...] = (
-    "Market Street", "Church Lane", "Station Road", "York Street", "High Street", "Mill Lane",
-    "Bury Road", "King Street", "Queen's Road", "Victoria Street", "Albert Road", "Park Road",
-    "Chapel Street", "Union Street", "Manchester Road", "Halifax Road", "Oldham Road",
-    "Cemetery Road", "Spotland Road", "Moss Lane", "Thornton Road", "Leeds Road", "Whitworth Road",
+    "Market Street",
+    "Church Lane",
+    "Station Road",
+    "York Street",
+    "High Street",
+    "Mill Lane",
+    "Bury Road",
+    "King Street",
+    "Queen's Road",
+    "Victoria Street",
+    "Albert Road",
+    "Park Road",
+    "Chapel Street",
+    "Union Street",
+    "Manchester Road",
+    "Halifax Road",
+    "Oldham Road",
+    "Cemetery Road",
+    "Spotland Road",
+    "Moss Lane",
+    "Thornton Road",
+    "Leeds Road",
+    "Whitworth Road",
 )
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _PLATE_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
 
-TAKEAWAY_FIRST = ("Spice", "Kebab", "Pizza", "Chicken", "Royal", "Golden", "Star", "Tandoori",
-                  "Balti", "Grill", "Karahi", "Naan")
-TAKEAWAY_SECOND = ("Hut", "Palace", "Express", "House", "King", "Corner", "Garden", "Stop",
-                   "Point", "Bite")
-HOTEL_NAMES = ("Station Hotel", "Park View Hotel", "Regent Hotel", "Royal Oak Hotel",
-               "Crown Lodge", "Moorside Inn", "Travel Rest Lodge", "Victoria Hotel")
-CARE_HOME_FIRST = ("Hollins", "Brook", "Meadow", "Oak", "Ash", "Moor", "Heather", "Willow",
-                   "Fern", "Ridge", "Cedar", "Hawthorn")
+TAKEAWAY_FIRST = (
+    "Spice",
+    "Kebab",
+    "Pizza",
+    "Chicken",
+    "Royal",
+    "Golden",
+    "Star",
+    "Tandoori",
+    "Balti",
+    "Grill",
+    "Karahi",
+    "Naan",
+)
+TAKEAWAY_SECOND = (
+    "Hut",
+    "Palace",
+    "Express",
+    "House",
+    "King",
+    "Corner",
+    "Garden",
+    "Stop",
+    "Point",
+    "Bite",
+)
+HOTEL_NAMES = (
+    "Station Hotel",
+    "Park View Hotel",
+    "Regent Hotel",
+    "Royal Oak Hotel",
+    "Crown Lodge",
+    "Moorside Inn",
+    "Travel Rest Lodge",
+    "Victoria Hotel",
+)
+CARE_HOME_FIRST = (
+    "Hollins",
+    "Brook",
+    "Meadow",
+    "Oak",
+    "Ash",
+    "Moor",
+    "Heather",
+    "Willow",
+    "Fern",
+    "Ridge",
+    "Cedar",
+    "Hawthorn",
+)
 CARE_HOME_SECOND = ("House", "Lodge", "View", "Court", "Cottage", "Place")
-SCHOOL_NAMES = ("Community High School", "Academy", "St Mary's RC High School",
-                "Moorside High School", "Park Lane Pupil Referral Unit")
-VEHICLE_MAKES = ("Toyota Prius", "Skoda Octavia", "Vauxhall Astra", "VW Passat", "Ford Mondeo",
-                 "BMW 3 Series", "Mercedes C-Class", "Honda Civic", "Nissan Primera")
+SCHOOL_NAMES = (
+    "Community High School",
+    "Academy",
+    "St Mary's RC High School",
+    "Moorside High School",
+    "Park Lane Pupil Referral Unit",
+)
+VEHICLE_MAKES = (
+    "Toyota Prius",
+    "Skoda Octavia",
+    "Vauxhall Astra",
+    "VW Passat",
+    "Ford Mondeo",
+    "BMW 3 Series",
+    "Mercedes C-Class",
+    "Honda Civic",
+    "Nissan Primera",
+)
 COLOURS = ("silver", "black", "white", "blue", "grey", "red", "green")
 
 
@@ -98,8 +195,10 @@ def street_address(rng: Random, town: Town) -> str:
 
 def jitter(rng: Random, town: Town) -> tuple[float, float]:
     """A point near the town centre (about a kilometre either way)."""
-    return (round(town.lat + rng.uniform(-0.01, 0.01), 5),
-            round(town.lon + rng.uniform(-0.015, 0.015), 5))
+    return (
+        round(town.lat + rng.uniform(-0.01, 0.01), 5),
+        round(town.lon + rng.uniform(-0.015, 0.015), 5),
+    )
 
 
 @dataclass
@@ -182,11 +281,13 @@ def reporters(seed: int, org: str, agency: str) -> tuple[str, ...]:
     """The few named staff who write an organisation's records (stable for seed and org)."""
     rng = Random(f"{seed}|{org}")
     titles = {
-        "police": ("PC", "DC", "PS"), "health": ("Nurse", "Dr", "Health adviser"),
+        "police": ("PC", "DC", "PS"),
+        "health": ("Nurse", "Dr", "Health adviser"),
         "social_care": ("SW", "Team manager", "Duty worker"),
         "education": ("DSL", "Head of year", "Attendance officer"),
         "care_home": ("Senior carer", "Home manager", "Night worker"),
-        "youth_service": ("Youth worker",), "voluntary_sector": ("Project worker",),
+        "youth_service": ("Youth worker",),
+        "voluntary_sector": ("Project worker",),
         "other": ("Licensing officer",),
     }[agency]
     out = []

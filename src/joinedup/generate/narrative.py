@@ -93,10 +93,17 @@ SPEAKER: dict[str, str] = {
     "staff": "Staff said that ",
     "none": "",
 }
-_AUDIENCE = {"police": "officers", "health": "the nurse", "social_care": "the social worker",
-             "care_home": "staff", "education": "a teacher", "family": "a parent",
-             "youth_service": "a youth worker", "voluntary_sector": "a project worker",
-             "other": "an officer"}
+_AUDIENCE = {
+    "police": "officers",
+    "health": "the nurse",
+    "social_care": "the social worker",
+    "care_home": "staff",
+    "education": "a teacher",
+    "family": "a parent",
+    "youth_service": "a youth worker",
+    "voluntary_sector": "a project worker",
+    "other": "an officer",
+}
 
 
 def pronouns(sex: str | None) -> dict[str, str]:
@@ -148,19 +155,20 @@ def phone_text(mention: Json) -> str:
     return f" from {phones[0]}" if phones else ""
 
 
-def compose(agency: str, child: Json | None, context_ids: list[str], clauses: list[str],
-            speaker: str) -> str:
+def compose(
+    agency: str, child: Json | None, context_ids: list[str], clauses: list[str], speaker: str
+) -> str:
     """One or two sentences: what was seen of the child, then what was said about whom."""
     slots = pronouns(child.get("sex") if child else None)
     first = ""
     if child is not None:
-        context = next((CONTEXT[i] for i in context_ids if i in CONTEXT),
-                       DEFAULT_CONTEXT[agency])
+        context = next((CONTEXT[i] for i in context_ids if i in CONTEXT), DEFAULT_CONTEXT[agency])
         first = f"{child_label(child)} {context.format(**slots)}."
     if not clauses:
         return first
     lead = SPEAKER[speaker if child is not None else "none"].format(
-        audience=_AUDIENCE[agency], **slots)
+        audience=_AUDIENCE[agency], **slots
+    )
     body = "; ".join(clauses)
     second = lead + body if lead else body[0].upper() + body[1:]
     return f"{first} {second}.".strip()

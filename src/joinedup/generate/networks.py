@@ -38,30 +38,88 @@ Json = dict[str, Any]
 AGENCY_CAP = 15
 
 AGENCY_WEIGHTS: dict[str, float] = {
-    "police": 0.25, "health": 0.18, "social_care": 0.17, "education": 0.12, "family": 0.1,
-    "care_home": 0.18, "youth_service": 0.05, "voluntary_sector": 0.05,
+    "police": 0.25,
+    "health": 0.18,
+    "social_care": 0.17,
+    "education": 0.12,
+    "family": 0.1,
+    "care_home": 0.18,
+    "youth_service": 0.05,
+    "voluntary_sector": 0.05,
 }
 POOLS: dict[str, tuple[str, ...]] = {
-    "police": ("missing_overnight", "returns_under_influence", "staying_out_late", "offending",
-               "hotel_keys", "trafficked_between_towns", "associates_with_suspects",
-               "missing_repeat"),
-    "health": ("sti", "sti_repeat", "repeat_sexual_health_attendance",
-               "pregnancy_or_termination", "self_harm", "suicidal", "substance_misuse",
-               "disclosure_withdrawn", "low_self_esteem"),
-    "social_care": ("missing_repeat", "estranged_from_family", "placement_breakdown",
-                    "money_unexplained", "controlling_adult", "prior_abuse_or_family_adversity",
-                    "disengaged_from_services", "peers_exploited"),
-    "care_home": ("missing_overnight", "missing_repeat", "returns_under_influence", "new_phone",
-                  "phone_contact_unknown_adults", "hotel_taxi_takeaway_links",
-                  "staying_out_late", "looked_after"),
-    "education": ("school_absence", "chronic_fatigue", "behaviour_change", "appearance_change",
-                  "new_older_friends", "sexualised_language", "gifts_unexplained"),
-    "family": ("staying_out_late", "behaviour_change", "new_phone", "gifts_unexplained",
-               "secretive", "volatile_mood", "missing_overnight", "estranged_from_family"),
-    "youth_service": ("new_older_friends", "associates_with_unknown_adults", "peers_exploited",
-                      "substance_misuse"),
-    "voluntary_sector": ("trafficked_between_towns", "associates_with_unknown_adults",
-                         "low_self_esteem", "peers_exploited"),
+    "police": (
+        "missing_overnight",
+        "returns_under_influence",
+        "staying_out_late",
+        "offending",
+        "hotel_keys",
+        "trafficked_between_towns",
+        "associates_with_suspects",
+        "missing_repeat",
+    ),
+    "health": (
+        "sti",
+        "sti_repeat",
+        "repeat_sexual_health_attendance",
+        "pregnancy_or_termination",
+        "self_harm",
+        "suicidal",
+        "substance_misuse",
+        "disclosure_withdrawn",
+        "low_self_esteem",
+    ),
+    "social_care": (
+        "missing_repeat",
+        "estranged_from_family",
+        "placement_breakdown",
+        "money_unexplained",
+        "controlling_adult",
+        "prior_abuse_or_family_adversity",
+        "disengaged_from_services",
+        "peers_exploited",
+    ),
+    "care_home": (
+        "missing_overnight",
+        "missing_repeat",
+        "returns_under_influence",
+        "new_phone",
+        "phone_contact_unknown_adults",
+        "hotel_taxi_takeaway_links",
+        "staying_out_late",
+        "looked_after",
+    ),
+    "education": (
+        "school_absence",
+        "chronic_fatigue",
+        "behaviour_change",
+        "appearance_change",
+        "new_older_friends",
+        "sexualised_language",
+        "gifts_unexplained",
+    ),
+    "family": (
+        "staying_out_late",
+        "behaviour_change",
+        "new_phone",
+        "gifts_unexplained",
+        "secretive",
+        "volatile_mood",
+        "missing_overnight",
+        "estranged_from_family",
+    ),
+    "youth_service": (
+        "new_older_friends",
+        "associates_with_unknown_adults",
+        "peers_exploited",
+        "substance_misuse",
+    ),
+    "voluntary_sector": (
+        "trafficked_between_towns",
+        "associates_with_unknown_adults",
+        "low_self_esteem",
+        "peers_exploited",
+    ),
 }
 LINKS: dict[str, tuple[str, ...]] = {
     "police": ("transported", "supplied_alcohol", "seen_with", "supplied_drugs"),
@@ -74,19 +132,30 @@ LINKS: dict[str, tuple[str, ...]] = {
     "voluntary_sector": ("controls", "transported", "seen_with"),
 }
 IMPLIED: dict[str, str] = {
-    "transported": "transported_by_unknown_adults", "supplied_alcohol": "alcohol_supplied",
-    "supplied_drugs": "drugs_supplied", "gave_gifts": "gifts_unexplained",
-    "sexual_contact": "older_partner", "controls": "controlling_adult",
-    "contacted": "phone_contact_unknown_adults", "seen_with": "associates_with_unknown_adults",
+    "transported": "transported_by_unknown_adults",
+    "supplied_alcohol": "alcohol_supplied",
+    "supplied_drugs": "drugs_supplied",
+    "gave_gifts": "gifts_unexplained",
+    "sexual_contact": "older_partner",
+    "controls": "controlling_adult",
+    "contacted": "phone_contact_unknown_adults",
+    "seen_with": "associates_with_unknown_adults",
 }
 PLACE_IMPLIED: dict[str, str] = {
-    "takeaway": "seen_in_hotspot", "flat": "taken_to_unknown_addresses",
-    "hotel": "hotel_keys", "taxi_rank": "hotel_taxi_takeaway_links",
+    "takeaway": "seen_in_hotspot",
+    "flat": "taken_to_unknown_addresses",
+    "hotel": "hotel_keys",
+    "taxi_rank": "hotel_taxi_takeaway_links",
 }
 INFORMANT: dict[str, tuple[float, float]] = {  # (child, parent) chances by agency
-    "police": (0.5, 0.2), "health": (0.85, 0.0), "social_care": (0.4, 0.15),
-    "care_home": (0.2, 0.0), "education": (0.2, 0.0), "family": (0.0, 1.0),
-    "youth_service": (0.5, 0.0), "voluntary_sector": (0.5, 0.0),
+    "police": (0.5, 0.2),
+    "health": (0.85, 0.0),
+    "social_care": (0.4, 0.15),
+    "care_home": (0.2, 0.0),
+    "education": (0.2, 0.0),
+    "family": (0.0, 1.0),
+    "youth_service": (0.5, 0.0),
+    "voluntary_sector": (0.5, 0.0),
 }
 
 
@@ -108,8 +177,9 @@ class Network:
     windows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def build_network(world: World, rng: Random, net_id: str, first: int, last: int,
-                  n_children: int) -> Network:
+def build_network(
+    world: World, rng: Random, net_id: str, first: int, last: int, n_children: int
+) -> Network:
     """Draw a network: 2-5 nicknamed offenders, its places, children, maybe a recruiter."""
     town = rng.choice(geo.TOWNS)
     on = date.fromordinal(first)
@@ -122,8 +192,7 @@ def build_network(world: World, rng: Random, net_id: str, first: int, last: int,
             child.home = rng.choice(care_homes)
     net = Network(net_id, town, offenders, children, places, care_homes, first, last)
     if n_children >= 2 and rng.random() < 0.4:
-        net.recruiter = make_recruiter(world, rng, town, on,
-                                       rng.choice(names.RECRUITER_NICKNAMES))
+        net.recruiter = make_recruiter(world, rng, town, on, rng.choice(names.RECRUITER_NICKNAMES))
         net.introduced = rng.sample(children, rng.randint(2, n_children))
     net.high_risk = {c.id for c in children if rng.random() < 0.5}
     for child in children:
@@ -177,9 +246,15 @@ class NetworkWriter:
         with_recruiter = self.net.recruiter is not None and self.rng.random() < 0.7
         for child in seeds:
             recruit = with_recruiter and child in self.net.introduced
-            self.recs.append(self.child_report(child, "police" if child is seeds[0] else None,
-                                               hub, force_child_informant=True,
-                                               with_recruiter=recruit))
+            self.recs.append(
+                self.child_report(
+                    child,
+                    "police" if child is seeds[0] else None,
+                    hub,
+                    force_child_informant=True,
+                    with_recruiter=recruit,
+                )
+            )
         while len(self.recs) < budget:
             roll = self.rng.random()
             if roll < 0.14:
@@ -192,9 +267,14 @@ class NetworkWriter:
 
     # -- child reports ----------------------------------------------------------------------
 
-    def child_report(self, child: Person, agency: str | None = None,
-                     offender: Person | None = None, force_child_informant: bool = False,
-                     with_recruiter: bool | None = None) -> Rec:
+    def child_report(
+        self,
+        child: Person,
+        agency: str | None = None,
+        offender: Person | None = None,
+        force_child_informant: bool = False,
+        with_recruiter: bool | None = None,
+    ) -> Rec:
         """One agency's fragment about a child: an offender or two, maybe a place or plate."""
         rng = self.rng
         agency = agency or self._agency(child)
@@ -233,15 +313,19 @@ class NetworkWriter:
         if agency == "health":
             return geo.sexual_health(town) if self.rng.random() < 0.65 else geo.crisis_team(town)
         if agency == "social_care" and child.placing_authority and self.rng.random() < 0.5:
-            return geo.Org(f"{geo.slug(child.placing_authority)}-childrens-social-care",
-                           "social_care", "CSC")
+            return geo.Org(
+                f"{geo.slug(child.placing_authority)}-childrens-social-care", "social_care", "CSC"
+            )
         if agency == "care_home" and child.home and child.home.org:
             return geo.Org(child.home.org, "care_home", "CH")
         if agency == "education" and child.school:
             return geo.school(child.school)
-        return {"police": geo.police, "social_care": geo.social_care,
-                "youth_service": geo.youth_service, "voluntary_sector": geo.voluntary,
-                }.get(agency, lambda _t: geo.FAMILY)(town)
+        return {
+            "police": geo.police,
+            "social_care": geo.social_care,
+            "youth_service": geo.youth_service,
+            "voluntary_sector": geo.voluntary,
+        }.get(agency, lambda _t: geo.FAMILY)(town)
 
     def _day(self, child: Person) -> date:
         begin, end = self.net.windows[child.id]
@@ -258,27 +342,43 @@ class NetworkWriter:
                 return [first, second]
         return [first]
 
-    def _offender(self, draft: Draft, who: Person, cref: str, agency: str, child: Person,
-                  found: list[str], clauses: list[str]) -> None:
+    def _offender(
+        self,
+        draft: Draft,
+        who: Person,
+        cref: str,
+        agency: str,
+        child: Person,
+        found: list[str],
+        clauses: list[str],
+    ) -> None:
         rng = self.rng
         kind = rng.choice(LINKS[agency])
-        show_vehicle = bool(who.vehicles) and rng.random() < (0.7 if kind == "transported" else
-                                                              0.15)
+        show_vehicle = bool(who.vehicles) and rng.random() < (
+            0.7 if kind == "transported" else 0.15
+        )
         show_phone = bool(who.phones) and rng.random() < (0.8 if kind == "contacted" else 0.15)
-        mention, vids, pids = offender_mention(rng, who, agency, draft.day, show_vehicle,
-                                               show_phone)
+        mention, vids, pids = offender_mention(
+            rng, who, agency, draft.day, show_vehicle, show_phone
+        )
         oref = draft.add_person(who, mention, vids, pids)
         draft.link(oref, cref, kind)
         implied = IMPLIED[kind]
         if kind == "seen_with" and agency == "police":
             implied = "associates_with_suspects"
         found.append(implied)
-        clauses.append(LINK_TEXT[kind].format(
-            a=adult_label(mention), b=short_name(draft.people[0]),
-            vehicle=vehicle_words(mention), phone=phone_text(mention)))
+        clauses.append(
+            LINK_TEXT[kind].format(
+                a=adult_label(mention),
+                b=short_name(draft.people[0]),
+                vehicle=vehicle_words(mention),
+                phone=phone_text(mention),
+            )
+        )
 
-    def _recruiter(self, draft: Draft, cref: str, agency: str, day: date,
-                   clauses: list[str]) -> None:
+    def _recruiter(
+        self, draft: Draft, cref: str, agency: str, day: date, clauses: list[str]
+    ) -> None:
         recruiter = self.net.recruiter
         assert recruiter is not None
         mention = child_mention(self.rng, recruiter, agency, day)
@@ -286,11 +386,20 @@ class NetworkWriter:
         draft.link(rref, cref, "introduced")
         if agency in ("police", "social_care") and self.rng.random() < 0.5:
             draft.indicators.append({"id": "recruits_peers", "about": rref})
-        clauses.append(LINK_TEXT["introduced"].format(a=adult_label(mention),
-                                                      b=short_name(draft.people[0])))
+        clauses.append(
+            LINK_TEXT["introduced"].format(a=adult_label(mention), b=short_name(draft.people[0]))
+        )
 
-    def _place(self, draft: Draft, cref: str, place: Place, agency: str, found: list[str],
-               clauses: list[str], cm: Json) -> None:
+    def _place(
+        self,
+        draft: Draft,
+        cref: str,
+        place: Place,
+        agency: str,
+        found: list[str],
+        clauses: list[str],
+        cm: Json,
+    ) -> None:
         mention = place_mention(self.rng, place, agency)
         pref = draft.add_place(place, mention)
         kind = "taken_to" if place.kind in ("flat", "hotel") else "frequents"
@@ -305,8 +414,9 @@ class NetworkWriter:
         pref = draft.add_place(home, place_mention(self.rng, home, agency))
         draft.link(cref, pref, "lives_at")
 
-    def _indicators(self, draft: Draft, child: Person, agency: str, found: list[str],
-                    about: str | None) -> None:
+    def _indicators(
+        self, draft: Draft, child: Person, agency: str, found: list[str], about: str | None
+    ) -> None:
         """Record the indicators found, dropping any that would take the agency's score about
         the child to the high-risk band; children not planned as high risk get fewer
         significant ones."""
@@ -325,15 +435,17 @@ class NetworkWriter:
                 score += _worst(indicator)
             draft.indicators.append({"id": indicator, "about": about} if about else indicator)
 
-    def _informant(self, draft: Draft, child: Person, cref: str, agency: str,
-                   force_child: bool) -> tuple[str, str | None]:
+    def _informant(
+        self, draft: Draft, child: Person, cref: str, agency: str, force_child: bool
+    ) -> tuple[str, str | None]:
         p_child, p_parent = INFORMANT[agency]
         roll = self.rng.random()
         if force_child or roll < p_child:
             return "child", cref
         if child.parent is not None and roll < p_child + p_parent:
-            ref = draft.add_person(child.parent, adult_mention(self.rng, child.parent, "parent"),
-                                   [], [])
+            ref = draft.add_person(
+                child.parent, adult_mention(self.rng, child.parent, "parent"), [], []
+            )
             return "parent", ref
         return ("staff" if agency == "care_home" else "none"), None
 
@@ -351,16 +463,22 @@ class NetworkWriter:
         pref = draft.add_place(place, pmention)
         clauses = []
         for who in rng.sample(self.net.offenders, min(2, len(self.net.offenders))):
-            mention, vids, pids = offender_mention(rng, who, agency, day, rng.random() < 0.6,
-                                                   rng.random() < 0.3)
+            mention, vids, pids = offender_mention(
+                rng, who, agency, day, rng.random() < 0.6, rng.random() < 0.3
+            )
             oref = draft.add_person(who, mention, vids, pids)
             kind = "works_at" if place.kind == "takeaway" and rng.random() < 0.5 else "frequents"
             draft.link(oref, pref, kind)
-            clauses.append(LINK_TEXT[kind].format(a=adult_label(mention), b=pmention["name"]) +
-                           vehicle_words(mention))
+            clauses.append(
+                LINK_TEXT[kind].format(a=adult_label(mention), b=pmention["name"])
+                + vehicle_words(mention)
+            )
         text = compose(agency, None, [], clauses, "none")
-        text = f"Intelligence: {text} Young girls are said to visit." if agency == "police" else (
-            f"Complaint: {text} The driver is said to carry young passengers.")
+        text = (
+            f"Intelligence: {text} Young girls are said to visit."
+            if agency == "police"
+            else (f"Complaint: {text} The driver is said to carry young passengers.")
+        )
         return draft.finish(text, None, None, occurred(rng, day))
 
     def repeat(self) -> Rec:
@@ -380,8 +498,11 @@ def repeat_of(world: World, rng: Random, recs: list[Rec], town: geo.Town, end: i
         org = geo.Org(org_name, report["source"]["agency"], report["id"].split("-")[0])
         derived = [report["id"]]
     else:
-        org = geo.social_care(town) if report["source"]["agency"] != "social_care" else (
-            geo.police(town))
+        org = (
+            geo.social_care(town)
+            if report["source"]["agency"] != "social_care"
+            else (geo.police(town))
+        )
         derived = [f"{org_name}/{report['id']}"]
     day = date.fromordinal(min(max(end, original.day), original.day + rng.randint(1, 21)))
     draft = Draft(world, rng, org, day)
@@ -396,8 +517,11 @@ def repeat_of(world: World, rng: Random, recs: list[Rec], town: geo.Town, end: i
         _retype(rng, draft.people)
     lead = "Summary of" if same_org else "Copy of"
     text = f"{lead} {org_name} record {report['id']}: {report['narrative']}"
-    span = (report["occurred_from"], report.get("occurred_to", "")) if (
-        "occurred_from" in report) else None
+    span = (
+        (report["occurred_from"], report.get("occurred_to", ""))
+        if ("occurred_from" in report)
+        else None
+    )
     return draft.finish(text, report.get("informant"), derived, span)
 
 
@@ -420,12 +544,14 @@ def network_truth(net: Network) -> Json:
     vehicles = [v.id for o in net.offenders for v in o.vehicles]
     phones = [p.id for o in net.offenders for p in o.phones]
     return {
-        "id": net.id, "town": net.town.name,
+        "id": net.id,
+        "town": net.town.name,
         "people_of_concern": [o.id for o in net.offenders],
         "children": [c.id for c in net.children],
         "places": [p.id for p in net.places],
         "care_homes": [p.id for p in net.care_homes],
-        "vehicles": vehicles, "phones": phones,
+        "vehicles": vehicles,
+        "phones": phones,
         "recruiter": net.recruiter.id if net.recruiter else None,
         "introduced": [c.id for c in net.introduced],
         "planned_high_risk": sorted(net.high_risk),

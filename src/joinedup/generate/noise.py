@@ -36,8 +36,12 @@ from joinedup.generate.render import (
 
 WELFARE: dict[str, tuple[str, ...]] = {
     "education": ("bullying", "school_absence", "neglect_signs", "low_self_esteem"),
-    "social_care": ("neglect_signs", "domestic_abuse_at_home", "prior_abuse_or_family_adversity",
-                    "bereavement_or_isolation"),
+    "social_care": (
+        "neglect_signs",
+        "domestic_abuse_at_home",
+        "prior_abuse_or_family_adversity",
+        "bereavement_or_isolation",
+    ),
     "health": ("low_self_esteem", "bereavement_or_isolation", "neglect_signs"),
     "police": ("missing_once", "domestic_abuse_at_home"),
     "family": ("bullying", "volatile_mood", "school_absence"),
@@ -68,8 +72,11 @@ class NoiseWriter:
         if child.placing_authority:
             child.home = make_care_home(self.world, rng, self.town)
         adult = self._adult(day0) if rng.random() < 0.35 else None
-        place = (make_place(self.world, rng, rng.choice(("park", "shop", "takeaway")), self.town)
-                 if rng.random() < 0.3 else None)
+        place = (
+            make_place(self.world, rng, rng.choice(("park", "shop", "takeaway")), self.town)
+            if rng.random() < 0.3
+            else None
+        )
         self.entities.extend(e for e in (child, child.parent, child.home, adult, place) if e)
         for i in range(n):
             if i and rng.random() < 0.12:
@@ -80,12 +87,14 @@ class NoiseWriter:
         return self.recs
 
     def _adult(self, day: int) -> Person:
-        nick = (rng_pick(self.rng, names.COMMON_NOISE_NICKNAMES) if self.rng.random() < 0.8
-                else names.weak_nickname(self.rng))
+        nick = (
+            rng_pick(self.rng, names.COMMON_NOISE_NICKNAMES)
+            if self.rng.random() < 0.8
+            else names.weak_nickname(self.rng)
+        )
         return make_offender(self.world, self.rng, self.town, date.fromordinal(day), nick, "noise")
 
-    def welfare(self, child: Person, adult: Person | None, place: Place | None,
-                day: date) -> Rec:
+    def welfare(self, child: Person, adult: Person | None, place: Place | None, day: date) -> Rec:
         """A welfare concern: bullying, neglect, absence; maybe an adult or a place seen."""
         rng = self.rng
         agency = rng.choices(AGENCIES, AGENCY_WEIGHTS)[0]
@@ -99,14 +108,20 @@ class NoiseWriter:
         found = list(rng.sample(WELFARE[agency], rng.randint(1, 2)))
         if adult is not None and rng.random() < 0.7:
             kind = rng.choice(("seen_with", "contacted"))
-            mention, vids, pids = offender_mention(rng, adult, agency, day, rng.random() < 0.3,
-                                                   kind == "contacted")
+            mention, vids, pids = offender_mention(
+                rng, adult, agency, day, rng.random() < 0.3, kind == "contacted"
+            )
             aref = draft.add_person(adult, mention, vids, pids)
             draft.link(aref, cref, kind)
             found.append("associates_with_unknown_adults")
-            clauses.append(LINK_TEXT[kind].format(a=adult_label(mention), b=short_name(cm),
-                                                  vehicle=vehicle_words(mention),
-                                                  phone=phone_text(mention)))
+            clauses.append(
+                LINK_TEXT[kind].format(
+                    a=adult_label(mention),
+                    b=short_name(cm),
+                    vehicle=vehicle_words(mention),
+                    phone=phone_text(mention),
+                )
+            )
         if place is not None and rng.random() < 0.7:
             pm = place_mention(rng, place, agency)
             draft.link(cref, draft.add_place(place, pm), "frequents")
@@ -114,8 +129,9 @@ class NoiseWriter:
         draft.indicators.extend(dict.fromkeys(found))
         informant, speaker = None, "none"
         if agency == "family" and child.parent is not None:
-            informant = draft.add_person(child.parent,
-                                         adult_mention(rng, child.parent, "parent"), [], [])
+            informant = draft.add_person(
+                child.parent, adult_mention(rng, child.parent, "parent"), [], []
+            )
             speaker = "parent"
         elif agency in ("health", "police") and rng.random() < 0.5:
             informant, speaker = cref, "child"
@@ -128,30 +144,44 @@ class NoiseWriter:
         if agency == "education" and child.school:
             return geo.school(child.school)
         if agency == "health":
-            return geo.crisis_team(self.town) if self.rng.random() < 0.3 else (
-                geo.sexual_health(self.town))
+            return (
+                geo.crisis_team(self.town)
+                if self.rng.random() < 0.3
+                else (geo.sexual_health(self.town))
+            )
         return {"police": geo.police, "social_care": geo.social_care}.get(
-            agency, lambda _t: geo.FAMILY)(self.town)
+            agency, lambda _t: geo.FAMILY
+        )(self.town)
 
     def incident(self) -> Rec:
         """A police log about an adult at a place in the town, with no child involved."""
         rng = self.rng
         day = date.fromordinal(rng.randint(self.first, self.last))
         adult = self._adult(day.toordinal())
-        place = make_place(self.world, rng, rng.choice(("takeaway", "shop", "car_park", "street")),
-                           self.town)
+        place = make_place(
+            self.world, rng, rng.choice(("takeaway", "shop", "car_park", "street")), self.town
+        )
         self.entities.extend((adult, place))
         draft = Draft(self.world, rng, geo.police(self.town), day)
-        mention, vids, pids = offender_mention(rng, adult, "police", day, rng.random() < 0.5,
-                                               rng.random() < 0.3)
+        mention, vids, pids = offender_mention(
+            rng, adult, "police", day, rng.random() < 0.5, rng.random() < 0.3
+        )
         aref = draft.add_person(adult, mention, vids, pids)
         pm = place_mention(rng, place, "police")
         draft.link(aref, draft.add_place(place, pm), "frequents")
-        what = rng.choice(("a noisy dispute", "a minor traffic collision", "a shoplifting report",
-                           "a neighbour complaint about parking"))
-        text = (f"Officers attended {what} at {pm['name']}, {self.town.name}. "
-                f"{adult_label(mention)[0].upper()}{adult_label(mention)[1:]} was spoken to"
-                f"{vehicle_words(mention)}; no further action.")
+        what = rng.choice(
+            (
+                "a noisy dispute",
+                "a minor traffic collision",
+                "a shoplifting report",
+                "a neighbour complaint about parking",
+            )
+        )
+        text = (
+            f"Officers attended {what} at {pm['name']}, {self.town.name}. "
+            f"{adult_label(mention)[0].upper()}{adult_label(mention)[1:]} was spoken to"
+            f"{vehicle_words(mention)}; no further action."
+        )
         return draft.finish(text, None, None, occurred(rng, day))
 
 

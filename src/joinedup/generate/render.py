@@ -14,9 +14,17 @@ from joinedup.generate.geo import Org, format_phone, format_plate, partial_plate
 Json = dict[str, Any]
 
 # How likely each agency is to write a child's surname, date of birth and council id.
-_SURNAME = {"police": 0.6, "health": 0.5, "social_care": 0.85, "education": 0.9,
-            "care_home": 0.9, "family": 0.7, "youth_service": 0.3, "voluntary_sector": 0.3,
-            "other": 0.2}
+_SURNAME = {
+    "police": 0.6,
+    "health": 0.5,
+    "social_care": 0.85,
+    "education": 0.9,
+    "care_home": 0.9,
+    "family": 0.7,
+    "youth_service": 0.3,
+    "voluntary_sector": 0.3,
+    "other": 0.2,
+}
 _DOB = {"health": 0.45, "social_care": 0.6, "education": 0.6, "care_home": 0.7}
 _DECADES = {20: "twenties", 30: "thirties", 40: "forties", 50: "fifties", 60: "sixties"}
 
@@ -41,8 +49,9 @@ class Draft:
         self.rid = world.report_id(org)
         self.day = day
         if org.agency == "police":
-            self.reported_at = (f"{day.isoformat()}T{rng.randrange(24):02d}:"
-                                f"{rng.randrange(60):02d}:00")
+            self.reported_at = (
+                f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00"
+            )
         else:
             self.reported_at = day.isoformat()
         self.reporter = None if org.agency == "family" else world.reporter(rng, org)
@@ -55,8 +64,7 @@ class Draft:
         self.phone_truth: list[tuple[str, str]] = []
         self.refs: dict[str, str] = {}
 
-    def add_person(self, who: Person, mention: Json, vehicles: list[str],
-                   phones: list[str]) -> str:
+    def add_person(self, who: Person, mention: Json, vehicles: list[str], phones: list[str]) -> str:
         """Add a rendered person; ``vehicles``/``phones`` are the true ids in list order."""
         ref = f"p{len(self.people) + 1}"
         self.people.append({"ref": ref, **mention})
@@ -78,9 +86,13 @@ class Draft:
         """Link two refs of this report."""
         self.links.append({"from": source, "to": target, "type": kind})
 
-    def finish(self, narrative: str, informant: str | None = None,
-               derived_from: list[str] | None = None, occurred: tuple[str, str] | None = None,
-               ) -> Rec:
+    def finish(
+        self,
+        narrative: str,
+        informant: str | None = None,
+        derived_from: list[str] | None = None,
+        occurred: tuple[str, str] | None = None,
+    ) -> Rec:
         """The report as a contract-v1 JSON object, with its truth."""
         source: Json = {"agency": self.org.agency, "org": self.org.name}
         if self.reporter:
@@ -95,10 +107,21 @@ class Draft:
             report["occurred_from"] = occurred[0]
             if occurred[1]:
                 report["occurred_to"] = occurred[1]
-        report.update(people=self.people, places=self.places, links=self.links,
-                      indicators=self.indicators, narrative=narrative)
-        return Rec(report, f"{self.org.name}/{self.rid}", self.day.toordinal(), self.mentions,
-                   self.vehicle_truth, self.phone_truth)
+        report.update(
+            people=self.people,
+            places=self.places,
+            links=self.links,
+            indicators=self.indicators,
+            narrative=narrative,
+        )
+        return Rec(
+            report,
+            f"{self.org.name}/{self.rid}",
+            self.day.toordinal(),
+            self.mentions,
+            self.vehicle_truth,
+            self.phone_truth,
+        )
 
 
 def occurred(rng: Random, day: date) -> tuple[str, str] | None:
@@ -146,8 +169,11 @@ def _child_ids(rng: Random, child: Person, agency: str, out: Json) -> None:
         out["identifiers"] = {"council_child_id": child.council_id}
     if child.placing_authority and agency in ("social_care", "care_home", "police"):
         attributes["placing_authority"] = child.placing_authority
-    if child.attributes and agency in ("social_care", "health", "education") and (
-            rng.random() < 0.5):
+    if (
+        child.attributes
+        and agency in ("social_care", "health", "education")
+        and (rng.random() < 0.5)
+    ):
         attributes.update(child.attributes)
     if attributes:
         out["attributes"] = attributes
@@ -168,8 +194,9 @@ def age_range(rng: Random, age: int) -> str:
     return f"{part} {decade}s"
 
 
-def offender_mention(rng: Random, who: Person, agency: str, day: date, show_vehicle: bool,
-                     show_phone: bool) -> tuple[Json, list[str], list[str]]:
+def offender_mention(
+    rng: Random, who: Person, agency: str, day: date, show_vehicle: bool, show_phone: bool
+) -> tuple[Json, list[str], list[str]]:
     """A person of concern: mostly a nickname and an age range; a name when police know it."""
     out: Json = {"role": who.role}
     named = who.name_known and rng.random() < (0.7 if agency == "police" else 0.1)
@@ -237,8 +264,15 @@ def _place_name(rng: Random, place: Place) -> str:
     roll = rng.random()
     street = place.address.split(",")[0].lstrip("0123456789a ")
     if place.kind == "takeaway":
-        name = (f"{name} takeaway" if roll < 0.3 else f"the {name}" if roll < 0.45
-                else f"{name}, {street}" if roll < 0.6 else name)
+        name = (
+            f"{name} takeaway"
+            if roll < 0.3
+            else f"the {name}"
+            if roll < 0.45
+            else f"{name}, {street}"
+            if roll < 0.6
+            else name
+        )
     elif place.kind == "care_home":
         name = f"{name} children's home" if roll < 0.4 else name
     elif place.kind == "hotel" and roll < 0.3:

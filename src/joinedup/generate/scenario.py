@@ -64,9 +64,16 @@ class Cluster:
     alerts: list[Json] = field(default_factory=list)
 
 
-def generate_scenario(*, seed: int, reports: int = 1000, children: int | None = None,
-                      networks: int | None = None, noise_ratio: float = 0.5,
-                      start: date = date(2007, 1, 1), months: int = 24) -> Scenario:
+def generate_scenario(
+    *,
+    seed: int,
+    reports: int = 1000,
+    children: int | None = None,
+    networks: int | None = None,
+    noise_ratio: float = 0.5,
+    start: date = date(2007, 1, 1),
+    months: int = 24,
+) -> Scenario:
     """Generate a scenario in memory; reports are returned in arrival order.
 
     Args:
@@ -79,17 +86,33 @@ def generate_scenario(*, seed: int, reports: int = 1000, children: int | None = 
         months: length of the period reports are dated in.
     """
     truth = new_truth(seed, reports, children, networks, noise_ratio, start, months)
-    out = list(iter_scenario_reports(seed=seed, reports=reports, children=children,
-                                     networks=networks, noise_ratio=noise_ratio, start=start,
-                                     months=months, truth=truth))
+    out = list(
+        iter_scenario_reports(
+            seed=seed,
+            reports=reports,
+            children=children,
+            networks=networks,
+            noise_ratio=noise_ratio,
+            start=start,
+            months=months,
+            truth=truth,
+        )
+    )
     out.sort(key=arrival_key)
     return Scenario(out, truth)
 
 
-def iter_scenario_reports(*, seed: int, reports: int = 1000, children: int | None = None,
-                          networks: int | None = None, noise_ratio: float = 0.5,
-                          start: date = date(2007, 1, 1), months: int = 24,
-                          truth: Json | None = None) -> Iterator[Json]:
+def iter_scenario_reports(
+    *,
+    seed: int,
+    reports: int = 1000,
+    children: int | None = None,
+    networks: int | None = None,
+    noise_ratio: float = 0.5,
+    start: date = date(2007, 1, 1),
+    months: int = 24,
+    truth: Json | None = None,
+) -> Iterator[Json]:
     """Yield the scenario's reports cluster by cluster (not in arrival order).
 
     If ``truth`` is given (from :func:`new_truth`), it is filled in as clusters are yielded and
@@ -116,10 +139,18 @@ def write_truth(truth: Json, truth_path: Path) -> None:
         json.dump(truth, out, ensure_ascii=False)
 
 
-def generate_to_files(reports_path: Path, truth_path: Path, *, seed: int, reports: int = 1000,
-                      children: int | None = None, networks: int | None = None,
-                      noise_ratio: float = 0.5, start: date = date(2007, 1, 1),
-                      months: int = 24) -> Json:
+def generate_to_files(
+    reports_path: Path,
+    truth_path: Path,
+    *,
+    seed: int,
+    reports: int = 1000,
+    children: int | None = None,
+    networks: int | None = None,
+    noise_ratio: float = 0.5,
+    start: date = date(2007, 1, 1),
+    months: int = 24,
+) -> Json:
     """Generate straight to files without holding the reports in memory; returns the truth.
 
     Reports are spilled into one temporary file per month and each month is sorted on its
@@ -127,9 +158,16 @@ def generate_to_files(reports_path: Path, truth_path: Path, *, seed: int, report
     (and byte-identical to what :func:`write_scenario` writes for the same parameters).
     """
     truth = new_truth(seed, reports, children, networks, noise_ratio, start, months)
-    stream = iter_scenario_reports(seed=seed, reports=reports, children=children,
-                                   networks=networks, noise_ratio=noise_ratio, start=start,
-                                   months=months, truth=truth)
+    stream = iter_scenario_reports(
+        seed=seed,
+        reports=reports,
+        children=children,
+        networks=networks,
+        noise_ratio=noise_ratio,
+        start=start,
+        months=months,
+        truth=truth,
+    )
     with tempfile.TemporaryDirectory(dir=Path(reports_path).parent) as tmp:
         months_seen = _spill(stream, Path(tmp))
         with open(reports_path, "w", encoding="utf-8") as out:
@@ -147,8 +185,7 @@ def _spill(stream: Iterator[Json], folder: Path) -> set[str]:
             at, key = arrival_key(report)
             month = at[:7]
             if month not in buckets:
-                buckets[month] = stack.enter_context(
-                    open(folder / month, "w", encoding="utf-8"))
+                buckets[month] = stack.enter_context(open(folder / month, "w", encoding="utf-8"))
             line = json.dumps(report, ensure_ascii=False)
             buckets[month].write(f"{at}\t{key}\t{line}\n")
         return set(buckets)
@@ -164,8 +201,15 @@ def _sorted_bucket(path: Path) -> list[str]:
 # -- planning -----------------------------------------------------------------------------------
 
 
-def plan(seed_rng: Random, reports: int, children: int | None, networks: int | None,
-         noise_ratio: float, start: date, months: int) -> Plan:
+def plan(
+    seed_rng: Random,
+    reports: int,
+    children: int | None,
+    networks: int | None,
+    noise_ratio: float,
+    start: date,
+    months: int,
+) -> Plan:
     """Resolve the sizes; raise :class:`InputError` when they cannot be met."""
     if reports < 0 or months < 1 or not 0.0 <= noise_ratio <= 1.0:
         raise InputError("reports must be >= 0, months >= 1 and noise_ratio in [0, 1]")
@@ -173,23 +217,30 @@ def plan(seed_rng: Random, reports: int, children: int | None, networks: int | N
     planted = reports - noise
     count = networks if networks is not None else min(max(1, round(reports / 60)), planted // 2)
     if count < 0 or planted < 2 * count:
-        raise InputError(f"{planted} planted reports cannot cover {count} networks",
-                         hint="each network needs at least 2 reports; lower networks or "
-                              "noise_ratio")
+        raise InputError(
+            f"{planted} planted reports cannot cover {count} networks",
+            hint="each network needs at least 2 reports; lower networks or noise_ratio",
+        )
     if count == 0:
         noise = reports
     sizes = _children(seed_rng, count, children)
     first = start.toordinal()
-    return Plan(list(zip(sizes, _budgets(planted if count else 0, sizes), strict=True)), noise,
-                first, _add_months(start, months).toordinal() - 1)
+    return Plan(
+        list(zip(sizes, _budgets(planted if count else 0, sizes), strict=True)),
+        noise,
+        first,
+        _add_months(start, months).toordinal() - 1,
+    )
 
 
 def _children(rng: Random, count: int, children: int | None) -> list[int]:
     if children is None:
         return [rng.randint(2, 6) for _ in range(count)]
     if children < 2 * count:
-        raise InputError(f"{children} children cannot fill {count} networks",
-                         hint="each network exploits at least 2 children")
+        raise InputError(
+            f"{children} children cannot fill {count} networks",
+            hint="each network exploits at least 2 children",
+        )
     sizes = [2] * count
     for _ in range(children - 2 * count):
         sizes[rng.randrange(count)] += 1
@@ -215,8 +266,15 @@ def _add_months(day: date, months: int) -> date:
 # -- clusters ---------------------------------------------------------------------------------
 
 
-def iter_clusters(seed: int, reports: int, children: int | None, networks: int | None,
-                  noise_ratio: float, start: date, months: int) -> Iterator[Cluster]:
+def iter_clusters(
+    seed: int,
+    reports: int,
+    children: int | None,
+    networks: int | None,
+    noise_ratio: float,
+    start: date,
+    months: int,
+) -> Iterator[Cluster]:
     """Networks interleaved with enough noise episodes to keep the noise share steady."""
     master = Random(seed)
     p = plan(master, reports, children, networks, noise_ratio, start, months)
@@ -236,8 +294,7 @@ def iter_clusters(seed: int, reports: int, children: int | None, networks: int |
         yield cluster
 
 
-def _network_cluster(world: World, rng: Random, p: Plan, n_children: int,
-                     budget: int) -> Cluster:
+def _network_cluster(world: World, rng: Random, p: Plan, n_children: int, budget: int) -> Cluster:
     span = p.last - p.first
     length = min(span, rng.randint(150, 330))
     first = p.first + rng.randint(0, span - length)
@@ -260,16 +317,34 @@ def _noise_cluster(world: World, rng: Random, p: Plan, budget: int) -> Cluster:
 # -- truth ------------------------------------------------------------------------------------
 
 
-def new_truth(seed: int, reports: int, children: int | None, networks: int | None,
-              noise_ratio: float, start: date, months: int) -> Json:
+def new_truth(
+    seed: int,
+    reports: int,
+    children: int | None,
+    networks: int | None,
+    noise_ratio: float,
+    start: date,
+    months: int,
+) -> Json:
     """An empty truth document for the parameters."""
     return {
         "seed": seed,
-        "params": {"reports": reports, "children": children, "networks": networks,
-                   "noise_ratio": noise_ratio, "start": start.isoformat(), "months": months,
-                   "generator_version": GENERATOR_VERSION},
-        "mentions": {}, "vehicles": {}, "phones": {}, "identities": {}, "networks": [],
-        "noise_reports": [], "noise_expected_alerts": [],
+        "params": {
+            "reports": reports,
+            "children": children,
+            "networks": networks,
+            "noise_ratio": noise_ratio,
+            "start": start.isoformat(),
+            "months": months,
+            "generator_version": GENERATOR_VERSION,
+        },
+        "mentions": {},
+        "vehicles": {},
+        "phones": {},
+        "identities": {},
+        "networks": [],
+        "noise_reports": [],
+        "noise_expected_alerts": [],
     }
 
 
@@ -297,19 +372,42 @@ def add_cluster(truth: Json, cluster: Cluster) -> None:
 
 def _add_identity(identities: Json, entity: Person | Place, network: str | None) -> None:
     if isinstance(entity, Place):
-        identities[entity.id] = {"type": "place", "role": entity.kind, "origin": None,
-                                 "network": network, "name": entity.name,
-                                 "town": entity.town.name, "postcode": entity.postcode}
+        identities[entity.id] = {
+            "type": "place",
+            "role": entity.kind,
+            "origin": None,
+            "network": network,
+            "name": entity.name,
+            "town": entity.town.name,
+            "postcode": entity.postcode,
+        }
         return
     identities[entity.id] = {
-        "type": "person", "role": entity.role, "origin": entity.origin, "network": network,
-        "name": f"{entity.given} {entity.surname}", "nicknames": entity.nicknames,
-        "sex": entity.sex, "born": entity.born.isoformat(), "town": entity.town.name,
+        "type": "person",
+        "role": entity.role,
+        "origin": entity.origin,
+        "network": network,
+        "name": f"{entity.given} {entity.surname}",
+        "nicknames": entity.nicknames,
+        "sex": entity.sex,
+        "born": entity.born.isoformat(),
+        "town": entity.town.name,
     }
     for vehicle in entity.vehicles:
-        identities[vehicle.id] = {"type": "vehicle", "role": vehicle.kind or "car",
-                                  "origin": None, "network": network, "reg": vehicle.reg,
-                                  "owner": entity.id}
+        identities[vehicle.id] = {
+            "type": "vehicle",
+            "role": vehicle.kind or "car",
+            "origin": None,
+            "network": network,
+            "reg": vehicle.reg,
+            "owner": entity.id,
+        }
     for phone in entity.phones:
-        identities[phone.id] = {"type": "phone", "role": "mobile", "origin": None,
-                                "network": network, "number": phone.digits, "owner": entity.id}
+        identities[phone.id] = {
+            "type": "phone",
+            "role": "mobile",
+            "origin": None,
+            "network": network,
+            "number": phone.digits,
+            "owner": entity.id,
+        }

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from joinedup.resolve.comparisons import id_scheme, jaro_winkler
 
 Features = dict[str, Any]
@@ -30,6 +32,7 @@ class _Cluster:
     sex: str | None
     forbidden: set[int] = field(default_factory=set)
     surnames: set[str] = field(default_factory=set)
+    firsts: set[str] = field(default_factory=set)  # a surname written as a first name is a swap
 
 
 def _alike(xs: set[str], ys: set[str]) -> bool:
@@ -58,6 +61,8 @@ class Clusters:
             self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
             if f.get("surname_key"):
                 self.data[pk].surnames.add(f["surname_key"])
+            if f.get("first"):
+                self.data[pk].firsts.add(f["first"])
         for a, b in cannot:
             if a in self.data and b in self.data:
                 self.data[a].forbidden.add(b)
@@ -71,33 +76,47 @@ class Clusters:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def why_not(self, a: int, b: int) -> str | None:
-        """The reason two clusters may not merge, or None when they may."""
+    def why_not(self, a: int, b: int, lenient: bool = False) -> str | None:
+        """The reason two clusters may not merge, or None when they may.
+
+        ``lenient``: the pair agrees on several identifying things, so different surnames,
+        identifiers or exact ages are taken for typos (as in FEBRL's noisy records); two
+        mentions of one report, an analyst's split and different sexes still refuse.
+        """
         ca, cb = self.data[self.find(a)], self.data[self.find(b)]
         if ca.reports & cb.reports:
             return "both named in one report"
         if ca.forbidden & set(cb.members):
             return "an analyst split them"
+        if ca.sex and cb.sex and ca.sex != cb.sex:
+            return "different sex"
+        if lenient:
+            return None
         for scheme, value in ca.ids.items():
-            if scheme in cb.ids and cb.ids[scheme] != value:
-                return f"different {scheme}"
+            other = cb.ids.get(scheme)
+            if other is not None and other != value and Levenshtein.distance(value, other) > 1:
+                return f"different {scheme.rstrip(':')}"  # one character off may be a typo
         if (
             ca.birth
             and cb.birth
             and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
         ):
             return "ages do not agree"
-        if ca.surnames and cb.surnames and not _alike(ca.surnames, cb.surnames):
+        if (
+            ca.surnames
+            and cb.surnames
+            and not _alike(ca.surnames, cb.surnames)
+            and not _alike(ca.surnames, cb.firsts)
+            and not _alike(ca.firsts, cb.surnames)
+        ):
             return "different surnames"
-        if ca.sex and cb.sex and ca.sex != cb.sex:
-            return "different sex"
         return None
 
-    def union(self, a: int, b: int, force: bool = False) -> bool:
+    def union(self, a: int, b: int, force: bool = False, lenient: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        if not force and self.why_not(a, b) is not None:
+        if not force and self.why_not(a, b, lenient) is not None:
             return False
         if len(self.data[ra].members) < len(self.data[rb].members):
             ra, rb = rb, ra
@@ -118,6 +137,7 @@ class Clusters:
         ca.sex = ca.sex or cb.sex
         ca.forbidden |= cb.forbidden
         ca.surnames |= cb.surnames
+        ca.firsts |= cb.firsts
         return True
 
     def sample(self, x: int, k: int) -> list[int]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 Features = dict[str, Any]
 
@@ -92,6 +92,24 @@ def _birth(a: Features, b: Features) -> int | None:
     return 2 if lo - hi <= 2 else 3
 
 
+def _dob(a: Features, b: Features) -> int | None:
+    da, db = a.get("dob"), b.get("dob")
+    if not da or not db:
+        return None
+    if da == db:
+        return 0
+    swapped = da[:4] + da[6:] + da[4:6] == db  # day and month the other way round
+    return 1 if swapped or Levenshtein.distance(da, db) == 1 else 2
+
+
+def _address(a: Features, b: Features) -> int | None:
+    xa, xb = a.get("addresses") or (), b.get("addresses") or ()
+    if not xa or not xb:
+        return None
+    best = max(jaro_winkler(x, y) for x in xa for y in xb)
+    return 0 if best >= 0.95 else 1 if best >= 0.85 else 2
+
+
 def _sex(a: Features, b: Features) -> int | None:
     if not a.get("sex") or not b.get("sex"):
         return None
@@ -135,11 +153,23 @@ def _overlap(key: str) -> Callable[[Features, Features], int | None]:
     return pick
 
 
-def _locality(a: Features, b: Features) -> int | None:
-    xa, xb = a.get("locality") or [], b.get("locality") or []
-    if not xa or not xb:
+def _network(a: Features, b: Features) -> int | None:
+    """Overlap of what each mention is named with, within two steps."""
+    if not a.get("network") or not b.get("network"):
         return None
-    return 0 if not _s(xa).isdisjoint(xb) else 1
+    shared = len(_s(a["network"]) & _s(b["network"]))
+    return 0 if shared >= 2 else 1 if shared == 1 else 2
+
+
+def _locality(a: Features, b: Features) -> int | None:
+    """Towns (from addresses, or the organisation's home) or postcode areas in common."""
+    ta, tb = _s(a.get("locality") or ()), _s(b.get("locality") or ())
+    pa, pb = _s(a.get("areas") or ()), _s(b.get("areas") or ())
+    if not ta.isdisjoint(tb) or not pa.isdisjoint(pb):
+        return 0
+    if (ta and tb) or (pa and pb):
+        return 1
+    return None
 
 
 def _items(a: Features, b: Features) -> int | None:
@@ -172,6 +202,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         tf_feature="aliases",
     ),
     Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
+    Comparison(
+        "dob",
+        ("same date of birth", "dates of birth one typo apart", "different dates of birth"),
+        _dob,
+    ),
+    Comparison("address", ("same address", "similar address", "different addresses"), _address),
     Comparison("sex", ("same sex", "different sex"), _sex),
     Comparison("ids", ("an identifier in common", "different identifiers of one scheme"), _ids),
     Comparison("items", ("a phone or vehicle in common", "different phones or vehicles"), _items),
@@ -192,7 +228,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "one person or place in common within two steps",
             "nothing in common within two steps",
         ),
-        _overlap("network"),
+        _network,
     ),
 )
 

@@ -28,6 +28,9 @@ BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evid
 SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
 ROUNDS = 2
+# Identifying comparisons that must agree (date of birth, address, id, phone...) before a pair
+# may merge clusters whose surnames, ids or exact ages look different: typos happen, namesakes too
+CORROBORATED = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
 LINKAGE_SAMPLE = 8  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
@@ -191,7 +194,8 @@ def term_frequencies(
     return TermFrequencies(tables, defaults)
 
 
-SET_FEATURES = ("aliases", "first_alts", "ids", "locality")  # compared as sets in every pair
+# compared as sets in every pair
+SET_FEATURES = ("aliases", "first_alts", "ids", "locality", "areas", "addresses")
 HUB = 60  # an entity named with more than this many others is a hub, not a neighbourhood
 
 
@@ -391,15 +395,17 @@ class Resolver:
             scored = []
             cache: dict[tuple[int, int], float] = {}
             for a, b in candidate_pairs(feats, report_of):
-                weight, identifies = self.model.quick(feats[a], feats[b], tf)
+                weight, agreeing = self.model.quick(feats[a], feats[b], tf)
                 cache[(a, b)] = weight
-                if weight >= MATCH_WEIGHT and identifies:
-                    scored.append((weight, a, b))
+                if weight >= MATCH_WEIGHT and agreeing:
+                    scored.append((weight, a, b, agreeing >= CORROBORATED))
             scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-            for weight, a, b in scored:
+            for weight, a, b, corroborated in scored:
                 if clusters.find(a) == clusters.find(b):
                     continue
-                if self._coherent(clusters, a, b, feats, tf, cache) and clusters.union(a, b):
+                if self._coherent(clusters, a, b, feats, tf, cache) and clusters.union(
+                    a, b, lenient=corroborated
+                ):
                     ev = self.model.score(feats[a], feats[b], tf)
                     edges.append(
                         {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}

@@ -24,7 +24,7 @@ from joinedup.resolve.comparisons import (
     jaro_winkler,
 )
 
-IDENTIFYING = frozenset({"name", "alias", "ids", "items"})
+IDENTIFYING = frozenset({"name", "alias", "dob", "address", "ids", "items"})
 
 
 @dataclass(frozen=True)
@@ -161,19 +161,20 @@ class PersonModel:
             return math.log2(max(m, 1e-12) / max(u, 1e-12))
         return self._bayes_factors[comp.name][level]
 
-    def quick(self, a: Features, b: Features, tf: TermFrequencies) -> tuple[float, bool]:
-        """The match weight, and whether something identifying agrees, without the reasons:
+    def quick(self, a: Features, b: Features, tf: TermFrequencies) -> tuple[float, int]:
+        """The match weight, and how many identifying comparisons agree, without the reasons:
         the hot path over every candidate pair. :meth:`score` explains the pairs kept."""
         total = self.prior_weight
-        identifies = False
+        agreeing = 0
         for comp in PERSON_COMPARISONS:
             level = comp.pick(a, b)
             if level is None:
                 continue
             bf = self._bf(comp, level, a, b, tf)
             total += bf
-            identifies = identifies or (bf > 0 and comp.name in IDENTIFYING)
-        return total, identifies
+            if bf > 0 and comp.name in IDENTIFYING:
+                agreeing += 1
+        return total, agreeing
 
     def weight(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> float:
         """The match weight alone (no reasons): for the many cross pairs of a cluster check."""

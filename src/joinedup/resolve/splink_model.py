@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
+from splink.internals.exceptions import EMTrainingException
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison, id_scheme
 from joinedup.resolve.scoring import PersonModel
@@ -53,6 +54,8 @@ COLUMNS: dict[str, str] = {
     "birth_lo": "BIGINT",
     "birth_hi": "BIGINT",
     "sex": "VARCHAR",
+    "dob": "VARCHAR",
+    "addresses": "VARCHAR[]",
     "ids": "VARCHAR[]",
     "id1": "VARCHAR",
     "id_schemes": "VARCHAR[]",
@@ -60,6 +63,7 @@ COLUMNS: dict[str, str] = {
     "context": "VARCHAR[]",
     "network": "VARCHAR[]",
     "locality": "VARCHAR[]",
+    "areas": "VARCHAR[]",
     "grp": "VARCHAR",
 }
 
@@ -74,6 +78,10 @@ def _empty(col: str) -> str:
     return f"(coalesce(len({col}_l), 0) = 0 OR coalesce(len({col}_r), 0) = 0)"
 
 
+def _both(col: str) -> str:
+    return f"(coalesce(len({col}_l), 0) > 0 AND coalesce(len({col}_r), 0) > 0)"
+
+
 def _shared(col: str) -> str:
     return f"len(list_intersect({col}_l, {col}_r))"
 
@@ -81,6 +89,11 @@ def _shared(col: str) -> str:
 _OVERLAP = "greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)"
 _ALIAS_JW = (
     "list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
+    "lambda y: jaro_winkler_similarity(x, y)))))"
+)
+
+_ADDRESS_JW = (
+    "list_max(list_transform(addresses_l, lambda x: list_max(list_transform(addresses_r, "
     "lambda y: jaro_winkler_similarity(x, y)))))"
 )
 
@@ -115,6 +128,18 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
             "greatest(birth_lo_l, birth_lo_r) - least(birth_hi_l, birth_hi_r) <= 2",
         ),
     ),
+    "dob": (
+        "dob_l IS NULL OR dob_r IS NULL",
+        (
+            "dob_l = dob_r",
+            "(substr(dob_l, 1, 4) || substr(dob_l, 7, 2) || substr(dob_l, 5, 2) = dob_r"
+            " OR levenshtein(dob_l, dob_r) = 1)",
+        ),
+    ),
+    "address": (
+        _empty("addresses"),
+        (f"{_ADDRESS_JW} >= 0.95", f"{_ADDRESS_JW} >= 0.85"),
+    ),
     "sex": ("sex_l IS NULL OR sex_r IS NULL", ("sex_l = sex_r",)),
     # Python returns None when no identifier and no scheme is shared: that is the null level.
     "ids": (
@@ -123,8 +148,14 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "items": (_empty("items"), (f"{_shared('items')} > 0",)),
     "context": (_empty("context"), (f"{_shared('context')} >= 2", f"{_shared('context')} = 1")),
-    "locality": (_empty("locality"), (f"{_shared('locality')} > 0",)),
-    "network": (_empty("network"), (f"{_shared('network')} >= 2", f"{_shared('network')} = 1")),
+    "locality": (
+        f"NOT ({_both('locality')} OR {_both('areas')})",
+        (f"(coalesce({_shared('locality')}, 0) > 0 OR coalesce({_shared('areas')}, 0) > 0)",),
+    ),
+    "network": (
+        _empty("network"),
+        (f"{_shared('network')} >= 2", f"{_shared('network')} = 1"),
+    ),
 }
 
 
@@ -201,6 +232,8 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
                 "birth_lo": int(birth[0]) if birth else None,
                 "birth_hi": int(birth[1]) if birth else None,
                 "sex": f.get("sex") or None,
+                "dob": f.get("dob") or None,
+                "addresses": _list(f.get("addresses")),
                 "ids": ids,
                 "id1": ids[0] if ids else None,
                 "id_schemes": sorted({id_scheme(i) for i in ids}) if ids else None,
@@ -208,6 +241,7 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
                 "context": _list(f.get("context")),
                 "network": _list(f.get("network")),
                 "locality": _list(f.get("locality")),
+                "areas": _list(f.get("areas")),
                 "grp": f.get("group") or "adult",
                 "label": f.get("label"),
             }
@@ -249,6 +283,7 @@ class TrainingReport:
     mentions: int = 0
     fixed_m: list[str] = field(default_factory=list)
     defaults_used: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def _culprit(exc: BaseException) -> tuple[str, int] | None:
@@ -281,6 +316,9 @@ def _em(linker: Linker, rule: Any, report: TrainingReport) -> None:
     for _ in range(len(PERSON_COMPARISONS) * 5):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            return
+        except EMTrainingException:
+            report.skipped.append(str(rule))  # no pairs (records with no nicknames, say)
             return
         except ValueError as exc:
             culprit = _culprit(exc) if "below the minimum" in str(exc) else None
@@ -328,6 +366,11 @@ def _read_model(
     m: dict[str, list[float]] = {}
     u: dict[str, list[float]] = {}
     for comp in PERSON_COMPARISONS:
+        if comp.name not in by_name:  # nothing to compare in this data (no nicknames, say)
+            m[comp.name] = [float(v) for v in default["m"][comp.name]]
+            u[comp.name] = [float(v) for v in default["u"][comp.name]]
+            report.defaults_used.append(f"{comp.name}: all levels (never compared)")
+            continue
         levels = [
             lv for lv in by_name[comp.name]["comparison_levels"] if not lv.get("is_null_level")
         ]
