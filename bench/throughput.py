@@ -98,6 +98,27 @@ def measure(url: str, backend: str, src: Path, n: int, latency_dir: Path | None)
     return row
 
 
+def splink_row(url: str, n: int) -> Row:
+    """Plain Splink deduplication of the same person mentions, in the same process.
+
+    Splink (DuckDB) trains (u by sampling, EM) and predicts over the mentions' own fields (names,
+    nicknames, ages, sex, identifiers), clustering at match probability 0.5: what resolving the
+    people costs without joinedup's context rounds, place/vehicle/phone resolution or alerts.
+    """
+    from joinedup.resolve.splink_model import TrainingReport, trained_linker
+    from joinedup.store import Store
+
+    store = Store.open(url, create=False)
+    feats = {m["pk"]: m["features"] for m in store.current_mentions() if m["kind"] == "person"}
+    t = time.perf_counter()
+    linker = trained_linker(feats, report=TrainingReport())
+    pred = linker.inference.predict(threshold_match_probability=0.5)
+    linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.5)
+    return {"backend": "plain Splink dedupe of the same person mentions", "reports": n,
+            "ingest_s": float("nan"), "process_s": time.perf_counter() - t,
+            "rss_mb": peak_rss_mb(), "splink": True}
+
+
 def run(sizes: tuple[int, ...] = (10_000,), postgres: bool = True) -> tuple[list[Row], list[str]]:
     from joinedup.generate import generate_scenario, write_scenario
 
@@ -119,6 +140,7 @@ def run(sizes: tuple[int, ...] = (10_000,), postgres: bool = True) -> tuple[list
             try:
                 rows.append(measure(f"sqlite:///{tmp / 'store.db'}", "sqlite", src, n,
                                     tmp if n == 10_000 else None))
+                rows.append(splink_row(f"sqlite:///{tmp / 'store.db'}", n))
             except Exception:
                 errors.append(traceback.format_exc())
                 traceback.print_exc()
@@ -139,6 +161,10 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         n = r["reports"]
         fl = floors.get(n)
+        if r.get("splink"):
+            lines.append(f"| {n} | {r['backend']} | - | - | - | {r['process_s']:.1f} "
+                         f"| {n / r['process_s']:.0f} | {r['rss_mb']:.0f} |")
+            continue
         ratio = f"{r['ingest_s'] / fl:.1f}" if fl else "n/a"
         proc = (f"{r['process_s']:.1f} | {n / r['process_s']:.0f}" if "process_s" in r
                 else "- | -")

@@ -118,22 +118,17 @@ def import_file(
                 raise rec.error
             if not isinstance(rec.raw, dict):
                 raise RecordError(name, rec.line, "(record)", "expected a JSON object")
-            profile = load_profile(str(rec.raw.get("profile", "safeguarding")))
+            try:
+                profile = load_profile(str(rec.raw.get("profile", "safeguarding")))
+            except ProfileError as err:  # a profile that does not exist
+                raise RecordError(name, rec.line, "profile", err.message) from err
             parse_report(rec.raw, vocabulary=profile, file=name, line=rec.line)
         except RecordError as err:
             result.errors.append(err)
             result.quarantined += 1
-            if digest not in known_bad:
+            if digest not in known_bad:  # the same bad record is quarantined once
                 known_bad.add(digest)
                 bad.append(_quarantine_row(err, rec.text, digest))
-            continue
-        except ProfileError as err:  # a profile that does not exist
-            rerr = RecordError(name, rec.line, "profile", err.message)
-            result.errors.append(rerr)
-            result.quarantined += 1
-            if digest not in known_bad:
-                known_bad.add(digest)
-                bad.append(_quarantine_row(rerr, rec.text, digest))
             continue
         raw = rec.raw
         key = (raw["source"]["org"], str(raw["id"]))

@@ -399,6 +399,16 @@ def train(
     """m, u and the prior of the person model, trained with Splink on ``features``."""
     report = report if report is not None else TrainingReport()
     started = time.perf_counter()
+    linker = trained_linker(features, seed=seed, report=report)
+    model = _read_model(linker, features, report)
+    report.seconds = time.perf_counter() - started
+    return model
+
+
+def trained_linker(
+    features: Mapping[int, Mapping[str, Any]], *, seed: int = 1, report: TrainingReport
+) -> Linker:
+    """A Splink linker over ``features`` with its prior, u and m estimated (EM)."""
     report.mentions = len(features)
     linker = linker_for(features)
     # Prior: pairs that agree on full name and birth year, or share an identifier, are taken as
@@ -413,9 +423,7 @@ def train(
     # blocking on the first nickname trains the name (and everything but the alias comparison).
     _em(linker, block_on("first_key", "grp"), report)
     _em(linker, ALIAS_RULE, report)
-    model = _read_model(linker, features, report)
-    report.seconds = time.perf_counter() - started
-    return model
+    return linker
 
 
 def train_from_labels(
