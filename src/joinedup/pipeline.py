@@ -13,8 +13,9 @@ from typing import Any
 from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
 from joinedup.profiles import Profile, load_profile
-from joinedup.resolve.resolver import Resolver
-from joinedup.resolve.scoring import PersonModel
+from joinedup.resolve.incremental import IncrementalResolver
+from joinedup.resolve.resolver import Resolver, entity_rows
+from joinedup.resolve.scoring import PersonModel, TermFrequencies
 from joinedup.store import Store
 
 
@@ -46,7 +47,17 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     orgs = {r["pk"]: r["org"] for r in reports}
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(mentions, links, orgs)
-    store.replace_resolution(resolution.entities, resolution.entity_of.items(), resolution.edges)
+    store.replace_resolution(
+        resolution.entities,
+        resolution.entity_of.items(),
+        resolution.edges,
+        resolution.keys,
+        resolution.features,
+    )
+    store.set_param(
+        "term_frequencies",
+        {"tables": resolver.frequencies.tables, "defaults": resolver.frequencies.defaults},
+    )
     pic = build_picture(
         profile, reports, mentions, links, observations, resolution.entity_of, resolution.entities
     )
@@ -55,6 +66,75 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     new, withdrawn = store.sync_alerts(alerts)
     return ProcessSummary(
         len(reports), len(mentions), len(resolution.entities), len(alerts), new, withdrawn
+    )
+
+
+INCREMENTAL_MAX = 200  # new reports above which a full run is both simpler and better
+
+
+def process_new(
+    store: Store, reports: list[int], profile_name: str = "safeguarding"
+) -> ProcessSummary:
+    """Resolve, corroborate and alert on newly imported reports only, where that is enough.
+
+    With no earlier resolution, with many new reports, or with analysts' decisions to apply,
+    this is a full :func:`process`. Otherwise the new mentions are resolved against the stored
+    resolution (:mod:`joinedup.resolve.incremental`), and corroboration and alerts are
+    recomputed for the entities they touch and the children tied to those.
+    """
+    if not reports:
+        return ProcessSummary(0, 0, 0, 0, 0, 0)
+    if len(reports) > INCREMENTAL_MAX or not store.has_resolution():
+        return process(store, profile_name)
+    profile = load_profile(profile_name)
+    model = person_model(store, profile)
+    saved = store.get_param("term_frequencies")
+    tf = (
+        TermFrequencies(saved["tables"], saved["defaults"])
+        if saved
+        else model.shipped_frequencies()
+    )
+    new = store.slice_of(reports)
+    inc = IncrementalResolver(store, model, tf).run(new["mentions"], new["links"])
+    touched = set(inc.entity_of.values())
+    members = store.members_of(touched)
+    known = store.resolved_of({pk for pks in members.values() for pk in pks})
+    rows = [row for _, _, row in known.values()] + new["mentions"]
+    entity_of = {pk: e for pk, (e, _, _) in known.items()} | inc.entity_of
+    store.extend_resolution(
+        entity_rows(entity_of, rows), inc.entity_of.items(), inc.edges, inc.keys, inc.features
+    )
+    return _reassess(store, profile, touched)
+
+
+def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSummary:
+    """Corroboration and alerts of ``touched`` entities and of the children tied to them."""
+    part = store.slice_of(store.reports_mentioning(touched))
+    children = {
+        m["entity"]
+        for m in part["mentions"]
+        if m["entity"]
+        and (spec := profile.role_specs.get(m["role"] or ""))
+        and spec.counts_as_child
+    }
+    subjects = touched | children
+    part = store.slice_of(store.reports_mentioning(subjects))
+    entity_of = {m["pk"]: m["entity"] for m in part["mentions"] if m["entity"]}
+    entities = store.entities_by_id(set(entity_of.values()))
+    pic = build_picture(
+        profile,
+        part["reports"],
+        part["mentions"],
+        part["links"],
+        part["observations"],
+        entity_of,
+        entities,
+    )
+    store.upsert_corroboration(r for r in corroboration_rows(pic) if r["entity"] in subjects)
+    alerts = [a for a in evaluate_rules(pic) if a["subject"] in subjects]
+    new, withdrawn = store.sync_alerts(alerts, subjects)
+    return ProcessSummary(
+        len(part["reports"]), len(part["mentions"]), len(entities), len(alerts), new, withdrawn
     )
 
 

@@ -73,9 +73,10 @@ def ingest(
     2 unusable input (unreadable, not JSON).
     """
     from joinedup.ingest.importer import import_file
-    from joinedup.pipeline import process
+    from joinedup.pipeline import process_new
 
     code = 0
+    added: list[int] = []
     try:
         store = _open(db)
         for path in files:
@@ -98,8 +99,9 @@ def ingest(
                 f"{result.quarantined} quarantined"
             )
             code = max(code, result.exit_code)
+            added += result.reports
         with console.status("resolving, corroborating, alerting"):
-            s = process(store)
+            s = process_new(store, added)
         out.print(
             f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)"
         )

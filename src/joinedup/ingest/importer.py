@@ -36,6 +36,7 @@ class ImportResult:
     unchanged: int = 0
     quarantined: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    reports: list[int] = field(default_factory=list)  # store keys of the reports added
 
     @property
     def exit_code(self) -> int:
@@ -101,7 +102,7 @@ def import_file(
 
     def flush() -> None:
         if items or bad:
-            store.add_reports(batch, items, bad)
+            result.reports += store.add_reports(batch, items, bad)
             items.clear()
             bad.clear()
 

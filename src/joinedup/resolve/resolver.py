@@ -20,7 +20,8 @@ from typing import Any
 
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
-from joinedup.resolve.places import resolve_places
+from joinedup.resolve.parallel import score_all
+from joinedup.resolve.places import core_name, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
@@ -43,6 +44,28 @@ class Resolution:
     entity_of: dict[int, str] = field(default_factory=dict)
     entities: list[Row] = field(default_factory=list)
     edges: list[Row] = field(default_factory=list)
+    keys: list[tuple[str, int]] = field(default_factory=list)  # blocking key -> mention
+    features: dict[int, Row] = field(default_factory=dict)  # resolved person features
+
+
+def serialisable(features: Row) -> Row:
+    """Features as JSON can hold them (sets become sorted lists)."""
+    return {k: sorted(v) if isinstance(v, frozenset | set) else v for k, v in features.items()}
+
+
+def item_keys(m: Row) -> list[str]:
+    """Blocking keys of a phone, vehicle or place mention, for resolving new ones later."""
+    f = m["features"]
+    if m["kind"] == "phone":
+        return [f"T|{f['e164']}"] if f.get("e164") else []
+    if m["kind"] == "vehicle":
+        if not f.get("plate"):
+            return []
+        plate = Plate(f["plate"], bool(f.get("partial")), f.get("prefix") or f["plate"])
+        return [f"V|{f['plate']}", *(f"V4|{k}" for k in plate_blocking_keys(plate))]
+    if m["kind"] == "place":
+        return [f"L|{w}" for w in set(core_name(f["name_key"]).split()) if len(w) > 2]
+    return []
 
 
 def _union_groups(pks: list[int], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -82,7 +105,7 @@ def _phones(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     return list(by_key.values()), edges
 
 
-def _agree(a: Row, b: Row) -> bool:
+def vehicles_agree(a: Row, b: Row) -> bool:
     """Make and colour, where both reports give them, must agree for a partial plate to join."""
     for key in ("make", "colour"):
         x, y = a.get(key), b.get(key)
@@ -132,7 +155,7 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
                 c
                 for c in sorted(candidates)
                 if plates_compatible(plate, Plate(c, False, c))
-                and any(_agree(feats[pk], feats[o]) for o in full[c])
+                and any(vehicles_agree(feats[pk], feats[o]) for o in full[c])
             ]
             if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
                 pairs.append((pk, full[fits[0]][0]))
@@ -152,7 +175,7 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
                 )
             else:  # the same partial plate twice is still one vehicle only if nothing disagrees
                 first = g[0]
-                if pk != first and _agree(feats[pk], feats[first]):
+                if pk != first and vehicles_agree(feats[pk], feats[first]):
                     pairs.append((first, pk))
     return _union_groups([m["pk"] for m in ms], pairs), edges
 
@@ -251,7 +274,7 @@ def identifiable(f: Row) -> bool:
     return bool(f.get("first_key") or f.get("aliases") or f.get("ids") or f.get("items"))
 
 
-def _person_keys(f: Row) -> Iterator[str]:
+def person_keys(f: Row) -> Iterator[str]:
     if not identifiable(f):
         return
     g = f.get("group", "adult")
@@ -275,7 +298,7 @@ def candidate_pairs(feats: dict[int, Row], report_of: dict[int, int]) -> set[tup
     """Pairs of person mentions sharing a blocking key, never two of one report."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for pk, f in feats.items():
-        for key in _person_keys(f):
+        for key in person_keys(f):
             blocks[key].append(pk)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
@@ -315,7 +338,10 @@ class Resolver:
         self.model = model
         self.confirm = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "confirm"]
         self.split = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "split"]
-        self.person_features: dict[int, Row] = {}  # the last round's, for training the model
+        # the last round's features and term frequencies: for training, and for resolving
+        # new reports against this resolution later
+        self.person_features: dict[int, Row] = {}
+        self.frequencies: TermFrequencies = model.shipped_frequencies()
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -334,21 +360,14 @@ class Resolver:
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
-        home = home_towns(by_kind["person"], orgs or {})
-        people = [
-            {
-                **m,
-                "features": {
-                    **m["features"],
-                    "locality": sorted(
-                        set(m["features"].get("towns") or [])
-                        | home.get((orgs or {}).get(m["report"], ""), set())
-                    ),
-                },
-            }
-            for m in by_kind["person"]
-        ]
+        people = with_locality(by_kind["person"], orgs or {})
         self._people(out, people, links, in_report)
+        for m in mentions:
+            if m["kind"] != "person":
+                out.keys += [(k, m["pk"]) for k in item_keys(m)]
+        for pk, f in self.person_features.items():
+            out.keys += [(k, pk) for k in person_keys(f)]
+            out.features[pk] = serialisable(f)
         out.entities = entity_rows(out.entity_of, mentions)
         return out
 
@@ -394,8 +413,10 @@ class Resolver:
                     )
             scored = []
             cache: dict[tuple[int, int], float] = {}
-            for a, b in candidate_pairs(feats, report_of):
-                weight, agreeing = self.model.quick(feats[a], feats[b], tf)
+            pairs = sorted(candidate_pairs(feats, report_of))
+            for (a, b), (weight, agreeing) in zip(
+                pairs, score_all(feats, pairs, self.model, tf), strict=True
+            ):
                 cache[(a, b)] = weight
                 if weight >= MATCH_WEIGHT and agreeing:
                     scored.append((weight, a, b, agreeing >= CORROBORATED))
@@ -414,6 +435,7 @@ class Resolver:
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
         self.person_features = feats if people else {}
+        self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
 
     def _coherent(

@@ -8,7 +8,8 @@ Backend failures are wrapped in :class:`StoreError` carrying the statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -375,12 +376,18 @@ class Store:
 
     # -- writing derived state: resolution, corroboration, alerts ---------------------------
     def replace_resolution(
-        self, entities: Iterable[Row], members: Iterable[tuple[int, str]], edges: Iterable[Row]
+        self,
+        entities: Iterable[Row],
+        members: Iterable[tuple[int, str]],
+        edges: Iterable[Row],
+        keys: Iterable[tuple[str, int]] = (),
+        features: Mapping[int, Row] | None = None,
     ) -> None:
-        """Replace entities, memberships and merge evidence with a new resolution, atomically."""
+        """Replace entities, memberships, merge evidence and the resolution index, atomically."""
         with self.transaction("write", "resolution") as conn:
-            for table in (t.mention_entity, t.merge_edge, t.entity):
+            for table in (t.mention_entity, t.merge_edge, t.entity, t.block_key, t.resolved):
                 conn.execute(delete(table).where(self._where(table)))
+            self._write_index(conn, keys, features or {})
             _bulk(conn, t.entity, [{**e, "partnership": self.partnership} for e in entities])
             _bulk(
                 conn,
@@ -389,15 +396,229 @@ class Store:
             )
             _bulk(conn, t.merge_edge, [{**e, "partnership": self.partnership} for e in edges])
 
+    def _write_index(
+        self, conn: Connection, keys: Iterable[tuple[str, int]], features: Mapping[int, Row]
+    ) -> None:
+        p = self.partnership
+        _bulk(
+            conn, t.block_key, [{"partnership": p, "key": k[:400], "mention": m} for k, m in keys]
+        )
+        _bulk(
+            conn,
+            t.resolved,
+            [{"partnership": p, "mention": m, "features": f} for m, f in features.items()],
+        )
+
+    def extend_resolution(
+        self,
+        entities: Iterable[Row],
+        members: Iterable[tuple[int, str]],
+        edges: Iterable[Row],
+        keys: Iterable[tuple[str, int]],
+        features: Mapping[int, Row],
+    ) -> None:
+        """Add what resolving new mentions found: their memberships, new or relabelled
+        entities, merge evidence and index entries."""
+        p = self.partnership
+        entities = list(entities)
+        with self.transaction("write", "resolution/extend", entities=len(entities)) as conn:
+            if entities:
+                conn.execute(
+                    delete(t.entity).where(
+                        self._where(t.entity), t.entity.c.id.in_([e["id"] for e in entities])
+                    )
+                )
+            _bulk(conn, t.entity, [{**e, "partnership": p} for e in entities])
+            _bulk(
+                conn,
+                t.mention_entity,
+                [{"mention": m, "entity": e, "partnership": p} for m, e in members],
+            )
+            _bulk(conn, t.merge_edge, [{**e, "partnership": p} for e in edges])
+            self._write_index(conn, keys, features)
+
+    def lookup_keys(self, keys: Iterable[str], cap: int) -> dict[str, list[int]]:
+        """Mentions under each blocking key, leaving out keys held by more than ``cap``."""
+        wanted = sorted(set(keys))
+        bk = t.block_key
+        out: dict[str, list[int]] = defaultdict(list)
+        with self.transaction("read", "resolution/keys", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                rows = conn.execute(
+                    select(bk.c.key, bk.c.mention).where(self._where(bk), bk.c.key.in_(chunk))
+                )
+                for key, mention in rows:
+                    out[key].append(int(mention))
+        return {k: v for k, v in out.items() if len(v) <= cap}
+
+    def resolved_of(self, mentions: Iterable[int]) -> dict[int, tuple[str, Row | None, Row]]:
+        """For each mention: its entity, its resolved features (people) and the mention row."""
+        wanted = sorted(set(mentions))
+        m, me, rs = t.mention, t.mention_entity, t.resolved
+        out: dict[int, tuple[str, Row | None, Row]] = {}
+        with self.transaction("read", "resolution/mentions", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                rows = conn.execute(
+                    select(
+                        m.c.pk,
+                        m.c.report,
+                        m.c.ref,
+                        m.c.kind,
+                        m.c.role,
+                        m.c.label,
+                        m.c.features,
+                        me.c.entity,
+                        rs.c.features.label("resolved"),
+                    )
+                    .join(me, me.c.mention == m.c.pk)
+                    .outerjoin(rs, rs.c.mention == m.c.pk)
+                    .where(self._where(m), m.c.pk.in_(chunk))
+                )
+                for r in rows:
+                    row = dict(r._mapping)
+                    out[row["pk"]] = (row.pop("entity"), row.pop("resolved"), row)
+        return out
+
+    def members_of(self, entities: Iterable[str]) -> dict[str, list[int]]:
+        """The mentions of each entity."""
+        wanted = sorted(set(entities))
+        me = t.mention_entity
+        out: dict[str, list[int]] = defaultdict(list)
+        with self.transaction("read", "resolution/members", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                for entity, mention in conn.execute(
+                    select(me.c.entity, me.c.mention)
+                    .where(self._where(me), me.c.entity.in_(chunk))
+                    .order_by(me.c.mention)
+                ):
+                    out[entity].append(int(mention))
+        return out
+
+    def reports_mentioning(self, entities: Iterable[str]) -> set[int]:
+        """Current reports that mention any of ``entities``."""
+        wanted = sorted(set(entities))
+        me, m, r = t.mention_entity, t.mention, t.report
+        out: set[int] = set()
+        with self.transaction("read", "resolution/reports", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                out |= {
+                    int(x)
+                    for (x,) in conn.execute(
+                        select(m.c.report)
+                        .join(me, me.c.mention == m.c.pk)
+                        .join(r, r.c.pk == m.c.report)
+                        .where(self._where(me), me.c.entity.in_(chunk), r.c.current.is_(True))
+                    )
+                }
+        return out
+
+    def slice_of(self, reports: Iterable[int]) -> dict[str, list[Row]]:
+        """Reports, mentions (with entities), links and observations of some reports."""
+        wanted = sorted(set(reports))
+        out: dict[str, list[Row]] = {"reports": [], "mentions": [], "links": [], "observations": []}
+        rp, m, me, lk, o = t.report, t.mention, t.mention_entity, t.link, t.observation
+        cols = [
+            rp.c[n]
+            for n in (
+                "pk",
+                "org",
+                "report_id",
+                "agency",
+                "reporter",
+                "informant_ref",
+                "derived",
+                "reported_at",
+                "profile",
+            )
+        ]
+        with self.transaction("read", "resolution/slice", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                out["reports"] += [
+                    dict(x._mapping)
+                    for x in conn.execute(select(*cols).where(self._where(rp), rp.c.pk.in_(chunk)))
+                ]
+                out["mentions"] += [
+                    dict(x._mapping)
+                    for x in conn.execute(
+                        select(
+                            m.c.pk,
+                            m.c.report,
+                            m.c.ref,
+                            m.c.kind,
+                            m.c.role,
+                            m.c.label,
+                            m.c.features,
+                            me.c.entity,
+                        )
+                        .outerjoin(me, me.c.mention == m.c.pk)
+                        .where(self._where(m), m.c.report.in_(chunk))
+                    )
+                ]
+                out["links"] += [
+                    dict(x._mapping)
+                    for x in conn.execute(
+                        select(lk.c.report, lk.c.src, lk.c.dst, lk.c.type, lk.c.explicit).where(
+                            self._where(lk), lk.c.report.in_(chunk)
+                        )
+                    )
+                ]
+                out["observations"] += [
+                    dict(x._mapping)
+                    for x in conn.execute(
+                        select(o.c.report, o.c.mention, o.c.indicator, o.c.observed_at).where(
+                            self._where(o), o.c.report.in_(chunk)
+                        )
+                    )
+                ]
+        return out
+
+    def entities_by_id(self, ids: Iterable[str]) -> list[Row]:
+        wanted = sorted(set(ids))
+        with self.transaction("read", "entities", count=len(wanted)) as conn:
+            rows: list[Row] = []
+            for chunk in _chunks(wanted, 500):
+                rows += [
+                    dict(r._mapping)
+                    for r in conn.execute(
+                        select(t.entity).where(self._where(t.entity), t.entity.c.id.in_(chunk))
+                    )
+                ]
+            return rows
+
+    def has_resolution(self) -> bool:
+        with self.transaction("read", "resolution/exists") as conn:
+            return (
+                conn.execute(
+                    select(t.block_key.c.mention).where(self._where(t.block_key)).limit(1)
+                ).first()
+                is not None
+            )
+
+    def upsert_corroboration(self, rows: Iterable[Row]) -> None:
+        rows = list(rows)
+        with self.transaction("write", "corroboration/update", count=len(rows)) as conn:
+            ids = [r["entity"] for r in rows]
+            for chunk in _chunks(ids, 500):
+                conn.execute(
+                    delete(t.corroboration).where(
+                        self._where(t.corroboration), t.corroboration.c.entity.in_(chunk)
+                    )
+                )
+            _bulk(conn, t.corroboration, [{**r, "partnership": self.partnership} for r in rows])
+
     def replace_corroboration(self, rows: Iterable[Row]) -> None:
         with self.transaction("write", "corroboration") as conn:
             conn.execute(delete(t.corroboration).where(self._where(t.corroboration)))
             _bulk(conn, t.corroboration, [{**r, "partnership": self.partnership} for r in rows])
 
-    def sync_alerts(self, alerts: Sequence[Row]) -> tuple[int, int]:
+    def sync_alerts(
+        self, alerts: Sequence[Row], subjects: set[str] | None = None
+    ) -> tuple[int, int]:
         """Upsert alerts by (rule, subject); alerts that no longer hold are marked withdrawn.
 
-        Alerts are never deleted: a decision may point at one. Returns (new, withdrawn).
+        With ``subjects``, only alerts about those entities were re-evaluated: others are left
+        as they are. Alerts are never deleted: a decision may point at one.
+        Returns (new, withdrawn).
         """
         now = datetime.now(UTC)
         with self.transaction("write", "alerts", count=len(alerts)) as conn:
@@ -434,7 +655,11 @@ class Store:
                             updated_at=now,
                         )
                     )
-            gone = [i for k, i in existing.items() if k not in seen]
+            gone = [
+                i
+                for k, i in existing.items()
+                if k not in seen and (subjects is None or k[1] in subjects)
+            ]
             if gone:
                 conn.execute(
                     update(t.alert)

@@ -196,6 +196,26 @@ pair_decision = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+# What the last resolution knew of each mention, so that a new report can be resolved against the
+# store without rebuilding everything: its blocking keys, and its features with the relational
+# ones (items, context, network, locality) as they were computed.
+block_key = Table(
+    "block_key",
+    metadata,
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("key", String(400), nullable=False),
+    Column("mention", Integer, ForeignKey("mention.pk"), nullable=False),
+    Index(None, "partnership", "key"),
+)
+
+resolved = Table(
+    "resolved",
+    metadata,
+    Column("mention", Integer, ForeignKey("mention.pk"), primary_key=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("features", JSON, nullable=False),
+)
+
 corroboration = Table(
     "corroboration",
     metadata,

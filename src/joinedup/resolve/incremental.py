@@ -1,0 +1,256 @@
+"""Resolving a few new reports against what the store already resolved.
+
+A full resolution compares every mention with every other; a concern submitted through a form
+should not wait for that. Here each new mention is looked up through the blocking keys the last
+full resolution stored (``block_key``), scored against the candidates' stored features
+(``resolved``) with the same model, and joins the best entity that passes the same tests as in a
+full run (a positive weight with something identifying, the cluster checks, average linkage), or
+starts an entity of its own.
+
+What is not redone: merges between existing entities that the new report would now justify, and
+the two-step network feature (it needs the neighbourhood of every entity). A full ``process`` run
+(``joinedup resolve``) recomputes both; the pipeline runs one when the new reports are many.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from joinedup.resolve.cluster import Clusters
+from joinedup.resolve.normalise import Plate, plates_compatible
+from joinedup.resolve.places import _compare as compare_places
+from joinedup.resolve.resolver import (
+    BLOCK_CAP,
+    CORROBORATED,
+    LINKAGE_SAMPLE,
+    LINKAGE_WEIGHT,
+    MATCH_WEIGHT,
+    MIN_KNOWN_PLATE,
+    ROUNDS,
+    item_keys,
+    person_keys,
+    serialisable,
+    vehicles_agree,
+)
+from joinedup.resolve.scoring import PersonModel, TermFrequencies
+from joinedup.store import Store
+
+Row = dict[str, Any]
+PREFIX = {"person": "P", "place": "L", "vehicle": "V", "phone": "T"}
+# A new mention joins an existing entity only on clearer evidence than a full run asks for: it is
+# compared with one entity at a time, before the other new mentions it may belong with have
+# gathered (a full run would first merge three reports of one "K" and then keep them apart
+# from a fourth "K" elsewhere). The next full run reconsiders every pair.
+MARGIN = 3.0
+
+
+@dataclass
+class Increment:
+    """What resolving the new mentions found."""
+
+    entity_of: dict[int, str] = field(default_factory=dict)
+    edges: list[Row] = field(default_factory=list)
+    keys: list[tuple[str, int]] = field(default_factory=list)
+    features: dict[int, Row] = field(default_factory=dict)
+
+
+class IncrementalResolver:
+    """Resolves the mentions of new reports one by one against the stored resolution."""
+
+    def __init__(self, store: Store, model: PersonModel, tf: TermFrequencies) -> None:
+        self.store, self.model, self.tf = store, model, tf
+        self.out = Increment()
+        self.batch_keys: dict[str, str] = {}  # keys seen in this batch -> entity
+        self.person_edges: dict[int, Row | None] = {}
+
+    def run(self, mentions: list[Row], links: list[Row]) -> Increment:
+        by_kind: dict[str, list[Row]] = defaultdict(list)
+        for m in sorted(mentions, key=lambda m: m["pk"]):
+            by_kind[m["kind"]].append(m)
+        for m in by_kind["phone"] + by_kind["vehicle"] + by_kind["place"]:
+            self._item(m)
+        own: dict[int, set[int]] = defaultdict(set)
+        for lk in links:
+            if lk["type"] in ("drives", "uses_phone"):
+                own[lk["src"]].add(lk["dst"])
+        in_report: dict[int, list[int]] = defaultdict(list)
+        for m in mentions:
+            if m["kind"] in ("person", "place"):
+                in_report[m["report"]].append(m["pk"])
+        # children first: the adults named with them then share their entities as context
+        people = sorted(
+            by_kind["person"], key=lambda m: (m["features"].get("group") != "young", m["pk"])
+        )
+        # rounds, as in a full run: a child decided before the adults of its report had no
+        # adult context, and the adults' choice depends on the child's
+        for m in people:
+            self.out.entity_of[m["pk"]] = f"P-{m['pk']}"
+        for _ in range(ROUNDS):
+            for m in people:
+                self._person(m, own, in_report)
+        self.out.edges += [e for e in self.person_edges.values() if e is not None]
+        for m in people:
+            f = self._features(m, own, in_report)
+            self.out.keys += [(k, m["pk"]) for k in person_keys(f)]
+            self.out.features[m["pk"]] = serialisable(f)
+        return self.out
+
+    # -- phones, vehicles, places ---------------------------------------------------------
+    def _assign(self, m: Row, entity: str | None, edge: Row | None = None) -> None:
+        eid = entity or f"{PREFIX[m['kind']]}-{m['pk']}"
+        self.out.entity_of[m["pk"]] = eid
+        keys = item_keys(m) if m["kind"] != "person" else []
+        self.out.keys += [(k, m["pk"]) for k in keys]
+        for k in keys:
+            self.batch_keys.setdefault(k, eid)
+        if edge:
+            self.out.edges.append(edge)
+
+    def _known(self, keys: list[str]) -> dict[int, tuple[str, Row | None, Row]]:
+        found = self.store.lookup_keys(keys, BLOCK_CAP)
+        return self.store.resolved_of({m for ms in found.values() for m in ms})
+
+    def _item(self, m: Row) -> None:
+        keys = item_keys(m)
+        exact = [k for k in keys if k.startswith(("T|", "V|"))]
+        for k in exact:
+            if k in self.batch_keys:
+                return self._assign(m, self.batch_keys[k])
+        if m["kind"] == "place":
+            return self._assign(m, *self._place(m, keys))
+        known = self._known(keys)
+        f = m["features"]
+        for _, (entity, _, row) in sorted(known.items()):
+            other = row["features"]
+            if m["kind"] == "phone" and other.get("e164") == f.get("e164"):
+                return self._assign(m, entity, _edge(m, row, 30.0, "phone", "same number"))
+            if m["kind"] == "vehicle" and f.get("plate") and other.get("plate") == f["plate"]:
+                return self._assign(m, entity, _edge(m, row, 30.0, "plate", "same plate"))
+        if m["kind"] == "vehicle" and f.get("partial") and f.get("plate"):
+            return self._assign(m, *self._partial(m, known))
+        return self._assign(m, None)
+
+    def _partial(
+        self, m: Row, known: dict[int, tuple[str, Row | None, Row]]
+    ) -> tuple[str | None, Row | None]:
+        f = m["features"]
+        if sum(ch.isalnum() for ch in f["plate"]) < MIN_KNOWN_PLATE:
+            return None, None
+        plate = Plate(f["plate"], True, f.get("prefix") or "")
+        fits = {}
+        for entity, _, row in known.values():
+            other = row["features"]
+            if (
+                other.get("plate")
+                and not other.get("partial")
+                and plates_compatible(plate, Plate(other["plate"], False, other["plate"]))
+                and vehicles_agree(f, other)
+            ):
+                fits[other["plate"]] = (entity, row)
+        if len(fits) != 1:  # a partial plate joins a full one only when nothing else fits
+            return None, None
+        plate_text, (entity, row) = next(iter(fits.items()))
+        return entity, _edge(m, row, 8.0, "plate", f"partial {f['plate']} fits only {plate_text}")
+
+    def _place(self, m: Row, keys: list[str]) -> tuple[str | None, Row | None]:
+        best: tuple[float, str, Row] | None = None
+        for pk, (entity, _, row) in self._known(keys).items():
+            if row["report"] == m["report"]:
+                continue
+            edge = compare_places(
+                m["features"], row["features"], (min(pk, m["pk"]), max(pk, m["pk"])), set()
+            )
+            if edge and (best is None or edge["weight"] > best[0]):
+                best = (edge["weight"], entity, edge)
+        return (best[1], best[2]) if best else (None, None)
+
+    # -- people ---------------------------------------------------------------------------
+    def _features(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> Row:
+        e = self.out.entity_of
+        items = frozenset(e[i] for i in own.get(m["pk"], ()) if i in e)
+        context = frozenset(
+            e[o]
+            for o in in_report.get(m["report"], ())
+            if o != m["pk"] and o in e and e[o][0] in "PL"
+        )
+        f = m["features"]
+        return {
+            **f,
+            **{
+                k: frozenset(f.get(k) or ())
+                for k in ("aliases", "first_alts", "ids", "areas", "addresses")
+            },
+            "locality": frozenset(f.get("towns") or ()),
+            "items": items,
+            "context": context,
+            "network": frozenset(),
+        }
+
+    def _person(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> None:
+        f = self._features(m, own, in_report)
+        keys = list(person_keys(f))
+        by_entity: dict[str, list[tuple[float, int, Row]]] = defaultdict(list)
+        for pk, (entity, resolved, row) in self._known(keys).items():
+            if resolved is None or row["report"] == m["report"]:
+                continue
+            weight, agreeing = self.model.quick(f, _as_sets(resolved), self.tf)
+            by_entity[entity].append(
+                (weight, agreeing, {**resolved, "_pk": pk, "_report": row["report"]})
+            )
+        ranked = sorted(
+            ((max(c[0] for c in cands), entity) for entity, cands in by_entity.items()),
+            reverse=True,
+        )
+        for weight, entity in ranked:
+            best = max(by_entity[entity], key=lambda c: c[0])
+            if weight < MATCH_WEIGHT + MARGIN or not best[1]:
+                break
+            if self._fits(m, f, entity, best[1] >= CORROBORATED):
+                ev = self.model.score(f, _as_sets(best[2]), self.tf)
+                self.out.entity_of[m["pk"]] = entity
+                self.out.edges.append(
+                    {
+                        "a": best[2]["_pk"],
+                        "b": m["pk"],
+                        "weight": round(weight, 3),
+                        "reasons": ev.as_json(),
+                    }
+                )
+                return
+        self.out.entity_of[m["pk"]] = f"P-{m['pk']}"
+
+    def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
+        """The cluster checks and average linkage of a full run, against the entity's members."""
+        members = self.store.members_of([entity]).get(entity, [])
+        known = self.store.resolved_of(members[: LINKAGE_SAMPLE * 4])
+        feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
+        if not feats:
+            return False
+        reports = {pk: row["report"] for pk, (_, _, row) in known.items()}
+        clusters = Clusters({**feats, m["pk"]: f}, {**reports, m["pk"]: m["report"]})
+        first = next(iter(feats))
+        for pk in feats:
+            clusters.union(first, pk, force=True)
+        if clusters.why_not(m["pk"], first, lenient) is not None:
+            return False
+        sample = list(feats)[:LINKAGE_SAMPLE]
+        mean = sum(self.model.weight(f, feats[pk], self.tf) for pk in sample) / len(sample)
+        return mean >= LINKAGE_WEIGHT
+
+
+def _as_sets(features: Row) -> Row:
+    return {
+        k: frozenset(v) if isinstance(v, list) and k not in ("birth",) else v
+        for k, v in features.items()
+    }
+
+
+def _edge(m: Row, other: Row, weight: float, comparison: str, level: str) -> Row:
+    return {
+        "a": other["pk"],
+        "b": m["pk"],
+        "weight": weight,
+        "reasons": [{"comparison": comparison, "level": level}],
+    }
