@@ -9,11 +9,13 @@ informants; nothing else.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from joinedup.profiles import Profile
+from joinedup.resolve.comparisons import id_scheme
 
 Row = dict[str, Any]
 
@@ -42,6 +44,22 @@ class Picture:
     observations: dict[str, list[tuple[int, str, Any]]] = field(default_factory=dict)
     mentioned_in: dict[str, set[int]] = field(default_factory=dict)
     ages: dict[str, int] = field(default_factory=dict)
+    profiles: dict[str, Row] = field(default_factory=dict)  # what is known of each child
+
+    def distinct_children(self, children: Iterable[str]) -> int:
+        """How many children these clearly are: two entities that could be one child (the
+        same first name, ages that agree, nothing that differs) count once, so that a child the
+        resolver failed to join up never makes one man "linked to two children"."""
+        groups: list[list[str]] = []
+        for child in sorted(children):
+            for group in groups:
+                if all(_could_be_one(self.profiles.get(child), self.profiles.get(o))
+                       for o in group):
+                    group.append(child)
+                    break
+            else:
+                groups.append([child])
+        return len(groups)
 
     def key(self, report: int) -> str | None:
         """The independence key of a report (None for a derived report)."""
@@ -123,6 +141,7 @@ def build_picture(
                     pic.ties.append(tie)
         if lk["type"] == "introduced" and dst in child_mentions and src in by_pk:
             pic.introduced.append(Tie(entity_of[src], entity_of[dst], lk["report"], "introduced"))
+    pic.profiles = _child_profiles(mentions, entity_of, pic.children)
     for o in observations:
         if o["mention"] is None:
             continue
@@ -137,6 +156,48 @@ def _of_concern(profile: Profile, m: Row | None) -> bool:
         return False
     spec = profile.role_specs.get(m["role"] or "")
     return bool(spec and spec.of_concern)
+
+
+def _could_be_one(a: Row | None, b: Row | None) -> bool:
+    if not a or not b or not a["firsts"] or not b["firsts"]:
+        return False  # an unnamed child is not assumed to be anyone in particular
+    if a["firsts"].isdisjoint(b["firsts"]):
+        return False
+    if a["surnames"] and b["surnames"] and a["surnames"].isdisjoint(b["surnames"]):
+        return False
+    if a["sexes"] and b["sexes"] and a["sexes"].isdisjoint(b["sexes"]):
+        return False
+    for scheme, value in a["ids"].items():
+        if b["ids"].get(scheme, value) != value:
+            return False
+    if a["birth"] and b["birth"]:
+        return max(a["birth"][0], b["birth"][0]) <= min(a["birth"][1], b["birth"][1]) + 1
+    return True
+
+
+def _child_profiles(mentions: list[Row], entity_of: dict[int, str], children: set[str]
+                    ) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    for m in mentions:
+        entity = entity_of.get(m["pk"])
+        if entity not in children:
+            continue
+        f = m["features"]
+        p = out.setdefault(entity, {"firsts": set(), "surnames": set(), "sexes": set(),
+                                    "ids": {}, "birth": None})
+        p["firsts"].update(f.get("first_alts") or ([f["first_key"]] if f.get("first_key")
+                                                   else []))
+        if f.get("surname_key"):
+            p["surnames"].add(f["surname_key"])
+        if f.get("sex"):
+            p["sexes"].add(f["sex"])
+        for i in f.get("ids") or []:
+            p["ids"].setdefault(id_scheme(i), i)
+        if f.get("birth"):
+            lo, hi = f["birth"]
+            p["birth"] = (lo, hi) if p["birth"] is None else (min(p["birth"][0], lo),
+                                                             max(p["birth"][1], hi))
+    return out
 
 
 def _is_child(profile: Profile, m: Row) -> bool:

@@ -200,7 +200,8 @@ def term_frequencies(
         holders: dict[str, set[str]] = defaultdict(set)
         for m in people:
             value = m["features"].get(feature)
-            for v in value if isinstance(value, list) else [value] if value else []:
+            values = value if isinstance(value, list | frozenset | set) else [value]
+            for v in values if value else []:
                 holders[str(v)].add(entity_of[m["pk"]] if distinct else str(m["pk"]))
         if feature == "aliases" and not distinct:
             tables[feature], defaults[feature] = shipped.tables[feature], shipped.defaults[feature]
