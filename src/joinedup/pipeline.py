@@ -109,7 +109,8 @@ def process_new(
 
 def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSummary:
     """Corroboration and alerts of ``touched`` entities and of the children tied to them."""
-    part = store.slice_of(store.reports_mentioning(touched))
+    first = store.reports_mentioning(touched)
+    part = store.slice_of(first)
     children = {
         m["entity"]
         for m in part["mentions"]
@@ -118,7 +119,9 @@ def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSumma
         and spec.counts_as_child
     }
     subjects = touched | children
-    part = store.slice_of(store.reports_mentioning(subjects))
+    more = store.slice_of(store.reports_mentioning(children - touched) - first)
+    for name in part:
+        part[name] += more[name]
     entity_of = {m["pk"]: m["entity"] for m in part["mentions"] if m["entity"]}
     entities = store.entities_by_id(set(entity_of.values()))
     pic = build_picture(

@@ -79,8 +79,11 @@ def _children_and_sources(
     def holds(seen: list[Tie]) -> dict[str, Any] | None:
         children = {t.child for t in seen}
         keys = {pic.key(t.report) for t in seen}
-        if (len(children) >= min_children and len(keys) >= min_informants
-                and pic.distinct_children(children) >= min_children):
+        if (
+            len(children) >= min_children
+            and len(keys) >= min_informants
+            and pic.distinct_children(children) >= min_children
+        ):
             return {"children": sorted(children), "informants": len(keys)}
         return None
 
@@ -152,8 +155,10 @@ class PlaceHotspot(Recipe):
         def holds(seen: list[Tie]) -> dict[str, Any] | None:
             now = pic.when(seen[-1].report)
             recent = {t.child for t in seen if now - pic.when(t.report) < window}
-            if (len(recent) >= self.params["min_children"]
-                    and pic.distinct_children(recent) >= self.params["min_children"]):
+            if (
+                len(recent) >= self.params["min_children"]
+                and pic.distinct_children(recent) >= self.params["min_children"]
+            ):
                 return {"children": sorted(recent), "window_days": window.days}
             return None
 

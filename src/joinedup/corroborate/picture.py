@@ -53,8 +53,9 @@ class Picture:
         groups: list[list[str]] = []
         for child in sorted(children):
             for group in groups:
-                if all(_could_be_one(self.profiles.get(child), self.profiles.get(o))
-                       for o in group):
+                if all(
+                    _could_be_one(self.profiles.get(child), self.profiles.get(o)) for o in group
+                ):
                     group.append(child)
                     break
             else:
@@ -175,18 +176,19 @@ def _could_be_one(a: Row | None, b: Row | None) -> bool:
     return True
 
 
-def _child_profiles(mentions: list[Row], entity_of: dict[int, str], children: set[str]
-                    ) -> dict[str, Row]:
+def _child_profiles(
+    mentions: list[Row], entity_of: dict[int, str], children: set[str]
+) -> dict[str, Row]:
     out: dict[str, Row] = {}
     for m in mentions:
         entity = entity_of.get(m["pk"])
         if entity not in children:
             continue
         f = m["features"]
-        p = out.setdefault(entity, {"firsts": set(), "surnames": set(), "sexes": set(),
-                                    "ids": {}, "birth": None})
-        p["firsts"].update(f.get("first_alts") or ([f["first_key"]] if f.get("first_key")
-                                                   else []))
+        p = out.setdefault(
+            entity, {"firsts": set(), "surnames": set(), "sexes": set(), "ids": {}, "birth": None}
+        )
+        p["firsts"].update(f.get("first_alts") or ([f["first_key"]] if f.get("first_key") else []))
         if f.get("surname_key"):
             p["surnames"].add(f["surname_key"])
         if f.get("sex"):
@@ -195,8 +197,9 @@ def _child_profiles(mentions: list[Row], entity_of: dict[int, str], children: se
             p["ids"].setdefault(id_scheme(i), i)
         if f.get("birth"):
             lo, hi = f["birth"]
-            p["birth"] = (lo, hi) if p["birth"] is None else (min(p["birth"][0], lo),
-                                                             max(p["birth"][1], hi))
+            p["birth"] = (
+                (lo, hi) if p["birth"] is None else (min(p["birth"][0], lo), max(p["birth"][1], hi))
+            )
     return out
 
 

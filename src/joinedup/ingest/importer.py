@@ -94,17 +94,37 @@ def import_file(
     """Import one JSON Lines or JSON array file; see the module docstring for the guarantees."""
     name = str(path)
     batch = store.begin_batch(name, file_sha256(path))
-    index = store.report_index()
-    known_bad = store.quarantined_hashes()
     result = ImportResult(name)
-    items: list[tuple[Row, Extraction]] = []
-    bad: list[Row] = []
+    pending: list[tuple[dict[str, Any], str, int, Profile]] = []
+    rejected: list[tuple[RecordError, str, str]] = []
+    latest: dict[tuple[str, str], tuple[int, int, str]] = {}  # versions written by this file
+    seen_bad: set[str] = set()
 
     def flush() -> None:
+        """Decide new, changed or unchanged for a batch, looking up only its own ids."""
+        index = store.report_index({_key(raw) for raw, _, _, _ in pending})
+        index.update(latest)
+        known_bad = store.quarantined_hashes({d for _, _, d in rejected}) | seen_bad
+        items: list[tuple[Row, Extraction]] = []
+        for raw, digest, line, profile in pending:
+            current = index.get(_key(raw))
+            if current and current[2] == digest:
+                result.unchanged += 1
+                continue
+            version = current[1] + 1 if current else 1
+            index[_key(raw)] = latest[_key(raw)] = (0, version, digest)
+            items.append((_report_row(raw, version, digest, line), extract_report(raw, profile)))
+            result.accepted += 1
+        bad = []
+        for err, text, digest in rejected:
+            if digest not in known_bad:  # the same bad record is quarantined once
+                known_bad.add(digest)
+                seen_bad.add(digest)
+                bad.append(_quarantine_row(err, text, digest))
         if items or bad:
             result.reports += store.add_reports(batch, items, bad)
-            items.clear()
-            bad.clear()
+        pending.clear()
+        rejected.clear()
 
     for rec in read_records(path):
         if progress:
@@ -127,26 +147,15 @@ def import_file(
         except RecordError as err:
             result.errors.append(err)
             result.quarantined += 1
-            if digest not in known_bad:  # the same bad record is quarantined once
-                known_bad.add(digest)
-                bad.append(_quarantine_row(err, rec.text, digest))
+            rejected.append((err, rec.text, digest))
             continue
-        raw = rec.raw
-        key = (raw["source"]["org"], str(raw["id"]))
-        current = index.get(key)
-        if current and current[2] == digest:
-            result.unchanged += 1
-            continue
-        version = current[1] + 1 if current else 1
-        index[key] = (0, version, digest)
-        items.append((_report_row(raw, version, digest, rec.line), _extract(raw, profile)))
-        result.accepted += 1
-        if len(items) >= BATCH:
+        pending.append((rec.raw, digest, rec.line, profile))
+        if len(pending) >= BATCH:
             flush()
     flush()
     store.finish_batch(batch, result.accepted, result.unchanged, result.quarantined)
     return result
 
 
-def _extract(raw: dict[str, Any], profile: Profile) -> Extraction:
-    return extract_report(raw, profile)
+def _key(raw: dict[str, Any]) -> tuple[str, str]:
+    return raw["source"]["org"], str(raw["id"])

@@ -136,26 +136,40 @@ class Store:
                 return
             conn.execute(insert(t.partnership).values(id=pid, name=name))
 
-    def report_index(self) -> dict[tuple[str, str], tuple[int, int, str]]:
-        """(org, id) -> (pk, version, content hash) of every current report."""
-        with self.transaction("read", "report-index") as conn:
-            rows = conn.execute(
-                select(
-                    t.report.c.org,
-                    t.report.c.report_id,
-                    t.report.c.pk,
-                    t.report.c.version,
-                    t.report.c.content_hash,
-                ).where(self._where(t.report), t.report.c.current.is_(True))
-            )
-            return {(r.org, r.report_id): (r.pk, r.version, r.content_hash) for r in rows}
+    def report_index(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, int, str]]:
+        """(org, id) -> (pk, version, content hash) of the current reports among ``keys``."""
+        wanted = set(keys)
+        ids = sorted({i for _, i in wanted})
+        r = t.report
+        out: dict[tuple[str, str], tuple[int, int, str]] = {}
+        with self.transaction("read", "report-index", count=len(wanted)) as conn:
+            for chunk in _chunks(ids, 500):
+                rows = conn.execute(
+                    select(r.c.org, r.c.report_id, r.c.pk, r.c.version, r.c.content_hash).where(
+                        self._where(r), r.c.current.is_(True), r.c.report_id.in_(chunk)
+                    )
+                )
+                for row in rows:
+                    if (row.org, row.report_id) in wanted:
+                        out[(row.org, row.report_id)] = (row.pk, row.version, row.content_hash)
+        return out
 
-    def quarantined_hashes(self) -> set[str]:
-        with self.transaction("read", "quarantine-index") as conn:
-            rows = conn.execute(
-                select(t.quarantine.c.content_hash).where(self._where(t.quarantine))
-            )
-            return {r[0] for r in rows}
+    def quarantined_hashes(self, digests: Iterable[str]) -> set[str]:
+        """Which of ``digests`` are already quarantined."""
+        wanted = sorted(set(digests))
+        q = t.quarantine
+        found: set[str] = set()
+        with self.transaction("read", "quarantine-index", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                found |= {
+                    row[0]
+                    for row in conn.execute(
+                        select(q.c.content_hash).where(self._where(q), q.c.content_hash.in_(chunk))
+                    )
+                }
+        return found
 
     def begin_batch(self, file: str, sha256: str) -> int:
         with self.transaction("import", f"file/{file}", sha256=sha256) as conn:
@@ -572,6 +586,23 @@ class Store:
                 ]
         return out
 
+    def entities_in_reports(self, reports: Iterable[int]) -> set[str]:
+        """The entities named in some reports (a mention's neighbourhood, cheaply)."""
+        wanted = sorted(set(reports))
+        m, me = t.mention, t.mention_entity
+        out: set[str] = set()
+        with self.transaction("read", "resolution/neighbours", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                out |= {
+                    e
+                    for (e,) in conn.execute(
+                        select(me.c.entity)
+                        .join(m, m.c.pk == me.c.mention)
+                        .where(self._where(me), m.c.report.in_(chunk))
+                    )
+                }
+        return out
+
     def entities_by_id(self, ids: Iterable[str]) -> list[Row]:
         wanted = sorted(set(ids))
         with self.transaction("read", "entities", count=len(wanted)) as conn:
@@ -622,14 +653,12 @@ class Store:
         """
         now = datetime.now(UTC)
         with self.transaction("write", "alerts", count=len(alerts)) as conn:
-            existing = {
-                (r.rule, r.subject): r.id
-                for r in conn.execute(
-                    select(t.alert.c.rule, t.alert.c.subject, t.alert.c.id).where(
-                        self._where(t.alert)
-                    )
-                )
-            }
+            query = select(t.alert.c.rule, t.alert.c.subject, t.alert.c.id).where(
+                self._where(t.alert)
+            )
+            if subjects is not None:
+                query = query.where(t.alert.c.subject.in_(sorted(subjects)))
+            existing = {(r.rule, r.subject): r.id for r in conn.execute(query)}
             seen, new = set(), 0
             for a in alerts:
                 key = (a["rule"], a["subject"])
