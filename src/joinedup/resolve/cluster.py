@@ -140,6 +140,9 @@ class Clusters:
         ca.firsts |= cb.firsts
         return True
 
+    def size(self, x: int) -> int:
+        return len(self.data[self.find(x)].members)
+
     def sample(self, x: int, k: int) -> list[int]:
         """Up to ``k`` mentions of the cluster holding ``x`` (the first to join it)."""
         return self.data[self.find(x)].members[:k]

@@ -33,7 +33,7 @@ ROUNDS = 2
 # may merge clusters whose surnames, ids or exact ages look different: typos happen, namesakes too
 CORROBORATED = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
-LINKAGE_SAMPLE = 8  # members per side whose cross pairs are scored before two clusters merge
+LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
 
 
@@ -343,6 +343,7 @@ class Resolver:
         # new reports against this resolution later
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
+        self._refused: set[tuple[int, int, int]] = set()  # cluster pairs average linkage refused
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -399,6 +400,7 @@ class Resolver:
                 for m in people
             }
             clusters = Clusters(feats, report_of, self.split)
+            self._refused.clear()
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
@@ -453,6 +455,10 @@ class Resolver:
         A single strong pair can chain two different people through one shared nickname; the
         mean weight over (a sample of) all cross pairs refuses such a merge.
         """
+        ra, rb = clusters.find(a), clusters.find(b)
+        state = (min(ra, rb), max(ra, rb), clusters.size(ra) + clusters.size(rb))
+        if state in self._refused:  # the same two clusters, unchanged: the same answer
+            return False
         ma, mb = clusters.sample(a, LINKAGE_SAMPLE), clusters.sample(b, LINKAGE_SAMPLE)
         if len(ma) == 1 and len(mb) == 1:
             return True
@@ -463,7 +469,10 @@ class Resolver:
                 if key not in cache:
                     cache[key] = self.model.weight(feats[x], feats[y], tf)
                 total += cache[key]
-        return total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT
+        if total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT:
+            return True
+        self._refused.add(state)
+        return False
 
     @staticmethod
     def _with_context(
