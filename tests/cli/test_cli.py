@@ -94,3 +94,28 @@ def test_explain_of_an_unknown_alert_says_what_to_do(tmp_path: Path) -> None:
     res = runner.invoke(app, ["explain", "A-nothing", "--db", str(tmp_path / "s.db")])
     assert res.exit_code == 2
     assert "joinedup alerts" in res.output
+
+
+def test_an_analyst_splits_a_merge_from_the_command_line_and_it_holds(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    runner.invoke(app, ["ingest", "--db", db, "--quiet",
+                        str(write_jsonl(tmp_path / "a.jsonl", _reports()))])
+    tiger = [e for e in json.loads(runner.invoke(app, ["entities", "--db", db, "--json",
+                                                       "--type", "person"]).stdout)
+             if "tiger" in e["aliases"]][0]
+    shown = runner.invoke(app, ["merges", tiger["id"], "--db", db])
+    assert "weight" in shown.stdout and "alias: a nickname in common" in shown.stdout
+    a, b = (f"{m['org']}/{m['report']}#{m['ref']}" for m in tiger["mentions"])
+    res = runner.invoke(app, ["split", a, b, "--reason", "two men, per police", "--db", db])
+    assert res.exit_code == 0, res.output
+    after = [e for e in json.loads(runner.invoke(app, ["entities", "--db", db, "--json",
+                                                       "--type", "person"]).stdout)
+             if "tiger" in e["aliases"]]
+    assert len(after) == 2
+
+
+def test_a_mention_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["confirm", "nowhere/x#p1", "nowhere/y#p1", "--reason", "r",
+                              "--db", str(tmp_path / "s.db")])
+    assert res.exit_code == 2
+    assert "entities --json" in res.output

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.cli import render
-from joinedup.errors import InputError, JoinedupError
+from joinedup.errors import InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
@@ -193,6 +193,70 @@ def train(db: DbOption = "") -> None:
     except JoinedupError as err:
         _fail(err)
     out.print(f"trained: prior {model.prior:.3g}; the store now resolves with its own model")
+
+
+def _mention(store: Store, text: str) -> int:
+    org, _, rest = text.partition("/")
+    report_id, _, ref = rest.rpartition("#")
+    if not org or not report_id or not ref:
+        raise InputError(
+            f"{text!r} does not name a mention",
+            hint="write it as ORG/REPORT_ID#REF, as `joinedup entities --json` shows",
+        )
+    return store.mention_pk(org, report_id, ref)
+
+
+def _decide_pair(a: str, b: str, decision: str, reason: str, db: str) -> None:
+    from joinedup.pipeline import process
+
+    try:
+        store = _open(db)
+        store.add_pair_decision(_mention(store, a), _mention(store, b), decision, reason)
+        with console.status("re-resolving with the decision"):
+            process(store)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"{decision} recorded for {a} and {b}; it holds on every later resolution")
+
+
+@app.command()
+def confirm(
+    a: str, b: str, reason: Annotated[str, typer.Option(help="Why (kept)")], db: DbOption = ""
+) -> None:
+    """Record that two mentions are one person (ORG/REPORT#REF each), then re-resolve."""
+    _decide_pair(a, b, "confirm", reason, db)
+
+
+@app.command()
+def split(
+    a: str, b: str, reason: Annotated[str, typer.Option(help="Why (kept)")], db: DbOption = ""
+) -> None:
+    """Record that two mentions are different people, then re-resolve."""
+    _decide_pair(a, b, "split", reason, db)
+
+
+@app.command()
+def merges(entity: str, db: DbOption = "") -> None:
+    """Why the mentions of an entity were put together: each merge's weight and reasons."""
+    try:
+        store = _open(db)
+        names = {
+            m["pk"]: f"{m['org']}/{m['report_id']}#{m['ref']}"
+            for m in store.memberships()
+            if m["entity"] == entity
+        }
+        edges = store.merge_edges(entity)
+    except JoinedupError as err:
+        _fail(err)
+    if not names:
+        _fail(NotFound(f"no entity {entity!r}", hint="list entities with `joinedup entities`"))
+    for e in edges:
+        reasons = "; ".join(f"{r['comparison']}: {r['level']}" for r in e["reasons"])
+        out.print(
+            f"{names.get(e['a'], e['a'])} ~ {names.get(e['b'], e['b'])}  "
+            f"weight {e['weight']:+.1f}  ({reasons})",
+            markup=False,
+        )
 
 
 @app.command()

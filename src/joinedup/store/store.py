@@ -353,6 +353,28 @@ class Store:
             )
             return [dict(r._mapping) for r in rows]
 
+    def mention_pk(self, org: str, report_id: str, ref: str) -> int:
+        """The store key of a mention named as in ``entities --json`` (org, report id, ref)."""
+        m, r = t.mention, t.report
+        with self.transaction("read", f"mention/{org}/{report_id}#{ref}") as conn:
+            pk = conn.execute(
+                select(m.c.pk)
+                .join(r, r.c.pk == m.c.report)
+                .where(
+                    self._where(m),
+                    r.c.org == org,
+                    r.c.report_id == report_id,
+                    r.c.current.is_(True),
+                    m.c.ref == ref,
+                )
+            ).scalar_one_or_none()
+        if pk is None:
+            raise NotFound(
+                f"no mention {org}/{report_id}#{ref}",
+                hint="take mentions from `joinedup entities --json` (org/report#ref)",
+            )
+        return int(pk)
+
     def add_pair_decision(self, a: int, b: int, decision: str, reason: str) -> None:
         with self.transaction("decide-pair", f"mentions/{a}~{b}", decision=decision) as conn:
             conn.execute(
