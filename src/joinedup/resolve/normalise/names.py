@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 from nicknames import NickNamer
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 
 from joinedup.errors import ProfileError
 
@@ -159,9 +161,15 @@ def first_name_key(name: str) -> str:
     return folded if full == folded else first_name_key(full)
 
 
+TYPO_SIMILARITY = 0.93  # Jaro-Winkler to a table name above which a spelling is its typo
+MIN_TYPO_LENGTH = 5  # shorter names are too close to each other to guess a typo
+
+
+@cache
 def first_name_alternatives(name: str) -> list[str]:
-    """Every key a given name could stand for: its own, and, for an English diminutive, the
-    keys of all the full names the `nicknames` package lists it under.
+    """Every key a given name could stand for: its own; for an English diminutive, the keys of
+    all the full names the `nicknames` package lists it under; and for a misspelling of a
+    name in the project's table ("Katarzina"), the key of the name it is closest to.
 
     Ambiguous diminutives ("Sam": Samuel or Samantha) get no single key from
     :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha".
@@ -169,11 +177,19 @@ def first_name_alternatives(name: str) -> list[str]:
     Examples:
         >>> first_name_alternatives("Becky")
         ['becky', 'rebecca']
+        >>> first_name_alternatives("Katarzina")
+        ['catherine', 'katarzina']
     """
     folded = _key_form(name)
     if not folded:
         return []
     keys = {first_name_key(folded)}
+    given = _variants().given
+    if folded not in given and len(folded) >= MIN_TYPO_LENGTH:
+        match = process.extractOne(folded, list(given), scorer=JaroWinkler.normalized_similarity,
+                                   score_cutoff=TYPO_SIMILARITY)
+        if match is not None:
+            keys.add(given[match[0]])
     for full in _nicknamer().canonicals_of(folded):
         full_key = _key_form(full)
         if len(full_key) > len(folded):
