@@ -119,3 +119,14 @@ def test_a_mention_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
                               "--db", str(tmp_path / "s.db")])
     assert res.exit_code == 2
     assert "entities --json" in res.output
+
+
+def test_resolve_runs_a_full_pass_and_keeps_the_alerts(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    runner.invoke(app, ["ingest", "--db", db, "--quiet",
+                        str(write_jsonl(tmp_path / "a.jsonl", _reports()))])
+    before = json.loads(runner.invoke(app, ["alerts", "--db", db, "--json"]).stdout)
+    res = runner.invoke(app, ["resolve", "--db", db])
+    assert res.exit_code == 0, res.output
+    after = json.loads(runner.invoke(app, ["alerts", "--db", db, "--json"]).stdout)
+    assert [a["id"] for a in after] == [a["id"] for a in before]

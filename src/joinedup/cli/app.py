@@ -195,6 +195,24 @@ def train(db: DbOption = "") -> None:
     out.print(f"trained: prior {model.prior:.3g}; the store now resolves with its own model")
 
 
+@app.command()
+def resolve(db: DbOption = "") -> None:
+    """Resolve, corroborate and alert over the whole store again (a full run).
+
+    `ingest` resolves a few new reports incrementally; a full run also reconsiders merges
+    between entities that earlier reports had kept apart.
+    """
+    from joinedup.pipeline import process
+
+    try:
+        store = _open(db)
+        with console.status("resolving the whole store"):
+            s = process(store)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)")
+
+
 def _mention(store: Store, text: str) -> int:
     org, _, rest = text.partition("/")
     report_id, _, ref = rest.rpartition("#")

@@ -9,7 +9,8 @@ starts an entity of its own.
 
 What is not redone: merges between existing entities that the new report would now justify, and
 the two-step network feature (it needs the neighbourhood of every entity). A full ``process`` run
-(``joinedup resolve``) recomputes both; the pipeline runs one when the new reports are many.
+(``joinedup resolve``) recomputes both; ``joinedup ingest`` runs one when the new reports are
+many.
 """
 
 from __future__ import annotations
