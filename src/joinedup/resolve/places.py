@@ -47,6 +47,13 @@ def core_name(name_key: str) -> str:
     return " ".join(w for w in name_key.split() if w not in GENERIC) or name_key
 
 
+def _shortened(x: str, y: str) -> bool:
+    """Whether one name's words are all in the other, with a distinctive word among them."""
+    wx, wy = set(x.split()), set(y.split())
+    small, large = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+    return small <= large and any(len(w) >= 4 for w in small)
+
+
 def _km(a: Row, b: Row) -> float | None:
     if None in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
         return None
@@ -167,6 +174,8 @@ def _compare(fx: Row, fy: Row, key: tuple[int, int], common: set[str]) -> Row | 
         return None
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
     score = fuzz.token_sort_ratio(core_x, core_y)
+    if score < NAME_SCORE and _shortened(core_x, core_y):
+        score = NAME_SCORE  # "the Sultan's" for "Sultan's Grill": one name is the other, cut
     if score < NAME_SCORE:
         return None
     located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
