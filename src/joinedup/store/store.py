@@ -33,6 +33,9 @@ from joinedup.store import tables as t
 from joinedup.store.gate import GENESIS, Actor, AllowAll, Gate, Policy, entry_hash
 
 Row = dict[str, Any]
+# The columns of a report that resolution, corroboration and the rules need (not its body).
+REPORT_SUMMARY = ("pk", "org", "report_id", "agency", "reporter", "informant_ref", "derived",
+                  "reported_at", "profile")
 
 
 def default_url() -> str:
@@ -293,20 +296,7 @@ class Store:
 
     # -- reading for the pipeline -----------------------------------------------------------
     def current_reports(self) -> list[Row]:
-        cols = [
-            t.report.c[n]
-            for n in (
-                "pk",
-                "org",
-                "report_id",
-                "agency",
-                "reporter",
-                "informant_ref",
-                "derived",
-                "reported_at",
-                "profile",
-            )
-        ]
+        cols = [t.report.c[n] for n in REPORT_SUMMARY]
         with self.transaction("read", "reports/current") as conn:
             rows = conn.execute(
                 select(*cols).where(self._where(t.report), t.report.c.current.is_(True))
@@ -553,20 +543,7 @@ class Store:
         wanted = sorted(set(reports))
         out: dict[str, list[Row]] = {"reports": [], "mentions": [], "links": [], "observations": []}
         rp, m, me, lk, o = t.report, t.mention, t.mention_entity, t.link, t.observation
-        cols = [
-            rp.c[n]
-            for n in (
-                "pk",
-                "org",
-                "report_id",
-                "agency",
-                "reporter",
-                "informant_ref",
-                "derived",
-                "reported_at",
-                "profile",
-            )
-        ]
+        cols = [rp.c[n] for n in REPORT_SUMMARY]
         with self.transaction("read", "resolution/slice", count=len(wanted)) as conn:
             for chunk in _chunks(wanted, 500):
                 out["reports"] += [
