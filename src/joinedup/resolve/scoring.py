@@ -161,18 +161,29 @@ class PersonModel:
             return math.log2(max(m, 1e-12) / max(u, 1e-12))
         return self._bayes_factors[comp.name][level]
 
+    @cached_property
+    def _plan(self) -> tuple[tuple[Any, list[float], tuple[int | None, ...], bool, Comparison],
+                             ...]:
+        """Per comparison, what the hot loop needs, looked up once: the level picker, the
+        Bayes factors, the levels that need term frequencies, and whether it identifies."""
+        return tuple(
+            (c.pick, self._bayes_factors[c.name],
+             (c.tf_level, c.tf_fuzzy_level) if c.tf_feature else (), c.name in IDENTIFYING, c)
+            for c in PERSON_COMPARISONS
+        )
+
     def quick(self, a: Features, b: Features, tf: TermFrequencies) -> tuple[float, int]:
         """The match weight, and how many identifying comparisons agree, without the reasons:
         the hot path over every candidate pair. :meth:`score` explains the pairs kept."""
         total = self.prior_weight
         agreeing = 0
-        for comp in PERSON_COMPARISONS:
-            level = comp.pick(a, b)
+        for pick, factors, tf_levels, identifying, comp in self._plan:
+            level = pick(a, b)
             if level is None:
                 continue
-            bf = self._bf(comp, level, a, b, tf)
+            bf = self._bf(comp, level, a, b, tf) if level in tf_levels else factors[level]
             total += bf
-            if bf > 0 and comp.name in IDENTIFYING:
+            if identifying and bf > 0:
                 agreeing += 1
         return total, agreeing
 
