@@ -64,6 +64,7 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     store.replace_corroboration(corroboration_rows(pic))
     alerts = evaluate_rules(pic)
     new, withdrawn = store.sync_alerts(alerts)
+    store.analyse()
     return ProcessSummary(
         len(reports), len(mentions), len(resolution.entities), len(alerts), new, withdrawn
     )

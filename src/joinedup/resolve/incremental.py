@@ -186,8 +186,15 @@ class IncrementalResolver:
             "locality": frozenset(f.get("towns") or ()),
             "items": items,
             "context": context,
-            "network": frozenset(),
+            "network": self._network(context),
         }
+
+    def _network(self, context: frozenset[str]) -> frozenset[str]:
+        """The context and what it is named with in stored reports (within two steps)."""
+        if not context:
+            return frozenset()
+        near = self.store.entities_in_reports(self.store.reports_mentioning(context))
+        return frozenset({e for e in near if e[0] in "PL"} | context)
 
     def _person(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> None:
         f = self._features(m, own, in_report)

@@ -34,8 +34,17 @@ from joinedup.store.gate import GENESIS, Actor, AllowAll, Gate, Policy, entry_ha
 
 Row = dict[str, Any]
 # The columns of a report that resolution, corroboration and the rules need (not its body).
-REPORT_SUMMARY = ("pk", "org", "report_id", "agency", "reporter", "informant_ref", "derived",
-                  "reported_at", "profile")
+REPORT_SUMMARY = (
+    "pk",
+    "org",
+    "report_id",
+    "agency",
+    "reporter",
+    "informant_ref",
+    "derived",
+    "reported_at",
+    "profile",
+)
 
 
 def default_url() -> str:
@@ -144,18 +153,24 @@ class Store:
     ) -> dict[tuple[str, str], tuple[int, int, str]]:
         """(org, id) -> (pk, version, content hash) of the current reports among ``keys``."""
         wanted = set(keys)
-        ids = sorted({i for _, i in wanted})
+        by_org: dict[str, list[str]] = defaultdict(list)
+        for org, report_id in sorted(wanted):
+            by_org[org].append(report_id)
         r = t.report
         out: dict[tuple[str, str], tuple[int, int, str]] = {}
         with self.transaction("read", "report-index", count=len(wanted)) as conn:
-            for chunk in _chunks(ids, 500):
+            for org, ids in by_org.items():  # (partnership, org, report_id) is indexed
                 rows = conn.execute(
-                    select(r.c.org, r.c.report_id, r.c.pk, r.c.version, r.c.content_hash).where(
-                        self._where(r), r.c.current.is_(True), r.c.report_id.in_(chunk)
+                    select(
+                        r.c.org, r.c.report_id, r.c.pk, r.c.version, r.c.content_hash, r.c.current
+                    ).where(
+                        self._where(r),
+                        r.c.org == org,
+                        r.c.report_id.in_(ids),
                     )
                 )
-                for row in rows:
-                    if (row.org, row.report_id) in wanted:
+                for row in rows:  # `current` filtered here: in SQL it steers SQLite off the index
+                    if row.current:
                         out[(row.org, row.report_id)] = (row.pk, row.version, row.content_hash)
         return out
 
@@ -614,6 +629,16 @@ class Store:
                     )
                 ]
             return rows
+
+    def analyse(self) -> None:
+        """Refresh the query planner's statistics (after a full run has rewritten the tables).
+
+        Without them SQLite may pick a partnership-wide index over a selective one (every
+        mention of the partnership instead of those of one report) and a one-report import
+        slows down with the size of the store.
+        """
+        with self.transaction("maintain", "statistics") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
     def has_resolution(self) -> bool:
         with self.transaction("read", "resolution/exists") as conn:
