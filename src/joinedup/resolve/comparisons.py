@@ -76,9 +76,17 @@ def _alias(a: Features, b: Features) -> int | None:
         return None
     if not _s(xa).isdisjoint(xb):
         return 0
-    if max(jaro_winkler(x, y) for x in xa for y in xb) >= 0.9:
+    if any(_alike_nicknames(x, y) for x in xa for y in xb):
         return 1
     return 2
+
+
+def _alike_nicknames(x: str, y: str) -> bool:
+    """Jaro-Winkler 0.9, or one letter apart in a short nickname ("Raz" / "Ras"), where
+    Jaro-Winkler judges too harshly."""
+    if jaro_winkler(x, y) >= 0.9:
+        return True
+    return min(len(x), len(y)) >= 3 and Levenshtein.distance(x, y) == 1
 
 
 def _birth(a: Features, b: Features) -> int | None:

@@ -91,6 +91,10 @@ _ALIAS_JW = (
     "list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
     "lambda y: jaro_winkler_similarity(x, y)))))"
 )
+_ALIAS_ONE_LETTER = (
+    "list_bool_or(list_transform(aliases_l, lambda x: list_bool_or(list_transform(aliases_r, "
+    "lambda y: least(length(x), length(y)) >= 3 AND levenshtein(x, y) = 1))))"
+)
 
 _ADDRESS_JW = (
     "list_max(list_transform(addresses_l, lambda x: list_max(list_transform(addresses_r, "
@@ -118,7 +122,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "alias": (
         _empty("aliases"),
-        (f"{_shared('aliases')} > 0", f"{_ALIAS_JW} >= {JW_ALIAS}"),
+        (f"{_shared('aliases')} > 0", f"({_ALIAS_JW} >= {JW_ALIAS} OR {_ALIAS_ONE_LETTER})"),
     ),
     "birth": (
         "birth_lo_l IS NULL OR birth_lo_r IS NULL",
