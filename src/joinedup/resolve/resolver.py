@@ -29,6 +29,7 @@ BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evid
 SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
 ROUNDS = 2
+NARROW_BIRTH = 3  # widest birth-year range still blocked on with a first name
 # Identifying comparisons that must agree (date of birth, address, id, phone...) before a pair
 # may merge clusters whose surnames, ids or exact ages look different: typos happen, namesakes too
 CORROBORATED = 2
@@ -285,7 +286,8 @@ def person_keys(f: Row) -> Iterator[str]:
     if f.get("first_key"):
         if f.get("surname_key"):
             yield f"{g}|n|{f['first_key']}|{f['surname_key']}"
-        if f.get("birth"):
+        if f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
+            # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
                 yield f"{g}|fb|{f['first_key']}|{year}"
     for i in f.get("ids") or []:
