@@ -21,6 +21,7 @@ from joinedup.resolve.comparisons import id_scheme, jaro_winkler
 Features = dict[str, Any]
 PRECISE_YEARS = 2
 SURNAME_JW = 0.88  # as comparisons' "similar surname"
+ESTIMATE_SLACK = 10  # years two clusters' age estimates may lie apart
 
 
 @dataclass
@@ -32,7 +33,13 @@ class _Cluster:
     sex: str | None
     forbidden: set[int] = field(default_factory=set)
     surnames: set[str] = field(default_factory=set)
+    span: tuple[int, int] | None = None  # the hull of every age estimate, precise or not
     firsts: set[str] = field(default_factory=set)  # a surname written as a first name is a swap
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Years between two birth-year ranges (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
 def _alike(xs: set[str], ys: set[str]) -> bool:
@@ -59,6 +66,8 @@ class Clusters:
             precise = f.get("birth") and f["birth"][1] - f["birth"][0] <= PRECISE_YEARS
             birth = (f["birth"][0], f["birth"][1]) if precise else None
             self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
+            if f.get("birth"):
+                self.data[pk].span = (f["birth"][0], f["birth"][1])
             if f.get("surname_key"):
                 self.data[pk].surnames.add(f["surname_key"])
             if f.get("first"):
@@ -102,6 +111,8 @@ class Clusters:
             and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
         ):
             return "ages do not agree"
+        if ca.span and cb.span and _gap(ca.span, cb.span) > ESTIMATE_SLACK:
+            return "ages far apart"  # a witness misjudges an age by years, not decades
         if (
             ca.surnames
             and cb.surnames
@@ -137,6 +148,9 @@ class Clusters:
         ca.sex = ca.sex or cb.sex
         ca.forbidden |= cb.forbidden
         ca.surnames |= cb.surnames
+        if cb.span:
+            ca.span = cb.span if not ca.span else (min(ca.span[0], cb.span[0]),
+                                                    max(ca.span[1], cb.span[1]))
         ca.firsts |= cb.firsts
         return True
 
