@@ -8,7 +8,6 @@ keep pointing at the same entity across runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
@@ -159,7 +158,3 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
     store.set_param("person_model", model.to_json())
     process(store, profile_name)
     return model
-
-
-def summary_json(s: ProcessSummary) -> dict[str, Any]:
-    return dict(s.__dict__)

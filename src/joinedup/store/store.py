@@ -322,7 +322,7 @@ class Store:
         m = t.mention
         with self.transaction("read", "mentions/current") as conn:
             rows = conn.execute(
-                select(m.c.pk, m.c.report, m.c.ref, m.c.kind, m.c.role, m.c.label, m.c.features)
+                select(*_mention_columns(m))
                 .join(t.report, t.report.c.pk == m.c.report)
                 .where(self._where(m), t.report.c.current.is_(True))
                 .order_by(m.c.pk)
@@ -501,13 +501,7 @@ class Store:
             for chunk in _chunks(wanted, 500):
                 rows = conn.execute(
                     select(
-                        m.c.pk,
-                        m.c.report,
-                        m.c.ref,
-                        m.c.kind,
-                        m.c.role,
-                        m.c.label,
-                        m.c.features,
+                        *_mention_columns(m),
                         me.c.entity,
                         rs.c.features.label("resolved"),
                     )
@@ -569,13 +563,7 @@ class Store:
                     dict(x._mapping)
                     for x in conn.execute(
                         select(
-                            m.c.pk,
-                            m.c.report,
-                            m.c.ref,
-                            m.c.kind,
-                            m.c.role,
-                            m.c.label,
-                            m.c.features,
+                            *_mention_columns(m),
                             me.c.entity,
                         )
                         .outerjoin(me, me.c.mention == m.c.pk)
@@ -808,6 +796,11 @@ class Store:
     def audit_rows(self) -> list[Row]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
+
+
+def _mention_columns(m: t.Table) -> list[Any]:
+    """The columns of a mention that resolution and the rules read."""
+    return [m.c[n] for n in ("pk", "report", "ref", "kind", "role", "label", "features")]
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
