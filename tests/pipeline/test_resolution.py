@@ -170,3 +170,24 @@ def test_entity_ids_are_stable_when_unrelated_reports_arrive(store: Store, tmp_p
     )
     process(store)
     assert _holding(entities_json(store, "person"), "tiger")[0]["id"] == before
+
+
+def test_a_changed_surname_joins_when_date_of_birth_and_identifier_agree(
+    store: Store, tmp_path: Path
+) -> None:
+    """As in FEBRL's records: a surname changes (marriage, a typo beyond repair) while the
+    first name, the date of birth and an identifier stay; nobody else shares them."""
+    def witness(ref: str, name: str, address: str) -> dict:
+        return {"ref": ref, "role": "witness", "name": name, "dob": "1975-12-20",
+                "identifiers": {"soc_sec_id": "1835068"}, "addresses": [address]}
+
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[witness("w", "Lydia McCarthy", "6 Mill Lane, Corio")]),
+            report("b", org="Council", agency="social_care",
+                   people=[witness("w", "Lydia Doosey", "41 Northbourne Avenue, Geelong")]),
+        ],
+    )
+    assert len(people) == 1 and len(people[0]["mentions"]) == 2

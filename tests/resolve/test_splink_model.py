@@ -24,10 +24,12 @@ from joinedup.resolve.splink_model import (
 FIRST = ["amy", "amie", "aimee", "beth", "bethany", "courtney", "kourtney", "jay", "jai", "mo",
          "mohammed", "muhammad", "zoe", "zoey", "liam", "lee", "leah", "k", "ab"]
 SURNAMES = ["smith", "smyth", "smithe", "jones", "johns", "khan", "kahn", "hussain", "husain",
-            "o'neill", "oneil", "walker", "walken", "a"]
+            "o'neill", "oneil", "walker", "walken", "a", "lee", "amy"]  # first names as surnames
 ALIASES = ["tiger", "the tiger", "tigger", "k", "jay", "j", "smiler", "smiley", "car zero",
            "car 0", "mo", "moe", "big man", "bigman", "x"]
-IDS = ["nhs:111", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "council:C9", "council:C8"]
+IDS = ["nhs:111", "nhs:112", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "pnc:AC1", "council:C9",
+       "council:C8"]  # some one character apart, within a scheme and across issuers
+DOBS = ["19900102", "19900201", "19900103", "19910505", None, None]
 ITEMS = ["T-1", "T-2", "T-3", "V-4", "V-5"]
 CONTEXT = ["L-1", "L-2", "L-3", "P-4", "P-5", "P-6"]
 
@@ -46,6 +48,8 @@ def person_features(n: int = 200, seed: int = 7) -> dict[int, dict[str, Any]]:
         birth = rng.choice([None, [lo, lo], [lo, lo + 1], [lo, lo + 2], [lo, lo + 9], []])
         feats[pk] = {
             "first_key": first,
+            "first": rng.choice([first, first and first + "y"]) if first else None,
+            "dob": rng.choice(DOBS) if birth else None,
             "surname_key": rng.choice(SURNAMES + [None, None, None]) if first else None,
             "aliases": _some(rng, ALIASES, 2),
             "birth": birth,

@@ -16,11 +16,10 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from joinedup.resolve.comparisons import id_scheme, jaro_winkler
+from joinedup.resolve.comparisons import SURNAME_JW, id_scheme, jaro_winkler
 
 Features = dict[str, Any]
 PRECISE_YEARS = 2
-SURNAME_JW = 0.88  # as comparisons' "similar surname"
 ESTIMATE_SLACK = 10  # years two clusters' age estimates may lie apart
 
 

@@ -39,6 +39,9 @@ def _s(values: Any) -> frozenset[Any]:
     return values if isinstance(values, frozenset) else frozenset(values)
 
 
+SURNAME_JW = 0.88  # Jaro-Winkler at which two surnames count as one with a typo
+
+
 def jaro_winkler(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
@@ -47,16 +50,25 @@ def _name(a: Features, b: Features) -> int | None:
     fa, fb = a.get("first_key"), b.get("first_key")
     if not fa or not fb:
         return None
-    sa, sb = a.get("surname_key"), b.get("surname_key")
+    sa, sb = a.get("surname_key") or "", b.get("surname_key") or ""
+    both = bool(sa and sb)
+    similar_surname = both and (sa == sb or jaro_winkler(sa, sb) >= SURNAME_JW)
     if fa == fb:
-        if sa and sb:
-            if sa == sb:
-                return 0
-            return 1 if jaro_winkler(sa, sb) >= 0.88 else 4
-        return 2
-    if _similar_first(a, b) and (not sa or not sb or sa == sb):
-        return 3
-    return 4
+        if not both:
+            return 3
+        if sa == sb:
+            return 0
+        return 1 if similar_surname else 6
+    if _similar_first(a, b):
+        if not both:
+            return 5
+        if sa == sb:
+            return 2
+        if similar_surname:
+            return 4
+    if both and a.get("first") == sb and b.get("first") == sa:
+        return 4  # first name and surname written the other way round
+    return 7
 
 
 def _similar_first(a: Features, b: Features) -> bool:
@@ -90,8 +102,10 @@ def _alike_nicknames(x: str, y: str) -> bool:
 
 
 def _birth(a: Features, b: Features) -> int | None:
+    """Birth years; when both give a date of birth, :func:`_dob` compares them instead (the
+    two would count one fact twice)."""
     ra, rb = a.get("birth"), b.get("birth")
-    if not ra or not rb:
+    if not ra or not rb or (a.get("dob") and b.get("dob")):
         return None
     lo, hi = max(ra[0], rb[0]), min(ra[1], rb[1])
     if lo <= hi:
@@ -145,9 +159,10 @@ def _ids(a: Features, b: Features) -> int | None:
         return None
     if not _s(ia).isdisjoint(ib):
         return 0
-    schemes_a = {id_scheme(i) for i in ia}
-    schemes_b = {id_scheme(i) for i in ib}
-    return 1 if schemes_a & schemes_b else None
+    pairs = [(x, y) for x in ia for y in ib if id_scheme(x) == id_scheme(y)]
+    if not pairs:
+        return None
+    return 1 if any(Levenshtein.distance(x, y) == 1 for x, y in pairs) else 2
 
 
 def _overlap(key: str) -> Callable[[Features, Features], int | None]:
@@ -193,12 +208,15 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         (
             "same first name and surname",
             "same first name, similar surname",
+            "similar first name, same surname",
             "same first name, one surname unknown",
-            "similar first name",
+            "similar first name and surname, or the two swapped",
+            "similar first name, one surname unknown",
+            "same first name, different surname",
             "different names",
         ),
         _name,
-        tf_level=2,
+        tf_level=3,
         tf_feature="first_key",
     ),
     Comparison(
@@ -217,7 +235,17 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison("address", ("same address", "similar address", "different addresses"), _address),
     Comparison("sex", ("same sex", "different sex"), _sex),
-    Comparison("ids", ("an identifier in common", "different identifiers of one scheme"), _ids),
+    Comparison(
+        "ids",
+        (
+            "an identifier in common",
+            "identifiers of one scheme one character apart",
+            "different identifiers of one scheme",
+        ),
+        _ids,
+        tf_level=0,
+        tf_feature="ids",
+    ),
     Comparison("items", ("a phone or vehicle in common", "different phones or vehicles"), _items),
     Comparison(
         "context",

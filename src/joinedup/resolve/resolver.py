@@ -188,7 +188,7 @@ PSEUDO_ENTITIES = 200  # how much the shipped frequencies weigh against a store'
 def term_frequencies(
     people: list[Row], entity_of: dict[int, str], model: PersonModel, distinct: bool
 ) -> TermFrequencies:
-    """How common each nickname and first name is in the data being resolved.
+    """How common each nickname, first name and identifier is in the data being resolved.
 
     Counted per entity once people are resolved (``distinct``), so that one man named in forty
     reports does not make his nickname look common; before that, per mention for first names and
@@ -198,7 +198,7 @@ def term_frequencies(
     shipped = model.shipped_frequencies()
     tables: dict[str, dict[str, float]] = {}
     defaults: dict[str, float] = {}
-    for feature in ("aliases", "first_key"):
+    for feature in ("aliases", "first_key", "ids"):
         holders: dict[str, set[str]] = defaultdict(set)
         for m in people:
             value = m["features"].get(feature)
@@ -290,6 +290,12 @@ def person_keys(f: Row) -> Iterator[str]:
             # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
                 yield f"{g}|fb|{f['first_key']}|{year}"
+    if f.get("surname_key") and f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
+        # a first name mistyped or changed, the surname and the year of birth kept
+        for year in range(f["birth"][0], f["birth"][1] + 1):
+            yield f"{g}|sb|{f['surname_key']}|{year}"
+    if f.get("dob"):
+        yield f"{g}|d|{f['dob']}"
     for i in f.get("ids") or []:
         yield f"{g}|i|{i}"
     for item in f.get("items") or []:

@@ -86,6 +86,20 @@ def _shared(col: str) -> str:
     return f"len(list_intersect({col}_l, {col}_r))"
 
 
+_SURNAME_SIMILAR = (
+    "surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
+    f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}"
+)
+_FIRST_SIMILAR = (
+    f"(jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
+    f" OR jaro_winkler_similarity(first_l, first_r) >= {JW_NAME}"
+    " OR len(list_intersect(first_alts_l, first_alts_r)) > 0)"
+)
+_ID_ONE_CHARACTER = (
+    "list_bool_or(list_transform(ids_l, lambda x: list_bool_or(list_transform(ids_r, lambda y: "
+    "levenshtein(x, y) = 1 AND split_part(x, ':', 1) = split_part(y, ':', 1)"
+    " AND regexp_extract(x, ':([A-Z]*)', 1) = regexp_extract(y, ':([A-Z]*)', 1)))))"
+)
 _OVERLAP = "greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)"
 _ALIAS_JW = (
     "list_max(list_transform(aliases_l, lambda x: list_max(list_transform(aliases_r, "
@@ -109,15 +123,16 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         "first_key_l IS NULL OR first_key_r IS NULL",
         (
             "first_key_l = first_key_r AND surname_key_l = surname_key_r",
-            f"first_key_l = first_key_r AND surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
-            f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}",
+            f"first_key_l = first_key_r AND {_SURNAME_SIMILAR}",
+            f"first_key_l <> first_key_r AND {_FIRST_SIMILAR} AND surname_key_l = surname_key_r",
             "first_key_l = first_key_r AND (surname_key_l IS NULL OR surname_key_r IS NULL)",
-            f"first_key_l <> first_key_r"
-            f" AND (jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
-            f" OR jaro_winkler_similarity(first_l, first_r) >= {JW_NAME}"
-            f" OR {_shared('first_alts')} > 0)"
-            f" AND (surname_key_l IS NULL OR surname_key_r IS NULL"
-            f" OR surname_key_l = surname_key_r)",
+            f"(first_key_l <> first_key_r AND {_FIRST_SIMILAR} AND {_SURNAME_SIMILAR})"
+            " OR (first_key_l <> first_key_r"
+            " AND surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
+            " AND first_l = surname_key_r AND first_r = surname_key_l)",
+            f"first_key_l <> first_key_r AND {_FIRST_SIMILAR}"
+            " AND (surname_key_l IS NULL OR surname_key_r IS NULL)",
+            "first_key_l = first_key_r",
         ),
     ),
     "alias": (
@@ -125,7 +140,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         (f"{_shared('aliases')} > 0", f"({_ALIAS_JW} >= {JW_ALIAS} OR {_ALIAS_ONE_LETTER})"),
     ),
     "birth": (
-        "birth_lo_l IS NULL OR birth_lo_r IS NULL",
+        "birth_lo_l IS NULL OR birth_lo_r IS NULL OR (dob_l IS NOT NULL AND dob_r IS NOT NULL)",
         (
             f"{_OVERLAP} AND birth_hi_l - birth_lo_l <= 2 AND birth_hi_r - birth_lo_r <= 2",
             _OVERLAP,
@@ -148,7 +163,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     # Python returns None when no identifier and no scheme is shared: that is the null level.
     "ids": (
         f"{_empty('ids')} OR ({_shared('ids')} = 0 AND {_shared('id_schemes')} = 0)",
-        (f"{_shared('ids')} > 0",),
+        (f"{_shared('ids')} > 0", _ID_ONE_CHARACTER),
     ),
     "items": (_empty("items"), (f"{_shared('items')} > 0",)),
     "context": (_empty("context"), (f"{_shared('context')} >= 2", f"{_shared('context')} = 1")),

@@ -1,0 +1,90 @@
+"""Person comparisons: which level a pair hits, and what the shipped model makes of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from joinedup.profiles import load_profile
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
+from joinedup.resolve.resolver import person_keys
+from joinedup.resolve.scoring import PersonModel, TermFrequencies
+
+Features = dict[str, Any]
+
+
+def level(name: str, a: Features, b: Features) -> str | None:
+    comps = {c.name: (i, c) for i, c in enumerate(PERSON_COMPARISONS)}
+    i, comp = comps[name]
+    picked = comparison_vector(a, b)[i]
+    return None if picked is None else comp.levels[picked]
+
+
+def person(first: str, surname: str | None = None, **kw: Any) -> Features:
+    return {"first": first, "first_key": first, "first_alts": [first], "surname_key": surname,
+            "group": "adult", **kw}
+
+
+def model() -> PersonModel:
+    return PersonModel.load(load_profile("safeguarding").directory / "person_model.json")
+
+
+def test_a_name_written_surname_first_is_recognised_as_a_swap() -> None:
+    got = level("name", person("nguyen", "sophie"), person("sophie", "nguyen"))
+    assert got == "similar first name and surname, or the two swapped"
+    assert level("name", person("nguyen", "smith"), person("sophie", "nguyen")) == \
+        "different names"
+
+
+def test_a_changed_surname_is_its_own_level_and_weighs_less_than_a_similar_one() -> None:
+    changed = level("name", person("lydia", "doosey"), person("lydia", "mccarthy"))
+    typo = level("name", person("lydia", "mccarthy"), person("lydia", "mccarty"))
+    assert changed == "same first name, different surname"
+    assert typo == "same first name, similar surname"
+    m = model()
+    w_changed = m.weight(person("lydia", "doosey"), person("lydia", "mccarthy"))
+    w_typo = m.weight(person("lydia", "mccarthy"), person("lydia", "mccarty"))
+    w_other = m.weight(person("lydia", "doosey"), person("amber", "mccarthy"))
+    assert w_other < w_changed < w_typo
+
+
+def test_a_similar_first_name_with_the_same_surname_beats_one_with_no_surname() -> None:
+    same = level("name", person("rajesh", "chowdhury"), person("rajeesh", "chowdhury"))
+    unknown = level("name", person("rajesh", "chowdhury"), person("rajeesh"))
+    assert (same, unknown) == ("similar first name, same surname",
+                               "similar first name, one surname unknown")
+    m = model()
+    assert m.weight(person("rajesh", "chowdhury"), person("rajeesh", "chowdhury")) > m.weight(
+        person("rajesh", "chowdhury"), person("rajeesh"))
+
+
+def test_birth_years_are_not_counted_again_when_both_give_a_date_of_birth() -> None:
+    a = person("amy", birth=[1990, 1990], dob="19900102")
+    b = person("amy", birth=[1990, 1990], dob="19900102")
+    assert level("birth", a, b) is None and level("dob", a, b) == "same date of birth"
+    assert level("birth", a, person("amy", birth=[1990, 1991])) == "same narrow age"
+
+
+def test_identifiers_one_character_apart_within_a_scheme() -> None:
+    a = person("dylan", ids=["soc_sec_id:4892623"])
+    assert level("ids", a, person("dylan", ids=["soc_sec_id:4892613"])) == \
+        "identifiers of one scheme one character apart"
+    assert level("ids", a, person("dylan", ids=["soc_sec_id:1111111"])) == \
+        "different identifiers of one scheme"
+    assert level("ids", a, person("dylan", ids=["nhs:4892623"])) is None  # other schemes
+
+
+def test_a_rare_shared_identifier_weighs_more_than_a_common_one() -> None:
+    a = person("amy", ids=["nhs:1"])
+    tf = TermFrequencies({"ids": {"nhs:1": 0.0002, "nhs:2": 0.05}}, {"ids": 0.001})
+    rare = model().weight(a, person("amy", ids=["nhs:1"]), tf)
+    common = model().weight(person("amy", ids=["nhs:2"]), person("amy", ids=["nhs:2"]), tf)
+    assert rare > common + 5
+
+
+def test_blocking_finds_a_renamed_person_by_date_of_birth_and_a_retyped_first_name() -> None:
+    renamed = set(person_keys(person("lydia", "doosey", dob="19751220", birth=[1975, 1975])))
+    original = set(person_keys(person("lydia", "mccarthy", dob="19751220", birth=[1975, 1975])))
+    assert "adult|d|19751220" in renamed & original
+    retyped = set(person_keys(person("dyan", "zilm", birth=[1967, 1967])))
+    assert "adult|sb|zilm|1967" in retyped & set(person_keys(person("dylan", "zilm",
+                                                                    birth=[1967, 1967])))
