@@ -39,6 +39,13 @@ NAME_VARIANTS_PATH = Path(__file__).resolve().parents[2] / "profiles" / "name_va
 """The project's name-variant table."""
 
 _QUOTES = dict.fromkeys(map(ord, "'\"‘’‚‛“”„‟`´«»‹›"))
+# Words that belong to the surname after them when written apart: Irish and Scottish
+# O' / Mac / Mc, the Arabic article and "son of", Dutch, German, French, Italian and
+# Portuguese prepositions and articles.
+SURNAME_PARTICLES = frozenset(
+    {"o", "mc", "mac", "al", "el", "bin", "ibn", "abu", "van", "von", "der", "den", "de", "da",
+     "di", "du", "del", "della", "dos", "das", "la", "le", "st"}
+)
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _UNDECOMPOSABLE = str.maketrans(
     {"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
@@ -115,6 +122,8 @@ def split_name(full: str) -> tuple[str | None, str | None]:
         ('mohammed', 'khan')
         >>> split_name("Zoë")
         ('zoe', None)
+        >>> split_name("Sean O Sullivan"), split_name("Layla Al Sayed")
+        (('sean', 'o-sullivan'), ('layla', 'al-sayed'))
     """
     text = _fold(full).translate(_QUOTES)
     if "," in text:
@@ -124,7 +133,14 @@ def split_name(full: str) -> tuple[str | None, str | None]:
     tokens = [t for t in tokens if t]
     if not tokens:
         return None, None
-    return tokens[0], (tokens[-1] if len(tokens) > 1 else None)
+    if len(tokens) == 1:
+        return tokens[0], None
+    # a surname particle written as a word of its own stays with the surname: "O Sullivan",
+    # "Al Sayed", "van der Berg" are one surname (never the given name, the first token)
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1] in SURNAME_PARTICLES:
+        start -= 1
+    return tokens[0], "-".join(tokens[start:])
 
 
 def first_name_key(name: str) -> str:
@@ -204,12 +220,42 @@ def surname_key(name: str) -> str:
     joins spellings (Chaudhry -> chowdhury) and the sexed forms of Polish surnames
     (Kowalska -> kowalski). Unknown surnames fold to themselves.
 
+    Three rules fold what the table need not list, before and after looking it up:
+        - the Arabic article is dropped when written apart ("Al-Sayed", "El Sayed" and "Sayed"
+          are one family name: records keep or drop the article at will);
+        - a leading "Mac" is written "Mc" (McCarthy / MacCarthy, McKay / Mackay: UK indexes
+          file them as one name);
+        - the sexed and anglicised endings of Slavic adjectival surnames fold to the
+          masculine Polish form: -ska, -sky, -skiy, -skaya -> -ski and -cka, -cky -> -cki
+          (Kowalska, Kowalsky -> kowalski; Zielinska -> zielinski).
+
     Examples:
         >>> surname_key("Choudhury"), surname_key("O'Brien"), surname_key("Smith-Jones")
         ('chowdhury', 'obrien', 'smithjones')
+        >>> surname_key("Al-Sayed"), surname_key("MacCarthy"), surname_key("Lewandowska")
+        ('saeed', 'mccarthy', 'lewandowski')
     """
-    folded = _key_form(name)
-    return _variants().surnames.get(folded, folded)
+    text = _fold(name).translate(_QUOTES).strip()
+    article = re.match(r"(?:al|el)[\s\-]+(?=[a-z])", text)
+    if article and len(_key_form(text[article.end():])) >= 3:
+        text = text[article.end():]
+    folded = _key_form(text)
+    surnames = _variants().surnames
+    if folded in surnames:
+        return surnames[folded]
+    folded = _surname_rules(folded)
+    return surnames.get(folded, folded)
+
+
+# Slavic adjectival surnames: the feminine and the anglicised (Russian-style) endings
+_SLAVIC_ENDING = re.compile(r"(?<=[a-z]{3})(s|c|dz)k(?:a|y|iy|ii|aya)$")
+_MAC = re.compile(r"^mac(?=[^aeiouy][a-z]{2})")
+
+
+def _surname_rules(folded: str) -> str:
+    """The generic spelling rules of :func:`surname_key` on a folded surname."""
+    folded = _MAC.sub("mc", folded)
+    return _SLAVIC_ENDING.sub(r"\1ki", folded)
 
 
 def name_variants_table() -> dict[str, str]:
