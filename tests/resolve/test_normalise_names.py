@@ -39,6 +39,31 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
 
 
 @pytest.mark.parametrize(
+    ("forms", "key"),
+    [
+        (["K", "K.", "Kay", "'kay'"], "kay"),
+        (["J", "Jay"], "jay"),
+        (["Doc", "the Doctor", "Dr", "DOCTOR"], "doctor"),
+        (["Prof", "The Prof", "Professor"], "professor"),
+        (["Mr. Nice", "Mister Nice", "mr nice"], "mr nice"),
+        (["Master", "Masta", "Mastah", "the Master"], "master"),
+        (["Gangsta", "Gangster"], "gangster"),
+    ],
+)
+def test_spoken_forms_of_one_nickname_share_a_key(forms: list[str], key: str) -> None:
+    assert {normalise_alias(f) for f in forms} == {key}
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [("Big K", "big k"), ("Papa", "papa"), ("Sarah", "sarah"), ("Cobra", "cobra"),
+     ("Jai", "jai"), ("Mo", "mo"), ("Docs", "docs")],
+)
+def test_nickname_rules_leave_other_nicknames_alone(raw: str, key: str) -> None:
+    assert normalise_alias(raw) == key
+
+
+@pytest.mark.parametrize(
     ("full", "parts"),
     [
         ("Mohammed Ali Khan", ("mohammed", "khan")),
@@ -269,7 +294,9 @@ def test_names_only_starting_with_mac_are_not_folded(name: str) -> None:
         (["Zieliński", "Zielińska", "Zielinsky"], "zielinski"),
         (["Sawicki", "Sawicka", "Sawicky"], "sawicki"),
         (["Gradzki", "Gradzka"], "gradzki"),
-        (["Dostoevsky", "Dostoevskiy", "Dostoevskaya"], "dostoevski"),
+        (["Kowalski", "Kovalski", "Kowalska", "Kovalsky"], "kowalski"),
+        (["Lewandowski", "Levandowski"], "lewandowski"),
+        (["Dostoevsky", "Dostoevskiy", "Dostoevskaya"], "dostoewski"),
     ],
 )
 def test_sexed_and_anglicised_slavic_endings_share_a_key(names: list[str], key: str) -> None:

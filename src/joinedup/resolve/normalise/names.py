@@ -68,17 +68,41 @@ def normalise_alias(raw: str) -> str:
     because "The Ugly One", "'ugly one'" and "UGLY-ONE" are the same alias written down by
     different people.
 
-    A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname).
+    A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname), as is
+    a one-letter nickname ("K" and "Kay"); a title's abbreviation is written in full ("Doc",
+    "the Doctor"); and the street spelling "-sta(h)" is read as "-ster" ("Masta", "Master").
 
     Examples:
         >>> normalise_alias("the Ugly One"), normalise_alias("'Tiger'"), normalise_alias("Car-Zero")
         ('ugly one', 'tiger', 'car zero')
         >>> normalise_alias("Car 9"), normalise_alias("Quiet 1")
         ('car nine', 'quiet one')
+        >>> normalise_alias("K."), normalise_alias("Doc"), normalise_alias("Mastah")
+        ('kay', 'doctor', 'master')
     """
     text = re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
     words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
+    if len(words) == 1:
+        words = [_LETTER_NAMES.get(words[0], words[0])]
+    words = [_TITLES.get(w, w) for w in words]
+    words = [_STREET_ER.sub("er", w) for w in words]
     return " ".join(words).removeprefix("the ")
+
+
+# A nickname that is one letter is also written as the letter's name ("K" and "Kay", "J" and
+# "Jay"): both are keyed by the name, the form a spoken nickname is most often written in.
+_LETTER_NAMES: dict[str, str] = {
+    "b": "bee", "c": "cee", "d": "dee", "g": "gee", "j": "jay", "k": "kay", "t": "tee",
+    "v": "vee", "z": "zed",
+}
+# Titles used as nicknames, and their usual abbreviations ("Doc" / "the Doctor")
+_TITLES: dict[str, str] = {
+    "doc": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain", "cap": "captain",
+    "mister": "mr", "sarge": "sergeant", "rev": "reverend",
+}
+# The street spelling of a final unstressed -ster: "Masta", "Mastah" (Master), "Gangsta",
+# "Monsta". Only after "st": "Papa" is not "Paper", nor "Sarah" "Sarer".
+_STREET_ER = re.compile(r"(?<=[a-z]st)ah?$")
 
 
 _NUMBER_WORDS: dict[str, str] = {
@@ -227,7 +251,8 @@ def surname_key(name: str) -> str:
           file them as one name);
         - the sexed and anglicised endings of Slavic adjectival surnames fold to the
           masculine Polish form: -ska, -sky, -skiy, -skaya -> -ski and -cka, -cky -> -cki
-          (Kowalska, Kowalsky -> kowalski; Zielinska -> zielinski).
+          (Kowalska, Kowalsky -> kowalski; Zielinska -> zielinski), and in such a surname
+          v is written w, as Polish spells the sound (Kovalski -> kowalski).
 
     Examples:
         >>> surname_key("Choudhury"), surname_key("O'Brien"), surname_key("Smith-Jones")
@@ -254,8 +279,12 @@ _MAC = re.compile(r"^mac(?=[^aeiouy][a-z]{2})")
 
 def _surname_rules(folded: str) -> str:
     """The generic spelling rules of :func:`surname_key` on a folded surname."""
-    folded = _MAC.sub("mc", folded)
-    return _SLAVIC_ENDING.sub(r"\1ki", folded)
+    folded = _SLAVIC_ENDING.sub(r"\1ki", _MAC.sub("mc", folded))
+    if folded.endswith(("ski", "cki")):
+        # Polish w is said v, and English-style (and Russian) spellings write it so:
+        # Kovalski / Kowalski, Levandowski / Lewandowski
+        folded = folded.replace("v", "w")
+    return folded
 
 
 def name_variants_table() -> dict[str, str]:
