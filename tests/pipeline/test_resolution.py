@@ -65,7 +65,7 @@ def test_a_common_nickname_alone_does_not_fuse_strangers(store: Store, tmp_path:
             ),
         ],
     )
-    assert len(_holding(people, "k")) == 2
+    assert len(_holding(people, "kay")) == 2  # "K" is keyed as it is said
 
 
 def test_two_people_named_in_one_report_are_never_merged(store: Store, tmp_path: Path) -> None:

@@ -39,6 +39,31 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
 
 
 @pytest.mark.parametrize(
+    ("forms", "key"),
+    [
+        (["K", "K.", "Kay", "'kay'"], "kay"),
+        (["J", "Jay"], "jay"),
+        (["Doc", "the Doctor", "Dr", "DOCTOR"], "doctor"),
+        (["Prof", "The Prof", "Professor"], "professor"),
+        (["Mr. Nice", "Mister Nice", "mr nice"], "mr nice"),
+        (["Master", "Masta", "Mastah", "the Master"], "master"),
+        (["Gangsta", "Gangster"], "gangster"),
+    ],
+)
+def test_spoken_forms_of_one_nickname_share_a_key(forms: list[str], key: str) -> None:
+    assert {normalise_alias(f) for f in forms} == {key}
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [("Big K", "big k"), ("Papa", "papa"), ("Sarah", "sarah"), ("Cobra", "cobra"),
+     ("Jai", "jai"), ("Mo", "mo"), ("Docs", "docs")],
+)
+def test_nickname_rules_leave_other_nicknames_alone(raw: str, key: str) -> None:
+    assert normalise_alias(raw) == key
+
+
+@pytest.mark.parametrize(
     ("full", "parts"),
     [
         ("Mohammed Ali Khan", ("mohammed", "khan")),
@@ -48,6 +73,11 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
         ("Siobhán O'Brien", ("siobhan", "obrien")),
         ("Mary-Jane Smith-Jones", ("mary-jane", "smith-jones")),
         ("Khan, Imran", ("imran", "khan")),
+        ("Sean O Sullivan", ("sean", "o-sullivan")),
+        ("Layla Al Sayed", ("layla", "al-sayed")),
+        ("Jan van der Berg", ("jan", "van-der-berg")),
+        ("Al Smith", ("al", "smith")),
+        ("Mohammed Ali Khan", ("mohammed", "khan")),
         ("", (None, None)),
         ("  ", (None, None)),
     ],
@@ -88,6 +118,42 @@ GIVEN_GROUPS = [
     ["Maryam", "Mariam", "Miriam"],
     ["Temitope", "Temi"],
     ["Chiamaka", "Amaka"],
+    # Somali orthography (c for 'ayn, x for h) and its English-style spellings
+    ["Maxamed", "Mohamed", "Muhammad"],
+    ["Xasan", "Hassan", "Hasan"],
+    ["Cabdi", "Abdi"],
+    ["Cali", "Ali"],
+    ["Cismaan", "Osman"],
+    ["Faadumo", "Fadumo", "Faduma", "Fatima", "Fatuma"],
+    ["Nimco", "Nimo"],
+    ["Ubax", "Ubah"],
+    ["Maxamuud", "Mohamud", "Mohamoud"],
+    # Arabic and South Asian romanisations
+    ["Karim", "Kareem", "Karem"],
+    ["Yasmin", "Yasmine", "Yasmeen", "Jasmin"],
+    ["Layla", "Leila", "Laila"],
+    ["Huda", "Houda", "Hoda"],
+    ["Nasreen", "Nasrin"],
+    ["Rukhsana", "Ruksana", "Rukshana"],
+    ["Farzana", "Farzanah", "Farsana"],
+    ["Sajid", "Sajed"],
+    ["Naveed", "Navid"],
+    # Polish, Romanian and Irish forms
+    ["Jakub", "Kuba", "Jacob"],
+    ["Andrzej", "Andrew"],
+    ["Wojciech", "Wojtek"],
+    ["Małgorzata", "Gosia", "Margaret"],
+    ["Ion", "Ioan"],
+    ["Mihai", "Mihail"],
+    ["Pádraig", "Padraig", "Patrick"],
+    ["Róisín", "Rosheen"],
+    ["Gráinne", "Grania"],
+    # Yoruba and Igbo short forms, English and Caribbean spellings
+    ["Babatunde", "Tunde"],
+    ["Chukwuemeka", "Emeka"],
+    ["Oluwaseun", "Seun"],
+    ["Kayleigh", "Kayley", "Kaylee", "Caleigh"],
+    ["Chantelle", "Shantelle", "Shantel"],
 ]
 
 
@@ -123,6 +189,12 @@ def test_spellings_and_diminutives_of_one_given_name_share_a_key(group: list[str
         ("Mark", "Marcus"),
         ("Peter", "Patrick"),
         ("Wilbur", "William"),
+        ("Sajjad", "Sajid"),
+        ("Hana", "Hannah"),
+        ("Jasmine", "Yasmin"),
+        ("Ion", "John"),
+        ("Mihai", "Michael"),
+        ("Caitlin", "Catherine"),
     ],
 )
 def test_different_given_names_keep_different_keys(a: str, b: str) -> None:
@@ -174,7 +246,75 @@ SURNAME_GROUPS = [
     ["O'Brien", "OBrien", "O Brien", "O’Brien"],
     ["Nowak", "NOWAK"],
     ["Wiśniewska", "Wisniewski"],
+    ["Maxamed", "Mohamed"],
+    ["Jaamac", "Jama"],
+    ["Nuur", "Nur", "Noor"],
+    ["Clarke", "Clark"],
+    ["Gheorghiu", "Georgiu"],
 ]
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (["Al-Sayed", "Al Sayed", "El-Sayed", "el sayed", "Alsayed", "Sayed"], "saeed"),
+        (["Al-Amin", "Al Amin", "Amin"], "amin"),
+    ],
+)
+def test_arabic_article_written_apart_is_dropped_from_a_surname(names: list[str], key: str) -> None:
+    assert {surname_key(n) for n in names} == {key}
+
+
+@pytest.mark.parametrize("name", ["Ali", "Alam", "Elliott", "Al-Ab"])
+def test_surnames_only_starting_like_the_article_keep_it(name: str) -> None:
+    assert surname_key(name) == name.lower().replace("-", "")
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (["MacCarthy", "McCarthy", "Mc Carthy", "Mac Carthy"], "mccarthy"),
+        (["Mackay", "McKay"], "mckay"),
+        (["MacDonald", "McDonald"], "mcdonald"),
+    ],
+)
+def test_mac_and_mc_are_one_prefix(names: list[str], key: str) -> None:
+    assert {surname_key(n) for n in names} == {key}
+
+
+@pytest.mark.parametrize("name", ["Mack", "Macey", "Macaulay"])
+def test_names_only_starting_with_mac_are_not_folded(name: str) -> None:
+    assert surname_key(name) == name.lower()
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (["Lewandowski", "Lewandowska", "Lewandowsky"], "lewandowski"),
+        (["Zieliński", "Zielińska", "Zielinsky"], "zielinski"),
+        (["Sawicki", "Sawicka", "Sawicky"], "sawicki"),
+        (["Gradzki", "Gradzka"], "gradzki"),
+        (["Kowalski", "Kovalski", "Kowalska", "Kovalsky"], "kowalski"),
+        (["Lewandowski", "Levandowski"], "lewandowski"),
+        (["Dostoevsky", "Dostoevskiy", "Dostoevskaya"], "dostoewski"),
+    ],
+)
+def test_sexed_and_anglicised_slavic_endings_share_a_key(names: list[str], key: str) -> None:
+    assert {surname_key(n) for n in names} == {key}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Ska", "ska"), ("Sky", "sky"), ("Nowak", "nowak"), ("Wójcik", "wojcik"),
+     ("Kowalczyk", "kowalczyk"), ("Laska", "laska")],
+)
+def test_other_endings_are_not_slavic_sexed_forms(name: str, key: str) -> None:
+    assert surname_key(name) == key
+
+
+def test_a_particle_written_apart_stays_with_the_surname_key() -> None:
+    assert surname_key(split_name("Niall O Sullivan")[1] or "") == surname_key("O'Sullivan")
+    assert surname_key(split_name("Layla Al Sayed")[1] or "") == surname_key("Al-Sayed")
 
 
 @pytest.mark.parametrize("group", SURNAME_GROUPS, ids=lambda g: g[0])

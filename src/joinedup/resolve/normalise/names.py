@@ -39,6 +39,13 @@ NAME_VARIANTS_PATH = Path(__file__).resolve().parents[2] / "profiles" / "name_va
 """The project's name-variant table."""
 
 _QUOTES = dict.fromkeys(map(ord, "'\"‘’‚‛“”„‟`´«»‹›"))
+# Words that belong to the surname after them when written apart: Irish and Scottish
+# O' / Mac / Mc, the Arabic article and "son of", Dutch, German, French, Italian and
+# Portuguese prepositions and articles.
+SURNAME_PARTICLES = frozenset(
+    {"o", "mc", "mac", "al", "el", "bin", "ibn", "abu", "van", "von", "der", "den", "de", "da",
+     "di", "du", "del", "della", "dos", "das", "la", "le", "st"}
+)
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _UNDECOMPOSABLE = str.maketrans(
     {"ł": "l", "đ": "d", "ø": "o", "ı": "i", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
@@ -61,17 +68,41 @@ def normalise_alias(raw: str) -> str:
     because "The Ugly One", "'ugly one'" and "UGLY-ONE" are the same alias written down by
     different people.
 
-    A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname).
+    A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname), as is
+    a one-letter nickname ("K" and "Kay"); a title's abbreviation is written in full ("Doc",
+    "the Doctor"); and the street spelling "-sta(h)" is read as "-ster" ("Masta", "Master").
 
     Examples:
         >>> normalise_alias("the Ugly One"), normalise_alias("'Tiger'"), normalise_alias("Car-Zero")
         ('ugly one', 'tiger', 'car zero')
         >>> normalise_alias("Car 9"), normalise_alias("Quiet 1")
         ('car nine', 'quiet one')
+        >>> normalise_alias("K."), normalise_alias("Doc"), normalise_alias("Mastah")
+        ('kay', 'doctor', 'master')
     """
     text = re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
     words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
+    if len(words) == 1:
+        words = [_LETTER_NAMES.get(words[0], words[0])]
+    words = [_TITLES.get(w, w) for w in words]
+    words = [_STREET_ER.sub("er", w) for w in words]
     return " ".join(words).removeprefix("the ")
+
+
+# A nickname that is one letter is also written as the letter's name ("K" and "Kay", "J" and
+# "Jay"): both are keyed by the name, the form a spoken nickname is most often written in.
+_LETTER_NAMES: dict[str, str] = {
+    "b": "bee", "c": "cee", "d": "dee", "g": "gee", "j": "jay", "k": "kay", "t": "tee",
+    "v": "vee", "z": "zed",
+}
+# Titles used as nicknames, and their usual abbreviations ("Doc" / "the Doctor")
+_TITLES: dict[str, str] = {
+    "doc": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain", "cap": "captain",
+    "mister": "mr", "sarge": "sergeant", "rev": "reverend",
+}
+# The street spelling of a final unstressed -ster: "Masta", "Mastah" (Master), "Gangsta",
+# "Monsta". Only after "st": "Papa" is not "Paper", nor "Sarah" "Sarer".
+_STREET_ER = re.compile(r"(?<=[a-z]st)ah?$")
 
 
 _NUMBER_WORDS: dict[str, str] = {
@@ -115,6 +146,8 @@ def split_name(full: str) -> tuple[str | None, str | None]:
         ('mohammed', 'khan')
         >>> split_name("Zoë")
         ('zoe', None)
+        >>> split_name("Sean O Sullivan"), split_name("Layla Al Sayed")
+        (('sean', 'o-sullivan'), ('layla', 'al-sayed'))
     """
     text = _fold(full).translate(_QUOTES)
     if "," in text:
@@ -124,7 +157,14 @@ def split_name(full: str) -> tuple[str | None, str | None]:
     tokens = [t for t in tokens if t]
     if not tokens:
         return None, None
-    return tokens[0], (tokens[-1] if len(tokens) > 1 else None)
+    if len(tokens) == 1:
+        return tokens[0], None
+    # a surname particle written as a word of its own stays with the surname: "O Sullivan",
+    # "Al Sayed", "van der Berg" are one surname (never the given name, the first token)
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1] in SURNAME_PARTICLES:
+        start -= 1
+    return tokens[0], "-".join(tokens[start:])
 
 
 def first_name_key(name: str) -> str:
@@ -204,12 +244,47 @@ def surname_key(name: str) -> str:
     joins spellings (Chaudhry -> chowdhury) and the sexed forms of Polish surnames
     (Kowalska -> kowalski). Unknown surnames fold to themselves.
 
+    Three rules fold what the table need not list, before and after looking it up:
+        - the Arabic article is dropped when written apart ("Al-Sayed", "El Sayed" and "Sayed"
+          are one family name: records keep or drop the article at will);
+        - a leading "Mac" is written "Mc" (McCarthy / MacCarthy, McKay / Mackay: UK indexes
+          file them as one name);
+        - the sexed and anglicised endings of Slavic adjectival surnames fold to the
+          masculine Polish form: -ska, -sky, -skiy, -skaya -> -ski and -cka, -cky -> -cki
+          (Kowalska, Kowalsky -> kowalski; Zielinska -> zielinski), and in such a surname
+          v is written w, as Polish spells the sound (Kovalski -> kowalski).
+
     Examples:
         >>> surname_key("Choudhury"), surname_key("O'Brien"), surname_key("Smith-Jones")
         ('chowdhury', 'obrien', 'smithjones')
+        >>> surname_key("Al-Sayed"), surname_key("MacCarthy"), surname_key("Lewandowska")
+        ('saeed', 'mccarthy', 'lewandowski')
     """
-    folded = _key_form(name)
-    return _variants().surnames.get(folded, folded)
+    text = _fold(name).translate(_QUOTES).strip()
+    article = re.match(r"(?:al|el)[\s\-]+(?=[a-z])", text)
+    if article and len(_key_form(text[article.end():])) >= 3:
+        text = text[article.end():]
+    folded = _key_form(text)
+    surnames = _variants().surnames
+    if folded in surnames:
+        return surnames[folded]
+    folded = _surname_rules(folded)
+    return surnames.get(folded, folded)
+
+
+# Slavic adjectival surnames: the feminine and the anglicised (Russian-style) endings
+_SLAVIC_ENDING = re.compile(r"(?<=[a-z]{3})(s|c|dz)k(?:a|y|iy|ii|aya)$")
+_MAC = re.compile(r"^mac(?=[^aeiouy][a-z]{2})")
+
+
+def _surname_rules(folded: str) -> str:
+    """The generic spelling rules of :func:`surname_key` on a folded surname."""
+    folded = _SLAVIC_ENDING.sub(r"\1ki", _MAC.sub("mc", folded))
+    if folded.endswith(("ski", "cki")):
+        # Polish w is said v, and English-style (and Russian) spellings write it so:
+        # Kovalski / Kowalski, Levandowski / Lewandowski
+        folded = folded.replace("v", "w")
+    return folded
 
 
 def name_variants_table() -> dict[str, str]:
