@@ -283,13 +283,16 @@ def person_keys(f: Row) -> Iterator[str]:
     g = f.get("group", "adult")
     for alias in f.get("aliases") or []:
         yield f"{g}|a|{alias}"
-    if f.get("first_key"):
+    # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
+    # be "Kareem", "Sammy" "Samantha" or "Samuel")
+    firsts = sorted({f["first_key"], *(f.get("first_alts") or ())}) if f.get("first_key") else []
+    for first in firsts:
         if f.get("surname_key"):
-            yield f"{g}|n|{f['first_key']}|{f['surname_key']}"
+            yield f"{g}|n|{first}|{f['surname_key']}"
         if f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
             # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
-                yield f"{g}|fb|{f['first_key']}|{year}"
+                yield f"{g}|fb|{first}|{year}"
     if f.get("surname_key") and f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
         # a first name mistyped or changed, the surname and the year of birth kept
         for year in range(f["birth"][0], f["birth"][1] + 1):
