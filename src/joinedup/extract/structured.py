@@ -106,6 +106,7 @@ def _place(p: dict[str, Any]) -> Mention:
         "postcode": postcode,
         "district": postcode_district(postcode) if postcode else None,
         "town": town_of(str(p["address"])) if p.get("address") else None,
+        "premises": premises_of(str(p["address"])) if p.get("address") else None,
         "lat": p.get("lat"),
         "lon": p.get("lon"),
     }
@@ -152,6 +153,15 @@ def town_of(address: str) -> str | None:
     if not town or normalise_postcode(town) or any(ch.isdigit() for ch in town):
         return None
     return town
+
+
+def premises_of(address: str) -> str | None:
+    """The house number and street of an address ("157a manchester road"), when its first part
+    starts with a number: two names for one flat ("the flat above Chicken Garden", "a flat on
+    Manchester Road") share it. "Flat 2, 10 High Street" gives none: flat 1 is another home.
+    """
+    first = normalise_alias(address.split(",", 1)[0]) if "," in address else ""
+    return first if first[:1].isdigit() and any(ch.isalpha() for ch in first) else None
 
 
 def report_towns(raw: dict[str, Any]) -> list[str]:

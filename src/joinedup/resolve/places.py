@@ -6,12 +6,17 @@ not conflict (postcode district, town of the address, coordinates). Pairs are me
 first, and a merge is refused when the two clusters as wholes name different towns, districts
 or kinds of place, so that a mention with no location cannot bridge two parks of one name in
 two towns.
+
+A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
+only with a shared location, or, once people are resolved, when the two reports name the same
+person: a child who tells two agencies about "the Grill Corner" names one place.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -142,12 +147,16 @@ def _with_towns(ms: list[Row]) -> list[Row]:
     return out
 
 
-def _scored_pairs(ms: list[Row]) -> list[tuple[float, int, int, Row]]:
+def _scored_pairs(
+    ms: list[Row], context: Mapping[int, frozenset[str]]
+) -> list[tuple[float, int, int, Row]]:
     blocks: dict[str, list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
                 blocks[token].append(m)
+        if m["features"].get("premises"):
+            blocks[f"@{m['features']['premises']}"].append(m)
     out, seen = [], set()
     common = common_names(ms)
     for block in blocks.values():
@@ -158,38 +167,63 @@ def _scored_pairs(ms: list[Row]) -> list[tuple[float, int, int, Row]]:
             if key in seen or x["report"] == y["report"]:
                 continue
             seen.add(key)
-            edge = _compare(x["features"], y["features"], key, common)
+            people = context.get(x["pk"], frozenset()) & context.get(y["pk"], frozenset())
+            edge = _compare(x["features"], y["features"], key, common, people)
             if edge is not None:
                 out.append((edge["weight"], key[0], key[1], edge))
     out.sort(key=lambda s: (-s[0], s[1], s[2]))
     return out
 
 
-def _compare(fx: Row, fy: Row, key: tuple[int, int], common: set[str]) -> Row | None:
+def _compare(
+    fx: Row,
+    fy: Row,
+    key: tuple[int, int],
+    common: set[str],
+    people: frozenset[str] = frozenset(),
+) -> Row | None:
+    """The evidence that two place mentions are one place, or None when they are not.
+
+    ``people``: the person entities both reports name; a common name with no location to
+    compare joins only through them.
+    """
     for attr in ("kind", "district", "town"):
         if fx.get(attr) and fy.get(attr) and fx[attr] != fy[attr]:
             return None
     km = _km(fx, fy)
     if km is not None and km > MAX_KM:
         return None
+    located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
+    if fx.get("premises") and fx.get("premises") == fy.get("premises") and located:
+        # one street address in one town: one place, whatever each report calls it
+        return {
+            "a": key[0],
+            "b": key[1],
+            "weight": 12.0,
+            "reasons": [
+                {"comparison": "address", "level": f"same street address ({fx['premises']})"},
+                {"comparison": "location", "level": f"same {_where(located[0])}"},
+            ],
+        }
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
     score = fuzz.token_sort_ratio(core_x, core_y)
     if score < NAME_SCORE and _shortened(core_x, core_y):
         score = NAME_SCORE  # "the Sultan's" for "Sultan's Grill": one name is the other, cut
     if score < NAME_SCORE:
         return None
-    located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
-    if not located and km is None and (core_x in common or core_y in common):
+    if not located and km is None and (core_x in common or core_y in common) and not people:
         return None  # "Town Park" names a park in many towns: only a shared location joins them
     where = (
-        f"same {located[0] if located[0] == 'town' else 'postcode district'}"
+        f"same {_where(located[0])}"
         if located
         else f"{km:.1f} km apart"
         if km is not None
+        else f"both reports name {min(people)}"
+        if people
         else "no location to compare"
     )
-    # a shared location is what makes one name one place
-    weight = score / 10 + (2 if located or km is not None else 0)
+    # a shared location, or a person both reports name, is what makes one name one place
+    weight = score / 10 + (2 if located or km is not None else 1 if people else 0)
     return {
         "a": key[0],
         "b": key[1],
@@ -201,9 +235,19 @@ def _compare(fx: Row, fy: Row, key: tuple[int, int], common: set[str]) -> Row | 
     }
 
 
-def resolve_places(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
-    """Groups of place mentions that are one place, and the evidence of every merge."""
+def _where(attr: str) -> str:
+    return "town" if attr == "town" else "postcode district"
+
+
+def resolve_places(
+    ms: list[Row], context: Mapping[int, frozenset[str]] | None = None
+) -> tuple[list[list[int]], list[Row]]:
+    """Groups of place mentions that are one place, and the evidence of every merge.
+
+    ``context``: per place mention, the resolved people its report names (none before people
+    are resolved).
+    """
     ms = _with_towns(ms)
     clusters = _Clusters(ms)
-    edges = [edge for _, a, b, edge in _scored_pairs(ms) if clusters.union(a, b)]
+    edges = [edge for _, a, b, edge in _scored_pairs(ms, context or {}) if clusters.union(a, b)]
     return clusters.groups(), edges

@@ -356,6 +356,7 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self._refused: set[tuple[int, int, int]] = set()  # cluster pairs average linkage refused
+        self.place_edges: list[Row] = []
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -366,16 +367,18 @@ class Resolver:
         for m in mentions:
             by_kind[m["kind"]].append(m)
         out = Resolution()
-        for kind, fn in (("phone", _phones), ("vehicle", _vehicles), ("place", resolve_places)):
+        for kind, fn in (("phone", _phones), ("vehicle", _vehicles)):
             groups, edges = fn(by_kind[kind])
-            self._assign(out, groups, {"phone": "T", "vehicle": "V", "place": "L"}[kind])
+            self._assign(out, groups, {"phone": "T", "vehicle": "V"}[kind])
             out.edges += edges
         in_report: dict[int, list[int]] = defaultdict(list)
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
+        self._places(out, by_kind["place"], in_report)
         people = with_locality(by_kind["person"], orgs or {})
-        self._people(out, people, links, in_report)
+        self._people(out, people, links, in_report, by_kind["place"])
+        out.edges += self.place_edges
         for m in mentions:
             if m["kind"] != "person":
                 out.keys += [(k, m["pk"]) for k in item_keys(m)]
@@ -385,6 +388,21 @@ class Resolver:
         out.entities = entity_rows(out.entity_of, mentions)
         return out
 
+    def _places(
+        self, out: Resolution, places: list[Row], in_report: dict[int, list[int]]
+    ) -> None:
+        """Resolve places, with the people each report names once those are resolved."""
+        context = {
+            m["pk"]: frozenset(
+                e
+                for o in in_report[m["report"]]
+                if (e := out.entity_of.get(o)) is not None and e.startswith("P-")
+            )
+            for m in places
+        }
+        groups, self.place_edges = resolve_places(places, context)
+        self._assign(out, groups, "L")
+
     @staticmethod
     def _assign(out: Resolution, groups: list[list[int]], prefix: str) -> None:
         for g in groups:
@@ -393,7 +411,12 @@ class Resolver:
                 out.entity_of[pk] = eid
 
     def _people(
-        self, out: Resolution, people: list[Row], links: list[Row], in_report: dict[int, list[int]]
+        self,
+        out: Resolution,
+        people: list[Row],
+        links: list[Row],
+        in_report: dict[int, list[int]],
+        places: list[Row],
     ) -> None:
         report_of = {m["pk"]: m["report"] for m in people}
         own_items: dict[int, set[int]] = defaultdict(set)
@@ -449,6 +472,8 @@ class Resolver:
             for g in clusters.groups():
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
+            # a place name common to several towns joins through the people both reports name
+            self._places(out, places, in_report)
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]

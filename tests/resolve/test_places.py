@@ -1,0 +1,80 @@
+"""Place resolution: one premises under two names, and a chain's name in several towns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from joinedup.cli.render import entities_json
+from joinedup.extract.structured import premises_of
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import process
+from joinedup.store import Store
+from tests.factories import child, report, write_jsonl
+
+
+def _places(store: Store, tmp_path: Path, reports: list[dict]) -> list[dict]:
+    import_file(store, write_jsonl(tmp_path / "in.jsonl", reports))
+    process(store)
+    return entities_json(store, "place")
+
+
+def test_premises_are_a_house_number_and_street_only() -> None:
+    assert premises_of("157a Manchester Road, Oldham") == "157a manchester road"
+    assert premises_of("Flat 2, 10 High Street, Oldham") is None  # flat 1 is another home
+    assert premises_of("Manchester Road, Oldham") is None
+    assert premises_of("157a Manchester Road") is None  # no town to place it in
+
+
+def test_two_names_for_one_street_address_in_one_town_are_one_place(
+    store: Store, tmp_path: Path
+) -> None:
+    def flat(name: str, address: str) -> dict:
+        return {"ref": "f", "name": name, "kind": "flat", "address": address}
+
+    places = _places(store, tmp_path, [
+        report("a", people=[child("c1", "Amy")],
+               places=[flat("flat above Chicken Garden", "157a Manchester Road, Oldham")]),
+        report("b", org="Clinic", agency="health", people=[child("c2", "Beth")],
+               places=[flat("a flat on Manchester Road", "157a Manchester Road, Oldham")]),
+        report("c", org="School", agency="education", people=[child("c3", "Cara")],
+               places=[flat("a flat on Manchester Road", "157a Manchester Road, Rochdale")]),
+    ])
+    sizes = sorted(len(p["mentions"]) for p in places)
+    assert sizes == [1, 2], places  # the Rochdale flat is another town's
+
+
+def _grill(town: str | None = None) -> dict:
+    place = {"ref": "g", "name": "Grill Corner", "kind": "takeaway"}
+    if town:
+        place["address"] = f"1 High Street, {town}"
+    return place
+
+
+def _chain_reports(child_b: str) -> list[dict]:
+    """"Grill Corner" in two towns, and two reports naming it with no address."""
+    return [
+        report("t1", people=[child("x1", "Zara", age=13)], places=[_grill("Oldham")]),
+        report("t2", org="Other Police", people=[child("x2", "Yasmin", age=16)],
+               places=[_grill("Bradford")]),
+        report("a", org="School", agency="education",
+               people=[child("c1", "Amy Walsh", age=14, dob="1994-03-02")],
+               places=[_grill()]),
+        report("b", org="Clinic", agency="health",
+               people=[child("c2", f"{child_b} Walsh", age=14, dob="1994-03-02")],
+               places=[_grill()]),
+    ]
+
+
+def test_a_name_common_to_two_towns_joins_through_a_child_both_reports_name(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _chain_reports("Amy"))
+    joined = [p for p in places if {m["report"] for m in p["mentions"]} == {"a", "b"}]
+    assert len(joined) == 1 and len(places) == 3
+
+
+def test_a_name_common_to_two_towns_stays_apart_without_a_shared_person(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _chain_reports("Beth"))
+    assert len(places) == 4, places
