@@ -1,4 +1,4 @@
-"""Resolution and alert quality on generated safeguarding scenarios (seeds 1-3, 1,000 reports).
+"""Resolution and alert quality on generated safeguarding scenarios (seeds 2-12, 1,000 reports).
 
 Person resolution: pairwise precision/recall/F1 over person mentions (a pair is true when both
 mentions share a true identity, predicted when both sit in one resolved entity), overall and per
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
-SEEDS = (1, 2, 3)
+SEEDS = tuple(range(2, 13))  # seed 1 trains the shipped model; 2-6 were looked at while tuning
 REPORTS = 1000
 
 
