@@ -88,3 +88,9 @@ def test_blocking_finds_a_renamed_person_by_date_of_birth_and_a_retyped_first_na
     retyped = set(person_keys(person("dyan", "zilm", birth=[1967, 1967])))
     assert "adult|sb|zilm|1967" in retyped & set(person_keys(person("dylan", "zilm",
                                                                     birth=[1967, 1967])))
+
+
+def test_a_letter_dropped_from_a_short_first_name_is_a_typo_a_letter_changed_is_not() -> None:
+    assert level("name", person("sna", "mahmud"), person("sana", "mahmud")) == \
+        "similar first name, same surname"
+    assert level("name", person("sara", "mahmud"), person("sana", "mahmud")) == "different names"

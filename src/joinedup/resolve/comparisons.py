@@ -73,13 +73,28 @@ def _name(a: Features, b: Features) -> int | None:
 
 def _similar_first(a: Features, b: Features) -> bool:
     """Typos of the key or of the name as written, or a diminutive both could stand for
-    ("Sammy" and "Samantha", "Becky" and "Rebecca")."""
+    ("Sammy" and "Samantha", "Becky" and "Rebecca").
+
+    A letter dropped or added ("Sna" / "Sana", "Sara" / "Sarah") is a typo even where
+    Jaro-Winkler judges short names harshly; a letter changed is not ("Sara" / "Sana" are two
+    names)."""
     if jaro_winkler(a["first_key"], b["first_key"]) >= 0.9:
+        return True
+    if _one_letter_more(a["first_key"], b["first_key"]):
         return True
     ra, rb = a.get("first"), b.get("first")
     if ra and rb and jaro_winkler(ra, rb) >= 0.9:
         return True
     return not _s(a.get("first_alts") or ()).isdisjoint(b.get("first_alts") or ())
+
+
+def _one_letter_more(x: str, y: str) -> bool:
+    """Whether one name is the other with one letter added, both of three letters or more."""
+    return (
+        min(len(x), len(y)) >= 3
+        and abs(len(x) - len(y)) == 1
+        and Levenshtein.distance(x, y) == 1
+    )
 
 
 def _alias(a: Features, b: Features) -> int | None:

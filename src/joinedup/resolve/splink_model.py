@@ -93,6 +93,9 @@ _SURNAME_SIMILAR = (
 _FIRST_SIMILAR = (
     f"(jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
     f" OR jaro_winkler_similarity(first_l, first_r) >= {JW_NAME}"
+    " OR (least(length(first_key_l), length(first_key_r)) >= 3"
+    " AND abs(length(first_key_l) - length(first_key_r)) = 1"
+    " AND levenshtein(first_key_l, first_key_r) = 1)"
     " OR len(list_intersect(first_alts_l, first_alts_r)) > 0)"
 )
 _ID_ONE_CHARACTER = (
