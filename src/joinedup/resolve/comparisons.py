@@ -40,6 +40,7 @@ def _s(values: Any) -> frozenset[Any]:
 
 
 SURNAME_JW = 0.88  # Jaro-Winkler at which two surnames count as one with a typo
+FIRST_JW = 0.9  # and two first names
 
 
 def jaro_winkler(a: str, b: str) -> float:
@@ -78,17 +79,17 @@ def _similar_first(a: Features, b: Features) -> bool:
     A letter dropped or added ("Sna" / "Sana", "Sara" / "Sarah") is a typo even where
     Jaro-Winkler judges short names harshly; a letter changed is not ("Sara" / "Sana" are two
     names)."""
-    if jaro_winkler(a["first_key"], b["first_key"]) >= 0.9:
+    if jaro_winkler(a["first_key"], b["first_key"]) >= FIRST_JW:
         return True
-    if _one_letter_more(a["first_key"], b["first_key"]):
+    if one_letter_more(a["first_key"], b["first_key"]):
         return True
     ra, rb = a.get("first"), b.get("first")
-    if ra and rb and jaro_winkler(ra, rb) >= 0.9:
+    if ra and rb and jaro_winkler(ra, rb) >= FIRST_JW:
         return True
     return not _s(a.get("first_alts") or ()).isdisjoint(b.get("first_alts") or ())
 
 
-def _one_letter_more(x: str, y: str) -> bool:
+def one_letter_more(x: str, y: str) -> bool:
     """Whether one name is the other with one letter added, both of three letters or more."""
     return (
         min(len(x), len(y)) >= 3
