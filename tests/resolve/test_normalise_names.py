@@ -409,3 +409,7 @@ def test_same_variant_repeated_inside_one_group_is_accepted(tmp_path: Path) -> N
 def test_missing_file_is_a_profile_error(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read"):
         load_name_variants(tmp_path / "absent.yaml")
+
+
+def test_a_yoruba_surname_shortened_to_its_last_part_is_one_surname() -> None:
+    assert surname_key("Bayo") == surname_key("Adebayo") == "adebayo"
