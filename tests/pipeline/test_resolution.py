@@ -191,3 +191,32 @@ def test_a_changed_surname_joins_when_date_of_birth_and_identifier_agree(
         ],
     )
     assert len(people) == 1 and len(people[0]["mentions"]) == 2
+
+
+def _taxi_reports(second_driver: dict) -> list[dict]:
+    return [
+        report("a", people=[child("c1", "Amy"), adult(
+            "x", "Tiger", phones=["07700 900123"],
+            vehicles=[{"reg": "ME56 HMD", "make": "Toyota Prius", "kind": "taxi"}])]),
+        report("b", org="Clinic", agency="health", reported_at="2008-02-01",
+               people=[child("c2", "Beth"), second_driver]),
+    ]
+
+
+def test_a_short_partial_plate_joins_the_car_its_driver_is_known_to_drive(
+    store: Store, tmp_path: Path
+) -> None:
+    same = adult("x", "Tiger", phones=["07700 900123"],
+                 vehicles=[{"reg": "ME56", "make": "Toyota Prius", "kind": "taxi"}])
+    import_file(store, write_jsonl(tmp_path / "in.jsonl", _taxi_reports(same)))
+    process(store)
+    vehicles = entities_json(store, "vehicle")
+    assert len(vehicles) == 1 and len(vehicles[0]["mentions"]) == 2
+
+
+def test_a_short_partial_plate_alone_joins_nothing(store: Store, tmp_path: Path) -> None:
+    other = adult("y", "Smiler", phones=["07700 900999"],
+                  vehicles=[{"reg": "ME56", "make": "Toyota Prius", "kind": "taxi"}])
+    import_file(store, write_jsonl(tmp_path / "in.jsonl", _taxi_reports(other)))
+    process(store)
+    assert len(entities_json(store, "vehicle")) == 2

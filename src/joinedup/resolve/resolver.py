@@ -19,7 +19,12 @@ from itertools import combinations
 from typing import Any
 
 from joinedup.resolve.cluster import Clusters
-from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
+from joinedup.resolve.normalise import (
+    Plate,
+    as_current_start,
+    plate_blocking_keys,
+    plates_compatible,
+)
 from joinedup.resolve.parallel import score_all
 from joinedup.resolve.places import core_name, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
@@ -180,6 +185,79 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
                 if pk != first and vehicles_agree(feats[pk], feats[first]):
                     pairs.append((first, pk))
     return _union_groups([m["pk"] for m in ms], pairs), edges
+
+
+MIN_DRIVEN_PLATE = 2  # known characters a partial plate needs to join its driver's vehicle
+
+
+def join_by_driver(
+    entity_of: dict[int, str], vehicles: list[Row], links: list[Row]
+) -> list[Row]:
+    """Join a partial plate too short to join on its own ("ME56", a Toyota Prius taxi) to the
+    one vehicle its driver is known to drive with a plate it fits, once people are resolved.
+
+    A partial plate alone names thousands of cars; the same man driving a car whose plate it
+    fits, of a make and colour that do not disagree, names one. Updates ``entity_of`` and
+    returns the evidence of each join.
+    """
+    driver = {lk["dst"]: entity_of.get(lk["src"]) for lk in links if lk["type"] == "drives"}
+    feats = {m["pk"]: m["features"] for m in vehicles}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for m in vehicles:
+        groups[entity_of[m["pk"]]].append(m["pk"])
+    driven: dict[str, set[str]] = defaultdict(set)  # person entity -> vehicle entities
+    for pk, person in driver.items():
+        if person and pk in feats:
+            driven[person].add(entity_of[pk])
+    edges: list[Row] = []
+    for entity, members in sorted(groups.items()):
+        if any(_full(feats[pk]) for pk in members):
+            continue  # a full plate is joined by plate already
+        for pk in members:
+            f, person = feats[pk], driver.get(pk)
+            text = f.get("plate") or ""
+            if not person or sum(ch.isalnum() for ch in text) < MIN_DRIVEN_PLATE:
+                continue
+            plate = as_current_start(text) or Plate(text, True, f.get("prefix") or "")
+            fits = sorted(
+                other
+                for other in driven[person] - {entity}
+                if _group_fits(plate, f, [feats[o] for o in groups[other]])
+            )
+            if len(fits) != 1:
+                continue
+            target = fits[0]
+            for o in groups[entity]:
+                entity_of[o] = target
+            groups[target] += groups.pop(entity)
+            edges.append(
+                {
+                    "a": groups[target][0],
+                    "b": pk,
+                    "weight": 8.0,
+                    "reasons": [
+                        {"comparison": "plate", "level": f"partial {text} fits {target}"},
+                        {"comparison": "driver", "level": f"driven by {person} in both"},
+                    ],
+                }
+            )
+            break
+    return edges
+
+
+def _full(f: Row) -> bool:
+    """A full plate that is not also a bare start of a current-format one ("ME56")."""
+    return bool(f.get("plate")) and not f.get("partial") and as_current_start(f["plate"]) is None
+
+
+def _group_fits(plate: Plate, f: Row, others: list[Row]) -> bool:
+    """Whether a partial plate fits every plate of a vehicle and nothing else disagrees."""
+    plates = [o for o in others if o.get("plate")]
+    return bool(plates) and all(
+        plates_compatible(plate, Plate(o["plate"], bool(o.get("partial")), o.get("prefix") or ""))
+        and vehicles_agree(f, o)
+        for o in plates
+    )
 
 
 PSEUDO_ENTITIES = 200  # how much the shipped frequencies weigh against a store's own
@@ -379,6 +457,7 @@ class Resolver:
         people = with_locality(by_kind["person"], orgs or {})
         self._people(out, people, links, in_report, by_kind["place"])
         out.edges += self.place_edges
+        out.edges += join_by_driver(out.entity_of, by_kind["vehicle"], links)
         for m in mentions:
             if m["kind"] != "person":
                 out.keys += [(k, m["pk"]) for k in item_keys(m)]

@@ -13,6 +13,7 @@ from joinedup.resolve.normalise.names import (
 from joinedup.resolve.normalise.phones import normalise_phone
 from joinedup.resolve.normalise.plates import (
     Plate,
+    as_current_start,
     normalise_plate,
     plate_blocking_keys,
     plates_compatible,
@@ -25,6 +26,7 @@ from joinedup.resolve.normalise.postcodes import (
 
 __all__ = [
     "Plate",
+    "as_current_start",
     "birth_year_range",
     "first_name_alternatives",
     "first_name_key",

@@ -21,7 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Plate", "normalise_plate", "plate_blocking_keys", "plates_compatible"]
+__all__ = [
+    "Plate",
+    "as_current_start",
+    "normalise_plate",
+    "plate_blocking_keys",
+    "plates_compatible",
+]
 
 BLOCK_PREFIX_LENGTH = 4
 """Leading characters in a blocking key: memory tag and age identifier of "MA08XKE"."""
@@ -106,6 +112,24 @@ def normalise_plate(raw: str) -> Plate | None:
         return Plate(text=compact, partial=False, prefix=compact)
     if _CURRENT_START.fullmatch(compact):
         return _current_partial(compact)
+    return None
+
+
+def as_current_start(text: str) -> Plate | None:
+    """A full plate that could also be the start of a current-format plate, read as that start.
+
+    "ME56" is a valid dateless plate and is read as one, yet a witness who wrote "ME56" for a
+    taxi most likely saw the first four characters of "ME56 HMD". Only other evidence (the same
+    driver) may take it that way.
+
+    Examples:
+        >>> as_current_start("ME56")
+        Plate(text='ME56???', partial=True, prefix='ME56')
+        >>> as_current_start("ME56HMD") is None
+        True
+    """
+    if len(text) < _CURRENT_LENGTH and _CURRENT_START.fullmatch(text):
+        return _current_partial(text)
     return None
 
 
