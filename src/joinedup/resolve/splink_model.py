@@ -441,10 +441,12 @@ def trained_linker(
         recall=PRIOR_RECALL,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    # Two EM sessions: blocking on the first name trains everything but the name comparison;
-    # blocking on the first nickname trains the name (and everything but the alias comparison).
+    # EM sessions: blocking on the first name trains everything but the name comparison;
+    # blocking on the first nickname, and on the date of birth, train the name (records with
+    # dates of birth but no nicknames, as in FEBRL, learn how often one person's names differ).
     _em(linker, block_on("first_key", "grp"), report)
     _em(linker, ALIAS_RULE, report)
+    _em(linker, block_on("dob", "grp"), report)
     return linker
 
 
