@@ -96,13 +96,18 @@ def process_new(
     )
     new = store.slice_of(reports)
     inc = IncrementalResolver(store, model, tf).run(new["mentions"], new["links"])
-    touched = set(inc.entity_of.values())
+    touched = set(inc.entity_of.values()) | set(inc.merged)
     members = store.members_of(touched)
     known = store.resolved_of({pk for pks in members.values() for pk in pks})
     rows = [row for _, _, row in known.values()] + new["mentions"]
-    entity_of = {pk: e for pk, (e, _, _) in known.items()} | inc.entity_of
+    entity_of = {pk: inc.current(e) for pk, (e, _, _) in known.items()} | inc.entity_of
     store.extend_resolution(
-        entity_rows(entity_of, rows), inc.entity_of.items(), inc.edges, inc.keys, inc.features
+        entity_rows(entity_of, rows),
+        inc.entity_of.items(),
+        inc.edges,
+        inc.keys,
+        inc.features,
+        merged=inc.merged,
     )
     return _reassess(store, profile, touched)
 

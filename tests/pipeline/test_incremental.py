@@ -66,3 +66,34 @@ def test_reports_added_one_by_one_raise_what_a_full_run_raises(tmp_path: Path) -
     assert len(got ^ want) <= max(2, len(want) // 10), json.dumps(
         {"incremental only": sorted(got - want), "full only": sorted(want - got)}
     )
+
+
+def test_a_new_report_that_shows_two_stored_men_to_be_one_merges_them(
+    store: Store, tmp_path: Path
+) -> None:
+    """Two fragments no full run could join ("Car Zero" with a phone in one town, with a car in
+    another); a third report gives both the phone and the car: one man, linked to two children
+    by independent informants, from the moment that report arrives."""
+    car = {"reg": "MA08 XKE", "make": "Toyota Avensis", "kind": "taxi"}
+    first = report("p1", reported_at="2008-01-10", informant="c1",
+                   people=[child("c1", "Amy"), adult("a1", "Car Zero", phones=["07700 900123"])])
+    second = report("h1", org="Clinic West", agency="health", reported_at="2008-02-10",
+                    informant="c2",
+                    people=[child("c2", "Beth", 15), adult("a1", "Car Zero", vehicles=[car])])
+    import_file(store, write_jsonl(tmp_path / "a.jsonl", [first, second]))
+    process(store)
+    men = [e for e in entities_json(store, "person") if "car zero" in e["aliases"]]
+    assert len(men) == 2  # a shared nickname alone joins nothing
+    third = report("s1", org="School East", agency="education", reported_at="2008-03-10",
+                   informant="c3",
+                   people=[child("c3", "Cara", 13),
+                           adult("a1", "Car Zero", phones=["07700900123"], vehicles=[car])])
+    process_new(store, import_file(store, write_jsonl(tmp_path / "b.jsonl", [third])).reports)
+    men = [e for e in entities_json(store, "person") if "car zero" in e["aliases"]]
+    assert len(men) == 1 and len(men[0]["mentions"]) == 3
+    assert ("linked_children", "'Car Zero'", "s1") in _alerts(store) or (
+        "linked_children", "'Car Zero'", "h1") in _alerts(store)
+    full = Store.open(f"sqlite:///{tmp_path / 'full.db'}")
+    import_file(full, write_jsonl(tmp_path / "all.jsonl", [first, second, third]))
+    process(full)
+    assert _alerts(full) == _alerts(store)

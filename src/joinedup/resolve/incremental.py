@@ -7,8 +7,14 @@ full resolution stored (``block_key``), scored against the candidates' stored fe
 full run (a positive weight with something identifying, the cluster checks, average linkage), or
 starts an entity of its own.
 
-What is not redone: merges between existing entities that the new report would now justify, and
-the two-step network feature (it needs the neighbourhood of every entity). A full ``process`` run
+A new person mention can also show two existing entities to be one: "Tiger" with the phone of
+one Tiger and the car of another. When it passes the same tests against a second entity, and the
+two entities together still look like one person (the cluster checks and average linkage across
+both), they are merged: a concern that joins two fragments raises what the two together justify
+on arrival, not at the next full run.
+
+What is not redone: merges between existing entities that no new mention touches, and the
+two-step network feature (it needs the neighbourhood of every entity). A full ``process`` run
 (``joinedup resolve``) recomputes both; ``joinedup ingest`` runs one when the new reports are
 many.
 """
@@ -55,6 +61,13 @@ class Increment:
     edges: list[Row] = field(default_factory=list)
     keys: list[tuple[str, int]] = field(default_factory=list)
     features: dict[int, Row] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # existing entity -> the one it joined
+
+    def current(self, entity: str) -> str:
+        """The entity ``entity`` now belongs to, after any merges."""
+        while entity in self.merged:
+            entity = self.merged[entity]
+        return entity
 
 
 class IncrementalResolver:
@@ -96,6 +109,8 @@ class IncrementalResolver:
             f = self._features(m, own, in_report)
             self.out.keys += [(k, m["pk"]) for k in person_keys(f)]
             self.out.features[m["pk"]] = serialisable(f)
+        self.out.entity_of = {pk: self.out.current(e) for pk, e in self.out.entity_of.items()}
+        self.out.merged = {old: self.out.current(old) for old in self.out.merged}
         return self.out
 
     # -- phones, vehicles, places ---------------------------------------------------------
@@ -200,9 +215,10 @@ class IncrementalResolver:
         f = self._features(m, own, in_report)
         keys = list(person_keys(f))
         by_entity: dict[str, list[tuple[float, int, Row]]] = defaultdict(list)
-        for pk, (entity, resolved, row) in self._known(keys).items():
+        for pk, (stored, resolved, row) in self._known(keys).items():
             if resolved is None or row["report"] == m["report"]:
                 continue
+            entity = self.out.current(stored)
             weight, agreeing = self.model.quick(f, _as_sets(resolved), self.tf)
             by_entity[entity].append(
                 (weight, agreeing, {**resolved, "_pk": pk, "_report": row["report"]})
@@ -211,27 +227,50 @@ class IncrementalResolver:
             ((max(c[0] for c in cands), entity) for entity, cands in by_entity.items()),
             reverse=True,
         )
+        joined: str | None = None
         for weight, entity in ranked:
             best = max(by_entity[entity], key=lambda c: c[0])
             if weight < MATCH_WEIGHT + MARGIN or not best[1]:
                 break
-            if self._fits(m, f, entity, best[1] >= CORROBORATED):
-                ev = self.model.score(f, _as_sets(best[2]), self.tf)
-                self.out.entity_of[m["pk"]] = entity
-                self.out.edges.append(
-                    {
-                        "a": best[2]["_pk"],
-                        "b": m["pk"],
-                        "weight": round(weight, 3),
-                        "reasons": ev.as_json(),
-                    }
-                )
-                return
-        self.out.entity_of[m["pk"]] = f"P-{m['pk']}"
+            if entity == joined or not self._fits(m, f, entity, best[1] >= CORROBORATED):
+                continue
+            if joined is not None and not self._one_person(joined, entity):
+                continue
+            ev = self.model.score(f, _as_sets(best[2]), self.tf)
+            self.out.edges.append(
+                {"a": best[2]["_pk"], "b": m["pk"], "weight": round(weight, 3),
+                 "reasons": ev.as_json()}
+            )
+            if joined is None:
+                joined = entity
+            else:  # this mention shows two stored entities to be one person
+                self.out.merged[entity] = joined
+        self.out.entity_of[m["pk"]] = joined or f"P-{m['pk']}"
+
+    def _members(self, entity: str) -> list[int]:
+        """Stored members of an entity and of every stored entity merged into it."""
+        olds = [e for e in self.out.merged if self.out.current(e) == entity]
+        found = self.store.members_of([entity, *olds])
+        return [pk for e in (entity, *olds) for pk in found.get(e, [])]
+
+    def _one_person(self, a: str, b: str) -> bool:
+        """Whether two stored entities, taken whole, still look like one person."""
+        ma, mb = self._members(a)[: LINKAGE_SAMPLE * 4], self._members(b)[: LINKAGE_SAMPLE * 4]
+        known = self.store.resolved_of(ma + mb)
+        feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
+        xs, ys = [pk for pk in ma if pk in feats], [pk for pk in mb if pk in feats]
+        if not xs or not ys:
+            return False
+        reports = {pk: row["report"] for pk, (_, _, row) in known.items()}
+        clusters = Clusters(feats, reports)
+        for group in (xs, ys):
+            for pk in group[1:]:
+                clusters.union(group[0], pk, force=True)
+        return _coherent_sample(clusters, self.model, self.tf, xs, ys, feats)
 
     def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
         """The cluster checks and average linkage of a full run, against the entity's members."""
-        members = self.store.members_of([entity]).get(entity, [])
+        members = self._members(entity)
         known = self.store.resolved_of(members[: LINKAGE_SAMPLE * 4])
         feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
         if not feats:
@@ -246,6 +285,18 @@ class IncrementalResolver:
         sample = list(feats)[:LINKAGE_SAMPLE]
         mean = sum(self.model.weight(f, feats[pk], self.tf) for pk in sample) / len(sample)
         return mean >= LINKAGE_WEIGHT
+
+
+def _coherent_sample(
+    clusters: Clusters, model: PersonModel, tf: TermFrequencies, xs: list[int], ys: list[int],
+    feats: dict[int, Row],
+) -> bool:
+    """The cluster checks between two groups of members, and their mean cross weight."""
+    if clusters.why_not(xs[0], ys[0]) is not None:
+        return False
+    sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
+    mean = sum(model.weight(feats[x], feats[y], tf) for x in sx for y in sy) / (len(sx) * len(sy))
+    return mean >= LINKAGE_WEIGHT
 
 
 def _as_sets(features: Row) -> Row:

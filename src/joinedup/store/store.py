@@ -457,12 +457,29 @@ class Store:
         edges: Iterable[Row],
         keys: Iterable[tuple[str, int]],
         features: Mapping[int, Row],
+        merged: Mapping[str, str] | None = None,
     ) -> None:
         """Add what resolving new mentions found: their memberships, new or relabelled
-        entities, merge evidence and index entries."""
+        entities, merge evidence and index entries.
+
+        ``merged``: existing entities a new mention showed to be one, each mapped to the entity
+        it joins; their mentions move there, and the merged-away entity and its corroboration go.
+        """
         p = self.partnership
         entities = list(entities)
+        merged = dict(merged or {})
         with self.transaction("write", "resolution/extend", entities=len(entities)) as conn:
+            for old, new in sorted(merged.items()):
+                conn.execute(
+                    update(t.mention_entity)
+                    .where(self._where(t.mention_entity), t.mention_entity.c.entity == old)
+                    .values(entity=new)
+                )
+            retired = sorted(merged)
+            for table in (t.entity, t.corroboration):
+                key = table.c.id if table is t.entity else table.c.entity
+                for chunk in _chunks(retired, 500):
+                    conn.execute(delete(table).where(self._where(table), key.in_(chunk)))
             if entities:
                 conn.execute(
                     delete(t.entity).where(
