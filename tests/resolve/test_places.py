@@ -78,3 +78,21 @@ def test_a_name_common_to_two_towns_stays_apart_without_a_shared_person(
 ) -> None:
     places = _places(store, tmp_path, _chain_reports("Beth"))
     assert len(places) == 4, places
+
+
+def test_one_name_at_two_street_addresses_of_one_town_is_two_places(
+    store: Store, tmp_path: Path
+) -> None:
+    def park(address: str | None) -> dict:
+        p = {"ref": "q", "name": "Queen Park", "kind": "park", "postcode": "OL4 4PS"}
+        return p | {"address": address} if address else p
+
+    places = _places(store, tmp_path, [
+        report("a", people=[child("c1", "Amy")], places=[park("85 Market Street, Oldham")]),
+        report("b", org="School", agency="education", people=[child("c2", "Beth")],
+               places=[park("32 Victoria Street, Oldham")]),
+        report("c", org="Clinic", agency="health", people=[child("c3", "Cara")],
+               places=[park(None)]),  # cannot bridge the two
+    ])
+    assert sorted(len(p["mentions"]) for p in places) in ([1, 2], [1, 1, 1]), places
+    assert len(places) >= 2

@@ -74,6 +74,7 @@ class _Cluster:
     towns: set[str] = field(default_factory=set)
     districts: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
+    premises: set[str] = field(default_factory=set)
 
 
 class _Clusters:
@@ -88,6 +89,7 @@ class _Clusters:
                 {f["town"]} if f.get("town") else set(),
                 {f["district"]} if f.get("district") else set(),
                 {f["kind"]} if f.get("kind") else set(),
+                {f["premises"]} if f.get("premises") else set(),
             )
 
     def find(self, x: int) -> int:
@@ -105,6 +107,7 @@ class _Clusters:
             (ca.towns, cb.towns),
             (ca.districts, cb.districts),
             (ca.kinds, cb.kinds),
+            (ca.premises, cb.premises),
         ):
             if mine and theirs and not mine & theirs:
                 return False
@@ -112,7 +115,7 @@ class _Clusters:
             return False
         self.parent[rb] = ra
         ca.members += cb.members
-        for attr in ("reports", "towns", "districts", "kinds"):
+        for attr in ("reports", "towns", "districts", "kinds", "premises"):
             getattr(ca, attr).update(getattr(cb, attr))
         del self.data[rb]
         return True
@@ -194,6 +197,8 @@ def _compare(
     if km is not None and km > MAX_KM:
         return None
     located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
+    if fx.get("premises") and fy.get("premises") and fx["premises"] != fy["premises"]:
+        return None  # two street addresses: two "Queen Park"s or two branches of one shop
     if fx.get("premises") and fx.get("premises") == fy.get("premises") and located:
         # one street address in one town: one place, whatever each report calls it
         return {
