@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 
-.PHONY: install demo test lint typecheck pytest bench train-model clean
+.PHONY: install demo test lint typecheck pytest bench bench-large train-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ pytest: install
 ## Benchmarks: resolution quality and throughput, printed as tables with ratios to baselines.
 bench: install
 	$(BIN)/python bench/run.py
+
+## Large runs: 100k and 1M reports on both stores, each step in its own process (about an hour).
+bench-large: install
+	$(BIN)/python bench/scale.py --reports 100000 1000000
 
 ## Retrain the shipped person model with Splink on generated scenarios.
 train-model: install

@@ -86,6 +86,11 @@ def process_new(
         return ProcessSummary(0, 0, 0, 0, 0, 0)
     if len(reports) > INCREMENTAL_MAX or not store.has_resolution():
         return process(store, profile_name)
+    with store.unit_of_work():  # the resolution, corroboration and alerts change together
+        return _process_increment(store, reports, profile_name)
+
+
+def _process_increment(store: Store, reports: list[int], profile_name: str) -> ProcessSummary:
     profile = load_profile(profile_name)
     model = person_model(store, profile)
     saved = store.get_param("term_frequencies")
