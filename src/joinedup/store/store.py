@@ -809,7 +809,19 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _insert_returning(conn: Connection, table: t.Table, rows: list[Row]) -> list[int]:
-    """Insert many rows and return their primary keys, in the order given."""
+    """Insert many rows and return their primary keys, in the order given.
+
+    SQLAlchemy keeps the order of returned keys on SQLite only by inserting row by row, a third
+    of an import's time. SQLite gives a new row the key one above the largest, and this
+    transaction holds the write lock from its first insert, so a bulk insert takes the next
+    ``len(rows)`` keys in order: they are read back as one range.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "sqlite":
+        _bulk(conn, table, rows)
+        last = int(conn.execute(select(func.max(table.c.pk))).scalar_one())
+        return list(range(last - len(rows) + 1, last + 1))
     out: list[int] = []
     for chunk in _chunks(rows, 1000):
         stmt = insert(table).returning(table.c.pk, sort_by_parameter_order=True)
