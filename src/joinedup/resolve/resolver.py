@@ -23,7 +23,7 @@ import numpy.typing as npt
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
-from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
+from joinedup.resolve.parallel import SHIFT, Keys, Scores, pair_key, score_all
 from joinedup.resolve.places import core_name, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
@@ -363,6 +363,10 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self._refused: set[tuple[int, int, int]] = set()  # cluster pairs average linkage refused
+        # levels of the pairs average linkage scored that were not candidates, this round's and
+        # the last one's, keyed by pair_key(x, y) in the order they were scored
+        self._linkage_levels: dict[int, bytes] = {}
+        self._linkage_levels_before: dict[int, bytes] = {}
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -422,6 +426,7 @@ class Resolver:
             }
             clusters = Clusters(feats, report_of, self.split)
             self._refused.clear()
+            self._linkage_levels_before, self._linkage_levels = self._linkage_levels, {}
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
@@ -460,6 +465,7 @@ class Resolver:
             for g in clusters.groups():
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
+        self._linkage_levels, self._linkage_levels_before = {}, {}
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
@@ -491,13 +497,24 @@ class Resolver:
                 lo, hi = (x, y) if x < y else (y, x)
                 weight = scores.weight(lo, hi)
                 if weight is None:
-                    weight = self.model.weight(feats[x], feats[y], tf)
+                    weight = self._linkage_weight(x, y, feats, tf)
                     scores.remember(lo, hi, weight)
                 total += weight
         if total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT:
             return True
         self._refused.add(state)
         return False
+
+    def _linkage_weight(self, x: int, y: int, feats: dict[int, Row], tf: TermFrequencies) -> float:
+        """The weight of a pair that was not a candidate, for average linkage: the same as
+        :meth:`PersonModel.weight`, reusing the levels of the last round where it had them
+        (a large store scores a million such pairs a round)."""
+        key = pair_key(x, y)
+        weight, _, levels = self.model.quick_levels(
+            feats[x], feats[y], tf, self._linkage_levels_before.get(key), ROUND_REDO
+        )
+        self._linkage_levels[key] = levels
+        return weight
 
     @staticmethod
     def _own_features(m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str]) -> Row:
