@@ -59,15 +59,22 @@ class Scores:
         return (chosen >> SHIFT).tolist(), (chosen & LOW).tolist()
 
     def weight(self, a: int, b: int) -> float | None:
-        """The weight of the pair ``a < b`` if it was scored, else None (remembered: average
-        linkage asks about the same few pairs of a growing cluster again and again)."""
-        key = pair_key(a, b)
-        if key in self._looked_up:
-            return self._looked_up[key]
-        i = int(np.searchsorted(self.keys, key))
-        found = float(self.weights[i]) if i < len(self.keys) and self.keys[i] == key else None
-        self._looked_up[key] = found
-        return found
+        """The weight of the pair ``a < b`` if it was scored, else None."""
+        return self.weights_of([pair_key(a, b)])[0]
+
+    def weights_of(self, keys: list[int]) -> list[float | None]:
+        """The weights of the pairs ``keys`` where they were scored, else None; the sorted keys
+        are searched once for all not looked up before (average linkage asks about the same few
+        pairs of a growing cluster again and again)."""
+        known = self._looked_up
+        new = [k for k in keys if k not in known]
+        if new and len(self.keys):
+            at = np.searchsorted(self.keys, new)
+            at[at >= len(self.keys)] = 0
+            hits = (self.keys[at] == new).tolist()
+            for key, hit, weight in zip(new, hits, self.weights[at].tolist(), strict=True):
+                known[key] = weight if hit else None
+        return [known.get(k) for k in keys]
 
     def remember(self, a: int, b: int, weight: float) -> None:
         """Keep the weight of a pair that was not a candidate, scored on demand."""
