@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from array import array
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
-from joinedup.resolve.scoring import PersonModel, TermFrequencies
+from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
 SHIFT = 32  # a pair's key is (a << SHIFT) | b: mention keys must stay below 2**31
@@ -82,35 +81,64 @@ class Scores:
 
 
 def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
-    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes."""
+    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes.
+
+    Only picking levels runs pair by pair; the weights are summed over the whole range at once
+    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
     feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
     before: Scores | None = _job["before"]
-    redo: frozenset[int] = _job["redo"]
     lo, hi = bounds
     part = keys[lo:hi]
     firsts, seconds = (part >> SHIFT).tolist(), (part & LOW).tolist()
-    weights = array("d")
-    agreeing = bytearray()
-    levels = bytearray()
     if before is None or not len(before.keys):
-        for a, b in zip(firsts, seconds, strict=True):
-            w, n, lv = model.quick_levels(feats[a], feats[b], tf)
-            weights.append(w)
-            agreeing.append(n)
-            levels += lv
+        codes = _pick_all(feats, firsts, seconds)
     else:
-        width, old = before.width, before.levels
-        where = np.searchsorted(before.keys, part)
-        where[where >= len(before.keys)] = 0
-        known = (before.keys[where] == part).tolist()
-        for a, b, i, seen in zip(firsts, seconds, where.tolist(), known, strict=True):
-            w, n, lv = model.quick_levels(
-                feats[a], feats[b], tf, old[i * width : (i + 1) * width] if seen else None, redo
-            )
-            weights.append(w)
-            agreeing.append(n)
-            levels += lv
-    return weights.tobytes(), bytes(agreeing), bytes(levels)
+        codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"])
+    levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS))
+    weights, agreeing = model.tally(
+        levels, lambda row: (feats[firsts[row]], feats[seconds[row]]), tf
+    )
+    return weights.tobytes(), agreeing.tobytes(), codes
+
+
+def _pick_all(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
+    """The level bytes of every comparison of every pair."""
+    picks = [c.pick for c in PERSON_COMPARISONS]
+    codes = bytearray()
+    for a, b in zip(firsts, seconds, strict=True):
+        fa, fb = feats[a], feats[b]
+        codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    return bytes(codes)
+
+
+def _pick_again(
+    feats: dict[int, Any],
+    firsts: list[int],
+    seconds: list[int],
+    part: Keys,
+    before: Scores,
+    redo: frozenset[int],
+) -> bytes:
+    """Level bytes of pairs of which ``before`` has some: its levels, but for the comparisons
+    in ``redo``, which are picked again; a pair new to this round is picked whole."""
+    picks = [c.pick for c in PERSON_COMPARISONS]
+    again = [(i, picks[i]) for i in sorted(redo)]
+    width, old = before.width, before.levels
+    where = np.searchsorted(before.keys, part)
+    where[where >= len(before.keys)] = 0
+    known = (before.keys[where] == part).tolist()
+    codes = bytearray()
+    for a, b, i, seen in zip(firsts, seconds, where.tolist(), known, strict=True):
+        fa, fb = feats[a], feats[b]
+        if seen:
+            row = bytearray(old[i * width : (i + 1) * width])
+            for k, pick in again:
+                lv = pick(fa, fb)
+                row[k] = NO_LEVEL if lv is None else lv
+            codes += row
+        else:
+            codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    return bytes(codes)
 
 
 def score_all(
