@@ -23,7 +23,7 @@ import numpy.typing as npt
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.normalise import Plate, plate_blocking_keys, plates_compatible
-from joinedup.resolve.parallel import SHIFT, Keys, Scores, pair_key, score_all
+from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
 from joinedup.resolve.places import core_name, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
@@ -366,11 +366,9 @@ class Resolver:
         # new reports against this resolution later
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
-        self._refused: set[tuple[int, int, int]] = set()  # cluster pairs average linkage refused
-        # levels of the pairs average linkage scored that were not candidates, this round's and
-        # the last one's, keyed by pair_key(x, y) in the order they were scored
-        self._linkage_levels: dict[int, bytes] = {}
-        self._linkage_levels_before: dict[int, bytes] = {}
+        # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
+        # changes only by growing, so the same key is the same two clusters and the same verdict
+        self._verdicts: dict[tuple[int, int, int], bool] = {}
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -429,8 +427,7 @@ class Resolver:
                 for m, f in zip(people, own, strict=True)
             }
             clusters = Clusters(feats, report_of, self.split)
-            self._refused.clear()
-            self._linkage_levels_before, self._linkage_levels = self._linkage_levels, {}
+            self._verdicts.clear()
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
@@ -469,7 +466,7 @@ class Resolver:
             for g in clusters.groups():
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
-        self._linkage_levels, self._linkage_levels_before = {}, {}
+        self._verdicts.clear()
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
@@ -489,35 +486,26 @@ class Resolver:
         mean weight over (a sample of) all cross pairs refuses such a merge.
         """
         ra, rb = clusters.find(a), clusters.find(b)
-        state = (min(ra, rb), max(ra, rb), clusters.size(ra) + clusters.size(rb))
-        if state in self._refused:  # the same two clusters, unchanged: the same answer
-            return False
-        ma, mb = clusters.sample(a, LINKAGE_SAMPLE), clusters.sample(b, LINKAGE_SAMPLE)
+        ma, mb = clusters.root_members(ra), clusters.root_members(rb)
+        state = (min(ra, rb), max(ra, rb), len(ma) + len(mb))
+        verdict = self._verdicts.get(state)
+        if verdict is not None:  # the same two clusters, unchanged: the same answer
+            return verdict
+        ma, mb = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
         if len(ma) == 1 and len(mb) == 1:
             return True
         total = 0.0
         crosses = [(x, y) for x in ma for y in mb]
-        known = scores.weights_of([pair_key(min(x, y), max(x, y)) for x, y in crosses])
+        known = scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
+                                   for x, y in crosses])
         for (x, y), weight in zip(crosses, known, strict=True):
-            if weight is None:
-                weight = self._linkage_weight(x, y, feats, tf)
+            if weight is None:  # not a candidate: scored now, in the order asked
+                weight = self.model.weight(feats[x], feats[y], tf)
                 scores.remember(min(x, y), max(x, y), weight)
             total += weight
-        if total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT:
-            return True
-        self._refused.add(state)
-        return False
-
-    def _linkage_weight(self, x: int, y: int, feats: dict[int, Row], tf: TermFrequencies) -> float:
-        """The weight of a pair that was not a candidate, for average linkage: the same as
-        :meth:`PersonModel.weight`, reusing the levels of the last round where it had them
-        (a large store scores a million such pairs a round)."""
-        key = pair_key(x, y)
-        weight, _, levels = self.model.quick_levels(
-            feats[x], feats[y], tf, self._linkage_levels_before.get(key), ROUND_REDO
-        )
-        self._linkage_levels[key] = levels
-        return weight
+        verdict = total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT
+        self._verdicts[state] = verdict
+        return verdict
 
     @staticmethod
     def _own_features(m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str]) -> Row:
