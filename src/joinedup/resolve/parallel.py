@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from array import array
+from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +52,17 @@ class Scores:
     agreeing: npt.NDArray[np.uint8]
     levels: bytes
     width: int
-    _looked_up: dict[int, float | None] = field(default_factory=dict)
+    _on_demand: dict[int, float] = field(default_factory=dict)  # scored later, not candidates
+
+    def __post_init__(self) -> None:
+        # Python arrays over the same memory, to look pairs up one at a time with bisect:
+        # a NumPy call costs more than the whole search
+        self._keys = array("q")
+        self._keys.frombytes(self.keys.tobytes())
+        self.keys = np.frombuffer(self._keys, dtype=np.int64)
+        self._weights = array("d")
+        self._weights.frombytes(self.weights.tobytes())
+        self.weights = np.frombuffer(self._weights, dtype=np.float64)
 
     def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
         """The two mentions of the pairs at ``index``."""
@@ -62,22 +74,22 @@ class Scores:
         return self.weights_of([pair_key(a, b)])[0]
 
     def weights_of(self, keys: list[int]) -> list[float | None]:
-        """The weights of the pairs ``keys`` where they were scored, else None; the sorted keys
-        are searched once for all not looked up before (average linkage asks about the same few
-        pairs of a growing cluster again and again)."""
-        known = self._looked_up
-        new = [k for k in keys if k not in known]
-        if new and len(self.keys):
-            at = np.searchsorted(self.keys, new)
-            at[at >= len(self.keys)] = 0
-            hits = (self.keys[at] == new).tolist()
-            for key, hit, weight in zip(new, hits, self.weights[at].tolist(), strict=True):
-                known[key] = weight if hit else None
-        return [known.get(k) for k in keys]
+        """The weights of the pairs ``keys`` (:func:`pair_key` values) where they were scored,
+        as candidates or on demand, else None."""
+        out: list[float | None] = []
+        sorted_keys, n = self._keys, len(self._keys)
+        for key in keys:
+            weight = self._on_demand.get(key)
+            if weight is None:
+                i = bisect_left(sorted_keys, key)
+                if i < n and sorted_keys[i] == key:
+                    weight = self._weights[i]
+            out.append(weight)
+        return out
 
     def remember(self, a: int, b: int, weight: float) -> None:
         """Keep the weight of a pair that was not a candidate, scored on demand."""
-        self._looked_up[pair_key(a, b)] = weight
+        self._on_demand[pair_key(a, b)] = weight
 
 
 def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
