@@ -369,6 +369,9 @@ class Resolver:
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
         # changes only by growing, so the same key is the same two clusters and the same verdict
         self._verdicts: dict[tuple[int, int, int], bool] = {}
+        # and by the two samples compared, in order: clusters grown past the sample size
+        # compare the same members as before
+        self._sampled: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -428,6 +431,7 @@ class Resolver:
             }
             clusters = Clusters(feats, report_of, self.split)
             self._verdicts.clear()
+            self._sampled.clear()
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
@@ -467,6 +471,7 @@ class Resolver:
                 for pk in g:
                     entity_of[pk] = f"P-{min(g)}"
         self._verdicts.clear()
+        self._sampled.clear()
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
@@ -494,6 +499,19 @@ class Resolver:
         ma, mb = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
         if len(ma) == 1 and len(mb) == 1:
             return True
+        samples = (tuple(ma), tuple(mb))
+        verdict = self._sampled.get(samples)
+        if verdict is None:
+            verdict = self._mean_weight(ma, mb, feats, tf, scores) >= LINKAGE_WEIGHT
+            self._sampled[samples] = verdict
+        self._verdicts[state] = verdict
+        return verdict
+
+    def _mean_weight(
+        self, ma: list[int], mb: list[int], feats: dict[int, Row], tf: TermFrequencies,
+        scores: Scores,
+    ) -> float:
+        """The mean weight of the cross pairs of two samples, summed in this order."""
         total = 0.0
         crosses = [(x, y) for x in ma for y in mb]
         known = scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
@@ -503,9 +521,7 @@ class Resolver:
                 weight = self.model.weight(feats[x], feats[y], tf)
                 scores.remember(min(x, y), max(x, y), weight)
             total += weight
-        verdict = total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT
-        self._verdicts[state] = verdict
-        return verdict
+        return total / (len(ma) * len(mb))
 
     @staticmethod
     def _own_features(m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str]) -> Row:
