@@ -9,7 +9,8 @@ Pairs are held as sorted ``int64`` keys and their results as arrays rather than 
 a 100,000-report store has millions of candidate pairs, and a tuple, a float and a dict entry
 per pair cost gigabytes. The level of every comparison is kept (one byte each) so that the next
 resolution round picks again only the comparisons whose inputs changed (see
-:meth:`~joinedup.resolve.scoring.PersonModel.quick_levels`).
+:func:`_pick_again`); weights are summed with NumPy
+(:meth:`~joinedup.resolve.scoring.PersonModel.tally`).
 """
 
 from __future__ import annotations

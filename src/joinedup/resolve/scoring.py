@@ -29,7 +29,7 @@ from joinedup.resolve.comparisons import (
 )
 
 IDENTIFYING = frozenset({"name", "alias", "dob", "address", "ids", "items"})
-NO_LEVEL = 255  # the level byte of a comparison with nothing to compare (see quick_levels)
+NO_LEVEL = 255  # the level byte of a comparison with nothing to compare (see tally)
 
 
 @dataclass(frozen=True)
@@ -192,51 +192,15 @@ class PersonModel:
                 agreeing += 1
         return total, agreeing
 
-    def quick_levels(
-        self,
-        a: Features,
-        b: Features,
-        tf: TermFrequencies,
-        known: bytes | None = None,
-        redo: frozenset[int] = frozenset(),
-    ) -> tuple[float, int, bytes]:
-        """:meth:`quick`, also giving the level of every comparison (one byte each,
-        :data:`NO_LEVEL` where there was nothing to compare).
-
-        ``known``: the levels this pair had before (a previous resolution round), reused for
-        every comparison but those in ``redo`` (the comparisons whose inputs changed), so that
-        only those are picked again. The weight is summed in the same order as :meth:`quick`,
-        so it is the same float.
-        """
-        total = self.prior_weight
-        agreeing = 0
-        levels = bytearray()
-        for i, (pick, factors, tf_levels, identifying, comp) in enumerate(self._plan):
-            if known is None or i in redo:
-                level = pick(a, b)
-                if level is None:
-                    levels.append(NO_LEVEL)
-                    continue
-            else:
-                level = known[i]
-                if level == NO_LEVEL:
-                    levels.append(NO_LEVEL)
-                    continue
-            levels.append(level)
-            bf = self._bf(comp, level, a, b, tf) if level in tf_levels else factors[level]
-            total += bf
-            if identifying and bf > 0:
-                agreeing += 1
-        return total, agreeing, bytes(levels)
-
     def tally(
         self,
         levels: npt.NDArray[np.uint8],
         sides: Callable[[int], tuple[Features, Features]],
         tf: TermFrequencies,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
-        """:meth:`quick` of many pairs whose levels are known (one row of level bytes per pair,
-        as :meth:`quick_levels` gives them), comparison by comparison over all pairs at once.
+        """:meth:`quick` of many pairs whose levels are known (one row of level bytes per pair:
+        the level each comparison picked, or :data:`NO_LEVEL`), comparison by comparison over
+        all pairs at once.
 
         ``sides(row)``: the features of that row's two mentions, read only for the levels whose
         Bayes factor needs term frequencies. Factors are added in :meth:`quick`'s order, and a
