@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
+from joinedup.gcpause import without_cycle_collection
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.incremental import IncrementalResolver
 from joinedup.resolve.resolver import Resolver, entity_rows
@@ -36,6 +37,7 @@ def person_model(store: Store, profile: Profile) -> PersonModel:
     return PersonModel.load(profile.directory / "person_model.json")
 
 
+@without_cycle_collection
 def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     """Resolve, corroborate and alert on everything the store currently holds."""
     profile = load_profile(profile_name)

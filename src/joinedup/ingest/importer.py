@@ -17,6 +17,7 @@ from typing import Any
 from joinedup.errors import InputError, ProfileError, RecordError
 from joinedup.extract import Extraction, extract_report
 from joinedup.extract.structured import reported_date
+from joinedup.gcpause import without_cycle_collection
 from joinedup.ingest.models import parse_report
 from joinedup.ingest.reader import content_hash, read_records
 from joinedup.profiles import Profile, load_profile
@@ -88,6 +89,7 @@ def _quarantine_row(err: RecordError, text: str, digest: str) -> Row:
     }
 
 
+@without_cycle_collection
 def import_file(
     store: Store, path: Path, *, progress: Callable[[int], None] | None = None
 ) -> ImportResult:

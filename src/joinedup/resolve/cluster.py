@@ -153,6 +153,11 @@ class Clusters:
         ca.firsts |= cb.firsts
         return True
 
+    def root_members(self, root: int) -> list[int]:
+        """The mentions of the cluster whose root is ``root`` (from :meth:`find`), first to join
+        first; not to be changed."""
+        return self.data[root].members
+
     def size(self, x: int) -> int:
         return len(self.data[self.find(x)].members)
 

@@ -1,47 +1,194 @@
-"""Scoring candidate pairs on every core.
+"""Scoring candidate pairs on every core, keeping what one round found for the next.
 
 Scoring is pure Python and the pairs are independent, so a large batch is split across worker
 processes. Workers are forked: they see the features and the model without copying them, and
-send back only the weights. Small batches (tests, one new report) stay in this process, where
+send back only compact arrays. Small batches (tests, one new report) stay in this process, where
 forking would cost more than it saves.
+
+Pairs are held as sorted ``int64`` keys and their results as arrays rather than Python tuples:
+a 100,000-report store has millions of candidate pairs, and a tuple, a float and a dict entry
+per pair cost gigabytes. The level of every comparison is kept (one byte each) so that the next
+resolution round picks again only the comparisons whose inputs changed (see
+:func:`_pick_again`); weights are summed with NumPy
+(:meth:`~joinedup.resolve.scoring.PersonModel.tally`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from array import array
+from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
-from joinedup.resolve.scoring import PersonModel, TermFrequencies
+import numpy as np
+import numpy.typing as npt
+
+from joinedup.resolve.comparisons import PERSON_COMPARISONS
+from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
+SHIFT = 32  # a pair's key is (a << SHIFT) | b: mention keys must stay below 2**31
+LOW = (1 << SHIFT) - 1
+
+Keys = npt.NDArray[np.int64]
 
 _job: dict[str, Any] = {}
 
 
-def _score_chunk(bounds: tuple[int, int]) -> list[tuple[float, int]]:
-    feats, pairs, model, tf = _job["feats"], _job["pairs"], _job["model"], _job["tf"]
-    return [model.quick(feats[a], feats[b], tf) for a, b in pairs[bounds[0] : bounds[1]]]
+def pair_key(a: int, b: int) -> int:
+    """The key of the pair of mentions ``a < b``; keys sort as the pairs do."""
+    return (a << SHIFT) | b
+
+
+@dataclass
+class Scores:
+    """Every candidate pair of one round, in order, with its weight, its identifying
+    agreements and the level of each comparison (``width`` bytes per pair)."""
+
+    keys: Keys
+    weights: npt.NDArray[np.float64]
+    agreeing: npt.NDArray[np.uint8]
+    levels: bytes
+    width: int
+    _on_demand: dict[int, float] = field(default_factory=dict)  # scored later, not candidates
+
+    def __post_init__(self) -> None:
+        # Python arrays over the same memory, to look pairs up one at a time with bisect:
+        # a NumPy call costs more than the whole search
+        self._keys = array("q")
+        self._keys.frombytes(self.keys.tobytes())
+        self.keys = np.frombuffer(self._keys, dtype=np.int64)
+        self._weights = array("d")
+        self._weights.frombytes(self.weights.tobytes())
+        self.weights = np.frombuffer(self._weights, dtype=np.float64)
+
+    def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
+        """The two mentions of the pairs at ``index``."""
+        chosen = self.keys[index]
+        return (chosen >> SHIFT).tolist(), (chosen & LOW).tolist()
+
+    def weight(self, a: int, b: int) -> float | None:
+        """The weight of the pair ``a < b`` if it was scored, else None."""
+        return self.weights_of([pair_key(a, b)])[0]
+
+    def weights_of(self, keys: list[int]) -> list[float | None]:
+        """The weights of the pairs ``keys`` (:func:`pair_key` values) where they were scored,
+        as candidates or on demand, else None."""
+        out: list[float | None] = []
+        sorted_keys, n = self._keys, len(self._keys)
+        for key in keys:
+            weight = self._on_demand.get(key)
+            if weight is None:
+                i = bisect_left(sorted_keys, key)
+                if i < n and sorted_keys[i] == key:
+                    weight = self._weights[i]
+            out.append(weight)
+        return out
+
+    def remember(self, a: int, b: int, weight: float) -> None:
+        """Keep the weight of a pair that was not a candidate, scored on demand."""
+        self._on_demand[pair_key(a, b)] = weight
+
+
+def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
+    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes.
+
+    Only picking levels runs pair by pair; the weights are summed over the whole range at once
+    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
+    feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
+    before: Scores | None = _job["before"]
+    lo, hi = bounds
+    part = keys[lo:hi]
+    firsts, seconds = (part >> SHIFT).tolist(), (part & LOW).tolist()
+    if before is None or not len(before.keys):
+        codes = _pick_all(feats, firsts, seconds)
+    else:
+        codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"])
+    levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS))
+    weights, agreeing = model.tally(
+        levels, lambda row: (feats[firsts[row]], feats[seconds[row]]), tf
+    )
+    return weights.tobytes(), agreeing.tobytes(), codes
+
+
+def _pick_all(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
+    """The level bytes of every comparison of every pair."""
+    picks = [c.pick for c in PERSON_COMPARISONS]
+    codes = bytearray()
+    for a, b in zip(firsts, seconds, strict=True):
+        fa, fb = feats[a], feats[b]
+        codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    return bytes(codes)
+
+
+def _pick_again(
+    feats: dict[int, Any],
+    firsts: list[int],
+    seconds: list[int],
+    part: Keys,
+    before: Scores,
+    redo: frozenset[int],
+) -> bytes:
+    """Level bytes of pairs of which ``before`` has some: its levels, but for the comparisons
+    in ``redo``, which are picked again; a pair new to this round is picked whole."""
+    picks = [c.pick for c in PERSON_COMPARISONS]
+    again = [(i, picks[i]) for i in sorted(redo)]
+    width, old = before.width, before.levels
+    where = np.searchsorted(before.keys, part)
+    where[where >= len(before.keys)] = 0
+    known = (before.keys[where] == part).tolist()
+    codes = bytearray()
+    for a, b, i, seen in zip(firsts, seconds, where.tolist(), known, strict=True):
+        fa, fb = feats[a], feats[b]
+        if seen:
+            row = bytearray(old[i * width : (i + 1) * width])
+            for k, pick in again:
+                lv = pick(fa, fb)
+                row[k] = NO_LEVEL if lv is None else lv
+            codes += row
+        else:
+            codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    return bytes(codes)
 
 
 def score_all(
-    feats: dict[int, Any], pairs: list[tuple[int, int]], model: PersonModel, tf: TermFrequencies
-) -> list[tuple[float, int]]:
-    """(weight, identifying agreements) of every pair, in order."""
-    workers = min(os.cpu_count() or 1, 8)
-    if (
-        len(pairs) < MIN_PARALLEL
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [model.quick(feats[a], feats[b], tf) for a, b in pairs]
-    _job.update(feats=feats, pairs=pairs, model=model, tf=tf)
+    feats: dict[int, Any],
+    keys: Keys,
+    model: PersonModel,
+    tf: TermFrequencies,
+    before: Scores | None = None,
+    redo: frozenset[int] = frozenset(),
+) -> Scores:
+    """Score every pair of ``keys`` (sorted :func:`pair_key` values).
+
+    ``before``: the previous round's scores; a pair scored there keeps the levels of every
+    comparison but those numbered in ``redo``.
+    """
+    width = len(PERSON_COMPARISONS)
+    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo)
     try:
-        step = -(-len(pairs) // workers)
-        chunks = [(i, min(i + step, len(pairs))) for i in range(0, len(pairs), step)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [r for part in pool.map(_score_chunk, chunks) for r in part]
+        workers = min(os.cpu_count() or 1, 8)
+        if (
+            len(keys) < MIN_PARALLEL
+            or workers < 2
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            parts = [_score_range((0, len(keys)))]
+        else:
+            step = -(-len(keys) // workers)
+            chunks = [(i, min(i + step, len(keys))) for i in range(0, len(keys), step)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                parts = list(pool.map(_score_range, chunks))
     finally:
         _job.clear()
+    return Scores(
+        keys,
+        np.frombuffer(b"".join(p[0] for p in parts), dtype=np.float64),
+        np.frombuffer(b"".join(p[1] for p in parts), dtype=np.uint8),
+        b"".join(p[2] for p in parts),
+        width,
+    )

@@ -15,17 +15,20 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from joinedup.resolve.cluster import Clusters
+from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.normalise import (
     Plate,
     as_current_start,
     plate_blocking_keys,
     plates_compatible,
 )
-from joinedup.resolve.parallel import score_all
+from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
 from joinedup.resolve.places import core_name, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
@@ -41,6 +44,11 @@ CORROBORATED = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
 LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
+# The comparisons whose inputs change from one round to the next: what a mention's report ties
+# it to (``context``, ``network``) is re-resolved every round; every other feature is the
+# mention's own, so a pair scored in an earlier round keeps those levels
+ROUND_COMPARISONS = ("context", "network")
+ROUND_REDO = frozenset(i for i, c in enumerate(PERSON_COMPARISONS) if c.name in ROUND_COMPARISONS)
 
 
 @dataclass
@@ -385,20 +393,40 @@ def person_keys(f: Row) -> Iterator[str]:
         yield f"{g}|c|{c}"
 
 
-def candidate_pairs(feats: dict[int, Row], report_of: dict[int, int]) -> set[tuple[int, int]]:
-    """Pairs of person mentions sharing a blocking key, never two of one report."""
+def candidate_keys(feats: dict[int, Row], report_of: dict[int, int]) -> Keys:
+    """Pairs of person mentions sharing a blocking key, never two of one report, as sorted
+    :func:`~joinedup.resolve.parallel.pair_key` values."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for pk, f in feats.items():
         for key in person_keys(f):
             blocks[key].append(pk)
-    pairs: set[tuple[int, int]] = set()
+    by_size: dict[int, list[list[int]]] = defaultdict(list)  # compared a size at a time
     for members in blocks.values():
-        if len(members) > SPLIT_BLOCK:
-            for part in _split(members, feats).values():
-                _add_pairs(pairs, part, report_of)
-        else:
-            _add_pairs(pairs, members, report_of)
-    return pairs
+        for part in _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]:
+            if 2 <= len(part) <= BLOCK_CAP:
+                by_size[len(part)].append(part)
+    if not by_size:
+        return np.empty(0, dtype=np.int64)
+    if max(report_of) >> (SHIFT - 1):
+        raise ValueError("mention keys must stay below 2**31 to be paired as int64 keys")
+    report = np.zeros(max(report_of) + 1, dtype=np.int64)
+    report[list(report_of)] = list(report_of.values())
+    found = [_block_keys(np.array(parts, dtype=np.int64), report) for parts in by_size.values()]
+    keys = np.sort(np.concatenate(found))
+    if not len(keys):
+        return keys
+    # each pair once (np.unique hashes, several times slower than this on millions of keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+
+
+def _block_keys(blocks: npt.NDArray[np.int64], report: npt.NDArray[np.int64]) -> Keys:
+    """The keys of every pair within each row of ``blocks`` (blocks of one size), but for two
+    mentions of one report."""
+    i, j = np.triu_indices(blocks.shape[1], 1)
+    a, b = blocks[:, i].ravel(), blocks[:, j].ravel()
+    other = report[a] != report[b]
+    a, b = a[other], b[other]
+    return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
 
 
 def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
@@ -414,14 +442,6 @@ def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
     return parts
 
 
-def _add_pairs(pairs: set[tuple[int, int]], members: list[int], report_of: dict[int, int]) -> None:
-    if len(members) < 2 or len(members) > BLOCK_CAP:
-        return
-    for a, b in combinations(members, 2):
-        if report_of[a] != report_of[b]:
-            pairs.add((a, b) if a < b else (b, a))
-
-
 class Resolver:
     """Runs resolution over all current mentions of a store's partnership."""
 
@@ -433,8 +453,13 @@ class Resolver:
         # new reports against this resolution later
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
-        self._refused: set[tuple[int, int, int]] = set()  # cluster pairs average linkage refused
         self.place_edges: list[Row] = []
+        # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
+        # changes only by growing, so the same key is the same two clusters and the same verdict
+        self._verdicts: dict[tuple[int, int, int], bool] = {}
+        # and by the two samples compared, in order: clusters grown past the sample size
+        # compare the same members as before
+        self._sampled: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -506,15 +531,18 @@ class Resolver:
         for m in people:
             entity_of[m["pk"]] = f"m{m['pk']}"
         edges: list[Row] = []
+        scores: Scores | None = None  # the previous round's, whose levels mostly carry over
+        own = [self._own_features(m, own_items, entity_of) for m in people]
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood = _neighbourhoods(in_report, entity_of)
             feats = {
-                m["pk"]: self._with_context(m, own_items, in_report, entity_of, hood)
-                for m in people
+                m["pk"]: self._with_context(f, m, in_report, entity_of, hood)
+                for m, f in zip(people, own, strict=True)
             }
             clusters = Clusters(feats, report_of, self.split)
-            self._refused.clear()
+            self._verdicts.clear()
+            self._sampled.clear()
             edges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
@@ -528,20 +556,22 @@ class Resolver:
                             ],
                         }
                     )
-            scored = []
-            cache: dict[tuple[int, int], float] = {}
-            pairs = sorted(candidate_pairs(feats, report_of))
-            for (a, b), (weight, agreeing) in zip(
-                pairs, score_all(feats, pairs, self.model, tf), strict=True
+            scores = score_all(
+                feats, candidate_keys(feats, report_of), self.model, tf, scores, ROUND_REDO
+            )
+            kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
+            order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
+            firsts, seconds = scores.pairs(order)
+            for weight, a, b, corroborated in zip(
+                scores.weights[order].tolist(),
+                firsts,
+                seconds,
+                (scores.agreeing[order] >= CORROBORATED).tolist(),
+                strict=True,
             ):
-                cache[(a, b)] = weight
-                if weight >= MATCH_WEIGHT and agreeing:
-                    scored.append((weight, a, b, agreeing >= CORROBORATED))
-            scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-            for weight, a, b, corroborated in scored:
                 if clusters.find(a) == clusters.find(b):
                     continue
-                if self._coherent(clusters, a, b, feats, tf, cache) and clusters.union(
+                if self._coherent(clusters, a, b, feats, tf, scores) and clusters.union(
                     a, b, lenient=corroborated
                 ):
                     ev = self.model.score(feats[a], feats[b], tf)
@@ -553,6 +583,8 @@ class Resolver:
                     entity_of[pk] = f"P-{min(g)}"
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
+        self._verdicts.clear()
+        self._sampled.clear()
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
         out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
@@ -564,7 +596,7 @@ class Resolver:
         b: int,
         feats: dict[int, Row],
         tf: TermFrequencies,
-        cache: dict[tuple[int, int], float],
+        scores: Scores,
     ) -> bool:
         """Average linkage: the two clusters as wholes must still look like one person.
 
@@ -572,42 +604,66 @@ class Resolver:
         mean weight over (a sample of) all cross pairs refuses such a merge.
         """
         ra, rb = clusters.find(a), clusters.find(b)
-        state = (min(ra, rb), max(ra, rb), clusters.size(ra) + clusters.size(rb))
-        if state in self._refused:  # the same two clusters, unchanged: the same answer
-            return False
-        ma, mb = clusters.sample(a, LINKAGE_SAMPLE), clusters.sample(b, LINKAGE_SAMPLE)
+        ma, mb = clusters.root_members(ra), clusters.root_members(rb)
+        state = (min(ra, rb), max(ra, rb), len(ma) + len(mb))
+        verdict = self._verdicts.get(state)
+        if verdict is not None:  # the same two clusters, unchanged: the same answer
+            return verdict
+        ma, mb = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
         if len(ma) == 1 and len(mb) == 1:
             return True
+        samples = (tuple(ma), tuple(mb))
+        verdict = self._sampled.get(samples)
+        if verdict is None:
+            verdict = self._mean_weight(ma, mb, feats, tf, scores) >= LINKAGE_WEIGHT
+            self._sampled[samples] = verdict
+        self._verdicts[state] = verdict
+        return verdict
+
+    def _mean_weight(
+        self, ma: list[int], mb: list[int], feats: dict[int, Row], tf: TermFrequencies,
+        scores: Scores,
+    ) -> float:
+        """The mean weight of the cross pairs of two samples, summed in this order."""
         total = 0.0
-        for x in ma:
-            for y in mb:
-                key = (x, y) if x < y else (y, x)
-                if key not in cache:
-                    cache[key] = self.model.weight(feats[x], feats[y], tf)
-                total += cache[key]
-        if total / (len(ma) * len(mb)) >= LINKAGE_WEIGHT:
-            return True
-        self._refused.add(state)
-        return False
+        crosses = [(x, y) for x in ma for y in mb]
+        known = scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
+                                   for x, y in crosses])
+        for (x, y), weight in zip(crosses, known, strict=True):
+            if weight is None:  # not a candidate: scored now, in the order asked
+                weight = self.model.weight(feats[x], feats[y], tf)
+                scores.remember(min(x, y), max(x, y), weight)
+            total += weight
+        return total / (len(ma) * len(mb))
+
+    @staticmethod
+    def _own_features(m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str]) -> Row:
+        """A person's features with sets as frozensets, and ``items``: the entities of its own
+        phones and vehicles. Built once: none of it changes from one round to the next."""
+        f = m["features"]
+        items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
+        return {
+            **f,
+            **{k: frozenset(f.get(k) or ()) for k in SET_FEATURES},
+            "items": frozenset(items),
+        }
 
     @staticmethod
     def _with_context(
+        own: Row,
         m: Row,
-        own_items: dict[int, set[int]],
         in_report: dict[int, list[int]],
         entity_of: dict[int, str],
         hood: dict[str, set[str]],
     ) -> Row:
-        """A person's features plus what its report ties it to (relational evidence).
+        """A person's own features plus what its report ties it to (relational evidence).
 
-        ``items``: the entities of its own phones and vehicles. ``context``: the resolved people
-        and places named in the same report (a mention not yet resolved names nothing).
-        ``network``: those and what they are named with in other reports (within two steps):
-        one man named with different children of one network shares that network's people and
-        places.
+        ``context``: the resolved people and places named in the same report (a mention not yet
+        resolved names nothing). ``network``: those and what they are named with in other
+        reports (within two steps): one man named with different children of one network shares
+        that network's people and places.
         """
-        items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
-        own = entity_of[m["pk"]]
+        me = entity_of[m["pk"]]
         context = set()
         for other in in_report.get(m["report"], ()):
             e = entity_of.get(other)
@@ -616,15 +672,8 @@ class Resolver:
         network: set[str] = set()
         for e in context:
             network |= hood.get(e, set())
-        network = (network | context) - {own}
-        f = m["features"]
-        return {
-            **f,
-            **{k: frozenset(f.get(k) or ()) for k in SET_FEATURES},
-            "items": frozenset(items),
-            "context": frozenset(context),
-            "network": frozenset(network),
-        }
+        network = (network | context) - {me}
+        return {**own, "context": frozenset(context), "network": frozenset(network)}
 
 
 def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:

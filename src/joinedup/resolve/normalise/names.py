@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,12 @@ class NameVariants:
     own_names: frozenset[str]
 
 
+# Names repeat across thousands of reports: each spelling is normalised once (the functions
+# below read only their argument and the fixed tables)
+NAMES_CACHED = 1 << 16
+
+
+@lru_cache(maxsize=NAMES_CACHED)
 def normalise_alias(raw: str) -> str:
     """Return the comparison key of a nickname ("street name").
 
@@ -167,6 +173,7 @@ def split_name(full: str) -> tuple[str | None, str | None]:
     return tokens[0], "-".join(tokens[start:])
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def first_name_key(name: str) -> str:
     """Return the key shared by the spellings, transliterations and diminutives of a given name.
 
@@ -237,6 +244,7 @@ def first_name_alternatives(name: str) -> list[str]:
     return sorted(keys)
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def surname_key(name: str) -> str:
     """Return the key shared by the spelling variants of a surname.
 
@@ -374,10 +382,12 @@ def _diminutive_of(name: str) -> str:
     return full if len(full) > len(name) and full[:1] == name[:1] else name
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def _key_form(text: str) -> str:
     return re.sub(r"[^a-z]", "", _fold(text))

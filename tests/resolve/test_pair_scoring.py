@@ -1,0 +1,102 @@
+"""Candidate pairs and their scores as the resolver computes them in bulk must be what the
+plain pairwise definitions give: the bulk paths exist only to be fast."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from joinedup.generate import generate_scenario, write_scenario
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import person_model
+from joinedup.profiles import load_profile
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
+from joinedup.resolve.parallel import pair_key, score_all
+from joinedup.resolve.resolver import (
+    BLOCK_CAP,
+    ROUND_REDO,
+    SPLIT_BLOCK,
+    Resolver,
+    _split,
+    candidate_keys,
+    person_keys,
+)
+from joinedup.resolve.scoring import PersonModel
+from joinedup.store import Store
+
+Row = dict
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Resolver, dict[int, int]]:
+    tmp: Path = tmp_path_factory.mktemp("pairs")
+    write_scenario(generate_scenario(seed=3, reports=400), tmp / "r.jsonl", tmp / "t.json")
+    store = Store.open(f"sqlite:///{tmp / 's.db'}")
+    import_file(store, tmp / "r.jsonl")
+    reports = store.current_reports()
+    mentions = store.current_mentions()
+    resolver = Resolver(person_model(store, load_profile("safeguarding")))
+    resolver.run(mentions, store.current_links(), {r["pk"]: r["org"] for r in reports})
+    report_of = {m["pk"]: m["report"] for m in mentions if m["kind"] == "person"}
+    return resolver, report_of
+
+
+def _pairs_one_by_one(feats: dict[int, Row], report_of: dict[int, int]) -> set[int]:
+    blocks: dict[str, list[int]] = {}
+    for pk, f in feats.items():
+        for key in person_keys(f):
+            blocks.setdefault(key, []).append(pk)
+    out = set()
+    for members in blocks.values():
+        parts = _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+        for part in parts:
+            if len(part) <= BLOCK_CAP:
+                for a, b in combinations(part, 2):
+                    if report_of[a] != report_of[b]:
+                        out.add(pair_key(min(a, b), max(a, b)))
+    return out
+
+
+def test_candidate_keys_are_the_blocked_pairs(resolved: tuple[Resolver, dict[int, int]]) -> None:
+    resolver, report_of = resolved
+    keys = candidate_keys(resolver.person_features, report_of)
+    assert len(keys) > 1000
+    assert keys.tolist() == sorted(_pairs_one_by_one(resolver.person_features, report_of))
+
+
+def _without_context(f: Row) -> Row:
+    return {**f, "context": frozenset(), "network": frozenset()}
+
+
+def test_only_round_comparisons_read_what_rounds_change(
+    resolved: tuple[Resolver, dict[int, int]],
+) -> None:
+    """Levels outside ROUND_REDO carry over from one round to the next: they must not read
+    ``context`` or ``network``."""
+    resolver, report_of = resolved
+    feats = resolver.person_features
+    keys = candidate_keys(feats, report_of).tolist()
+    assert {PERSON_COMPARISONS[i].name for i in ROUND_REDO} == {"context", "network"}
+    for key in keys[:: max(1, len(keys) // 3000)]:
+        a, b = feats[key >> 32], feats[key & 0xFFFFFFFF]
+        now = comparison_vector(a, b)
+        before = comparison_vector(_without_context(a), _without_context(b))
+        assert [lv for i, lv in enumerate(now) if i not in ROUND_REDO] == [
+            lv for i, lv in enumerate(before) if i not in ROUND_REDO
+        ]
+
+
+def test_bulk_scores_are_pairwise_scores(resolved: tuple[Resolver, dict[int, int]]) -> None:
+    resolver, report_of = resolved
+    model: PersonModel = resolver.model
+    tf = resolver.frequencies
+    feats = resolver.person_features
+    keys = candidate_keys(feats, report_of)
+    first = score_all({pk: _without_context(f) for pk, f in feats.items()}, keys[::2], model, tf)
+    again = score_all(feats, keys, model, tf, first, ROUND_REDO)
+    for i, key in enumerate(keys.tolist()):
+        weight, agreeing = model.quick(feats[key >> 32], feats[key & 0xFFFFFFFF], tf)
+        assert (float(again.weights[i]), int(again.agreeing[i])) == (weight, agreeing)
+        assert again.weight(key >> 32, key & 0xFFFFFFFF) == weight
