@@ -101,6 +101,7 @@ def import_file(
     rejected: list[tuple[RecordError, str, str]] = []
     latest: dict[tuple[str, str], tuple[int, int, str]] = {}  # versions written by this file
     seen_bad: set[str] = set()
+    analysed = [BATCH]  # reports accepted when statistics were last refreshed (first at 2 batches)
 
     def flush() -> None:
         """Decide new, changed or unchanged for a batch, looking up only its own ids."""
@@ -125,6 +126,9 @@ def import_file(
                 bad.append(_quarantine_row(err, text, digest))
         if items or bad:
             result.reports += store.add_reports(batch, items, bad)
+        if result.accepted >= analysed[0] * 2:  # the report table has doubled: new statistics
+            store.analyse_reports()
+            analysed[0] = result.accepted
         pending.clear()
         rejected.clear()
 

@@ -683,6 +683,14 @@ class Store:
         with self.transaction("maintain", "statistics") as conn:
             conn.exec_driver_sql("ANALYZE")
 
+    def analyse_reports(self) -> None:
+        """Refresh the planner's statistics of the report table alone, while a large import
+        grows it: PostgreSQL, planning with the statistics of a table that was empty, looks
+        reports up by (partnership, org) and filters the ids, so that each batch's lookup reads
+        every report of a large organisation (30k reports: 11 of 25 seconds of import)."""
+        with self.transaction("maintain", "statistics/report") as conn:
+            conn.exec_driver_sql(f"ANALYZE {t.report.name}")
+
     def has_resolution(self) -> bool:
         with self.transaction("read", "resolution/exists") as conn:
             return (
