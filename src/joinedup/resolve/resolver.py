@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import numpy as np
@@ -347,11 +348,10 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
 def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
     """People with ``locality``: the towns their report names and its organisation's home."""
     home = home_towns(people, orgs)
-    out = []
-    for m in people:
+    for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
         towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
-        out.append({**m, "features": {**m["features"], "locality": sorted(towns)}})
-    return out
+        m["features"]["locality"] = sorted(towns)
+    return people
 
 
 def identifiable(f: Row) -> bool:
@@ -643,8 +643,8 @@ class Resolver:
         f = m["features"]
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
         return {
-            **f,
-            **{k: frozenset(f.get(k) or ()) for k in SET_FEATURES},
+            **{k: intern(v) if isinstance(v, str) else v for k, v in f.items()},
+            **{k: frozenset(map(intern, f.get(k) or ())) for k in SET_FEATURES},
             "items": frozenset(items),
         }
 
@@ -673,7 +673,10 @@ class Resolver:
         for e in context:
             network |= hood.get(e, set())
         network = (network | context) - {me}
-        return {**own, "context": frozenset(context), "network": frozenset(network)}
+        # in place: one features dict per mention for the whole run, not one per round (the
+        # last round's are dropped before the next is built)
+        own["context"], own["network"] = frozenset(context), frozenset(network)
+        return own
 
 
 def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:
