@@ -379,10 +379,6 @@ def person_keys(f: Row) -> Iterator[str]:
             # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
                 yield f"{g}|fb|{first}|{year}"
-    if f.get("surname_key") and f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
-        # a first name mistyped or changed, the surname and the year of birth kept
-        for year in range(f["birth"][0], f["birth"][1] + 1):
-            yield f"{g}|sb|{f['surname_key']}|{year}"
     if f.get("dob"):
         yield f"{g}|d|{f['dob']}"
     for i in f.get("ids") or []:
