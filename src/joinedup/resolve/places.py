@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -47,8 +48,10 @@ GENERIC = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def core_name(name_key: str) -> str:
-    """The distinctive words of a place name, in order."""
+    """The distinctive words of a place name, in order (cached: places are compared in every
+    round of people, the same names each time)."""
     return " ".join(w for w in name_key.split() if w not in GENERIC) or name_key
 
 
