@@ -153,9 +153,23 @@ def _with_towns(ms: list[Row]) -> list[Row]:
     return out
 
 
-def _scored_pairs(
-    ms: list[Row], context: Mapping[int, frozenset[str]]
-) -> list[tuple[float, int, int, Row]]:
+@dataclass
+class PlacePairs:
+    """The compared pairs of one set of place mentions, kept for the rounds that add people.
+
+    Only a pair refused for a common name with no location can change when people are
+    resolved; every other pair's verdict is fixed, so it is computed once.
+    """
+
+    ms: list[Row]
+    fixed: list[tuple[float, int, int, Row]]
+    waiting: list[tuple[int, int, Row, Row]]  # (a, b, features a, features b)
+    common: set[str]
+
+
+def place_pairs(ms: list[Row]) -> PlacePairs:
+    """Block place mentions on their distinctive words and street address, and compare them."""
+    ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
@@ -163,8 +177,9 @@ def _scored_pairs(
                 blocks[token].append(m)
         if m["features"].get("premises"):
             blocks[f"@{m['features']['premises']}"].append(m)
-    out, seen = [], set()
+    fixed, waiting, seen = [], [], set()
     common = common_names(ms)
+    anyone = frozenset({""})  # stands for "some person both reports name"
     for block in blocks.values():
         if len(block) > BLOCK_CAP:
             continue
@@ -173,12 +188,32 @@ def _scored_pairs(
             if key in seen or x["report"] == y["report"]:
                 continue
             seen.add(key)
-            people = context.get(x["pk"], frozenset()) & context.get(y["pk"], frozenset())
-            edge = _compare(x["features"], y["features"], key, common, people)
-            if edge is not None:
-                out.append((edge["weight"], key[0], key[1], edge))
+            if _compare(x["features"], y["features"], key, common, anyone) is None:
+                continue
+            edge = _compare(x["features"], y["features"], key, common)
+            if edge is not None and _located(x["features"], y["features"]):
+                fixed.append((edge["weight"], key[0], key[1], edge))
+            else:  # no location to compare: a person both reports name joins or strengthens it
+                waiting.append((key[0], key[1], x["features"], y["features"]))
+    return PlacePairs(ms, fixed, waiting, common)
+
+
+def _scored_pairs(
+    pairs: PlacePairs, context: Mapping[int, frozenset[str]]
+) -> list[tuple[float, int, int, Row]]:
+    out = list(pairs.fixed)
+    for a, b, fa, fb in pairs.waiting:
+        people = context.get(a, frozenset()) & context.get(b, frozenset())
+        if (edge := _compare(fa, fb, (a, b), pairs.common, people)) is not None:
+            out.append((edge["weight"], a, b, edge))
     out.sort(key=lambda s: (-s[0], s[1], s[2]))
     return out
+
+
+def _located(fx: Row, fy: Row) -> bool:
+    """Whether two place mentions share a postcode district or town, or both give coordinates."""
+    shared = any(fx.get(a) and fx.get(a) == fy.get(a) for a in ("district", "town"))
+    return shared or _km(fx, fy) is not None
 
 
 def _compare(
@@ -248,14 +283,15 @@ def _where(attr: str) -> str:
 
 
 def resolve_places(
-    ms: list[Row], context: Mapping[int, frozenset[str]] | None = None
+    ms: list[Row] | PlacePairs, context: Mapping[int, frozenset[str]] | None = None
 ) -> tuple[list[list[int]], list[Row]]:
     """Groups of place mentions that are one place, and the evidence of every merge.
 
-    ``context``: per place mention, the resolved people its report names (none before people
-    are resolved).
+    ``ms``: the mentions, or their :func:`place_pairs` from an earlier call. ``context``: per
+    place mention, the resolved people its report names (none before people are resolved).
     """
-    ms = _with_towns(ms)
-    clusters = _Clusters(ms)
-    edges = [edge for _, a, b, edge in _scored_pairs(ms, context or {}) if clusters.union(a, b)]
+    pairs = ms if isinstance(ms, PlacePairs) else place_pairs(ms)
+    clusters = _Clusters(pairs.ms)
+    scored = _scored_pairs(pairs, context or {})
+    edges = [edge for _, a, b, edge in scored if clusters.union(a, b)]
     return clusters.groups(), edges

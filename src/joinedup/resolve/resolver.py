@@ -30,7 +30,7 @@ from joinedup.resolve.normalise import (
     plates_compatible,
 )
 from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
-from joinedup.resolve.places import core_name, resolve_places
+from joinedup.resolve.places import PlacePairs, core_name, place_pairs, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
@@ -450,6 +450,8 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self.place_edges: list[Row] = []
+        self._place_pairs: PlacePairs | None = None
+        self._place_source: list[Row] | None = None
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
         # changes only by growing, so the same key is the same two clusters and the same verdict
         self._verdicts: dict[tuple[int, int, int], bool] = {}
@@ -500,7 +502,10 @@ class Resolver:
             )
             for m in places
         }
-        groups, self.place_edges = resolve_places(places, context)
+        if self._place_pairs is None or self._place_source is not places:
+            # compared once per run; only the pairs waiting for people are looked at again
+            self._place_pairs, self._place_source = place_pairs(places), places
+        groups, self.place_edges = resolve_places(self._place_pairs, context)
         self._assign(out, groups, "L")
 
     @staticmethod
