@@ -255,48 +255,44 @@ class IncrementalResolver:
 
     def _one_person(self, a: str, b: str) -> bool:
         """Whether two stored entities, taken whole, still look like one person."""
-        ma, mb = self._members(a)[: LINKAGE_SAMPLE * 4], self._members(b)[: LINKAGE_SAMPLE * 4]
-        known = self.store.resolved_of(ma + mb)
+        (xs, fa, ra), (ys, fb, rb) = self._sample(a), self._sample(b)
+        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb)
+
+    def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
+        """The cluster checks and average linkage of a full run, against the entity's members."""
+        ys, feats, reports = self._sample(entity)
+        return bool(ys) and self._coherent(
+            [m["pk"]], ys, {**feats, m["pk"]: f}, {**reports, m["pk"]: m["report"]}, lenient
+        )
+
+    def _sample(self, entity: str) -> tuple[list[int], dict[int, Row], dict[int, int]]:
+        """Stored members of an entity (as many as a cluster check reads), their resolved
+        features and their reports."""
+        members = self._members(entity)[: LINKAGE_SAMPLE * 4]
+        known = self.store.resolved_of(members)
         feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
-        xs, ys = [pk for pk in ma if pk in feats], [pk for pk in mb if pk in feats]
-        if not xs or not ys:
-            return False
         reports = {pk: row["report"] for pk, (_, _, row) in known.items()}
+        return [pk for pk in members if pk in feats], feats, reports
+
+    def _coherent(
+        self,
+        xs: list[int],
+        ys: list[int],
+        feats: dict[int, Row],
+        reports: dict[int, int],
+        lenient: bool = False,
+    ) -> bool:
+        """The cluster checks between two groups of mentions, each taken as one cluster, and
+        average linkage over a sample of their cross pairs."""
         clusters = Clusters(feats, reports)
         for group in (xs, ys):
             for pk in group[1:]:
                 clusters.union(group[0], pk, force=True)
-        return _coherent_sample(clusters, self.model, self.tf, xs, ys, feats)
-
-    def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
-        """The cluster checks and average linkage of a full run, against the entity's members."""
-        members = self._members(entity)
-        known = self.store.resolved_of(members[: LINKAGE_SAMPLE * 4])
-        feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
-        if not feats:
+        if clusters.why_not(xs[0], ys[0], lenient) is not None:
             return False
-        reports = {pk: row["report"] for pk, (_, _, row) in known.items()}
-        clusters = Clusters({**feats, m["pk"]: f}, {**reports, m["pk"]: m["report"]})
-        first = next(iter(feats))
-        for pk in feats:
-            clusters.union(first, pk, force=True)
-        if clusters.why_not(m["pk"], first, lenient) is not None:
-            return False
-        sample = list(feats)[:LINKAGE_SAMPLE]
-        mean = sum(self.model.weight(f, feats[pk], self.tf) for pk in sample) / len(sample)
-        return mean >= LINKAGE_WEIGHT
-
-
-def _coherent_sample(
-    clusters: Clusters, model: PersonModel, tf: TermFrequencies, xs: list[int], ys: list[int],
-    feats: dict[int, Row],
-) -> bool:
-    """The cluster checks between two groups of members, and their mean cross weight."""
-    if clusters.why_not(xs[0], ys[0]) is not None:
-        return False
-    sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
-    mean = sum(model.weight(feats[x], feats[y], tf) for x in sx for y in sy) / (len(sx) * len(sy))
-    return mean >= LINKAGE_WEIGHT
+        sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
+        total = sum(self.model.weight(feats[x], feats[y], self.tf) for x in sx for y in sy)
+        return total / (len(sx) * len(sy)) >= LINKAGE_WEIGHT
 
 
 def _as_sets(features: Row) -> Row:
