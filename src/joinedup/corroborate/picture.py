@@ -15,13 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from joinedup.profiles import Profile
-from joinedup.resolve.comparisons import (
-    FIRST_JW,
-    SURNAME_JW,
-    id_scheme,
-    jaro_winkler,
-    one_letter_more,
-)
+from joinedup.resolve.comparisons import FIRST_JW, SURNAME_JW, any_alike, id_scheme
 
 Row = dict[str, Any]
 
@@ -165,22 +159,18 @@ def _of_concern(profile: Profile, m: Row | None) -> bool:
     return bool(spec and spec.of_concern)
 
 
-def _alike(xs: set[str], ys: set[str], threshold: float) -> bool:
-    """Whether two sets of name keys share one, allowing a typo (as the resolver's comparisons
-    judge one)."""
-    return any(
-        x == y or jaro_winkler(x, y) >= threshold or one_letter_more(x, y) for x in xs for y in ys
-    )
-
-
 def _could_be_one(a: Row | None, b: Row | None) -> bool:
     """Whether two child entities could be one child the resolver failed to join: names alike
     allowing a typo ("Sana" / "Sna"), and nothing that differs (sex, an identifier, ages)."""
     if not a or not b or not a["firsts"] or not b["firsts"]:
         return False  # an unnamed child is not assumed to be anyone in particular
-    if not _alike(a["firsts"], b["firsts"], FIRST_JW):
+    if not any_alike(a["firsts"], b["firsts"], FIRST_JW, letter_more=True):
         return False
-    if a["surnames"] and b["surnames"] and not _alike(a["surnames"], b["surnames"], SURNAME_JW):
+    if (
+        a["surnames"]
+        and b["surnames"]
+        and not any_alike(a["surnames"], b["surnames"], SURNAME_JW, letter_more=True)
+    ):
         return False
     if a["sexes"] and b["sexes"] and a["sexes"].isdisjoint(b["sexes"]):
         return False

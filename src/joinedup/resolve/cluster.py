@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from joinedup.resolve.comparisons import SURNAME_JW, id_scheme, jaro_winkler
+from joinedup.resolve.comparisons import SURNAME_JW, any_alike, id_scheme
 
 Features = dict[str, Any]
 PRECISE_YEARS = 2
@@ -39,11 +39,6 @@ class _Cluster:
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Years between two birth-year ranges (0 when they overlap)."""
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
-
-
-def _alike(xs: set[str], ys: set[str]) -> bool:
-    """Whether two sets of surname keys share one, allowing a typo."""
-    return any(x == y or jaro_winkler(x, y) >= SURNAME_JW for x in xs for y in ys)
 
 
 class Clusters:
@@ -115,9 +110,9 @@ class Clusters:
         if (
             ca.surnames
             and cb.surnames
-            and not _alike(ca.surnames, cb.surnames)
-            and not _alike(ca.surnames, cb.firsts)
-            and not _alike(ca.firsts, cb.surnames)
+            and not any_alike(ca.surnames, cb.surnames, SURNAME_JW)
+            and not any_alike(ca.surnames, cb.firsts, SURNAME_JW)
+            and not any_alike(ca.firsts, cb.surnames, SURNAME_JW)
         ):
             return "different surnames"
         return None

@@ -13,7 +13,7 @@ which does not read them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +95,19 @@ def one_letter_more(x: str, y: str) -> bool:
         min(len(x), len(y)) >= 3
         and abs(len(x) - len(y)) == 1
         and Levenshtein.distance(x, y) == 1
+    )
+
+
+def any_alike(
+    xs: Iterable[str], ys: Iterable[str], threshold: float, *, letter_more: bool = False
+) -> bool:
+    """Whether two sets of name keys share one, allowing a typo: Jaro-Winkler at ``threshold``,
+    and with ``letter_more`` a letter dropped or added (:func:`one_letter_more`)."""
+    ys = list(ys)
+    return any(
+        x == y or jaro_winkler(x, y) >= threshold or (letter_more and one_letter_more(x, y))
+        for x in xs
+        for y in ys
     )
 
 

@@ -188,10 +188,10 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
             if key in seen or x["report"] == y["report"]:
                 continue
             seen.add(key)
-            if _compare(x["features"], y["features"], key, common, anyone) is None:
-                continue
-            edge = _compare(x["features"], y["features"], key, common)
-            if edge is not None and _located(x["features"], y["features"]):
+            edge = _compare(x["features"], y["features"], key, common, anyone)
+            if edge is None:
+                continue  # not even a person both reports name would join them
+            if _located(x["features"], y["features"]):  # people change nothing: fixed
                 fixed.append((edge["weight"], key[0], key[1], edge))
             else:  # no location to compare: a person both reports name joins or strengthens it
                 waiting.append((key[0], key[1], x["features"], y["features"]))

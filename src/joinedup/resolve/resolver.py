@@ -450,8 +450,8 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self.place_edges: list[Row] = []
-        self._place_pairs: PlacePairs | None = None
-        self._place_source: list[Row] | None = None
+        # the compared place pairs of a run: only those waiting for people change by round
+        self._place_pairs = PlacePairs([], [], [], set())
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
         # changes only by growing, so the same key is the same two clusters and the same verdict
         self._verdicts: dict[tuple[int, int, int], bool] = {}
@@ -476,6 +476,7 @@ class Resolver:
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
+        self._place_pairs = place_pairs(by_kind["place"])
         self._places(out, by_kind["place"], in_report)
         people = with_locality(by_kind["person"], orgs or {})
         self._people(out, people, links, in_report, by_kind["place"])
@@ -502,9 +503,6 @@ class Resolver:
             )
             for m in places
         }
-        if self._place_pairs is None or self._place_source is not places:
-            # compared once per run; only the pairs waiting for people are looked at again
-            self._place_pairs, self._place_source = place_pairs(places), places
         groups, self.place_edges = resolve_places(self._place_pairs, context)
         self._assign(out, groups, "L")
 

@@ -513,11 +513,10 @@ class Store:
                     .where(self._where(t.mention_entity), t.mention_entity.c.entity == old)
                     .values(entity=new)
                 )
-            retired = sorted(merged)
-            for table in (t.entity, t.corroboration):
-                key = table.c.id if table is t.entity else table.c.entity
-                for chunk in _chunks(retired, 500):
-                    conn.execute(delete(table).where(self._where(table), key.in_(chunk)))
+            for chunk in _chunks(sorted(merged), 500):
+                ent, cor = t.entity, t.corroboration
+                conn.execute(delete(ent).where(self._where(ent), ent.c.id.in_(chunk)))
+                conn.execute(delete(cor).where(self._where(cor), cor.c.entity.in_(chunk)))
             if entities:
                 conn.execute(
                     delete(t.entity).where(
