@@ -199,7 +199,7 @@ def _child_profiles(
             p["surnames"].add(f["surname_key"])
         if f.get("sex"):
             p["sexes"].add(f["sex"])
-        for i in f.get("ids") or []:
+        for i in sorted(f.get("ids") or ()):  # resolved features hold ids as a set
             p["ids"].setdefault(id_scheme(i), i)
         if f.get("birth"):
             lo, hi = f["birth"]

@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from sys import intern
 from typing import Any
 
@@ -49,6 +50,8 @@ LINKAGE_WEIGHT = -3.0
 # it to (``context``, ``network``) is re-resolved every round; every other feature is the
 # mention's own, so a pair scored in an earlier round keeps those levels
 ROUND_COMPARISONS = ("context", "network")
+# one empty set for every feature of every mention that has none (most have none)
+NONE: frozenset[str] = frozenset()
 ROUND_REDO = frozenset(i for i, c in enumerate(PERSON_COMPARISONS) if c.name in ROUND_COMPARISONS)
 
 
@@ -58,8 +61,10 @@ class Resolution:
 
     entity_of: dict[int, str] = field(default_factory=dict)
     entities: list[Row] = field(default_factory=list)
-    edges: list[Row] = field(default_factory=list)
-    keys: list[tuple[str, int]] = field(default_factory=list)  # blocking key -> mention
+    # merge evidence and the index (blocking key -> mention) are built as they are stored, not
+    # all at once beforehand (at a million reports, that copy alone is gigabytes): read once
+    edges: Iterable[Row] = field(default_factory=list)
+    keys: Iterable[tuple[str, int]] = field(default_factory=list)
     features: dict[int, Row] = field(default_factory=dict)  # resolved person features
 
 
@@ -468,10 +473,11 @@ class Resolver:
         for m in mentions:
             by_kind[m["kind"]].append(m)
         out = Resolution()
+        edges: list[Row] = []
         for kind, fn in (("phone", _phones), ("vehicle", _vehicles)):
-            groups, edges = fn(by_kind[kind])
+            groups, found = fn(by_kind[kind])
             self._assign(out, groups, {"phone": "T", "vehicle": "V"}[kind])
-            out.edges += edges
+            edges += found
         in_report: dict[int, list[int]] = defaultdict(list)
         for m in mentions:
             if m["kind"] in ("person", "place"):
@@ -479,17 +485,32 @@ class Resolver:
         self._place_pairs = place_pairs(by_kind["place"])
         self._places(out, by_kind["place"], in_report)
         people = with_locality(by_kind["person"], orgs or {})
-        self._people(out, people, links, in_report, by_kind["place"])
-        out.edges += self.place_edges
-        out.edges += join_by_driver(out.entity_of, by_kind["vehicle"], links)
-        for m in mentions:
-            if m["kind"] != "person":
-                out.keys += [(k, m["pk"]) for k in item_keys(m)]
-        for pk, f in self.person_features.items():
-            out.keys += [(k, pk) for k in person_keys(f)]
-            out.features[pk] = serialisable(f)
+        merges = self._people(out, people, links, in_report, by_kind["place"])
+        later = self.place_edges + join_by_driver(out.entity_of, by_kind["vehicle"], links)
+        out.edges = chain(edges, self._person_edges(merges), later)
+        out.keys = self._index_keys(mentions)
+        out.features = self.person_features  # the store writes sets as lists
         out.entities = entity_rows(out.entity_of, mentions)
         return out
+
+    def _index_keys(self, mentions: list[Row]) -> Iterator[tuple[str, int]]:
+        for m in mentions:
+            if m["kind"] != "person":
+                yield from ((k, m["pk"]) for k in item_keys(m))
+        for pk, f in self.person_features.items():
+            yield from ((k, pk) for k in person_keys(f))
+
+    def _person_edges(self, merges: list[tuple[int, int, float]]) -> Iterator[Row]:
+        """The evidence of the last round's merges, with the reasons the model gives for each
+        pair (the last round's features are the ones kept)."""
+        feats, tf = self.person_features, self.frequencies
+        for a, b, weight in merges:
+            if weight == math.inf:
+                reasons = [{"comparison": "analyst", "level": "confirmed as one person"}]
+                yield {"a": a, "b": b, "weight": 99.0, "reasons": reasons}
+            else:
+                ev = self.model.score(feats[a], feats[b], tf)
+                yield {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
 
     def _places(
         self, out: Resolution, places: list[Row], in_report: dict[int, list[int]]
@@ -520,7 +541,8 @@ class Resolver:
         links: list[Row],
         in_report: dict[int, list[int]],
         places: list[Row],
-    ) -> None:
+    ) -> list[tuple[int, int, float]]:
+        """Resolve people in rounds; return the last round's merges (pair and weight)."""
         report_of = {m["pk"]: m["report"] for m in people}
         own_items: dict[int, set[int]] = defaultdict(set)
         for lk in links:
@@ -529,9 +551,11 @@ class Resolver:
         entity_of = out.entity_of
         for m in people:
             entity_of[m["pk"]] = f"m{m['pk']}"
-        edges: list[Row] = []
+        merges: list[tuple[int, int, float]] = []
         scores: Scores | None = None  # the previous round's, whose levels mostly carry over
         own = [self._own_features(m, own_items, entity_of) for m in people]
+        for m, f in zip(people, own, strict=True):
+            m["features"] = f  # one copy per mention: the features as read are not needed again
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood = _neighbourhoods(in_report, entity_of)
@@ -542,19 +566,10 @@ class Resolver:
             clusters = Clusters(feats, report_of, self.split)
             self._verdicts.clear()
             self._sampled.clear()
-            edges = []
+            merges = []
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
-                    edges.append(
-                        {
-                            "a": a,
-                            "b": b,
-                            "weight": math.inf,
-                            "reasons": [
-                                {"comparison": "analyst", "level": "confirmed as one person"}
-                            ],
-                        }
-                    )
+                    merges.append((a, b, math.inf))
             scores = score_all(
                 feats, candidate_keys(feats, report_of), self.model, tf, scores, ROUND_REDO
             )
@@ -573,20 +588,18 @@ class Resolver:
                 if self._coherent(clusters, a, b, feats, tf, scores) and clusters.union(
                     a, b, lenient=corroborated
                 ):
-                    ev = self.model.score(feats[a], feats[b], tf)
-                    edges.append(
-                        {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
-                    )
+                    merges.append((a, b, weight))
             for g in clusters.groups():
+                eid = f"P-{min(g)}"
                 for pk in g:
-                    entity_of[pk] = f"P-{min(g)}"
+                    entity_of[pk] = eid
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
         self._verdicts.clear()
         self._sampled.clear()
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
-        out.edges += [e if e["weight"] != math.inf else {**e, "weight": 99.0} for e in edges]
+        return merges
 
     def _coherent(
         self,
@@ -643,8 +656,8 @@ class Resolver:
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
         return {
             **{k: intern(v) if isinstance(v, str) else v for k, v in f.items()},
-            **{k: frozenset(map(intern, f.get(k) or ())) for k in SET_FEATURES},
-            "items": frozenset(items),
+            **{k: frozenset(map(intern, f.get(k) or ())) or NONE for k in SET_FEATURES},
+            "items": frozenset(items) or NONE,
         }
 
     @staticmethod
@@ -674,7 +687,8 @@ class Resolver:
         network = (network | context) - {me}
         # in place: one features dict per mention for the whole run, not one per round (the
         # last round's are dropped before the next is built)
-        own["context"], own["network"] = frozenset(context), frozenset(network)
+        own["context"] = frozenset(context) or NONE
+        own["network"] = frozenset(network) or NONE
         return own
 
 

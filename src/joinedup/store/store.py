@@ -8,11 +8,14 @@ Backend failures are wrapped in :class:`StoreError` carrying the statement.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from sqlalchemy import (
@@ -53,12 +56,54 @@ def default_url() -> str:
     return "sqlite:///joinedup.db"
 
 
+def _jsonable(value: object) -> list[Any]:
+    if isinstance(value, set | frozenset):
+        return list(value)  # a set's order means nothing; sorting every one costs a lot
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(value: object) -> str:
+    """JSON for a JSON column: sets (of resolved features) become lists, without a copy of
+    every features map beforehand."""
+    return json.dumps(value, default=_jsonable)
+
+
+SHARED_STRING = 40  # strings up to this length in stored JSON are held once however often read
+
+
+def _shared(pairs: list[tuple[str, Any]]) -> Row:
+    return {
+        intern(k): (
+            intern(v)
+            if type(v) is str and len(v) <= SHARED_STRING
+            else [intern(x) if type(x) is str and len(x) <= SHARED_STRING else x for x in v]
+            if type(v) is list
+            else v
+        )
+        for k, v in pairs
+    }
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_shared)
+
+
+def from_json(text: str | bytes) -> Any:
+    """Read a JSON column with its keys and short strings shared (interned).
+
+    A full run reads every mention's features: the same few keys, sexes, roles and name
+    keys, over and over. Shared, they take half the memory.
+    """
+    return _DECODER.decode(text if isinstance(text, str) else text.decode())
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a store URL; a bare path means a SQLite file."""
     if "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(
+            url, future=True, json_serializer=to_json, json_deserializer=from_json
+        )
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(
             f"cannot use store {url!r}: {exc}",
@@ -354,7 +399,11 @@ class Store:
             rows = conn.execute(
                 select(*cols).where(self._where(t.report), t.report.c.current.is_(True))
             )
-            return [dict(r._mapping) for r in rows]
+            shared = ("org", "agency", "reporter", "profile")  # a few values, read on every row
+            return [
+                {k: intern(v) if k in shared and isinstance(v, str) else v for k, v in row.items()}
+                for row in (r._mapping for r in rows)
+            ]
 
     def current_mentions(self) -> list[Row]:
         m = t.mention
@@ -365,7 +414,18 @@ class Store:
                 .where(self._where(m), t.report.c.current.is_(True))
                 .order_by(m.c.pk)
             )
-            return [dict(r._mapping) for r in rows]
+            return [
+                {
+                    "pk": r.pk,
+                    "report": r.report,
+                    "ref": intern(r.ref),
+                    "kind": intern(r.kind),
+                    "role": r.role and intern(r.role),
+                    "label": r.label,
+                    "features": r.features,
+                }
+                for r in rows
+            ]
 
     def current_links(self) -> list[Row]:
         lk = t.link
@@ -467,25 +527,26 @@ class Store:
             for table in (t.mention_entity, t.merge_edge, t.entity, t.block_key, t.resolved):
                 conn.execute(delete(table).where(self._where(table)))
             self._write_index(conn, keys, features or {})
-            _bulk(conn, t.entity, [{**e, "partnership": self.partnership} for e in entities])
+            p = self.partnership
+            _bulk(conn, t.entity, ({**e, "partnership": p} for e in entities))
             _bulk(
                 conn,
                 t.mention_entity,
-                [{"mention": m, "entity": e, "partnership": self.partnership} for m, e in members],
+                ({"mention": m, "entity": e, "partnership": p} for m, e in members),
             )
-            _bulk(conn, t.merge_edge, [{**e, "partnership": self.partnership} for e in edges])
+            _bulk(conn, t.merge_edge, ({**e, "partnership": p} for e in edges))
 
     def _write_index(
         self, conn: Connection, keys: Iterable[tuple[str, int]], features: Mapping[int, Row]
     ) -> None:
         p = self.partnership
         _bulk(
-            conn, t.block_key, [{"partnership": p, "key": k[:400], "mention": m} for k, m in keys]
+            conn, t.block_key, ({"partnership": p, "key": k[:400], "mention": m} for k, m in keys)
         )
         _bulk(
             conn,
             t.resolved,
-            [{"partnership": p, "mention": m, "features": f} for m, f in features.items()],
+            ({"partnership": p, "mention": m, "features": f} for m, f in features.items()),
         )
 
     def extend_resolution(
@@ -891,6 +952,9 @@ def _insert_returning(conn: Connection, table: t.Table, rows: list[Row]) -> list
     return out
 
 
-def _bulk(conn: Connection, table: t.Table, rows: list[Row]) -> None:
-    for chunk in _chunks(rows, 5000):
+def _bulk(conn: Connection, table: t.Table, rows: Iterable[Row]) -> None:
+    """Insert rows in chunks, taking them lazily: a full resolution's rows are never all
+    built at once."""
+    it = iter(rows)
+    while chunk := list(islice(it, 5000)):
         conn.execute(insert(table), chunk)
