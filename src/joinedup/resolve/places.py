@@ -7,6 +7,9 @@ first, and a merge is refused when the two clusters as wholes name different tow
 or kinds of place, so that a mention with no location cannot bridge two parks of one name in
 two towns.
 
+A description by street ("a flat on Spotland Road") is not a name: it joins a mention whose
+street address is on that street ("9a Spotland Road") when both give the same full postcode.
+
 A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
 only with a shared location, or, once people are resolved, when the two reports name the same
 person: a child who tells two agencies about "the Grill Corner" names one place.
@@ -15,6 +18,7 @@ person: a child who tells two agencies about "the Grill Corner" names one place.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +50,38 @@ GENERIC = frozenset(
         "at",
     }
 )
+
+
+# "a flat on Spotland Road": a kind of home described by its street, not a name
+_ON_STREET = re.compile(
+    r"^(?:an? |the )?(?:flat|house|room|bedsit|maisonette|home)s? (?:on|in) (?P<street>.+)$"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def described_street(name_key: str) -> str | None:
+    """The street of a name that only describes a home by its street ("a flat on Spotland
+    Road" gives "spotland road"), else None."""
+    m = _ON_STREET.match(name_key)
+    return m.group("street") if m else None
+
+
+def premises_street(premises: str) -> str:
+    """The street of a street address: "9a spotland road" gives "spotland road"."""
+    return premises.split(" ", 1)[1] if " " in premises else premises
+
+
+def _on_one_street(fx: Row, fy: Row) -> str | None:
+    """The street when one mention describes a home on the street where the other's address
+    is, and both give one full postcode (a postcode is a few dozen addresses: one street, one
+    side); else None."""
+    if not fx.get("postcode") or fx.get("postcode") != fy.get("postcode"):
+        return None
+    for a, b in ((fx, fy), (fy, fx)):
+        street = described_street(a["name_key"])
+        if street and b.get("premises") and premises_street(b["premises"]) == street:
+            return street
+    return None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -175,8 +211,15 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
                 blocks[token].append(m)
-        if m["features"].get("premises"):
-            blocks[f"@{m['features']['premises']}"].append(m)
+        f = m["features"]
+        if f.get("premises"):
+            blocks[f"@{f['premises']}"].append(m)
+        if f.get("postcode"):  # a home described by its street meets the addresses on it
+            street = described_street(f["name_key"]) or (
+                premises_street(f["premises"]) if f.get("premises") else None
+            )
+            if street:
+                blocks[f"~{street}|{f['postcode']}"].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms)
     anyone = frozenset({""})  # stands for "some person both reports name"
@@ -246,6 +289,17 @@ def _compare(
             "reasons": [
                 {"comparison": "address", "level": f"same street address ({fx['premises']})"},
                 {"comparison": "location", "level": f"same {_where(located[0])}"},
+            ],
+        }
+    if (street := _on_one_street(fx, fy)) is not None:
+        # "a flat on Spotland Road" and "9a Spotland Road" in one postcode: one home
+        return {
+            "a": key[0],
+            "b": key[1],
+            "weight": 11.0,
+            "reasons": [
+                {"comparison": "address", "level": f"a home on {street}, an address on it"},
+                {"comparison": "location", "level": f"same postcode ({fx['postcode']})"},
             ],
         }
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
