@@ -137,3 +137,29 @@ def test_only_a_description_by_street_is_read_as_a_street() -> None:
     assert described_street("flat above royal house") is None
     assert described_street("royal house") is None
     assert premises_street("9a spotland road") == "spotland road"
+
+
+def _street_no_location(child_b: str) -> list[dict]:
+    """"a flat on High Street" with no location, and 135a High Street in Bradford; the two
+    reports name one child ("Amy Walsh", same date of birth) or two different children."""
+    above = {"ref": "f", "name": "flat above Golden Corner", "kind": "flat",
+             "address": "135a High Street, Bradford"}
+    on = {"ref": "f", "name": "a flat on High Street", "kind": "flat"}
+    return [
+        report("a", people=[child("c1", "Amy Walsh", age=14, dob="1994-03-02")],
+               places=[above]),
+        report("b", org="Care Home", agency="care_home",
+               people=[child("c2", f"{child_b} Walsh", age=14, dob="1994-03-02")], places=[on]),
+    ]
+
+
+def test_a_flat_described_by_its_street_alone_joins_through_a_person_both_reports_name(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_no_location("Amy"))) == 1
+
+
+def test_a_flat_described_by_its_street_alone_stays_apart_without_a_shared_person(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_no_location("Beth"))) == 2

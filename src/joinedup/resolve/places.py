@@ -8,7 +8,8 @@ or kinds of place, so that a mention with no location cannot bridge two parks of
 two towns.
 
 A description by street ("a flat on Spotland Road") is not a name: it joins a mention whose
-street address is on that street ("9a Spotland Road") when both give the same full postcode.
+street address is on that street ("9a Spotland Road") when both give the same full postcode, or,
+once people are resolved, when the two reports name the same person.
 
 A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
 only with a shared location, or, once people are resolved, when the two reports name the same
@@ -23,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -72,11 +73,8 @@ def premises_street(premises: str) -> str:
 
 
 def _on_one_street(fx: Row, fy: Row) -> str | None:
-    """The street when one mention describes a home on the street where the other's address
-    is, and both give one full postcode (a postcode is a few dozen addresses: one street, one
-    side); else None."""
-    if not fx.get("postcode") or fx.get("postcode") != fy.get("postcode"):
-        return None
+    """The street, when one mention describes a home on the street where the other's address
+    is ("a flat on Spotland Road", "9a Spotland Road"); else None."""
     for a, b in ((fx, fy), (fy, fx)):
         street = described_street(a["name_key"])
         if street and b.get("premises") and premises_street(b["premises"]) == street:
@@ -207,6 +205,10 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
     """Block place mentions on their distinctive words and street address, and compare them."""
     ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
+    # homes described by their street, and street addresses, by street (and postcode, for
+    # streets with too many addresses to compare each)
+    described: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
+    on_street: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
@@ -214,19 +216,26 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
         f = m["features"]
         if f.get("premises"):
             blocks[f"@{f['premises']}"].append(m)
-        if f.get("postcode"):  # a home described by its street meets the addresses on it
-            street = described_street(f["name_key"]) or (
-                premises_street(f["premises"]) if f.get("premises") else None
-            )
-            if street:
-                blocks[f"~{street}|{f['postcode']}"].append(m)
+            at = premises_street(f["premises"])
+            on_street[at].append(m)
+            if f.get("postcode"):
+                on_street[(at, f["postcode"])].append(m)
+        if street := described_street(f["name_key"]):
+            described[street].append(m)
+            if f.get("postcode"):
+                described[(street, f["postcode"])].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms)
     anyone = frozenset({""})  # stands for "some person both reports name"
-    for block in blocks.values():
-        if len(block) > BLOCK_CAP:
-            continue
-        for x, y in combinations(block, 2):
+    candidates = [
+        combinations(block, 2) for block in blocks.values() if len(block) <= BLOCK_CAP
+    ] + [  # a home described by its street meets each address on that street
+        product(homes, on_street[street])
+        for street, homes in described.items()
+        if len(on_street.get(street, ())) <= BLOCK_CAP
+    ]
+    for pairs in candidates:
+        for x, y in pairs:
             key = (min(x["pk"], y["pk"]), max(x["pk"], y["pk"]))
             if key in seen or x["report"] == y["report"]:
                 continue
@@ -291,15 +300,23 @@ def _compare(
                 {"comparison": "location", "level": f"same {_where(located[0])}"},
             ],
         }
-    if (street := _on_one_street(fx, fy)) is not None:
-        # "a flat on Spotland Road" and "9a Spotland Road" in one postcode: one home
+    street = _on_one_street(fx, fy)
+    postcode = fx.get("postcode") if fx.get("postcode") == fy.get("postcode") else None
+    if street is not None and (postcode or (people and not located and km is None)):
+        # "a flat on Spotland Road" and "9a Spotland Road": one home if both give one full
+        # postcode (a few dozen addresses), or both reports name one person
         return {
             "a": key[0],
             "b": key[1],
-            "weight": 11.0,
+            "weight": 11.0 if postcode else 10.0,
             "reasons": [
                 {"comparison": "address", "level": f"a home on {street}, an address on it"},
-                {"comparison": "location", "level": f"same postcode ({fx['postcode']})"},
+                {
+                    "comparison": "location",
+                    "level": f"same postcode ({postcode})"
+                    if postcode
+                    else f"both reports name {min(people)}",
+                },
             ],
         }
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
