@@ -202,7 +202,8 @@ class PlacePairs:
 
 
 def place_pairs(ms: list[Row]) -> PlacePairs:
-    """Block place mentions on their distinctive words and street address, and compare them."""
+    """Block place mentions on their distinctive words, street address and street (a home
+    described by its street meets the addresses on it), and compare them."""
     ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
     # homes described by their street, and street addresses, by street (and postcode, for
