@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from joinedup.corroborate.picture import _could_be_one
+from joinedup.corroborate.picture import Picture, Tie, _could_be_one
 
 
 def profile(first: str, surname: str | None = None, **kw: Any) -> dict[str, Any]:
@@ -30,3 +30,31 @@ def test_different_names_sexes_ids_or_ages_are_two_children() -> None:
 def test_an_unnamed_child_is_not_assumed_to_be_anyone() -> None:
     unnamed = profile("x") | {"firsts": set()}
     assert not _could_be_one(unnamed, profile("amy"))
+
+
+def _picture(told_a: dict[str, Any]) -> tuple[Picture, list[Tie]]:
+    """Two child entities the resolver holds apart by surname ("Elena Popescu", "Elena
+    Gheorghiou"); the report tying the first says only "Elena", with ``told_a``."""
+    from joinedup.profiles import load_profile
+
+    pic = Picture(load_profile("safeguarding"), {}, {}, {}, {"A", "B"})
+    pic.profiles = {"A": profile("elena", "popescu", birth=(1992, 1992)),
+                    "B": profile("elena", "gheorghiou", birth=(1992, 1992))}
+    pic.told = {1: profile("elena", birth=(1992, 1992)) | {"dob": None} | told_a,
+                2: profile("elena", "gheorghiou", birth=(1992, 1992)) | {"dob": "19920429"}}
+    ties = [Tie("M", "A", 10, "contacted", 1), Tie("M", "B", 11, "seen_with", 2)]
+    return pic, ties
+
+
+def test_two_entities_are_one_child_when_the_tying_mentions_share_a_date_of_birth() -> None:
+    pic, ties = _picture({"dob": "19920429"})
+    assert pic.distinct_children({"A", "B"}) == 2  # the entities alone differ by surname
+    assert pic.distinct_children({"A", "B"}, ties) == 1
+
+
+def test_a_first_name_alone_in_the_tying_mentions_does_not_make_two_children_one() -> None:
+    # namesakes: two Elenas of one age are two children unless something more is shared
+    pic, ties = _picture({})
+    assert pic.distinct_children({"A", "B"}, ties) == 2
+    pic, ties = _picture({"dob": "19920730"})
+    assert pic.distinct_children({"A", "B"}, ties) == 2

@@ -96,3 +96,70 @@ def test_one_name_at_two_street_addresses_of_one_town_is_two_places(
     ])
     assert sorted(len(p["mentions"]) for p in places) in ([1, 2], [1, 1, 1]), places
     assert len(places) >= 2
+
+
+def _street_reports(postcode_b: str, street_b: str = "Spotland Road") -> list[dict]:
+    """"flat above Royal House" at 9a Spotland Road, and "a flat on ..." with only a postcode."""
+    above = {"ref": "f", "name": "flat above Royal House", "kind": "flat",
+             "address": "9a Spotland Road, Rochdale", "postcode": "OL12 8SW"}
+    on = {"ref": "f", "name": f"a flat on {street_b}", "kind": "flat", "postcode": postcode_b}
+    return [
+        report("a", people=[child("c1", "Amy")], places=[above]),
+        report("b", org="Care Home", agency="care_home", people=[child("c2", "Beth")],
+               places=[on]),
+    ]
+
+
+def test_a_flat_described_by_its_street_joins_the_address_on_it_in_one_postcode(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _street_reports("OL12 8SW"))
+    assert len(places) == 1, places
+    assert {m["report"] for m in places[0]["mentions"]} == {"a", "b"}
+
+
+def test_a_flat_on_the_street_in_another_postcode_stays_apart(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_reports("OL12 8SX"))) == 2
+
+
+def test_a_flat_on_another_street_in_one_postcode_stays_apart(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_reports("OL12 8SW", "Bury Road"))) == 2
+
+
+def test_only_a_description_by_street_is_read_as_a_street() -> None:
+    from joinedup.resolve.places import described_street, premises_street
+
+    assert described_street("a flat on spotland road") == "spotland road"
+    assert described_street("flat above royal house") is None
+    assert described_street("royal house") is None
+    assert premises_street("9a spotland road") == "spotland road"
+
+
+def _street_no_location(child_b: str) -> list[dict]:
+    """"a flat on High Street" with no location, and 135a High Street in Bradford; the two
+    reports name one child ("Amy Walsh", same date of birth) or two different children."""
+    above = {"ref": "f", "name": "flat above Golden Corner", "kind": "flat",
+             "address": "135a High Street, Bradford"}
+    on = {"ref": "f", "name": "a flat on High Street", "kind": "flat"}
+    return [
+        report("a", people=[child("c1", "Amy Walsh", age=14, dob="1994-03-02")],
+               places=[above]),
+        report("b", org="Care Home", agency="care_home",
+               people=[child("c2", f"{child_b} Walsh", age=14, dob="1994-03-02")], places=[on]),
+    ]
+
+
+def test_a_flat_described_by_its_street_alone_joins_through_a_person_both_reports_name(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_no_location("Amy"))) == 1
+
+
+def test_a_flat_described_by_its_street_alone_stays_apart_without_a_shared_person(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_no_location("Beth"))) == 2

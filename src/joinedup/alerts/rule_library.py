@@ -82,7 +82,7 @@ def _children_and_sources(
         if (
             len(children) >= min_children
             and len(keys) >= min_informants
-            and pic.distinct_children(children) >= min_children
+            and pic.distinct_children(children, seen) >= min_children
         ):
             return {"children": sorted(children), "informants": len(keys)}
         return None
@@ -154,10 +154,11 @@ class PlaceHotspot(Recipe):
 
         def holds(seen: list[Tie]) -> dict[str, Any] | None:
             now = pic.when(seen[-1].report)
-            recent = {t.child for t in seen if now - pic.when(t.report) < window}
+            ties = [t for t in seen if now - pic.when(t.report) < window]
+            recent = {t.child for t in ties}
             if (
                 len(recent) >= self.params["min_children"]
-                and pic.distinct_children(recent) >= self.params["min_children"]
+                and pic.distinct_children(recent, ties) >= self.params["min_children"]
             ):
                 return {"children": sorted(recent), "window_days": window.days}
             return None

@@ -22,12 +22,14 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Tie:
-    """In report ``report``, entity ``entity`` is tied to child ``child`` by ``how``."""
+    """In report ``report``, entity ``entity`` is tied to child ``child`` by ``how``;
+    ``mention`` is the child's mention in that report (what the report itself says of her)."""
 
     entity: str
     child: str
     report: int
     how: str
+    mention: int | None = None
 
 
 @dataclass
@@ -45,22 +47,38 @@ class Picture:
     mentioned_in: dict[str, set[int]] = field(default_factory=dict)
     ages: dict[str, int] = field(default_factory=dict)
     profiles: dict[str, Row] = field(default_factory=dict)  # what is known of each child
+    told: dict[int, Row] = field(default_factory=dict)  # what each child mention says
 
-    def distinct_children(self, children: Iterable[str]) -> int:
+    def distinct_children(self, children: Iterable[str], ties: Iterable[Tie] = ()) -> int:
         """How many children these clearly are: two entities that could be one child (the
         same first name, ages that agree, nothing that differs) count once, so that a child the
-        resolver failed to join up never makes one man "linked to two children"."""
+        resolver failed to join up never makes one man "linked to two children".
+
+        With ``ties``, two children also count once when the mentions that tie them name one
+        child: first names alike and the same date of birth, identifier or surname, nothing
+        that differs. An entity the resolver joined wrongly ("Elena" with "Elena Popescu")
+        carries a surname the report tying "Elena" never gave; her own report's date of birth
+        still says she is "Elena Gheorghiou" of the other tie."""
+        tying: dict[str, set[int]] = {c: set() for c in children}
+        for t in ties:
+            if t.child in tying and t.mention is not None:
+                tying[t.child].add(t.mention)
         groups: list[list[str]] = []
-        for child in sorted(children):
+        for child in sorted(tying):
             for group in groups:
-                if all(
-                    _could_be_one(self.profiles.get(child), self.profiles.get(o)) for o in group
-                ):
+                if all(self._could_be_one(child, o, tying) for o in group):
                     group.append(child)
                     break
             else:
                 groups.append([child])
         return len(groups)
+
+    def _could_be_one(self, a: str, b: str, tying: dict[str, set[int]]) -> bool:
+        if _could_be_one(self.profiles.get(a), self.profiles.get(b)):
+            return True
+        return any(
+            _told_one(self.told.get(x), self.told.get(y)) for x in tying[a] for y in tying[b]
+        )
 
     def key(self, report: int) -> str | None:
         """The independence key of a report (None for a derived report)."""
@@ -136,13 +154,20 @@ def build_picture(
             # phones and vehicles count through a person of concern, not a parent or carer
             concern = _of_concern(profile, by_pk.get(other))
             for pk in [other, *(items_of.get(other, []) if concern else [])]:
-                tie = Tie(entity_of[pk], entity_of[child], lk["report"], lk["type"])
+                tie = Tie(entity_of[pk], entity_of[child], lk["report"], lk["type"], child)
                 if tie.entity != tie.child and tie not in seen:
                     seen.add(tie)
                     pic.ties.append(tie)
         if lk["type"] == "introduced" and dst in child_mentions and src in by_pk:
-            pic.introduced.append(Tie(entity_of[src], entity_of[dst], lk["report"], "introduced"))
+            pic.introduced.append(
+                Tie(entity_of[src], entity_of[dst], lk["report"], "introduced", dst)
+            )
     pic.profiles = _child_profiles(mentions, entity_of, pic.children)
+    pic.told = {
+        m["pk"]: {**_add_features(_empty_profile(), m["features"]), "dob": m["features"].get("dob")}
+        for m in mentions
+        if m["pk"] in child_mentions
+    }
     for o in observations:
         if o["mention"] is None:
             continue
@@ -182,31 +207,48 @@ def _could_be_one(a: Row | None, b: Row | None) -> bool:
     return True
 
 
+def _told_one(a: Row | None, b: Row | None) -> bool:
+    """Whether two child mentions name one child: they could be one, and they share more than a
+    first name (a surname, a full date of birth or an identifier)."""
+    if not _could_be_one(a, b) or a is None or b is None:
+        return False
+    return bool(
+        (a["surnames"] and b["surnames"])
+        or (a["dob"] and a["dob"] == b["dob"])
+        or set(a["ids"].values()) & set(b["ids"].values())
+    )
+
+
 def _child_profiles(
     mentions: list[Row], entity_of: dict[int, str], children: set[str]
 ) -> dict[str, Row]:
     out: dict[str, Row] = {}
     for m in mentions:
         entity = entity_of.get(m["pk"])
-        if entity not in children:
-            continue
-        f = m["features"]
-        p = out.setdefault(
-            entity, {"firsts": set(), "surnames": set(), "sexes": set(), "ids": {}, "birth": None}
-        )
-        p["firsts"].update(f.get("first_alts") or ([f["first_key"]] if f.get("first_key") else []))
-        if f.get("surname_key"):
-            p["surnames"].add(f["surname_key"])
-        if f.get("sex"):
-            p["sexes"].add(f["sex"])
-        for i in sorted(f.get("ids") or ()):  # resolved features hold ids as a set
-            p["ids"].setdefault(id_scheme(i), i)
-        if f.get("birth"):
-            lo, hi = f["birth"]
-            p["birth"] = (
-                (lo, hi) if p["birth"] is None else (min(p["birth"][0], lo), max(p["birth"][1], hi))
-            )
+        if entity in children:
+            _add_features(out.setdefault(entity, _empty_profile()), m["features"])
     return out
+
+
+def _empty_profile() -> Row:
+    return {"firsts": set(), "surnames": set(), "sexes": set(), "ids": {}, "birth": None}
+
+
+def _add_features(p: Row, f: Row) -> Row:
+    """Fold one child mention's names, sex, identifiers and birth years into a profile."""
+    p["firsts"].update(f.get("first_alts") or ([f["first_key"]] if f.get("first_key") else []))
+    if f.get("surname_key"):
+        p["surnames"].add(f["surname_key"])
+    if f.get("sex"):
+        p["sexes"].add(f["sex"])
+    for i in sorted(f.get("ids") or ()):  # resolved features hold ids as a set
+        p["ids"].setdefault(id_scheme(i), i)
+    if f.get("birth"):
+        lo, hi = f["birth"]
+        p["birth"] = (
+            (lo, hi) if p["birth"] is None else (min(p["birth"][0], lo), max(p["birth"][1], hi))
+        )
+    return p
 
 
 def _is_child(profile: Profile, m: Row) -> bool:

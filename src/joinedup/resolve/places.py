@@ -7,6 +7,10 @@ first, and a merge is refused when the two clusters as wholes name different tow
 or kinds of place, so that a mention with no location cannot bridge two parks of one name in
 two towns.
 
+A description by street ("a flat on Spotland Road") is not a name: it joins a mention whose
+street address is on that street ("9a Spotland Road") when both give the same full postcode, or,
+once people are resolved, when the two reports name the same person.
+
 A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
 only with a shared location, or, once people are resolved, when the two reports name the same
 person: a child who tells two agencies about "the Grill Corner" names one place.
@@ -15,11 +19,12 @@ person: a child who tells two agencies about "the Grill Corner" names one place.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -46,6 +51,35 @@ GENERIC = frozenset(
         "at",
     }
 )
+
+
+# "a flat on Spotland Road": a kind of home described by its street, not a name
+_ON_STREET = re.compile(
+    r"^(?:an? |the )?(?:flat|house|room|bedsit|maisonette|home)s? (?:on|in) (?P<street>.+)$"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def described_street(name_key: str) -> str | None:
+    """The street of a name that only describes a home by its street ("a flat on Spotland
+    Road" gives "spotland road"), else None."""
+    m = _ON_STREET.match(name_key)
+    return m.group("street") if m else None
+
+
+def premises_street(premises: str) -> str:
+    """The street of a street address: "9a spotland road" gives "spotland road"."""
+    return premises.split(" ", 1)[1] if " " in premises else premises
+
+
+def _on_one_street(fx: Row, fy: Row) -> str | None:
+    """The street, when one mention describes a home on the street where the other's address
+    is ("a flat on Spotland Road", "9a Spotland Road"); else None."""
+    for a, b in ((fx, fy), (fy, fx)):
+        street = described_street(a["name_key"])
+        if street and b.get("premises") and premises_street(b["premises"]) == street:
+            return street
+    return None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -168,22 +202,41 @@ class PlacePairs:
 
 
 def place_pairs(ms: list[Row]) -> PlacePairs:
-    """Block place mentions on their distinctive words and street address, and compare them."""
+    """Block place mentions on their distinctive words, street address and street (a home
+    described by its street meets the addresses on it), and compare them."""
     ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
+    # homes described by their street, and street addresses, by street (and postcode, for
+    # streets with too many addresses to compare each)
+    described: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
+    on_street: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
                 blocks[token].append(m)
-        if m["features"].get("premises"):
-            blocks[f"@{m['features']['premises']}"].append(m)
+        f = m["features"]
+        if f.get("premises"):
+            blocks[f"@{f['premises']}"].append(m)
+            at = premises_street(f["premises"])
+            on_street[at].append(m)
+            if f.get("postcode"):
+                on_street[(at, f["postcode"])].append(m)
+        if street := described_street(f["name_key"]):
+            described[street].append(m)
+            if f.get("postcode"):
+                described[(street, f["postcode"])].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms)
     anyone = frozenset({""})  # stands for "some person both reports name"
-    for block in blocks.values():
-        if len(block) > BLOCK_CAP:
-            continue
-        for x, y in combinations(block, 2):
+    candidates = [
+        combinations(block, 2) for block in blocks.values() if len(block) <= BLOCK_CAP
+    ] + [  # a home described by its street meets each address on that street
+        product(homes, on_street[street])
+        for street, homes in described.items()
+        if len(on_street.get(street, ())) <= BLOCK_CAP
+    ]
+    for pairs in candidates:
+        for x, y in pairs:
             key = (min(x["pk"], y["pk"]), max(x["pk"], y["pk"]))
             if key in seen or x["report"] == y["report"]:
                 continue
@@ -246,6 +299,25 @@ def _compare(
             "reasons": [
                 {"comparison": "address", "level": f"same street address ({fx['premises']})"},
                 {"comparison": "location", "level": f"same {_where(located[0])}"},
+            ],
+        }
+    street = _on_one_street(fx, fy)
+    postcode = fx.get("postcode") if fx.get("postcode") == fy.get("postcode") else None
+    if street is not None and (postcode or (people and not located and km is None)):
+        # "a flat on Spotland Road" and "9a Spotland Road": one home if both give one full
+        # postcode (a few dozen addresses), or both reports name one person
+        return {
+            "a": key[0],
+            "b": key[1],
+            "weight": 11.0 if postcode else 10.0,
+            "reasons": [
+                {"comparison": "address", "level": f"a home on {street}, an address on it"},
+                {
+                    "comparison": "location",
+                    "level": f"same postcode ({postcode})"
+                    if postcode
+                    else f"both reports name {min(people)}",
+                },
             ],
         }
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
