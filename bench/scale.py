@@ -33,6 +33,13 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _workers_rss_mb() -> float:
+    """Peak RSS of the largest scoring worker (forked: much of it is pages shared with the
+    parent, so parent + workers overstates what the machine used, and the parent alone
+    understates it)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def step_generate(n: int, out: Path) -> Row:
     from joinedup.generate import generate_scenario, write_scenario
 
@@ -45,7 +52,8 @@ def step_load(url: str, src: Path) -> Row:
     from bench.throughput import measure
 
     row = measure(url, "", src, 0, None)  # import, then a full process, timed apart
-    return {k: row[k] for k in ("accepted", "ingest_s", "process_s")} | {"rss_mb": _rss_mb()}
+    return {k: row[k] for k in ("accepted", "ingest_s", "process_s")} | {
+        "rss_mb": _rss_mb(), "worker_rss_mb": _workers_rss_mb()}
 
 
 def step_latency(url: str, src: Path, tmp: Path) -> Row:
@@ -120,9 +128,9 @@ def table(rows: list[Row]) -> str:
     base = {r["backend"]: r for r in rows if r["reports"] == BASELINE}
     lines = [
         "| reports | store | generate s | ingest s | process s | ingest + process s "
-        "| x 10k per report | peak RSS MB (load) | add 1 report p50 ms | p95 ms "
-        "| peak RSS MB (latency) |",
-        "|" + "---|" * 11,
+        "| x 10k per report | peak RSS MB (load) | worker peak RSS MB | add 1 report p50 ms "
+        "| p95 ms | peak RSS MB (latency) |",
+        "|" + "---|" * 12,
     ]
     for r in rows:
         total = r["ingest_s"] + r["process_s"]
@@ -132,6 +140,7 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {r['reports']} | {r['backend']} | {r['generate_s']:.0f} | {r['ingest_s']:.1f} "
             f"| {r['process_s']:.1f} | {total:.1f} | {ratio} | {r['rss_mb']:.0f} "
+            f"| {r.get('worker_rss_mb', 0):.0f} "
             f"| {r['lat_p50'] * 1000:.0f} | {r['lat_p95'] * 1000:.0f} | {r['lat_rss_mb']:.0f} |")
     return "\n".join(lines)
 

@@ -44,7 +44,6 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     reports = store.current_reports()
     mentions = store.current_mentions()
     links = store.current_links()
-    observations = store.current_observations()
     orgs = {r["pk"]: r["org"] for r in reports}
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(mentions, links, orgs)
@@ -59,6 +58,7 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
         "term_frequencies",
         {"tables": resolver.frequencies.tables, "defaults": resolver.frequencies.defaults},
     )
+    observations = store.current_observations()  # read after resolving: its memory peaks there
     pic = build_picture(
         profile, reports, mentions, links, observations, resolution.entity_of, resolution.entities
     )

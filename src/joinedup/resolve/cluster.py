@@ -11,7 +11,7 @@ An analyst's confirm (must-link) is applied first and is never refused.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -23,17 +23,39 @@ PRECISE_YEARS = 2
 ESTIMATE_SLACK = 10  # years two clusters' age estimates may lie apart
 
 
-@dataclass
+NOTHING: frozenset[Any] = frozenset()
+
+
+@dataclass(slots=True)
 class _Cluster:
+    """One cluster's members and what binds it. A cluster of one mention (most of them) holds
+    shared empty sets until it grows: a set of its own for every mention of a million-report
+    store would cost gigabytes."""
+
     members: list[int]
-    reports: set[int]
+    reports: set[int] | frozenset[int]
     ids: dict[str, str]
     birth: tuple[int, int] | None
     sex: str | None
-    forbidden: set[int] = field(default_factory=set)
-    surnames: set[str] = field(default_factory=set)
+    forbidden: set[int] | frozenset[int] = NOTHING
+    surnames: set[str] | frozenset[str] = NOTHING
     span: tuple[int, int] | None = None  # the hull of every age estimate, precise or not
-    firsts: set[str] = field(default_factory=set)  # a surname written as a first name is a swap
+    firsts: set[str] | frozenset[str] = NOTHING  # a surname written as a first name is a swap
+
+
+def _joined(
+    mine: set[Any] | frozenset[Any], theirs: set[Any] | frozenset[Any]
+) -> set[Any] | frozenset[Any]:
+    """``mine`` grown by ``theirs``, in place once it is a set of its own."""
+    if not theirs:
+        return mine
+    if isinstance(mine, frozenset):
+        return set(mine) | theirs
+    mine |= theirs
+    return mine
+
+
+NO_IDS: dict[str, str] = {}  # never changed: a cluster gets a dict of its own when it has ids
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -54,22 +76,25 @@ class Clusters:
         self.data: dict[int, _Cluster] = {}
         for pk, f in feats.items():
             self.parent[pk] = pk
-            ids = {id_scheme(i): i for i in f.get("ids") or []}
+            ids = {id_scheme(i): i for i in sorted(f.get("ids") or ())} or NO_IDS
             # only a precise age (a date of birth, an exact age) binds the cluster; a witness's
             # "in his thirties" is evidence for the pairwise score, not a constraint
-            precise = f.get("birth") and f["birth"][1] - f["birth"][0] <= PRECISE_YEARS
-            birth = (f["birth"][0], f["birth"][1]) if precise else None
-            self.data[pk] = _Cluster([pk], {report_of[pk]}, ids, birth, f.get("sex"))
-            if f.get("birth"):
-                self.data[pk].span = (f["birth"][0], f["birth"][1])
-            if f.get("surname_key"):
-                self.data[pk].surnames.add(f["surname_key"])
-            if f.get("first"):
-                self.data[pk].firsts.add(f["first"])
+            born = f.get("birth")
+            precise = born and born[1] - born[0] <= PRECISE_YEARS
+            self.data[pk] = _Cluster(
+                [pk],
+                frozenset((report_of[pk],)),
+                ids,
+                (born[0], born[1]) if born and precise else None,
+                f.get("sex"),
+                span=(born[0], born[1]) if born else None,
+                surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
+                firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
+            )
         for a, b in cannot:
             if a in self.data and b in self.data:
-                self.data[a].forbidden.add(b)
-                self.data[b].forbidden.add(a)
+                self.data[a].forbidden = _joined(self.data[a].forbidden, {b})
+                self.data[b].forbidden = _joined(self.data[b].forbidden, {a})
 
     def find(self, x: int) -> int:
         root = x
@@ -128,9 +153,9 @@ class Clusters:
         ca, cb = self.data[ra], self.data.pop(rb)
         self.parent[rb] = ra
         ca.members.extend(cb.members)
-        ca.reports |= cb.reports
-        for k, v in cb.ids.items():
-            ca.ids.setdefault(k, v)
+        ca.reports = _joined(ca.reports, cb.reports)
+        if any(k not in ca.ids for k in cb.ids):
+            ca.ids = {**ca.ids, **{k: v for k, v in cb.ids.items() if k not in ca.ids}}
         if cb.birth:
             ca.birth = (
                 cb.birth
@@ -140,12 +165,15 @@ class Clusters:
             if ca.birth[0] > ca.birth[1]:
                 ca.birth = (ca.birth[1], ca.birth[0])
         ca.sex = ca.sex or cb.sex
-        ca.forbidden |= cb.forbidden
-        ca.surnames |= cb.surnames
+        ca.forbidden = _joined(ca.forbidden, cb.forbidden)
+        ca.surnames = _joined(ca.surnames, cb.surnames)
         if cb.span:
-            ca.span = cb.span if not ca.span else (min(ca.span[0], cb.span[0]),
-                                                    max(ca.span[1], cb.span[1]))
-        ca.firsts |= cb.firsts
+            ca.span = (
+                cb.span
+                if not ca.span
+                else (min(ca.span[0], cb.span[0]), max(ca.span[1], cb.span[1]))
+            )
+        ca.firsts = _joined(ca.firsts, cb.firsts)
         return True
 
     def root_members(self, root: int) -> list[int]:

@@ -30,12 +30,18 @@ from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
+CHUNK = 250_000  # pairs scored at a time by one process
 SHIFT = 32  # a pair's key is (a << SHIFT) | b: mention keys must stay below 2**31
 LOW = (1 << SHIFT) - 1
 
 Keys = npt.NDArray[np.int64]
 
 _job: dict[str, Any] = {}
+
+
+def _raw(values: npt.NDArray[Any]) -> memoryview:
+    """The bytes of an array, without copying them."""
+    return memoryview(np.ascontiguousarray(values).data).cast("B")
 
 
 def pair_key(a: int, b: int) -> int:
@@ -58,11 +64,12 @@ class Scores:
     def __post_init__(self) -> None:
         # Python arrays over the same memory, to look pairs up one at a time with bisect:
         # a NumPy call costs more than the whole search
+        # (copied through a view of the same bytes: no third copy of millions of keys)
         self._keys = array("q")
-        self._keys.frombytes(self.keys.tobytes())
+        self._keys.frombytes(_raw(self.keys))
         self.keys = np.frombuffer(self._keys, dtype=np.int64)
         self._weights = array("d")
-        self._weights.frombytes(self.weights.tobytes())
+        self._weights.frombytes(_raw(self.weights))
         self.weights = np.frombuffer(self._weights, dtype=np.float64)
 
     def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
@@ -94,13 +101,20 @@ class Scores:
 
 
 def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
-    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes.
+    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes,
+    scored :data:`CHUNK` pairs at a time: each pair of a chunk is a Python object for a while,
+    and a million-report store has tens of millions of pairs."""
+    lo, hi = bounds
+    parts = [_score_chunk(i, min(i + CHUNK, hi)) for i in range(lo, hi, CHUNK)]
+    weights, agreeing, levels = (b"".join(p[k] for p in parts) for k in range(3))
+    return weights, agreeing, levels
 
-    Only picking levels runs pair by pair; the weights are summed over the whole range at once
-    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
+
+def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
+    """Only picking levels runs pair by pair; the weights are summed over the whole chunk at
+    once (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
     feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
     before: Scores | None = _job["before"]
-    lo, hi = bounds
     part = keys[lo:hi]
     firsts, seconds = (part >> SHIFT).tolist(), (part & LOW).tolist()
     if before is None or not len(before.keys):

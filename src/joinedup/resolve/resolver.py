@@ -593,6 +593,7 @@ class Resolver:
                 eid = f"P-{min(g)}"
                 for pk in g:
                     entity_of[pk] = eid
+            del clusters, kept, order, firsts, seconds  # before the next round builds its own
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
         self._verdicts.clear()
