@@ -304,9 +304,12 @@ def term_frequencies(
         prior_default = shipped.defaults.get(feature, 0.001)
         total = sum(len(h) for h in holders.values())
         k = PSEUDO_ENTITIES
+        # a value held once and unknown to the shipped table weighs exactly the default: left
+        # out, which keeps the table (read for every new report) to the values that repeat
         tables[feature] = {
             v: (len(h) + k * prior_table.get(v, prior_default)) / (total + k)
             for v, h in holders.items()
+            if len(h) > 1 or v in prior_table
         }
         defaults[feature] = (1 + k * prior_default) / (total + k)
     return TermFrequencies(tables, defaults)
