@@ -308,9 +308,11 @@ def join_by_driver(
     for m in vehicles:
         groups[entity_of[m["pk"]]].append(m["pk"])
     driven: dict[str, set[str]] = defaultdict(set)  # person entity -> vehicle entities
+    drivers: dict[str, set[str]] = defaultdict(set)  # and back
     for pk, person in driver.items():
         if person and pk in feats:
             driven[person].add(entity_of[pk])
+            drivers[entity_of[pk]].add(person)
     edges: list[Row] = []
     for entity in sorted(groups):
         members = groups.get(entity)
@@ -346,10 +348,10 @@ def join_by_driver(
                 for o in groups[other]:
                     entity_of[o] = target
                 groups[target] += groups.pop(other)
-                for held in driven.values():
-                    if other in held:
-                        held.discard(other)
-                        held.add(target)
+                for p in drivers.pop(other, ()):
+                    driven[p].discard(other)
+                    driven[p].add(target)
+                    drivers[target].add(p)
             break
     return edges
 
