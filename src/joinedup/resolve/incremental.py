@@ -222,10 +222,13 @@ class IncrementalResolver:
         found = join_by_driver(entity_of, rows, drives + stored["links"])
         for m in vehicles:
             self.out.entity_of[m["pk"]] = entity_of[m["pk"]]
+        new = {entity_of[m["pk"]] for m in vehicles}
         for pk, old in was.items():
-            if entity_of[pk] != old:
+            # stored vehicles join where a new mention now is; a join between stored vehicles
+            # alone waits for the next full run, as for people
+            if entity_of[pk] != old and entity_of[pk] in new:
                 self.out.merged[old] = entity_of[pk]
-        self.out.edges += found
+        self.out.edges += [e for e in found if entity_of[e["a"]] in new]
 
     def _place(self, m: Row, keys: list[str]) -> tuple[str | None, Row | None]:
         best: tuple[float, str, Row] | None = None
