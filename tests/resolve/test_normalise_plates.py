@@ -8,6 +8,8 @@ import pytest
 
 from joinedup.resolve.normalise import (
     Plate,
+    as_current_start,
+    known_characters,
     normalise_plate,
     plate_blocking_keys,
     plates_compatible,
@@ -32,6 +34,12 @@ def plate(raw: str) -> Plate:
         ("MA08 X??", "MA08X??", True, "MA08X"),
         ("ma08x", "MA08X??", True, "MA08X"),
         ("MA08", "MA08???", True, "MA08"),
+        # also valid dateless plates, but a witness's four characters of a current-format one
+        ("MF54", "MF54???", True, "MF54"),
+        ("me 56", "ME56???", True, "ME56"),
+        ("MK07", "MK07???", True, "MK07"),
+        # 50 was never an age identifier: only the dateless plate AB 50
+        ("AB 50", "AB50", False, "AB50"),
         ("starts MA08", "MA08???", True, "MA08"),
         ("Starts with ma08 x", "MA08X??", True, "MA08X"),
         ("MA08...", "MA08???", True, "MA08"),
@@ -54,6 +62,28 @@ def test_plate_is_read_with_what_is_known_and_where_the_gaps_are(
 @pytest.mark.parametrize("raw", ["", "silver Golf", "HELLO", "no plate seen", "MAO8XKE"])
 def test_text_that_is_not_plate_like_gives_none(raw: str) -> None:
     assert normalise_plate(raw) is None
+
+
+def test_a_bare_current_format_start_is_a_partial_plate_that_fits_the_whole_plate() -> None:
+    assert plates_compatible(plate("MF54"), plate("MF54 RPX"))
+    assert plates_compatible(plate("MF54"), plate("MF54 R??"))
+    assert not plates_compatible(plate("MF54"), plate("MF55 RPX"))
+
+
+def test_a_start_stored_as_a_full_plate_is_read_again_as_a_start() -> None:
+    assert as_current_start("MF54") == Plate("MF54???", True, "MF54")
+    assert as_current_start("MA08X") == Plate("MA08X??", True, "MA08X")
+    assert as_current_start("AB50") is None  # never an age identifier
+    assert as_current_start("MA1") is None
+    assert as_current_start("MA08XKE") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "known"),
+    [("MA08 XKE", 7), ("MA08 XK?", 6), ("MA08 X??", 5), ("MF54", 4), ("??08 XKE", 5), ("K-reg", 1)],
+)
+def test_known_characters_counts_what_the_witness_saw(raw: str, known: int) -> None:
+    assert known_characters(plate(raw)) == known
 
 
 def test_letter_o_and_digit_zero_are_not_folded_together() -> None:

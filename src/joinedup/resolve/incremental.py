@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from joinedup.resolve.cluster import Clusters
-from joinedup.resolve.normalise import Plate, plates_compatible
 from joinedup.resolve.places import _compare as compare_places
 from joinedup.resolve.resolver import (
     BLOCK_CAP,
@@ -34,12 +33,13 @@ from joinedup.resolve.resolver import (
     LINKAGE_SAMPLE,
     LINKAGE_WEIGHT,
     MATCH_WEIGHT,
-    MIN_KNOWN_PLATE,
     ROUNDS,
     item_keys,
+    join_by_driver,
+    partial_plate_target,
     person_keys,
     serialisable,
-    vehicles_agree,
+    vehicle_plate,
 )
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 from joinedup.store import Store
@@ -77,6 +77,7 @@ class IncrementalResolver:
         self.store, self.model, self.tf = store, model, tf
         self.out = Increment()
         self.batch_keys: dict[str, str] = {}  # keys seen in this batch -> entity
+        self.batch_vehicles: dict[int, Row] = {}  # vehicle mentions of this batch
         self.person_edges: dict[int, Row | None] = {}
 
     def run(self, mentions: list[Row], links: list[Row]) -> Increment:
@@ -105,6 +106,7 @@ class IncrementalResolver:
             for m in people:
                 self._person(m, own, in_report)
         self.out.edges += [e for e in self.person_edges.values() if e is not None]
+        self._drivers(by_kind["vehicle"], links)
         for m in people:
             f = self._features(m, own, in_report)
             self.out.keys += [(k, m["pk"]) for k in person_keys(f)]
@@ -130,45 +132,103 @@ class IncrementalResolver:
 
     def _item(self, m: Row) -> None:
         keys = item_keys(m)
-        exact = [k for k in keys if k.startswith(("T|", "V|"))]
+        if m["kind"] == "vehicle":
+            self.batch_vehicles[m["pk"]] = m
+            return self._assign(m, *self._vehicle(m, keys))
+        exact = [k for k in keys if k.startswith("T|")]
         for k in exact:
             if k in self.batch_keys:
                 return self._assign(m, self.batch_keys[k])
         if m["kind"] == "place":
             return self._assign(m, *self._place(m, keys))
-        known = self._known(keys)
         f = m["features"]
-        for _, (entity, _, row) in sorted(known.items()):
-            other = row["features"]
-            if m["kind"] == "phone" and other.get("e164") == f.get("e164"):
+        for _, (entity, _, row) in sorted(self._known(keys).items()):
+            if row["features"].get("e164") == f.get("e164"):
                 return self._assign(m, entity, _edge(m, row, 30.0, "phone", "same number"))
-            if m["kind"] == "vehicle" and f.get("plate") and other.get("plate") == f["plate"]:
-                return self._assign(m, entity, _edge(m, row, 30.0, "plate", "same plate"))
-        if m["kind"] == "vehicle" and f.get("partial") and f.get("plate"):
-            return self._assign(m, *self._partial(m, known))
         return self._assign(m, None)
 
-    def _partial(
-        self, m: Row, known: dict[int, tuple[str, Row | None, Row]]
-    ) -> tuple[str | None, Row | None]:
+    def _vehicle(self, m: Row, keys: list[str]) -> tuple[str | None, Row | None]:
+        """A full plate joins the same plate; a partial plate what it would join in a full run
+        (a shorter one waits for its driver, see `_drivers`)."""
         f = m["features"]
-        if sum(ch.isalnum() for ch in f["plate"]) < MIN_KNOWN_PLATE:
+        plate = vehicle_plate(f)
+        if plate is None:
             return None, None
-        plate = Plate(f["plate"], True, f.get("prefix") or "")
-        fits = {}
-        for entity, _, row in known.values():
-            other = row["features"]
-            if (
-                other.get("plate")
-                and not other.get("partial")
-                and plates_compatible(plate, Plate(other["plate"], False, other["plate"]))
-                and vehicles_agree(f, other)
-            ):
-                fits[other["plate"]] = (entity, row)
-        if len(fits) != 1:  # a partial plate joins a full one only when nothing else fits
+        if not plate.partial:
+            if (k := f"V|{plate.text}") in self.batch_keys:
+                return self.batch_keys[k], None
+            for _, (entity, _, row) in sorted(self._known(keys).items()):
+                theirs = vehicle_plate(row["features"])
+                if theirs is not None and not theirs.partial and theirs.text == plate.text:
+                    return entity, _edge(m, row, 30.0, "plate", "same plate")
             return None, None
-        plate_text, (entity, row) = next(iter(fits.items()))
-        return entity, _edge(m, row, 8.0, "plate", f"partial {f['plate']} fits only {plate_text}")
+        known = self._known(keys)
+        vehicles = self._vehicle_groups({e for e, _, _ in known.values()})
+        for pk, other in self.batch_vehicles.items():
+            if pk != m["pk"] and pk in self.out.entity_of:
+                vehicles[self.out.entity_of[pk]].append(other)
+        target = partial_plate_target(
+            plate, f, {e: [r["features"] for r in rows] for e, rows in vehicles.items()}
+        )
+        if target is None:
+            return None, None
+        first = vehicles[target][0]
+        return target, _edge(m, first, 8.0, "plate", f"partial {plate.text} fits {target}")
+
+    def _vehicle_groups(self, entities: set[str]) -> dict[str, list[Row]]:
+        """Every stored mention of some vehicle entities, by entity."""
+        members = self.store.members_of(entities)
+        rows = self.store.resolved_of({pk for pks in members.values() for pk in pks})
+        out: dict[str, list[Row]] = defaultdict(list)
+        for pk in sorted(rows):
+            entity, _, row = rows[pk]
+            out[self.out.current(entity)].append(row)
+        return out
+
+    def _drivers(self, vehicles: list[Row], links: list[Row]) -> None:
+        """New vehicle mentions joined through their drivers, as a full run joins them once
+        people are resolved: the drivers' stored vehicles and the new ones, by `join_by_driver`.
+        A stored vehicle that joins another is merged into it."""
+        drives = [lk for lk in links if lk["type"] == "drives"]
+        current = self.out.current
+        people = {
+            current(self.out.entity_of[lk["src"]])
+            for lk in drives
+            if lk["src"] in self.out.entity_of and lk["dst"] in self.batch_vehicles
+        }
+        if not people:
+            return
+        olds = [e for e in self.out.merged if current(e) in people]
+        stored = self.store.slice_of(self.store.reports_mentioning(people | set(olds)))
+        drivers = {
+            m["pk"]: current(m["entity"])
+            for m in stored["mentions"]
+            if m["entity"] and current(m["entity"]) in people
+        }
+        driven = {
+            lk["dst"] for lk in stored["links"] if lk["type"] == "drives" and lk["src"] in drivers
+        }
+        entity_of = {pk: current(e) for pk, e in self.out.entity_of.items()} | drivers
+        was: dict[int, str] = {}
+        rows: list[Row] = list(vehicles)
+        # the drivers' stored vehicles, and whole the stored vehicles the new ones joined
+        entities = {m["entity"] for m in stored["mentions"] if m["pk"] in driven and m["entity"]}
+        entities |= {entity_of[m["pk"]] for m in vehicles}
+        for entity, members in self._vehicle_groups(entities).items():
+            for row in members:
+                if row["pk"] not in self.batch_vehicles:
+                    was[row["pk"]] = entity_of[row["pk"]] = entity
+                    rows.append(row)
+        found = join_by_driver(entity_of, rows, drives + stored["links"])
+        for m in vehicles:
+            self.out.entity_of[m["pk"]] = entity_of[m["pk"]]
+        new = {entity_of[m["pk"]] for m in vehicles}
+        for pk, old in was.items():
+            # stored vehicles join where a new mention now is; a join between stored vehicles
+            # alone waits for the next full run, as for people
+            if entity_of[pk] != old and entity_of[pk] in new:
+                self.out.merged[old] = entity_of[pk]
+        self.out.edges += [e for e in found if entity_of[e["a"]] in new]
 
     def _place(self, m: Row, keys: list[str]) -> tuple[str | None, Row | None]:
         best: tuple[float, str, Row] | None = None

@@ -27,9 +27,11 @@ from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.normalise import (
     Plate,
     as_current_start,
+    known_characters,
     plate_blocking_keys,
     plates_compatible,
 )
+from joinedup.resolve.normalise.plates import BLOCK_PREFIX_LENGTH
 from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
 from joinedup.resolve.places import PlacePairs, core_name, place_pairs, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
@@ -127,8 +129,9 @@ def _phones(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
 
 
 def vehicles_agree(a: Row, b: Row) -> bool:
-    """Make and colour, where both reports give them, must agree for a partial plate to join."""
-    for key in ("make", "colour"):
+    """Make, colour and kind, where both reports give them, must agree for a partial plate to
+    join ("Toyota" agrees with "Toyota Avensis"; a taxi with a car of no stated kind)."""
+    for key in ("make", "colour", "kind"):
         x, y = a.get(key), b.get(key)
         if x and y:
             tx, ty = set(str(x).casefold().split()), set(str(y).casefold().split())
@@ -137,16 +140,24 @@ def vehicles_agree(a: Row, b: Row) -> bool:
     return True
 
 
+def vehicle_plate(f: Row) -> Plate | None:
+    """The plate of a vehicle mention's features. A bare start of a current-format plate that an
+    earlier version stored as a full plate ("MF54") is read as the partial plate it is."""
+    text = f.get("plate")
+    if not text:
+        return None
+    if f.get("partial"):
+        return Plate(text, True, f.get("prefix") or "")
+    return as_current_start(text) or Plate(text, False, text)
+
+
 def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
-    full: dict[str, list[int]] = defaultdict(list)
-    partial: dict[str, list[int]] = defaultdict(list)
     feats = {m["pk"]: m["features"] for m in ms}
-    for m in ms:
-        f = m["features"]
-        if f.get("plate") and not f.get("partial"):
-            full[f["plate"]].append(m["pk"])
-        else:
-            partial[f.get("plate") or f"none:{m['pk']}"].append(m["pk"])
+    plates = {pk: p for pk, f in feats.items() if (p := vehicle_plate(f)) is not None}
+    full: dict[str, list[int]] = defaultdict(list)
+    for pk, p in plates.items():
+        if not p.partial:
+            full[p.text].append(pk)
     pairs: list[tuple[int, int]] = []
     edges: list[Row] = []
     for key, g in full.items():
@@ -164,41 +175,116 @@ def _vehicles(ms: list[Row]) -> tuple[list[list[int]], list[Row]]:
     for text in full:
         for k in plate_blocking_keys(Plate(text, False, text)):
             index[k].append(text)
-    for text, g in partial.items():
-        if text.startswith("none:"):
-            continue
-        if sum(ch.isalnum() for ch in text) < MIN_KNOWN_PLATE:
-            continue  # "MA02" names thousands of cars: too little to join a full plate
-        for pk in g:
-            plate = Plate(text, True, feats[pk].get("prefix") or "")
-            candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
-            fits = [
-                c
-                for c in sorted(candidates)
-                if plates_compatible(plate, Plate(c, False, c))
-                and any(vehicles_agree(feats[pk], feats[o]) for o in full[c])
-            ]
-            if len(fits) == 1:  # a partial plate joins a full one only when nothing else fits
-                pairs.append((pk, full[fits[0]][0]))
-                edges.append(
+    single: dict[int, str] = {}  # partial plates that fit one known full plate: which
+    loose: list[int] = []  # partial plates that fit no known full plate
+    for pk, plate in sorted(plates.items()):
+        if not plate.partial or known_characters(plate) < MIN_KNOWN_PLATE:
+            continue  # "MA02" names thousands of cars: too little to join on its own
+        candidates = {c for k in plate_blocking_keys(plate) for c in index.get(k, [])}
+        fits = [
+            c
+            for c in sorted(candidates)
+            if _group_fits(plate, feats[pk], [feats[o] for o in full[c]])
+        ]
+        if len(fits) == 1:
+            single[pk] = fits[0]
+        elif not fits and len(plate.prefix) >= BLOCK_PREFIX_LENGTH:
+            loose.append(pk)
+    groups, found = _partial_groups(loose, plates, feats)
+    for pk, text in single.items():
+        near = groups.get(plates[pk].prefix[:BLOCK_PREFIX_LENGTH], [])
+        if any(_group_fits(plates[pk], feats[pk], [feats[o] for o in g]) for g in near):
+            continue  # it fits a known full plate and a car seen only in part: which is unknown
+        # a partial plate joins a full one only when nothing else fits
+        pairs.append((pk, full[text][0]))
+        edges.append(
+            {
+                "a": pk,
+                "b": full[text][0],
+                "weight": 8.0,
+                "reasons": [
                     {
-                        "a": pk,
-                        "b": full[fits[0]][0],
-                        "weight": 8.0,
-                        "reasons": [
-                            {
-                                "comparison": "plate",
-                                "level": f"partial {text} fits only {fits[0]}"
-                                " (make and colour do not disagree)",
-                            }
-                        ],
+                        "comparison": "plate",
+                        "level": f"partial {plates[pk].text} fits only {text}"
+                        " (make, colour and kind do not disagree)",
                     }
-                )
-            else:  # the same partial plate twice is still one vehicle only if nothing disagrees
-                first = g[0]
-                if pk != first and vehicles_agree(feats[pk], feats[first]):
-                    pairs.append((first, pk))
-    return _union_groups([m["pk"] for m in ms], pairs), edges
+                ],
+            }
+        )
+    pairs += [(e["a"], e["b"]) for e in found]
+    return _union_groups([m["pk"] for m in ms], pairs), edges + found
+
+
+def _partial_groups(
+    loose: list[int], plates: dict[int, Plate], feats: dict[int, Row]
+) -> tuple[dict[str, list[list[int]]], list[Row]]:
+    """Partial plates that fit no known full plate, gathered into the vehicles they can be.
+
+    Most complete first, each joins the one group whose every plate it fits, make, colour and
+    kind not disagreeing: "MJ06P??" with "MJ06PY?" (both fit "MJ06PY?"). A partial plate that
+    fits two groups ("MJ06P??" with "MJ06PY?" and "MJ06PZ?": two cars) joins neither. Each
+    plate knows its area and age identifier and at least one more character. Returns the groups
+    by their first four characters and the evidence of each join.
+    """
+    groups: dict[str, list[list[int]]] = defaultdict(list)
+    edges: list[Row] = []
+    for pk in sorted(loose, key=lambda pk: (-known_characters(plates[pk]), plates[pk].text, pk)):
+        near = groups[plates[pk].prefix[:BLOCK_PREFIX_LENGTH]]
+        fits = [g for g in near if _group_fits(plates[pk], feats[pk], [feats[o] for o in g])]
+        if not fits:
+            near.append([pk])
+        elif len(fits) == 1:
+            first = fits[0][0]
+            fits[0].append(pk)
+            edges.append(
+                {
+                    "a": first,
+                    "b": pk,
+                    "weight": 6.0,
+                    "reasons": [
+                        {
+                            "comparison": "plate",
+                            "level": f"partial {plates[pk].text} fits partial"
+                            f" {plates[first].text} and no known full plate"
+                            " (make, colour and kind do not disagree)",
+                        }
+                    ],
+                }
+            )
+    return groups, edges
+
+
+def partial_plate_target(plate: Plate, f: Row, vehicles: dict[str, list[Row]]) -> str | None:
+    """The vehicle a new partial plate joins on its own, by the rules of a full run: of known
+    vehicles (entity -> its mentions' features) that share its first four characters, the one
+    full plate it fits, or else the one vehicle seen only in part whose every plate it fits;
+    None when it knows too little, or fits none or several (a full plate and a car seen only in
+    part count as two)."""
+    if known_characters(plate) < MIN_KNOWN_PLATE or len(plate.prefix) < BLOCK_PREFIX_LENGTH:
+        return None
+    full = {e: rows for e, rows in vehicles.items() if any(_full(o) for o in rows)}
+    fits = [e for e, rows in full.items() if _group_fits(plate, f, rows)]
+    loose = [
+        e
+        for e, rows in vehicles.items()
+        if e not in full
+        and any(_loose(o, full) for o in rows)
+        and _group_fits(plate, f, rows)
+    ]
+    return (fits + loose)[0] if len(fits + loose) == 1 else None
+
+
+def _loose(f: Row, full: dict[str, list[Row]]) -> bool:
+    """A partial plate that could have been gathered with others: it knows enough and fits no
+    known full plate."""
+    p = vehicle_plate(f)
+    return (
+        p is not None
+        and p.partial
+        and known_characters(p) >= MIN_KNOWN_PLATE
+        and len(p.prefix) >= BLOCK_PREFIX_LENGTH
+        and not any(_group_fits(p, f, rows) for rows in full.values())
+    )
 
 
 MIN_DRIVEN_PLATE = 2  # known characters a partial plate needs to join its driver's vehicle
@@ -208,11 +294,13 @@ def join_by_driver(
     entity_of: dict[int, str], vehicles: list[Row], links: list[Row]
 ) -> list[Row]:
     """Join a partial plate too short to join on its own ("ME56", a Toyota Prius taxi) to the
-    one vehicle its driver is known to drive with a plate it fits, once people are resolved.
+    vehicle its driver is known to drive with a plate it fits, once people are resolved.
 
     A partial plate alone names thousands of cars; the same man driving a car whose plate it
-    fits, of a make and colour that do not disagree, names one. Updates ``entity_of`` and
-    returns the evidence of each join.
+    fits, of a make, colour and kind that do not disagree, names one. When it fits several of
+    his vehicles that can all be one ("ML04LES", "ML04L??" seen apart from "ML04???"), they are
+    joined together; when they cannot ("ML04LES" and "ML04ABC": two cars), nothing is. Updates
+    ``entity_of`` and returns the evidence of each join.
     """
     driver = {lk["dst"]: entity_of.get(lk["src"]) for lk in links if lk["type"] == "drives"}
     feats = {m["pk"]: m["features"] for m in vehicles}
@@ -220,58 +308,83 @@ def join_by_driver(
     for m in vehicles:
         groups[entity_of[m["pk"]]].append(m["pk"])
     driven: dict[str, set[str]] = defaultdict(set)  # person entity -> vehicle entities
+    drivers: dict[str, set[str]] = defaultdict(set)  # and back
     for pk, person in driver.items():
         if person and pk in feats:
             driven[person].add(entity_of[pk])
+            drivers[entity_of[pk]].add(person)
     edges: list[Row] = []
-    for entity, members in sorted(groups.items()):
-        if any(_full(feats[pk]) for pk in members):
+    for entity in sorted(groups):
+        members = groups.get(entity)
+        if not members or any(_full(feats[pk]) for pk in members):
             continue  # a full plate is joined by plate already
         for pk in members:
             f, person = feats[pk], driver.get(pk)
-            text = f.get("plate") or ""
-            if not person or sum(ch.isalnum() for ch in text) < MIN_DRIVEN_PLATE:
+            plate = vehicle_plate(f)
+            if not person or plate is None or known_characters(plate) < MIN_DRIVEN_PLATE:
                 continue
-            plate = as_current_start(text) or Plate(text, True, f.get("prefix") or "")
-            fits = sorted(
-                other
-                for other in driven[person] - {entity}
-                if _group_fits(plate, f, [feats[o] for o in groups[other]])
+            fits = driven_fits(
+                plate,
+                f,
+                {o: [feats[x] for x in groups[o]] for o in sorted(driven[person] - {entity})},
             )
-            if len(fits) != 1:
+            if not fits or not _one_vehicle(
+                [feats[x] for x in members] + [feats[x] for o in fits for x in groups[o]]
+            ):
                 continue
             target = fits[0]
-            for o in groups[entity]:
-                entity_of[o] = target
-            groups[target] += groups.pop(entity)
-            edges.append(
-                {
-                    "a": groups[target][0],
-                    "b": pk,
-                    "weight": 8.0,
-                    "reasons": [
-                        {"comparison": "plate", "level": f"partial {text} fits {target}"},
-                        {"comparison": "driver", "level": f"driven by {person} in both"},
-                    ],
-                }
-            )
+            for other in (entity, *fits[1:]):
+                edges.append(
+                    {
+                        "a": groups[target][0],
+                        "b": pk if other == entity else groups[other][0],
+                        "weight": 8.0,
+                        "reasons": [
+                            {"comparison": "plate", "level": f"partial {plate.text} fits {target}"},
+                            {"comparison": "driver", "level": f"driven by {person} in both"},
+                        ],
+                    }
+                )
+                for o in groups[other]:
+                    entity_of[o] = target
+                groups[target] += groups.pop(other)
+                for p in drivers.pop(other, ()):
+                    driven[p].discard(other)
+                    driven[p].add(target)
+                    drivers[target].add(p)
             break
     return edges
 
 
+def driven_fits(plate: Plate, f: Row, vehicles: dict[str, list[Row]]) -> list[str]:
+    """Of the vehicles a driver is known to drive (entity -> its mentions' features), the ones a
+    partial plate fits, when they can all be one vehicle; none when they cannot."""
+    fits = [e for e, rows in vehicles.items() if _group_fits(plate, f, rows)]
+    return fits if _one_vehicle([row for e in fits for row in vehicles[e]]) else []
+
+
 def _full(f: Row) -> bool:
     """A full plate that is not also a bare start of a current-format one ("ME56")."""
-    return bool(f.get("plate")) and not f.get("partial") and as_current_start(f["plate"]) is None
+    return (p := vehicle_plate(f)) is not None and not p.partial
 
 
 def _group_fits(plate: Plate, f: Row, others: list[Row]) -> bool:
     """Whether a partial plate fits every plate of a vehicle and nothing else disagrees."""
-    plates = [o for o in others if o.get("plate")]
-    return bool(plates) and all(
-        plates_compatible(plate, Plate(o["plate"], bool(o.get("partial")), o.get("prefix") or ""))
-        and vehicles_agree(f, o)
-        for o in plates
+    theirs = [p for o in others if (p := vehicle_plate(o)) is not None]
+    return (
+        bool(theirs)
+        and all(plates_compatible(plate, p) for p in theirs)
+        and all(vehicles_agree(f, o) for o in others)
     )
+
+
+def _one_vehicle(rows: list[Row]) -> bool:
+    """Whether vehicle mentions can all be one vehicle: every two plates compatible, makes,
+    colours and kinds not disagreeing."""
+    plates = [p for o in rows if (p := vehicle_plate(o)) is not None]
+    return all(
+        plates_compatible(a, b) for i, a in enumerate(plates) for b in plates[i + 1 :]
+    ) and all(vehicles_agree(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :])
 
 
 PSEUDO_ENTITIES = 200  # how much the shipped frequencies weigh against a store's own

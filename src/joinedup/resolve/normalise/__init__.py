@@ -14,6 +14,7 @@ from joinedup.resolve.normalise.phones import normalise_phone
 from joinedup.resolve.normalise.plates import (
     Plate,
     as_current_start,
+    known_characters,
     normalise_plate,
     plate_blocking_keys,
     plates_compatible,
@@ -30,6 +31,7 @@ __all__ = [
     "birth_year_range",
     "first_name_alternatives",
     "first_name_key",
+    "known_characters",
     "name_variants_table",
     "normalise_alias",
     "normalise_phone",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 __all__ = [
     "Plate",
     "as_current_start",
+    "known_characters",
     "normalise_plate",
     "plate_blocking_keys",
     "plates_compatible",
@@ -41,6 +42,9 @@ _FULL_FORMATS = (
 )
 # A known start of a current-format plate: two letters, two digits, up to two more letters.
 _CURRENT_START = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z]{0,2}")
+# The age identifiers of current-format plates: the year (02 for March 2002) or the year plus 50
+# (51 for September 2001); 00, 01 and 50 were never issued.
+_AGE_IDENTIFIER_CODE = re.compile(r"0[2-9]|[1-4][0-9]|5[1-9]|[6-9][0-9]")
 _CURRENT_WITH_GAPS = re.compile(r"[A-Z?]{2}[0-9?]{2}[A-Z?]{3}")
 _CURRENT_LENGTH = 7
 _YEAR_LETTER = re.compile(r"(?:AN?\s+)?([A-Z])\s*-?\s*REG(?:ISTERED|ISTRATION)?")
@@ -82,7 +86,11 @@ def normalise_plate(raw: str) -> Plate | None:
 
     A bare string that is a valid full plate is taken as full: "MA1" is the dateless plate
     MA 1, not the start of "MA12ABC". Witnesses mark what they did not see, and the
-    explicit forms above keep that distinction.
+    explicit forms above keep that distinction. The exception is a string that starts a
+    current-format plate with an age identifier that exists ("MF54", "MA08X"): a witness who
+    gives four of a current plate's seven characters gave a partial plate, and is far likelier
+    than the rare dateless plate MF 54 ("AB 50", whose 50 was never an age identifier, stays a
+    dateless plate).
 
     Args:
         raw: The registration as written in the report.
@@ -108,6 +116,8 @@ def normalise_plate(raw: str) -> Plate | None:
         return _from_start(compact.rstrip(".*"))
     if "?" in compact:
         return _with_gaps(compact)
+    if start := as_current_start(compact):
+        return start
     if any(f.fullmatch(compact) for f in _FULL_FORMATS):
         return Plate(text=compact, partial=False, prefix=compact)
     if _CURRENT_START.fullmatch(compact):
@@ -116,11 +126,12 @@ def normalise_plate(raw: str) -> Plate | None:
 
 
 def as_current_start(text: str) -> Plate | None:
-    """A full plate that could also be the start of a current-format plate, read as that start.
+    """Text that starts a current-format plate with an age identifier that exists, read as that
+    start; None for anything else.
 
-    "ME56" is a valid dateless plate and is read as one, yet a witness who wrote "ME56" for a
-    taxi most likely saw the first four characters of "ME56 HMD". Only other evidence (the same
-    driver) may take it that way.
+    "ME56" is also a valid dateless plate, yet a witness who wrote "ME56" for a taxi most likely
+    saw the first four characters of "ME56 HMD". `normalise_plate` reads it so; this also reads
+    a plate stored as full by an earlier version.
 
     Examples:
         >>> as_current_start("ME56")
@@ -128,7 +139,11 @@ def as_current_start(text: str) -> Plate | None:
         >>> as_current_start("ME56HMD") is None
         True
     """
-    if len(text) < _CURRENT_LENGTH and _CURRENT_START.fullmatch(text):
+    if (
+        len(text) < _CURRENT_LENGTH
+        and _CURRENT_START.fullmatch(text)
+        and _AGE_IDENTIFIER_CODE.fullmatch(text[2:4])
+    ):
         return _current_partial(text)
     return None
 
@@ -155,6 +170,16 @@ def plates_compatible(a: Plate, b: Plate) -> bool:
     if b.length_known and len(known_a) > len(known_b):
         return False
     return all(x == y or "?" in (x, y) for x, y in zip(known_a, known_b, strict=False))
+
+
+def known_characters(p: Plate) -> int:
+    """How many characters of a plate are known: 5 for "MA08X??", 4 for "MA08???", 1 for "K*".
+
+    Examples:
+        >>> known_characters(normalise_plate("MA08 XK?"))
+        6
+    """
+    return sum(ch.isalnum() for ch in p.text)
 
 
 def plate_blocking_keys(p: Plate) -> list[str]:
