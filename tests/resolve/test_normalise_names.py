@@ -112,6 +112,7 @@ GIVEN_GROUPS = [
     ["Niamh", "Neeve"],
     ["Tomasz", "Tom", "Tommy", "Thomas"],
     ["Jim", "James"],
+    ["Christopher", "Kristopher", "Kristoffer"],
     ["Dave", "David"],
     ["Agnieszka", "Aga", "Agnes"],
     ["Magdalena", "Magda", "Madeleine"],

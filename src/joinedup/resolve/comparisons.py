@@ -78,13 +78,12 @@ def _similar_first(a: Features, b: Features) -> bool:
 
     A letter dropped or added ("Sna" / "Sana", "Sara" / "Sarah") is a typo even where
     Jaro-Winkler judges short names harshly; a letter changed is not ("Sara" / "Sana" are two
-    names)."""
-    if jaro_winkler(a["first_key"], b["first_key"]) >= FIRST_JW:
-        return True
-    if one_letter_more(a["first_key"], b["first_key"]):
+    names). A typo keeps the first letter (:func:`typo_alike`): "Emma" / "Gemma" and
+    "Aisha" / "Tanisha" are two names."""
+    if typo_alike(a["first_key"], b["first_key"], FIRST_JW, letter_more=True):
         return True
     ra, rb = a.get("first"), b.get("first")
-    if ra and rb and jaro_winkler(ra, rb) >= FIRST_JW:
+    if ra and rb and typo_alike(ra, rb, FIRST_JW):
         return True
     return not _s(a.get("first_alts") or ()).isdisjoint(b.get("first_alts") or ())
 
@@ -98,6 +97,22 @@ def one_letter_more(x: str, y: str) -> bool:
     )
 
 
+def typo_alike(x: str, y: str, threshold: float, *, letter_more: bool = False) -> bool:
+    """Whether two given names may be one name with a typo: the same first letter, and
+    Jaro-Winkler at ``threshold`` or, with ``letter_more``, a letter dropped or added.
+
+    Writers rarely slip on a name's first letter (the reason Jaro-Winkler weighs the prefix),
+    while a different first letter often makes another name of a similar shape ("Emma" /
+    "Gemma", "Ella" / "Bella", "Anna" / "Hanna"). Spellings that differ in their first letter
+    ("Christopher" / "Kristopher", "Maxamed" / "Mohamed") are one name only through the
+    project's variant table."""
+    if x == y:
+        return True
+    if x[:1] != y[:1]:
+        return False
+    return jaro_winkler(x, y) >= threshold or (letter_more and one_letter_more(x, y))
+
+
 def any_alike(
     xs: Iterable[str], ys: Iterable[str], threshold: float, *, letter_more: bool = False
 ) -> bool:
@@ -109,6 +124,12 @@ def any_alike(
         for x in xs
         for y in ys
     )
+
+
+def firsts_alike(xs: Iterable[str], ys: Iterable[str]) -> bool:
+    """Whether two sets of given-name keys share one, allowing a typo (:func:`typo_alike`)."""
+    ys = list(ys)
+    return any(typo_alike(x, y, FIRST_JW, letter_more=True) for x in xs for y in ys)
 
 
 def _alias(a: Features, b: Features) -> int | None:

@@ -90,12 +90,15 @@ _SURNAME_SIMILAR = (
     "surname_key_l IS NOT NULL AND surname_key_r IS NOT NULL"
     f" AND jaro_winkler_similarity(surname_key_l, surname_key_r) >= {JW_SURNAME}"
 )
+# a typo keeps the first letter (comparisons.typo_alike)
 _FIRST_SIMILAR = (
-    f"(jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
-    f" OR jaro_winkler_similarity(first_l, first_r) >= {JW_NAME}"
+    "((left(first_key_l, 1) = left(first_key_r, 1)"
+    f" AND (jaro_winkler_similarity(first_key_l, first_key_r) >= {JW_NAME}"
     " OR (least(length(first_key_l), length(first_key_r)) >= 3"
     " AND abs(length(first_key_l) - length(first_key_r)) = 1"
-    " AND levenshtein(first_key_l, first_key_r) = 1)"
+    " AND levenshtein(first_key_l, first_key_r) = 1)))"
+    " OR (left(first_l, 1) = left(first_r, 1)"
+    f" AND jaro_winkler_similarity(first_l, first_r) >= {JW_NAME})"
     " OR len(list_intersect(first_alts_l, first_alts_r)) > 0)"
 )
 _ID_ONE_CHARACTER = (
