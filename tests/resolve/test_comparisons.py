@@ -118,3 +118,15 @@ def test_clusters_with_different_identifiers_merge_only_on_a_corroborated_pair()
     assert clusters.why_not(2, 3) == "different council_child_id:SAL"
     assert not clusters.union(2, 3)
     assert clusters.union(2, 3, lenient=True)  # two identifying comparisons agree: a typo
+
+
+def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:
+    def keys(alias: str) -> set[str]:
+        return {k for k in person_keys(person("x") | {"first_key": None, "aliases": [alias]})
+                if "|ad|" in k}
+
+    assert keys("pepsi") & keys("peepsi")  # a letter doubled
+    assert keys("pepsi") & keys("pespi")  # two letters swapped
+    assert keys("kazz") & keys("kaz")  # a letter dropped from a short nickname
+    assert not keys("jay") & keys("kay")  # short nicknames a letter apart are two nicknames
+    assert not keys("pepsi") & keys("magic")

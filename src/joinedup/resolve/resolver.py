@@ -363,12 +363,30 @@ def identifiable(f: Row) -> bool:
     return bool(f.get("first_key") or f.get("aliases") or f.get("ids") or f.get("items"))
 
 
+TYPO_KEY_LENGTH = 4  # nicknames this long are blocked with their one-letter typos too
+
+
+def _typo_keys(alias: str) -> set[str]:
+    """A nickname with each letter in turn left out, and as written: two nicknames one typo
+    apart ("Pepsi" / "Peepsi" / "Pespi") share one of these (symmetric deletion), where they
+    share no exact key. Shorter nicknames are left out ("Jay" / "Kay" are two nicknames)."""
+    if len(alias) < TYPO_KEY_LENGTH - 1:
+        return set()
+    deleted = (
+        {alias[:i] + alias[i + 1 :] for i in range(len(alias))}
+        if len(alias) >= TYPO_KEY_LENGTH
+        else set()
+    )
+    return {alias} | deleted
+
+
 def person_keys(f: Row) -> Iterator[str]:
     if not identifiable(f):
         return
     g = f.get("group", "adult")
     for alias in f.get("aliases") or []:
         yield f"{g}|a|{alias}"
+        yield from (f"{g}|ad|{k}" for k in _typo_keys(alias))
     # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
     # be "Kareem", "Sammy" "Samantha" or "Samuel")
     firsts = sorted({f["first_key"], *(f.get("first_alts") or ())}) if f.get("first_key") else []
