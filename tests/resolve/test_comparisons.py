@@ -130,3 +130,21 @@ def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:
     assert keys("kazz") & keys("kaz")  # a letter dropped from a short nickname
     assert not keys("jay") & keys("kay")  # short nicknames a letter apart are two nicknames
     assert not keys("pepsi") & keys("magic")
+
+
+def test_most_of_a_network_in_common_is_told_from_a_few_of_many() -> None:
+    one_man = person("x", network=["P-1", "P-2", "L-3"])
+    assert level("network", one_man, person("x", network=["P-1", "P-2", "P-4"])) == \
+        "two or more people or places in common within two steps, half of the smaller network" \
+        " or more"
+    # two men of two networks in one town, bridged by two entities of many
+    many = ["P-1", "P-2", *(f"P-{i}" for i in range(10, 20))]
+    other = ["P-1", "P-2", *(f"P-{i}" for i in range(30, 40))]
+    assert level("network", person("x", network=many), person("x", network=other)) == \
+        "two or more people or places in common within two steps, less than half of the" \
+        " smaller network"
+    assert level("network", one_man, person("x", network=["P-9"])) == \
+        "nothing in common within two steps"
+    m = model()
+    assert m.weight(one_man, person("x", network=["P-1", "P-2", "P-4"])) > \
+        m.weight(person("x", network=many), person("x", network=other))

@@ -227,11 +227,20 @@ def _overlap(key: str) -> Callable[[Features, Features], int | None]:
 
 
 def _network(a: Features, b: Features) -> int | None:
-    """Overlap of what each mention is named with, within two steps."""
-    if not a.get("network") or not b.get("network"):
+    """Overlap of what each mention is named with, within two steps.
+
+    Two mentions of one man share most of the smaller of their two networks; two men of two
+    networks in one town share a few entities of many, often through a wrong merge of the
+    round before (a child or a nickname of each network taken for one). So two or more in
+    common is split by the overlap coefficient: at least half of the smaller network, or
+    less."""
+    na, nb = a.get("network"), b.get("network")
+    if not na or not nb:
         return None
-    shared = len(_s(a["network"]) & _s(b["network"]))
-    return 0 if shared >= 2 else 1 if shared == 1 else 2
+    shared = len(_s(na) & _s(nb))
+    if shared >= 2:
+        return 0 if 2 * shared >= min(len(na), len(nb)) else 1
+    return 2 if shared == 1 else 3
 
 
 def _locality(a: Features, b: Features) -> int | None:
@@ -310,7 +319,10 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "network",
         (
-            "two or more people or places in common within two steps",
+            "two or more people or places in common within two steps, half of the smaller"
+            " network or more",
+            "two or more people or places in common within two steps, less than half of the"
+            " smaller network",
             "one person or place in common within two steps",
             "nothing in common within two steps",
         ),

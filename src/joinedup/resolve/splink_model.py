@@ -179,7 +179,12 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "network": (
         _empty("network"),
-        (f"{_shared('network')} >= 2", f"{_shared('network')} = 1"),
+        (
+            f"{_shared('network')} >= 2 AND 2 * {_shared('network')}"
+            " >= least(len(network_l), len(network_r))",
+            f"{_shared('network')} >= 2",
+            f"{_shared('network')} = 1",
+        ),
     ),
 }
 
