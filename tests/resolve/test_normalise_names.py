@@ -414,3 +414,17 @@ def test_missing_file_is_a_profile_error(tmp_path: Path) -> None:
 
 def test_a_yoruba_surname_shortened_to_its_last_part_is_one_surname() -> None:
     assert surname_key("Bayo") == surname_key("Adebayo") == "adebayo"
+
+
+@pytest.mark.parametrize(
+    ("name", "not_a_typo_of"),
+    [("Hodan", "huda"), ("Ciara", "ciaran"), ("Danielle", "daniel"), ("Hannah", "hana"),
+     ("Natalia", "natalie")],
+)
+def test_a_name_in_its_own_right_is_not_taken_for_a_misspelling(
+    name: str, not_a_typo_of: str
+) -> None:
+    # Somali Hodan was a "typo" of Arabic Hoda, so every Hodan was a similar first name to
+    # every Huda; a misspelling proper still finds its table name
+    assert not_a_typo_of not in first_name_alternatives(name)
+    assert "catherine" in first_name_alternatives("Katarzina")

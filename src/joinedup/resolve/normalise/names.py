@@ -216,7 +216,9 @@ MIN_TYPO_LENGTH = 5  # shorter names are too close to each other to guess a typo
 def first_name_alternatives(name: str) -> list[str]:
     """Every key a given name could stand for: its own; for an English diminutive, the keys of
     all the full names the `nicknames` package lists it under; and for a misspelling of a
-    name in the project's table ("Katarzina"), the key of the name it is closest to.
+    name in the project's table ("Katarzina"), the key of the name it is closest to, unless
+    the table lists the name as one in its own right ("Hodan" is a Somali name, not a
+    misspelling of Arabic "Hoda").
 
     Ambiguous diminutives ("Sam": Samuel or Samantha) get no single key from
     :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha".
@@ -232,7 +234,10 @@ def first_name_alternatives(name: str) -> list[str]:
         return []
     keys = {first_name_key(folded)}
     given = _variants().given
-    if folded not in given and len(folded) >= MIN_TYPO_LENGTH:
+    # a name in its own right is never a misspelling of a table name ("Hodan" is not "Hoda")
+    if folded not in given and folded not in _variants().own_names and len(
+        folded
+    ) >= MIN_TYPO_LENGTH:
         match = process.extractOne(folded, list(given), scorer=JaroWinkler.normalized_similarity,
                                    score_cutoff=TYPO_SIMILARITY)
         if match is not None:
