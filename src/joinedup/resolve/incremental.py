@@ -290,6 +290,8 @@ class IncrementalResolver:
                 clusters.union(group[0], pk, force=True)
         if clusters.why_not(xs[0], ys[0], lenient) is not None:
             return False
+        if lenient:  # a pair agreeing on two identifying things is not one weak link
+            return True
         sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
         total = sum(self.model.weight(feats[x], feats[y], self.tf) for x in sx for y in sy)
         return total / (len(sx) * len(sy)) >= LINKAGE_WEIGHT

@@ -588,9 +588,10 @@ class Resolver:
             ):
                 if clusters.find(a) == clusters.find(b):
                     continue
-                if self._coherent(clusters, a, b, feats, tf, scores) and clusters.union(
-                    a, b, lenient=corroborated
-                ):
+                # average linkage stops one weak link (a shared nickname) chaining two people;
+                # a pair agreeing on two identifying things is not such a link
+                coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
+                if coherent and clusters.union(a, b, lenient=corroborated):
                     ev = self.model.score(feats[a], feats[b], tf)
                     edges.append(
                         {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
