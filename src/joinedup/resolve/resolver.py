@@ -37,7 +37,7 @@ Row = dict[str, Any]
 BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evidence
 SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
-ROUNDS = 2
+ROUNDS = 3  # a third round: adults see the children the second round resolved (docs/resolution.md)
 NARROW_BIRTH = 3  # widest birth-year range still blocked on with a first name
 # Identifying comparisons that must agree (date of birth, address, id, phone...) before a pair
 # may merge clusters whose surnames, ids or exact ages look different: typos happen, namesakes too
