@@ -103,7 +103,8 @@ _LETTER_NAMES: dict[str, str] = {
 }
 # Titles used as nicknames, and their usual abbreviations ("Doc" / "the Doctor")
 _TITLES: dict[str, str] = {
-    "doc": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain", "cap": "captain",
+    "doc": "doctor", "docs": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain",
+    "cap": "captain",
     "mister": "mr", "sarge": "sergeant", "rev": "reverend",
 }
 # The street spelling of a final unstressed -ster: "Masta", "Mastah" (Master), "Gangsta",
