@@ -234,7 +234,8 @@ class IncrementalResolver:
                 break
             if entity == joined or not self._fits(m, f, entity, best[1] >= CORROBORATED):
                 continue
-            if joined is not None and not self._one_person(joined, entity):
+            corroborated = best[1] >= CORROBORATED
+            if joined is not None and not self._one_person(joined, entity, corroborated):
                 continue
             ev = self.model.score(f, _as_sets(best[2]), self.tf)
             self.out.edges.append(
@@ -253,10 +254,12 @@ class IncrementalResolver:
         found = self.store.members_of([entity, *olds])
         return [pk for e in (entity, *olds) for pk in found.get(e, [])]
 
-    def _one_person(self, a: str, b: str) -> bool:
-        """Whether two stored entities, taken whole, still look like one person."""
+    def _one_person(self, a: str, b: str, lenient: bool = False) -> bool:
+        """Whether two stored entities, taken whole, still look like one person; ``lenient``
+        when the new mention joining them agrees with the second on two identifying things,
+        as a full run's merge through that pair would be."""
         (xs, fa, ra), (ys, fb, rb) = self._sample(a), self._sample(b)
-        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb)
+        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb, lenient)
 
     def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
         """The cluster checks and average linkage of a full run, against the entity's members."""
