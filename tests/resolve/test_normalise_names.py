@@ -428,3 +428,16 @@ def test_a_name_in_its_own_right_is_not_taken_for_a_misspelling(
     # every Huda; a misspelling proper still finds its table name
     assert not_a_typo_of not in first_name_alternatives(name)
     assert "catherine" in first_name_alternatives("Katarzina")
+
+
+@pytest.mark.parametrize(
+    ("name", "not_also"),
+    [("Anna", "hannah"), ("Ali", "alison"), ("Peter", "patrick"), ("Kate", "caitlin"),
+     ("Cathy", "kathleen"), ("Bill", "robert")],
+)
+def test_a_table_name_stands_only_for_its_table_key(name: str, not_also: str) -> None:
+    # the nicknames package lists Anna under Hannah and Ali under Alison: a Polish Anna and an
+    # English Hannah were "similar first names"; the table's groups say otherwise
+    assert first_name_alternatives(name) == [first_name_key(name)]
+    assert not_also not in first_name_alternatives(name)
+    assert "rebecca" in first_name_alternatives("Becky")  # a name the table does not list

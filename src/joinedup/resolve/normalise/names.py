@@ -222,7 +222,9 @@ def first_name_alternatives(name: str) -> list[str]:
     misspelling of Arabic "Hoda").
 
     Ambiguous diminutives ("Sam": Samuel or Samantha) get no single key from
-    :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha".
+    :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha". A name
+    the project table lists has only its table key: the table's groups are what the project
+    reviewed, and the package's other readings of them are the ones it turned down.
 
     Examples:
         >>> first_name_alternatives("Becky")
@@ -243,6 +245,10 @@ def first_name_alternatives(name: str) -> list[str]:
                                    score_cutoff=TYPO_SIMILARITY)
         if match is not None:
             keys.add(given[match[0]])
+    if folded in given:
+        # the table decides what a name it lists stands for: the package's other readings
+        # ("Anna" under Hannah, "Ali" under Alison, "Peter" under Patrick) are what it rejected
+        return sorted(keys)
     for full in _nicknamer().canonicals_of(folded):
         full_key = _key_form(full)
         if len(full_key) > len(folded):
