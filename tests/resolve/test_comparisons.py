@@ -148,3 +148,16 @@ def test_most_of_a_network_in_common_is_told_from_a_few_of_many() -> None:
     m = model()
     assert m.weight(one_man, person("x", network=["P-1", "P-2", "P-4"])) > \
         m.weight(person("x", network=many), person("x", network=other))
+
+
+def test_nothing_in_common_is_counted_once_by_the_network_comparison() -> None:
+    # context is part of the network: nothing in common within two steps implies nothing in
+    # common in the reports, and counting both penalised one fact twice
+    a = person("x", context=["P-1"], network=["P-1", "P-2"])
+    apart = person("x", context=["P-7"], network=["P-7", "P-8"])
+    assert level("context", a, apart) is None
+    assert level("network", a, apart) == "nothing in common within two steps"
+    near = person("x", context=["P-2"], network=["P-2", "P-9"])
+    assert level("context", a, near) == "nothing linked in common"
+    assert level("context", a, person("x", context=["P-1"], network=["P-1"])) == \
+        "a linked person or place in common"

@@ -215,15 +215,21 @@ def _ids(a: Features, b: Features) -> int | None:
     return 1 if any(Levenshtein.distance(x, y) == 1 for x, y in pairs) else 2
 
 
-def _overlap(key: str) -> Callable[[Features, Features], int | None]:
-    def pick(a: Features, b: Features) -> int | None:
-        xa, xb = a.get(key) or [], b.get(key) or []
-        if not xa or not xb:
-            return None
-        shared = len(_s(xa) & _s(xb))
-        return 0 if shared >= 2 else 1 if shared == 1 else 2
-
-    return pick
+def _context(a: Features, b: Features) -> int | None:
+    """People and places named in the same report, in common. Nothing in common here when
+    nothing is in common within two steps either is left to the network comparison: the one
+    fact is not counted twice."""
+    xa, xb = a.get("context") or [], b.get("context") or []
+    if not xa or not xb:
+        return None
+    shared = len(_s(xa) & _s(xb))
+    if shared >= 2:
+        return 0
+    if shared == 1:
+        return 1
+    if _s(a.get("network") or ()).isdisjoint(b.get("network") or ()):
+        return None
+    return 2
 
 
 def _network(a: Features, b: Features) -> int | None:
@@ -313,7 +319,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "a linked person or place in common",
             "nothing linked in common",
         ),
-        _overlap("context"),
+        _context,
     ),
     Comparison("locality", ("a town in common", "different towns"), _locality),
     Comparison(

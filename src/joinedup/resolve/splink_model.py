@@ -173,7 +173,12 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         (f"{_shared('ids')} > 0", _ID_ONE_CHARACTER),
     ),
     "items": (_empty("items"), (f"{_shared('items')} > 0",)),
-    "context": (_empty("context"), (f"{_shared('context')} >= 2", f"{_shared('context')} = 1")),
+    # nothing in common in the report and within two steps is the network comparison's alone
+    "context": (
+        f"{_empty('context')} OR ({_shared('context')} = 0"
+        f" AND coalesce({_shared('network')}, 0) = 0)",
+        (f"{_shared('context')} >= 2", f"{_shared('context')} = 1"),
+    ),
     "locality": (
         f"NOT ({_both('locality')} OR {_both('areas')})",
         (f"(coalesce({_shared('locality')}, 0) > 0 OR coalesce({_shared('areas')}, 0) > 0)",),
