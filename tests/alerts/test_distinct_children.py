@@ -21,6 +21,7 @@ def test_a_typo_in_either_name_could_be_one_child() -> None:
 
 def test_different_names_sexes_ids_or_ages_are_two_children() -> None:
     assert not _could_be_one(profile("sara", "mahmud"), profile("sana", "mahmud"))
+    assert not _could_be_one(profile("emma"), profile("gemma"))  # a typo keeps the first letter
     assert not _could_be_one(profile("amy", "walsh"), profile("amy", "khan"))
     assert not _could_be_one(profile("amy", sex="female"), profile("amy", sex="male"))
     assert not _could_be_one(profile("amy", ids={"nhs:": "1"}), profile("amy", ids={"nhs:": "2"}))

@@ -220,3 +220,27 @@ def test_a_short_partial_plate_alone_joins_nothing(store: Store, tmp_path: Path)
     import_file(store, write_jsonl(tmp_path / "in.jsonl", _taxi_reports(other)))
     process(store)
     assert len(entities_json(store, "vehicle")) == 2
+
+
+def test_two_fragments_of_one_man_join_on_a_pair_agreeing_on_two_identifying_things(
+    store: Store, tmp_path: Path
+) -> None:
+    # "Jay" with Amy in four reports and with Zoe in two: the cross pairs share a common
+    # nickname and nothing in their networks, so average linkage alone keeps the fragments
+    # apart; one pair shares the nickname and a phone, two identifying things: not one weak link
+    park = {"ref": "p", "name": "Bridge Street Park", "kind": "park", "postcode": "BD7 1AA"}
+    phone = "07700 900123"
+    reports = [
+        report(f"a{i}", reported_at=f"2008-01-1{i}", places=[dict(TAKEAWAY)],
+               people=[child("c1", "Amy"), adult("x", "Jay", **({"phones": [phone]} if i == 1
+                                                                 else {}))])
+        for i in range(1, 5)
+    ] + [
+        report(f"b{i}", org="Clinic", agency="health", reported_at=f"2008-03-1{i}",
+               places=[dict(park)],
+               people=[child("c1", "Zoe", age=13), adult("x", "Jay", **({"phones": [phone]}
+                                                                          if i == 1 else {}))])
+        for i in range(1, 3)
+    ]
+    jay = _holding(_people(store, tmp_path, reports), "jay")
+    assert len(jay) == 1 and len(jay[0]["mentions"]) == 6

@@ -43,7 +43,7 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
     [
         (["K", "K.", "Kay", "'kay'"], "kay"),
         (["J", "Jay"], "jay"),
-        (["Doc", "the Doctor", "Dr", "DOCTOR"], "doctor"),
+        (["Doc", "the Doctor", "Dr", "DOCTOR", "Docs"], "doctor"),
         (["Prof", "The Prof", "Professor"], "professor"),
         (["Mr. Nice", "Mister Nice", "mr nice"], "mr nice"),
         (["Master", "Masta", "Mastah", "the Master"], "master"),
@@ -57,7 +57,7 @@ def test_spoken_forms_of_one_nickname_share_a_key(forms: list[str], key: str) ->
 @pytest.mark.parametrize(
     ("raw", "key"),
     [("Big K", "big k"), ("Papa", "papa"), ("Sarah", "sarah"), ("Cobra", "cobra"),
-     ("Jai", "jai"), ("Mo", "mo"), ("Docs", "docs")],
+     ("Jai", "jai"), ("Mo", "mo"), ("Boss", "boss"), ("Cookies", "cookies")],
 )
 def test_nickname_rules_leave_other_nicknames_alone(raw: str, key: str) -> None:
     assert normalise_alias(raw) == key
@@ -112,6 +112,7 @@ GIVEN_GROUPS = [
     ["Niamh", "Neeve"],
     ["Tomasz", "Tom", "Tommy", "Thomas"],
     ["Jim", "James"],
+    ["Christopher", "Kristopher", "Kristoffer"],
     ["Dave", "David"],
     ["Agnieszka", "Aga", "Agnes"],
     ["Magdalena", "Magda", "Madeleine"],
@@ -413,3 +414,30 @@ def test_missing_file_is_a_profile_error(tmp_path: Path) -> None:
 
 def test_a_yoruba_surname_shortened_to_its_last_part_is_one_surname() -> None:
     assert surname_key("Bayo") == surname_key("Adebayo") == "adebayo"
+
+
+@pytest.mark.parametrize(
+    ("name", "not_a_typo_of"),
+    [("Hodan", "huda"), ("Ciara", "ciaran"), ("Danielle", "daniel"), ("Hannah", "hana"),
+     ("Natalia", "natalie")],
+)
+def test_a_name_in_its_own_right_is_not_taken_for_a_misspelling(
+    name: str, not_a_typo_of: str
+) -> None:
+    # Somali Hodan was a "typo" of Arabic Hoda, so every Hodan was a similar first name to
+    # every Huda; a misspelling proper still finds its table name
+    assert not_a_typo_of not in first_name_alternatives(name)
+    assert "catherine" in first_name_alternatives("Katarzina")
+
+
+@pytest.mark.parametrize(
+    ("name", "not_also"),
+    [("Anna", "hannah"), ("Ali", "alison"), ("Peter", "patrick"), ("Kate", "caitlin"),
+     ("Cathy", "kathleen"), ("Bill", "robert")],
+)
+def test_a_table_name_stands_only_for_its_table_key(name: str, not_also: str) -> None:
+    # the nicknames package lists Anna under Hannah and Ali under Alison: a Polish Anna and an
+    # English Hannah were "similar first names"; the table's groups say otherwise
+    assert first_name_alternatives(name) == [first_name_key(name)]
+    assert not_also not in first_name_alternatives(name)
+    assert "rebecca" in first_name_alternatives("Becky")  # a name the table does not list

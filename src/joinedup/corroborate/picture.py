@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from joinedup.profiles import Profile
-from joinedup.resolve.comparisons import FIRST_JW, SURNAME_JW, any_alike, id_scheme
+from joinedup.resolve.comparisons import SURNAME_JW, any_alike, firsts_alike, id_scheme
 
 Row = dict[str, Any]
 
@@ -189,7 +189,7 @@ def _could_be_one(a: Row | None, b: Row | None) -> bool:
     allowing a typo ("Sana" / "Sna"), and nothing that differs (sex, an identifier, ages)."""
     if not a or not b or not a["firsts"] or not b["firsts"]:
         return False  # an unnamed child is not assumed to be anyone in particular
-    if not any_alike(a["firsts"], b["firsts"], FIRST_JW, letter_more=True):
+    if not firsts_alike(a["firsts"], b["firsts"]):
         return False
     if (
         a["surnames"]

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
-
 from joinedup.resolve.comparisons import SURNAME_JW, any_alike, id_scheme
 
 Features = dict[str, Any]
@@ -122,8 +120,11 @@ class Clusters:
             return None
         for scheme, value in ca.ids.items():
             other = cb.ids.get(scheme)
-            if other is not None and other != value and Levenshtein.distance(value, other) > 1:
-                return f"different {scheme.rstrip(':')}"  # one character off may be a typo
+            if other is not None and other != value:
+                # one character off may be a typo, but only a corroborated pair (``lenient``)
+                # says so: councils number children in sequence, so two children's ids are
+                # often one character apart
+                return f"different {scheme.rstrip(':')}"
         if (
             ca.birth
             and cb.birth

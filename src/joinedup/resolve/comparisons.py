@@ -78,13 +78,12 @@ def _similar_first(a: Features, b: Features) -> bool:
 
     A letter dropped or added ("Sna" / "Sana", "Sara" / "Sarah") is a typo even where
     Jaro-Winkler judges short names harshly; a letter changed is not ("Sara" / "Sana" are two
-    names)."""
-    if jaro_winkler(a["first_key"], b["first_key"]) >= FIRST_JW:
-        return True
-    if one_letter_more(a["first_key"], b["first_key"]):
+    names). A typo keeps the first letter (:func:`typo_alike`): "Emma" / "Gemma" and
+    "Aisha" / "Tanisha" are two names."""
+    if typo_alike(a["first_key"], b["first_key"], FIRST_JW, letter_more=True):
         return True
     ra, rb = a.get("first"), b.get("first")
-    if ra and rb and jaro_winkler(ra, rb) >= FIRST_JW:
+    if ra and rb and typo_alike(ra, rb, FIRST_JW):
         return True
     return not _s(a.get("first_alts") or ()).isdisjoint(b.get("first_alts") or ())
 
@@ -98,6 +97,22 @@ def one_letter_more(x: str, y: str) -> bool:
     )
 
 
+def typo_alike(x: str, y: str, threshold: float, *, letter_more: bool = False) -> bool:
+    """Whether two given names may be one name with a typo: the same first letter, and
+    Jaro-Winkler at ``threshold`` or, with ``letter_more``, a letter dropped or added.
+
+    Writers rarely slip on a name's first letter (the reason Jaro-Winkler weighs the prefix),
+    while a different first letter often makes another name of a similar shape ("Emma" /
+    "Gemma", "Ella" / "Bella", "Anna" / "Hanna"). Spellings that differ in their first letter
+    ("Christopher" / "Kristopher", "Maxamed" / "Mohamed") are one name only through the
+    project's variant table."""
+    if x == y:
+        return True
+    if x[:1] != y[:1]:
+        return False
+    return jaro_winkler(x, y) >= threshold or (letter_more and one_letter_more(x, y))
+
+
 def any_alike(
     xs: Iterable[str], ys: Iterable[str], threshold: float, *, letter_more: bool = False
 ) -> bool:
@@ -109,6 +124,12 @@ def any_alike(
         for x in xs
         for y in ys
     )
+
+
+def firsts_alike(xs: Iterable[str], ys: Iterable[str]) -> bool:
+    """Whether two sets of given-name keys share one, allowing a typo (:func:`typo_alike`)."""
+    ys = list(ys)
+    return any(typo_alike(x, y, FIRST_JW, letter_more=True) for x in xs for y in ys)
 
 
 def _alias(a: Features, b: Features) -> int | None:
@@ -194,23 +215,38 @@ def _ids(a: Features, b: Features) -> int | None:
     return 1 if any(Levenshtein.distance(x, y) == 1 for x, y in pairs) else 2
 
 
-def _overlap(key: str) -> Callable[[Features, Features], int | None]:
-    def pick(a: Features, b: Features) -> int | None:
-        xa, xb = a.get(key) or [], b.get(key) or []
-        if not xa or not xb:
-            return None
-        shared = len(_s(xa) & _s(xb))
-        return 0 if shared >= 2 else 1 if shared == 1 else 2
-
-    return pick
+def _context(a: Features, b: Features) -> int | None:
+    """People and places named in the same report, in common. Nothing in common here when
+    nothing is in common within two steps either is left to the network comparison: the one
+    fact is not counted twice."""
+    xa, xb = a.get("context") or [], b.get("context") or []
+    if not xa or not xb:
+        return None
+    shared = len(_s(xa) & _s(xb))
+    if shared >= 2:
+        return 0
+    if shared == 1:
+        return 1
+    if _s(a.get("network") or ()).isdisjoint(b.get("network") or ()):
+        return None
+    return 2
 
 
 def _network(a: Features, b: Features) -> int | None:
-    """Overlap of what each mention is named with, within two steps."""
-    if not a.get("network") or not b.get("network"):
+    """Overlap of what each mention is named with, within two steps.
+
+    Two mentions of one man share most of the smaller of their two networks; two men of two
+    networks in one town share a few entities of many, often through a wrong merge of the
+    round before (a child or a nickname of each network taken for one). So two or more in
+    common is split by the overlap coefficient: at least half of the smaller network, or
+    less."""
+    na, nb = a.get("network"), b.get("network")
+    if not na or not nb:
         return None
-    shared = len(_s(a["network"]) & _s(b["network"]))
-    return 0 if shared >= 2 else 1 if shared == 1 else 2
+    shared = len(_s(na) & _s(nb))
+    if shared >= 2:
+        return 0 if 2 * shared >= min(len(na), len(nb)) else 1
+    return 2 if shared == 1 else 3
 
 
 def _locality(a: Features, b: Features) -> int | None:
@@ -283,13 +319,16 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "a linked person or place in common",
             "nothing linked in common",
         ),
-        _overlap("context"),
+        _context,
     ),
     Comparison("locality", ("a town in common", "different towns"), _locality),
     Comparison(
         "network",
         (
-            "two or more people or places in common within two steps",
+            "two or more people or places in common within two steps, half of the smaller"
+            " network or more",
+            "two or more people or places in common within two steps, less than half of the"
+            " smaller network",
             "one person or place in common within two steps",
             "nothing in common within two steps",
         ),

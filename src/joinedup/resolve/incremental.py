@@ -294,7 +294,8 @@ class IncrementalResolver:
                 break
             if entity == joined or not self._fits(m, f, entity, best[1] >= CORROBORATED):
                 continue
-            if joined is not None and not self._one_person(joined, entity):
+            corroborated = best[1] >= CORROBORATED
+            if joined is not None and not self._one_person(joined, entity, corroborated):
                 continue
             ev = self.model.score(f, _as_sets(best[2]), self.tf)
             self.out.edges.append(
@@ -313,10 +314,12 @@ class IncrementalResolver:
         found = self.store.members_of([entity, *olds])
         return [pk for e in (entity, *olds) for pk in found.get(e, [])]
 
-    def _one_person(self, a: str, b: str) -> bool:
-        """Whether two stored entities, taken whole, still look like one person."""
+    def _one_person(self, a: str, b: str, lenient: bool = False) -> bool:
+        """Whether two stored entities, taken whole, still look like one person; ``lenient``
+        when the new mention joining them agrees with the second on two identifying things,
+        as a full run's merge through that pair would be."""
         (xs, fa, ra), (ys, fb, rb) = self._sample(a), self._sample(b)
-        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb)
+        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb, lenient)
 
     def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
         """The cluster checks and average linkage of a full run, against the entity's members."""
@@ -350,6 +353,8 @@ class IncrementalResolver:
                 clusters.union(group[0], pk, force=True)
         if clusters.why_not(xs[0], ys[0], lenient) is not None:
             return False
+        if lenient:  # a pair agreeing on two identifying things is not one weak link
+            return True
         sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
         total = sum(self.model.weight(feats[x], feats[y], self.tf) for x in sx for y in sy)
         return total / (len(sx) * len(sy)) >= LINKAGE_WEIGHT

@@ -40,7 +40,7 @@ Row = dict[str, Any]
 BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evidence
 SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
-ROUNDS = 2
+ROUNDS = 3  # a third round: adults see the children the second round resolved (docs/resolution.md)
 NARROW_BIRTH = 3  # widest birth-year range still blocked on with a first name
 # Identifying comparisons that must agree (date of birth, address, id, phone...) before a pair
 # may merge clusters whose surnames, ids or exact ages look different: typos happen, namesakes too
@@ -484,12 +484,30 @@ def identifiable(f: Row) -> bool:
     return bool(f.get("first_key") or f.get("aliases") or f.get("ids") or f.get("items"))
 
 
+TYPO_KEY_LENGTH = 4  # nicknames this long are blocked with their one-letter typos too
+
+
+def _typo_keys(alias: str) -> set[str]:
+    """A nickname with each letter in turn left out, and as written: two nicknames one typo
+    apart ("Pepsi" / "Peepsi" / "Pespi") share one of these (symmetric deletion), where they
+    share no exact key. Shorter nicknames are left out ("Jay" / "Kay" are two nicknames)."""
+    if len(alias) < TYPO_KEY_LENGTH - 1:
+        return set()
+    deleted = (
+        {alias[:i] + alias[i + 1 :] for i in range(len(alias))}
+        if len(alias) >= TYPO_KEY_LENGTH
+        else set()
+    )
+    return {alias} | deleted
+
+
 def person_keys(f: Row) -> Iterator[str]:
     if not identifiable(f):
         return
     g = f.get("group", "adult")
     for alias in f.get("aliases") or []:
         yield f"{g}|a|{alias}"
+        yield from (f"{g}|ad|{k}" for k in _typo_keys(alias))
     # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
     # be "Kareem", "Sammy" "Samantha" or "Samuel")
     firsts = sorted({f["first_key"], *(f.get("first_alts") or ())}) if f.get("first_key") else []
@@ -701,9 +719,10 @@ class Resolver:
             ):
                 if clusters.find(a) == clusters.find(b):
                     continue
-                if self._coherent(clusters, a, b, feats, tf, scores) and clusters.union(
-                    a, b, lenient=corroborated
-                ):
+                # average linkage stops one weak link (a shared nickname) chaining two people;
+                # a pair agreeing on two identifying things is not such a link
+                coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
+                if coherent and clusters.union(a, b, lenient=corroborated):
                     merges.append((a, b, weight))
             for g in clusters.groups():
                 eid = f"P-{min(g)}"

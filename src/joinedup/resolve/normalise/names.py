@@ -103,7 +103,8 @@ _LETTER_NAMES: dict[str, str] = {
 }
 # Titles used as nicknames, and their usual abbreviations ("Doc" / "the Doctor")
 _TITLES: dict[str, str] = {
-    "doc": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain", "cap": "captain",
+    "doc": "doctor", "docs": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain",
+    "cap": "captain",
     "mister": "mr", "sarge": "sergeant", "rev": "reverend",
 }
 # The street spelling of a final unstressed -ster: "Masta", "Mastah" (Master), "Gangsta",
@@ -216,10 +217,14 @@ MIN_TYPO_LENGTH = 5  # shorter names are too close to each other to guess a typo
 def first_name_alternatives(name: str) -> list[str]:
     """Every key a given name could stand for: its own; for an English diminutive, the keys of
     all the full names the `nicknames` package lists it under; and for a misspelling of a
-    name in the project's table ("Katarzina"), the key of the name it is closest to.
+    name in the project's table ("Katarzina"), the key of the name it is closest to, unless
+    the table lists the name as one in its own right ("Hodan" is a Somali name, not a
+    misspelling of Arabic "Hoda").
 
     Ambiguous diminutives ("Sam": Samuel or Samantha) get no single key from
-    :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha".
+    :func:`first_name_key`; comparing alternatives still lets "Sammy" meet "Samantha". A name
+    the project table lists has only its table key: the table's groups are what the project
+    reviewed, and the package's other readings of them are the ones it turned down.
 
     Examples:
         >>> first_name_alternatives("Becky")
@@ -232,11 +237,18 @@ def first_name_alternatives(name: str) -> list[str]:
         return []
     keys = {first_name_key(folded)}
     given = _variants().given
-    if folded not in given and len(folded) >= MIN_TYPO_LENGTH:
+    # a name in its own right is never a misspelling of a table name ("Hodan" is not "Hoda")
+    if folded not in given and folded not in _variants().own_names and len(
+        folded
+    ) >= MIN_TYPO_LENGTH:
         match = process.extractOne(folded, list(given), scorer=JaroWinkler.normalized_similarity,
                                    score_cutoff=TYPO_SIMILARITY)
         if match is not None:
             keys.add(given[match[0]])
+    if folded in given:
+        # the table decides what a name it lists stands for: the package's other readings
+        # ("Anna" under Hannah, "Ali" under Alison, "Peter" under Patrick) are what it rejected
+        return sorted(keys)
     for full in _nicknamer().canonicals_of(folded):
         full_key = _key_form(full)
         if len(full_key) > len(folded):
