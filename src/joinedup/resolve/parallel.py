@@ -120,7 +120,7 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
     if before is None or not len(before.keys):
         codes = _pick_all(feats, firsts, seconds)
     else:
-        codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"])
+        codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"], _job["stale"])
     levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS))
     weights, agreeing = model.tally(
         levels, lambda row: (feats[firsts[row]], feats[seconds[row]]), tf
@@ -145,26 +145,33 @@ def _pick_again(
     part: Keys,
     before: Scores,
     redo: frozenset[int],
+    stale: npt.NDArray[np.bool_] | None,
 ) -> bytes:
     """Level bytes of pairs of which ``before`` has some: its levels, but for the comparisons
-    in ``redo``, which are picked again; a pair new to this round is picked whole."""
+    in ``redo``, which are picked again where either mention is ``stale`` (its inputs to those
+    comparisons changed; None: every mention); a pair new to this round is picked whole."""
     picks = [c.pick for c in PERSON_COMPARISONS]
     again = [(i, picks[i]) for i in sorted(redo)]
-    width, old = before.width, before.levels
+    width = before.width
     where = np.searchsorted(before.keys, part)
     where[where >= len(before.keys)] = 0
-    known = (before.keys[where] == part).tolist()
-    codes = bytearray()
-    for a, b, i, seen in zip(firsts, seconds, where.tolist(), known, strict=True):
-        fa, fb = feats[a], feats[b]
-        if seen:
-            row = bytearray(old[i * width : (i + 1) * width])
-            for k, pick in again:
-                lv = pick(fa, fb)
-                row[k] = NO_LEVEL if lv is None else lv
-            codes += row
-        else:
-            codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    known = before.keys[where] == part
+    old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, width)
+    codes = bytearray(old[where].tobytes())  # every row as before; the rest is overwritten
+    if stale is None:
+        redo_rows = np.flatnonzero(known)
+    else:
+        redo_rows = np.flatnonzero(known & (stale[part >> SHIFT] | stale[part & LOW]))
+    for i in redo_rows.tolist():
+        fa, fb = feats[firsts[i]], feats[seconds[i]]
+        for k, pick in again:
+            lv = pick(fa, fb)
+            codes[i * width + k] = NO_LEVEL if lv is None else lv
+    for i in np.flatnonzero(~known).tolist():
+        fa, fb = feats[firsts[i]], feats[seconds[i]]
+        codes[i * width : (i + 1) * width] = bytes(
+            [NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks]
+        )
     return bytes(codes)
 
 
@@ -175,14 +182,16 @@ def score_all(
     tf: TermFrequencies,
     before: Scores | None = None,
     redo: frozenset[int] = frozenset(),
+    stale: npt.NDArray[np.bool_] | None = None,
 ) -> Scores:
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
     ``before``: the previous round's scores; a pair scored there keeps the levels of every
-    comparison but those numbered in ``redo``.
+    comparison but those numbered in ``redo``, and those too unless either mention is marked
+    in ``stale`` (indexed by mention key; None marks every mention).
     """
     width = len(PERSON_COMPARISONS)
-    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo)
+    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo, stale=stale)
     try:
         workers = min(os.cpu_count() or 1, 8)
         if (

@@ -693,8 +693,9 @@ class Resolver:
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood = _neighbourhoods(in_report, entity_of)
+            changed: set[int] = set()
             feats = {
-                m["pk"]: self._with_context(f, m, in_report, entity_of, hood)
+                m["pk"]: self._with_context(f, m, in_report, entity_of, hood, changed)
                 for m, f in zip(people, own, strict=True)
             }
             clusters = Clusters(feats, report_of, self.split)
@@ -704,8 +705,10 @@ class Resolver:
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
                     merges.append((a, b, math.inf))
+            stale = np.zeros(max(feats) + 1, dtype=bool)
+            stale[list(changed)] = True
             scores = score_all(
-                feats, candidate_keys(feats, report_of), self.model, tf, scores, ROUND_REDO
+                feats, candidate_keys(feats, report_of), self.model, tf, scores, ROUND_REDO, stale
             )
             kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
             order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
@@ -803,8 +806,10 @@ class Resolver:
         in_report: dict[int, list[int]],
         entity_of: dict[int, str],
         hood: dict[str, set[str]],
+        changed: set[int],
     ) -> Row:
-        """A person's own features plus what its report ties it to (relational evidence).
+        """A person's own features plus what its report ties it to (relational evidence);
+        ``changed`` gains the mention when either differs from the last round's.
 
         ``context``: the resolved people and places named in the same report (a mention not yet
         resolved names nothing). ``network``: those and what they are named with in other
@@ -823,8 +828,10 @@ class Resolver:
         network = (network | context) - {me}
         # in place: one features dict per mention for the whole run, not one per round (the
         # last round's are dropped before the next is built)
-        own["context"] = frozenset(context) or NONE
-        own["network"] = frozenset(network) or NONE
+        new_context, new_network = frozenset(context) or NONE, frozenset(network) or NONE
+        if own.get("context") != new_context or own.get("network") != new_network:
+            own["context"], own["network"] = new_context, new_network
+            changed.add(m["pk"])
         return own
 
 
