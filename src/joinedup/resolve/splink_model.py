@@ -104,7 +104,7 @@ _FIRST_SIMILAR = (
 )
 _ID_ONE_CHARACTER = (
     "list_bool_or(list_transform(ids_l, lambda x: list_bool_or(list_transform(ids_r, lambda y: "
-    "levenshtein(x, y) = 1 AND split_part(x, ':', 1) = split_part(y, ':', 1)"
+    "damerau_levenshtein(x, y) = 1 AND split_part(x, ':', 1) = split_part(y, ':', 1)"
     " AND regexp_extract(x, ':([A-Z]*)', 1) = regexp_extract(y, ':([A-Z]*)', 1)))))"
 )
 _OVERLAP = "greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)"
@@ -159,7 +159,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "dob_l = dob_r",
             "(substr(dob_l, 1, 4) || substr(dob_l, 7, 2) || substr(dob_l, 5, 2) = dob_r"
-            " OR levenshtein(dob_l, dob_r) = 1)",
+            " OR damerau_levenshtein(dob_l, dob_r) = 1)",
         ),
     ),
     "address": (
