@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sys
 import tempfile
 import time
 import traceback
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from joinedup.resolve.record_noise import febrl_date as _dob
+from joinedup.resolve.record_noise import febrl_report as to_report
 
 Row = dict[str, Any]
 
@@ -44,52 +45,6 @@ def pairwise_prf(truth: Mapping[str, Any], pred: Mapping[str, Any]) -> tuple[flo
     r = tp / true_pairs if true_pairs else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f
-
-
-def _val(v: Any) -> str | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    s = str(v).strip()
-    return s or None
-
-
-def _dob(v: Any) -> str | None:
-    s = _val(v)
-    if s is None or len(s) != 8 or not s.isdigit():
-        return None
-    try:
-        return date(int(s[:4]), int(s[4:6]), int(s[6:])).isoformat()
-    except ValueError:
-        return None
-
-
-def to_report(rec_id: str, row: Mapping[str, Any]) -> Row:
-    """One FEBRL record as a one-person report of the input contract."""
-    person: Row = {"ref": "p", "role": "witness"}
-    name = " ".join(x for x in (_val(row.get("given_name")), _val(row.get("surname"))) if x)
-    if name:
-        person["name"] = name
-    dob = _dob(row.get("date_of_birth"))
-    if dob:
-        person["dob"] = dob
-    parts = [_val(row.get(k)) for k in ("street_number", "address_1", "suburb", "postcode",
-                                         "state")]
-    address = " ".join(x for x in parts if x)
-    if address:
-        person["addresses"] = [address]
-    ssid = _val(row.get("soc_sec_id"))
-    if ssid:
-        person["identifiers"] = {"soc_sec_id": ssid}
-    return {
-        "id": rec_id,
-        "profile": "safeguarding",
-        "source": {"agency": "other", "org": "febrl"},
-        "reported_at": "2010-01-01",
-        "people": [person],
-        "places": [],
-        "links": [],
-        "indicators": [],
-    }
 
 
 def truth_of(frame: pd.DataFrame) -> dict[str, str]:

@@ -57,6 +57,13 @@ def test_a_similar_first_name_with_the_same_surname_beats_one_with_no_surname() 
         person("rajesh", "chowdhury"), person("rajeesh"))
 
 
+def test_dates_of_birth_with_two_neighbouring_digits_swapped_are_one_typo_apart() -> None:
+    a = person("neneh", dob="19900120")
+    assert level("dob", a, person("neneh", dob="19901020")) == "dates of birth one typo apart"
+    assert level("dob", a, person("neneh", dob="19900210")) == "dates of birth one typo apart"
+    assert level("dob", a, person("neneh", dob="19920101")) == "different dates of birth"
+
+
 def test_birth_years_are_not_counted_again_when_both_give_a_date_of_birth() -> None:
     a = person("amy", birth=[1990, 1990], dob="19900102")
     b = person("amy", birth=[1990, 1990], dob="19900102")
@@ -64,10 +71,15 @@ def test_birth_years_are_not_counted_again_when_both_give_a_date_of_birth() -> N
     assert level("birth", a, person("amy", birth=[1990, 1991])) == "same narrow age"
 
 
-def test_identifiers_one_character_apart_within_a_scheme() -> None:
+def test_identifiers_one_typo_apart_within_a_scheme() -> None:
     a = person("dylan", ids=["soc_sec_id:4892623"])
     assert level("ids", a, person("dylan", ids=["soc_sec_id:4892613"])) == \
-        "identifiers of one scheme one character apart"
+        "identifiers of one scheme one typo apart"
+    # two neighbouring digits the other way round is one slip, not two
+    assert level("ids", a, person("dylan", ids=["soc_sec_id:4896223"])) == \
+        "identifiers of one scheme one typo apart"
+    assert level("ids", a, person("dylan", ids=["soc_sec_id:4896232"])) == \
+        "different identifiers of one scheme"
     assert level("ids", a, person("dylan", ids=["soc_sec_id:1111111"])) == \
         "different identifiers of one scheme"
     assert level("ids", a, person("dylan", ids=["nhs:4892623"])) is None  # other schemes

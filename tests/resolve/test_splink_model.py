@@ -28,8 +28,9 @@ SURNAMES = ["smith", "smyth", "smithe", "jones", "johns", "khan", "kahn", "hussa
 ALIASES = ["tiger", "the tiger", "tigger", "k", "jay", "j", "smiler", "smiley", "car zero",
            "car 0", "mo", "moe", "big man", "bigman", "x"]
 IDS = ["nhs:111", "nhs:112", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "pnc:AC1", "council:C9",
-       "council:C8"]  # some one character apart, within a scheme and across issuers
-DOBS = ["19900102", "19900201", "19900103", "19910505", None, None]
+       "council:C8", "nhs:121"]  # some one typo apart (nhs:121 two digits of nhs:112 swapped),
+# within a scheme and across issuers
+DOBS = ["19900102", "19900201", "19900103", "19901002", "19910505", None, None]
 ITEMS = ["T-1", "T-2", "T-3", "V-4", "V-5"]
 CONTEXT = ["L-1", "L-2", "L-3", "P-4", "P-5", "P-6"]
 

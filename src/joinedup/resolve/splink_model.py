@@ -34,6 +34,7 @@ from splink.backends.duckdb import DuckDBAPI
 from splink.internals.exceptions import EMTrainingException
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison, id_scheme
+from joinedup.resolve.record_noise import febrl_features, noise_m, with_noise_m
 from joinedup.resolve.scoring import PersonModel
 
 FEATURES_TABLE = "person_features"
@@ -104,7 +105,7 @@ _FIRST_SIMILAR = (
 )
 _ID_ONE_CHARACTER = (
     "list_bool_or(list_transform(ids_l, lambda x: list_bool_or(list_transform(ids_r, lambda y: "
-    "levenshtein(x, y) = 1 AND split_part(x, ':', 1) = split_part(y, ':', 1)"
+    "damerau_levenshtein(x, y) = 1 AND split_part(x, ':', 1) = split_part(y, ':', 1)"
     " AND regexp_extract(x, ':([A-Z]*)', 1) = regexp_extract(y, ':([A-Z]*)', 1)))))"
 )
 _OVERLAP = "greatest(birth_lo_l, birth_lo_r) <= least(birth_hi_l, birth_hi_r)"
@@ -159,7 +160,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "dob_l = dob_r",
             "(substr(dob_l, 1, 4) || substr(dob_l, 7, 2) || substr(dob_l, 5, 2) = dob_r"
-            " OR levenshtein(dob_l, dob_r) = 1)",
+            " OR damerau_levenshtein(dob_l, dob_r) = 1)",
         ),
     ),
     "address": (
@@ -320,6 +321,7 @@ class TrainingReport:
     fixed_m: list[str] = field(default_factory=list)
     defaults_used: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    noise: list[str] = field(default_factory=list)  # levels whose m came from FEBRL1 and FEBRL2
 
 
 def _culprit(exc: BaseException) -> tuple[str, int] | None:
@@ -470,6 +472,7 @@ def train_from_labels(
     *,
     seed: int = 1,
     report: TrainingReport | None = None,
+    noise: Mapping[str, Mapping[int, float]] | None = None,
 ) -> PersonModel:
     """m, u, the prior and term frequencies from mentions whose true identity is known.
 
@@ -477,6 +480,10 @@ def train_from_labels(
     by random sampling; the prior is the share of within-group pairs that are matches. Labels
     come from a generated scenario's ground truth: EM alone, on this data, drove levels to zero
     and weakened full-name matches (docs/resolution.md).
+
+    ``noise``: m of the record-keeping noise levels, which the generator does not model
+    (:func:`joinedup.resolve.record_noise.noise_m`, from FEBRL1 and FEBRL2); without it those
+    levels keep the shipped file's values. :data:`HAND_SET_M` applies either way.
     """
     from joinedup.resolve.resolver import term_frequencies
 
@@ -500,6 +507,11 @@ def train_from_labels(
         for level, value in levels.items():
             m[name][level] = value
             report.defaults_used.append(f"m {name}: {PERSON_LEVELS[name][level]} (hand-set)")
+    if noise:
+        m = with_noise_m(m, noise)
+        report.noise = [f"{name}: {PERSON_LEVELS[name][i]}" for name in noise for i in noise[name]]
+        replaced = {f"m {level}" for level in report.noise}
+        report.defaults_used = [d for d in report.defaults_used if d not in replaced]
     model = PersonModel(
         prior=matches / pairs if pairs else model.prior,
         m=m,
@@ -513,7 +525,8 @@ def train_from_labels(
     return model
 
 
-# m of levels that generated data shows too rarely to estimate, set by hand: one person's
+# m of levels that generated data shows too rarely to estimate, set by hand (then scaled with the
+# name comparison's other levels when FEBRL1/FEBRL2 give "different names"): one person's
 # surname changing outright (marriage, a typo beyond the similar-surname threshold) is not
 # something the generator models, so seed 1 shows it for a handful of pairs; records like
 # FEBRL's carry it often. 0.0029 keeps a first name, a date of birth and an identifier in common
@@ -585,6 +598,12 @@ def model_json(model: PersonModel, report: TrainingReport, **how: Any) -> dict[s
     )
     if report.fixed_m:
         comment += f" m fixed at {M_FLOOR} after EM underflow: {'; '.join(report.fixed_m)}."
+    if report.noise:
+        comment += (
+            " m of record-keeping noise levels from the true pairs of FEBRL1 and FEBRL2"
+            f" (resolve/record_noise.py), the comparison's other levels scaled to match: "
+            f"{'; '.join(report.noise)}."
+        )
     if report.defaults_used:
         kept = "; ".join(report.defaults_used)
         comment += f" Shipped defaults kept (level not observed): {kept}."
@@ -654,10 +673,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--em", action="store_true", help="unsupervised: Splink EM instead of the scenario's labels"
     )
+    parser.add_argument(
+        "--no-febrl", action="store_true",
+        help="keep the hand-set m of record-keeping noise levels (no FEBRL1/FEBRL2 session)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     report = TrainingReport()
     model = PersonModel.from_json(shipped_model())
+    noise = None
+    if not args.no_febrl:
+        noise, compared = noise_m(febrl_features())
+        print(f"noise levels from FEBRL1 and FEBRL2 true pairs: {compared}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         store, labels = scenario_store(args.seed, args.reports, Path(tmp))
         try:
@@ -667,7 +694,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 model = (
                     train(features, seed=args.seed, report=report)
                     if args.em
-                    else train_from_labels(features, labels, seed=args.seed, report=report)
+                    else train_from_labels(
+                        features, labels, seed=args.seed, report=report, noise=noise
+                    )
                 )
         finally:
             store.engine.dispose()
