@@ -289,3 +289,28 @@ def test_a_different_first_name_and_identifier_outweigh_a_shared_surname_and_bir
         ],
     )
     assert len(people) == 2
+
+
+def test_twins_at_one_address_stay_two_children(store: Store, tmp_path: Path) -> None:
+    """Twin sisters share a surname, a date of birth and an address: three identifying things
+    in common, so the cluster checks are lenient. Different first names and different NHS
+    numbers (more than a typo apart) still say two children; merged, a man linked to both
+    would look linked to one."""
+
+    def child(ref: str, name: str, nhs: str) -> dict:
+        return {"ref": ref, "role": "child", "name": name, "dob": "2009-03-14", "sex": "female",
+                "identifiers": {"nhs_number": nhs},
+                "addresses": ["14 Mill Lane, Marsden Vale MV3 2QT"]}
+
+    people = _people(
+        store,
+        tmp_path,
+        [
+            report("a", people=[child("c", "Amira Okafor", "4857773456")]),
+            report("b", org="Council", agency="social_care",
+                   people=[child("c", "Layla Okafor", "9434765919")]),
+            report("c", org="School", agency="education",
+                   people=[child("c", "Amira Okafor", "4857773465")]),  # digits swapped
+        ],
+    )
+    assert sorted(len(p["mentions"]) for p in people) == [1, 2]

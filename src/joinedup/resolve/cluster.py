@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from joinedup.resolve.comparisons import SURNAME_JW, any_alike, id_scheme
+from joinedup.resolve.comparisons import FIRST_JW, SURNAME_JW, any_alike, id_scheme, one_typo
 
 Features = dict[str, Any]
 PRECISE_YEARS = 2
@@ -39,6 +39,7 @@ class _Cluster:
     surnames: set[str] | frozenset[str] = NOTHING
     span: tuple[int, int] | None = None  # the hull of every age estimate, precise or not
     firsts: set[str] | frozenset[str] = NOTHING  # a surname written as a first name is a swap
+    alts: set[str] | frozenset[str] = NOTHING  # first names and their variants, for siblings
 
 
 def _joined(
@@ -51,6 +52,24 @@ def _joined(
         return set(mine) | theirs
     mine |= theirs
     return mine
+
+
+def _siblings(ca: _Cluster, cb: _Cluster) -> str | None:
+    """Two children of one family (twins: one surname, birthday and address) agree on
+    several identifying things; different first names *and* an identifier of one scheme more
+    than a typo apart say they are two. Either alone is record-keeping noise (FEBRL)."""
+    for scheme, value in ca.ids.items():
+        other = cb.ids.get(scheme)
+        if (
+            other is not None
+            and other != value
+            and not one_typo(value, other)
+            and ca.alts
+            and cb.alts
+            and not any_alike(ca.alts, cb.alts, FIRST_JW)
+        ):
+            return f"different first names and {scheme.rstrip(':')}"
+    return None
 
 
 NO_IDS: dict[str, str] = {}  # never changed: a cluster gets a dict of its own when it has ids
@@ -88,6 +107,7 @@ class Clusters:
                 span=(born[0], born[1]) if born else None,
                 surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
                 firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
+                alts=frozenset(f.get("first_alts") or ()) or NOTHING,
             )
         for a, b in cannot:
             if a in self.data and b in self.data:
@@ -117,7 +137,7 @@ class Clusters:
         if ca.sex and cb.sex and ca.sex != cb.sex:
             return "different sex"
         if lenient:
-            return None
+            return _siblings(ca, cb)
         for scheme, value in ca.ids.items():
             other = cb.ids.get(scheme)
             if other is not None and other != value:
@@ -175,6 +195,7 @@ class Clusters:
                 else (min(ca.span[0], cb.span[0]), max(ca.span[1], cb.span[1]))
             )
         ca.firsts = _joined(ca.firsts, cb.firsts)
+        ca.alts = _joined(ca.alts, cb.alts)
         return True
 
     def root_members(self, root: int) -> list[int]:
