@@ -253,18 +253,16 @@ def test_a_record_with_its_first_name_replaced_and_its_identifier_mistyped_joins
     identifier swapped, while the surname, the date of birth and the address agree. "Different
     names" was -8.9 bits when its m came from generated data alone (one person's names almost
     never differ there) and a swap of two digits was a different identifier (-6.8 bits)."""
-    def witness(ref: str, name: str, ssid: str) -> dict:
-        return {"ref": ref, "role": "witness", "name": name, "dob": "1917-11-20",
-                "identifiers": {"soc_sec_id": ssid},
-                "addresses": ["11 Copland Drive, Birmingham Gardens 4350"]}
-
+    home = "11 Copland Drive, Birmingham Gardens 4350"
     people = _people(
         store,
         tmp_path,
         [
-            report("a", people=[witness("w", "Jayden Hingston", "6243938")]),
+            report("a", people=[_one("witness", "Jayden Hingston", "1917-11-20",
+                                     {"soc_sec_id": "6243938"}, home)]),
             report("b", org="Council", agency="social_care",
-                   people=[witness("w", "Douglas Hingston", "6249338")]),
+                   people=[_one("witness", "Douglas Hingston", "1917-11-20",
+                                {"soc_sec_id": "6249338"}, home)]),
         ],
     )
     assert len(people) == 1 and len(people[0]["mentions"]) == 2
@@ -275,17 +273,15 @@ def test_a_different_first_name_and_identifier_outweigh_a_shared_surname_and_bir
 ) -> None:
     """What the FEBRL-taught noise levels must not do: a surname and a date of birth in common,
     but different first names and different identifiers of one scheme, are two people."""
-    def witness(ref: str, name: str, ssid: str) -> dict:
-        return {"ref": ref, "role": "witness", "name": name, "dob": "1990-01-01",
-                "identifiers": {"soc_sec_id": ssid}}
-
     people = _people(
         store,
         tmp_path,
         [
-            report("a", people=[witness("w", "Jack Smith", "5512345")]),
+            report("a", people=[_one("witness", "Jack Smith", "1990-01-01",
+                                     {"soc_sec_id": "5512345"})]),
             report("b", org="Council", agency="social_care",
-                   people=[witness("w", "Oliver Smith", "9087654")]),
+                   people=[_one("witness", "Oliver Smith", "1990-01-01",
+                                {"soc_sec_id": "9087654"})]),
         ],
     )
     assert len(people) == 2
@@ -297,20 +293,32 @@ def test_twins_at_one_address_stay_two_children(store: Store, tmp_path: Path) ->
     numbers (more than a typo apart) still say two children; merged, a man linked to both
     would look linked to one."""
 
-    def child(ref: str, name: str, nhs: str) -> dict:
-        return {"ref": ref, "role": "child", "name": name, "dob": "2009-03-14", "sex": "female",
-                "identifiers": {"nhs_number": nhs},
-                "addresses": ["14 Mill Lane, Marsden Vale MV3 2QT"]}
+    def child(name: str, nhs: str) -> dict:
+        home = "14 Mill Lane, Marsden Vale MV3 2QT"
+        return _one("child", name, "2009-03-14", {"nhs_number": nhs}, home, sex="female")
 
     people = _people(
         store,
         tmp_path,
         [
-            report("a", people=[child("c", "Amira Okafor", "4857773456")]),
+            report("a", people=[child("Amira Okafor", "4857773456")]),
             report("b", org="Council", agency="social_care",
-                   people=[child("c", "Layla Okafor", "9434765919")]),
+                   people=[child("Layla Okafor", "9434765919")]),
             report("c", org="School", agency="education",
-                   people=[child("c", "Amira Okafor", "4857773465")]),  # digits swapped
+                   people=[child("Amira Okafor", "4857773465")]),  # digits swapped
         ],
     )
     assert sorted(len(p["mentions"]) for p in people) == [1, 2]
+
+
+def _one(
+    role: str, name: str, dob: str, ids: dict[str, str], address: str | None = None,
+    sex: str | None = None,
+) -> dict:
+    """The one person of a one-person report (ref "p")."""
+    person = {"ref": "p", "role": role, "name": name, "dob": dob, "identifiers": ids}
+    if address:
+        person["addresses"] = [address]
+    if sex:
+        person["sex"] = sex
+    return person
