@@ -26,8 +26,10 @@ M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 MMAP_THRESHOLD = 128 * 1024
 
 
+@functools.cache
 def large_blocks_mapped() -> bool:
-    """Have glibc map every block of 128 KiB or more on its own, for good.
+    """Have glibc map every block of 128 KiB or more on its own, for good (once per process:
+    finding the C library costs milliseconds, and importing one report passes here).
 
     By default glibc raises that threshold each time a large block is freed, up to 32 MiB,
     so the byte strings and arrays of a resolution round are then carved from the heap, which

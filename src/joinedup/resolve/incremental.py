@@ -38,7 +38,6 @@ from joinedup.resolve.resolver import (
     join_by_driver,
     partial_plate_target,
     person_keys,
-    serialisable,
     vehicle_plate,
 )
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
@@ -110,7 +109,7 @@ class IncrementalResolver:
         for m in people:
             f = self._features(m, own, in_report)
             self.out.keys += [(k, m["pk"]) for k in person_keys(f)]
-            self.out.features[m["pk"]] = serialisable(f)
+            self.out.features[m["pk"]] = f  # the store writes sets as lists
         self.out.entity_of = {pk: self.out.current(e) for pk, e in self.out.entity_of.items()}
         self.out.merged = {old: self.out.current(old) for old in self.out.merged}
         return self.out

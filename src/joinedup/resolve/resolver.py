@@ -70,12 +70,6 @@ class Resolution:
     features: dict[int, Row] = field(default_factory=dict)  # resolved person features
 
 
-def serialisable(features: Row) -> Row:
-    """Features as JSON can hold them (sets become lists; their order means nothing, and sorting
-    every set of every mention cost a tenth of a full run)."""
-    return {k: list(v) if isinstance(v, frozenset | set) else v for k, v in features.items()}
-
-
 def item_keys(m: Row) -> list[str]:
     """Blocking keys of a phone, vehicle or place mention, for resolving new ones later."""
     f = m["features"]

@@ -981,14 +981,20 @@ def _bulk(conn: Connection, table: t.Table, rows: Iterable[Row]) -> None:
         conn.execute(insert(table), chunk)
 
 
-def _plain_columns(table: t.Table, rows: list[Row]) -> list[str] | None:
-    """The columns every row names, when all rows name the same ones and none is a date (a
-    date's text form is SQLAlchemy's to choose); else None."""
+def _columns(table: t.Table, rows: list[Row]) -> list[str] | None:
+    """The columns every row names, when all rows name the same columns of ``table``; else
+    None (those left out take their server defaults)."""
     first = rows[0].keys()
     cols = list(first)
     if any(r.keys() != first for r in rows) or any(c not in table.c for c in cols):
         return None
-    if any(isinstance(table.c[c].type, Date | DateTime) for c in cols):
+    return cols
+
+
+def _plain_columns(table: t.Table, rows: list[Row]) -> list[str] | None:
+    """:func:`_columns`, when none is a date (a date's text form is SQLAlchemy's to choose)."""
+    cols = _columns(table, rows)
+    if cols is None or any(isinstance(table.c[c].type, Date | DateTime) for c in cols):
         return None
     return cols
 
@@ -1019,15 +1025,12 @@ def _executemany(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
 
 
 def _copy(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
-    """Insert rows with PostgreSQL's COPY, about four times faster than batched INSERTs.
-
-    Rows must all name the same columns (those left out take their server defaults); returns
-    False, inserting nothing, when they do not."""
+    """Insert rows with PostgreSQL's COPY, about four times faster than batched INSERTs; False,
+    inserting nothing, when the rows do not all name the same columns (:func:`_columns`)."""
     from psycopg.types.json import Json
 
-    first = rows[0].keys()
-    cols = list(first)
-    if any(r.keys() != first for r in rows) or any(c not in table.c for c in cols):
+    cols = _columns(table, rows)
+    if cols is None:
         return False
     json_cols = [isinstance(table.c[c].type, JSON) for c in cols]
     quote = conn.dialect.identifier_preparer.quote
