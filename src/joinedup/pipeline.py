@@ -56,7 +56,11 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     )
     store.set_param(
         "term_frequencies",
-        {"tables": resolver.frequencies.tables, "defaults": resolver.frequencies.defaults},
+        {
+            "tables": resolver.frequencies.tables,
+            "defaults": resolver.frequencies.defaults,
+            "person_mentions": len(resolver.person_features),
+        },
     )
     observations = store.current_observations()  # read after resolving: its memory peaks there
     pic = build_picture(
@@ -102,6 +106,8 @@ def _process_increment(store: Store, reports: list[int], profile_name: str) -> P
         else model.shipped_frequencies()
     )
     new = store.slice_of(reports)
+    people = (saved or {}).get("person_mentions", 0)
+    model = model.for_size(people + sum(m["kind"] == "person" for m in new["mentions"]))
     inc = IncrementalResolver(store, model, tf).run(new["mentions"], new["links"])
     touched = set(inc.entity_of.values()) | set(inc.merged)
     members = store.members_of(touched)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from joinedup.cli.render import alerts_json, entities_json
 from joinedup.generate import generate_scenario
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import process, process_new
+from joinedup.profiles import load_profile
 from joinedup.store import Store
 from tests.factories import adult, child, report, write_jsonl
 
@@ -97,3 +101,61 @@ def test_a_new_report_that_shows_two_stored_men_to_be_one_merges_them(
     import_file(full, write_jsonl(tmp_path / "all.jsonl", [first, second, third]))
     process(full)
     assert _alerts(full) == _alerts(store)
+
+
+def _namesakes(store: Store, tmp_path: Path, trained_on: int | None, incremental: bool) -> int:
+    """How many entities two reports naming "Amy Jones", 14, and nothing else make, in a store of
+    forty other children, with a model trained on ``trained_on`` mentions."""
+    from joinedup.pipeline import person_model
+
+    shipped = person_model(store, load_profile("safeguarding")).to_json()
+    store.set_param("person_model", {**shipped, "mentions": trained_on})
+    others = [
+        report(f"s{i}", org="School", agency="education", people=[child("c", f"Pupil{i} Lee{i}")])
+        for i in range(40)
+    ]
+    first = report("p1", people=[child("c1", "Amy Jones")])
+    second = report("h1", org="Clinic", agency="health", people=[child("c1", "Amy Jones")])
+    import_file(store, write_jsonl(tmp_path / "a.jsonl", [*others, first]))
+    process(store)
+    added = import_file(store, write_jsonl(tmp_path / "b.jsonl", [second])).reports
+    if incremental:
+        process_new(store, added)
+    else:
+        process(store)
+    return len({e["id"] for e in entities_json(store, "person") if e["label"] == "Amy Jones"})
+
+
+
+
+def test_namesakes_join_in_a_store_the_size_of_the_training_data(
+    store: Store, tmp_path: Path
+) -> None:
+    assert _namesakes(store, tmp_path, None, incremental=False) == 1
+
+
+def test_in_a_store_larger_than_the_training_data_a_name_and_an_age_are_not_enough(
+    store: Store, tmp_path: Path
+) -> None:
+    # forty-odd mentions against a model trained on two: a random pair is twenty times less
+    # likely to be one child, and a name and an age alone no longer say so
+    assert _namesakes(store, tmp_path, 2, incremental=False) == 2
+
+
+def test_new_reports_are_resolved_with_the_prior_of_the_whole_store(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import joinedup.pipeline as pipeline
+
+    seen: list[float] = []
+    real = pipeline.IncrementalResolver
+
+    def spy(store_: Store, model: Any, tf: Any) -> Any:
+        seen.append(model.prior)
+        return real(store_, model, tf)
+
+    monkeypatch.setattr(pipeline, "IncrementalResolver", spy)
+    assert _namesakes(store, tmp_path, 2, incremental=True) == 2
+    trained = pipeline.person_model(store, load_profile("safeguarding"))
+    people = sum(1 for m in store.current_mentions() if m["kind"] == "person")
+    assert seen and seen[0] == pytest.approx(trained.prior * 2 / people)

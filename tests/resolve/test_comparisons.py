@@ -173,3 +173,24 @@ def test_nothing_in_common_is_counted_once_by_the_network_comparison() -> None:
     assert level("context", a, near) == "nothing linked in common"
     assert level("context", a, person("x", context=["P-1"], network=["P-1"])) == \
         "a linked person or place in common"
+
+
+def test_a_rare_full_name_weighs_more_than_a_common_one() -> None:
+    tf = TermFrequencies({"full_name": {"anna nowak": 0.01}}, {"full_name": 0.0001})
+    common = model().weight(person("anna", "nowak"), person("anna", "nowak"), tf)
+    rare = model().weight(person("anna", "zabek"), person("anna", "zabek"), tf)
+    assert rare - common > 6  # log2(0.01 / 0.0001) = 6.6
+    reasons = dict((c, w) for c, _, w in model().score(
+        person("anna", "zabek"), person("anna", "zabek"), tf).reasons)
+    assert reasons["name"] > 10  # the frequency is part of the evidence shown, not a hidden term
+
+
+def test_the_prior_falls_as_the_store_grows_and_never_rises_above_the_trained_one() -> None:
+    shipped = model()
+    assert shipped.mentions  # the shipped model says how many mentions it was trained on
+    ten_times = shipped.for_size(10 * shipped.mentions)
+    assert ten_times.prior_weight < shipped.prior_weight - 3.2  # log2(10) = 3.3 bits less
+    a, b = person("anna", "nowak", birth=[1995, 1996]), person("anna", "nowak", birth=[1995, 1996])
+    assert ten_times.weight(a, b) < shipped.weight(a, b) - 3.2
+    assert shipped.for_size(10) is shipped  # a small store keeps the trained prior
+    assert PersonModel.from_json(ten_times.to_json()).prior == ten_times.prior

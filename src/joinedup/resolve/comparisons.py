@@ -32,6 +32,17 @@ class Comparison:
     tf_level: int | None = None  # the level whose u is replaced by the term's frequency
     tf_feature: str | None = None  # the feature whose values' frequencies those are
     tf_fuzzy_level: int | None = None  # a "similar values" level that frequencies also weaken
+    # more exact levels whose u is a term's frequency, each with its feature (see feature_value)
+    tf_extra: tuple[tuple[int, str], ...] = ()
+
+
+def feature_value(f: Features, feature: str) -> Any:
+    """A feature of a mention, or one derived from its features: ``full_name`` is the first
+    name's and the surname's keys together, whose frequency weighs a full name in common."""
+    if feature == "full_name":
+        first, surname = f.get("first_key"), f.get("surname_key")
+        return f"{first} {surname}" if first and surname else None
+    return f.get(feature)
 
 
 def _s(values: Any) -> frozenset[Any]:
@@ -290,6 +301,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         _name,
         tf_level=3,
         tf_feature="first_key",
+        tf_extra=((0, "full_name"),),
     ),
     Comparison(
         "alias",

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.cluster import Clusters
-from joinedup.resolve.comparisons import PERSON_COMPARISONS
+from joinedup.resolve.comparisons import PERSON_COMPARISONS, feature_value
 from joinedup.resolve.normalise import (
     Plate,
     as_current_start,
@@ -397,10 +397,10 @@ def term_frequencies(
     shipped = model.shipped_frequencies()
     tables: dict[str, dict[str, float]] = {}
     defaults: dict[str, float] = {}
-    for feature in ("aliases", "first_key", "ids"):
+    for feature in ("aliases", "first_key", "ids", "full_name"):
         holders: dict[str, set[str]] = defaultdict(set)
         for m in people:
-            value = m["features"].get(feature)
+            value = feature_value(m["features"], feature)
             values = value if isinstance(value, list | frozenset | set) else [value]
             for v in values if value else []:
                 holders[str(v)].add(entity_of[m["pk"]] if distinct else str(m["pk"]))
@@ -613,6 +613,7 @@ class Resolver:
         self._place_pairs = place_pairs(by_kind["place"])
         self._places(out, by_kind["place"], in_report)
         people = with_locality(by_kind["person"], orgs or {})
+        self.model = self.model.for_size(len(people))
         merges = self._people(out, people, links, in_report, by_kind["place"])
         later = self.place_edges + join_by_driver(out.entity_of, by_kind["vehicle"], links)
         out.edges = chain(edges, self._person_edges(merges), later)

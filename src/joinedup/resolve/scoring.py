@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,14 @@ from joinedup.resolve.comparisons import (
     Comparison,
     Features,
     comparison_vector,
+    feature_value,
     jaro_winkler,
 )
 
+# Levels that agree on an entity of the store (a linked person or place, a phone or vehicle): the
+# more people, places and vehicles a store holds, the rarer it is that two mentions of different
+# people share one by chance, as the prior falls (PersonModel.for_size)
+SCALED_LEVELS: dict[str, tuple[int, ...]] = {"items": (0,), "context": (0, 1), "network": (0, 1, 2)}
 IDENTIFYING = frozenset({"name", "alias", "dob", "address", "ids", "items"})
 NO_LEVEL = 255  # the level byte of a comparison with nothing to compare (see tally)
 
@@ -72,7 +77,7 @@ class TermFrequencies:
 
     def u(self, feature: str, a: Features, b: Features, fallback: float) -> float:
         """u for the values two mentions share: the frequency of the rarest shared one."""
-        va, vb = a.get(feature), b.get(feature)
+        va, vb = feature_value(a, feature), feature_value(b, feature)
         if isinstance(va, list | frozenset) and isinstance(vb, list | frozenset):
             shared = set(va) & set(vb)
         else:
@@ -95,6 +100,8 @@ class PersonModel:
     alias_tf_default: float
     first_tf: dict[str, float] = field(default_factory=dict)
     first_tf_default: float = 0.01
+    # person mentions the prior was estimated on (None: unknown, the prior is used as it is)
+    mentions: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PersonModel:
@@ -107,6 +114,7 @@ class PersonModel:
                 alias_tf_default=float(data.get("alias_tf_default", 0.001)),
                 first_tf=dict(data.get("first_tf", {})),
                 first_tf_default=float(data.get("first_tf_default", 0.01)),
+                mentions=int(data["mentions"]) if data.get("mentions") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ProfileError(f"person model: missing or bad value: {exc}") from exc
@@ -130,7 +138,29 @@ class PersonModel:
             "alias_tf_default": self.alias_tf_default,
             "first_tf": self.first_tf,
             "first_tf_default": self.first_tf_default,
+            **({"mentions": self.mentions} if self.mentions else {}),
         }
+
+    def for_size(self, mentions: int) -> PersonModel:
+        """The model for resolving ``mentions`` person mentions: the prior scaled to them.
+
+        The prior is the probability that two mentions drawn at random are one person. Each
+        person is mentioned a few times whatever the size of the store, so the number of
+        matching pairs grows with the mentions and the number of pairs with their square: in a
+        store a hundred times the size of the training data, a random pair is a hundred times
+        less likely to match, and the same evidence (a common name, a narrow age) must weigh
+        log2(100) = 6.6 bits less to say the same. Splink estimates this prior afresh on each
+        dataset for the same reason. A store smaller than the training data keeps the trained
+        prior: never more ready to merge than the model was trained to be.
+        """
+        if not self.mentions or mentions <= self.mentions:
+            return self
+        shrink = self.mentions / mentions
+        u = {
+            name: [u * shrink if i in SCALED_LEVELS.get(name, ()) else u for i, u in enumerate(us)]
+            for name, us in self.u.items()
+        }
+        return replace(self, prior=self.prior * shrink, u=u, mentions=mentions)
 
     @cached_property
     def prior_weight(self) -> float:
@@ -157,6 +187,11 @@ class PersonModel:
     def _bf(
         self, comp: Comparison, level: int, a: Features, b: Features, tf: TermFrequencies
     ) -> float:
+        for extra, feature in comp.tf_extra:
+            if level == extra:
+                m = self.m[comp.name][level]
+                u = tf.u(feature, a, b, self.u[comp.name][level])
+                return math.log2(max(m, 1e-12) / max(u, 1e-12))
         if comp.tf_feature and level in (comp.tf_level, comp.tf_fuzzy_level):
             m, u = self.m[comp.name][level], self.u[comp.name][level]
             if level == comp.tf_level:
@@ -173,7 +208,9 @@ class PersonModel:
         Bayes factors, the levels that need term frequencies, and whether it identifies."""
         return tuple(
             (c.pick, self._bayes_factors[c.name],
-             (c.tf_level, c.tf_fuzzy_level) if c.tf_feature else (), c.name in IDENTIFYING, c)
+             ((c.tf_level, c.tf_fuzzy_level) if c.tf_feature else ())
+             + tuple(level for level, _ in c.tf_extra),
+             c.name in IDENTIFYING, c)
             for c in PERSON_COMPARISONS
         )
 

@@ -425,7 +425,9 @@ def _read_model(
                 table[comp.name].append(float(f"{value:.6g}"))
     tf, tf_default = alias_frequencies(features)
     prior = float(saved["probability_two_random_records_match"])
-    return PersonModel(prior=prior, m=m, u=u, alias_tf=tf, alias_tf_default=tf_default)
+    return PersonModel(
+        prior=prior, m=m, u=u, alias_tf=tf, alias_tf_default=tf_default, mentions=len(features)
+    )
 
 
 def train(
@@ -520,6 +522,7 @@ def train_from_labels(
         alias_tf_default=float(f"{tf.defaults['aliases']:.6g}"),
         first_tf={k: float(f"{v:.6g}") for k, v in tf.tables["first_key"].items()},
         first_tf_default=float(f"{tf.defaults['first_key']:.6g}"),
+        mentions=len(labelled),
     )
     report.seconds = time.perf_counter() - started
     return model
