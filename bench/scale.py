@@ -56,6 +56,18 @@ def step_load(url: str, src: Path) -> Row:
         "rss_mb": _rss_mb(), "worker_rss_mb": _workers_rss_mb()}
 
 
+def step_quality(url: str, src: Path) -> Row:
+    """Person F1 and alerts of the processed store against the scenario's ground truth."""
+    from bench.quality import score
+    from joinedup.store import Store
+
+    with open(src, encoding="utf-8") as f:
+        reports = [json.loads(line) for line in f]
+    truth = json.loads(src.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    row = score(Store.open(url, create=False), reports, truth)
+    return {k: row[k] for k in ("p", "r", "f1", "expected", "alerted", "timely", "false_per_k")}
+
+
 def step_latency(url: str, src: Path, tmp: Path) -> Row:
     from joinedup.ingest.importer import import_file
     from joinedup.pipeline import process_new
@@ -112,6 +124,7 @@ def run(sizes: list[int], postgres: bool) -> tuple[list[Row], list[str]]:
                            else schema.__enter__())
                     row: Row = {"reports": n, "backend": backend, **gen}
                     row |= _child("--step", "load", "--url", url, "--src", str(src))
+                    row |= _child("--step", "quality", "--url", url, "--src", str(src))
                     row |= _child("--step", "latency", "--url", url, "--src", str(src),
                                   "--tmp", name)
                     rows.append(row)
@@ -129,8 +142,9 @@ def table(rows: list[Row]) -> str:
     lines = [
         "| reports | store | generate s | ingest s | process s | ingest + process s "
         "| x 10k per report | peak RSS MB (load) | worker peak RSS MB | add 1 report p50 ms "
-        "| p95 ms | peak RSS MB (latency) |",
-        "|" + "---|" * 12,
+        "| p95 ms | peak RSS MB (latency) | person P / R / F1 | alerts raised / in time "
+        "| false alerts / 1k noise |",
+        "|" + "---|" * 15,
     ]
     for r in rows:
         total = r["ingest_s"] + r["process_s"]
@@ -141,13 +155,17 @@ def table(rows: list[Row]) -> str:
             f"| {r['reports']} | {r['backend']} | {r['generate_s']:.0f} | {r['ingest_s']:.1f} "
             f"| {r['process_s']:.1f} | {total:.1f} | {ratio} | {r['rss_mb']:.0f} "
             f"| {r.get('worker_rss_mb', 0):.0f} "
-            f"| {r['lat_p50'] * 1000:.0f} | {r['lat_p95'] * 1000:.0f} | {r['lat_rss_mb']:.0f} |")
+            f"| {r['lat_p50'] * 1000:.0f} | {r['lat_p95'] * 1000:.0f} | {r['lat_rss_mb']:.0f} "
+            f"| {r['p']:.3f} / {r['r']:.3f} / {r['f1']:.3f} "
+            f"| {r['alerted'] / max(1, r['expected']):.0%}"
+            f" / {r['timely'] / max(1, r['expected']):.0%} "
+            f"| {r['false_per_k']:.1f} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--step", choices=["generate", "load", "latency"])
+    ap.add_argument("--step", choices=["generate", "load", "quality", "latency"])
     ap.add_argument("--reports", type=int, nargs="*", default=[100_000])
     ap.add_argument("--out", type=Path)
     ap.add_argument("--url")
@@ -160,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.step == "load":
         print(json.dumps(step_load(args.url, args.src)))
+        return 0
+    if args.step == "quality":
+        print(json.dumps(step_quality(args.url, args.src)))
         return 0
     if args.step == "latency":
         print(json.dumps(step_latency(args.url, args.src, args.tmp)))
