@@ -1,0 +1,140 @@
+"""Picking comparison levels for every candidate pair: the resolver's Python against DuckDB SQL.
+
+A full run spends most of its time picking, pair by pair in Python, the level each person
+comparison hits. :mod:`joinedup.resolve.splink_model` already writes the same comparisons as
+SQL (``LEVEL_SQL``) for Splink to train on. This measures what moving the picking into DuckDB
+would save, before doing it: on a generated scenario resolved once, the last round's features
+and candidate pairs are picked both ways in this process, and every pair's levels are compared.
+The baseline of the ratio is the Python picking of the same pairs in one process (a full run
+splits it over the cores). Run: ``python bench/levels.py [--reports N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+Row = dict[str, Any]
+
+
+def level_sql() -> str:
+    """One SELECT that picks every comparison's level for every pair of ``pairs`` (l, r),
+    NULL levels as 255 as in the resolver's level bytes."""
+    from joinedup.resolve.comparisons import PERSON_COMPARISONS
+    from joinedup.resolve.splink_model import COLUMNS, FEATURES_TABLE, LEVEL_SQL
+
+    picks = []
+    for comp in PERSON_COMPARISONS:
+        null, levels = LEVEL_SQL[comp.name]
+        whens = " ".join(f"WHEN {sql} THEN {i}" for i, sql in enumerate(levels))
+        picks.append(
+            f"CAST(CASE WHEN {null} THEN 255 {whens} ELSE {len(levels)} END AS UTINYINT)"
+            f" AS {comp.name}"
+        )
+    sides = ", ".join(f"{s}.{c} AS {c}_{s}" for s in ("l", "r") for c in COLUMNS)
+    return (
+        f"WITH j AS (SELECT p.l AS pl, p.r AS pr, {sides} FROM pairs p"
+        f" JOIN {FEATURES_TABLE} l ON l.unique_id = p.l"
+        f" JOIN {FEATURES_TABLE} r ON r.unique_id = p.r)"
+        f" SELECT pl, pr, {', '.join(picks)} FROM j ORDER BY pl, pr"
+    )
+
+
+def measure(reports: int, tmp: Path) -> Row:
+    import duckdb
+    import pandas as pd
+
+    from joinedup.generate import generate_scenario, write_scenario
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import person_model
+    from joinedup.profiles import load_profile
+    from joinedup.resolve.comparisons import PERSON_COMPARISONS
+    from joinedup.resolve.parallel import LOW, SHIFT, _pick_all
+    from joinedup.resolve.resolver import Resolver, candidate_keys
+    from joinedup.resolve.splink_model import features_frame, register_features
+    from joinedup.store import Store
+
+    src = tmp / "reports.jsonl"
+    write_scenario(generate_scenario(seed=7, reports=reports), src, tmp / "truth.json")
+    store = Store.open(f"sqlite:///{tmp / 'store.db'}")
+    import_file(store, src)
+    mentions = store.current_mentions()
+    orgs = {r["pk"]: r["org"] for r in store.current_reports()}
+    resolver = Resolver(person_model(store, load_profile("safeguarding")))
+    resolver.run(mentions, store.current_links(), orgs)
+    feats = resolver.person_features
+    report_of = {m["pk"]: m["report"] for m in mentions if m["pk"] in feats}
+    keys = candidate_keys(feats, report_of)
+    firsts, seconds = (keys >> SHIFT).tolist(), (keys & LOW).tolist()
+
+    t = time.perf_counter()
+    python = np.frombuffer(_pick_all(feats, firsts, seconds), dtype=np.uint8)
+    python_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    con = duckdb.connect()
+    register_features(features_frame(feats), con)
+    con.register("pairs", pd.DataFrame({"l": keys >> SHIFT, "r": keys & LOW}))
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    out = con.execute(level_sql()).fetchnumpy()
+    sql_s = time.perf_counter() - t
+    sql = np.stack([np.asarray(out[c.name]) for c in PERSON_COMPARISONS], axis=1)
+    python = python.reshape(-1, len(PERSON_COMPARISONS))
+    differ = sql != python
+    store.engine.dispose()
+    return {
+        "reports": reports,
+        "pairs": len(keys),
+        "python_s": python_s,
+        "load_s": load_s,
+        "sql_s": sql_s,
+        "threads": (con.execute("SELECT current_setting('threads')").fetchone() or ["?"])[0],
+        "differ": int(differ.any(axis=1).sum()),
+        "by_comparison": {
+            c.name: int(differ[:, i].sum())
+            for i, c in enumerate(PERSON_COMPARISONS)
+            if differ[:, i].any()
+        },
+    }
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| reports | candidate pairs | Python s (one process) | DuckDB load s | DuckDB levels s "
+        "| DuckDB threads | x Python (load + levels) | pairs whose levels differ |",
+        "|" + "---|" * 8,
+    ]
+    for r in rows:
+        ratio = (r["load_s"] + r["sql_s"]) / r["python_s"] if r["python_s"] else float("nan")
+        differ = f"{r['differ']} {r['by_comparison']}" if r["differ"] else "0"
+        lines.append(
+            f"| {r['reports']} | {r['pairs']} | {r['python_s']:.1f} | {r['load_s']:.1f} "
+            f"| {r['sql_s']:.1f} | {r['threads']} | {ratio:.2f} | {differ} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--reports", type=int, nargs="*", default=[10_000])
+    args = ap.parse_args(argv)
+    rows = []
+    for n in args.reports:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows.append(measure(n, Path(tmp)))
+    print("## Picking comparison levels: Python and DuckDB SQL\n")
+    print(table(rows))
+    return 1 if any(r["differ"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
