@@ -194,3 +194,10 @@ def test_the_prior_falls_as_the_store_grows_and_never_rises_above_the_trained_on
     assert ten_times.weight(a, b) < shipped.weight(a, b) - 3.2
     assert shipped.for_size(10) is shipped  # a small store keeps the trained prior
     assert PersonModel.from_json(ten_times.to_json()).prior == ten_times.prior
+
+
+def test_a_nickname_is_blocked_on_once() -> None:
+    tiger = list(person_keys(person("x") | {"first_key": None, "aliases": ["tiger"]}))
+    assert "adult|ad|tiger" in tiger and "adult|a|tiger" not in tiger  # the same block twice
+    short = list(person_keys(person("x") | {"first_key": None, "aliases": ["k"]}))
+    assert short == ["adult|a|k"]  # too short for typo keys: blocked on as written

@@ -500,8 +500,12 @@ def person_keys(f: Row) -> Iterator[str]:
         return
     g = f.get("group", "adult")
     for alias in f.get("aliases") or []:
-        yield f"{g}|a|{alias}"
-        yield from (f"{g}|ad|{k}" for k in _typo_keys(alias))
+        typo = _typo_keys(alias)
+        if not typo:  # a nickname too short for typo keys blocks on itself alone
+            yield f"{g}|a|{alias}"
+        # the nickname as written is one of its typo keys: blocking on it twice made the same
+        # pairs twice
+        yield from (f"{g}|ad|{k}" for k in typo)
     # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
     # be "Kareem", "Sammy" "Samantha" or "Samuel")
     firsts = sorted({f["first_key"], *(f.get("first_alts") or ())}) if f.get("first_key") else []
