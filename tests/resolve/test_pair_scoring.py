@@ -100,3 +100,18 @@ def test_bulk_scores_are_pairwise_scores(resolved: tuple[Resolver, dict[int, int
         weight, agreeing = model.quick(feats[key >> 32], feats[key & 0xFFFFFFFF], tf)
         assert (float(again.weights[i]), int(again.agreeing[i])) == (weight, agreeing)
         assert again.weight(key >> 32, key & 0xFFFFFFFF) == weight
+
+
+def test_only_a_single_value_gets_a_code() -> None:
+    from joinedup.resolve.scoring import value_codes
+
+    feats = {
+        1: {"aliases": frozenset({"tiger"}), "first_key": "amy", "surname_key": "shaw"},
+        2: {"aliases": frozenset({"tiger", "t"}), "first_key": "amy"},
+        4: {"aliases": frozenset(), "first_key": None},
+    }
+    codes = value_codes(feats, ("aliases", "first_key", "full_name"))
+    assert codes.values["aliases"][codes.codes["aliases"][1]] == "tiger"
+    assert codes.codes["aliases"].tolist() == [-1, 0, -1, -1, -1]  # two nicknames: looked up whole
+    assert codes.codes["first_key"][1] == codes.codes["first_key"][2] >= 0
+    assert codes.values["full_name"] == ["amy shaw"] and codes.codes["full_name"][2] == -1

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
-from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies
+from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
 CHUNK = 250_000  # pairs scored at a time by one process
@@ -123,7 +123,11 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
         codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"], _job["stale"])
     levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS))
     weights, agreeing = model.tally(
-        levels, lambda row: (feats[firsts[row]], feats[seconds[row]]), tf
+        levels,
+        lambda row: (feats[firsts[row]], feats[seconds[row]]),
+        tf,
+        (part >> SHIFT, part & LOW),
+        _job["codes"],
     )
     return weights.tobytes(), agreeing.tobytes(), codes
 
@@ -191,7 +195,9 @@ def score_all(
     in ``stale`` (indexed by mention key; None marks every mention).
     """
     width = len(PERSON_COMPARISONS)
-    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo, stale=stale)
+    codes = value_codes(feats, model.tf_features) if len(keys) else None
+    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo, stale=stale,
+                codes=codes)
     try:
         workers = min(os.cpu_count() or 1, 8)
         if (

@@ -90,6 +90,35 @@ class TermFrequencies:
 
 
 @dataclass(frozen=True)
+class ValueCodes:
+    """For each term-frequency feature, the one value each mention holds, as a code per mention
+    key (-1: none, or several), so that a chunk of pairs finds its shared values with NumPy."""
+
+    codes: dict[str, npt.NDArray[np.int32]]
+    values: dict[str, list[str]]
+
+
+def value_codes(feats: dict[int, Features], features: tuple[str, ...]) -> ValueCodes:
+    """The :class:`ValueCodes` of ``feats`` (mention key -> features) for ``features``."""
+    size = max(feats, default=-1) + 1
+    codes: dict[str, npt.NDArray[np.int32]] = {}
+    values: dict[str, list[str]] = {}
+    for feature in features:
+        column = np.full(size, -1, dtype=np.int32)
+        index: dict[str, int] = {}
+        for pk, f in feats.items():
+            value = feature_value(f, feature)
+            if isinstance(value, list | frozenset | set | tuple):
+                if len(value) != 1:
+                    continue
+                (value,) = value
+            if isinstance(value, str) and value:
+                column[pk] = index.setdefault(value, len(index))
+        codes[feature], values[feature] = column, list(index)
+    return ValueCodes(codes, values)
+
+
+@dataclass(frozen=True)
 class PersonModel:
     """m and u per comparison level, the prior, and term frequencies of nicknames."""
 
@@ -229,11 +258,51 @@ class PersonModel:
                 agreeing += 1
         return total, agreeing
 
+    @cached_property
+    def tf_features(self) -> tuple[str, ...]:
+        """The features whose frequencies exact term-frequency levels read."""
+        out = [c.tf_feature for c in PERSON_COMPARISONS if c.tf_feature and c.tf_level is not None]
+        out += [feature for c in PERSON_COMPARISONS for _, feature in c.tf_extra]
+        return tuple(dict.fromkeys(out))
+
+    def _exact_tf(
+        self,
+        comp: Comparison,
+        level: int,
+        rows: npt.NDArray[np.intp],
+        pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+        codes: ValueCodes,
+        tf: TermFrequencies,
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]] | None:
+        """The Bayes factors of ``rows`` at an exact term-frequency level whose two sides hold
+        one and the same value, found with NumPy (the rows, their factors); None when the level
+        reads no frequency. Each distinct value's factor is computed as :meth:`_bf` computes it,
+        so the floats are the same."""
+        feature = dict(comp.tf_extra).get(level) or (
+            comp.tf_feature if level == comp.tf_level else None
+        )
+        if feature is None or feature not in codes.codes:
+            return None
+        column = codes.codes[feature]
+        ca, cb = column[pairs[0][rows]], column[pairs[1][rows]]
+        one = (ca >= 0) & (ca == cb)
+        m, fallback = self.m[comp.name][level], self.u[comp.name][level]
+        table = tf.tables.get(feature)
+        default = tf.defaults.get(feature, fallback)
+        found, where = np.unique(ca[one], return_inverse=True)
+        factors = []
+        for code in found.tolist():
+            u = fallback if table is None else table.get(codes.values[feature][code], default)
+            factors.append(math.log2(max(m, 1e-12) / max(u, 1e-12)))
+        return rows[one], np.asarray(factors, dtype=np.float64)[where.reshape(-1)]
+
     def tally(
         self,
         levels: npt.NDArray[np.uint8],
         sides: Callable[[int], tuple[Features, Features]],
         tf: TermFrequencies,
+        pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
+        codes: ValueCodes | None = None,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
         """:meth:`quick` of many pairs whose levels are known (one row of level bytes per pair:
         the level each comparison picked, or :data:`NO_LEVEL`), comparison by comparison over
@@ -243,6 +312,10 @@ class PersonModel:
         Bayes factor needs term frequencies. Factors are added in :meth:`quick`'s order, and a
         comparison with nothing to compare adds 0.0, which leaves a float unchanged, so every
         weight is the same float as :meth:`quick` gives.
+
+        ``pairs`` (the two mention keys of each row) and ``codes`` (:func:`value_codes` of the
+        mentions): rows whose two sides hold one and the same value of a term-frequency feature
+        are looked up a value at a time instead of a row at a time.
         """
         total = np.full(len(levels), self.prior_weight)
         agreeing = np.zeros(len(levels), dtype=np.uint8)
@@ -253,6 +326,16 @@ class PersonModel:
             bf = table[column]
             if tf_levels:
                 rows = np.flatnonzero(np.isin(column, [lv for lv in tf_levels if lv is not None]))
+                if pairs is not None and codes is not None:
+                    done = np.zeros(len(levels), dtype=bool)
+                    for level in {lv for lv in tf_levels if lv is not None}:
+                        found = self._exact_tf(
+                            comp, level, rows[column[rows] == level], pairs, codes, tf
+                        )
+                        if found is not None:
+                            bf[found[0]] = found[1]
+                            done[found[0]] = True
+                    rows = rows[~done[rows]]
                 bf[rows] = [
                     self._bf(comp, level, *sides(row), tf)
                     for row, level in zip(rows.tolist(), column[rows].tolist(), strict=True)
