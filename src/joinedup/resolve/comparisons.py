@@ -34,6 +34,16 @@ class Comparison:
     tf_fuzzy_level: int | None = None  # a "similar values" level that frequencies also weaken
     # more exact levels whose u is a term's frequency, each with its feature (see feature_value)
     tf_extra: tuple[tuple[int, str], ...] = ()
+    # levels that agree on one of the store's own entities (a linked person or place, a phone or
+    # vehicle): the more of them a store holds, the rarer a chance agreement between two
+    # different people, so their u falls with the store's size (PersonModel.for_size)
+    store_levels: tuple[int, ...] = ()
+
+    def exact_tf_feature(self, level: int) -> str | None:
+        """The feature whose frequency is the u of an exact ``level`` ("in common"), if any."""
+        if self.tf_feature and level == self.tf_level:
+            return self.tf_feature
+        return dict(self.tf_extra).get(level)
 
 
 def feature_value(f: Features, feature: str) -> Any:
@@ -330,7 +340,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         tf_level=0,
         tf_feature="ids",
     ),
-    Comparison("items", ("a phone or vehicle in common", "different phones or vehicles"), _items),
+    Comparison(
+        "items",
+        ("a phone or vehicle in common", "different phones or vehicles"),
+        _items,
+        store_levels=(0,),
+    ),
     Comparison(
         "context",
         (
@@ -339,6 +354,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "nothing linked in common",
         ),
         _context,
+        store_levels=(0, 1),
     ),
     Comparison("locality", ("a town in common", "different towns"), _locality),
     Comparison(
@@ -352,6 +368,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "nothing in common within two steps",
         ),
         _network,
+        store_levels=(0, 1, 2),
     ),
 )
 

@@ -397,7 +397,7 @@ def term_frequencies(
     shipped = model.shipped_frequencies()
     tables: dict[str, dict[str, float]] = {}
     defaults: dict[str, float] = {}
-    for feature in ("aliases", "first_key", "ids", "full_name"):
+    for feature in model.tf_features:
         holders: dict[str, set[str]] = defaultdict(set)
         for m in people:
             value = feature_value(m["features"], feature)

@@ -29,10 +29,6 @@ from joinedup.resolve.comparisons import (
     jaro_winkler,
 )
 
-# Levels that agree on an entity of the store (a linked person or place, a phone or vehicle): the
-# more people, places and vehicles a store holds, the rarer it is that two mentions of different
-# people share one by chance, as the prior falls (PersonModel.for_size)
-SCALED_LEVELS: dict[str, tuple[int, ...]] = {"items": (0,), "context": (0, 1), "network": (0, 1, 2)}
 IDENTIFYING = frozenset({"name", "alias", "dob", "address", "ids", "items"})
 NO_LEVEL = 255  # the level byte of a comparison with nothing to compare (see tally)
 
@@ -185,8 +181,9 @@ class PersonModel:
         if not self.mentions or mentions <= self.mentions:
             return self
         shrink = self.mentions / mentions
+        scaled = {c.name: c.store_levels for c in PERSON_COMPARISONS}
         u = {
-            name: [u * shrink if i in SCALED_LEVELS.get(name, ()) else u for i, u in enumerate(us)]
+            name: [u * shrink if i in scaled.get(name, ()) else u for i, u in enumerate(us)]
             for name, us in self.u.items()
         }
         return replace(self, prior=self.prior * shrink, u=u, mentions=mentions)
@@ -216,17 +213,13 @@ class PersonModel:
     def _bf(
         self, comp: Comparison, level: int, a: Features, b: Features, tf: TermFrequencies
     ) -> float:
-        for extra, feature in comp.tf_extra:
-            if level == extra:
-                m = self.m[comp.name][level]
-                u = tf.u(feature, a, b, self.u[comp.name][level])
-                return math.log2(max(m, 1e-12) / max(u, 1e-12))
-        if comp.tf_feature and level in (comp.tf_level, comp.tf_fuzzy_level):
+        exact = comp.exact_tf_feature(level)
+        if exact or (comp.tf_feature and level == comp.tf_fuzzy_level):
             m, u = self.m[comp.name][level], self.u[comp.name][level]
-            if level == comp.tf_level:
-                u = tf.u(comp.tf_feature, a, b, u)
+            if exact:
+                u = tf.u(exact, a, b, u)
             else:
-                u = max(u, tf.u_similar(comp.tf_feature, a, b, u))
+                u = max(u, tf.u_similar(str(comp.tf_feature), a, b, u))
             return math.log2(max(m, 1e-12) / max(u, 1e-12))
         return self._bayes_factors[comp.name][level]
 
@@ -261,9 +254,8 @@ class PersonModel:
     @cached_property
     def tf_features(self) -> tuple[str, ...]:
         """The features whose frequencies exact term-frequency levels read."""
-        out = [c.tf_feature for c in PERSON_COMPARISONS if c.tf_feature and c.tf_level is not None]
-        out += [feature for c in PERSON_COMPARISONS for _, feature in c.tf_extra]
-        return tuple(dict.fromkeys(out))
+        out = (c.exact_tf_feature(i) for c in PERSON_COMPARISONS for i in range(len(c.levels)))
+        return tuple(dict.fromkeys(f for f in out if f))
 
     def _exact_tf(
         self,
@@ -278,9 +270,7 @@ class PersonModel:
         one and the same value, found with NumPy (the rows, their factors); None when the level
         reads no frequency. Each distinct value's factor is computed as :meth:`_bf` computes it,
         so the floats are the same."""
-        feature = dict(comp.tf_extra).get(level) or (
-            comp.tf_feature if level == comp.tf_level else None
-        )
+        feature = comp.exact_tf_feature(level)
         if feature is None or feature not in codes.codes:
             return None
         column = codes.codes[feature]
