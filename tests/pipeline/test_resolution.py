@@ -322,3 +322,36 @@ def _one(
     if sex:
         person["sex"] = sex
     return person
+
+
+def test_a_mention_named_only_with_people_no_other_report_names_is_lone(
+    store: Store, tmp_path: Path
+) -> None:
+    """``lone`` picks the weaker "nothing in common" level: such a mention's network could not
+    have overlapped another's yet."""
+    from joinedup.pipeline import person_model
+    from joinedup.profiles import load_profile
+    from joinedup.resolve.resolver import Resolver
+
+    takeaway = [dict(TAKEAWAY)]
+    reports = [
+        report("a", people=[child("c1", "Amy Hill"), adult("x", "Tiger")], places=takeaway),
+        report("b", org="Clinic", agency="health", reported_at="2008-02-01",
+               people=[child("c1", "Amy Hill"), adult("x", "Tiger")], places=takeaway),
+        report("c", org="School", agency="education", reported_at="2008-03-01",
+               people=[child("c1", "Zoe Park"), adult("x", "Quill")]),
+    ]
+    import_file(store, write_jsonl(tmp_path / "in.jsonl", reports))
+    mentions = store.current_mentions()
+    resolver = Resolver(person_model(store, load_profile("safeguarding")))
+    resolver.run(mentions, store.current_links())
+    lone = {
+        (m["report"], m["ref"]): resolver.person_features[m["pk"]]["lone"]
+        for m in mentions
+        if m["kind"] == "person"
+    }
+    by_report = {r["pk"]: r["report_id"] for r in store.current_reports()}
+    got = {(by_report[r], ref): flag for (r, ref), flag in lone.items()}
+    # Amy and Tiger (and the takeaway) are named by two reports; Zoe and Quill only in "c"
+    assert got == {("a", "c1"): False, ("a", "x"): False, ("b", "c1"): False,
+                   ("b", "x"): False, ("c", "c1"): True, ("c", "x"): True}

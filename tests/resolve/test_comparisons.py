@@ -140,6 +140,7 @@ def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:
     assert keys("pepsi") & keys("peepsi")  # a letter doubled
     assert keys("pepsi") & keys("pespi")  # two letters swapped
     assert keys("kazz") & keys("kaz")  # a letter dropped from a short nickname
+    assert not keys("kazz") & keys("razz")  # the first letter is kept
     assert not keys("jay") & keys("kay")  # short nicknames a letter apart are two nicknames
     assert not keys("pepsi") & keys("magic")
 
@@ -173,6 +174,29 @@ def test_nothing_in_common_is_counted_once_by_the_network_comparison() -> None:
     assert level("context", a, near) == "nothing linked in common"
     assert level("context", a, person("x", context=["P-1"], network=["P-1"])) == \
         "a linked person or place in common"
+
+
+def test_nicknames_one_letter_apart_are_similar_only_with_the_same_first_letter() -> None:
+    assert level("alias", person("x", aliases=["raz"]), person("x", aliases=["ras"])) == \
+        "similar nicknames"
+    assert level("alias", person("x", aliases=["raz"]), person("x", aliases=["kaz"])) == \
+        "different nicknames"
+
+
+def test_nothing_in_common_says_less_when_one_side_is_named_only_with_strangers() -> None:
+    # a mention named only with people no other report names (its context unresolved) has a
+    # network that could not have overlapped anything yet
+    known = person("emma", "wood", context=["P-1"], network=["P-1", "P-2", "L-3"])
+    lone = person("emma", "wood", context=["P-9"], network=["P-9"], lone=True)
+    placed = person("emma", "wood", context=["P-7"], network=["P-7", "P-8"])
+    assert level("network", known, lone) == (
+        "nothing in common within two steps, one of them named only with people and places no"
+        " other report names"
+    )
+    assert level("network", known, placed) == "nothing in common within two steps"
+    assert level("network", known, person("x", context=["P-1"], network=["P-1"], lone=True)) \
+        == "one person or place in common within two steps"
+    assert model().weight(known, lone) > model().weight(known, placed)
 
 
 def test_a_rare_full_name_weighs_more_than_a_common_one() -> None:

@@ -60,6 +60,11 @@ def person_features(n: int = 200, seed: int = 7) -> dict[int, dict[str, Any]]:
             "context": _some(rng, CONTEXT, 3),
             "group": "young" if pk % 3 == 0 else "adult",
         }
+        # the network holds the context and what it is named with; a lone mention's context is
+        # named by no other report
+        context = feats[pk]["context"]
+        feats[pk]["network"] = sorted(set(context) | set(_some(rng, CONTEXT, 4)))
+        feats[pk]["lone"] = bool(context) and rng.random() < 0.3
     return feats
 
 

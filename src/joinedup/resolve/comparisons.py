@@ -166,10 +166,11 @@ def _alias(a: Features, b: Features) -> int | None:
 
 def _alike_nicknames(x: str, y: str) -> bool:
     """Jaro-Winkler 0.9, or one letter apart in a short nickname ("Raz" / "Ras"), where
-    Jaro-Winkler judges too harshly."""
+    Jaro-Winkler judges too harshly; but not the first letter, as for names: "Kaz", "Raz" and
+    "Taz" are three men's nicknames."""
     if jaro_winkler(x, y) >= 0.9:
         return True
-    return min(len(x), len(y)) >= 3 and Levenshtein.distance(x, y) == 1
+    return min(len(x), len(y)) >= 3 and x[0] == y[0] and Levenshtein.distance(x, y) == 1
 
 
 def _birth(a: Features, b: Features) -> int | None:
@@ -267,14 +268,18 @@ def _network(a: Features, b: Features) -> int | None:
     networks in one town share a few entities of many, often through a wrong merge of the
     round before (a child or a nickname of each network taken for one). So two or more in
     common is split by the overlap coefficient: at least half of the smaller network, or
-    less."""
+    less. Nothing in common says little when one of them is ``lone``; see below."""
     na, nb = a.get("network"), b.get("network")
     if not na or not nb:
         return None
     shared = len(_s(na) & _s(nb))
     if shared >= 2:
         return 0 if 2 * shared >= min(len(na), len(nb)) else 1
-    return 2 if shared == 1 else 3
+    if shared == 1:
+        return 2
+    # a mention named only with people and places no other report names (``lone``) has a
+    # network that could not have overlapped anything yet: little is said by its not overlapping
+    return 3 if a.get("lone") or b.get("lone") else 4
 
 
 def _locality(a: Features, b: Features) -> int | None:
@@ -365,6 +370,8 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "two or more people or places in common within two steps, less than half of the"
             " smaller network",
             "one person or place in common within two steps",
+            "nothing in common within two steps, one of them named only with people and places"
+            " no other report names",
             "nothing in common within two steps",
         ),
         _network,

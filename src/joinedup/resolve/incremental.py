@@ -260,15 +260,19 @@ class IncrementalResolver:
             "locality": frozenset(f.get("towns") or ()),
             "items": items,
             "context": context,
-            "network": self._network(context),
+            **self._network(context),
         }
 
-    def _network(self, context: frozenset[str]) -> frozenset[str]:
-        """The context and what it is named with in stored reports (within two steps)."""
+    def _network(self, context: frozenset[str]) -> Row:
+        """The context and what it is named with in stored reports (within two steps); and
+        ``lone``, as in a full run: no stored report names anything in the context."""
         if not context:
-            return frozenset()
+            return {"network": frozenset(), "lone": False}
         near = self.store.entities_in_reports(self.store.reports_mentioning(context))
-        return frozenset({e for e in near if e[0] in "PL"} | context)
+        return {
+            "network": frozenset({e for e in near if e[0] in "PL"} | context),
+            "lone": not near,
+        }
 
     def _person(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> None:
         f = self._features(m, own, in_report)

@@ -439,6 +439,16 @@ def _neighbourhoods(
     return {e: n for e, n in hood.items() if len(n) <= HUB}
 
 
+def named_again(in_report: dict[int, list[int]], entity_of: dict[int, str]) -> set[str]:
+    """The resolved people and places that more than one report names."""
+    seen: set[str] = set()
+    again: set[str] = set()
+    for pks in in_report.values():
+        for e in {e for pk in pks if (e := entity_of.get(pk)) is not None and e[0] in "PL"}:
+            (again if e in seen else seen).add(e)
+    return again
+
+
 HOME_SHARE = 0.5  # an organisation's home town: where at least half of its located reports are
 
 
@@ -484,11 +494,12 @@ TYPO_KEY_LENGTH = 4  # nicknames this long are blocked with their one-letter typ
 def _typo_keys(alias: str) -> set[str]:
     """A nickname with each letter in turn left out, and as written: two nicknames one typo
     apart ("Pepsi" / "Peepsi" / "Pespi") share one of these (symmetric deletion), where they
-    share no exact key. Shorter nicknames are left out ("Jay" / "Kay" are two nicknames)."""
+    share no exact key. Shorter nicknames are left out ("Jay" / "Kay" are two nicknames), and
+    the first letter is kept: a typo there makes another nickname ("Kaz" / "Raz")."""
     if len(alias) < TYPO_KEY_LENGTH - 1:
         return set()
     deleted = (
-        {alias[:i] + alias[i + 1 :] for i in range(len(alias))}
+        {alias[:i] + alias[i + 1 :] for i in range(1, len(alias))}
         if len(alias) >= TYPO_KEY_LENGTH
         else set()
     )
@@ -692,9 +703,10 @@ class Resolver:
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood = _neighbourhoods(in_report, entity_of)
+            again = named_again(in_report, entity_of)
             changed: set[int] = set()
             feats = {
-                m["pk"]: self._with_context(f, m, in_report, entity_of, hood, changed)
+                m["pk"]: self._with_context(f, m, in_report, entity_of, hood, again, changed)
                 for m, f in zip(people, own, strict=True)
             }
             clusters = Clusters(feats, report_of, self.split)
@@ -805,6 +817,7 @@ class Resolver:
         in_report: dict[int, list[int]],
         entity_of: dict[int, str],
         hood: dict[str, set[str]],
+        again: set[str],
         changed: set[int],
     ) -> Row:
         """A person's own features plus what its report ties it to (relational evidence);
@@ -813,7 +826,9 @@ class Resolver:
         ``context``: the resolved people and places named in the same report (a mention not yet
         resolved names nothing). ``network``: those and what they are named with in other
         reports (within two steps): one man named with different children of one network shares
-        that network's people and places.
+        that network's people and places. ``lone``: nothing in its context is named by another
+        report, so its network could not have overlapped another mention's yet (every mention
+        is lone in the first round).
         """
         me = entity_of[m["pk"]]
         context = set()
@@ -828,8 +843,13 @@ class Resolver:
         # in place: one features dict per mention for the whole run, not one per round (the
         # last round's are dropped before the next is built)
         new_context, new_network = frozenset(context) or NONE, frozenset(network) or NONE
-        if own.get("context") != new_context or own.get("network") != new_network:
-            own["context"], own["network"] = new_context, new_network
+        lone = bool(context) and context.isdisjoint(again)
+        if (
+            own.get("context") != new_context
+            or own.get("network") != new_network
+            or own.get("lone", False) != lone
+        ):
+            own["context"], own["network"], own["lone"] = new_context, new_network, lone
             changed.add(m["pk"])
         return own
 

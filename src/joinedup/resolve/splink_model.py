@@ -64,6 +64,7 @@ COLUMNS: dict[str, str] = {
     "items": "VARCHAR[]",
     "context": "VARCHAR[]",
     "network": "VARCHAR[]",
+    "lone": "BOOLEAN",
     "locality": "VARCHAR[]",
     "areas": "VARCHAR[]",
     "grp": "VARCHAR",
@@ -115,7 +116,8 @@ _ALIAS_JW = (
 )
 _ALIAS_ONE_LETTER = (
     "list_bool_or(list_transform(aliases_l, lambda x: list_bool_or(list_transform(aliases_r, "
-    "lambda y: least(length(x), length(y)) >= 3 AND levenshtein(x, y) = 1))))"
+    "lambda y: least(length(x), length(y)) >= 3 AND left(x, 1) = left(y, 1)"
+    " AND levenshtein(x, y) = 1))))"
 )
 
 _ADDRESS_JW = (
@@ -191,6 +193,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
             " >= least(len(network_l), len(network_r))",
             f"{_shared('network')} >= 2",
             f"{_shared('network')} = 1",
+            "coalesce(lone_l, false) OR coalesce(lone_r, false)",
         ),
     ),
 }
@@ -277,6 +280,7 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
                 "items": _list(f.get("items")),
                 "context": _list(f.get("context")),
                 "network": _list(f.get("network")),
+                "lone": bool(f.get("lone")),
                 "locality": _list(f.get("locality")),
                 "areas": _list(f.get("areas")),
                 "grp": f.get("group") or "adult",
