@@ -9,10 +9,11 @@ Backend failures are wrapped in :class:`StoreError` carrying the statement.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from sys import intern
@@ -530,7 +531,12 @@ class Store:
         with self.transaction("write", "resolution") as conn:
             for table in (t.mention_entity, t.merge_edge, t.entity, t.block_key, t.resolved):
                 conn.execute(delete(table).where(self._where(table)))
+            # a million index rows go in faster with the index built once afterwards than kept
+            # up to date row by row (a third of the write at 100k reports)
+            (by_key,) = t.block_key.indexes
+            by_key.drop(conn)
             self._write_index(conn, keys, features or {})
+            by_key.create(conn)
             p = self.partnership
             _bulk(conn, t.entity, ({**e, "partnership": p} for e in entities))
             _bulk(
@@ -1024,11 +1030,34 @@ def _executemany(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
     return True
 
 
+def copy_field(value: object, is_json: bool = False) -> str:
+    """One field of COPY's text format: NULL as ``\\N``, backslash, tab and line breaks
+    escaped; a JSON column's value as :func:`to_json` writes it (None: JSON null)."""
+    if is_json:
+        text = to_json(value)
+    elif value is None:
+        return "\\N"
+    elif isinstance(value, bool):
+        return "t" if value else "f"
+    elif isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value).replace("inf", "Infinity")
+    elif isinstance(value, date):  # and datetime: ISO 8601, which PostgreSQL reads
+        return value.isoformat()
+    else:
+        text = str(value)
+    # four replaces are several times faster than one translate over a table
+    return (
+        text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
 def _copy(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
     """Insert rows with PostgreSQL's COPY, about four times faster than batched INSERTs; False,
-    inserting nothing, when the rows do not all name the same columns (:func:`_columns`)."""
-    from psycopg.types.json import Json
+    inserting nothing, when the rows do not all name the same columns (:func:`_columns`).
 
+    The rows are written as COPY's text format here, a chunk at a time: psycopg's per-row
+    writer, adapting each value, was two thirds of the time of a large import."""
     cols = _columns(table, rows)
     if cols is None:
         return False
@@ -1037,12 +1066,10 @@ def _copy(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
     sql = f"COPY {quote(table.name)} ({', '.join(map(quote, cols))}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None  # a connection in use has its driver's connection
+    pairs = list(zip(cols, json_cols, strict=True))
+    text = "".join(
+        "\t".join([copy_field(r[c], is_json) for c, is_json in pairs]) + "\n" for r in rows
+    )
     with raw.cursor() as cur, cur.copy(sql) as cp:
-        for r in rows:
-            cp.write_row(
-                [
-                    Json(r[c], dumps=to_json) if is_json else r[c]  # None: JSON null
-                    for c, is_json in zip(cols, json_cols, strict=True)
-                ]
-            )
+        cp.write(text.encode())
     return True

@@ -1,0 +1,43 @@
+"""Bulk writes (COPY on PostgreSQL, executemany on SQLite) keep every value exactly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from joinedup.ingest.importer import import_file
+from joinedup.store import Store
+from joinedup.store.store import copy_field
+from tests.factories import adult, child, report, write_jsonl
+
+AWKWARD = 'tab\there, line\nbreak, return\r, back\\slash \\N, "quoted", Łódź, 𝄞, \\t'
+
+
+def test_awkward_text_survives_a_bulk_import(store: Store, tmp_path: Path) -> None:
+    r = report(
+        "a",
+        org=f"Org {AWKWARD}",
+        people=[child("c1", f"Amy {AWKWARD}"), adult("x", AWKWARD)],
+    )
+    r["narrative"] = AWKWARD
+    r["source"]["reporter"] = AWKWARD
+    assert import_file(store, write_jsonl(tmp_path / "in.jsonl", [r])).accepted == 1
+    (stored,) = store.reports_by_pk([row["pk"] for row in store.current_reports()]).values()
+    assert stored["narrative"] == AWKWARD
+    assert stored["org"] == f"Org {AWKWARD}"
+    assert stored["reporter"] == AWKWARD
+    assert stored["body"]["people"][1]["aliases"] == [AWKWARD]
+    labels = {m["label"] for m in store.current_mentions()}
+    assert f"Amy {AWKWARD}" in labels
+
+
+def test_copy_fields_use_postgresql_text_format() -> None:
+    assert copy_field(None) == "\\N"
+    assert copy_field(None, is_json=True) == "null"
+    assert copy_field("a\tb\nc\rd\\e") == "a\\tb\\nc\\rd\\\\e"
+    assert copy_field(True) == "t" and copy_field(False) == "f"
+    assert copy_field(7) == "7" and copy_field(0.1) == "0.1"
+    assert copy_field(float("inf")) == "Infinity" and copy_field(float("-inf")) == "-Infinity"
+    assert copy_field(date(2008, 7, 1)) == "2008-07-01"
+    assert copy_field(datetime(2008, 7, 1, 9, 30)) == "2008-07-01T09:30:00"
+    assert copy_field({"a": "x\ty"}, is_json=True) == '{"a": "x\\\\ty"}'
