@@ -507,6 +507,22 @@ def _typo_keys(alias: str) -> set[str]:
 
 
 def person_keys(f: Row) -> Iterator[str]:
+    """Every blocking key of a person mention: :func:`own_keys` and :func:`context_keys`."""
+    yield from own_keys(f)
+    yield from context_keys(f)
+
+
+def context_keys(f: Row) -> Iterator[str]:
+    """Blocking keys of what a mention's report names with it (they change by round)."""
+    if not identifiable(f):
+        return
+    g = f.get("group", "adult")
+    for c in f.get("context") or []:
+        yield f"{g}|c|{c}"
+
+
+def own_keys(f: Row) -> Iterator[str]:
+    """Blocking keys of what a mention says of the person (the same in every round)."""
     if not identifiable(f):
         return
     g = f.get("group", "adult")
@@ -533,33 +549,64 @@ def person_keys(f: Row) -> Iterator[str]:
         yield f"{g}|i|{i}"
     for item in f.get("items") or []:
         yield f"{g}|x|{item}"
-    for c in f.get("context") or []:
-        yield f"{g}|c|{c}"
 
 
 def candidate_keys(feats: dict[int, Row], report_of: dict[int, int]) -> Keys:
     """Pairs of person mentions sharing a blocking key, never two of one report, as sorted
     :func:`~joinedup.resolve.parallel.pair_key` values."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for pk, f in feats.items():
-        for key in person_keys(f):
-            blocks[key].append(pk)
-    by_size: dict[int, list[list[int]]] = defaultdict(list)  # compared a size at a time
-    for members in blocks.values():
-        for part in _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]:
+    return Blocking(feats, report_of).keys(feats)
+
+
+class Blocking:
+    """The candidate pairs of each round of one run.
+
+    What a mention says of the person (names, nicknames, dates of birth, ids, phones and
+    vehicles) is the same in every round; only what its report names with it changes. So the
+    pairs of the blocks of its own keys are found once, and each round adds those of the
+    context keys and of the own blocks too big to compare whole, which are split by context
+    (:func:`_split`).
+    """
+
+    def __init__(self, feats: dict[int, Row], report_of: dict[int, int]) -> None:
+        if report_of and max(report_of) >> (SHIFT - 1):
+            raise ValueError("mention keys must stay below 2**31 to be paired as int64 keys")
+        self.report = np.zeros(max(report_of, default=0) + 1, dtype=np.int64)
+        self.report[list(report_of)] = list(report_of.values())
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for pk, f in feats.items():
+            for key in own_keys(f):
+                blocks[key].append(pk)
+        self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
+        self.fixed = self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK])
+
+    def keys(self, feats: dict[int, Row]) -> Keys:
+        """This round's pairs, given the mentions' current context."""
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for pk, f in feats.items():
+            for key in context_keys(f):
+                blocks[key].append(pk)
+        parts: list[list[int]] = []
+        for members in chain(self.big, blocks.values()):
+            parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+        return _unique(np.concatenate((self.fixed, self._pairs(parts))))
+
+    def _pairs(self, blocks: Iterable[list[int]]) -> Keys:
+        by_size: dict[int, list[list[int]]] = defaultdict(list)  # compared a size at a time
+        for part in blocks:
             if 2 <= len(part) <= BLOCK_CAP:
                 by_size[len(part)].append(part)
-    if not by_size:
-        return np.empty(0, dtype=np.int64)
-    if max(report_of) >> (SHIFT - 1):
-        raise ValueError("mention keys must stay below 2**31 to be paired as int64 keys")
-    report = np.zeros(max(report_of) + 1, dtype=np.int64)
-    report[list(report_of)] = list(report_of.values())
-    found = [_block_keys(np.array(parts, dtype=np.int64), report) for parts in by_size.values()]
-    keys = np.sort(np.concatenate(found))
+        found = [
+            _block_keys(np.array(parts, dtype=np.int64), self.report) for parts in by_size.values()
+        ]
+        return _unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+
+def _unique(keys: Keys) -> Keys:
+    """``keys`` sorted, each once (np.unique hashes, several times slower than this on millions
+    of keys)."""
+    keys = np.sort(keys)
     if not len(keys):
         return keys
-    # each pair once (np.unique hashes, several times slower than this on millions of keys)
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
@@ -697,6 +744,7 @@ class Resolver:
             entity_of[m["pk"]] = f"m{m['pk']}"
         merges: list[tuple[int, int, float]] = []
         scores: Scores | None = None  # the previous round's, whose levels mostly carry over
+        blocking: Blocking | None = None
         own = [self._own_features(m, own_items, entity_of) for m in people]
         for m, f in zip(people, own, strict=True):
             m["features"] = f  # one copy per mention: the features as read are not needed again
@@ -718,8 +766,10 @@ class Resolver:
                     merges.append((a, b, math.inf))
             stale = np.zeros(max(feats) + 1, dtype=bool)
             stale[list(changed)] = True
+            if blocking is None:
+                blocking = Blocking(feats, report_of)
             scores = score_all(
-                feats, candidate_keys(feats, report_of), self.model, tf, scores, ROUND_REDO, stale
+                feats, blocking.keys(feats), self.model, tf, scores, ROUND_REDO, stale
             )
             kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
             order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
