@@ -8,7 +8,8 @@ forking would cost more than it saves.
 Pairs are held as sorted ``int64`` keys and their results as arrays rather than Python tuples:
 a 100,000-report store has millions of candidate pairs, and a tuple, a float and a dict entry
 per pair cost gigabytes. The level of every comparison is kept (one byte each) so that the next
-resolution round picks again only the comparisons whose inputs changed (see
+resolution round picks again only the relational comparisons, whose inputs change by round,
+and those for whole chunks at once (:mod:`~joinedup.resolve.relational`; see
 :func:`_pick_again`); weights are summed with NumPy
 (:meth:`~joinedup.resolve.scoring.PersonModel.tally`).
 """
@@ -27,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
+from joinedup.resolve.relational import RelationalSets
 from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
@@ -35,6 +37,9 @@ SHIFT = 32  # a pair's key is (a << SHIFT) | b: mention keys must stay below 2**
 LOW = (1 << SHIFT) - 1
 
 Keys = npt.NDArray[np.int64]
+_NAMES = [c.name for c in PERSON_COMPARISONS]
+CONTEXT, NETWORK = _NAMES.index("context"), _NAMES.index("network")
+RELATIONAL = frozenset((CONTEXT, NETWORK))  # picked for whole chunks (relational.py)
 
 _job: dict[str, Any] = {}
 
@@ -111,8 +116,9 @@ def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
 
 
 def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
-    """Only picking levels runs pair by pair; the weights are summed over the whole chunk at
-    once (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
+    """Only picking the levels of what mentions say of themselves runs pair by pair; the
+    relational levels are picked for the whole chunk at once (:mod:`.relational`), and the
+    weights summed over it (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
     feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
     before: Scores | None = _job["before"]
     part = keys[lo:hi]
@@ -120,8 +126,10 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
     if before is None or not len(before.keys):
         codes = _pick_all(feats, firsts, seconds)
     else:
-        codes = _pick_again(feats, firsts, seconds, part, before, _job["redo"], _job["stale"])
-    levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS))
+        codes = _pick_again(feats, firsts, seconds, part, before)
+    levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS)).copy()
+    relational: RelationalSets = _job["relational"]
+    levels[:, CONTEXT], levels[:, NETWORK] = relational.levels(part >> SHIFT, part & LOW)
     weights, agreeing = model.tally(
         levels,
         lambda row: (feats[firsts[row]], feats[seconds[row]]),
@@ -129,17 +137,22 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
         (part >> SHIFT, part & LOW),
         _job["codes"],
     )
-    return weights.tobytes(), agreeing.tobytes(), codes
+    return weights.tobytes(), agreeing.tobytes(), levels.tobytes()
 
 
 def _pick_all(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
-    """The level bytes of every comparison of every pair."""
-    picks = [c.pick for c in PERSON_COMPARISONS]
+    """The level bytes of every comparison but the relational ones (left at NO_LEVEL) of
+    every pair."""
+    picks = [c.pick if i not in RELATIONAL else _nothing for i, c in enumerate(PERSON_COMPARISONS)]
     codes = bytearray()
     for a, b in zip(firsts, seconds, strict=True):
         fa, fb = feats[a], feats[b]
         codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
     return bytes(codes)
+
+
+def _nothing(a: Any, b: Any) -> None:
+    return None
 
 
 def _pick_again(
@@ -148,34 +161,20 @@ def _pick_again(
     seconds: list[int],
     part: Keys,
     before: Scores,
-    redo: frozenset[int],
-    stale: npt.NDArray[np.bool_] | None,
 ) -> bytes:
-    """Level bytes of pairs of which ``before`` has some: its levels, but for the comparisons
-    in ``redo``, which are picked again where either mention is ``stale`` (its inputs to those
-    comparisons changed; None: every mention); a pair new to this round is picked whole."""
-    picks = [c.pick for c in PERSON_COMPARISONS]
-    again = [(i, picks[i]) for i in sorted(redo)]
+    """Level bytes of pairs of which ``before`` has some: its levels (what a mention says of
+    itself does not change between rounds); a pair new to this round is picked whole."""
     width = before.width
     where = np.searchsorted(before.keys, part)
     where[where >= len(before.keys)] = 0
     known = before.keys[where] == part
     old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, width)
-    codes = bytearray(old[where].tobytes())  # every row as before; the rest is overwritten
-    if stale is None:
-        redo_rows = np.flatnonzero(known)
-    else:
-        redo_rows = np.flatnonzero(known & (stale[part >> SHIFT] | stale[part & LOW]))
-    for i in redo_rows.tolist():
-        fa, fb = feats[firsts[i]], feats[seconds[i]]
-        for k, pick in again:
-            lv = pick(fa, fb)
-            codes[i * width + k] = NO_LEVEL if lv is None else lv
-    for i in np.flatnonzero(~known).tolist():
-        fa, fb = feats[firsts[i]], feats[seconds[i]]
-        codes[i * width : (i + 1) * width] = bytes(
-            [NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks]
-        )
+    codes = bytearray(old[where].tobytes())  # every row as before; the new ones are overwritten
+    new = np.flatnonzero(~known).tolist()
+    if new:
+        fresh = _pick_all(feats, [firsts[i] for i in new], [seconds[i] for i in new])
+        for j, i in enumerate(new):
+            codes[i * width : (i + 1) * width] = fresh[j * width : (j + 1) * width]
     return bytes(codes)
 
 
@@ -185,19 +184,17 @@ def score_all(
     model: PersonModel,
     tf: TermFrequencies,
     before: Scores | None = None,
-    redo: frozenset[int] = frozenset(),
-    stale: npt.NDArray[np.bool_] | None = None,
 ) -> Scores:
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
     ``before``: the previous round's scores; a pair scored there keeps the levels of every
-    comparison but those numbered in ``redo``, and those too unless either mention is marked
-    in ``stale`` (indexed by mention key; None marks every mention).
+    comparison but the relational ones, which are picked again for every pair.
     """
     width = len(PERSON_COMPARISONS)
     codes = value_codes(feats, model.tf_features) if len(keys) else None
-    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, redo=redo, stale=stale,
-                codes=codes)
+    relational = RelationalSets.of(feats) if len(keys) else None
+    _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, codes=codes,
+                relational=relational)
     try:
         workers = min(os.cpu_count() or 1, 8)
         if (

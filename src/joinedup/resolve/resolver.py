@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.cluster import Clusters
-from joinedup.resolve.comparisons import PERSON_COMPARISONS, feature_value
+from joinedup.resolve.comparisons import feature_value
 from joinedup.resolve.normalise import (
     Plate,
     as_current_start,
@@ -48,13 +48,8 @@ CORROBORATED = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
 LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
-# The comparisons whose inputs change from one round to the next: what a mention's report ties
-# it to (``context``, ``network``) is re-resolved every round; every other feature is the
-# mention's own, so a pair scored in an earlier round keeps those levels
-ROUND_COMPARISONS = ("context", "network")
 # one empty set for every feature of every mention that has none (most have none)
 NONE: frozenset[str] = frozenset()
-ROUND_REDO = frozenset(i for i, c in enumerate(PERSON_COMPARISONS) if c.name in ROUND_COMPARISONS)
 
 
 @dataclass
@@ -752,9 +747,8 @@ class Resolver:
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood = _neighbourhoods(in_report, entity_of)
             again = named_again(in_report, entity_of)
-            changed: set[int] = set()
             feats = {
-                m["pk"]: self._with_context(f, m, in_report, entity_of, hood, again, changed)
+                m["pk"]: self._with_context(f, m, in_report, entity_of, hood, again)
                 for m, f in zip(people, own, strict=True)
             }
             clusters = Clusters(feats, report_of, self.split)
@@ -764,13 +758,9 @@ class Resolver:
             for a, b in self.confirm:
                 if a in feats and b in feats and clusters.union(a, b, force=True):
                     merges.append((a, b, math.inf))
-            stale = np.zeros(max(feats) + 1, dtype=bool)
-            stale[list(changed)] = True
             if blocking is None:
                 blocking = Blocking(feats, report_of)
-            scores = score_all(
-                feats, blocking.keys(feats), self.model, tf, scores, ROUND_REDO, stale
-            )
+            scores = score_all(feats, blocking.keys(feats), self.model, tf, scores)
             kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
             order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
             firsts, seconds = scores.pairs(order)
@@ -868,10 +858,8 @@ class Resolver:
         entity_of: dict[int, str],
         hood: dict[str, set[str]],
         again: set[str],
-        changed: set[int],
     ) -> Row:
-        """A person's own features plus what its report ties it to (relational evidence);
-        ``changed`` gains the mention when either differs from the last round's.
+        """A person's own features plus what its report ties it to (relational evidence).
 
         ``context``: the resolved people and places named in the same report (a mention not yet
         resolved names nothing). ``network``: those and what they are named with in other
@@ -892,15 +880,8 @@ class Resolver:
         network = (network | context) - {me}
         # in place: one features dict per mention for the whole run, not one per round (the
         # last round's are dropped before the next is built)
-        new_context, new_network = frozenset(context) or NONE, frozenset(network) or NONE
-        lone = bool(context) and context.isdisjoint(again)
-        if (
-            own.get("context") != new_context
-            or own.get("network") != new_network
-            or own.get("lone", False) != lone
-        ):
-            own["context"], own["network"], own["lone"] = new_context, new_network, lone
-            changed.add(m["pk"])
+        own["context"], own["network"] = frozenset(context) or NONE, frozenset(network) or NONE
+        own["lone"] = bool(context) and context.isdisjoint(again)
         return own
 
 
