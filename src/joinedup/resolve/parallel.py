@@ -9,8 +9,8 @@ Pairs are held as sorted ``int64`` keys and their results as arrays rather than 
 a 100,000-report store has millions of candidate pairs, and a tuple, a float and a dict entry
 per pair cost gigabytes. The level of every comparison is kept (one byte each) so that the next
 resolution round picks again only the relational comparisons, whose inputs change by round,
-and those for whole chunks at once (:mod:`~joinedup.resolve.relational`; see
-:func:`_pick_again`); weights are summed with NumPy
+and those for whole chunks at once (:mod:`~joinedup.resolve.vectorised`; see
+:func:`_score_chunk`); weights are summed with NumPy
 (:meth:`~joinedup.resolve.scoring.PersonModel.tally`).
 """
 
@@ -28,8 +28,8 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
-from joinedup.resolve.relational import RelationalSets
 from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
+from joinedup.resolve.vectorised import VECTORISED, MentionColumns
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
 CHUNK = 250_000  # pairs scored at a time by one process
@@ -38,8 +38,15 @@ LOW = (1 << SHIFT) - 1
 
 Keys = npt.NDArray[np.int64]
 _NAMES = [c.name for c in PERSON_COMPARISONS]
-CONTEXT, NETWORK = _NAMES.index("context"), _NAMES.index("network")
-RELATIONAL = frozenset((CONTEXT, NETWORK))  # picked for whole chunks (relational.py)
+# comparisons picked for whole chunks (vectorised.py); the relational ones among them change by
+# round, the rest are the mentions' own
+RELATIONAL_NAMES = ("context", "network")
+OWN_IN_BULK_NAMES = tuple(name for name in VECTORISED if name not in RELATIONAL_NAMES)
+RELATIONAL = [_NAMES.index(name) for name in RELATIONAL_NAMES]
+OWN_IN_BULK = [_NAMES.index(name) for name in OWN_IN_BULK_NAMES]
+BY_PAIR = np.array(
+    [i for i in range(len(_NAMES)) if i not in RELATIONAL + OWN_IN_BULK], dtype=np.int64
+)
 
 _job: dict[str, Any] = {}
 
@@ -116,65 +123,51 @@ def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
 
 
 def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
-    """Only picking the levels of what mentions say of themselves runs pair by pair; the
-    relational levels are picked for the whole chunk at once (:mod:`.relational`), and the
-    weights summed over it (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
+    """Only the comparisons of names, nicknames, dates of birth, addresses and identifiers are
+    picked pair by pair, and in later rounds only for pairs new to the round (the others keep
+    the levels ``before`` gave them); the rest are picked for the whole chunk at once
+    (:mod:`.vectorised`), and the weights summed over it
+    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
     feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
     before: Scores | None = _job["before"]
     part = keys[lo:hi]
-    firsts, seconds = (part >> SHIFT).tolist(), (part & LOW).tolist()
-    if before is None or not len(before.keys):
-        codes = _pick_all(feats, firsts, seconds)
-    else:
-        codes = _pick_again(feats, firsts, seconds, part, before)
-    levels = np.frombuffer(codes, dtype=np.uint8).reshape(-1, len(PERSON_COMPARISONS)).copy()
-    relational: RelationalSets = _job["relational"]
-    levels[:, CONTEXT], levels[:, NETWORK] = relational.levels(part >> SHIFT, part & LOW)
+    firsts, seconds = part >> SHIFT, part & LOW
+    levels = np.full((len(part), len(PERSON_COMPARISONS)), NO_LEVEL, dtype=np.uint8)
+    todo = np.arange(len(part))
+    if before is not None and len(before.keys):
+        where = np.searchsorted(before.keys, part)
+        where[where >= len(before.keys)] = 0
+        known = before.keys[where] == part
+        old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, before.width)
+        levels[known] = old[where[known]]
+        todo = np.flatnonzero(~known)
+    columns: MentionColumns = _job["columns"]
+    if len(todo):
+        picked = _pick(feats, firsts[todo].tolist(), seconds[todo].tolist())
+        levels[np.ix_(todo, BY_PAIR)] = np.frombuffer(picked, dtype=np.uint8).reshape(
+            len(todo), len(BY_PAIR)
+        )
+        own = columns.levels(firsts[todo], seconds[todo], OWN_IN_BULK_NAMES)
+        for i, lv in zip(OWN_IN_BULK, own, strict=True):
+            levels[todo, i] = lv
+    relational = columns.levels(firsts, seconds, RELATIONAL_NAMES)
+    for i, lv in zip(RELATIONAL, relational, strict=True):
+        levels[:, i] = lv
+    a, b = firsts.tolist(), seconds.tolist()
     weights, agreeing = model.tally(
-        levels,
-        lambda row: (feats[firsts[row]], feats[seconds[row]]),
-        tf,
-        (part >> SHIFT, part & LOW),
-        _job["codes"],
+        levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"]
     )
     return weights.tobytes(), agreeing.tobytes(), levels.tobytes()
 
 
-def _pick_all(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
-    """The level bytes of every comparison but the relational ones (left at NO_LEVEL) of
-    every pair."""
-    picks = [c.pick if i not in RELATIONAL else _nothing for i, c in enumerate(PERSON_COMPARISONS)]
+def _pick(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
+    """The level bytes of the comparisons picked pair by pair (:data:`BY_PAIR`), a pair at a
+    time."""
+    picks = [PERSON_COMPARISONS[i].pick for i in BY_PAIR.tolist()]
     codes = bytearray()
     for a, b in zip(firsts, seconds, strict=True):
         fa, fb = feats[a], feats[b]
         codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
-    return bytes(codes)
-
-
-def _nothing(a: Any, b: Any) -> None:
-    return None
-
-
-def _pick_again(
-    feats: dict[int, Any],
-    firsts: list[int],
-    seconds: list[int],
-    part: Keys,
-    before: Scores,
-) -> bytes:
-    """Level bytes of pairs of which ``before`` has some: its levels (what a mention says of
-    itself does not change between rounds); a pair new to this round is picked whole."""
-    width = before.width
-    where = np.searchsorted(before.keys, part)
-    where[where >= len(before.keys)] = 0
-    known = before.keys[where] == part
-    old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, width)
-    codes = bytearray(old[where].tobytes())  # every row as before; the new ones are overwritten
-    new = np.flatnonzero(~known).tolist()
-    if new:
-        fresh = _pick_all(feats, [firsts[i] for i in new], [seconds[i] for i in new])
-        for j, i in enumerate(new):
-            codes[i * width : (i + 1) * width] = fresh[j * width : (j + 1) * width]
     return bytes(codes)
 
 
@@ -188,13 +181,13 @@ def score_all(
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
     ``before``: the previous round's scores; a pair scored there keeps the levels of every
-    comparison but the relational ones, which are picked again for every pair.
+    comparison picked pair by pair (none of them reads what rounds change).
     """
     width = len(PERSON_COMPARISONS)
     codes = value_codes(feats, model.tf_features) if len(keys) else None
-    relational = RelationalSets.of(feats) if len(keys) else None
+    columns = MentionColumns.of(feats) if len(keys) else None
     _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, codes=codes,
-                relational=relational)
+                columns=columns)
     try:
         workers = min(os.cpu_count() or 1, 8)
         if (
