@@ -1,7 +1,10 @@
-"""Picking comparison levels for every candidate pair: the resolver's Python against DuckDB SQL.
+"""Picking comparison levels for every candidate pair: pair by pair in Python (the definition),
+in bulk as a full run does (``resolve/vectorised.py`` for comparisons on sets and numbers), and
+in DuckDB SQL.
 
-A full run spends most of its time picking, pair by pair in Python, the level each person
-comparison hits. :mod:`joinedup.resolve.splink_model` already writes the same comparisons as
+A full run spent most of its time picking, pair by pair in Python, the level each person
+comparison hits; it now picks only names, nicknames, dates of birth, addresses and identifiers
+that way. :mod:`joinedup.resolve.splink_model` already writes the same comparisons as
 SQL (``LEVEL_SQL``) for Splink to train on. This measures what moving the picking into DuckDB
 would save, before doing it: on a generated scenario resolved once, the last round's features
 and candidate pairs are picked both ways in this process, and every pair's levels are compared.
@@ -64,6 +67,39 @@ def level_sql(once: bool = False) -> str:
     )
 
 
+def _pick_every(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
+    """Every comparison's level byte for every pair, a pair at a time (the definition)."""
+    from joinedup.resolve.comparisons import PERSON_COMPARISONS
+    from joinedup.resolve.scoring import NO_LEVEL
+
+    picks = [c.pick for c in PERSON_COMPARISONS]
+    codes = bytearray()
+    for a, b in zip(firsts, seconds, strict=True):
+        fa, fb = feats[a], feats[b]
+        codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
+    return bytes(codes)
+
+
+def bulk_levels(feats: dict[int, Any], keys: Any) -> Any:
+    """The levels as a full run picks them, in one process: names, nicknames, dates of birth,
+    addresses and identifiers a pair at a time, the rest for all pairs at once."""
+    from joinedup.resolve.comparisons import PERSON_COMPARISONS
+    from joinedup.resolve.parallel import BY_PAIR, LOW, SHIFT, _pick
+    from joinedup.resolve.scoring import NO_LEVEL
+    from joinedup.resolve.vectorised import VECTORISED, MentionColumns
+
+    names = [c.name for c in PERSON_COMPARISONS]
+    firsts, seconds = keys >> SHIFT, keys & LOW
+    levels = np.full((len(keys), len(names)), NO_LEVEL, dtype=np.uint8)
+    picked = _pick(feats, firsts.tolist(), seconds.tolist())
+    levels[:, BY_PAIR] = np.frombuffer(picked, dtype=np.uint8).reshape(len(keys), len(BY_PAIR))
+    for name, lv in zip(
+        VECTORISED, MentionColumns.of(feats).levels(firsts, seconds, VECTORISED), strict=True
+    ):
+        levels[:, names.index(name)] = lv
+    return levels
+
+
 def measure(reports: int, tmp: Path) -> Row:
     import duckdb
     import pandas as pd
@@ -73,7 +109,7 @@ def measure(reports: int, tmp: Path) -> Row:
     from joinedup.pipeline import person_model
     from joinedup.profiles import load_profile
     from joinedup.resolve.comparisons import PERSON_COMPARISONS
-    from joinedup.resolve.parallel import LOW, SHIFT, _pick_all
+    from joinedup.resolve.parallel import LOW, SHIFT
     from joinedup.resolve.resolver import Resolver, candidate_keys
     from joinedup.resolve.splink_model import FEATURES_TABLE, features_frame, register_features
     from joinedup.store import Store
@@ -92,8 +128,11 @@ def measure(reports: int, tmp: Path) -> Row:
     firsts, seconds = (keys >> SHIFT).tolist(), (keys & LOW).tolist()
 
     t = time.perf_counter()
-    python = np.frombuffer(_pick_all(feats, firsts, seconds), dtype=np.uint8)
+    python = np.frombuffer(_pick_every(feats, firsts, seconds), dtype=np.uint8)
     python_s = time.perf_counter() - t
+    t = time.perf_counter()
+    bulk = bulk_levels(feats, keys)
+    bulk_s = time.perf_counter() - t
 
     t = time.perf_counter()
     con = duckdb.connect()
@@ -113,7 +152,7 @@ def measure(reports: int, tmp: Path) -> Row:
     once = con.execute(level_sql(once=True)).fetchnumpy()
     once_s = time.perf_counter() - t
     python = python.reshape(-1, len(PERSON_COMPARISONS))
-    differ = np.zeros_like(python, dtype=bool)
+    differ = bulk != python
     for result in (out, once):
         sql = np.stack([np.asarray(result[c.name]) for c in PERSON_COMPARISONS], axis=1)
         differ |= sql != python
@@ -122,6 +161,7 @@ def measure(reports: int, tmp: Path) -> Row:
         "reports": reports,
         "pairs": len(keys),
         "python_s": python_s,
+        "bulk_s": bulk_s,
         "load_s": load_s,
         "sql_s": sql_s,
         "once_s": once_s,
@@ -137,16 +177,19 @@ def measure(reports: int, tmp: Path) -> Row:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| reports | candidate pairs | Python s (one process) | DuckDB load s | DuckDB levels s "
+        "| reports | candidate pairs | Python s (one process, pair by pair) "
+        "| joinedup bulk s (one process) | x Python | DuckDB load s | DuckDB levels s "
         "| levels s, intersections once | DuckDB threads | x Python (load + levels once) "
         "| pairs whose levels differ |",
-        "|" + "---|" * 9,
+        "|" + "---|" * 11,
     ]
     for r in rows:
         ratio = (r["load_s"] + r["once_s"]) / r["python_s"] if r["python_s"] else float("nan")
+        bulk = r["bulk_s"] / r["python_s"] if r["python_s"] else float("nan")
         differ = f"{r['differ']} {r['by_comparison']}" if r["differ"] else "0"
         lines.append(
-            f"| {r['reports']} | {r['pairs']} | {r['python_s']:.1f} | {r['load_s']:.1f} "
+            f"| {r['reports']} | {r['pairs']} | {r['python_s']:.1f} | {r['bulk_s']:.1f} "
+            f"| {bulk:.2f} | {r['load_s']:.1f} "
             f"| {r['sql_s']:.1f} | {r['once_s']:.1f} | {r['threads']} | {ratio:.2f} | {differ} |"
         )
     return "\n".join(lines)
@@ -160,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.reports:
         with tempfile.TemporaryDirectory() as tmp:
             rows.append(measure(n, Path(tmp)))
-    print("## Picking comparison levels: Python and DuckDB SQL\n")
+    print("## Picking comparison levels: pair by pair, in bulk, and in DuckDB SQL\n")
     print(table(rows))
     return 1 if any(r["differ"] for r in rows) else 0
 
