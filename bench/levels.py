@@ -81,23 +81,13 @@ def _pick_every(feats: dict[int, Any], firsts: list[int], seconds: list[int]) ->
 
 
 def bulk_levels(feats: dict[int, Any], keys: Any) -> Any:
-    """The levels as a full run picks them, in one process: names, nicknames, dates of birth,
-    addresses and identifiers a pair at a time, the rest for all pairs at once."""
-    from joinedup.resolve.comparisons import PERSON_COMPARISONS
-    from joinedup.resolve.parallel import BY_PAIR, LOW, SHIFT, _pick
-    from joinedup.resolve.scoring import NO_LEVEL
-    from joinedup.resolve.vectorised import VECTORISED, MentionColumns
+    """The levels as a full run picks them (``parallel.pick_levels``), in one process: names,
+    nicknames, dates of birth, addresses and identifiers a pair at a time, the rest for all
+    pairs at once."""
+    from joinedup.resolve.parallel import LOW, SHIFT, pick_levels
+    from joinedup.resolve.vectorised import MentionColumns
 
-    names = [c.name for c in PERSON_COMPARISONS]
-    firsts, seconds = keys >> SHIFT, keys & LOW
-    levels = np.full((len(keys), len(names)), NO_LEVEL, dtype=np.uint8)
-    picked = _pick(feats, firsts.tolist(), seconds.tolist())
-    levels[:, BY_PAIR] = np.frombuffer(picked, dtype=np.uint8).reshape(len(keys), len(BY_PAIR))
-    for name, lv in zip(
-        VECTORISED, MentionColumns.of(feats).levels(firsts, seconds, VECTORISED), strict=True
-    ):
-        levels[:, names.index(name)] = lv
-    return levels
+    return pick_levels(feats, MentionColumns.of(feats), keys >> SHIFT, keys & LOW)
 
 
 def measure(reports: int, tmp: Path) -> Row:

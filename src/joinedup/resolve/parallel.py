@@ -41,12 +41,9 @@ _NAMES = [c.name for c in PERSON_COMPARISONS]
 # comparisons picked for whole chunks (vectorised.py); the relational ones among them change by
 # round, the rest are the mentions' own
 RELATIONAL_NAMES = ("context", "network")
-OWN_IN_BULK_NAMES = tuple(name for name in VECTORISED if name not in RELATIONAL_NAMES)
 RELATIONAL = [_NAMES.index(name) for name in RELATIONAL_NAMES]
-OWN_IN_BULK = [_NAMES.index(name) for name in OWN_IN_BULK_NAMES]
-BY_PAIR = np.array(
-    [i for i in range(len(_NAMES)) if i not in RELATIONAL + OWN_IN_BULK], dtype=np.int64
-)
+IN_BULK = [_NAMES.index(name) for name in VECTORISED]
+BY_PAIR = np.array([i for i in range(len(_NAMES)) if i not in IN_BULK], dtype=np.int64)
 
 _job: dict[str, Any] = {}
 
@@ -141,23 +138,31 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
         old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, before.width)
         levels[known] = old[where[known]]
         todo = np.flatnonzero(~known)
-    columns: MentionColumns = _job["columns"]
+        # the relational levels of pairs seen before are the only ones a round changes
+        seen = np.flatnonzero(known)
+        relational = _job["columns"].levels(firsts[seen], seconds[seen], RELATIONAL_NAMES)
+        for i, lv in zip(RELATIONAL, relational, strict=True):
+            levels[seen, i] = lv
     if len(todo):
-        picked = _pick(feats, firsts[todo].tolist(), seconds[todo].tolist())
-        levels[np.ix_(todo, BY_PAIR)] = np.frombuffer(picked, dtype=np.uint8).reshape(
-            len(todo), len(BY_PAIR)
-        )
-        own = columns.levels(firsts[todo], seconds[todo], OWN_IN_BULK_NAMES)
-        for i, lv in zip(OWN_IN_BULK, own, strict=True):
-            levels[todo, i] = lv
-    relational = columns.levels(firsts, seconds, RELATIONAL_NAMES)
-    for i, lv in zip(RELATIONAL, relational, strict=True):
-        levels[:, i] = lv
+        levels[todo] = pick_levels(feats, _job["columns"], firsts[todo], seconds[todo])
     a, b = firsts.tolist(), seconds.tolist()
     weights, agreeing = model.tally(
         levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"]
     )
     return weights.tobytes(), agreeing.tobytes(), levels.tobytes()
+
+
+def pick_levels(
+    feats: dict[int, Any], columns: MentionColumns, firsts: Keys, seconds: Keys
+) -> npt.NDArray[np.uint8]:
+    """Every comparison's level byte for the pairs (``firsts[i]``, ``seconds[i]``): those of
+    :data:`BY_PAIR` a pair at a time, the rest for all the pairs at once (``columns``)."""
+    levels = np.empty((len(firsts), len(_NAMES)), dtype=np.uint8)
+    picked = _pick(feats, firsts.tolist(), seconds.tolist())
+    levels[:, BY_PAIR] = np.frombuffer(picked, dtype=np.uint8).reshape(len(firsts), len(BY_PAIR))
+    for i, lv in zip(IN_BULK, columns.levels(firsts, seconds), strict=True):
+        levels[:, i] = lv
+    return levels
 
 
 def _pick(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:

@@ -424,24 +424,18 @@ HUB = 60  # an entity named with more than this many others is a hub, not a neig
 
 def _neighbourhoods(
     in_report: dict[int, list[int]], entity_of: dict[int, str]
-) -> dict[str, set[str]]:
-    """For each resolved person or place, the resolved people and places named with it."""
+) -> tuple[dict[str, set[str]], set[str]]:
+    """For each resolved person or place, the resolved people and places named with it; and
+    those that more than one report names."""
     hood: dict[str, set[str]] = defaultdict(set)
+    seen: set[str] = set()
+    again: set[str] = set()
     for pks in in_report.values():
         ents = {e for pk in pks if (e := entity_of.get(pk)) is not None and e[0] in "PL"}
         for e in ents:
             hood[e] |= ents - {e}
-    return {e: n for e, n in hood.items() if len(n) <= HUB}
-
-
-def named_again(in_report: dict[int, list[int]], entity_of: dict[int, str]) -> set[str]:
-    """The resolved people and places that more than one report names."""
-    seen: set[str] = set()
-    again: set[str] = set()
-    for pks in in_report.values():
-        for e in {e for pk in pks if (e := entity_of.get(pk)) is not None and e[0] in "PL"}:
             (again if e in seen else seen).add(e)
-    return again
+    return {e: n for e, n in hood.items() if len(n) <= HUB}, again
 
 
 HOME_SHARE = 0.5  # an organisation's home town: where at least half of its located reports are
@@ -745,8 +739,7 @@ class Resolver:
             m["features"] = f  # one copy per mention: the features as read are not needed again
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
-            hood = _neighbourhoods(in_report, entity_of)
-            again = named_again(in_report, entity_of)
+            hood, again = _neighbourhoods(in_report, entity_of)
             feats = {
                 m["pk"]: self._with_context(f, m, in_report, entity_of, hood, again)
                 for m, f in zip(people, own, strict=True)
