@@ -81,7 +81,12 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 class Clusters:
-    """Union-find over mention pks with cluster-level coherence checks."""
+    """Union-find over mention pks with cluster-level coherence checks.
+
+    A mention's cluster data is built the first time a merge asks about it: most mentions are
+    in no pair strong enough to be considered, and a cluster (with its sets) for every mention
+    of a million-report store cost gigabytes. A mention never asked about is a cluster of one.
+    """
 
     def __init__(
         self,
@@ -89,37 +94,49 @@ class Clusters:
         report_of: dict[int, int],
         cannot: Iterable[tuple[int, int]] = (),
     ) -> None:
-        self.parent: dict[int, int] = {}
-        self.data: dict[int, _Cluster] = {}
-        for pk, f in feats.items():
-            self.parent[pk] = pk
-            ids = {id_scheme(i): i for i in sorted(f.get("ids") or ())} or NO_IDS
-            # only a precise age (a date of birth, an exact age) binds the cluster; a witness's
-            # "in his thirties" is evidence for the pairwise score, not a constraint
-            born = f.get("birth")
-            precise = born and born[1] - born[0] <= PRECISE_YEARS
-            self.data[pk] = _Cluster(
-                [pk],
-                frozenset((report_of[pk],)),
-                ids,
-                (born[0], born[1]) if born and precise else None,
-                f.get("sex"),
-                span=(born[0], born[1]) if born else None,
-                surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
-                firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
-                alts=frozenset(f.get("first_alts") or ()) or NOTHING,
-            )
+        self._feats = feats
+        self._report_of = report_of
+        self.parent: dict[int, int] = {}  # only mentions merged into another's cluster
+        self.data: dict[int, _Cluster] = {}  # the roots asked about so far
         for a, b in cannot:
-            if a in self.data and b in self.data:
-                self.data[a].forbidden = _joined(self.data[a].forbidden, {b})
-                self.data[b].forbidden = _joined(self.data[b].forbidden, {a})
+            if a in feats and b in feats:
+                ca, cb = self._cluster(a), self._cluster(b)
+                ca.forbidden = _joined(ca.forbidden, {b})
+                cb.forbidden = _joined(cb.forbidden, {a})
+
+    def _cluster(self, root: int) -> _Cluster:
+        """The data of the cluster whose root is ``root``, built from its features if new."""
+        c = self.data.get(root)
+        if c is None:
+            c = self.data[root] = self._single(root)
+        return c
+
+    def _single(self, pk: int) -> _Cluster:
+        f = self._feats[pk]
+        ids = {id_scheme(i): i for i in sorted(f.get("ids") or ())} or NO_IDS
+        # only a precise age (a date of birth, an exact age) binds the cluster; a witness's
+        # "in his thirties" is evidence for the pairwise score, not a constraint
+        born = f.get("birth")
+        precise = born and born[1] - born[0] <= PRECISE_YEARS
+        return _Cluster(
+            [pk],
+            frozenset((self._report_of[pk],)),
+            ids,
+            (born[0], born[1]) if born and precise else None,
+            f.get("sex"),
+            span=(born[0], born[1]) if born else None,
+            surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
+            firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
+            alts=frozenset(f.get("first_alts") or ()) or NOTHING,
+        )
 
     def find(self, x: int) -> int:
+        parent = self.parent
         root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while x != root:
+            parent[x], x = root, parent[x]
         return root
 
     def why_not(self, a: int, b: int, lenient: bool = False) -> str | None:
@@ -129,7 +146,7 @@ class Clusters:
         identifiers or exact ages are taken for typos (as in FEBRL's noisy records); two
         mentions of one report, an analyst's split and different sexes still refuse.
         """
-        ca, cb = self.data[self.find(a)], self.data[self.find(b)]
+        ca, cb = self._cluster(self.find(a)), self._cluster(self.find(b))
         if ca.reports & cb.reports:
             return "both named in one report"
         if ca.forbidden & set(cb.members):
@@ -169,7 +186,7 @@ class Clusters:
             return False
         if not force and self.why_not(a, b, lenient) is not None:
             return False
-        if len(self.data[ra].members) < len(self.data[rb].members):
+        if len(self._cluster(ra).members) < len(self._cluster(rb).members):
             ra, rb = rb, ra
         ca, cb = self.data[ra], self.data.pop(rb)
         self.parent[rb] = ra
@@ -201,18 +218,22 @@ class Clusters:
     def root_members(self, root: int) -> list[int]:
         """The mentions of the cluster whose root is ``root`` (from :meth:`find`), first to join
         first; not to be changed."""
-        return self.data[root].members
+        c = self.data.get(root)
+        return c.members if c is not None else [root]
 
     def size(self, x: int) -> int:
-        return len(self.data[self.find(x)].members)
+        return len(self.root_members(self.find(x)))
 
     def sample(self, x: int, k: int) -> list[int]:
         """Up to ``k`` mentions of the cluster holding ``x`` (the first to join it)."""
-        return self.data[self.find(x)].members[:k]
+        return self.root_members(self.find(x))[:k]
 
     def members(self, x: int) -> list[int]:
         """The mentions of the cluster holding ``x``, earliest first."""
-        return sorted(self.data[self.find(x)].members)
+        return sorted(self.root_members(self.find(x)))
 
     def groups(self) -> list[list[int]]:
-        return [sorted(c.members) for c in self.data.values()]
+        """Every cluster; a mention never asked about is one of its own."""
+        grown = [sorted(c.members) for c in self.data.values()]
+        alone = [[pk] for pk in self._feats if pk not in self.data and pk not in self.parent]
+        return grown + alone
