@@ -196,7 +196,9 @@ class PlacePairs:
     """
 
     ms: list[Row]
-    fixed: list[tuple[float, int, int, Row]]
+    # (weight, a, b, features a, features b): the evidence itself is written out again for
+    # the pairs that merge (most never do, and a million-report store has millions of pairs)
+    fixed: list[tuple[float, int, int, Row, Row]]
     waiting: list[tuple[int, int, Row, Row]]  # (a, b, features a, features b)
     common: set[str]
 
@@ -245,22 +247,26 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
             if edge is None:
                 continue  # not even a person both reports name would join them
             if _located(x["features"], y["features"]):  # people change nothing: fixed
-                fixed.append((edge["weight"], key[0], key[1], edge))
+                fixed.append((edge["weight"], key[0], key[1], x["features"], y["features"]))
             else:  # no location to compare: a person both reports name joins or strengthens it
                 waiting.append((key[0], key[1], x["features"], y["features"]))
     return PlacePairs(ms, fixed, waiting, common)
 
 
-def _scored_pairs(
-    pairs: PlacePairs, context: Mapping[int, frozenset[str]]
-) -> list[tuple[float, int, int, Row]]:
-    out = list(pairs.fixed)
+Scored = tuple[float, int, int, Row, Row, frozenset[str]]  # weight, a, b, features, people
+
+
+def _scored_pairs(pairs: PlacePairs, context: Mapping[int, frozenset[str]]) -> list[Scored]:
+    out: list[Scored] = [(w, a, b, fa, fb, NOBODY) for w, a, b, fa, fb in pairs.fixed]
     for a, b, fa, fb in pairs.waiting:
-        people = context.get(a, frozenset()) & context.get(b, frozenset())
+        people = context.get(a, NOBODY) & context.get(b, NOBODY)
         if (edge := _compare(fa, fb, (a, b), pairs.common, people)) is not None:
-            out.append((edge["weight"], a, b, edge))
+            out.append((edge["weight"], a, b, fa, fb, people))
     out.sort(key=lambda s: (-s[0], s[1], s[2]))
     return out
+
+
+NOBODY: frozenset[str] = frozenset()
 
 
 def _located(fx: Row, fy: Row) -> bool:
@@ -365,5 +371,9 @@ def resolve_places(
     pairs = ms if isinstance(ms, PlacePairs) else place_pairs(ms)
     clusters = _Clusters(pairs.ms)
     scored = _scored_pairs(pairs, context or {})
-    edges = [edge for _, a, b, edge in scored if clusters.union(a, b)]
-    return clusters.groups(), edges
+    edges = [
+        _compare(fa, fb, (a, b), pairs.common, people)  # the evidence again, of merges only
+        for _, a, b, fa, fb, people in scored
+        if clusters.union(a, b)
+    ]
+    return clusters.groups(), [e for e in edges if e is not None]
