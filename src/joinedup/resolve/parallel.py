@@ -16,9 +16,9 @@ and those for whole chunks at once (:mod:`~joinedup.resolve.vectorised`; see
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
-from array import array
 from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -48,11 +48,6 @@ BY_PAIR = np.array([i for i in range(len(_NAMES)) if i not in IN_BULK], dtype=np
 _job: dict[str, Any] = {}
 
 
-def _raw(values: npt.NDArray[Any]) -> memoryview:
-    """The bytes of an array, without copying them."""
-    return memoryview(np.ascontiguousarray(values).data).cast("B")
-
-
 def pair_key(a: int, b: int) -> int:
     """The key of the pair of mentions ``a < b``; keys sort as the pairs do."""
     return (a << SHIFT) | b
@@ -61,25 +56,28 @@ def pair_key(a: int, b: int) -> int:
 @dataclass
 class Scores:
     """Every candidate pair of one round, in order, with its weight, its identifying
-    agreements and the level of each comparison (``width`` bytes per pair)."""
+    agreements and the level of each comparison (a row of ``levels`` per pair)."""
 
     keys: Keys
     weights: npt.NDArray[np.float64]
     agreeing: npt.NDArray[np.uint8]
-    levels: bytes
-    width: int
+    levels: npt.NDArray[np.uint8]
     _on_demand: dict[int, float] = field(default_factory=dict)  # scored later, not candidates
 
     def __post_init__(self) -> None:
-        # Python arrays over the same memory, to look pairs up one at a time with bisect:
-        # a NumPy call costs more than the whole search
-        # (copied through a view of the same bytes: no third copy of millions of keys)
-        self._keys = array("q")
-        self._keys.frombytes(_raw(self.keys))
-        self.keys = np.frombuffer(self._keys, dtype=np.int64)
-        self._weights = array("d")
-        self._weights.frombytes(_raw(self.weights))
-        self.weights = np.frombuffer(self._weights, dtype=np.float64)
+        # memoryviews of the same memory, to look pairs up one at a time with bisect (a NumPy
+        # call costs more than the whole search); a view copies nothing
+        self._keys = memoryview(self.keys.data)
+        self._weights = memoryview(self.weights.data)
+
+    def release(self) -> None:
+        """Let go of the arrays once the next round has read them (millions of pairs)."""
+        self._keys.release()
+        self._weights.release()
+        self.keys = np.empty(0, dtype=np.int64)
+        self.weights = np.empty(0, dtype=np.float64)
+        self.agreeing = np.empty(0, dtype=np.uint8)
+        self.levels = np.empty((0, self.levels.shape[1]), dtype=np.uint8)
 
     def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
         """The two mentions of the pairs at ``index``."""
@@ -109,17 +107,20 @@ class Scores:
         self._on_demand[pair_key(a, b)] = weight
 
 
-def _score_range(bounds: tuple[int, int]) -> tuple[bytes, bytes, bytes]:
-    """Weights, agreements and levels of the pairs ``bounds`` of the job, as raw bytes,
-    scored :data:`CHUNK` pairs at a time: each pair of a chunk is a Python object for a while,
-    and a million-report store has tens of millions of pairs."""
+def _score_range(bounds: tuple[int, int]) -> None:
+    """Score the pairs ``bounds`` of the job into its result arrays (memory shared with the
+    process that forked this one), :data:`CHUNK` pairs at a time: each pair of a chunk is a
+    Python object for a while, and a million-report store has tens of millions of pairs."""
     lo, hi = bounds
-    parts = [_score_chunk(i, min(i + CHUNK, hi)) for i in range(lo, hi, CHUNK)]
-    weights, agreeing, levels = (b"".join(p[k] for p in parts) for k in range(3))
-    return weights, agreeing, levels
+    weights, agreeing, levels = _job["out"]
+    for i in range(lo, hi, CHUNK):
+        j = min(i + CHUNK, hi)
+        weights[i:j], agreeing[i:j], levels[i:j] = _score_chunk(i, j)
 
 
-def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
+def _score_chunk(
+    lo: int, hi: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
     """Only the comparisons of names, nicknames, dates of birth, addresses and identifiers are
     picked pair by pair, and in later rounds only for pairs new to the round (the others keep
     the levels ``before`` gave them); the rest are picked for the whole chunk at once
@@ -135,8 +136,7 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
         where = np.searchsorted(before.keys, part)
         where[where >= len(before.keys)] = 0
         known = before.keys[where] == part
-        old = np.frombuffer(before.levels, dtype=np.uint8).reshape(-1, before.width)
-        levels[known] = old[where[known]]
+        levels[known] = before.levels[where[known]]
         todo = np.flatnonzero(~known)
         # the relational levels of pairs seen before are the only ones a round changes
         seen = np.flatnonzero(known)
@@ -149,7 +149,7 @@ def _score_chunk(lo: int, hi: int) -> tuple[bytes, bytes, bytes]:
     weights, agreeing = model.tally(
         levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"]
     )
-    return weights.tobytes(), agreeing.tobytes(), levels.tobytes()
+    return weights, agreeing, levels
 
 
 def pick_levels(
@@ -186,33 +186,41 @@ def score_all(
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
     ``before``: the previous round's scores; a pair scored there keeps the levels of every
-    comparison picked pair by pair (none of them reads what rounds change).
+    comparison picked pair by pair (none of them reads what rounds change). It is released
+    (:meth:`Scores.release`) as soon as the workers have it: a round's scores are the largest
+    thing a run holds, and two rounds' at once were its peak.
+
+    The results are written by the workers straight into memory shared with this process (an
+    anonymous shared mapping, inherited by fork): nothing is pickled, joined or copied.
     """
-    width = len(PERSON_COMPARISONS)
-    codes = value_codes(feats, model.tf_features) if len(keys) else None
-    columns = MentionColumns.of(feats) if len(keys) else None
+    n, width = len(keys), len(PERSON_COMPARISONS)
+    codes = value_codes(feats, model.tf_features) if n else None
+    columns = MentionColumns.of(feats) if n else None
+    shared = mmap.mmap(-1, max(1, n * (8 + 1 + width)))  # MAP_SHARED | MAP_ANONYMOUS
+    out = (
+        np.frombuffer(shared, dtype=np.float64, count=n),
+        np.frombuffer(shared, dtype=np.uint8, count=n, offset=8 * n),
+        np.frombuffer(shared, dtype=np.uint8, count=n * width, offset=9 * n).reshape(n, width),
+    )
     _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, codes=codes,
-                columns=columns)
+                columns=columns, out=out)
     try:
         workers = min(os.cpu_count() or 1, 8)
-        if (
-            len(keys) < MIN_PARALLEL
-            or workers < 2
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
-            parts = [_score_range((0, len(keys)))]
+        if n < MIN_PARALLEL or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            _score_range((0, n))
         else:
-            step = -(-len(keys) // workers)
-            chunks = [(i, min(i + step, len(keys))) for i in range(0, len(keys), step)]
+            step = -(-n // workers)
+            chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                parts = list(pool.map(_score_range, chunks))
+                done = pool.map(_score_range, chunks)  # every worker is forked by now
+                _job["before"] = None
+                if before is not None:
+                    before.release()
+                for _ in done:  # a worker's error is raised here
+                    pass
     finally:
         _job.clear()
-    return Scores(
-        keys,
-        np.frombuffer(b"".join(p[0] for p in parts), dtype=np.float64),
-        np.frombuffer(b"".join(p[1] for p in parts), dtype=np.uint8),
-        b"".join(p[2] for p in parts),
-        width,
-    )
+    if before is not None:
+        before.release()
+    return Scores(keys, *out)
