@@ -109,7 +109,7 @@ def measure(reports: int, tmp: Path) -> Row:
     store = Store.open(f"sqlite:///{tmp / 'store.db'}")
     import_file(store, src)
     mentions = store.current_mentions()
-    orgs = {r["pk"]: r["org"] for r in store.current_reports()}
+    orgs = store.report_orgs()
     resolver = Resolver(person_model(store, load_profile("safeguarding")))
     resolver.run(mentions, store.current_links(), orgs)
     feats = resolver.person_features

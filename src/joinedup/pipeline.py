@@ -41,12 +41,10 @@ def person_model(store: Store, profile: Profile) -> PersonModel:
 def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     """Resolve, corroborate and alert on everything the store currently holds."""
     profile = load_profile(profile_name)
-    reports = store.current_reports()
     mentions = store.current_mentions()
     links = store.current_links()
-    orgs = {r["pk"]: r["org"] for r in reports}
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
-    resolution = resolver.run(mentions, links, orgs)
+    resolution = resolver.run(mentions, links, store.report_orgs())
     store.replace_resolution(
         resolution.entities,
         resolution.entity_of.items(),
@@ -62,7 +60,10 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
             "person_mentions": len(resolver.person_features),
         },
     )
-    observations = store.current_observations()  # read after resolving: its memory peaks there
+    del resolver  # its tables are written: corroboration needs only who is who
+    # read after resolving, whose memory peaks before these are needed
+    reports = store.current_reports()
+    observations = store.current_observations()
     pic = build_picture(
         profile, reports, mentions, links, observations, resolution.entity_of, resolution.entities
     )
@@ -169,9 +170,8 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
     from joinedup.resolve.splink_model import train
 
     profile = load_profile(profile_name)
-    orgs = {r["pk"]: r["org"] for r in store.current_reports()}
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
-    resolver.run(store.current_mentions(), store.current_links(), orgs)
+    resolver.run(store.current_mentions(), store.current_links(), store.report_orgs())
     model = train(resolver.person_features)
     store.set_param("person_model", model.to_json())
     process(store, profile_name)

@@ -39,10 +39,14 @@ def _picture(told_a: dict[str, Any]) -> tuple[Picture, list[Tie]]:
     from joinedup.profiles import load_profile
 
     pic = Picture(load_profile("safeguarding"), {}, {}, {}, {"A", "B"})
-    pic.profiles = {"A": profile("elena", "popescu", birth=(1992, 1992)),
-                    "B": profile("elena", "gheorghiou", birth=(1992, 1992))}
-    pic.told = {1: profile("elena", birth=(1992, 1992)) | {"dob": None} | told_a,
-                2: profile("elena", "gheorghiou", birth=(1992, 1992)) | {"dob": "19920429"}}
+    elena = {"first_key": "elena", "first_alts": ["elena"], "sex": "female",
+             "birth": [1992, 1992]}
+    pic.child_features = {
+        1: elena | told_a,  # the mention tying A: "Elena" only
+        2: elena | {"surname_key": "gheorghiou", "dob": "19920429"},
+        3: elena | {"surname_key": "popescu"},  # another report about A
+    }
+    pic.child_mentions = {"A": [1, 3], "B": [2]}
     ties = [Tie("M", "A", 10, "contacted", 1), Tie("M", "B", 11, "seen_with", 2)]
     return pic, ties
 

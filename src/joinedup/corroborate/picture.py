@@ -20,7 +20,7 @@ from joinedup.resolve.comparisons import SURNAME_JW, any_alike, firsts_alike, id
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     """In report ``report``, entity ``entity`` is tied to child ``child`` by ``how``;
     ``mention`` is the child's mention in that report (what the report itself says of her)."""
@@ -46,8 +46,27 @@ class Picture:
     observations: dict[str, list[tuple[int, str, Any]]] = field(default_factory=dict)
     mentioned_in: dict[str, set[int]] = field(default_factory=dict)
     ages: dict[str, int] = field(default_factory=dict)
-    profiles: dict[str, Row] = field(default_factory=dict)  # what is known of each child
-    told: dict[int, Row] = field(default_factory=dict)  # what each child mention says
+    # the features of every mention of a child, by mention, and the mentions of each child:
+    # what is known of a child (:meth:`child_profile`) and what one mention says of her
+    # (:meth:`told`) are folded from them when a rule asks, which is for few of the children
+    child_features: dict[int, Row] = field(default_factory=dict)
+    child_mentions: dict[str, list[int]] = field(default_factory=dict)
+    _profiles: dict[str, Row | None] = field(default_factory=dict)
+    _told: dict[int, Row | None] = field(default_factory=dict)
+
+    def child_profile(self, child: str) -> Row | None:
+        """What every mention of ``child`` says of her: names, sexes, identifiers, birth."""
+        if child not in self._profiles:
+            pks = self.child_mentions.get(child)
+            self._profiles[child] = _fold(self.child_features[pk] for pk in pks) if pks else None
+        return self._profiles[child]
+
+    def told(self, mention: int) -> Row | None:
+        """What one mention of a child says of her, with its date of birth."""
+        if mention not in self._told:
+            f = self.child_features.get(mention)
+            self._told[mention] = None if f is None else {**_fold([f]), "dob": f.get("dob")}
+        return self._told[mention]
 
     def distinct_children(self, children: Iterable[str], ties: Iterable[Tie] = ()) -> int:
         """How many children these clearly are: two entities that could be one child (the
@@ -74,11 +93,9 @@ class Picture:
         return len(groups)
 
     def _could_be_one(self, a: str, b: str, tying: dict[str, set[int]]) -> bool:
-        if _could_be_one(self.profiles.get(a), self.profiles.get(b)):
+        if _could_be_one(self.child_profile(a), self.child_profile(b)):
             return True
-        return any(
-            _told_one(self.told.get(x), self.told.get(y)) for x in tying[a] for y in tying[b]
-        )
+        return any(_told_one(self.told(x), self.told(y)) for x in tying[a] for y in tying[b])
 
     def key(self, report: int) -> str | None:
         """The independence key of a report (None for a derived report)."""
@@ -111,16 +128,17 @@ def build_picture(
     entity_of: dict[int, str],
     entities: list[Row],
 ) -> Picture:
-    """Assemble ties, observations and independence keys from resolved mentions."""
+    """Assemble ties, observations and independence keys from resolved mentions.
+
+    Each report row gains its ``independence`` key, in place.
+    """
     by_pk = {m["pk"]: m for m in mentions}
     ref_pk = {(m["report"], m["ref"]): m["pk"] for m in mentions}
     rep = {}
-    for r in reports:
+    for r in reports:  # given its independence in place: a copy of every report costs memory
         inf = ref_pk.get((r["pk"], r["informant_ref"])) if r.get("informant_ref") else None
-        rep[r["pk"]] = {
-            **r,
-            "independence": independence_key(r, entity_of.get(inf) if inf else None),
-        }
+        r["independence"] = independence_key(r, entity_of.get(inf) if inf else None)
+        rep[r["pk"]] = r
     child_mentions = {m["pk"] for m in mentions if m["kind"] == "person" and _is_child(profile, m)}
     pic = Picture(
         profile,
@@ -162,12 +180,11 @@ def build_picture(
             pic.introduced.append(
                 Tie(entity_of[src], entity_of[dst], lk["report"], "introduced", dst)
             )
-    pic.profiles = _child_profiles(mentions, entity_of, pic.children)
-    pic.told = {
-        m["pk"]: {**_add_features(_empty_profile(), m["features"]), "dob": m["features"].get("dob")}
-        for m in mentions
-        if m["pk"] in child_mentions
-    }
+    for m in mentions:
+        entity = entity_of[m["pk"]]
+        if entity in pic.children:
+            pic.child_mentions.setdefault(entity, []).append(m["pk"])
+            pic.child_features[m["pk"]] = m["features"]
     for o in observations:
         if o["mention"] is None:
             continue
@@ -219,19 +236,12 @@ def _told_one(a: Row | None, b: Row | None) -> bool:
     )
 
 
-def _child_profiles(
-    mentions: list[Row], entity_of: dict[int, str], children: set[str]
-) -> dict[str, Row]:
-    out: dict[str, Row] = {}
-    for m in mentions:
-        entity = entity_of.get(m["pk"])
-        if entity in children:
-            _add_features(out.setdefault(entity, _empty_profile()), m["features"])
-    return out
-
-
-def _empty_profile() -> Row:
-    return {"firsts": set(), "surnames": set(), "sexes": set(), "ids": {}, "birth": None}
+def _fold(features: Iterable[Row]) -> Row:
+    """One profile of the names, sexes, identifiers and birth years of these mentions."""
+    p: Row = {"firsts": set(), "surnames": set(), "sexes": set(), "ids": {}, "birth": None}
+    for f in features:
+        _add_features(p, f)
+    return p
 
 
 def _add_features(p: Row, f: Row) -> Row:

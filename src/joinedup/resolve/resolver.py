@@ -462,9 +462,11 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
 def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
     """People with ``locality``: the towns their report names and its organisation's home."""
     home = home_towns(people, orgs)
+    shared: dict[tuple[str, ...], list[str]] = {}  # a dozen towns: a few localities, held once
     for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
         towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
-        m["features"]["locality"] = sorted(towns)
+        locality = sorted(towns)
+        m["features"]["locality"] = shared.setdefault(tuple(locality), locality)
     return people
 
 
@@ -734,7 +736,9 @@ class Resolver:
         merges: list[tuple[int, int, float]] = []
         scores: Scores | None = None  # the previous round's, whose levels mostly carry over
         blocking: Blocking | None = None
-        own = [self._own_features(m, own_items, entity_of) for m in people]
+        shared = SharedValues()
+        own = [self._own_features(m, own_items, entity_of, shared) for m in people]
+        del shared
         for m, f in zip(people, own, strict=True):
             m["features"] = f  # one copy per mention: the features as read are not needed again
         for round_ in range(ROUNDS):
@@ -832,15 +836,20 @@ class Resolver:
         return total / (len(ma) * len(mb))
 
     @staticmethod
-    def _own_features(m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str]) -> Row:
+    def _own_features(
+        m: Row, own_items: dict[int, set[int]], entity_of: dict[int, str], shared: SharedValues
+    ) -> Row:
         """A person's features with sets as frozensets, and ``items``: the entities of its own
-        phones and vehicles. Built once: none of it changes from one round to the next."""
+        phones and vehicles. Built once: none of it changes from one round to the next.
+
+        Equal values are one object (``shared``): a few thousand first names, nicknames and
+        birth years recur across hundreds of thousands of mentions."""
         f = m["features"]
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
         return {
-            **{k: intern(v) if isinstance(v, str) else v for k, v in f.items()},
-            **{k: frozenset(map(intern, f.get(k) or ())) or NONE for k in SET_FEATURES},
-            "items": frozenset(items) or NONE,
+            **{k: shared(intern(v) if isinstance(v, str) else v) for k, v in f.items()},
+            **{k: shared(frozenset(map(intern, f.get(k) or ())) or NONE) for k in SET_FEATURES},
+            "items": shared(frozenset(items) or NONE),
         }
 
     @staticmethod
@@ -876,6 +885,25 @@ class Resolver:
         own["context"], own["network"] = frozenset(context) or NONE, frozenset(network) or NONE
         own["lone"] = bool(context) and context.isdisjoint(again)
         return own
+
+
+class SharedValues:
+    """One object for each distinct value of the features of a run, read-only from then on.
+
+    A list is shared with the lists equal to it (lists in features are never changed).
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is not list and kind is not frozenset:
+            return value  # strings are interned, numbers small (and 1 == True: not to share)
+        try:
+            return self._values.setdefault((kind, *value) if kind is list else value, value)
+        except TypeError:  # holds something unhashable (a map): kept as it is
+            return value
 
 
 def entity_rows(entity_of: dict[int, str], mentions: list[Row]) -> list[Row]:

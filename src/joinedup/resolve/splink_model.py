@@ -642,9 +642,8 @@ def resolved_features(store: Any, model: PersonModel) -> dict[int, dict[str, Any
     """Person features as the resolver's last round sees them, resolving with ``model``."""
     from joinedup.resolve.resolver import Resolver
 
-    orgs = {r["pk"]: r["org"] for r in store.current_reports()}
     resolver = Resolver(model)
-    resolver.run(store.current_mentions(), store.current_links(), orgs)
+    resolver.run(store.current_mentions(), store.current_links(), store.report_orgs())
     return resolver.person_features
 
 

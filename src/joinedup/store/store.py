@@ -413,6 +413,16 @@ class Store:
                 for row in (r._mapping for r in rows)
             ]
 
+    def report_orgs(self) -> dict[int, str]:
+        """Each current report's organisation: all resolution needs of the reports (the rows
+        themselves are read after it, for corroboration, so the two never take memory together)."""
+        r = t.report
+        with self.transaction("read", "reports/current") as conn:
+            rows = conn.execute(
+                select(r.c.pk, r.c.org).where(self._where(r), r.c.current.is_(True))
+            )
+            return {pk: intern(org) for pk, org in rows}
+
     def current_mentions(self) -> list[Row]:
         m = t.mention
         with self.transaction("read", "mentions/current") as conn:
