@@ -14,7 +14,7 @@ from joinedup.corroborate import build_picture, corroboration_rows
 from joinedup.gcpause import without_cycle_collection
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.incremental import IncrementalResolver
-from joinedup.resolve.resolver import Resolver, entity_rows
+from joinedup.resolve.resolver import ITEM_LINKS, Resolver, entity_rows
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 from joinedup.store import Store
 
@@ -42,9 +42,8 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     """Resolve, corroborate and alert on everything the store currently holds."""
     profile = load_profile(profile_name)
     mentions = store.current_mentions()
-    links = store.current_links()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
-    resolution = resolver.run(mentions, links, store.report_orgs())
+    resolution = resolver.run(mentions, store.current_links(ITEM_LINKS), store.report_orgs())
     store.replace_resolution(
         resolution.entities,
         resolution.entity_of.items(),
@@ -63,6 +62,7 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     del resolver  # its tables are written: corroboration needs only who is who
     # read after resolving, whose memory peaks before these are needed
     reports = store.current_reports()
+    links = store.current_links()
     observations = store.current_observations()
     pic = build_picture(
         profile, reports, mentions, links, observations, resolution.entity_of, resolution.entities
@@ -171,7 +171,7 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
 
     profile = load_profile(profile_name)
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
-    resolver.run(store.current_mentions(), store.current_links(), store.report_orgs())
+    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs())
     model = train(resolver.person_features)
     store.set_param("person_model", model.to_json())
     process(store, profile_name)

@@ -9,7 +9,7 @@ informants; nothing else.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -266,24 +266,22 @@ def _is_child(profile: Profile, m: Row) -> bool:
     return bool(spec and spec.counts_as_child)
 
 
-def corroboration_rows(pic: Picture) -> list[Row]:
-    """Per entity: independent informants, agencies, children tied, first/last dates, reports."""
+def corroboration_rows(pic: Picture) -> Iterator[Row]:
+    """Per entity: independent informants, agencies, children tied, first/last dates, reports.
+
+    Made one at a time, as the store takes them: an entity's row is written and let go."""
     children: dict[str, set[str]] = defaultdict(set)
     for tie in pic.ties:
         children[tie.entity].add(tie.child)
-    rows = []
     for eid, reports in pic.mentioned_in.items():
         keys = {pic.key(r) for r in reports} - {None}
         times = [pic.when(r) for r in reports]
-        rows.append(
-            {
-                "entity": eid,
-                "informants": len(keys),
-                "agencies": sorted({pic.reports[r]["agency"] for r in reports}),
-                "children": sorted(children.get(eid, set())),
-                "first_at": min(times),
-                "last_at": max(times),
-                "reports": sorted(reports),
-            }
-        )
-    return rows
+        yield {
+            "entity": eid,
+            "informants": len(keys),
+            "agencies": sorted({pic.reports[r]["agency"] for r in reports}),
+            "children": sorted(children.get(eid, set())),
+            "first_at": min(times),
+            "last_at": max(times),
+            "reports": sorted(reports),
+        }

@@ -50,6 +50,7 @@ LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two c
 LINKAGE_WEIGHT = -3.0
 # one empty set for every feature of every mention that has none (most have none)
 NONE: frozenset[str] = frozenset()
+ITEM_LINKS = ("drives", "uses_phone")  # the links resolution reads
 
 
 @dataclass
@@ -568,7 +569,7 @@ class Blocking:
             for key in own_keys(f):
                 blocks[key].append(pk)
         self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
-        self.fixed = self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK])
+        self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
 
     def keys(self, feats: dict[int, Row]) -> Keys:
         """This round's pairs, given the mentions' current context."""
@@ -579,9 +580,12 @@ class Blocking:
         parts: list[list[int]] = []
         for members in chain(self.big, blocks.values()):
             parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
-        return _unique(np.concatenate((self.fixed, self._pairs(parts))))
+        del blocks
+        return _unique(self._pairs(parts, self.fixed))
 
-    def _pairs(self, blocks: Iterable[list[int]]) -> Keys:
+    def _pairs(self, blocks: Iterable[list[int]], *more: Keys) -> Keys:
+        """The keys of the pairs of ``blocks`` and ``more``, in one array, unsorted and with
+        repeats (sorted once, in place, by :func:`_unique`: millions of keys)."""
         by_size: dict[int, list[list[int]]] = defaultdict(list)  # compared a size at a time
         for part in blocks:
             if 2 <= len(part) <= BLOCK_CAP:
@@ -589,13 +593,13 @@ class Blocking:
         found = [
             _block_keys(np.array(parts, dtype=np.int64), self.report) for parts in by_size.values()
         ]
-        return _unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        return np.concatenate((*more, *found)) if found or more else np.empty(0, dtype=np.int64)
 
 
 def _unique(keys: Keys) -> Keys:
     """``keys`` sorted, each once (np.unique hashes, several times slower than this on millions
-    of keys)."""
-    keys = np.sort(keys)
+    of keys). ``keys`` is sorted in place: it is the caller's to give up."""
+    keys.sort()
     if not len(keys):
         return keys
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
@@ -649,7 +653,8 @@ class Resolver:
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
     ) -> Resolution:
         """Resolve every mention; ``orgs`` (report -> organisation) lends each report the towns
-        its organisation usually reports from."""
+        its organisation usually reports from. Of ``links``, only those of :data:`ITEM_LINKS`
+        are read (a person and the vehicles and phones that are theirs)."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
         for m in mentions:
             by_kind[m["kind"]].append(m)
@@ -728,7 +733,7 @@ class Resolver:
         report_of = {m["pk"]: m["report"] for m in people}
         own_items: dict[int, set[int]] = defaultdict(set)
         for lk in links:
-            if lk["type"] in ("drives", "uses_phone"):
+            if lk["type"] in ITEM_LINKS:
                 own_items[lk["src"]].add(lk["dst"])
         entity_of = out.entity_of
         for m in people:
@@ -748,6 +753,7 @@ class Resolver:
                 m["pk"]: self._with_context(f, m, in_report, entity_of, hood, again)
                 for m, f in zip(people, own, strict=True)
             }
+            del hood, again  # every mention's context and network are built
             clusters = Clusters(feats, report_of, self.split)
             self._verdicts.clear()
             self._sampled.clear()
@@ -882,7 +888,8 @@ class Resolver:
         network = (network | context) - {me}
         # in place: one features dict per mention for the whole run, not one per round (the
         # last round's are dropped before the next is built)
-        own["context"], own["network"] = frozenset(context) or NONE, frozenset(network) or NONE
+        # as tuples: a small frozenset takes four times the memory, and these change by round
+        own["context"], own["network"] = tuple(context), tuple(network)
         own["lone"] = bool(context) and context.isdisjoint(again)
         return own
 

@@ -640,10 +640,10 @@ def scenario_store(seed: int, reports: int, work: Path) -> tuple[Any, dict[int, 
 
 def resolved_features(store: Any, model: PersonModel) -> dict[int, dict[str, Any]]:
     """Person features as the resolver's last round sees them, resolving with ``model``."""
-    from joinedup.resolve.resolver import Resolver
+    from joinedup.resolve.resolver import ITEM_LINKS, Resolver
 
     resolver = Resolver(model)
-    resolver.run(store.current_mentions(), store.current_links(), store.report_orgs())
+    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs())
     return resolver.person_features
 
 

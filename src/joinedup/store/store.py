@@ -445,15 +445,21 @@ class Store:
                 for r in rows
             ]
 
-    def current_links(self) -> list[Row]:
+    def current_links(self, types: Iterable[str] | None = None) -> list[Row]:
+        """The links of current reports; with ``types``, those of these types only."""
         lk = t.link
+        query = (
+            select(lk.c.report, lk.c.src, lk.c.dst, lk.c.type, lk.c.explicit)
+            .join(t.report, t.report.c.pk == lk.c.report)
+            .where(self._where(lk), t.report.c.current.is_(True))
+        )
+        if types is not None:
+            query = query.where(lk.c.type.in_(list(types)))
         with self.transaction("read", "links/current") as conn:
-            rows = conn.execute(
-                select(lk.c.report, lk.c.src, lk.c.dst, lk.c.type, lk.c.explicit)
-                .join(t.report, t.report.c.pk == lk.c.report)
-                .where(self._where(lk), t.report.c.current.is_(True))
-            )
-            return [dict(r._mapping) for r in rows]
+            return [
+                {"report": r, "src": s, "dst": d, "type": intern(ty), "explicit": e}
+                for r, s, d, ty, e in conn.execute(query)
+            ]
 
     def current_observations(self) -> list[Row]:
         o = t.observation
@@ -798,7 +804,7 @@ class Store:
     def replace_corroboration(self, rows: Iterable[Row]) -> None:
         with self.transaction("write", "corroboration") as conn:
             conn.execute(delete(t.corroboration).where(self._where(t.corroboration)))
-            _bulk(conn, t.corroboration, [{**r, "partnership": self.partnership} for r in rows])
+            _bulk(conn, t.corroboration, ({**r, "partnership": self.partnership} for r in rows))
 
     def sync_alerts(
         self, alerts: Sequence[Row], subjects: set[str] | None = None
