@@ -13,7 +13,7 @@ from joinedup.ingest.importer import import_file
 from joinedup.pipeline import person_model
 from joinedup.profiles import load_profile
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
-from joinedup.resolve.parallel import RELATIONAL, pair_key, score_all
+from joinedup.resolve.parallel import BY_PAIR, pair_key, score_all
 from joinedup.resolve.resolver import (
     BLOCK_CAP,
     SPLIT_BLOCK,
@@ -72,19 +72,23 @@ def _without_context(f: Row) -> Row:
 def test_only_round_comparisons_read_what_rounds_change(
     resolved: tuple[Resolver, dict[int, int]],
 ) -> None:
-    """Levels but the relational ones carry over from one round to the next: they must not
+    """The levels picked pair by pair carry over from one round to the next: they must not
     read ``context``, ``network`` or ``lone``."""
     resolver, report_of = resolved
     feats = resolver.person_features
     keys = candidate_keys(feats, report_of).tolist()
-    assert {PERSON_COMPARISONS[i].name for i in RELATIONAL} == {"context", "network"}
+    carried = set(BY_PAIR.tolist())
+    assert not {PERSON_COMPARISONS[i].name for i in carried} & {"context", "network"}
+    changed = 0
     for key in keys[:: max(1, len(keys) // 3000)]:
         a, b = feats[key >> 32], feats[key & 0xFFFFFFFF]
         now = comparison_vector(a, b)
         before = comparison_vector(_without_context(a), _without_context(b))
-        assert [lv for i, lv in enumerate(now) if i not in RELATIONAL] == [
-            lv for i, lv in enumerate(before) if i not in RELATIONAL
+        assert [lv for i, lv in enumerate(now) if i in carried] == [
+            lv for i, lv in enumerate(before) if i in carried
         ]
+        changed += now != before
+    assert changed  # the test compares features a round changes
 
 
 def test_bulk_scores_are_pairwise_scores(resolved: tuple[Resolver, dict[int, int]]) -> None:
@@ -94,7 +98,7 @@ def test_bulk_scores_are_pairwise_scores(resolved: tuple[Resolver, dict[int, int
     feats = resolver.person_features
     keys = candidate_keys(feats, report_of)
     first = score_all({pk: _without_context(f) for pk, f in feats.items()}, keys[::2], model, tf)
-    again = score_all(feats, keys, model, tf, first)
+    again = score_all(feats, keys, model, tf, first.carry())
     for i, key in enumerate(keys.tolist()):
         weight, agreeing = model.quick(feats[key >> 32], feats[key & 0xFFFFFFFF], tf)
         assert (float(again.weights[i]), int(again.agreeing[i])) == (weight, agreeing)

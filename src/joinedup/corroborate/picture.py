@@ -44,7 +44,9 @@ class Picture:
     ties: list[Tie] = field(default_factory=list)
     introduced: list[Tie] = field(default_factory=list)
     observations: dict[str, list[tuple[int, str, Any]]] = field(default_factory=dict)
-    mentioned_in: dict[str, set[int]] = field(default_factory=dict)
+    # the reports naming each entity (a list: an empty set alone takes 216 bytes, and there is
+    # one per entity; :func:`corroboration_rows` takes each report once)
+    mentioned_in: dict[str, list[int]] = field(default_factory=dict)
     ages: dict[str, int] = field(default_factory=dict)
     # the features of every mention of a child, by mention, and the mentions of each child:
     # what is known of a child (:meth:`child_profile`) and what one mention says of her
@@ -133,10 +135,13 @@ def build_picture(
     Each report row gains its ``independence`` key, in place.
     """
     by_pk = {m["pk"]: m for m in mentions}
-    ref_pk = {(m["report"], m["ref"]): m["pk"] for m in mentions}
+    informant = {r["pk"]: r["informant_ref"] for r in reports if r.get("informant_ref")}
+    informant_pk = {
+        m["report"]: m["pk"] for m in mentions if informant.get(m["report"]) == m["ref"]
+    }
     rep = {}
     for r in reports:  # given its independence in place: a copy of every report costs memory
-        inf = ref_pk.get((r["pk"], r["informant_ref"])) if r.get("informant_ref") else None
+        inf = informant_pk.get(r["pk"])
         r["independence"] = independence_key(r, entity_of.get(inf) if inf else None)
         rep[r["pk"]] = r
     child_mentions = {m["pk"] for m in mentions if m["kind"] == "person" and _is_child(profile, m)}
@@ -152,7 +157,9 @@ def build_picture(
         if lk["type"] in ("drives", "uses_phone"):
             owner[lk["dst"]] = lk["src"]
     for m in mentions:
-        pic.mentioned_in.setdefault(entity_of[m["pk"]], set()).add(m["report"])
+        seen_in = pic.mentioned_in.setdefault(entity_of[m["pk"]], [])
+        if not seen_in or seen_in[-1] != m["report"]:  # a report's mentions come together
+            seen_in.append(m["report"])
         age = m["features"].get("age")
         if age is not None:
             pic.ages[entity_of[m["pk"]]] = int(age)
@@ -273,7 +280,8 @@ def corroboration_rows(pic: Picture) -> Iterator[Row]:
     children: dict[str, set[str]] = defaultdict(set)
     for tie in pic.ties:
         children[tie.entity].add(tie.child)
-    for eid, reports in pic.mentioned_in.items():
+    for eid, named_in in pic.mentioned_in.items():
+        reports = sorted(set(named_in))
         keys = {pic.key(r) for r in reports} - {None}
         times = [pic.when(r) for r in reports]
         yield {
@@ -283,5 +291,5 @@ def corroboration_rows(pic: Picture) -> Iterator[Row]:
             "children": sorted(children.get(eid, set())),
             "first_at": min(times),
             "last_at": max(times),
-            "reports": sorted(reports),
+            "reports": reports,
         }

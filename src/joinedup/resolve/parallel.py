@@ -38,10 +38,8 @@ LOW = (1 << SHIFT) - 1
 
 Keys = npt.NDArray[np.int64]
 _NAMES = [c.name for c in PERSON_COMPARISONS]
-# comparisons picked for whole chunks (vectorised.py); the relational ones among them change by
-# round, the rest are the mentions' own
-RELATIONAL_NAMES = ("context", "network")
-RELATIONAL = [_NAMES.index(name) for name in RELATIONAL_NAMES]
+# comparisons picked for whole chunks (vectorised.py), every round; the others, pair by pair,
+# read nothing a round changes, so a pair's levels of those carry over (Carry)
 IN_BULK = [_NAMES.index(name) for name in VECTORISED]
 BY_PAIR = np.array([i for i in range(len(_NAMES)) if i not in IN_BULK], dtype=np.int64)
 
@@ -54,9 +52,24 @@ def pair_key(a: int, b: int) -> int:
 
 
 @dataclass
+class Carry:
+    """What a round's scores leave the next: each candidate pair's key and the levels of the
+    comparisons picked pair by pair (:data:`BY_PAIR`, a row per pair), which no round changes.
+    The rest is picked again for whole chunks at once, cheaply; carrying it cost memory."""
+
+    keys: Keys
+    levels: npt.NDArray[np.uint8]
+
+    def release(self) -> None:
+        """Let go of the arrays once the next round's workers have them (millions of pairs)."""
+        self.keys = np.empty(0, dtype=np.int64)
+        self.levels = np.empty((0, len(BY_PAIR)), dtype=np.uint8)
+
+
+@dataclass
 class Scores:
     """Every candidate pair of one round, in order, with its weight, its identifying
-    agreements and the level of each comparison (a row of ``levels`` per pair)."""
+    agreements and the levels of the comparisons picked pair by pair (a row per pair)."""
 
     keys: Keys
     weights: npt.NDArray[np.float64]
@@ -70,14 +83,16 @@ class Scores:
         self._keys = memoryview(self.keys.data)
         self._weights = memoryview(self.weights.data)
 
-    def release(self) -> None:
-        """Let go of the arrays once the next round has read them (millions of pairs)."""
+    def carry(self) -> Carry:
+        """The keys and levels the next round reads; the weights are let go."""
         self._keys.release()
         self._weights.release()
+        out = Carry(self.keys, self.levels)
         self.keys = np.empty(0, dtype=np.int64)
         self.weights = np.empty(0, dtype=np.float64)
         self.agreeing = np.empty(0, dtype=np.uint8)
-        self.levels = np.empty((0, self.levels.shape[1]), dtype=np.uint8)
+        self.levels = np.empty((0, len(BY_PAIR)), dtype=np.uint8)
+        return out
 
     def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
         """The two mentions of the pairs at ``index``."""
@@ -122,34 +137,34 @@ def _score_chunk(
     lo: int, hi: int
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
     """Only the comparisons of names, nicknames, dates of birth, addresses and identifiers are
-    picked pair by pair, and in later rounds only for pairs new to the round (the others keep
-    the levels ``before`` gave them); the rest are picked for the whole chunk at once
-    (:mod:`.vectorised`), and the weights summed over it
-    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`)."""
+    picked pair by pair (:data:`BY_PAIR`), and in later rounds only for pairs new to the round
+    (the others keep the levels ``before`` gave them); the rest are picked for the whole chunk
+    at once (:mod:`.vectorised`), and the weights summed over it
+    (:meth:`~joinedup.resolve.scoring.PersonModel.tally`). Returns the weights, agreements and
+    the :data:`BY_PAIR` levels."""
     feats, keys, model, tf = _job["feats"], _job["keys"], _job["model"], _job["tf"]
-    before: Scores | None = _job["before"]
+    before: Carry | None = _job["before"]
     part = keys[lo:hi]
     firsts, seconds = part >> SHIFT, part & LOW
-    levels = np.full((len(part), len(PERSON_COMPARISONS)), NO_LEVEL, dtype=np.uint8)
+    by_pair = np.empty((len(part), len(BY_PAIR)), dtype=np.uint8)
     todo = np.arange(len(part))
     if before is not None and len(before.keys):
         where = np.searchsorted(before.keys, part)
         where[where >= len(before.keys)] = 0
         known = before.keys[where] == part
-        levels[known] = before.levels[where[known]]
+        by_pair[known] = before.levels[where[known]]
         todo = np.flatnonzero(~known)
-        # the relational levels of pairs seen before are the only ones a round changes
-        seen = np.flatnonzero(known)
-        relational = _job["columns"].levels(firsts[seen], seconds[seen], RELATIONAL_NAMES)
-        for i, lv in zip(RELATIONAL, relational, strict=True):
-            levels[seen, i] = lv
     if len(todo):
-        levels[todo] = pick_levels(feats, _job["columns"], firsts[todo], seconds[todo])
+        by_pair[todo] = _pick_by_pair(feats, firsts[todo], seconds[todo])
+    levels = np.empty((len(part), len(_NAMES)), dtype=np.uint8)
+    levels[:, BY_PAIR] = by_pair
+    for i, lv in zip(IN_BULK, _job["columns"].levels(firsts, seconds), strict=True):
+        levels[:, i] = lv
     a, b = firsts.tolist(), seconds.tolist()
     weights, agreeing = model.tally(
         levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"]
     )
-    return weights, agreeing, levels
+    return weights, agreeing, by_pair
 
 
 def pick_levels(
@@ -158,11 +173,18 @@ def pick_levels(
     """Every comparison's level byte for the pairs (``firsts[i]``, ``seconds[i]``): those of
     :data:`BY_PAIR` a pair at a time, the rest for all the pairs at once (``columns``)."""
     levels = np.empty((len(firsts), len(_NAMES)), dtype=np.uint8)
-    picked = _pick(feats, firsts.tolist(), seconds.tolist())
-    levels[:, BY_PAIR] = np.frombuffer(picked, dtype=np.uint8).reshape(len(firsts), len(BY_PAIR))
+    levels[:, BY_PAIR] = _pick_by_pair(feats, firsts, seconds)
     for i, lv in zip(IN_BULK, columns.levels(firsts, seconds), strict=True):
         levels[:, i] = lv
     return levels
+
+
+def _pick_by_pair(
+    feats: dict[int, Any], firsts: Keys, seconds: Keys
+) -> npt.NDArray[np.uint8]:
+    """The :data:`BY_PAIR` levels of the pairs (``firsts[i]``, ``seconds[i]``), a row each."""
+    picked = _pick(feats, firsts.tolist(), seconds.tolist())
+    return np.frombuffer(picked, dtype=np.uint8).reshape(len(firsts), len(BY_PAIR))
 
 
 def _pick(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
@@ -176,31 +198,38 @@ def _pick(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes
     return bytes(codes)
 
 
+def _shared_array(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """An array in memory that forked workers write and this process reads (an anonymous
+    shared mapping), unmapped when the array goes: one mapping each, so that the weights can
+    go while the levels carry over."""
+    size = n * np.dtype(dtype).itemsize
+    return np.frombuffer(mmap.mmap(-1, max(1, size)), dtype=dtype, count=n)
+
+
 def score_all(
     feats: dict[int, Any],
     keys: Keys,
     model: PersonModel,
     tf: TermFrequencies,
-    before: Scores | None = None,
+    before: Carry | None = None,
 ) -> Scores:
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
-    ``before``: the previous round's scores; a pair scored there keeps the levels of every
-    comparison picked pair by pair (none of them reads what rounds change). It is released
-    (:meth:`Scores.release`) as soon as the workers have it: a round's scores are the largest
-    thing a run holds, and two rounds' at once were its peak.
+    ``before``: what the previous round's scores carry (:meth:`Scores.carry`); a pair scored
+    there keeps the levels of every comparison picked pair by pair (none of them reads what
+    rounds change). It is released as soon as the workers have it: a round's scores are the
+    largest thing a run holds, and two rounds' at once were its peak.
 
     The results are written by the workers straight into memory shared with this process (an
     anonymous shared mapping, inherited by fork): nothing is pickled, joined or copied.
     """
-    n, width = len(keys), len(PERSON_COMPARISONS)
+    n, width = len(keys), len(BY_PAIR)
     codes = value_codes(feats, model.tf_features) if n else None
     columns = MentionColumns.of(feats) if n else None
-    shared = mmap.mmap(-1, max(1, n * (8 + 1 + width)))  # MAP_SHARED | MAP_ANONYMOUS
     out = (
-        np.frombuffer(shared, dtype=np.float64, count=n),
-        np.frombuffer(shared, dtype=np.uint8, count=n, offset=8 * n),
-        np.frombuffer(shared, dtype=np.uint8, count=n * width, offset=9 * n).reshape(n, width),
+        _shared_array(n, np.float64),
+        _shared_array(n, np.uint8),
+        _shared_array(n * width, np.uint8).reshape(n, width),
     )
     _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, codes=codes,
                 columns=columns, out=out)

@@ -32,7 +32,7 @@ from joinedup.resolve.normalise import (
     plates_compatible,
 )
 from joinedup.resolve.normalise.plates import BLOCK_PREFIX_LENGTH
-from joinedup.resolve.parallel import SHIFT, Keys, Scores, score_all
+from joinedup.resolve.parallel import SHIFT, Carry, Keys, Scores, score_all
 from joinedup.resolve.places import PlacePairs, core_name, place_pairs, resolve_places
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
@@ -739,7 +739,7 @@ class Resolver:
         for m in people:
             entity_of[m["pk"]] = f"m{m['pk']}"
         merges: list[tuple[int, int, float]] = []
-        scores: Scores | None = None  # the previous round's, whose levels mostly carry over
+        carried: Carry | None = None  # from the previous round's scores: levels that carry over
         blocking: Blocking | None = None
         shared = SharedValues()
         own = [self._own_features(m, own_items, entity_of, shared) for m in people]
@@ -763,7 +763,7 @@ class Resolver:
                     merges.append((a, b, math.inf))
             if blocking is None:
                 blocking = Blocking(feats, report_of)
-            scores = score_all(feats, blocking.keys(feats), self.model, tf, scores)
+            scores = score_all(feats, blocking.keys(feats), self.model, tf, carried)
             kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
             order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
             firsts, seconds = scores.pairs(order)
@@ -785,7 +785,8 @@ class Resolver:
                 eid = f"P-{min(g)}"
                 for pk in g:
                     entity_of[pk] = eid
-            del clusters, kept, order, firsts, seconds  # before the next round builds its own
+            carried = scores.carry()
+            del scores, clusters, kept, order, firsts, seconds  # before the next round's
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
         self._verdicts.clear()
