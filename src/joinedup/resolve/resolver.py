@@ -572,11 +572,16 @@ class Blocking:
         self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
 
     def keys(self, feats: dict[int, Row]) -> Keys:
-        """This round's pairs, given the mentions' current context."""
-        blocks: dict[str, list[int]] = defaultdict(list)
+        """This round's pairs, given the mentions' current context.
+
+        The blocks are :func:`context_keys`' blocks, keyed by group and entity rather than by
+        key string (a million-report store has millions of context keys)."""
+        blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
         for pk, f in feats.items():
-            for key in context_keys(f):
-                blocks[key].append(pk)
+            if identifiable(f):
+                g = f.get("group", "adult")
+                for c in f.get("context") or ():
+                    blocks[g, c].append(pk)
         parts: list[list[int]] = []
         for members in chain(self.big, blocks.values()):
             parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
@@ -585,24 +590,62 @@ class Blocking:
 
     def _pairs(self, blocks: Iterable[list[int]], *more: Keys) -> Keys:
         """The keys of the pairs of ``blocks`` and ``more``, in one array, unsorted and with
-        repeats (sorted once, in place, by :func:`_unique`: millions of keys)."""
+        repeats (sorted once, in place, by :func:`_unique`: tens of millions of keys at 1M
+        reports, written straight into the one array a block size and a chunk at a time)."""
         by_size: dict[int, list[list[int]]] = defaultdict(list)  # compared a size at a time
         for part in blocks:
             if 2 <= len(part) <= BLOCK_CAP:
                 by_size[len(part)].append(part)
-        found = [
-            _block_keys(np.array(parts, dtype=np.int64), self.report) for parts in by_size.values()
-        ]
-        return np.concatenate((*more, *found)) if found or more else np.empty(0, dtype=np.int64)
+        sized = [np.array(parts, dtype=np.int64) for parts in by_size.values()]
+        del by_size
+        bound = sum(len(m) for m in more) + sum(b.shape[0] * _pairs_in(b.shape[1]) for b in sized)
+        out = np.empty(bound, dtype=np.int64)
+        n = 0
+        for m in more:
+            out[n : n + len(m)] = m
+            n += len(m)
+        while sized:
+            rows = sized.pop()
+            step = max(1, PAIR_CHUNK // _pairs_in(rows.shape[1]))
+            for lo in range(0, rows.shape[0], step):
+                found = _block_keys(rows[lo : lo + step], self.report)
+                out[n : n + len(found)] = found
+                n += len(found)
+        return _shrunk(out, n)
+
+
+PAIR_CHUNK = 1 << 20  # candidate keys made, or compacted, at a time
+
+
+def _pairs_in(size: int) -> int:
+    return size * (size - 1) // 2
+
+
+def _shrunk(keys: Keys, n: int) -> Keys:
+    """The first ``n`` of ``keys``, in the same memory where NumPy can give the rest back."""
+    try:
+        keys.resize(n, refcheck=False)
+        return keys
+    except ValueError:  # a view of another array's memory
+        return keys[:n].copy()
 
 
 def _unique(keys: Keys) -> Keys:
-    """``keys`` sorted, each once (np.unique hashes, several times slower than this on millions
-    of keys). ``keys`` is sorted in place: it is the caller's to give up."""
+    """``keys`` sorted, each once, in place: ``keys`` is the caller's to give up (np.unique
+    hashes, several times slower on millions of keys, and a sorted copy and a filtered copy
+    of tens of millions of keys were a full run's peak)."""
     keys.sort()
     if not len(keys):
         return keys
-    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    kept, last = 1, keys[0]
+    for lo in range(1, len(keys), PAIR_CHUNK):
+        chunk = keys[lo : lo + PAIR_CHUNK].copy()
+        earlier = np.concatenate(([last], chunk[:-1]))
+        last = chunk[-1]
+        new = chunk[chunk != earlier]
+        keys[kept : kept + len(new)] = new  # never past what is still to be read
+        kept += len(new)
+    return _shrunk(keys, kept)
 
 
 def _block_keys(blocks: npt.NDArray[np.int64], report: npt.NDArray[np.int64]) -> Keys:
