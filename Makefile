@@ -35,8 +35,8 @@ pytest: install
 bench: install
 	$(BIN)/python bench/run.py
 
-## Large runs: 100k and 1M reports on both stores, each step in its own process (hours: 1M takes
-## about 18 GB and an hour or more per store).
+## Large runs: 100k and 1M reports on both stores, each step in its own process (1M takes about
+## 8 GB and half an hour or more per store).
 bench-large: install
 	$(BIN)/python bench/scale.py --reports 100000 1000000
 
