@@ -84,15 +84,9 @@ class Scores:
         self._weights = memoryview(self.weights.data)
 
     def carry(self) -> Carry:
-        """The keys and levels the next round reads; the weights are let go."""
-        self._keys.release()
-        self._weights.release()
-        out = Carry(self.keys, self.levels)
-        self.keys = np.empty(0, dtype=np.int64)
-        self.weights = np.empty(0, dtype=np.float64)
-        self.agreeing = np.empty(0, dtype=np.uint8)
-        self.levels = np.empty((0, len(BY_PAIR)), dtype=np.uint8)
-        return out
+        """The keys and levels the next round reads; letting these scores go then lets the
+        weights go (each array is a mapping of its own)."""
+        return Carry(self.keys, self.levels)
 
     def pairs(self, index: npt.NDArray[np.intp]) -> tuple[list[int], list[int]]:
         """The two mentions of the pairs at ``index``."""
@@ -237,19 +231,21 @@ def score_all(
         workers = min(os.cpu_count() or 1, 8)
         if n < MIN_PARALLEL or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             _score_range((0, n))
+            _release(before)
         else:
             step = -(-n // workers)
             chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 done = pool.map(_score_range, chunks)  # every worker is forked by now
-                _job["before"] = None
-                if before is not None:
-                    before.release()
+                _release(before)
                 for _ in done:  # a worker's error is raised here
                     pass
     finally:
         _job.clear()
+    return Scores(keys, *out)
+
+
+def _release(before: Carry | None) -> None:
     if before is not None:
         before.release()
-    return Scores(keys, *out)

@@ -463,11 +463,10 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
 def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
     """People with ``locality``: the towns their report names and its organisation's home."""
     home = home_towns(people, orgs)
-    shared: dict[tuple[str, ...], list[str]] = {}  # a dozen towns: a few localities, held once
+    shared = SharedValues()  # a dozen towns: a few localities, each held once
     for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
         towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
-        locality = sorted(towns)
-        m["features"]["locality"] = shared.setdefault(tuple(locality), locality)
+        m["features"]["locality"] = shared(sorted(towns))
     return people
 
 
@@ -506,11 +505,17 @@ def person_keys(f: Row) -> Iterator[str]:
 
 def context_keys(f: Row) -> Iterator[str]:
     """Blocking keys of what a mention's report names with it (they change by round)."""
+    for g, c in _context_blocks(f):
+        yield f"{g}|c|{c}"
+
+
+def _context_blocks(f: Row) -> Iterator[tuple[str, str]]:
+    """The group and entity of each of :func:`context_keys`."""
     if not identifiable(f):
         return
     g = f.get("group", "adult")
-    for c in f.get("context") or []:
-        yield f"{g}|c|{c}"
+    for c in f.get("context") or ():
+        yield g, c
 
 
 def own_keys(f: Row) -> Iterator[str]:
@@ -578,10 +583,8 @@ class Blocking:
         key string (a million-report store has millions of context keys)."""
         blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
         for pk, f in feats.items():
-            if identifiable(f):
-                g = f.get("group", "adult")
-                for c in f.get("context") or ():
-                    blocks[g, c].append(pk)
+            for block in _context_blocks(f):
+                blocks[block].append(pk)
         parts: list[list[int]] = []
         for members in chain(self.big, blocks.values()):
             parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
