@@ -225,3 +225,11 @@ def test_a_nickname_is_blocked_on_once() -> None:
     assert "adult|ad|tiger" in tiger and "adult|a|tiger" not in tiger  # the same block twice
     short = list(person_keys(person("x") | {"first_key": None, "aliases": ["k"]}))
     assert short == ["adult|a|k"]  # too short for typo keys: blocked on as written
+
+
+def test_an_address_with_its_lines_in_another_order_is_the_same_address() -> None:
+    street_first = person("isabella", addresses=["8 fawkner street emerald college pottsville"])
+    building_first = person("isabella", addresses=["8 emerald college fawkner street pottsville"])
+    elsewhere = person("isabella", addresses=["41 northbourne avenue geelong"])
+    assert level("address", street_first, building_first) == "same address"
+    assert level("address", street_first, elsewhere) == "different addresses"

@@ -6,9 +6,12 @@ import pytest
 
 from joinedup.profiles import load_profile
 from joinedup.resolve.record_noise import (
+    MOVED_HOME,
     NOISE_LEVELS,
     febrl_features,
+    febrl_report,
     noise_m,
+    with_moves,
     with_noise_m,
 )
 from joinedup.resolve.scoring import PersonModel
@@ -52,10 +55,32 @@ def test_the_benchmark_sets_are_never_training_sets() -> None:
 
 def test_the_shipped_model_carries_febrl1_and_febrl2_noise_levels() -> None:
     """`make train-model` put the FEBRL1/FEBRL2 shares into the shipped model's m (so that
-    "different names" is about -2 bits, not the -9 generated data alone gave)."""
+    "different names" is about -2 bits, not the -9 generated data alone gave), addresses
+    differing also for people who moved."""
     shipped = PersonModel.load(load_profile("safeguarding").directory / "person_model.json")
-    m, _ = noise_m(febrl_features())
+    m = with_moves(noise_m(febrl_features())[0])
     for name, levels in NOISE_LEVELS.items():
         for level in levels:
             assert shipped.m[name][level] == pytest.approx(m[name][level], rel=1e-4), (name, level)
     assert 0.15 < shipped.m["name"][7] < 0.3
+
+
+def test_people_who_moved_make_different_addresses_commoner_and_the_rest_keep_their_shares(
+) -> None:
+    noise = {"address": {0: 0.6, 1: 0.3, 2: 0.1}, "ids": {1: 0.07, 2: 0.05}}
+    out = with_moves(noise)
+    stayed = 1 - MOVED_HOME
+    assert out["address"] == pytest.approx({0: 0.6 * stayed, 1: 0.3 * stayed,
+                                            2: 1 - 0.9 * stayed})
+    assert sum(out["address"].values()) == pytest.approx(1.0)
+    assert out["ids"] == noise["ids"]
+    assert noise["address"][2] == 0.1  # not changed in place
+
+
+def test_a_febrl_record_keeps_both_lines_of_its_address() -> None:
+    row = {"given_name": "isabella", "surname": "rundle", "street_number": "8",
+           "address_1": "fawkner street", "address_2": "emerald agricultural college",
+           "suburb": "pottsville", "postcode": "6154", "state": "nsw"}
+    person = febrl_report("rec-1534-org", row)["people"][0]
+    assert person["addresses"] == ["8 fawkner street emerald agricultural college pottsville "
+                                   "6154 nsw"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -207,8 +208,24 @@ def _address(a: Features, b: Features) -> int | None:
     xa, xb = a.get("addresses") or (), b.get("addresses") or ()
     if not xa or not xb:
         return None
-    best = max(jaro_winkler(x, y) for x in xa for y in xb)
+    best = max(_address_similarity(x, y) for x in xa for y in xb)
     return 0 if best >= 0.95 else 1 if best >= 0.85 else 2
+
+
+@lru_cache(maxsize=1 << 16)
+def in_word_order(address: str) -> str:
+    """An address's words sorted, so that its lines compare alike in any order."""
+    return " ".join(sorted(address.split()))
+
+
+def _address_similarity(x: str, y: str) -> float:
+    """Jaro-Winkler of two addresses as written or with their words sorted, whichever is
+    higher: one record puts the building before the street ("Mill House, 4 Bank Street"),
+    another after it, and as written the two look nothing alike."""
+    same_order = jaro_winkler(x, y)
+    if same_order >= 0.95:
+        return same_order
+    return max(same_order, jaro_winkler(in_word_order(x), in_word_order(y)))
 
 
 def _sex(a: Features, b: Features) -> int | None:

@@ -34,7 +34,7 @@ from splink.backends.duckdb import DuckDBAPI
 from splink.internals.exceptions import EMTrainingException
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, Comparison, id_scheme
-from joinedup.resolve.record_noise import febrl_features, noise_m, with_noise_m
+from joinedup.resolve.record_noise import febrl_features, noise_m, with_moves, with_noise_m
 from joinedup.resolve.scoring import PersonModel
 
 FEATURES_TABLE = "person_features"
@@ -120,9 +120,11 @@ _ALIAS_ONE_LETTER = (
     " AND levenshtein(x, y) = 1))))"
 )
 
+_SORTED = "array_to_string(list_sort(string_split({0}, ' ')), ' ')"
 _ADDRESS_JW = (
     "list_max(list_transform(addresses_l, lambda x: list_max(list_transform(addresses_r, "
-    "lambda y: jaro_winkler_similarity(x, y)))))"
+    "lambda y: greatest(jaro_winkler_similarity(x, y), "
+    f"jaro_winkler_similarity({_SORTED.format('x')}, {_SORTED.format('y')}))))))"
 )
 
 # Per comparison: the null level's condition, then the condition of every level but the last
@@ -609,7 +611,8 @@ def model_json(model: PersonModel, report: TrainingReport, **how: Any) -> dict[s
         comment += (
             " m of record-keeping noise levels from the true pairs of FEBRL1 and FEBRL2"
             f" (resolve/record_noise.py), the comparison's other levels scaled to match: "
-            f"{'; '.join(report.noise)}."
+            f"{'; '.join(report.noise)}; addresses also differ for the one person in ten who"
+            " moved between two reports (record_noise.MOVED_HOME)."
         )
     if report.defaults_used:
         kept = "; ".join(report.defaults_used)
@@ -689,7 +692,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = PersonModel.from_json(shipped_model())
     noise = None
     if not args.no_febrl:
-        noise, compared = noise_m(febrl_features())
+        febrl, compared = noise_m(febrl_features())
+        noise = with_moves(febrl)
         print(f"noise levels from FEBRL1 and FEBRL2 true pairs: {compared}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         store, labels = scenario_store(args.seed, args.reports, Path(tmp))
