@@ -233,3 +233,17 @@ def test_an_address_with_its_lines_in_another_order_is_the_same_address() -> Non
     elsewhere = person("isabella", addresses=["41 northbourne avenue geelong"])
     assert level("address", street_first, building_first) == "same address"
     assert level("address", street_first, elsewhere) == "different addresses"
+
+
+def test_a_month_and_year_of_birth_agreeing_with_a_full_date_is_a_level_of_its_own() -> None:
+    full = person("amy", "smith", dob="19941121")
+    month = person("amy", dob_month="199411")
+    assert level("dob", month, full) == "same month and year of birth"
+    assert level("dob", month, person("amy", dob_month="199411")) == \
+        "same month and year of birth"
+    assert level("dob", month, person("amy", dob_month="199403")) == "different dates of birth"
+    # two full dates in one month are two birthdays, not a month in common
+    assert level("dob", full, person("amy", dob="19941105")) == "different dates of birth"
+    assert level("dob", month, person("amy")) is None
+    weights = model()
+    assert weights.m["dob"][2] / weights.u["dob"][2] > 8  # several bits: far rarer than a year

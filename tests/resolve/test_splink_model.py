@@ -31,6 +31,7 @@ IDS = ["nhs:111", "nhs:112", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "pnc:AC
        "council:C8", "nhs:121"]  # some one typo apart (nhs:121 two digits of nhs:112 swapped),
 # within a scheme and across issuers
 DOBS = ["19900102", "19900201", "19900103", "19901002", "19910505", None, None]
+MONTHS = ["199001", "199002", "199105", None, None]  # a date of birth given to the month only
 ITEMS = ["T-1", "T-2", "T-3", "V-4", "V-5"]
 CONTEXT = ["L-1", "L-2", "L-3", "P-4", "P-5", "P-6"]
 
@@ -65,6 +66,7 @@ def person_features(n: int = 200, seed: int = 7) -> dict[int, dict[str, Any]]:
         context = feats[pk]["context"]
         feats[pk]["network"] = sorted(set(context) | set(_some(rng, CONTEXT, 4)))
         feats[pk]["lone"] = bool(context) and rng.random() < 0.3
+        feats[pk]["dob_month"] = None if feats[pk]["dob"] else rng.choice(MONTHS)
     return feats
 
 

@@ -62,6 +62,13 @@ def _full_date(raw: Any) -> str | None:
     return text.replace("-", "") if len(text) == 10 else None
 
 
+def _month_only(raw: Any) -> str | None:
+    """A date of birth given to the month only ("1994-11") as YYYYMM; a full date or a year
+    alone gives none (a full date's month is read from ``dob``)."""
+    text = str(raw or "")
+    return text.replace("-", "") if len(text) == 7 and text[4] == "-" else None
+
+
 def address_key(raw: Any) -> str:
     """An address compared as text: casefolded, punctuation and extra spaces removed."""
     return " ".join(re.sub(r"[^\w ]+", " ", str(raw).casefold()).split())
@@ -90,6 +97,7 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
             f"{k}:{str(v).strip().upper()}" for k, v in (p.get("identifiers") or {}).items()
         ),
         "dob": _full_date(p.get("dob")),
+        "dob_month": _month_only(p.get("dob")),
         "addresses": sorted({a for raw in p.get("addresses") or [] if (a := address_key(raw))}),
         "group": spec.group if spec else "adult",
     }

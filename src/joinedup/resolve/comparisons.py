@@ -195,13 +195,19 @@ def one_typo(x: str, y: str) -> bool:
 
 
 def _dob(a: Features, b: Features) -> int | None:
+    """Full dates of birth compared as they are; where one side gives only the month and year
+    ("1994-11"), the month and year: a month in common says much more than a birth year."""
     da, db = a.get("dob"), b.get("dob")
-    if not da or not db:
+    if da and db:
+        if da == db:
+            return 0
+        swapped = da[:4] + da[6:] + da[4:6] == db  # day and month the other way round
+        return 1 if swapped or one_typo(da, db) else 3
+    ma = da[:6] if da else a.get("dob_month")
+    mb = db[:6] if db else b.get("dob_month")
+    if not ma or not mb:
         return None
-    if da == db:
-        return 0
-    swapped = da[:4] + da[6:] + da[4:6] == db  # day and month the other way round
-    return 1 if swapped or one_typo(da, db) else 2
+    return 2 if ma == mb else 3
 
 
 def _address(a: Features, b: Features) -> int | None:
@@ -346,7 +352,12 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
     Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
     Comparison(
         "dob",
-        ("same date of birth", "dates of birth one typo apart", "different dates of birth"),
+        (
+            "same date of birth",
+            "dates of birth one typo apart",
+            "same month and year of birth",
+            "different dates of birth",
+        ),
         _dob,
     ),
     Comparison("address", ("same address", "similar address", "different addresses"), _address),

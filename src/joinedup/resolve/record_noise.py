@@ -35,7 +35,7 @@ from joinedup.resolve.comparisons import PERSON_COMPARISONS
 # keeps its hand-set m.
 NOISE_LEVELS: dict[str, tuple[int, ...]] = {
     "name": (7,),  # different names
-    "dob": (1, 2),  # one typo apart; different
+    "dob": (1, 3),  # one typo apart; different
     "ids": (1, 2),  # one typo apart; different identifiers of one scheme
     "address": (0, 1, 2),
 }

@@ -57,6 +57,7 @@ COLUMNS: dict[str, str] = {
     "birth_hi": "BIGINT",
     "sex": "VARCHAR",
     "dob": "VARCHAR",
+    "dob_month": "VARCHAR",
     "addresses": "VARCHAR[]",
     "ids": "VARCHAR[]",
     "id1": "VARCHAR",
@@ -160,11 +161,14 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "dob": (
-        "dob_l IS NULL OR dob_r IS NULL",
+        "coalesce(dob_l, dob_month_l) IS NULL OR coalesce(dob_r, dob_month_r) IS NULL",
         (
             "dob_l = dob_r",
             "(substr(dob_l, 1, 4) || substr(dob_l, 7, 2) || substr(dob_l, 5, 2) = dob_r"
             " OR damerau_levenshtein(dob_l, dob_r) = 1)",
+            "(dob_l IS NULL OR dob_r IS NULL)"
+            " AND coalesce(substr(dob_l, 1, 6), dob_month_l)"
+            " = coalesce(substr(dob_r, 1, 6), dob_month_r)",
         ),
     ),
     "address": (
@@ -275,6 +279,7 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
                 "birth_hi": int(birth[1]) if birth else None,
                 "sex": f.get("sex") or None,
                 "dob": f.get("dob") or None,
+                "dob_month": f.get("dob_month") or None,
                 "addresses": _list(f.get("addresses")),
                 "ids": ids,
                 "id1": ids[0] if ids else None,
