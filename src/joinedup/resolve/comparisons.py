@@ -219,7 +219,7 @@ def _address(a: Features, b: Features) -> int | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def in_word_order(address: str) -> str:
+def _in_word_order(address: str) -> str:
     """An address's words sorted, so that its lines compare alike in any order."""
     return " ".join(sorted(address.split()))
 
@@ -231,7 +231,7 @@ def _address_similarity(x: str, y: str) -> float:
     same_order = jaro_winkler(x, y)
     if same_order >= 0.95:
         return same_order
-    return max(same_order, jaro_winkler(in_word_order(x), in_word_order(y)))
+    return max(same_order, jaro_winkler(_in_word_order(x), _in_word_order(y)))
 
 
 def _sex(a: Features, b: Features) -> int | None:
