@@ -247,33 +247,3 @@ def test_a_month_and_year_of_birth_agreeing_with_a_full_date_is_a_level_of_its_o
     assert level("dob", month, person("amy")) is None
     weights = model()
     assert weights.m["dob"][2] / weights.u["dob"][2] > 8  # several bits: far rarer than a year
-
-
-def test_two_organisations_reporting_from_no_town_in_common_are_two_places() -> None:
-    greater_manchester = ["manchester", "oldham", "rochdale"]
-    west_yorkshire = ["bradford", "halifax"]
-    a = person("samantha", patch=greater_manchester)
-    assert level("locality", a, person("sammy", patch=west_yorkshire)) == "different towns"
-    # one force area holds many towns: a town in common between two patches says little
-    assert level("locality", a, person("sammy", patch=["rochdale"])) is None
-    assert level("locality", a, person("sammy")) is None
-    # the towns a report itself names come first
-    assert level("locality", person("sam", locality=["bradford"], patch=greater_manchester),
-                 person("sammy", locality=["bradford"], patch=west_yorkshire)) == \
-        "a town in common"
-
-
-def test_an_organisations_patch_is_every_town_its_reports_name() -> None:
-    from joinedup.resolve.resolver import with_locality
-
-    def mention(report: int, towns: list[str]) -> dict[str, Any]:
-        return {"report": report, "features": {"towns": towns}}
-
-    people = [mention(1, ["rochdale"]), mention(2, ["oldham"]), mention(3, ["manchester"]),
-              mention(4, []), mention(5, ["bradford"])]
-    orgs = {1: "gmp", 2: "gmp", 3: "gmp", 4: "gmp", 5: "school"}
-    out = with_locality(people, orgs)
-    force = ["manchester", "oldham", "rochdale"]
-    assert [list(m["features"]["patch"]) for m in out] == [force] * 4 + [["bradford"]]
-    assert list(out[3]["features"]["locality"]) == []  # a force area is not a home town
-    assert list(out[4]["features"]["locality"]) == ["bradford"]

@@ -33,8 +33,6 @@ IDS = ["nhs:111", "nhs:112", "nhs:222", "nhs:333", "pnc:AB1", "pnc:AB2", "pnc:AC
 # within a scheme and across issuers
 DOBS = ["19900102", "19900201", "19900103", "19901002", "19910505", None, None]
 MONTHS = ["199001", "199002", "199105", None, None]  # a date of birth given to the month only
-# towns an organisation's reports name: a force area, a school's town, one town of two areas
-PATCHES = [[], ["oldham", "rochdale"], ["bradford"], ["rochdale"], ["bradford", "leeds"]]
 ITEMS = ["T-1", "T-2", "T-3", "V-4", "V-5"]
 CONTEXT = ["L-1", "L-2", "L-3", "P-4", "P-5", "P-6"]
 
@@ -70,9 +68,6 @@ def person_features(n: int = 200, seed: int = 7) -> dict[int, dict[str, Any]]:
         feats[pk]["network"] = sorted(set(context) | set(_some(rng, CONTEXT, 4)))
         feats[pk]["lone"] = bool(context) and rng.random() < 0.3
         feats[pk]["dob_month"] = None if feats[pk]["dob"] else rng.choice(MONTHS)
-        feats[pk]["patch"] = rng.choice(PATCHES)
-        if rng.random() < 0.3:
-            feats[pk]["locality"] = [rng.choice(PATCHES[-1])]
     return feats
 
 

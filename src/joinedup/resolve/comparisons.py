@@ -306,16 +306,12 @@ def _network(a: Features, b: Features) -> int | None:
 
 
 def _locality(a: Features, b: Features) -> int | None:
-    """Towns (from addresses, or the organisation's home) or postcode areas in common; or two
-    organisations' patches (every town their reports name) with no town in common."""
+    """Towns (from addresses, or the organisation's home) or postcode areas in common."""
     ta, tb = _s(a.get("locality") or ()), _s(b.get("locality") or ())
     pa, pb = _s(a.get("areas") or ()), _s(b.get("areas") or ())
     if not ta.isdisjoint(tb) or not pa.isdisjoint(pb):
         return 0
     if (ta and tb) or (pa and pb):
-        return 1
-    ra, rb = a.get("patch") or (), b.get("patch") or ()
-    if ra and rb and _s(ra).isdisjoint(rb):
         return 1
     return None
 

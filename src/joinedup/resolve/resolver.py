@@ -442,8 +442,9 @@ def _neighbourhoods(
 HOME_SHARE = 0.5  # an organisation's home town: where at least half of its located reports are
 
 
-def _towns_reported(people: list[Row], orgs: dict[int, str]) -> dict[str, Counter[str]]:
-    """Per organisation, how many of its reports name each town."""
+def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
+    """The town(s) an organisation mostly reports from: a school or a council reports from its
+    own town; a regional police force has no single home and gets none."""
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     reports: dict[int, list[str]] = {}
     for m in people:
@@ -452,29 +453,20 @@ def _towns_reported(people: list[Row], orgs: dict[int, str]) -> dict[str, Counte
         if report in orgs and towns:
             for t in towns:
                 seen[orgs[report]][t] += 1
-    return seen
-
-
-def _home(counts: Counter[str]) -> set[str]:
-    """The town(s) an organisation mostly reports from: a school or a council reports from its
-    own town; a regional police force has no single home and gets none."""
-    total = sum(counts.values())
-    return {t for t, n in counts.items() if n / total >= HOME_SHARE}
+    out: dict[str, set[str]] = {}
+    for org, counts in seen.items():
+        total = sum(counts.values())
+        out[org] = {t for t, n in counts.items() if n / total >= HOME_SHARE}
+    return out
 
 
 def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
-    """People with ``locality``: the towns their report names and its organisation's home;
-    and ``patch``: every town its organisation's reports name. A regional police force has no
-    home, but its patch is its force area: two forces' patches with no town in common say two
-    places, where a town in common between them would say little (a force area holds many)."""
-    seen = _towns_reported(people, orgs)
-    home = {org: _home(counts) for org, counts in seen.items()}
+    """People with ``locality``: the towns their report names and its organisation's home."""
+    home = home_towns(people, orgs)
     shared = SharedValues()  # a dozen towns: a few localities, each held once
     for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
-        org = orgs.get(m["report"], "")
-        towns = set(m["features"].get("towns") or []) | home.get(org, set())
+        towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
         m["features"]["locality"] = shared(sorted(towns))
-        m["features"]["patch"] = shared(sorted(seen.get(org, ())))
     return people
 
 

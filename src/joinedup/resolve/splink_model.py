@@ -67,7 +67,6 @@ COLUMNS: dict[str, str] = {
     "network": "VARCHAR[]",
     "lone": "BOOLEAN",
     "locality": "VARCHAR[]",
-    "patch": "VARCHAR[]",
     "areas": "VARCHAR[]",
     "grp": "VARCHAR",
 }
@@ -190,8 +189,7 @@ LEVEL_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
         (f"{_shared('context')} >= 2", f"{_shared('context')} = 1"),
     ),
     "locality": (
-        f"NOT ({_both('locality')} OR {_both('areas')}"
-        f" OR ({_both('patch')} AND {_shared('patch')} = 0))",
+        f"NOT ({_both('locality')} OR {_both('areas')})",
         (f"(coalesce({_shared('locality')}, 0) > 0 OR coalesce({_shared('areas')}, 0) > 0)",),
     ),
     "network": (
@@ -291,7 +289,6 @@ def features_frame(features: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
                 "network": _list(f.get("network")),
                 "lone": bool(f.get("lone")),
                 "locality": _list(f.get("locality")),
-                "patch": _list(f.get("patch")),
                 "areas": _list(f.get("areas")),
                 "grp": f.get("group") or "adult",
                 "label": f.get("label"),

@@ -27,7 +27,7 @@ from joinedup.resolve.scoring import NO_LEVEL
 
 Levels = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
-SETS = ("context", "network", "locality", "areas", "items", "patch")
+SETS = ("context", "network", "locality", "areas", "items")
 # the comparisons computed here, by name (see MentionColumns.levels)
 VECTORISED = ("birth", "sex", "items", "context", "locality", "network")
 
@@ -152,9 +152,7 @@ def _locality(p: _Pair) -> Levels:
     out = p.empty()
     ta, tb = p.sizes("locality")
     pa, pb = p.sizes("areas")
-    ra, rb = p.sizes("patch")
     out[((ta > 0) & (tb > 0)) | ((pa > 0) & (pb > 0))] = 1
-    out[(ra > 0) & (rb > 0) & (p.shared("patch") == 0)] = 1
     out[(p.shared("locality") > 0) | (p.shared("areas") > 0)] = 0
     return out
 
