@@ -359,8 +359,11 @@ class IncrementalResolver:
         if lenient:  # a pair agreeing on two identifying things is not one weak link
             return True
         sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
-        total = sum(self.model.weight(feats[x], feats[y], self.tf) for x in sx for y in sy)
-        return total / (len(sx) * len(sy)) >= LINKAGE_WEIGHT
+        crosses = [(x, y) for x in sx for y in sy if self.model.comparable(feats[x], feats[y])]
+        if not crosses:
+            return True
+        total = sum(self.model.weight(feats[x], feats[y], self.tf) for x, y in crosses)
+        return total / len(crosses) >= LINKAGE_WEIGHT
 
 
 def _as_sets(features: Row) -> Row:

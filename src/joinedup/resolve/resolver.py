@@ -876,9 +876,12 @@ class Resolver:
         self, ma: list[int], mb: list[int], feats: dict[int, Row], tf: TermFrequencies,
         scores: Scores,
     ) -> float:
-        """The mean weight of the cross pairs of two samples, summed in this order."""
+        """The mean weight of the cross pairs of two samples that compare something naming a
+        person (:meth:`PersonModel.comparable`), summed in this order; +inf when none does."""
         total = 0.0
-        crosses = [(x, y) for x in ma for y in mb]
+        crosses = [(x, y) for x in ma for y in mb if self.model.comparable(feats[x], feats[y])]
+        if not crosses:
+            return math.inf
         known = scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
                                    for x, y in crosses])
         for (x, y), weight in zip(crosses, known, strict=True):
@@ -886,7 +889,7 @@ class Resolver:
                 weight = self.model.weight(feats[x], feats[y], tf)
                 scores.remember(min(x, y), max(x, y), weight)
             total += weight
-        return total / (len(ma) * len(mb))
+        return total / len(crosses)
 
     @staticmethod
     def _own_features(

@@ -335,6 +335,16 @@ class PersonModel:
                 agreeing += bf > 0
         return total, agreeing
 
+    def comparable(self, a: Features, b: Features) -> bool:
+        """Whether anything that names a person can be compared between two mentions (both
+        give a name, both a nickname, a date of birth, an address, an identifier or a phone or
+        vehicle). "Ryan Hughes" and "Danny" compare nothing: neither agrees nor disagrees."""
+        return any(c.pick(a, b) is not None for c in self._identifying)
+
+    @cached_property
+    def _identifying(self) -> tuple[Comparison, ...]:
+        return tuple(c for c in PERSON_COMPARISONS if c.name in IDENTIFYING)
+
     def weight(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> float:
         """The match weight alone (no reasons): for the many cross pairs of a cluster check."""
         return self.quick(a, b, tf or self.shipped_frequencies())[0]

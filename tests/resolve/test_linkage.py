@@ -1,0 +1,70 @@
+"""Average linkage, the check that stops one weak link chaining two people, reads only cross
+pairs that compare something naming a person: "Ryan Hughes" and a mention that gives only the
+nickname "Danny" neither agree nor disagree, and a cluster of such mentions must not outvote
+the pair that names him both ways."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from joinedup.pipeline import person_model
+from joinedup.profiles import load_profile
+from joinedup.resolve.incremental import IncrementalResolver
+from joinedup.resolve.parallel import BY_PAIR, Scores
+from joinedup.resolve.resolver import LINKAGE_WEIGHT, Resolver
+from joinedup.resolve.scoring import PersonModel
+from joinedup.store import Store
+
+Row = dict
+
+
+def _person(first: str | None = None, surname: str | None = None,
+            alias: str | None = None) -> Row:
+    f: Row = {"sex": "male", "group": "adult", "birth": [1970, 1979],
+              "aliases": frozenset([alias] if alias else []),
+              "alias_names": frozenset([alias] if alias else [])}
+    if first:
+        f.update(first=first, first_key=first, first_alts=frozenset([first]))
+    if surname:
+        f["surname_key"] = surname
+    return f
+
+
+def _model(store: Store) -> PersonModel:
+    return person_model(store, load_profile("safeguarding"))
+
+
+def _no_scores() -> Scores:
+    return Scores(np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.uint8),
+                  np.empty((0, len(BY_PAIR)), dtype=np.uint8))
+
+
+def test_pairs_comparing_nothing_that_names_a_person_do_not_count(store: Store) -> None:
+    model = _model(store)
+    tf = model.shipped_frequencies()
+    # 1: "Ryan Hughes"; 2-5: "Danny" only; 6: "Ryan Hughes" known as "Danny"
+    feats = {1: _person("ryan", "hughes"), **{i: _person(alias="danny") for i in range(2, 6)},
+             6: _person("ryan", "hughes", "danny")}
+    reports = {pk: pk for pk in feats}
+    assert not model.comparable(feats[1], feats[2])
+    assert model.comparable(feats[1], feats[6]) and model.comparable(feats[2], feats[6])
+    # counted, the four cross pairs would refuse the merge: the test bites
+    mean = sum(model.weight(feats[1], feats[i], tf) for i in range(2, 6)) / 4
+    assert mean < LINKAGE_WEIGHT
+    # a full run's check and an added report's check both let the merge through
+    assert Resolver(model)._mean_weight([1], [2, 3, 4, 5], feats, tf, _no_scores()) >= (
+        LINKAGE_WEIGHT)
+    inc = IncrementalResolver(store, model, tf)
+    assert inc._coherent([1], [2, 3, 4, 5, 6], feats, reports)
+
+
+def test_pairs_that_compare_and_disagree_still_refuse(store: Store) -> None:
+    model = _model(store)
+    tf = model.shipped_frequencies()
+    # "Ryan Hughes" against four mentions of "Kevin Hughes" known as "Danny"
+    feats = {1: _person("ryan", "hughes"),
+             **{i: _person("kevin", "hughes", "danny") for i in range(2, 6)}}
+    reports = {pk: pk for pk in feats}
+    assert Resolver(model)._mean_weight([1], [2, 3, 4, 5], feats, tf, _no_scores()) < (
+        LINKAGE_WEIGHT)
+    assert not IncrementalResolver(store, model, tf)._coherent([1], [2, 3, 4, 5], feats, reports)
