@@ -133,17 +133,50 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision with Alembic (idempotent)."""
+def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Bring the schema to ``revision`` (the newest by default) with Alembic (idempotent).
+
+    SQLite changes a table's constraints by rebuilding it, and dropping the old table of a
+    referenced table (mentions, which links point at) fails while foreign keys are enforced; so,
+    as SQLite's own procedure for altering tables says, enforcement is off during the migration
+    and every foreign key is checked once before it commits.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    step = command.downgrade if downgrade else command.upgrade
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # outside any transaction, or SQLite ignores it
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    if sqlite:  # the driver opens a transaction before DML only, and a
+                        # migration is DDL: without this, a failed one leaves half-built tables
+                        conn.exec_driver_sql("BEGIN")
+                    cfg.attributes["connection"] = conn
+                    step(cfg, revision)
+                    broken = (
+                        conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if sqlite
+                        else []
+                    )
+                    if broken:
+                        raise StoreError(
+                            f"after migrating, {len(broken)} references point at rows that are"
+                            f" not there (table, row, referenced table: {tuple(broken[0][:3])});"
+                            " the migration was not applied",
+                            hint="restore the store from a backup, or import its reports into a"
+                            " new store",
+                        )
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot migrate the store: {exc}", statement=str(exc)) from exc
 
@@ -823,7 +856,8 @@ class Store:
             if subjects is not None:
                 query = query.where(t.alert.c.subject.in_(sorted(subjects)))
             existing = {(r.rule, r.subject): r.id for r in conn.execute(query)}
-            seen, new = set(), 0
+            seen: set[tuple[str, str]] = set()
+            added: list[Row] = []  # copied in at once: a full run on a new store adds them all
             for a in alerts:
                 key = (a["rule"], a["subject"])
                 seen.add(key)
@@ -838,16 +872,16 @@ class Store:
                         )
                     )
                 else:
-                    new += 1
-                    conn.execute(
-                        insert(t.alert).values(
+                    added.append(
+                        {
                             **a,
-                            partnership=self.partnership,
-                            status="open",
-                            created_at=now,
-                            updated_at=now,
-                        )
+                            "partnership": self.partnership,
+                            "status": "open",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
                     )
+            _bulk(conn, t.alert, added)
             gone = [
                 i
                 for k, i in existing.items()
@@ -859,7 +893,7 @@ class Store:
                     .where(t.alert.c.id.in_(gone))
                     .values(status="withdrawn", updated_at=now)
                 )
-            return new, len(gone)
+            return len(added), len(gone)
 
     # -- reading for people ------------------------------------------------------------------
     def entities(self, kind: str | None = None) -> list[Row]:
