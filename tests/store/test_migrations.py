@@ -60,17 +60,18 @@ def test_a_store_holding_reports_migrates_down_and_up_again(store_url: str) -> N
 
 
 def test_a_migration_that_would_break_references_changes_nothing(tmp_path: Path) -> None:
-    """SQLite: a link pointing at a mention that is not there (written with enforcement off,
+    """SQLite: an alert raised by a report that is not there (written with enforcement off,
     as another tool might) is found before the migration commits, and the store is left at
     its revision with no half-built table."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
     store = Store.open(url)
     import_file(store, DEMO)
+    process(store)
     migrate(store.engine, "0003", downgrade=True)
     store.engine.dispose()
     raw = sqlite3.connect(tmp_path / "store.db")
     raw.execute("PRAGMA foreign_keys=OFF")
-    raw.execute("UPDATE link SET dst = 999999 WHERE pk = (SELECT min(pk) FROM link)")
+    raw.execute("UPDATE alert SET raised_by = 999999 WHERE id = (SELECT min(id) FROM alert)")
     raw.commit()
     raw.close()
     with pytest.raises(StoreError, match="1 references point at rows that are not there"):

@@ -29,6 +29,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    exists,
     func,
     insert,
     select,
@@ -803,7 +804,13 @@ class Store:
         slows down with the size of the store.
         """
         with self.transaction("maintain", "statistics") as conn:
-            conn.exec_driver_sql("ANALYZE")
+            if conn.dialect.name == "postgresql":
+                # the store's own tables: a bare ANALYZE reads every table of the database,
+                # other schemas' and other applications' included
+                names = ", ".join(t.metadata.tables)
+                conn.exec_driver_sql(f"ANALYZE {names}")
+            else:  # SQLite: the store is the whole file
+                conn.exec_driver_sql("ANALYZE")
 
     def analyse_reports(self) -> None:
         """Refresh the planner's statistics of the report table alone, while a large import
@@ -978,6 +985,42 @@ class Store:
                     ).scalar_one()
                 )
             return out
+
+    def orphans(self) -> dict[str, int]:
+        """Rows of the tables without foreign keys (:data:`tables.BULK`) whose report or
+        mention is not there, or whose partnership is not their report's, counted a set at a
+        time; only the non-zero counts. The store writes these rows itself, so any count here
+        is a bug to report, and the store should be rebuilt by importing its reports again."""
+        r, m = t.report, t.mention
+        checks: list[tuple[str, t.Table, Any, t.Table, Any]] = [
+            ("mention.report", m, m.c.report, r, r.c.pk),
+            ("link.report", t.link, t.link.c.report, r, r.c.pk),
+            ("link.src", t.link, t.link.c.src, m, m.c.pk),
+            ("link.dst", t.link, t.link.c.dst, m, m.c.pk),
+            ("observation.report", t.observation, t.observation.c.report, r, r.c.pk),
+            ("observation.mention", t.observation, t.observation.c.mention, m, m.c.pk),
+            ("mention_entity.mention", t.mention_entity, t.mention_entity.c.mention, m, m.c.pk),
+            ("resolved.mention", t.resolved, t.resolved.c.mention, m, m.c.pk),
+            ("block_key.mention", t.block_key, t.block_key.c.mention, m, m.c.pk),
+            ("merge_edge.a", t.merge_edge, t.merge_edge.c.a, m, m.c.pk),
+            ("merge_edge.b", t.merge_edge, t.merge_edge.c.b, m, m.c.pk),
+        ]
+        out: dict[str, int] = {}
+        with self.transaction("read", "integrity") as conn:
+            for name, table, column, parent, key in checks:
+                missing = ~exists().where(key == column)
+                if name.endswith(".report"):  # the report is there, and of this partnership
+                    missing = ~exists().where(
+                        key == column, parent.c.partnership == table.c.partnership
+                    )
+                n = conn.execute(
+                    select(func.count())
+                    .select_from(table)
+                    .where(self._where(table), column.is_not(None), missing)
+                ).scalar_one()
+                if n:
+                    out[name] = int(n)
+        return out
 
     def audit_rows(self) -> list[Row]:
         with self.engine.connect() as conn:
