@@ -68,3 +68,21 @@ def test_pairs_that_compare_and_disagree_still_refuse(store: Store) -> None:
     assert Resolver(model)._mean_weight([1], [2, 3, 4, 5], feats, tf, _no_scores()) < (
         LINKAGE_WEIGHT)
     assert not IncrementalResolver(store, model, tf)._coherent([1], [2, 3, 4, 5], feats, reports)
+
+
+def test_comparable_is_any_identifying_comparison_picking_a_level(store: Store) -> None:
+    from itertools import combinations
+
+    from joinedup.resolve.comparisons import PERSON_COMPARISONS
+    from joinedup.resolve.scoring import IDENTIFYING
+    from tests.resolve.test_splink_model import person_features
+
+    model = _model(store)
+    feats = list(person_features(80).values())
+    seen = set()
+    for a, b in combinations(feats, 2):
+        picked = any(c.pick(a, b) is not None for c in PERSON_COMPARISONS
+                     if c.name in IDENTIFYING)
+        assert model.comparable(a, b) == picked
+        seen.add(picked)
+    assert seen == {True, False}  # both cases occur in the sample

@@ -339,11 +339,17 @@ class PersonModel:
         """Whether anything that names a person can be compared between two mentions (both
         give a name, both a nickname, a date of birth, an address, an identifier or a phone or
         vehicle). "Ryan Hughes" and "Danny" compare nothing: neither agrees nor disagrees."""
+        # names and nicknames first, by presence alone (their comparisons pick a level exactly
+        # when both sides give one): picking the name level would weigh the names for nothing
+        if (a.get("first_key") and b.get("first_key")) or (a.get("aliases") and b.get("aliases")):
+            return True
         return any(c.pick(a, b) is not None for c in self._identifying)
 
     @cached_property
     def _identifying(self) -> tuple[Comparison, ...]:
-        return tuple(c for c in PERSON_COMPARISONS if c.name in IDENTIFYING)
+        """The identifying comparisons other than names and nicknames."""
+        return tuple(c for c in PERSON_COMPARISONS
+                     if c.name in IDENTIFYING and c.name not in ("name", "alias"))
 
     def weight(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> float:
         """The match weight alone (no reasons): for the many cross pairs of a cluster check."""
