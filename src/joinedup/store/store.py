@@ -988,35 +988,35 @@ class Store:
 
     def orphans(self) -> dict[str, int]:
         """Rows of the tables without foreign keys (:data:`tables.BULK`) whose report or
-        mention is not there, or whose partnership is not their report's, counted a set at a
-        time; only the non-zero counts. The store writes these rows itself, so any count here
-        is a bug to report, and the store should be rebuilt by importing its reports again."""
+        mention is not there, or is of another partnership, counted a set at a time; only the
+        non-zero counts. The store writes these rows itself, so any count here is a bug to
+        report, and the store should be rebuilt by importing its reports again."""
         r, m = t.report, t.mention
-        checks: list[tuple[str, t.Table, Any, t.Table, Any]] = [
-            ("mention.report", m, m.c.report, r, r.c.pk),
-            ("link.report", t.link, t.link.c.report, r, r.c.pk),
-            ("link.src", t.link, t.link.c.src, m, m.c.pk),
-            ("link.dst", t.link, t.link.c.dst, m, m.c.pk),
-            ("observation.report", t.observation, t.observation.c.report, r, r.c.pk),
-            ("observation.mention", t.observation, t.observation.c.mention, m, m.c.pk),
-            ("mention_entity.mention", t.mention_entity, t.mention_entity.c.mention, m, m.c.pk),
-            ("resolved.mention", t.resolved, t.resolved.c.mention, m, m.c.pk),
-            ("block_key.mention", t.block_key, t.block_key.c.mention, m, m.c.pk),
-            ("merge_edge.a", t.merge_edge, t.merge_edge.c.a, m, m.c.pk),
-            ("merge_edge.b", t.merge_edge, t.merge_edge.c.b, m, m.c.pk),
+        # (name, table, column, the table it names a row of by pk)
+        checks: list[tuple[str, t.Table, Any, t.Table]] = [
+            ("mention.report", m, m.c.report, r),
+            ("link.report", t.link, t.link.c.report, r),
+            ("link.src", t.link, t.link.c.src, m),
+            ("link.dst", t.link, t.link.c.dst, m),
+            ("observation.report", t.observation, t.observation.c.report, r),
+            ("observation.mention", t.observation, t.observation.c.mention, m),
+            ("mention_entity.mention", t.mention_entity, t.mention_entity.c.mention, m),
+            ("resolved.mention", t.resolved, t.resolved.c.mention, m),
+            ("block_key.mention", t.block_key, t.block_key.c.mention, m),
+            ("merge_edge.a", t.merge_edge, t.merge_edge.c.a, m),
+            ("merge_edge.b", t.merge_edge, t.merge_edge.c.b, m),
         ]
         out: dict[str, int] = {}
         with self.transaction("read", "integrity") as conn:
-            for name, table, column, parent, key in checks:
-                missing = ~exists().where(key == column)
-                if name.endswith(".report"):  # the report is there, and of this partnership
-                    missing = ~exists().where(
-                        key == column, parent.c.partnership == table.c.partnership
-                    )
+            for name, table, column, parent in checks:
+                # the row named is there, and of the same partnership
+                found = exists().where(
+                    parent.c.pk == column, parent.c.partnership == table.c.partnership
+                )
                 n = conn.execute(
                     select(func.count())
                     .select_from(table)
-                    .where(self._where(table), column.is_not(None), missing)
+                    .where(self._where(table), column.is_not(None), ~found)
                 ).scalar_one()
                 if n:
                     out[name] = int(n)
