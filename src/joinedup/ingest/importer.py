@@ -9,7 +9,8 @@ same content is not quarantined twice. A changed record becomes a new version; t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from joinedup.extract import Extraction, extract_report
 from joinedup.extract.structured import reported_date
 from joinedup.gcpause import without_cycle_collection
 from joinedup.ingest.models import parse_report
-from joinedup.ingest.reader import content_hash, read_records
+from joinedup.ingest.reader import RawRecord, content_hash, read_records
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.normalise import parse_partial_date
 from joinedup.store import Store
@@ -94,8 +95,32 @@ def import_file(
     store: Store, path: Path, *, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
     """Import one JSON Lines or JSON array file; see the module docstring for the guarantees."""
-    name = str(path)
-    batch = store.begin_batch(name, file_sha256(path))
+    return import_records(
+        store, str(path), file_sha256(path), read_records(path), progress=progress
+    )
+
+
+def submit_report(store: Store, raw: object, channel: str) -> ImportResult:
+    """Import one report given as decoded JSON (a web form or the API): the same validation,
+    quarantine and versioning as a file, as an import batch named ``channel``. A report that
+    fails validation is quarantined, so what a worker submitted is never lost."""
+    text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
+    record = RawRecord(file=channel, line=1, raw=raw, text=text, error=None)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return import_records(store, channel, digest, [record])
+
+
+def import_records(
+    store: Store,
+    name: str,
+    sha256: str,
+    records: Iterable[RawRecord],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import decoded records as one batch named ``name`` (a file, or a channel such as the
+    web form); see the module docstring for the guarantees."""
+    batch = store.begin_batch(name, sha256)
     result = ImportResult(name)
     pending: list[tuple[dict[str, Any], str, int, Profile]] = []
     rejected: list[tuple[RecordError, str, str]] = []
@@ -132,7 +157,7 @@ def import_file(
         pending.clear()
         rejected.clear()
 
-    for rec in read_records(path):
+    for rec in records:
         if progress:
             progress(1)
         digest = (

@@ -1022,9 +1022,137 @@ class Store:
                     out[name] = int(n)
         return out
 
+    # -- the panel's decisions ----------------------------------------------------------------
+    def add_decision(self, row: Row) -> int:
+        """Append one decision on an alert of this partnership; return its key. The rules of
+        what may be decided are :mod:`joinedup.decide`'s; the store only keeps it."""
+        with self.transaction("decide", f"alert/{row['alert']}", choice=row["action"]) as conn:
+            found = conn.execute(
+                select(t.alert.c.id).where(self._where(t.alert), t.alert.c.id == row["alert"])
+            ).first()
+            if found is None:
+                raise NotFound(
+                    f"no alert {row['alert']!r}", hint="list alerts with `joinedup alerts`"
+                )
+            return int(
+                conn.execute(
+                    insert(t.decision)
+                    .values(**row, partnership=self.partnership)
+                    .returning(t.decision.c.pk)
+                ).scalar_one()
+            )
+
+    def decisions(self, alerts: Iterable[str] | None = None) -> list[Row]:
+        """Decisions on ``alerts`` (all when None), oldest first."""
+        d = t.decision
+        target = "decisions" if alerts is None else "decisions/some"
+        with self.transaction("read", target) as conn:
+            q = select(d).where(self._where(d)).order_by(d.c.decided_at, d.c.pk)
+            if alerts is not None:
+                wanted = sorted(set(alerts))
+                if not wanted:
+                    return []
+                q = q.where(d.c.alert.in_(wanted))
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, words: Sequence[str], limit: int = 50) -> list[Row]:
+        """Current reports whose narrative, names, aliases, places or plates hold every one of
+        ``words`` (each also as a prefix), best first: ``{"pk", "org", "report_id", "agency",
+        "reported_at", "snippet"}``. ``words`` are plain words (the caller splits the user's
+        text); they are bound as parameters and quoted for FTS5, never spliced into SQL."""
+        self.catch_up_search()
+        words = [w for w in words if w][:12]
+        if not words:
+            return []
+        r, doc = t.report, t.search_doc
+        with self.transaction("read", "search", words=len(words)) as conn:
+            cols = [r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at, doc.c.body]
+            if conn.dialect.name == "sqlite":
+                match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+                hits = text(
+                    "SELECT rowid AS pk FROM search_fts WHERE search_fts MATCH :q "
+                    "ORDER BY rank LIMIT :n"
+                ).bindparams(q=match, n=limit * 4)
+                ranked = [int(x.pk) for x in conn.execute(hits)]
+            else:
+                query = " & ".join(
+                    "".join(ch for ch in w if ch.isalnum()) + ":*"
+                    for w in words
+                    if any(ch.isalnum() for ch in w)
+                )
+                if not query:
+                    return []
+                vector = func.to_tsvector(text("'simple'"), doc.c.body)
+                tsq = func.to_tsquery(text("'simple'"), query)
+                ranked = [
+                    int(x.report)
+                    for x in conn.execute(
+                        select(doc.c.report)
+                        .where(self._where(doc), vector.op("@@")(tsq))
+                        .order_by(func.ts_rank(vector, tsq).desc(), doc.c.report)
+                        .limit(limit * 4)
+                    )
+                ]
+            if not ranked:
+                return []
+            rows = {
+                x.pk: dict(x._mapping)
+                for x in conn.execute(
+                    select(*cols)
+                    .join(doc, doc.c.report == r.c.pk)
+                    .where(self._where(r), r.c.current.is_(True), r.c.pk.in_(ranked))
+                )
+            }
+        return [rows[pk] for pk in ranked if pk in rows][:limit]
+
+    def catch_up_search(self) -> int:
+        """Index the reports imported since the last search; return how many."""
+        r, doc = t.report, t.search_doc
+        with self.transaction("write", "search-index") as conn:
+            last = conn.execute(
+                select(func.max(doc.c.report)).where(self._where(doc))
+            ).scalar_one_or_none() or 0
+            added = 0
+            while True:
+                batch = conn.execute(
+                    select(r.c.pk, r.c.body, r.c.narrative)
+                    .where(self._where(r), r.c.pk > last)
+                    .order_by(r.c.pk)
+                    .limit(5000)
+                ).all()
+                if not batch:
+                    return added
+                rows = [
+                    {"report": x.pk, "partnership": self.partnership,
+                     "body": search_text(x.body, x.narrative)}
+                    for x in batch
+                ]
+                conn.execute(insert(doc), rows)
+                if conn.dialect.name == "sqlite":
+                    conn.execute(
+                        text("INSERT INTO search_fts(rowid, body) VALUES (:report, :body)"),
+                        [{"report": x["report"], "body": x["body"]} for x in rows],
+                    )
+                added += len(rows)
+                last = batch[-1].pk
+
     def audit_rows(self) -> list[Row]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
+
+
+def search_text(body: Mapping[str, Any], narrative: str | None) -> str:
+    """What a report is found by: its narrative, and the names, aliases, places, addresses,
+    postcodes and plates it gives (never its protected attributes)."""
+    parts = [narrative or ""]
+    for person in body.get("people") or ():
+        parts.append(str(person.get("name") or ""))
+        parts.extend(str(a) for a in person.get("aliases") or ())
+        parts.extend(str(v.get("reg") or "") for v in person.get("vehicles") or ())
+    for place in body.get("places") or ():
+        parts.extend(str(place.get(k) or "") for k in ("name", "address", "postcode"))
+    return " ".join(p for p in parts if p)
 
 
 def _mention_columns(m: t.Table) -> list[Any]:

@@ -302,3 +302,45 @@ BULK = (
     "corroboration",
 )
 
+
+# What the panel decided on an alert (safeguarding.md R11: an action with an owner and a due
+# date; R3: never closed as consent or lifestyle). Append-only: a later decision supersedes an
+# earlier one, and the history stays.
+decision = Table(
+    "decision",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("alert", ID, ForeignKey("alert.id"), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("closes", Boolean, nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("due", Date),
+    Column("rationale", Text, nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index(None, "partnership", "alert"),
+)
+
+# The search index's documents: one per report version, the narrative with the names, aliases,
+# places and plates the report gives. Filled as searches need it (Store.search catches up from
+# the last report indexed), so that imports pay nothing for it. The full-text index over it is
+# not SQLAlchemy metadata: an FTS5 table on SQLite, a GIN expression index on PostgreSQL
+# (migration 0005; SEARCH_OBJECTS names them for the schema comparison).
+search_doc = Table(
+    "search_doc",
+    metadata,
+    Column("report", Integer, primary_key=True, autoincrement=False),
+    Column("partnership", ID, nullable=False),
+    Column("body", Text, nullable=False),
+)
+SEARCH_OBJECTS = frozenset(
+    {
+        "search_fts",
+        "search_fts_data",
+        "search_fts_idx",
+        "search_fts_docsize",
+        "search_fts_config",
+        "ix_search_doc_fts",
+    }
+)

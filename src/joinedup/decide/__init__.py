@@ -1,0 +1,192 @@
+"""Decide: the panel records what it will do about each alert, and the system holds it to that.
+
+The last stage of ``ingest → extract → resolve → corroborate → alert → decide``. What may be
+decided is the profile's data (``profiles/<name>/decisions.yaml``): the actions, which of them
+close an alert, and the reasons a closing decision may never give. In the safeguarding profile
+that is consent and "lifestyle choice": a child cannot consent to their own exploitation
+(safeguarding.md R3), so such a decision is refused with :class:`DecisionRefused` and the
+alert stays open. Decisions are append-only; the latest one is the alert's state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+import yaml
+
+from joinedup.errors import DecisionRefused, InputError, ProfileError
+from joinedup.profiles import load_profile
+from joinedup.store import Store
+
+Row = dict[str, Any]
+
+
+class DecisionInvalid(InputError):
+    """A decision with a missing or malformed field; names the field for the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+    def details(self) -> dict[str, Any]:
+        return {**super().details(), "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    label: str
+    closes: bool
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """A profile's decision vocabulary and its refused closing reasons."""
+
+    actions: dict[str, Action]
+    refused: tuple[re.Pattern[str], ...]
+    refused_message: str
+    refused_source: str
+
+    def refusal(self, action: str, rationale: str) -> str | None:
+        """The profile's message when closing with this rationale is refused, else None."""
+        spec = self.actions.get(action)
+        if spec is None or not spec.closes:
+            return None
+        if any(p.search(rationale) for p in self.refused):
+            return self.refused_message
+        return None
+
+
+@cache
+def decision_rules(profile_name: str = "safeguarding") -> DecisionRules:
+    """Load ``decisions.yaml`` of a profile; a broken file names itself and the key."""
+    path = load_profile(profile_name).directory / "decisions.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read the decision rules: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("actions"), dict):
+        raise ProfileError(f"{path}: missing key 'actions'")
+    actions = {
+        k: Action(k, str((v or {}).get("label", k)), bool((v or {}).get("closes", False)))
+        for k, v in data["actions"].items()
+    }
+    refused = data.get("refused_closing_rationales") or {}
+    try:
+        patterns = tuple(re.compile(p, re.IGNORECASE) for p in refused.get("patterns") or ())
+    except re.error as exc:
+        raise ProfileError(f"{path}: refused_closing_rationales.patterns: {exc}") from exc
+    return DecisionRules(
+        actions=actions,
+        refused=patterns,
+        refused_message=" ".join(str(refused.get("message", "")).split()),
+        refused_source=str(refused.get("source", "")),
+    )
+
+
+def record_decision(
+    store: Store,
+    alert_id: str,
+    *,
+    action: str,
+    owner: str,
+    rationale: str,
+    due: date | str | None = None,
+    decided_by: str | None = None,
+    profile_name: str = "safeguarding",
+    now: datetime | None = None,
+) -> Row:
+    """Check and append a decision on an alert; return it as stored.
+
+    Raises :class:`DecisionInvalid` naming the field at fault, or :class:`DecisionRefused`
+    when the profile forbids the decision (closing a child's concern as consent or lifestyle).
+    """
+    rules = decision_rules(profile_name)
+    action = (action or "").strip()
+    owner = (owner or "").strip()
+    rationale = (rationale or "").strip()
+    if action not in rules.actions:
+        raise DecisionInvalid(
+            "action", f"choose one of: {', '.join(rules.actions)} (got {action!r})"
+        )
+    if not owner:
+        raise DecisionInvalid("owner", "name who owns the action (a person or a team)")
+    if len(owner) > 200:
+        raise DecisionInvalid("owner", "at most 200 characters")
+    if not rationale:
+        raise DecisionInvalid("rationale", "write the reason for this decision")
+    if len(rationale) > 10_000:
+        raise DecisionInvalid("rationale", "at most 10,000 characters")
+    closes = rules.actions[action].closes
+    due_day = _due(due)
+    if due_day is None and not closes:
+        raise DecisionInvalid("due", "an action needs a due date (YYYY-MM-DD)")
+    refusal = rules.refusal(action, rationale)
+    if refusal:
+        raise DecisionRefused(refusal, hint=f"source: {rules.refused_source}")
+    row = {
+        "alert": alert_id,
+        "action": action,
+        "closes": closes,
+        "owner": owner,
+        "due": due_day,
+        "rationale": rationale,
+        "decided_by": decided_by or store.actor.name,
+        "decided_at": now or datetime.now(UTC),
+    }
+    row["pk"] = store.add_decision(row)
+    return row
+
+
+def _due(due: date | str | None) -> date | None:
+    if due is None or isinstance(due, date):
+        return due
+    text = due.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DecisionInvalid("due", f"expected a date as YYYY-MM-DD (got {text!r})") from None
+
+
+def decision_state(
+    alert: Row, decisions: list[Row], now: datetime | None = None
+) -> dict[str, Any]:
+    """Where an alert stands: ``awaiting`` a decision (with how long it has waited since it was
+    created), ``actioned`` (the latest decision is an action), or ``closed``."""
+    now = now or datetime.now(UTC)
+    mine = [d for d in decisions if d["alert"] == alert["id"]]
+    if not mine:
+        created = _aware(alert["created_at"])
+        return {
+            "status": "awaiting",
+            "waited_hours": max(0.0, (now - created).total_seconds() / 3600),
+            "latest": None,
+            "history": [],
+        }
+    latest = mine[-1]
+    return {
+        "status": "closed" if latest["closes"] else "actioned",
+        "waited_hours": None,
+        "latest": latest,
+        "history": mine,
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back timezone-aware columns without their zone: they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def waited_text(hours: float) -> str:
+    """'3 h', '2 days', for an inbox column."""
+    if hours < 48:
+        return f"{int(hours)} h"
+    return f"{int(hours // 24)} days"
