@@ -941,6 +941,31 @@ class Store:
                 q = q.where(t.alert.c.status == status)
             return [dict(r._mapping) for r in conn.execute(q)]
 
+    def alerts_about(self, subjects: Iterable[str]) -> list[Row]:
+        """Alerts (open or withdrawn) whose subject is one of ``subjects``."""
+        wanted = sorted(set(subjects))
+        with self.transaction("read", "alerts/some", count=len(wanted)) as conn:
+            out: list[Row] = []
+            for chunk in _chunks(wanted, 500):
+                out += [
+                    dict(r._mapping)
+                    for r in conn.execute(
+                        select(t.alert).where(self._where(t.alert), t.alert.c.subject.in_(chunk))
+                    )
+                ]
+            return sorted(out, key=lambda a: (a["raised_at"], a["id"]))
+
+    def corroboration_of(self, entities: Iterable[str]) -> dict[str, Row]:
+        """The corroboration rows of some entities, by entity."""
+        wanted = sorted(set(entities))
+        c = t.corroboration
+        with self.transaction("read", "corroboration/some", count=len(wanted)) as conn:
+            out: dict[str, Row] = {}
+            for chunk in _chunks(wanted, 500):
+                for r in conn.execute(select(c).where(self._where(c), c.c.entity.in_(chunk))):
+                    out[r.entity] = dict(r._mapping)
+            return out
+
     def alert(self, alert_id: str) -> Row:
         with self.transaction("read", f"alert/{alert_id}") as conn:
             row = conn.execute(
