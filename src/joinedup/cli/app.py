@@ -325,6 +325,27 @@ def demo(db: DbOption = "") -> None:
         _fail(err)
 
 
+@app.command()
+def serve(
+    db: DbOption = "",
+    host: Annotated[str, typer.Option(help="Address to listen on (keep it local until "
+                                      "sign-in exists)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the panel's web app (alerts, evidence, network, map, concern form) and its API."""
+    import uvicorn
+
+    from joinedup.web.app import create_app
+
+    try:
+        web = create_app(db or default_url())
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"joinedup is serving {db or default_url()} at http://{host}:{port}/ "
+              "(Ctrl+C stops it)", markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point of the ``joinedup`` script."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")

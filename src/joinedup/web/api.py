@@ -1,0 +1,140 @@
+"""The JSON API: the same operations as the pages, documented at ``/openapi.json``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from joinedup.decide import record_decision
+from joinedup.errors import InputError
+from joinedup.store import Store
+from joinedup.web import service, views
+
+router = APIRouter(prefix="/api", tags=["api"])
+Json = dict[str, Any]
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.ctx.store(request)
+
+
+def _json_only(request: Request) -> None:
+    """Writes take JSON only: a page on another site cannot post JSON without the browser
+    asking this server first, and this server never says yes."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind != "application/json":
+        raise InputError("send this as application/json", hint="set Content-Type")
+
+
+StoreDep = Annotated[Store, Depends(_store)]
+
+
+class DecisionIn(BaseModel):
+    """A panel decision on an alert."""
+
+    action: str = Field(description="An action id of the profile (GET /api/vocabulary)")
+    owner: str = Field(max_length=200, description="Who owns the action")
+    rationale: str = Field(max_length=10_000, description="Why; required")
+    due: date | None = Field(default=None, description="When the action is due (not to close)")
+
+
+class PairIn(BaseModel):
+    """An analyst's judgement on two mentions, each as ORG/REPORT_ID#REF."""
+
+    a: str = Field(max_length=700)
+    b: str = Field(max_length=700)
+    decision: Literal["confirm", "split"]
+    reason: str = Field(min_length=1, max_length=10_000)
+
+
+@router.get("/alerts", summary="The alerts inbox")
+def alerts(
+    store: StoreDep,
+    rule: str = "",
+    level: str = "",
+    status: str = "",
+    subject: Annotated[str, Query(max_length=200)] = "",
+    sort: str = "waiting",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Json:
+    return views.inbox(
+        store, rule=rule, level=level, status=status, subject=subject, sort=sort, page=page
+    )
+
+
+@router.get("/alerts/{alert_id}", summary="One alert and its evidence chain")
+def alert(alert_id: str, store: StoreDep) -> Json:
+    return views.alert_detail(store, alert_id)
+
+
+@router.post(
+    "/alerts/{alert_id}/decisions",
+    status_code=201,
+    summary="Record a decision on an alert",
+    dependencies=[Depends(_json_only)],
+    responses={422: {"description": "Invalid, or refused (a child cannot consent)"}},
+)
+def decide(alert_id: str, body: DecisionIn, store: StoreDep) -> Json:
+    row = record_decision(
+        store, alert_id, action=body.action, owner=body.owner, rationale=body.rationale,
+        due=body.due,
+    )
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+
+
+@router.get("/entities/{entity_id}", summary="A person, place, vehicle or phone")
+def entity(entity_id: str, store: StoreDep) -> Json:
+    return views.entity_detail(store, entity_id)
+
+
+@router.get("/entities/{entity_id}/network", summary="Its network, as Cytoscape.js elements")
+def network(entity_id: str, store: StoreDep) -> Json:
+    return views.network(store, entity_id)
+
+
+@router.get("/entities/{entity_id}/places", summary="Linked places with dates, for the map")
+def places(entity_id: str, store: StoreDep) -> Json:
+    return views.places(store, entity_id)
+
+
+@router.post(
+    "/pairs",
+    status_code=201,
+    summary="Confirm or split two mentions; the resolver respects it from now on",
+    dependencies=[Depends(_json_only)],
+)
+def pair(body: PairIn, store: StoreDep) -> Json:
+    return service.decide_pair(store, body.a, body.b, body.decision, body.reason)
+
+
+@router.get("/timeline", summary="When each agency heard what, about an entity or an alert")
+def timeline(store: StoreDep, entity: str = "", alert: str = "") -> Json:
+    return views.timeline(store, entity=entity, alert=alert)
+
+
+@router.get("/search", summary="Reports by words in narratives, names and aliases")
+def search(store: StoreDep, q: Annotated[str, Query(max_length=500)] = "") -> Json:
+    return views.search(store, q)
+
+
+@router.post(
+    "/reports",
+    status_code=201,
+    summary="Submit one report (input contract v1); it is resolved and alerted at once",
+    dependencies=[Depends(_json_only)],
+    responses={422: {"description": "Invalid: quarantined, with every error by field"}},
+)
+def submit(store: StoreDep, report: Annotated[Json, Body()]) -> Any:
+    outcome = service.submit(store, report, "api")
+    if outcome["errors"]:
+        return JSONResponse(outcome, status_code=422)
+    return outcome
+
+
+@router.get("/vocabulary", summary="Agencies, roles, link types, indicators and actions")
+def vocabulary() -> Json:
+    return service.vocabulary()

@@ -1,0 +1,153 @@
+"""The panel's web app: server-rendered pages (Jinja2 + HTMX) and a JSON API beside them.
+
+``create_app(url)`` serves the store at ``url``. Every request opens its own :class:`Store` on
+one shared engine, so each read and write passes the store's gate and lands in the audit log
+under the request's actor (the local account until the access issue adds sign-in).
+
+Every endpoint is treated as hostile input: pages are autoescaped, search text is reduced to
+plain words, form posts carry a token that only this app's pages hold and must come from this
+origin, JSON writes must be sent as ``application/json`` (a cross-site page cannot send that
+without the browser asking first), and responses forbid framing, sniffing and foreign scripts.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Engine
+
+from joinedup.errors import DecisionRefused, InputError, JoinedupError, NotFound
+from joinedup.store import Store
+from joinedup.store.gate import Actor
+from joinedup.store.store import make_engine, migrate
+from joinedup.web import api, pages
+
+HERE = Path(__file__).parent
+Handler = Callable[[Request], Awaitable[Response]]
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class Context:
+    """What every request needs: the engine, the templates and the form token."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.secret = secrets.token_bytes(32)
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.globals["form_token"] = self.form_token
+        self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
+
+    def store(self, request: Request) -> Store:
+        """A store for this request, acting as the request's actor."""
+        return Store(self.engine, Actor.local())
+
+    def form_token(self) -> str:
+        return hmac.new(self.secret, b"joinedup-form", "sha256").hexdigest()
+
+    def check_form(self, request: Request, token: str) -> None:
+        """A form post must carry this app's token and, if the browser says, come from here."""
+        origin = request.headers.get("origin")
+        host = request.headers.get("host", "")
+        if origin and origin.split("://", 1)[-1] != host:
+            raise InputError("this form was sent from another site", hint="open it here")
+        if not hmac.compare_digest(token or "", self.form_token()):
+            raise InputError(
+                "this form has expired (the server was restarted)",
+                hint="reload the page; what you typed is shown again below",
+            )
+
+    def render(self, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(name).render(**context), code)
+
+
+def create_app(url: str) -> FastAPI:
+    """The web app serving the store at ``url`` (created and migrated if needed)."""
+    engine = make_engine(url)
+    migrate(engine)
+    Store(engine, Actor.local()).ensure_partnership("default", "default")
+    ctx = Context(engine, url)
+    app = FastAPI(
+        title="joinedup",
+        summary="Join up what many agencies know, so a pattern of harm is seen and acted on.",
+        version=_version(),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.ctx = ctx
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Handler) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            if k == "Cache-Control" and request.url.path.startswith("/static/"):
+                continue
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.exception_handler(JoinedupError)
+    async def joinedup_error(request: Request, err: JoinedupError) -> Response:
+        status = 404 if isinstance(err, NotFound) else 422 if isinstance(
+            err, InputError | DecisionRefused
+        ) else 500
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(err.details(), status_code=status)
+        return ctx.render("error.html", status, error=err, status=status, request=request)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/alerts", status_code=303)
+
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("joinedup")
+    except PackageNotFoundError:
+        return "0"
+
+
+def to_json(data: Any) -> str:
+    """JSON for a page's ``<script type="application/json">`` block: ``<`` escaped so that
+    no text inside can close the script element."""
+    return json.dumps(data, default=_default).replace("<", "\\u003c")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")

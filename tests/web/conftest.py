@@ -1,0 +1,90 @@
+"""The web app over a store holding the processed demo, on SQLite and on PostgreSQL.
+
+The demo is loaded once per store and module (processing it is the slow part); tests that
+write pick their own alert or their own new reports, so they do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from joinedup.cli.summary import load_demo
+from joinedup.store import Store
+from joinedup.web.app import create_app
+from tests.conftest import PG_BASE, _pg_url
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'store.db'}"
+        _load(url)
+        yield url
+        return
+    schema = f"jw_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        _load(_pg_url(schema))
+        yield _pg_url(schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _load(url: str) -> None:
+    store = Store.open(url)
+    load_demo(store)
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(demo_url: str) -> Iterator[TestClient]:
+    app = create_app(demo_url)
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+    app.state.ctx.engine.dispose()
+
+
+@pytest.fixture
+def store(demo_url: str) -> Iterator[Store]:
+    s = Store.open(demo_url)
+    yield s
+    s.engine.dispose()
+
+
+def token(client: TestClient) -> str:
+    """The form token the app's pages carry."""
+    return str(client.app.state.ctx.form_token())  # type: ignore[attr-defined]
+
+
+def concern(
+    rid: str, agency: str, org: str, child: str, nickname: str, phone: str
+) -> dict[str, Any]:
+    """A report of one child and a man known by a nickname with a phone."""
+    return {
+        "id": rid,
+        "source": {"agency": agency, "org": org, "reporter": f"worker at {org}"},
+        "reported_at": "2009-03-02",
+        "people": [
+            {"ref": "c", "role": "child", "name": child, "age": 14, "sex": "female"},
+            {"ref": "m", "role": "person_of_concern", "aliases": [nickname], "sex": "male",
+             "phones": [phone]},
+        ],
+        "links": [{"from": "m", "to": "c", "type": "transported"}],
+        "indicators": ["transported_by_unknown_adults", "associates_with_unknown_adults"],
+        "narrative": f"{child} says a man called {nickname} drives her to parties.",
+    }
+

@@ -1,0 +1,160 @@
+"""The JSON API: the same operations as the pages, on both stores."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from joinedup.store import Store
+from tests.web.conftest import concern
+
+
+def _alert_ids(client: TestClient, **params: str) -> list[str]:
+    return [r["id"] for r in client.get("/api/alerts", params=params).json()["rows"]]
+
+
+def test_the_inbox_lists_every_raised_alert_awaiting_a_decision(
+    client: TestClient, store: Store
+) -> None:
+    body = client.get("/api/alerts", params={"status": "awaiting"}).json()
+    raised = {a["id"] for a in store.alerts("open")}
+    decided = {d["alert"] for d in store.decisions()}
+    assert {r["id"] for r in body["rows"]} == raised - decided
+    row = body["rows"][0]
+    assert row["decision"] == "awaiting" and row["waited"].endswith(("h", "days"))
+    assert {"rule", "level", "subject", "informants", "agencies", "age_days"} <= row.keys()
+
+
+def test_the_inbox_filters_and_sorts(client: TestClient, store: Store) -> None:
+    rows = client.get("/api/alerts", params={"rule": "place_hotspot"}).json()["rows"]
+    assert rows and {r["rule"] for r in rows} == {"place_hotspot"}
+    assert len(rows) == sum(a["rule"] == "place_hotspot" for a in store.alerts("open"))
+    by_informants = client.get("/api/alerts", params={"sort": "informants"}).json()["rows"]
+    counts = [r["informants"] for r in by_informants]
+    assert counts == sorted(counts, reverse=True)
+    named = client.get("/api/alerts", params={"subject": "sultan"}).json()["rows"]
+    assert named and all("sultan" in r["subject"]["label"].lower() for r in named)
+
+
+def test_an_alert_lists_its_evidence_in_arrival_order_with_the_report_that_raised_it(
+    client: TestClient, store: Store
+) -> None:
+    a = next(x for x in store.alerts("open") if x["rule"] == "linked_children")
+    body = client.get(f"/api/alerts/{a['id']}").json()
+    dates = [e["reported_at"] for e in body["evidence"]]
+    assert dates == sorted(dates)
+    assert len(body["evidence"]) == len(a["evidence"])
+    assert [e["raised_by"] for e in body["evidence"]].count(True) == 1
+    assert body["rule_source"] and body["rule_label"]
+    marked = [e for e in body["evidence"] if "<mark>" in e["narrative_html"]]
+    assert marked, "the subject's names are highlighted in the narratives"
+
+
+def test_a_decision_closing_a_childs_concern_as_consent_is_refused(
+    client: TestClient, store: Store
+) -> None:
+    alert = _alert_ids(client, status="awaiting")[0]
+    r = client.post(f"/api/alerts/{alert}/decisions", json={
+        "action": "close", "owner": "Panel chair", "rationale": "She says it was consensual."})
+    assert r.status_code == 422
+    assert r.json()["error"] == "DecisionRefused" and "cannot consent" in r.json()["message"]
+    assert store.decisions([alert]) == []
+
+
+def test_a_decision_is_recorded_and_the_inbox_shows_it(client: TestClient) -> None:
+    alert = _alert_ids(client, status="awaiting")[-1]
+    r = client.post(f"/api/alerts/{alert}/decisions", json={
+        "action": "strategy_meeting", "owner": "DS Khan", "due": "2009-04-01",
+        "rationale": "Two agencies describe the same man; meeting called."})
+    assert r.status_code == 201, r.text
+    assert alert in _alert_ids(client, status="actioned")
+    assert alert not in _alert_ids(client, status="awaiting")
+
+
+def test_writes_take_json_only(client: TestClient) -> None:
+    """A page on another site can post a form, never JSON without asking: forms are refused."""
+    alert = _alert_ids(client)[0]
+    r = client.post(f"/api/alerts/{alert}/decisions",
+                    data={"action": "close", "owner": "x", "rationale": "y"})
+    assert r.status_code == 422 and "application/json" in r.json()["message"]
+
+
+def test_an_invalid_report_is_quarantined_with_every_error_by_field(
+    client: TestClient, store: Store
+) -> None:
+    before = len(store.quarantine_rows())
+    bad = concern("API-BAD-1", "police", "api-test-police", "Zoe", "Tiger", "07700 900111")
+    bad["people"][0]["age"] = "fourteen"
+    bad["indicators"] = ["not_an_indicator"]
+    r = client.post("/api/reports", json=bad)
+    assert r.status_code == 422
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"people[0].age", "indicators[0].id"} <= fields
+    assert len(store.quarantine_rows()) == before + 1
+
+
+def test_two_agencies_naming_the_same_nickname_and_phone_raise_an_alert(
+    client: TestClient,
+) -> None:
+    first = concern("API-1", "police", "api-police", "Mia Api", "Viper", "07700 900456")
+    second = concern("API-2", "health", "api-clinic", "Ella Api", "Viper", "07700900456")
+    r1 = client.post("/api/reports", json=first)
+    assert r1.status_code == 201 and r1.json()["status"] == "accepted"
+    r2 = client.post("/api/reports", json=second)
+    raised = {a["rule"] for a in r2.json()["alerts"] if a["raised_here"]}
+    assert {"linked_children", "shared_vehicle_or_phone"} <= raised
+    again = client.post("/api/reports", json=second)
+    assert again.json()["status"] == "unchanged"
+
+
+def test_an_entity_its_network_and_its_places(client: TestClient, store: Store) -> None:
+    a = next(x for x in store.alerts("open") if x["rule"] == "linked_children")
+    entity = client.get(f"/api/entities/{a['subject']}").json()
+    assert entity["mentions"] and entity["corroboration"]["informants"] >= 2
+    assert any(x["id"] == a["id"] for x in entity["alerts"])
+    graph = client.get(f"/api/entities/{a['subject']}/network").json()
+    kinds = {n["data"]["kind"] for n in graph["nodes"]}
+    assert {"child", "person_of_concern"} <= kinds
+    ids = {n["data"]["id"] for n in graph["nodes"]}
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in graph["edges"])
+    hotspot = next(x for x in store.alerts("open") if x["rule"] == "place_hotspot")
+    places = client.get(f"/api/entities/{hotspot['subject']}/places").json()
+    assert any(p["id"] == hotspot["subject"] and p["lat"] and p["dates"]
+               for p in places["places"])
+
+
+def test_the_timeline_has_one_lane_per_agency(client: TestClient, store: Store) -> None:
+    a = next(x for x in store.alerts("open") if x["rule"] == "linked_children")
+    body = client.get("/api/timeline", params={"alert": a["id"]}).json()
+    assert sorted(lane["agency"] for lane in body["lanes"]) == sorted(set(a["agencies"]))
+    assert body["marks"] and 0 <= body["marks"][0]["x"] <= 1
+
+
+def test_search_finds_a_nickname(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "Sonny"}).json()
+    assert body["results"] and all("<mark>" in r["snippet_html"] for r in body["results"])
+
+
+def test_an_unknown_alert_or_entity_is_404(client: TestClient) -> None:
+    assert client.get("/api/alerts/A-nothing").status_code == 404
+    assert client.get("/api/entities/P-999999").json()["error"] == "NotFound"
+
+
+def test_the_openapi_document_lists_the_operations(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ("/api/alerts", "/api/alerts/{alert_id}", "/api/alerts/{alert_id}/decisions",
+              "/api/entities/{entity_id}", "/api/entities/{entity_id}/network",
+              "/api/reports", "/api/search", "/api/timeline", "/api/pairs"):
+        assert p in paths
+
+
+def test_a_split_sticks_and_a_confirm_joins(client: TestClient, store: Store) -> None:
+    a = next(x for x in store.alerts("open") if x["rule"] == "linked_children")
+    merges = client.get(f"/api/entities/{a['subject']}").json()["merges"]
+    pair = merges[0]
+    r = client.post("/api/pairs", json={"a": pair["a"], "b": pair["b"], "decision": "split",
+                                        "reason": "different men (test)"})
+    assert r.status_code == 201, r.text
+    assert r.json()["a"]["entity"] != r.json()["b"]["entity"]
+    r = client.post("/api/pairs", json={"a": pair["a"], "b": pair["b"], "decision": "confirm",
+                                        "reason": "same man after all (test)"})
+    assert r.json()["a"]["entity"] == r.json()["b"]["entity"]
