@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
-.PHONY: install demo test lint typecheck pytest bench bench-large train-model clean
+.PHONY: install demo test lint typecheck pytest chromium screenshots bench bench-large train-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +17,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Load the bundled fictional demo into the embedded store and show what joined up.
+## Load the bundled fictional demo into the embedded store, show what joined up, and serve the
+## panel's web app on it (Ctrl+C stops it).
 demo: install
 	$(BIN)/joinedup demo --db $(DEMO_DB)
+	$(BIN)/joinedup serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
-## Everything: lint, types, and the test suite on SQLite and PostgreSQL.
-test: install lint typecheck pytest
+## Everything: lint, types, and the test suite on SQLite and PostgreSQL, with the web app's
+## browser tests in Debian's Chromium.
+test: install chromium lint typecheck pytest
+
+## Debian's Chromium for the browser tests (never a browser downloaded by Playwright).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; }
+
+## Screenshots of the inbox, an alert, a network and a map for the README (docs/img/).
+screenshots: install chromium
+	JOINEDUP_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q -p no:xdist tests/web/test_browser.py
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)

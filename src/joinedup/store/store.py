@@ -26,6 +26,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    case,
     create_engine,
     delete,
     event,
@@ -39,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from joinedup.errors import NotFound, StoreError
+from joinedup.errors import InputError, NotFound, StoreError
 from joinedup.store import tables as t
 from joinedup.store.gate import GENESIS, Actor, AllowAll, Gate, Policy, entry_hash
 
@@ -940,6 +941,83 @@ class Store:
             if status:
                 q = q.where(t.alert.c.status == status)
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    def alert_page(
+        self,
+        *,
+        status: str = "",
+        rule: str = "",
+        level: str = "",
+        subject: str = "",
+        sort: str = "waiting",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[Row], int]:
+        """One page of the alerts inbox, filtered and sorted here (a 100k-report store holds
+        thousands of alerts), with each alert's latest decision; and how many match.
+
+        ``status`` is a decision status (``awaiting``, ``actioned``, ``closed``), or
+        ``withdrawn`` for alerts the engine no longer raises; by default every alert still
+        raised. Sorts: ``waiting`` (awaiting a decision first, the longest waiting first),
+        ``raised`` (latest first), ``informants``, ``level``, ``subject``.
+        """
+        a, d = t.alert, t.decision
+        latest = (
+            select(d.c.alert, func.max(d.c.pk).label("pk"))
+            .where(self._where(d))
+            .group_by(d.c.alert)
+            .subquery()
+        )
+        last = d.alias("last")
+        evidence = func.json_array_length(a.c.evidence).label("evidence_count")
+        cols = [a.c[n] for n in ("id", "rule", "level", "subject", "subject_kind",
+                                 "subject_label", "agencies", "informants", "raised_at",
+                                 "status", "created_at")]
+        decided = [last.c.action.label("decision_action"), last.c.closes.label("decision_closes"),
+                   last.c.owner.label("decision_owner"), last.c.due.label("decision_due")]
+        where = [self._where(a), a.c.status == ("withdrawn" if status == "withdrawn" else "open")]
+        if rule:
+            where.append(a.c.rule == rule)
+        if level:
+            where.append(a.c.level == level)
+        if subject:
+            needle = subject.lower()
+            for ch in "\\%_":  # LIKE's own characters match themselves
+                needle = needle.replace(ch, "\\" + ch)
+            where.append(func.lower(a.c.subject_label).like(f"%{needle}%", escape="\\"))
+        if status == "awaiting":
+            where.append(last.c.pk.is_(None))
+        elif status == "actioned":
+            where.append(last.c.closes.is_(False))
+        elif status == "closed":
+            where.append(last.c.closes.is_(True))
+        order = {
+            "waiting": [last.c.pk.is_not(None), a.c.created_at, a.c.id],
+            "raised": [a.c.raised_at.desc(), a.c.id],
+            "informants": [a.c.informants.desc(), evidence.desc(), a.c.id],
+            "level": [case({"high": 0, "medium": 1, "low": 2}, value=a.c.level, else_=9),
+                      a.c.raised_at, a.c.id],
+            "subject": [func.lower(a.c.subject_label), a.c.id],
+        }.get(sort)
+        if order is None:
+            raise InputError(f"cannot sort alerts by {sort!r}",
+                             hint="sort by waiting, raised, informants, level or subject")
+        joined = a.outerjoin(latest, latest.c.alert == a.c.id).outerjoin(
+            last, last.c.pk == latest.c.pk
+        )
+        with self.transaction("read", "alerts/page", offset=offset) as conn:
+            total = int(conn.execute(
+                select(func.count()).select_from(joined).where(*where)
+            ).scalar_one())
+            rows = conn.execute(
+                select(*cols, evidence, *decided)
+                .select_from(joined)
+                .where(*where)
+                .order_by(*order)
+                .offset(offset)
+                .limit(limit)
+            )
+            return [dict(r._mapping) for r in rows], total
 
     def alerts_about(self, subjects: Iterable[str]) -> list[Row]:
         """Alerts (open or withdrawn) whose subject is one of ``subjects``."""

@@ -53,7 +53,7 @@ def inbox(
     page: int = 1,
     now: datetime | None = None,
 ) -> Row:
-    """Alerts with their decision status, filtered, sorted and cut into pages.
+    """Alerts with their decision status, filtered, sorted and cut into pages by the store.
 
     ``status`` is a decision status (awaiting, actioned, closed) or ``withdrawn`` (alerts the
     engine no longer raises); by default every alert the engine still raises. The default
@@ -62,23 +62,23 @@ def inbox(
     now = now or datetime.now(UTC)
     profile = load_profile("safeguarding")
     labels = {r.id: r.label for r in profile.rules}
-    alerts = store.alerts("withdrawn" if status == "withdrawn" else "open")
-    by_alert: dict[str, list[Row]] = defaultdict(list)
-    for d in store.decisions():
-        by_alert[d["alert"]].append(d)
+    if sort not in SORTS:
+        sort = "waiting"
+    if status not in STATUSES:
+        status = ""
+    found, total = store.alert_page(
+        status=status, rule=rule, level=level, subject=subject.strip()[:200], sort=sort,
+        offset=(max(1, page) - 1) * PER_PAGE, limit=PER_PAGE,
+    )
+    pages = max(1, -(-total // PER_PAGE))
+    if found == [] and total and page > pages:  # past the last page: show the last
+        return inbox(store, rule=rule, level=level, status=status, subject=subject, sort=sort,
+                     page=pages, now=now)
     rows = []
-    needle = subject.strip().casefold()
-    for a in alerts:
-        state = decision_state(a, by_alert.get(a["id"], []), now)
-        if status in ("awaiting", "actioned", "closed") and state["status"] != status:
-            continue
-        if rule and a["rule"] != rule:
-            continue
-        if level and a["level"] != level:
-            continue
-        if needle and needle not in a["subject_label"].casefold():
-            continue
-        latest = state["latest"]
+    for a in found:
+        created = _aware(a["created_at"])
+        awaiting = a["decision_action"] is None
+        waited = max(0.0, (now - created).total_seconds() / 3600) if awaiting else None
         rows.append(
             {
                 "id": a["id"],
@@ -92,38 +92,27 @@ def inbox(
                 },
                 "informants": a["informants"],
                 "agencies": a["agencies"],
-                "evidence_count": len(a["evidence"]),
+                "evidence_count": a["evidence_count"],
                 "raised_at": a["raised_at"].isoformat(),
-                "created_at": _aware(a["created_at"]).isoformat(),
-                "age_days": (now - _aware(a["created_at"])).days,
+                "created_at": created.isoformat(),
+                "age_days": (now - created).days,
                 "status": a["status"],
-                "decision": state["status"],
-                "waited_hours": state["waited_hours"],
-                "waited": waited_text(state["waited_hours"])
-                if state["waited_hours"] is not None
-                else "",
-                "latest_action": latest["action"] if latest else None,
-                "latest_owner": latest["owner"] if latest else None,
-                "latest_due": latest["due"].isoformat() if latest and latest["due"] else None,
+                "decision": "awaiting"
+                if awaiting
+                else "closed"
+                if a["decision_closes"]
+                else "actioned",
+                "waited_hours": waited,
+                "waited": waited_text(waited) if waited is not None else "",
+                "latest_action": a["decision_action"],
+                "latest_owner": a["decision_owner"],
+                "latest_due": a["decision_due"].isoformat() if a["decision_due"] else None,
             }
         )
-    keys = {
-        "waiting": lambda r: (r["decision"] != "awaiting", -(r["waited_hours"] or 0), r["id"]),
-        "raised": lambda r: (_neg_text(r["raised_at"]), r["id"]),
-        "informants": lambda r: (-r["informants"], -r["evidence_count"], r["id"]),
-        "level": lambda r: (LEVELS.get(r["level"], 9), r["raised_at"], r["id"]),
-        "subject": lambda r: (r["subject"]["label"].casefold(), r["id"]),
-    }
-    if sort not in keys:
-        sort = "waiting"
-    key = keys[sort]
-    rows.sort(key=key)
-    pages = max(1, -(-len(rows) // PER_PAGE))
-    page = min(max(1, page), pages)
     return {
-        "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-        "total": len(rows),
-        "page": page,
+        "rows": rows,
+        "total": total,
+        "page": min(max(1, page), pages),
         "pages": pages,
         "filters": {"rule": rule, "level": level, "status": status, "subject": subject,
                     "sort": sort},
@@ -132,11 +121,6 @@ def inbox(
         "statuses": list(STATUSES),
         "sorts": list(SORTS),
     }
-
-
-def _neg_text(text: str) -> tuple[int, ...]:
-    """Sort key that puts later ISO timestamps first."""
-    return tuple(-ord(c) for c in text)
 
 
 # -- one alert and its evidence chain --------------------------------------------------------

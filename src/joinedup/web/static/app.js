@@ -68,14 +68,21 @@ function map() {
   if (!el || typeof L === "undefined") { return; }
   Promise.all([
     fetch(el.getAttribute("data-src")).then(function (r) { return r.json(); }),
-    fetch("/static/basemap/countries.geojson").then(function (r) { return r.json(); })
+    fetch("/static/basemap/countries.geojson").then(function (r) { return r.json(); }),
+    fetch("/static/basemap/areas.geojson").then(function (r) { return r.json(); })
   ]).then(function (got) {
-    var data = got[0], basemap = got[1];
+    var data = got[0], basemap = got[1], areas = got[2];
     var m = L.map(el, { zoomSnap: 0.5, attributionControl: true });
     m.attributionControl.setPrefix("Leaflet");
     L.geoJSON(basemap, {
       style: { color: "#8a8f98", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
       attribution: "Outlines: Natural Earth (public domain)"
+    }).addTo(m);
+    L.geoJSON(areas, {
+      style: { color: "#9aa0a8", weight: 1, dashArray: "3 3", fill: true, fillOpacity: 0 },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name, { sticky: true, className: "area-name" });
+      }
     }).addTo(m);
     var markers = data.places.map(function (p) {
       var mk = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#1b5e20", weight: 2,
@@ -100,7 +107,7 @@ function map() {
     }
     if (markers.length) {
       m.fitBounds(L.latLngBounds(markers.map(function (x) { return x.marker.getLatLng(); })).pad(0.4),
-                  { maxZoom: 13 });
+                  { maxZoom: 11 });
     } else {
       m.setView([54.0, -2.5], 5.5);
     }

@@ -1,0 +1,141 @@
+"""Render time of the panel's pages at 100,000 reports (bar: under 300 ms each on this
+machine), beside the same pages at 1,000 reports in the same process as the baseline.
+
+Each store is generated, imported and processed on SQLite first (about two minutes at 100k);
+then every page is requested once to warm up and ``REPEAT`` times through the app in-process
+(FastAPI's test client: routing, store queries, templates; no network), and the median, p95
+and worst times are printed. The subjects are the heaviest there are: the alert with the most
+evidence, and the entity with the most mentions among alert subjects.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, Any]
+SIZES = (1_000, 100_000)
+REPEAT = 15
+BAR_MS = 300.0
+
+
+def build(n: int, tmp: Path) -> str:
+    from joinedup.generate import generate_scenario, write_scenario
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import process
+    from joinedup.store import Store
+
+    src = tmp / f"r{n}.jsonl"
+    write_scenario(generate_scenario(seed=7, reports=n), src, tmp / f"t{n}.json")
+    url = f"sqlite:///{tmp / f'p{n}.db'}"
+    store = Store.open(url)
+    import_file(store, src)
+    process(store)
+    store.engine.dispose()
+    return url
+
+
+def pages(url: str) -> dict[str, str]:
+    """The pages to time, on the heaviest subjects of the store."""
+    from joinedup.store import Store
+
+    store = Store.open(url)
+    alerts = store.alerts("open")
+    heaviest = max(alerts, key=lambda a: len(a["evidence"]))
+    people = [a for a in alerts if a["rule"] == "linked_children"] or alerts
+    members = store.members_of({a["subject"] for a in people})
+    subject = max(members, key=lambda e: len(members[e]))
+    place = next((a["subject"] for a in alerts if a["rule"] == "place_hotspot"), subject)
+    label = next(e["label"] for e in store.entities_by_id([subject])).strip("'")
+    store.engine.dispose()
+    word = label.split()[0]
+    return {
+        "inbox": "/alerts",
+        "inbox, filtered": "/alerts?rule=linked_children&sort=informants",
+        "alert": f"/alerts/{heaviest['id']}",
+        "entity": f"/entities/{subject}",
+        "network (API)": f"/api/entities/{subject}/network",
+        "map places (API)": f"/api/entities/{place}/places",
+        "timeline": f"/timeline?entity={subject}",
+        "search": f"/search?q={word}",
+        "concern form": "/concerns/new",
+    }
+
+
+def time_pages(url: str) -> dict[str, Row]:
+    from fastapi.testclient import TestClient
+
+    from joinedup.web.app import create_app
+
+    out: dict[str, Row] = {}
+    app = create_app(url)
+    with TestClient(app) as client:
+        for name, path in pages(url).items():
+            r = client.get(path)
+            if r.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {r.status_code}")
+            times = []
+            for _ in range(REPEAT):
+                t0 = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - t0) * 1000)
+            times.sort()
+            out[name] = {"path": path, "p50": statistics.median(times),
+                         "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1],
+                         "bytes": len(r.content)}
+    app.state.ctx.engine.dispose()
+    return out
+
+
+def run(sizes: tuple[int, ...] = SIZES) -> tuple[list[Row], list[str]]:
+    errors: list[str] = []
+    results: dict[int, dict[str, Row]] = {}
+    with tempfile.TemporaryDirectory() as d:
+        for n in sizes:
+            try:
+                t0 = time.perf_counter()
+                url = build(n, Path(d))
+                print(f"built {n:,} reports in {time.perf_counter() - t0:.0f} s", flush=True)
+                results[n] = time_pages(url)
+            except Exception:
+                errors.append(traceback.format_exc())
+                traceback.print_exc()
+    rows: list[Row] = []
+    base, big = min(sizes), max(sizes)
+    for name, r in results.get(big, {}).items():
+        b = results.get(base, {}).get(name)
+        rows.append({"page": name, "n": big, **r, "base_p50": b["p50"] if b else float("nan")})
+    return rows, errors
+
+
+def table(rows: list[Row]) -> str:
+    n = rows[0]["n"] if rows else max(SIZES)
+    lines = [
+        f"| page | p50 ms at {min(SIZES):,} (baseline) | p50 ms at {n:,} | p95 ms | worst ms "
+        f"| ratio | under {BAR_MS:.0f} ms |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['page']} | {r['base_p50']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['max']:.1f} | {r['p50'] / r['base_p50']:.1f}x | "
+            f"{'yes' if r['p95'] < BAR_MS else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    sizes = tuple(int(a) for a in sys.argv[1:]) or SIZES
+    rows, errors = run(sizes)
+    print(table(rows))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.exit(main())

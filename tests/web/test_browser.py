@@ -1,0 +1,164 @@
+"""The panel's pages in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+No browser is downloaded: Playwright drives ``/usr/bin/chromium`` (``apt-get install
+chromium``; ``make test`` installs it). Without it this test fails, never skips. With
+``JOINEDUP_SCREENSHOTS=docs/img`` (``make screenshots``) the pages are saved for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+
+from joinedup.cli.summary import load_demo
+from joinedup.store import Store
+from joinedup.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.db'}"
+    store = Store.open(url)
+    load_demo(store)
+    store.engine.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "install Debian's Chromium: apt-get install chromium (make test does)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox"])
+        pg = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=server)
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
+        browser.close()
+        assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = Path(os.environ.get("JOINEDUP_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _fill_concern(page: Page, org: str, agency: str, child: str, age: str) -> None:
+    page.goto("/concerns/new")
+    page.select_option("#source-agency", agency)
+    page.fill("#source-org", org)
+    page.fill("#source-reporter", f"Worker at {org}")
+    page.fill("#reported_at", "2009-03-02")
+    page.select_option("#people-0-role", "child")
+    page.fill("#people-0-name", child)
+    page.fill("#people-0-age", age)
+    page.select_option("#people-1-role", "person_of_concern")
+    page.fill("#people-1-aliases", "Kestrel")
+    page.fill("#people-1-phones", "07700 900321")
+    page.select_option("#links-0-from", "p2")
+    page.select_option("#links-0-type", "transported")
+    page.select_option("#links-0-to", "p1")
+    page.locator("summary", has_text="Places transport").click()
+    page.check("#ind-transported_by_unknown_adults")
+    page.fill("#narrative", f"{child} is driven to parties by a man called Kestrel.")
+
+
+def test_a_concern_with_an_invalid_field_comes_back_with_the_error_beside_it(page: Page) -> None:
+    _fill_concern(page, "browser-police", "police", "Maya Browser", "fourteen")
+    page.click("button.primary")
+    expect(page.locator("#people-0-age-error")).to_contain_text("whole number")
+    expect(page.locator("#people-0-age")).to_have_value("fourteen")
+    expect(page.locator("#people-1-aliases")).to_have_value("Kestrel")
+    expect(page.locator("#ind-transported_by_unknown_adults")).to_be_checked()
+    page.fill("#people-0-age", "14")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_have_text("Concern recorded")
+
+
+def test_a_second_agency_naming_the_same_nickname_raises_an_alert_and_a_decision_is_recorded(
+    page: Page, shots: Path
+) -> None:
+    _fill_concern(page, "browser-clinic", "health", "Isla Browser", "13")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_have_text("Concern recorded")
+    raised = page.locator(".alerts-now li", has_text="raised by this concern")
+    expect(raised.first).to_be_visible()
+    raised.locator("a", has_text="linked_children").click()
+    expect(page.locator(".evidence li")).to_have_count(2)
+    expect(page.locator(".evidence mark").first).to_have_text("Kestrel")
+    page.screenshot(path=str(shots / "alert.png"))
+
+    page.select_option("#action", "close")
+    page.fill("#owner", "Panel chair")
+    page.fill("#rationale", "She says it is her own choice and she consents.")
+    page.click("form.decision button")
+    expect(page.locator(".refused")).to_contain_text("cannot consent")
+    expect(page.locator("#rationale")).to_have_value(
+        "She says it is her own choice and she consents.")
+
+    page.select_option("#action", "strategy_meeting")
+    page.fill("#due", "2009-03-09")
+    page.fill("#rationale", "Two agencies describe the same man driving two girls. Meeting.")
+    page.click("form.decision button")
+    expect(page.locator(".decisions li")).to_contain_text("Strategy meeting")
+    expect(page.locator(".decisions li")).to_contain_text("Panel chair")
+
+
+def test_the_inbox_filters_in_place(page: Page, shots: Path) -> None:
+    page.goto("/alerts")
+    expect(page.locator("table.inbox tbody tr").first).to_be_visible()
+    page.screenshot(path=str(shots / "inbox.png"))
+    page.select_option("#f-rule", "place_hotspot")  # HTMX swaps the rows, no reload
+    expect(page.locator("table.inbox tbody td a[href^='/alerts/']").first).to_have_text(
+        "place_hotspot")
+    rules = page.locator("table.inbox tbody td a[href^='/alerts/']").all_inner_texts()
+    assert rules and set(rules) == {"place_hotspot"}
+    assert "rule=place_hotspot" in page.url
+
+
+def test_the_network_and_the_map_are_drawn(page: Page, shots: Path) -> None:
+    page.goto("/alerts?rule=place_hotspot")
+    page.locator("table.inbox tbody tr").first.locator("a[href^='/entities/']").click()
+    network, map_ = page.locator("#network"), page.locator("#map")
+    expect(network).to_have_attribute("data-nodes", lambda_re(r"^[2-9]|^\d\d"))
+    expect(map_).to_have_attribute("data-markers", lambda_re(r"^[1-9]"))
+    assert page.locator("#network canvas").count() > 0
+    assert page.locator("#map .leaflet-interactive").count() >= 1  # markers and outlines drawn
+    everything = int(map_.get_attribute("data-markers") or 0)
+    slider = page.locator("#map-date")
+    slider.fill("0")  # the earliest date: fewer (or as many) places known then
+    assert int(map_.get_attribute("data-markers") or 0) <= everything
+    network.screenshot(path=str(shots / "network.png"))
+    map_.screenshot(path=str(shots / "map.png"))
+
+
+def lambda_re(pattern: str) -> object:
+    import re
+
+    return re.compile(pattern)
