@@ -137,6 +137,8 @@ def test_the_timeline_has_one_lane_per_agency(client: TestClient, store: Store) 
 def test_search_finds_a_nickname(client: TestClient) -> None:
     body = client.get("/api/search", params={"q": "Sonny"}).json()
     assert body["results"] and all("<mark>" in r["snippet_html"] for r in body["results"])
+    labels = {m["label"].strip("'").lower() for r in body["results"] for m in r["mentions"]}
+    assert "sonny" in labels  # each hit links to the people and places it mentions
 
 
 def test_an_unknown_alert_or_entity_is_404(client: TestClient) -> None:

@@ -130,3 +130,9 @@ def test_a_row_can_be_added_to_the_form(client: TestClient) -> None:
     r = client.get("/concerns/rows/people", params={"i": 5})
     assert 'id="people-5-name"' in r.text and "Person 6" in r.text
     assert client.get("/concerns/rows/people", params={"i": 999}).status_code == 422
+
+
+def test_a_blank_required_field_is_called_missing(client: TestClient) -> None:
+    r = client.post("/concerns", data={"csrf": token(client)})
+    assert r.status_code == 422
+    assert re.search(r'id="source-org-error"[^>]*>[^<]*required but missing', r.text)

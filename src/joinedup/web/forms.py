@@ -73,10 +73,9 @@ def concern_from_form(form: Mapping[str, Any], indicators: list[str]) -> tuple[R
     report: Row = {
         "id": _text(form, "id") or new_report_id(),
         "profile": "safeguarding",
-        "source": {
-            "agency": _text(form, "source-agency"),
-            "org": _text(form, "source-org"),
-        },
+        # a blank required field is left out, so that validation says it is missing
+        "source": {k: _text(form, f"source-{k}") for k in ("agency", "org", "reporter")
+                   if _text(form, f"source-{k}")},
         "reported_at": _text(form, "reported_at") or datetime.now(UTC).date().isoformat(),
         "people": [],
         "places": [],
@@ -84,8 +83,6 @@ def concern_from_form(form: Mapping[str, Any], indicators: list[str]) -> tuple[R
         "indicators": indicators,
         "narrative": _text(form, "narrative"),
     }
-    if _text(form, "source-reporter"):
-        report["source"]["reporter"] = _text(form, "source-reporter")
     for key in ("occurred_from", "occurred_to", "informant"):
         if _text(form, key):
             report[key] = _text(form, key)

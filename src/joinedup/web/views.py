@@ -522,6 +522,11 @@ def search(store: Store, q: str) -> Row:
     """Reports whose narrative, names or aliases hold every word of ``q``, with a snippet."""
     words = words_of(q)
     hits = store.search(words) if words else []
+    named: dict[int, list[str]] = defaultdict(list)  # report -> the entities it mentions
+    for m in store.slice_of(h["pk"] for h in hits)["mentions"] if hits else []:
+        if m["entity"] and m["entity"] not in named[m["report"]]:
+            named[m["report"]].append(m["entity"])
+    entities = {e["id"]: e for e in store.entities_by_id(x for v in named.values() for x in v)}
     out = []
     for h in hits:
         out.append(
@@ -531,6 +536,11 @@ def search(store: Store, q: str) -> Row:
                 "agency": h["agency"],
                 "reported_at": h["reported_at"].isoformat(),
                 "snippet_html": highlight(_snippet(h["body"], words), words, prefix=True),
+                "mentions": [
+                    {"id": x, "label": entities[x]["label"], "type": entities[x]["kind"]}
+                    for x in named.get(h["pk"], [])
+                    if x in entities
+                ],
             }
         )
     return {"q": q, "words": words, "results": out}
