@@ -130,3 +130,18 @@ def test_resolve_runs_a_full_pass_and_keeps_the_alerts(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     after = json.loads(runner.invoke(app, ["alerts", "--db", db, "--json"]).stdout)
     assert [a["id"] for a in after] == [a["id"] for a in before]
+
+
+def test_the_panel_decides_from_the_command_line_and_consent_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    src = write_jsonl(tmp_path / "r.jsonl", _reports())
+    assert runner.invoke(app, ["ingest", str(src), "--db", db]).exit_code == 0
+    alert = json.loads(runner.invoke(app, ["alerts", "--json", "--db", db]).stdout)[0]["id"]
+    refused = runner.invoke(app, ["decide", alert, "--action", "close", "--owner", "Chair",
+                                  "--rationale", "It was consensual.", "--db", db])
+    assert refused.exit_code == 2 and "cannot consent" in refused.output
+    done = runner.invoke(app, ["decide", alert, "--action", "strategy_meeting", "--owner",
+                               "DS Khan", "--due", "2008-03-10", "--rationale", "Meet.",
+                               "--db", db])
+    assert done.exit_code == 0, done.output
+    assert "strategy_meeting by DS Khan, due 2008-03-10" in done.stdout

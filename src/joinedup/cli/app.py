@@ -326,6 +326,29 @@ def demo(db: DbOption = "") -> None:
 
 
 @app.command()
+def decide(
+    alert_id: str,
+    action: Annotated[str, typer.Option(help="An action of the profile's decisions.yaml")],
+    owner: Annotated[str, typer.Option(help="Who owns the action")],
+    rationale: Annotated[str, typer.Option(help="Why (required)")],
+    due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD (not needed to close)")] = "",
+    db: DbOption = "",
+) -> None:
+    """Record the panel's decision on an alert. Closing a child's concern on consent or
+    'lifestyle choice' is refused."""
+    from joinedup.decide import record_decision
+
+    try:
+        row = record_decision(
+            _open(db), alert_id, action=action, owner=owner, rationale=rationale, due=due
+        )
+    except JoinedupError as err:
+        _fail(err)
+    due_text = f", due {row['due']}" if row["due"] else ""
+    out.print(f"{alert_id}: {row['action']} by {row['owner']}{due_text} recorded", markup=False)
+
+
+@app.command()
 def serve(
     db: DbOption = "",
     host: Annotated[str, typer.Option(help="Address to listen on (keep it local until "
