@@ -6,18 +6,16 @@ write pick their own alert or their own new reports, so they do not depend on ea
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
-from tests.conftest import PG_BASE, _pg_url
+from tests.conftest import pg_schema
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -31,17 +29,9 @@ def demo_url(
         _load(url)
         yield url
         return
-    schema = f"jw_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        _load(_pg_url(schema))
-        yield _pg_url(schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema("jw") as url:
+        _load(url)
+        yield url
 
 
 def _load(url: str) -> None:

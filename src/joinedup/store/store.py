@@ -786,16 +786,9 @@ class Store:
 
     def entities_by_id(self, ids: Iterable[str]) -> list[Row]:
         wanted = sorted(set(ids))
+        e = t.entity
         with self.transaction("read", "entities", count=len(wanted)) as conn:
-            rows: list[Row] = []
-            for chunk in _chunks(wanted, 500):
-                rows += [
-                    dict(r._mapping)
-                    for r in conn.execute(
-                        select(t.entity).where(self._where(t.entity), t.entity.c.id.in_(chunk))
-                    )
-                ]
-            return rows
+            return _rows_in(conn, e, e.c.id, wanted, self._where(e))
 
     def analyse(self) -> None:
         """Refresh the query planner's statistics (after a full run has rewritten the tables).
@@ -1022,27 +1015,17 @@ class Store:
     def alerts_about(self, subjects: Iterable[str]) -> list[Row]:
         """Alerts (open or withdrawn) whose subject is one of ``subjects``."""
         wanted = sorted(set(subjects))
+        a = t.alert
         with self.transaction("read", "alerts/some", count=len(wanted)) as conn:
-            out: list[Row] = []
-            for chunk in _chunks(wanted, 500):
-                out += [
-                    dict(r._mapping)
-                    for r in conn.execute(
-                        select(t.alert).where(self._where(t.alert), t.alert.c.subject.in_(chunk))
-                    )
-                ]
-            return sorted(out, key=lambda a: (a["raised_at"], a["id"]))
+            out = _rows_in(conn, a, a.c.subject, wanted, self._where(a))
+            return sorted(out, key=lambda x: (x["raised_at"], x["id"]))
 
     def corroboration_of(self, entities: Iterable[str]) -> dict[str, Row]:
         """The corroboration rows of some entities, by entity."""
         wanted = sorted(set(entities))
         c = t.corroboration
         with self.transaction("read", "corroboration/some", count=len(wanted)) as conn:
-            out: dict[str, Row] = {}
-            for chunk in _chunks(wanted, 500):
-                for r in conn.execute(select(c).where(self._where(c), c.c.entity.in_(chunk))):
-                    out[r.entity] = dict(r._mapping)
-            return out
+            return {r["entity"]: r for r in _rows_in(conn, c, c.c.entity, wanted, self._where(c))}
 
     def alert(self, alert_id: str) -> Row:
         with self.transaction("read", f"alert/{alert_id}") as conn:
@@ -1261,6 +1244,16 @@ def search_text(body: Mapping[str, Any], narrative: str | None) -> str:
 def _mention_columns(m: t.Table) -> list[Any]:
     """The columns of a mention that resolution and the rules read."""
     return [m.c[n] for n in ("pk", "report", "ref", "kind", "role", "label", "features")]
+
+
+def _rows_in(conn: Connection, table: t.Table, column: Any, wanted: list[Any],
+             where: Any) -> list[Row]:
+    """Rows of ``table`` whose ``column`` is one of ``wanted``, 500 values a query."""
+    out: list[Row] = []
+    for chunk in _chunks(wanted, 500):
+        out += [dict(r._mapping) for r in conn.execute(
+            select(table).where(where, column.in_(chunk)))]
+    return out
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

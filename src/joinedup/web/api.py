@@ -13,6 +13,7 @@ from joinedup.decide import record_decision
 from joinedup.errors import InputError
 from joinedup.store import Store
 from joinedup.web import service, views
+from joinedup.web.query import inbox_query
 
 router = APIRouter(prefix="/api", tags=["api"])
 Json = dict[str, Any]
@@ -52,18 +53,8 @@ class PairIn(BaseModel):
 
 
 @router.get("/alerts", summary="The alerts inbox")
-def alerts(
-    store: StoreDep,
-    rule: str = "",
-    level: str = "",
-    status: str = "",
-    subject: Annotated[str, Query(max_length=200)] = "",
-    sort: str = "waiting",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Json:
-    return views.inbox(
-        store, rule=rule, level=level, status=status, subject=subject, sort=sort, page=page
-    )
+def alerts(store: StoreDep, q: Annotated[Json, Depends(inbox_query)]) -> Json:
+    return views.inbox(store, **q)
 
 
 @router.get("/alerts/{alert_id}", summary="One alert and its evidence chain")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from joinedup.decide import DecisionInvalid, record_decision
 from joinedup.errors import DecisionRefused, InputError
 from joinedup.store import Store
 from joinedup.web import forms, service, views
+from joinedup.web.query import inbox_query
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,19 +31,8 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> H
 
 
 @router.get("/alerts", response_class=HTMLResponse)
-def inbox(
-    request: Request,
-    rule: str = "",
-    level: str = "",
-    status: str = "",
-    subject: Annotated[str, Query(max_length=200)] = "",
-    sort: str = "waiting",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    data = views.inbox(
-        _store(request), rule=rule, level=level, status=status, subject=subject, sort=sort,
-        page=page,
-    )
+def inbox(request: Request, q: Annotated[dict[str, Any], Depends(inbox_query)]) -> HTMLResponse:
+    data = views.inbox(_store(request), **q)
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "inbox-rows":
         return _render(request, "_inbox_rows.html", inbox=data)
     return _render(request, "inbox.html", inbox=data)
