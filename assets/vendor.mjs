@@ -292,3 +292,19 @@ write(README, readme);
 for (const p of written) {
   console.log(`${String(statSync(p).size).padStart(9)}  ${relative(REPO, p)}`);
 }
+
+// axe-core, for the browser tests' accessibility checks only (never served by the app).
+const TESTS_VENDOR = join(REPO, "tests", "web", "vendor");
+rmSync(TESTS_VENDOR, { recursive: true, force: true });
+mkdirSync(TESTS_VENDOR, { recursive: true });
+const axe = pkg("axe-core");
+copyFileSync(join(MODULES, "axe-core", "axe.min.js"), join(TESTS_VENDOR, "axe.min.js"));
+copyFileSync(join(MODULES, "axe-core", "LICENSE"), join(TESTS_VENDOR, "axe-core.LICENSE.txt"));
+writeFileSync(
+  join(TESTS_VENDOR, "README.md"),
+  `# Test-only vendored files\n\n` +
+    `- \`axe.min.js\`: axe-core ${axe.version} (${axe.license}), from npm, injected by ` +
+    `tests/web/test_browser.py to check the pages' accessibility. Never served by the app.\n` +
+    `  Regenerate: \`cd assets && npm ci && node vendor.mjs\`.\n`,
+);
+console.log(`axe-core ${axe.version} -> ${relative(REPO, TESTS_VENDOR)}`);

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored by assets/vendor.mjs
 
 
 @pytest.fixture(scope="module")
@@ -49,17 +50,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Page]:
+def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "install Debian's Chromium: apt-get install chromium (make test does)"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox"])
-        pg = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=server)
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg
-        browser.close()
-        assert errors == [], f"JavaScript errors: {errors}"
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    pg = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=server)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    pg.close()
+    assert errors == [], f"JavaScript errors: {errors}"
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +162,32 @@ def test_the_network_and_the_map_are_drawn(page: Page, shots: Path) -> None:
     assert int(map_.get_attribute("data-markers") or 0) <= everything
     network.screenshot(path=str(shots / "network.png"))
     map_.screenshot(path=str(shots / "map.png"))
+
+
+def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) -> None:
+    """axe-core's WCAG 2 A and AA rules (labels, contrast, names, structure) on every kind of
+    page: no serious or critical violation. The check's script is injected, so this context
+    alone lets it past the app's Content-Security-Policy."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=server,
+                              bypass_csp=True)
+    pg = ctx.new_page()
+    pg.goto("/alerts?rule=linked_children")
+    alert = pg.locator("table.inbox tbody a[href^='/alerts/']").first.get_attribute("href")
+    entity = pg.locator("table.inbox tbody a[href^='/entities/']").first.get_attribute("href")
+    found = {}
+    for path in ("/alerts", alert, entity, f"/timeline?entity={str(entity).rsplit('/', 1)[-1]}",
+                 "/search?q=sultan", "/concerns/new"):
+        pg.goto(str(path))
+        pg.wait_for_load_state("networkidle")
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[str(path)] = bad
+    ctx.close()
+    assert found == {}
 
 
 def lambda_re(pattern: str) -> object:

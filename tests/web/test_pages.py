@@ -136,3 +136,11 @@ def test_a_blank_required_field_is_called_missing(client: TestClient) -> None:
     r = client.post("/concerns", data={"csrf": token(client)})
     assert r.status_code == 422
     assert re.search(r'id="source-org-error"[^>]*>[^<]*required but missing', r.text)
+
+
+def test_the_network_is_also_a_list_of_links(client: TestClient, store: Store) -> None:
+    a = next(x for x in store.alerts("open") if x["rule"] == "linked_children")
+    graph = client.get(f"/api/entities/{a['subject']}/network").json()
+    page = client.get(f"/entities/{a['subject']}").text
+    others = [n["data"]["id"] for n in graph["nodes"] if not n["data"]["centre"]]
+    assert others and all(f'href="/entities/{x}"' in page for x in others)

@@ -71,7 +71,10 @@ async def decide(request: Request, alert_id: str) -> Response:
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str) -> HTMLResponse:
-    return _render(request, "entity.html", entity=views.entity_detail(_store(request), entity_id))
+    store = _store(request)
+    detail = views.entity_detail(store, entity_id)
+    graph = views.network(store, entity_id)  # also as a list, for keyboards and screen readers
+    return _render(request, "entity.html", entity=detail, graph=graph)
 
 
 @router.post("/pairs", response_model=None)
