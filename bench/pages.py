@@ -1,7 +1,8 @@
 """Render time of the panel's pages at 100,000 reports (bar: under 300 ms each on this
 machine), beside the same pages at 1,000 reports in the same process as the baseline.
 
-Each store is generated, imported and processed on SQLite first (about two minutes at 100k);
+Each scenario is generated once, then imported and processed on SQLite and on PostgreSQL
+(about two minutes each at 100k);
 then every page is requested once to warm up and ``REPEAT`` times through the app in-process
 (FastAPI's test client: routing, store queries, templates; no network), and the median, p95
 and worst times are printed, with the first request's (the first search after an import also
@@ -25,20 +26,23 @@ REPEAT = 15
 BAR_MS = 300.0
 
 
-def build(n: int, tmp: Path) -> str:
+def generate(n: int, tmp: Path) -> Path:
     from joinedup.generate import generate_scenario, write_scenario
+
+    src = tmp / f"r{n}.jsonl"
+    write_scenario(generate_scenario(seed=7, reports=n), src, tmp / f"t{n}.json")
+    return src
+
+
+def load(url: str, src: Path) -> None:
     from joinedup.ingest.importer import import_file
     from joinedup.pipeline import process
     from joinedup.store import Store
 
-    src = tmp / f"r{n}.jsonl"
-    write_scenario(generate_scenario(seed=7, reports=n), src, tmp / f"t{n}.json")
-    url = f"sqlite:///{tmp / f'p{n}.db'}"
     store = Store.open(url)
     import_file(store, src)
     process(store)
     store.engine.dispose()
-    return url
 
 
 def pages(url: str) -> dict[str, str]:
@@ -96,38 +100,57 @@ def time_pages(url: str) -> dict[str, Row]:
     return out
 
 
-def run(sizes: tuple[int, ...] = SIZES) -> tuple[list[Row], list[str]]:
+def run(
+    sizes: tuple[int, ...] = SIZES, backends: tuple[str, ...] = ("sqlite", "postgresql")
+) -> tuple[list[Row], list[str]]:
+    from bench.throughput import PgSchema
+
     errors: list[str] = []
-    results: dict[int, dict[str, Row]] = {}
+    results: dict[tuple[str, int], dict[str, Row]] = {}
     with tempfile.TemporaryDirectory() as d:
         for n in sizes:
-            try:
-                t0 = time.perf_counter()
-                url = build(n, Path(d))
-                print(f"built {n:,} reports in {time.perf_counter() - t0:.0f} s", flush=True)
-                results[n] = time_pages(url)
-            except Exception:
-                errors.append(traceback.format_exc())
-                traceback.print_exc()
+            src = generate(n, Path(d))
+            for backend in backends:
+                try:
+                    t0 = time.perf_counter()
+                    if backend == "sqlite":
+                        url = f"sqlite:///{Path(d) / f'p{n}.db'}"
+                        load(url, src)
+                        results[(backend, n)] = _timed(url, n, backend, t0)
+                    else:
+                        with PgSchema(f"bench_pages_{n}") as url:
+                            load(url, src)
+                            results[(backend, n)] = _timed(url, n, backend, t0)
+                except Exception:
+                    errors.append(traceback.format_exc())
+                    traceback.print_exc()
     rows: list[Row] = []
     base, big = min(sizes), max(sizes)
-    for name, r in results.get(big, {}).items():
-        b = results.get(base, {}).get(name)
-        rows.append({"page": name, "n": big, **r, "base_p50": b["p50"] if b else float("nan")})
+    for backend in backends:
+        for name, r in results.get((backend, big), {}).items():
+            b = results.get((backend, base), {}).get(name)
+            rows.append({"page": name, "store": backend, "n": big, **r,
+                         "base_p50": b["p50"] if b else float("nan")})
     return rows, errors
+
+
+def _timed(url: str, n: int, backend: str, t0: float) -> dict[str, Row]:
+    print(f"{backend}: {n:,} reports imported and processed in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    return time_pages(url)
 
 
 def table(rows: list[Row]) -> str:
     n = rows[0]["n"] if rows else max(SIZES)
     lines = [
-        f"| page | p50 ms at {min(SIZES):,} (baseline) | p50 ms at {n:,} | p95 ms | worst ms "
-        f"| ratio | under {BAR_MS:.0f} ms | first request ms |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        f"| page | store | p50 ms at {min(SIZES):,} (baseline) | p50 ms at {n:,} | p95 ms "
+        f"| worst ms | ratio | under {BAR_MS:.0f} ms | first request ms |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['page']} | {r['base_p50']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['max']:.1f} | {r['p50'] / r['base_p50']:.1f}x | "
+            f"| {r['page']} | {r['store']} | {r['base_p50']:.1f} | {r['p50']:.1f} "
+            f"| {r['p95']:.1f} | {r['max']:.1f} | {r['p50'] / r['base_p50']:.1f}x | "
             f"{'yes' if r['p95'] < BAR_MS else 'NO'} | {r['first']:.0f} |"
         )
     return "\n".join(lines)
