@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from joinedup.store import Store
@@ -144,3 +145,18 @@ def test_the_network_is_also_a_list_of_links(client: TestClient, store: Store) -
     page = client.get(f"/entities/{a['subject']}").text
     others = [n["data"]["id"] for n in graph["nodes"] if not n["data"]["centre"]]
     assert others and all(f'href="/entities/{x}"' in page for x in others)
+
+
+def test_a_concern_the_store_fails_to_save_comes_back_as_typed(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from joinedup.errors import StoreError
+    from joinedup.web import service
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise StoreError("the database is not answering")
+
+    monkeypatch.setattr(service, "submit", broken)
+    r = client.post("/concerns", data=_concern_form(csrf=token(client)))
+    assert r.status_code == 503
+    assert "could not be saved" in r.text and 'value="Hawk"' in r.text

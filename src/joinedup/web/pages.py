@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from joinedup.decide import DecisionInvalid, record_decision
-from joinedup.errors import DecisionRefused, InputError
+from joinedup.errors import DecisionRefused, InputError, JoinedupError
 from joinedup.store import Store
 from joinedup.web import forms, service, views
 from joinedup.web.query import inbox_query
@@ -128,7 +128,13 @@ async def submit_concern(request: Request) -> Response:
         errors = {"_form": [f"{err.message} ({err.hint})"]}
         return _render(request, "concern.html", 422,
                        **_form_context(values, layout, errors, indicators))
-    outcome = service.submit(_store(request), raw, "web form")
+    try:
+        outcome = service.submit(_store(request), raw, "web form")
+    except JoinedupError as err:  # the store failed: the form comes back as typed
+        errors = {"_form": [f"The concern could not be saved: {err.message}. Nothing was "
+                            "recorded; submit it again when the store is back."]}
+        return _render(request, "concern.html", 503,
+                       **_form_context(values, layout, errors, indicators))
     if outcome["errors"]:  # quarantined: nothing lost, and the form comes back as typed
         errors = forms.errors_by_field(outcome["errors"], layout)
         return _render(request, "concern.html", 422,
