@@ -26,6 +26,8 @@ def _report(rid: str, alias: str, narrative: str) -> dict[str, object]:
 def test_search_finds_aliases_names_and_narrative_words(store: Store) -> None:
     submit_report(store, _report("R1", "Tiger", "Seen at the bus station."), "test")
     submit_report(store, _report("R2", "Master", "Collected from the care home by taxi."), "test")
+    assert store.search(["tiger"]) == []  # not indexed yet
+    assert store.catch_up_search() == 2
     assert [r["report_id"] for r in store.search(["tiger"])] == ["R1"]
     assert [r["report_id"] for r in store.search(["taxi"])] == ["R2"]
     assert {r["report_id"] for r in store.search(["amy"])} == {"R1", "R2"}
@@ -36,19 +38,43 @@ def test_search_finds_aliases_names_and_narrative_words(store: Store) -> None:
 def test_search_shows_only_the_current_version_of_a_report(store: Store) -> None:
     submit_report(store, _report("R1", "Tiger", "first account"), "test")
     submit_report(store, _report("R1", "Tiger", "corrected account"), "test")
+    store.catch_up_search()
     assert store.search(["first"]) == []
     assert [r["report_id"] for r in store.search(["corrected"])] == ["R1"]
 
 
 def test_hostile_search_text_is_only_ever_words(store: Store) -> None:
     submit_report(store, _report("R1", "Tiger", "x"), "test")
+    store.catch_up_search()
     for words in (['"', "*"], ["tiger OR 1=1"], ["'); DROP TABLE report; --"], ["NEAR(a b)"]):
         store.search(words)  # neither an error nor an injection
     assert store.counts()["reports"] == 1
 
 
-def test_the_index_catches_up_once(store: Store) -> None:
+def test_the_index_catches_up_in_chunks_and_once(store: Store) -> None:
     import_file(store, DEMO)
-    first = store.catch_up_search()
-    assert first == store.counts()["reports"]
-    assert store.catch_up_search() == 0
+    total = store.counts()["reports"]
+    assert store.search_backlog() == total
+    assert store.catch_up_search(most=10, chunk=4) == 10  # a part, in transactions of 4
+    assert store.search_backlog() == total - 10
+    assert store.catch_up_search(chunk=7) == total - 10
+    assert store.search_backlog() == 0 and store.catch_up_search() == 0
+
+
+def test_a_search_after_a_large_import_answers_at_once_and_says_what_is_not_indexed(
+    store: Store,
+) -> None:
+    from joinedup.web.views import search
+
+    import_file(store, DEMO)
+    store.catch_up_search(most=5)
+    later: list[int] = []
+
+    def catch_up(s: Store, backlog: int) -> int:  # as the web app does for a large backlog
+        later.append(backlog)
+        return backlog
+
+    found = search(store, "sonny", catch_up)
+    assert found["not_yet_indexed"] == store.counts()["reports"] - 5 == later[0]
+    everything = search(store, "sonny")  # without a catch-up function: indexed first
+    assert everything["not_yet_indexed"] == 0 and everything["results"]

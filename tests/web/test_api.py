@@ -165,3 +165,21 @@ def test_a_split_sticks_and_a_confirm_joins(client: TestClient, store: Store) ->
     r = client.post("/api/pairs", json={"a": pair["a"], "b": pair["b"], "decision": "confirm",
                                         "reason": "same man after all (test)"})
     assert r.json()["a"]["entity"] == r.json()["b"]["entity"]
+
+
+def test_a_large_backlog_is_indexed_in_the_background(client: TestClient, store: Store) -> None:
+    """After a large import a search answers at once; the app indexes the rest meanwhile."""
+    import time
+
+    from joinedup.ingest.importer import submit_report
+
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    submit_report(store, concern("API-BG-1", "police", "api-bg", "Ava Bg", "Wren", "07700 900777"),
+                  "test")
+    backlog = store.search_backlog()
+    assert backlog >= 1
+    assert ctx.catch_up(store, 10**9) == 10**9  # "many": not waited for
+    deadline = time.monotonic() + 30
+    while store.search_backlog() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store.search_backlog() == 0, f"{backlog} reports were to be indexed"

@@ -1145,9 +1145,9 @@ class Store:
     def search(self, words: Sequence[str], limit: int = 50) -> list[Row]:
         """Current reports whose narrative, names, aliases, places or plates hold every one of
         ``words`` (each also as a prefix), best first: ``{"pk", "org", "report_id", "agency",
-        "reported_at", "snippet"}``. ``words`` are plain words (the caller splits the user's
-        text); they are bound as parameters and quoted for FTS5, never spliced into SQL."""
-        self.catch_up_search()
+        "reported_at", "body"}``. ``words`` are plain words (the caller splits the user's
+        text); they are bound as parameters and quoted for FTS5, never spliced into SQL.
+        Only reports already indexed are found: see :meth:`catch_up_search`."""
         words = [w for w in words if w][:12]
         if not words:
             return []
@@ -1192,20 +1192,34 @@ class Store:
             }
         return [rows[pk] for pk in ranked if pk in rows][:limit]
 
-    def catch_up_search(self) -> int:
-        """Index the reports imported since the last search; return how many."""
+    def search_backlog(self) -> int:
+        """How many reports were imported after the last one the search index holds."""
         r, doc = t.report, t.search_doc
-        with self.transaction("write", "search-index") as conn:
-            last = conn.execute(
-                select(func.max(doc.c.report)).where(self._where(doc))
-            ).scalar_one_or_none() or 0
-            added = 0
-            while True:
+        with self.transaction("read", "search-index/backlog") as conn:
+            last = select(func.coalesce(func.max(doc.c.report), 0)).where(self._where(doc))
+            return int(conn.execute(
+                select(func.count()).select_from(r).where(
+                    self._where(r), r.c.pk > last.scalar_subquery())
+            ).scalar_one())
+
+    def catch_up_search(self, most: int | None = None, chunk: int = 2000) -> int:
+        """Index (up to ``most``) reports imported since the last indexed one, ``chunk`` at a
+        time, each chunk its own transaction, so that a long catch-up (some ten seconds at 100k
+        reports) holds no lock for long and keeps what it has done. Returns how many. One
+        catch-up at a time per store: the web app runs it in the background."""
+        r, doc = t.report, t.search_doc
+        added = 0
+        while most is None or added < most:
+            size = chunk if most is None else min(chunk, most - added)
+            with self.transaction("write", "search-index") as conn:
+                last = conn.execute(
+                    select(func.max(doc.c.report)).where(self._where(doc))
+                ).scalar_one_or_none() or 0
                 batch = conn.execute(
                     select(r.c.pk, r.c.body, r.c.narrative)
                     .where(self._where(r), r.c.pk > last)
                     .order_by(r.c.pk)
-                    .limit(5000)
+                    .limit(size)
                 ).all()
                 if not batch:
                     return added
@@ -1221,7 +1235,7 @@ class Store:
                         [{"report": x["report"], "body": x["body"]} for x in rows],
                     )
                 added += len(rows)
-                last = batch[-1].pk
+        return added
 
     def audit_rows(self) -> list[Row]:
         with self.engine.connect() as conn:

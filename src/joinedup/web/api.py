@@ -108,8 +108,10 @@ def timeline(store: StoreDep, entity: str = "", alert: str = "") -> Json:
 
 
 @router.get("/search", summary="Reports by words in narratives, names and aliases")
-def search(store: StoreDep, q: Annotated[str, Query(max_length=500)] = "") -> Json:
-    return views.search(store, q)
+def search(
+    request: Request, store: StoreDep, q: Annotated[str, Query(max_length=500)] = ""
+) -> Json:
+    return views.search(store, q, request.app.state.ctx.catch_up)
 
 
 @router.post(

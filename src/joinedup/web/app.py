@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,8 @@ from joinedup.store.store import make_engine, migrate
 from joinedup.web import api, pages
 
 HERE = Path(__file__).parent
+SYNC_INDEX = 2000  # reports a search indexes before it answers (about 0.2 s)
+log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -60,12 +64,42 @@ class Context:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._indexing = threading.Lock()
         self.templates.globals["form_token"] = self.form_token
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
 
     def store(self, request: Request) -> Store:
         """A store for this request, acting as the request's actor."""
         return Store(self.engine, Actor.local())
+
+    def catch_up(self, store: Store, backlog: int) -> int:
+        """Bring the search index up to date without making a search slow: a few reports
+        (a concern just submitted) at once, many (a large import) in the background, one
+        catch-up at a time. Returns how many reports are not searchable yet."""
+        # few: wait for a background catch-up (its rest is as few) and finish here
+        if backlog <= SYNC_INDEX and self._indexing.acquire(timeout=10):
+            try:
+                store.catch_up_search()
+                return 0
+            finally:
+                self._indexing.release()
+        self.index_later()
+        return backlog
+
+    def index_later(self) -> None:
+        """Index every report not yet searchable, in a background thread (if none is)."""
+        if not self._indexing.locked():
+            threading.Thread(target=self._index, name="search-index", daemon=True).start()
+
+    def _index(self) -> None:
+        if not self._indexing.acquire(blocking=False):
+            return
+        try:
+            Store(self.engine, Actor.local()).catch_up_search()
+        except JoinedupError as err:  # the next search tries again
+            log.warning("search index: %s", err.message)
+        finally:
+            self._indexing.release()
 
     def form_token(self) -> str:
         return hmac.new(self.secret, b"joinedup-form", "sha256").hexdigest()
@@ -101,6 +135,7 @@ def create_app(url: str) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.ctx = ctx
+    ctx.index_later()  # reports imported while the app was not running become searchable
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -98,7 +98,8 @@ def timeline(request: Request, entity: str = "", alert: str = "") -> HTMLRespons
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
-    return _render(request, "search.html", search=views.search(_store(request), q))
+    found = views.search(_store(request), q, _ctx(request).catch_up)
+    return _render(request, "search.html", search=found)
 
 
 @router.get("/concerns/new", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -518,8 +518,22 @@ def timeline(store: Store, *, entity: str = "", alert: str = "") -> Row:
 
 
 # -- search ----------------------------------------------------------------------------------
-def search(store: Store, q: str) -> Row:
-    """Reports whose narrative, names or aliases hold every word of ``q``, with a snippet."""
+def search(
+    store: Store, q: str, catch_up: Callable[[Store, int], int] | None = None
+) -> Row:
+    """Reports whose narrative, names or aliases hold every word of ``q``, with a snippet and
+    the entities each mentions, and how many reports are not searchable yet.
+
+    ``catch_up(store, backlog)`` brings the index up to date as far as it can without making
+    the search slow, and returns how many reports are still to come (the web app indexes a few
+    at once and many in the background); without it, everything is indexed first."""
+    backlog = store.search_backlog()
+    if backlog:
+        if catch_up is None:
+            store.catch_up_search()
+            backlog = 0
+        else:
+            backlog = catch_up(store, backlog)
     words = words_of(q)
     hits = store.search(words) if words else []
     named: dict[int, list[str]] = defaultdict(list)  # report -> the entities it mentions
@@ -543,7 +557,7 @@ def search(store: Store, q: str) -> Row:
                 ],
             }
         )
-    return {"q": q, "words": words, "results": out}
+    return {"q": q, "words": words, "results": out, "not_yet_indexed": backlog}
 
 
 def _snippet(text: str, words: list[str], width: int = 220) -> str:
