@@ -52,6 +52,8 @@ def test_an_alert_lists_its_evidence_in_arrival_order_with_the_report_that_raise
     assert body["rule_source"] and body["rule_label"]
     marked = [e for e in body["evidence"] if "<mark>" in e["narrative_html"]]
     assert marked, "the subject's names are highlighted in the narratives"
+    children = body["facts"]["children"]  # the children the rule counted, to link to
+    assert len(children) >= 2 and all(c["id"] and c["label"] for c in children)
 
 
 def test_a_decision_closing_a_childs_concern_as_consent_is_refused(

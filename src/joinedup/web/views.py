@@ -180,9 +180,7 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
             "org": raised["org"],
             "reported_at": a["raised_at"].isoformat(),
         },
-        "facts": {
-            k: v for k, v in (a["explanation"] or {}).items() if k not in ("rule_label", "source")
-        },
+        "facts": _facts(store, a["explanation"] or {}),
         "evidence": evidence,
         "decision": {
             "status": state["status"],
@@ -195,6 +193,19 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
             {"id": x.id, "label": x.label, "closes": x.closes} for x in rules.actions.values()
         ],
     }
+
+
+def _facts(store: Store, explanation: Row) -> Row:
+    """The rule's own facts, entity ids among them as ``{"id", "label"}`` to link to (the
+    label, informants and source are shown elsewhere)."""
+    facts = {k: v for k, v in explanation.items()
+             if k not in ("rule_label", "source", "informants")}
+    ids = {x for v in facts.values() if isinstance(v, list) for x in v if isinstance(x, str)}
+    known = {e["id"]: e["label"] for e in store.entities_by_id(ids)} if ids else {}
+    for k, v in facts.items():
+        if isinstance(v, list) and v and all(isinstance(x, str) and x in known for x in v):
+            facts[k] = [{"id": x, "label": known[x]} for x in v]
+    return facts
 
 
 def _decision_json(d: Row, actions: dict[str, Any]) -> Row:
