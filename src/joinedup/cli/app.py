@@ -369,6 +369,90 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+audit_app = typer.Typer(help="Check the audit log, and answer who saw a record.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    expect: Annotated[str, typer.Option(
+        help="A head recorded earlier (SEQ:HASH from `joinedup audit head`): the log must "
+             "still reach it unchanged")] = "",
+    db: DbOption = "",
+) -> None:
+    """Recompute the hash chain; name the first edited, deleted or reordered entry (exit 1)."""
+    from joinedup.audit import parse_head, verify
+
+    try:
+        store = _open(db)
+        verdict = verify(store.audit_rows(), parse_head(expect) if expect else None)
+        store.audit_note("verify", "audit", ok=verdict.ok, checked=verdict.checked)
+    except JoinedupError as err:
+        _fail(err)
+    if not verdict.ok:
+        console.print(f"[red]the audit log is broken:[/red] {verdict.reason} "
+                      f"({verdict.checked} entries before it are whole)", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"the audit log is whole: {verdict.checked} entries, head "
+              f"{verdict.checked}:{verdict.head}", markup=False)
+
+
+@audit_app.command("head")
+def audit_head(db: DbOption = "") -> None:
+    """Print the newest entry as SEQ:HASH. Keep it somewhere else: `audit verify --expect`
+    then shows whether newer entries were deleted since."""
+    try:
+        rows = _open(db).audit_rows()
+    except JoinedupError as err:
+        _fail(err)
+    last = rows[-1] if rows else None
+    out.print(f"{last['seq']}:{last['hash']}" if last else "0:" + "0" * 64, markup=False)
+
+
+@audit_app.command("who-saw")
+def audit_who_saw(
+    record: Annotated[str, typer.Argument(
+        help="An alert id, an entity id, or a report as ORG/REPORT_ID")],
+    db: DbOption = "",
+    json_: JsonOption = False,
+) -> None:
+    """Every read and write of a record: for a report, also of the alerts that show it; for an
+    entity, also of the alerts about it."""
+    from joinedup.audit import who_saw
+
+    try:
+        store = _open(db)
+        log = store.audit_rows()  # before this question's own reads are added to it
+        rows = who_saw(log, _record_targets(store, record))
+        store.audit_note("who-saw", f"audit/{record}", entries=len(rows))
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(rows)
+        return
+    for r in rows:
+        out.print(f"{r['seq']:>7} {r['at']:%Y-%m-%d %H:%M:%S} {r['actor']:<16} {r['action']:<8} "
+                  f"{r['target']}", markup=False)
+    if not rows:
+        out.print(f"no entry reads or writes {record}", markup=False)
+
+
+def _record_targets(store: Store, record: str) -> set[str]:
+    """The audit targets under which a record was read or written."""
+    if "/" in record:
+        org, _, report_id = record.partition("/")
+        pk = store.report_key(org, report_id)
+        return {f"report/{record}"} | {f"alert/{a}" for a in store.alerts_citing(pk)}
+    if record.startswith("A-"):
+        store.alert(record)
+        return {f"alert/{record}"}
+    store.entity(record)
+    return {f"entity/{record}", f"merges/{record}"} | {
+        f"alert/{a['id']}" for a in store.alerts_about([record])
+    }
+
+
 def main() -> None:
     """Entry point of the ``joinedup`` script."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")

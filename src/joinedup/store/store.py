@@ -784,6 +784,41 @@ class Store:
                 }
         return out
 
+    def entity(self, entity_id: str) -> Row:
+        """One entity, read as a record (audited as ``entity/<id>``: who saw it can be
+        answered), for a page or an API call about it."""
+        e = t.entity
+        with self.transaction("read", f"entity/{entity_id}") as conn:
+            row = conn.execute(select(e).where(self._where(e), e.c.id == entity_id)).first()
+        if row is None:
+            raise NotFound(f"no entity {entity_id!r}", hint="search for a name or alias instead")
+        return dict(row._mapping)
+
+    def report_key(self, org: str, report_id: str) -> int:
+        """The store key of the current version of a report."""
+        r = t.report
+        with self.transaction("read", f"report/{org}/{report_id}") as conn:
+            pk = conn.execute(
+                select(r.c.pk).where(self._where(r), r.c.org == org, r.c.report_id == report_id,
+                                     r.c.current.is_(True))
+            ).scalar_one_or_none()
+        if pk is None:
+            raise NotFound(f"no report {org}/{report_id}", hint="write it as ORG/REPORT_ID")
+        return int(pk)
+
+    def alerts_citing(self, report: int) -> list[str]:
+        """Ids of the alerts whose evidence holds a report (JSON lists: read in Python)."""
+        a = t.alert
+        with self.transaction("read", "alerts/citing", report=report) as conn:
+            return [x.id for x in conn.execute(select(a.c.id, a.c.evidence).where(self._where(a)))
+                    if report in (x.evidence or [])]
+
+    def audit_note(self, action: str, target: str, **detail: Any) -> None:
+        """Append an audit entry for something done outside the store's own calls (checking
+        the audit log, answering who saw a record)."""
+        with self.transaction(action, target, **detail):
+            pass
+
     def entities_by_id(self, ids: Iterable[str]) -> list[Row]:
         wanted = sorted(set(ids))
         e = t.entity

@@ -295,10 +295,7 @@ def highlight(text: str, words: Iterable[str], *, prefix: bool = False) -> str:
 def entity_detail(store: Store, entity_id: str) -> Row:
     """An entity: aliases, the reports that mention it, why its mentions were merged, its
     corroboration and the alerts about it."""
-    found = store.entities_by_id([entity_id])
-    if not found:
-        raise NotFound(f"no entity {entity_id!r}", hint="search for a name or alias instead")
-    e = found[0]
+    e = store.entity(entity_id)
     pks = store.members_of([entity_id]).get(entity_id, [])
     resolved = store.resolved_of(pks)
     reports = store.reports_by_pk({row["report"] for _, _, row in resolved.values()})
@@ -377,8 +374,7 @@ def network(store: Store, entity_id: str) -> Row:
     """The entity and what the reports that mention it link it to, as Cytoscape.js elements:
     people (children, people of concern), places, vehicles and phones; edges typed by link,
     with how many reports give each. At most ``NETWORK_NODES`` nodes, the closest kept."""
-    if not store.entities_by_id([entity_id]):
-        raise NotFound(f"no entity {entity_id!r}")
+    store.entity(entity_id)
     sl = store.slice_of(store.reports_mentioning([entity_id]))
     entity_of = {m["pk"]: m["entity"] for m in sl["mentions"] if m["entity"]}
     counts: Counter[tuple[str, str]] = Counter()
@@ -422,8 +418,7 @@ def network(store: Store, entity_id: str) -> Row:
 def places(store: Store, entity_id: str) -> Row:
     """Places linked to the entity (and the entity, if a place) with their coordinates and the
     dates of the reports that put them together, for the map and its date slider."""
-    if not store.entities_by_id([entity_id]):
-        raise NotFound(f"no entity {entity_id!r}")
+    store.entity(entity_id)
     sl = store.slice_of(store.reports_mentioning([entity_id]))
     when = {r["pk"]: r["reported_at"] for r in sl["reports"]}
     found: dict[str, Row] = {}
@@ -474,11 +469,8 @@ def timeline(store: Store, *, entity: str = "", alert: str = "") -> Row:
         title = f"{a['subject_label']}: evidence of alert {a['id']}"
         marks.append({"at": a["raised_at"].date().isoformat(), "label": f"alert {a['id']}"})
     elif entity:
-        found = store.entities_by_id([entity])
-        if not found:
-            raise NotFound(f"no entity {entity!r}")
         pks = store.reports_mentioning([entity])
-        title = f"{found[0]['label']}: every report that mentions it"
+        title = f"{store.entity(entity)['label']}: every report that mentions it"
         for a in store.alerts_about([entity]):
             marks.append({"at": a["raised_at"].date().isoformat(), "label": f"alert {a['id']}"})
     else:
