@@ -369,6 +369,47 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+@app.command()
+def overdue(
+    db: DbOption = "",
+    json_: JsonOption = False,
+    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+) -> None:
+    """Alerts without a decision past their statutory deadline (one working day, England and
+    Wales bank holidays), and actions past their due date: what goes to the panel lead."""
+    from datetime import UTC, datetime
+
+    from joinedup.web.views import inbox
+
+    try:
+        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        _fail(InputError(f"--at {at!r} is not a moment", hint="write it as 2009-03-02T09:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        store = _open(db)
+        rows, page = [], 1
+        while True:
+            found = inbox(store, status="overdue", sort="waiting", page=page, now=moment)
+            rows += found["rows"]
+            if page >= found["pages"]:
+                break
+            page += 1
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(rows)
+        return
+    for r in rows:
+        what = (f"no decision, due by {r['decision_deadline'][:16]} UTC"
+                if r["decision"] == "awaiting"
+                else f"{r['latest_action']} due {r['latest_due']} ({r['latest_owner']})")
+        out.print(f"{r['id']} {r['rule']:<24} {r['subject']['label']:<28} {what}; "
+                  f"escalate to {r['escalate_to']}", markup=False)
+    out.print(f"{len(rows)} overdue", markup=False)
+
+
 audit_app = typer.Typer(help="Check the audit log, and answer who saw a record.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

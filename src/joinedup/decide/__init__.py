@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from joinedup.decide.timescales import timescales
 from joinedup.errors import DecisionRefused, InputError, ProfileError
 from joinedup.profiles import load_profile
 from joinedup.store import Store
@@ -130,6 +131,13 @@ def record_decision(
     refusal = rules.refusal(action, rationale)
     if refusal:
         raise DecisionRefused(refusal, hint=f"source: {rules.refused_source}")
+    decided_at = now or datetime.now(UTC)
+    limit = timescales(profile_name).latest_due(action, decided_at)
+    if limit and due_day and due_day > limit[0]:
+        raise DecisionInvalid(
+            "due", f"{rules.actions[action].label} is due by {limit[0]} at the latest "
+                   f"({limit[1]})"
+        )
     row = {
         "alert": alert_id,
         "action": action,
@@ -138,7 +146,7 @@ def record_decision(
         "due": due_day,
         "rationale": rationale,
         "decided_by": decided_by or store.actor.name,
-        "decided_at": now or datetime.now(UTC),
+        "decided_at": decided_at,
     }
     row["pk"] = store.add_decision(row)
     return row

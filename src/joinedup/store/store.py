@@ -26,6 +26,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    and_,
     case,
     create_engine,
     delete,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     text,
     tuple_,
@@ -980,14 +982,18 @@ class Store:
         sort: str = "waiting",
         offset: int = 0,
         limit: int = 50,
+        overdue: tuple[datetime, date] | None = None,
     ) -> tuple[list[Row], int]:
         """One page of the alerts inbox, filtered and sorted here (a 100k-report store holds
         thousands of alerts), with each alert's latest decision; and how many match.
 
         ``status`` is a decision status (``awaiting``, ``actioned``, ``closed``), or
-        ``withdrawn`` for alerts the engine no longer raises; by default every alert still
-        raised. Sorts: ``waiting`` (awaiting a decision first, the longest waiting first),
-        ``raised`` (latest first), ``informants``, ``level``, ``subject``.
+        ``withdrawn`` for alerts the engine no longer raises, or ``overdue`` with
+        ``overdue=(raised_before, today)``: no decision on an alert created before
+        ``raised_before``, or an action due before ``today`` that no later decision followed;
+        by default every alert still raised. Sorts: ``waiting`` (awaiting a decision first,
+        the longest waiting first), ``raised`` (latest first), ``informants``, ``level``,
+        ``subject``.
         """
         a, d = t.alert, t.decision
         latest = (
@@ -1019,6 +1025,13 @@ class Store:
             where.append(last.c.closes.is_(False))
         elif status == "closed":
             where.append(last.c.closes.is_(True))
+        elif status == "overdue":
+            if overdue is None:
+                raise InputError("overdue alerts need the moment and the day they are due by")
+            where.append(or_(
+                and_(last.c.pk.is_(None), a.c.created_at < overdue[0]),
+                and_(last.c.closes.is_(False), last.c.due < overdue[1]),
+            ))
         order = {
             "waiting": [last.c.pk.is_not(None), a.c.created_at, a.c.id],
             "raised": [a.c.raised_at.desc(), a.c.id],

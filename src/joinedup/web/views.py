@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from joinedup.decide import decision_rules, decision_state, waited_text
+from joinedup.decide.timescales import timescales
 from joinedup.errors import NotFound
 from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
@@ -22,7 +23,7 @@ from joinedup.store import Store
 Row = dict[str, Any]
 LEVELS = {"high": 0, "medium": 1, "low": 2}
 SORTS = ("waiting", "raised", "informants", "level", "subject")
-STATUSES = ("awaiting", "actioned", "closed", "withdrawn")
+STATUSES = ("awaiting", "overdue", "actioned", "closed", "withdrawn")
 PER_PAGE = 50
 NETWORK_NODES = 150
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -66,9 +67,12 @@ def inbox(
         sort = "waiting"
     if status not in STATUSES:
         status = ""
+    clock = timescales("safeguarding")
+    today = clock.calendar.local_date(now)
     found, total = store.alert_page(
         status=status, rule=rule, level=level, subject=subject.strip()[:200], sort=sort,
         offset=(max(1, page) - 1) * PER_PAGE, limit=PER_PAGE,
+        overdue=(clock.overdue_before(now), today),
     )
     pages = max(1, -(-total // PER_PAGE))
     if found == [] and total and page > pages:  # past the last page: show the last
@@ -79,6 +83,11 @@ def inbox(
         created = _aware(a["created_at"])
         awaiting = a["decision_action"] is None
         waited = max(0.0, (now - created).total_seconds() / 3600) if awaiting else None
+        deadline = clock.decision_deadline(created) if awaiting else None
+        action_due = a["decision_due"] if not awaiting and not a["decision_closes"] else None
+        overdue = (deadline is not None and now >= deadline) or (
+            action_due is not None and action_due < today
+        )
         rows.append(
             {
                 "id": a["id"],
@@ -107,6 +116,9 @@ def inbox(
                 "latest_action": a["decision_action"],
                 "latest_owner": a["decision_owner"],
                 "latest_due": a["decision_due"].isoformat() if a["decision_due"] else None,
+                "decision_deadline": deadline.isoformat() if deadline else None,
+                "overdue": overdue,
+                "escalate_to": clock.escalate_to if overdue else "",
             }
         )
     return {

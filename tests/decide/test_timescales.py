@@ -1,0 +1,92 @@
+"""Statutory timescales in working days (England and Wales bank holidays), and what is overdue."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from joinedup.cli.app import app
+from joinedup.decide import DecisionInvalid, record_decision
+from joinedup.decide.timescales import timescales
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import process
+from joinedup.store import Store
+from joinedup.web.views import inbox
+
+DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
+CLOCK = timescales("safeguarding")
+
+
+def test_a_decision_is_due_by_the_end_of_the_next_working_day() -> None:
+    # Wednesday afternoon: due by the end of Thursday (midnight London = 23:00 UTC in summer)
+    assert CLOCK.decision_deadline(datetime(2008, 5, 21, 14, tzinfo=UTC)) == datetime(
+        2008, 5, 22, 23, tzinfo=UTC)
+    # the Friday before the spring bank holiday (Monday 26 May 2008): due by the end of Tuesday
+    assert CLOCK.decision_deadline(datetime(2008, 5, 23, 14, tzinfo=UTC)) == datetime(
+        2008, 5, 27, 23, tzinfo=UTC)
+    # Christmas Eve 2026: Christmas Friday, Boxing Day's substitute Monday 28: due Tuesday 29
+    assert CLOCK.decision_deadline(datetime(2026, 12, 24, 10, tzinfo=UTC)) == datetime(
+        2026, 12, 30, 0, tzinfo=UTC)
+
+
+moments = st.datetimes(min_value=datetime(2007, 1, 1), max_value=datetime(2027, 12, 1),
+                       timezones=st.just(UTC))
+
+
+@given(moments, st.integers(min_value=0, max_value=20 * 24 * 60))
+def test_the_overdue_cut_off_agrees_with_each_alerts_deadline(raised: datetime,
+                                                             minutes: int) -> None:
+    """The store filters overdue alerts by one moment; it must say what each deadline says."""
+    now = raised + timedelta(minutes=minutes)
+    assert (now >= CLOCK.decision_deadline(raised)) == (raised < CLOCK.overdue_before(now))
+
+
+@pytest.fixture
+def demo(store: Store) -> Store:
+    import_file(store, DEMO)
+    process(store)
+    return store
+
+
+def test_undecided_alerts_become_overdue_and_decided_ones_do_not(demo: Store) -> None:
+    created = min(a["created_at"] for a in demo.alerts("open"))
+    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    soon = inbox(demo, status="overdue", now=created + timedelta(hours=1))
+    assert soon["total"] == 0
+    later = created + timedelta(days=6)  # a working day has passed, whatever the weekday
+    every = inbox(demo, status="overdue", now=later)
+    assert every["total"] == len(demo.alerts("open")) > 0
+    assert all(r["overdue"] and r["escalate_to"] == "panel lead" for r in every["rows"])
+    first = every["rows"][0]["id"]
+    record_decision(demo, first, action="strategy_meeting", owner="DS Khan",
+                    due=(later + timedelta(days=3)).date(), rationale="Meeting called.", now=later)
+    assert inbox(demo, status="overdue", now=later)["total"] == every["total"] - 1
+    # the action's own due date passes with nothing recorded since: overdue again
+    after_due = inbox(demo, status="overdue", now=later + timedelta(days=5))
+    assert first in {r["id"] for r in after_due["rows"]}
+
+
+def test_a_return_home_interview_cannot_be_due_after_72_hours(demo: Store) -> None:
+    alert = demo.alerts("open")[0]["id"]
+    now = datetime(2009, 3, 2, 9, tzinfo=UTC)
+    with pytest.raises(DecisionInvalid) as err:
+        record_decision(demo, alert, action="return_home_interview", owner="YS", now=now,
+                        due="2009-03-09", rationale="Interview.")
+    assert err.value.field == "due" and "2009-03-05" in err.value.reason
+    record_decision(demo, alert, action="return_home_interview", owner="YS", now=now,
+                    due="2009-03-04", rationale="Interview.")
+
+
+def test_the_overdue_command_lists_what_goes_to_the_panel_lead(demo: Store, store_url: str) -> None:
+    created = min(a["created_at"] for a in demo.alerts("open"))
+    at = (created + timedelta(days=6)).replace(tzinfo=None).isoformat()
+    res = CliRunner().invoke(app, ["overdue", "--at", at, "--json", "--db", store_url])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == len(demo.alerts("open")) and rows[0]["escalate_to"] == "panel lead"
