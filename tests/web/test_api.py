@@ -185,3 +185,16 @@ def test_a_large_backlog_is_indexed_in_the_background(client: TestClient, store:
     while store.search_backlog() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert store.search_backlog() == 0, f"{backlog} reports were to be indexed"
+
+
+def test_every_error_has_the_one_documented_shape(client: TestClient) -> None:
+    not_json = client.post("/api/reports", content=b"\x16{not json",
+                           headers={"Content-Type": "application/json"})
+    wrong_type = client.get("/api/alerts", params={"page": "first"})
+    missing = client.get("/api/alerts/A-none")
+    for r, status in ((not_json, 400), (wrong_type, 422), (missing, 404)):
+        assert r.status_code == status
+        assert {"error", "message", "hint"} <= r.json().keys(), r.text
+    assert wrong_type.json()["errors"][0]["field"].endswith("page")
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "<html" in page.text

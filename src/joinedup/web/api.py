@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.decide import record_decision
 from joinedup.errors import InputError
@@ -15,8 +15,28 @@ from joinedup.store import Store
 from joinedup.web import service, views
 from joinedup.web.query import inbox_query
 
-router = APIRouter(prefix="/api", tags=["api"])
 Json = dict[str, Any]
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers with: what went wrong and what to do next; some errors add
+    keys (a record error: ``field``, ``errors``)."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str = Field(description="The kind of error, e.g. NotFound, InputError")
+    message: str
+    hint: str = ""
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        400: {"model": ErrorOut, "description": "A body that is not JSON"},
+        404: {"model": ErrorOut, "description": "No such record"},
+        422: {"model": ErrorOut, "description": "Input that cannot be used"},
+    },
+)
 
 
 def _store(request: Request) -> Store:
@@ -67,7 +87,8 @@ def alert(alert_id: str, store: StoreDep) -> Json:
     status_code=201,
     summary="Record a decision on an alert",
     dependencies=[Depends(_json_only)],
-    responses={422: {"description": "Invalid, or refused (a child cannot consent)"}},
+    responses={422: {"model": ErrorOut,
+                     "description": "Invalid, or refused (a child cannot consent)"}},
 )
 def decide(alert_id: str, body: DecisionIn, store: StoreDep) -> Json:
     row = record_decision(
@@ -119,12 +140,19 @@ def search(
     status_code=201,
     summary="Submit one report (input contract v1); it is resolved and alerted at once",
     dependencies=[Depends(_json_only)],
-    responses={422: {"description": "Invalid: quarantined, with every error by field"}},
+    responses={422: {"model": ErrorOut,
+                     "description": "Invalid: quarantined, with every error by field"}},
 )
 def submit(store: StoreDep, report: Annotated[Json, Body()]) -> Any:
     outcome = service.submit(store, report, "api")
     if outcome["errors"]:
-        return JSONResponse(outcome, status_code=422)
+        first = outcome["errors"][0]
+        return JSONResponse(
+            {"error": "RecordError",
+             "message": f"the report is quarantined: {first['field']}: {first['reason']}",
+             "hint": "correct every field in `errors` and submit it again", **outcome},
+            status_code=422,
+        )
     return outcome
 
 

@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from joinedup.errors import DecisionRefused, InputError, JoinedupError, NotFound
 from joinedup.store import Store
@@ -157,6 +159,34 @@ def create_app(url: str) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse(err.details(), status_code=status)
         return ctx.render("error.html", status, error=err, status=status, request=request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, err: RequestValidationError) -> Response:
+        """FastAPI's own 422, in the API's one error shape (and as a page for the pages)."""
+        errors = [
+            {"field": ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "(request)",
+             "reason": str(e.get("msg", ""))}
+            for e in err.errors()
+        ][:20]
+        first = errors[0] if errors else {"field": "(request)", "reason": "not valid"}
+        problem = InputError(f"{first['field']}: {first['reason']}",
+                             hint="see `errors` for every problem" if len(errors) > 1 else "")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({**problem.details(), "errors": errors}, status_code=422)
+        return ctx.render("error.html", 422, error=problem, status=422, request=request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        """Starlette's own errors (a body that is not JSON, an unknown path, a wrong method)
+        in the API's error shape, or as a page."""
+        kind = {400: "InputError", 404: "NotFound", 405: "MethodNotAllowed"}.get(
+            err.status_code, "HTTPError")
+        problem = JoinedupError(str(err.detail))
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse({**problem.details(), "error": kind},
+                                status_code=err.status_code, headers=err.headers)
+        return ctx.render("error.html", err.status_code, error=problem, status=err.status_code,
+                          request=request)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
