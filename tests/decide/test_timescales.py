@@ -90,3 +90,21 @@ def test_the_overdue_command_lists_what_goes_to_the_panel_lead(demo: Store, stor
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert len(rows) == len(demo.alerts("open")) and rows[0]["escalate_to"] == "panel lead"
+
+
+def test_reports_past_retention_are_listed_for_review_and_kept(demo: Store, store_url: str) -> None:
+    reports = demo.counts()["reports"]
+    first = min(r["reported_at"] for r in demo.current_reports())
+    at = first.replace(year=first.year + CLOCK.retention_years, day=min(first.day, 28))
+    later = (at + timedelta(days=2)).isoformat()
+    res = CliRunner().invoke(app, ["retention", "--at", later, "--json", "--db", store_url])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    cutoff = CLOCK.retention_cutoff((at + timedelta(days=2)).replace(tzinfo=UTC))
+    assert rows and all(datetime.fromisoformat(r["reported_at"]) < cutoff.replace(tzinfo=None)
+                        for r in rows)
+    assert len(rows) < reports  # only the old ones
+    assert demo.counts()["reports"] == reports  # listed, never deleted
+    none = CliRunner().invoke(app, ["retention", "--json", "--at", first.isoformat(),
+                                    "--db", store_url])
+    assert json.loads(none.stdout) == []

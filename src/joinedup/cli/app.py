@@ -410,6 +410,48 @@ def overdue(
     out.print(f"{len(rows)} overdue", markup=False)
 
 
+@app.command()
+def retention(
+    db: DbOption = "",
+    json_: JsonOption = False,
+    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+) -> None:
+    """Reports past the profile's retention period, listed for review (never deleted here):
+    each with the open alerts that still cite it."""
+    from datetime import UTC, datetime
+
+    from joinedup.decide.timescales import timescales
+
+    try:
+        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        _fail(InputError(f"--at {at!r} is not a moment", hint="write it as 2034-01-01T00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        store = _open(db)
+        clock = timescales("safeguarding")
+        due = store.reports_before(clock.retention_cutoff(moment))
+        citing: dict[int, list[str]] = {}
+        for a in store.alerts("open"):
+            for pk in a["evidence"]:
+                citing.setdefault(pk, []).append(a["id"])
+    except JoinedupError as err:
+        _fail(err)
+    rows = [{"org": r["org"], "report": r["report_id"], "agency": r["agency"],
+             "reported_at": r["reported_at"].isoformat(), "open_alerts": citing.get(r["pk"], [])}
+            for r in due]
+    if json_:
+        _dump(rows)
+        return
+    for r in rows:
+        held = f"; cited by {', '.join(r['open_alerts'])}" if r["open_alerts"] else ""
+        out.print(f"{r['reported_at'][:10]} {r['org']}/{r['report']} ({r['agency']}){held}",
+                  markup=False)
+    out.print(f"{len(rows)} reports past {clock.retention_years} years, for review",
+              markup=False)
+
+
 audit_app = typer.Typer(help="Check the audit log, and answer who saw a record.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

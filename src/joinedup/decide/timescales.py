@@ -64,6 +64,16 @@ class Timescales:
     label: str
     source: str
     action_limits: dict[str, tuple[int, str]]
+    retention_years: int = 25
+
+    def retention_cutoff(self, now: datetime) -> datetime:
+        """Reports received before this moment are due for a retention review."""
+        day = self.calendar.local_date(now)
+        try:
+            back = day.replace(year=day.year - self.retention_years)
+        except ValueError:  # 29 February
+            back = day.replace(year=day.year - self.retention_years, day=28)
+        return self.calendar.start_of(back)
 
     def decision_deadline(self, raised: datetime) -> datetime:
         """When a decision on an alert raised at ``raised`` is due: the end of the
@@ -109,6 +119,7 @@ def timescales(profile_name: str = "safeguarding") -> Timescales:
                 str(k): (int(v["hours"]), str(v.get("source", "")))
                 for k, v in (data.get("action_limits") or {}).items()
             },
+            retention_years=int((data.get("retention") or {}).get("review_after_years", 25)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: cannot read the timescales: {exc!r}") from exc

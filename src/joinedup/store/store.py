@@ -815,6 +815,20 @@ class Store:
             return [x.id for x in conn.execute(select(a.c.id, a.c.evidence).where(self._where(a)))
                     if report in (x.evidence or [])]
 
+    def reports_before(self, moment: datetime, limit: int = 10_000) -> list[Row]:
+        """Current reports received before ``moment``, oldest first, for a retention review:
+        ``{"pk", "org", "report_id", "agency", "reported_at"}``."""
+        r = t.report
+        naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        with self.transaction("read", "retention/reports", before=naive.isoformat()) as conn:
+            rows = conn.execute(
+                select(r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at)
+                .where(self._where(r), r.c.current.is_(True), r.c.reported_at < naive)
+                .order_by(r.c.reported_at, r.c.pk)
+                .limit(limit)
+            )
+            return [dict(x._mapping) for x in rows]
+
     def audit_note(self, action: str, target: str, **detail: Any) -> None:
         """Append an audit entry for something done outside the store's own calls (checking
         the audit log, answering who saw a record)."""
