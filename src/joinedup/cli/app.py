@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -369,6 +370,15 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+def _moment(at: str) -> datetime:
+    """``--at``: an ISO 8601 moment (UTC unless it says otherwise), or now."""
+    try:
+        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        _fail(InputError(f"--at {at!r} is not a moment", hint="write it as 2009-03-02T09:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @app.command()
 def overdue(
     db: DbOption = "",
@@ -377,16 +387,9 @@ def overdue(
 ) -> None:
     """Alerts without a decision past their statutory deadline (one working day, England and
     Wales bank holidays), and actions past their due date: what goes to the panel lead."""
-    from datetime import UTC, datetime
-
     from joinedup.web.views import inbox
 
-    try:
-        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
-    except ValueError:
-        _fail(InputError(f"--at {at!r} is not a moment", hint="write it as 2009-03-02T09:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = _moment(at)
     try:
         store = _open(db)
         rows, page = [], 1
@@ -418,16 +421,9 @@ def retention(
 ) -> None:
     """Reports past the profile's retention period, listed for review (never deleted here):
     each with the open alerts that still cite it."""
-    from datetime import UTC, datetime
-
     from joinedup.decide.timescales import timescales
 
-    try:
-        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
-    except ValueError:
-        _fail(InputError(f"--at {at!r} is not a moment", hint="write it as 2034-01-01T00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = _moment(at)
     try:
         store = _open(db)
         clock = timescales("safeguarding")
