@@ -448,6 +448,109 @@ def retention(
               markup=False)
 
 
+account_app = typer.Typer(help="Accounts of the partnership (roles; argon2 passwords).",
+                          no_args_is_help=True)
+app.add_typer(account_app, name="account")
+token_app = typer.Typer(help="API tokens for system-to-system import (kept hashed).",
+                        no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@account_app.command("add")
+def account_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="reporter, agency_lead, panel, analyst or admin")],
+    agency: Annotated[str, typer.Option(help="The agency (reporter, agency_lead)")] = "",
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input, not a prompt")] = False,
+    no_password: Annotated[bool, typer.Option(
+        "--no-password", help="Sign-in by OpenID Connect only")] = False,
+    db: DbOption = "",
+) -> None:
+    """Add an account. The password is asked for (hidden) unless given on standard input."""
+    from joinedup.access import create_account
+
+    password: str | None = None
+    if not no_password:
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    try:
+        create_account(_open(db), name, role, password, agency or None)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"account {name} ({role}{', ' + agency if agency else ''}) added", markup=False)
+
+
+@account_app.command("list")
+def account_list(db: DbOption = "") -> None:
+    """Accounts, roles, agencies, and whether each is active or locked."""
+    try:
+        rows = _open(db).accounts()
+    except JoinedupError as err:
+        _fail(err)
+    for r in rows:
+        state = "active" if r["active"] else "disabled"
+        if r["locked_until"]:
+            state += f", locked until {r['locked_until']:%Y-%m-%d %H:%M}"
+        out.print(f"{r['name']:<24} {r['role']:<12} {r['agency'] or '-':<16} {state}",
+                  markup=False)
+
+
+@account_app.command("unlock")
+def account_unlock(name: str, db: DbOption = "") -> None:
+    """Lift the lock of repeated failed sign-ins."""
+    from joinedup.access import unlock
+
+    try:
+        unlock(_open(db), name)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"account {name} unlocked", markup=False)
+
+
+@account_app.command("disable")
+def account_disable(name: str, db: DbOption = "") -> None:
+    """Stop an account signing in (its history stays)."""
+    from joinedup.access import disable
+
+    try:
+        disable(_open(db), name)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"account {name} disabled", markup=False)
+
+
+@token_app.command("issue")
+def token_issue(
+    account: str,
+    name: Annotated[str, typer.Option(help="What the token is for")],
+    scope: Annotated[list[str], typer.Option(help="reports:write")],
+    db: DbOption = "",
+) -> None:
+    """Issue a token; it is printed this once and kept only as a hash."""
+    from joinedup.access import issue_token
+
+    try:
+        pk, text = issue_token(_open(db), account, name, scope)
+    except JoinedupError as err:
+        _fail(err)
+    console.print(f"token {pk} for {account}; keep it now, it is not shown again:",
+                  highlight=False)
+    out.print(text, markup=False)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int, db: DbOption = "") -> None:
+    """Revoke a token by its id."""
+    from joinedup.access import revoke_token
+
+    try:
+        revoke_token(_open(db), token_id)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"token {token_id} revoked", markup=False)
+
+
 audit_app = typer.Typer(help="Check the audit log, and answer who saw a record.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

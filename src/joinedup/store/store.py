@@ -829,6 +829,63 @@ class Store:
             )
             return [dict(x._mapping) for x in rows]
 
+    # -- accounts and tokens (joinedup.access decides; the store keeps) ----------------------
+    def add_account(self, row: Row) -> int:
+        with self.transaction("admin", f"account/{row['name']}", role=row["role"]) as conn:
+            return int(conn.execute(
+                insert(t.account).values(**row, partnership=self.partnership)
+                .returning(t.account.c.pk)
+            ).scalar_one())
+
+    def account_named(self, name: str) -> Row | None:
+        acc = t.account
+        with self.transaction("read", f"account/{name}") as conn:
+            row = conn.execute(
+                select(acc).where(self._where(acc), acc.c.name == name)
+            ).first()
+            return dict(row._mapping) if row else None
+
+    def accounts(self) -> list[Row]:
+        acc = t.account
+        with self.transaction("read", "accounts") as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(acc).where(self._where(acc)).order_by(acc.c.name))]
+
+    def update_account(self, name: str, action: str = "admin", **values: Any) -> None:
+        """Change an account (``action`` names it in the audit log: a sign-in is ``login``)."""
+        acc = t.account
+        changed = sorted(k for k in values if k != "password_hash")
+        with self.transaction(action, f"account/{name}", changed=changed) as conn:
+            conn.execute(update(acc).where(self._where(acc), acc.c.name == name).values(**values))
+
+    def add_token(self, row: Row) -> int:
+        with self.transaction("admin", f"token/{row['name']}", scopes=row["scopes"]) as conn:
+            return int(conn.execute(
+                insert(t.api_token).values(**row, partnership=self.partnership)
+                .returning(t.api_token.c.pk)
+            ).scalar_one())
+
+    def token_with_account(self, token_hash: str) -> tuple[Row, Row] | None:
+        """The token row and its account, by the token's hash."""
+        tok, acc = t.api_token, t.account
+        with self.transaction("login", "token") as conn:
+            row = conn.execute(
+                select(tok).where(self._where(tok), tok.c.token_hash == token_hash)
+            ).first()
+            if row is None:
+                return None
+            owner = conn.execute(select(acc).where(acc.c.pk == row.account)).first()
+            return (dict(row._mapping), dict(owner._mapping)) if owner else None
+
+    def revoke_token(self, pk: int, at: datetime) -> bool:
+        tok = t.api_token
+        with self.transaction("admin", f"token/{pk}", revoke=True) as conn:
+            done = conn.execute(
+                update(tok).where(self._where(tok), tok.c.pk == pk, tok.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+            return bool(done.rowcount)
+
     def audit_note(self, action: str, target: str, **detail: Any) -> None:
         """Append an audit entry for something done outside the store's own calls (checking
         the audit log, answering who saw a record)."""

@@ -344,3 +344,36 @@ SEARCH_OBJECTS = frozenset(
         "ix_search_doc_fts",
     }
 )
+
+# Accounts of a partnership (the access issue): a role, the agency it belongs to where the role
+# is scoped by agency, an argon2 password hash (none when sign-in is by OpenID Connect), and
+# the failed sign-ins that lock it for a while.
+account = Table(
+    "account",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("agency", String(60)),
+    Column("password_hash", String(200)),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("partnership", "name"),
+)
+
+# Tokens for system-to-system import: only their SHA-256 is kept; scoped and revocable.
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("account", Integer, ForeignKey("account.pk"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)

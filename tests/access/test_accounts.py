@@ -1,0 +1,162 @@
+"""Accounts, sign-in with lock-out, and API tokens, on both stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from joinedup.access import (
+    MAX_FAILURES,
+    authenticate,
+    create_account,
+    disable,
+    issue_token,
+    revoke_token,
+    token_account,
+    unlock,
+)
+from joinedup.errors import AccessDenied, InputError
+from joinedup.store import Store
+from joinedup.store import tables as t
+
+T0 = datetime(2026, 12, 5, 9, tzinfo=UTC)
+GOOD = "correct horse battery"
+
+
+def test_a_password_is_kept_only_as_an_argon2_hash(store: Store) -> None:
+    create_account(store, "dsl.brown", "panel", GOOD)
+    with store.engine.connect() as c:
+        stored = c.execute(select(t.account.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2") and GOOD not in stored
+    assert authenticate(store, "dsl.brown", GOOD)["role"] == "panel"
+
+
+@pytest.mark.parametrize(("args", "why"), [
+    (("x y", "panel", GOOD), "one word"),
+    (("amy", "superuser", GOOD), "no role"),
+    (("amy", "reporter", GOOD), "agency"),
+    (("amy", "panel", "short"), "at least"),
+])
+def test_a_bad_account_is_refused_with_the_reason(store: Store, args: tuple, why: str) -> None:
+    with pytest.raises(InputError, match=why):
+        create_account(store, *args)
+
+
+def test_a_wrong_name_and_a_wrong_password_get_the_same_answer(store: Store) -> None:
+    create_account(store, "amy", "analyst", GOOD)
+    with pytest.raises(AccessDenied) as unknown:
+        authenticate(store, "nobody", GOOD)
+    with pytest.raises(AccessDenied) as wrong:
+        authenticate(store, "amy", "not the password")
+    assert unknown.value.message == wrong.value.message
+
+
+def test_repeated_failures_lock_the_account_for_a_while(store: Store) -> None:
+    create_account(store, "amy", "analyst", GOOD)
+    for i in range(MAX_FAILURES):
+        with pytest.raises(AccessDenied, match="wrong"):
+            authenticate(store, "amy", f"guess {i}", now=T0)
+    with pytest.raises(AccessDenied, match="locked"):  # even the right password, for now
+        authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=5))
+    assert authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=16))
+    for i in range(MAX_FAILURES):
+        with pytest.raises(AccessDenied):
+            authenticate(store, "amy", f"guess {i}", now=T0 + timedelta(minutes=20))
+    unlock(store, "amy")  # an admin may lift it at once
+    assert authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=21))
+
+
+def test_a_success_clears_earlier_failures(store: Store) -> None:
+    create_account(store, "amy", "analyst", GOOD)
+    for i in range(MAX_FAILURES - 1):
+        with pytest.raises(AccessDenied):
+            authenticate(store, "amy", f"guess {i}", now=T0)
+    authenticate(store, "amy", GOOD, now=T0)
+    with pytest.raises(AccessDenied, match="wrong"):  # counting starts again: not locked
+        authenticate(store, "amy", "guess", now=T0)
+    assert authenticate(store, "amy", GOOD, now=T0)
+
+
+def test_a_disabled_account_cannot_sign_in(store: Store) -> None:
+    create_account(store, "amy", "panel", GOOD)
+    disable(store, "amy")
+    with pytest.raises(AccessDenied):
+        authenticate(store, "amy", GOOD)
+
+
+def test_every_sign_in_is_audited(store: Store) -> None:
+    create_account(store, "amy", "panel", GOOD)
+    with pytest.raises(AccessDenied):
+        authenticate(store, "amy", "wrong password")
+    authenticate(store, "amy", GOOD)
+    logins = [r for r in store.audit_rows() if r["action"] == "login"]
+    assert len(logins) == 2 and all(r["target"] == "account/amy" for r in logins)
+    assert all("wrong password" not in str(r["detail"]) for r in store.audit_rows())
+
+
+def test_tokens_are_kept_hashed_scoped_and_revocable(store: Store) -> None:
+    create_account(store, "feed.police", "reporter", None, agency="police")
+    pk, text = issue_token(store, "feed.police", "nightly import", ["reports:write"])
+    with store.engine.connect() as c:
+        kept = c.execute(select(t.api_token.c.token_hash)).scalar_one()
+    assert text not in kept and len(kept) == 64
+    assert token_account(store, text, "reports:write")["name"] == "feed.police"
+    with pytest.raises(AccessDenied):
+        token_account(store, text, "alerts:read")  # a scope it was not given
+    with pytest.raises(AccessDenied):
+        token_account(store, text + "x", "reports:write")
+    revoke_token(store, pk)
+    with pytest.raises(AccessDenied):
+        token_account(store, text, "reports:write")
+
+
+def test_a_token_of_a_disabled_account_is_refused(store: Store) -> None:
+    create_account(store, "feed", "reporter", None, agency="health")
+    _, text = issue_token(store, "feed", "import", ["reports:write"])
+    disable(store, "feed")
+    with pytest.raises(AccessDenied):
+        token_account(store, text, "reports:write")
+
+
+def test_accounts_of_another_partnership_are_not_seen(store_url: str) -> None:
+    from joinedup.store.gate import Actor
+
+    north = Store.open(store_url, Actor.local("north"))
+    south = Store.open(store_url, Actor.local("south"))
+    create_account(north, "amy", "panel", GOOD)
+    assert south.account_named("amy") is None
+    with pytest.raises(AccessDenied):
+        authenticate(south, "amy", GOOD)
+    create_account(south, "amy", "analyst", GOOD)  # the same name, another tenant
+    assert authenticate(north, "amy", GOOD)["role"] == "panel"
+    north.engine.dispose()
+    south.engine.dispose()
+
+
+def test_accounts_and_tokens_from_the_command_line(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from joinedup.cli.app import app
+
+    db = str(Path(str(tmp_path)) / "s.db")
+    run = CliRunner().invoke
+    added = run(app, ["account", "add", "lead.a", "--role", "panel", "--password-stdin",
+                      "--db", db], input=GOOD + "\n")
+    assert added.exit_code == 0, added.output
+    short = run(app, ["account", "add", "b", "--role", "panel", "--password-stdin", "--db", db],
+                input="short\n")
+    assert short.exit_code == 2 and "at least" in short.output
+    feed = run(app, ["account", "add", "feed", "--role", "reporter", "--agency", "police",
+                     "--no-password", "--db", db])
+    assert feed.exit_code == 0, feed.output
+    issued = run(app, ["token", "issue", "feed", "--name", "nightly", "--scope",
+                       "reports:write", "--db", db])
+    assert issued.exit_code == 0 and issued.stdout.strip().startswith("jdu_")
+    listed = run(app, ["account", "list", "--db", db]).stdout
+    assert "lead.a" in listed and "feed" in listed and GOOD not in listed
+    assert run(app, ["token", "revoke", "1", "--db", db]).exit_code == 0
+    assert run(app, ["token", "revoke", "1", "--db", db]).exit_code == 2  # already revoked
