@@ -837,6 +837,13 @@ class Store:
                 .returning(t.account.c.pk)
             ).scalar_one())
 
+    def has_accounts(self) -> bool:
+        acc = t.account
+        with self.transaction("read", "accounts/any") as conn:
+            return conn.execute(
+                select(acc.c.pk).where(self._where(acc)).limit(1)
+            ).first() is not None
+
     def account_named(self, name: str) -> Row | None:
         acc = t.account
         with self.transaction("read", f"account/{name}") as conn:

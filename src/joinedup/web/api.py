@@ -119,8 +119,9 @@ def places(entity_id: str, store: StoreDep) -> Json:
     summary="Confirm or split two mentions; the resolver respects it from now on",
     dependencies=[Depends(_json_only)],
 )
-def pair(body: PairIn, store: StoreDep) -> Json:
-    return service.decide_pair(store, body.a, body.b, body.decision, body.reason)
+def pair(request: Request, body: PairIn, store: StoreDep) -> Json:
+    return service.decide_pair(store, body.a, body.b, body.decision, body.reason,
+                               request.app.state.ctx.system())
 
 
 @router.get("/timeline", summary="When each agency heard what, about an entity or an alert")
@@ -143,8 +144,8 @@ def search(
     responses={422: {"model": ErrorOut,
                      "description": "Invalid: quarantined, with every error by field"}},
 )
-def submit(store: StoreDep, report: Annotated[Json, Body()]) -> Any:
-    outcome = service.submit(store, report, "api")
+def submit(request: Request, store: StoreDep, report: Annotated[Json, Body()]) -> Any:
+    outcome = service.submit(store, report, "api", request.app.state.ctx.system())
     if outcome["errors"]:
         first = outcome["errors"][0]
         return JSONResponse(

@@ -15,12 +15,14 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,14 +31,22 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
-from joinedup.errors import DecisionRefused, InputError, JoinedupError, NotFound
+from joinedup.access import token_account
+from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError, NotFound
 from joinedup.store import Store
 from joinedup.store.gate import Actor
 from joinedup.store.store import make_engine, migrate
-from joinedup.web import api, pages
+from joinedup.web import api, pages, signin
 
 HERE = Path(__file__).parent
+
+
+class SignInRequired(AccessDenied):
+    """Accounts exist and the request names none: sign in first."""
+
+
 SYNC_INDEX = 2000  # reports a search indexes before it answers (about 0.2 s)
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
@@ -68,11 +78,48 @@ class Context:
         )
         self._indexing = threading.Lock()
         self.templates.globals["form_token"] = self.form_token
+        self.templates.globals["open_mode"] = self.open_mode
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
 
     def store(self, request: Request) -> Store:
         """A store for this request, acting as the request's actor."""
+        return Store(self.engine, self.actor(request))
+
+    def system(self) -> Store:
+        """The engine's own store: resolution, corroboration and alerting run as the system,
+        whoever's report set them off (a reporter may submit, not read the store)."""
         return Store(self.engine, Actor.local())
+
+    def open_mode(self) -> bool:
+        """No account exists yet: the embedded single-user store (the demo), where whoever
+        reaches the app acts as the local account. The app says so on every page."""
+        return not self.system().has_accounts()
+
+    def actor(self, request: Request) -> Actor:
+        """Who is asking: the API token's account, else the signed-in account, else the local
+        account while no account exists; otherwise sign-in is required."""
+        cached = getattr(request.state, "actor", None)
+        if cached is not None:
+            return cached
+        auth = request.headers.get("authorization", "")
+        found: Actor | None = None
+        if auth.lower().startswith("bearer "):
+            scope = "reports:write" if (request.method, request.url.path) == (
+                "POST", "/api/reports") else "none"
+            bearer = token_account(self.system(), auth[7:].strip(), scope)
+            found = Actor(bearer["name"], "default", bearer["role"], bearer["agency"])
+        elif (name := request.session.get("account")) is not None:
+            acc = self.system().account_named(str(name))
+            if acc is not None and acc["active"]:
+                found = Actor(acc["name"], "default", acc["role"], acc["agency"])
+            else:
+                request.session.clear()
+        if found is None:
+            if not self.open_mode():
+                raise SignInRequired("sign in to continue", hint="use your account's name")
+            found = Actor.local()
+        request.state.actor = found
+        return found
 
     def catch_up(self, store: Store, backlog: int) -> int:
         """Bring the search index up to date without making a search slow: a few reports
@@ -118,8 +165,8 @@ class Context:
                 hint="reload the page; what you typed is shown again below",
             )
 
-    def render(self, name: str, code: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(self.templates.get_template(name).render(**context), code)
+    def render(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(template).render(**context), code)
 
 
 def create_app(url: str) -> FastAPI:
@@ -137,10 +184,19 @@ def create_app(url: str) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.ctx = ctx
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=os.environ.get("JOINEDUP_SECRET") or secrets.token_urlsafe(32),
+        session_cookie="joinedup_session",
+        same_site="strict",
+        https_only=os.environ.get("JOINEDUP_HTTPS", "") == "1",
+        max_age=8 * 3600,
+    )
     ctx.index_later()  # reports imported while the app was not running become searchable
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(signin.router)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Handler) -> Response:
@@ -151,11 +207,18 @@ def create_app(url: str) -> FastAPI:
             response.headers.setdefault(k, v)
         return response
 
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, err: SignInRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(err.details(), status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
     @app.exception_handler(JoinedupError)
     async def joinedup_error(request: Request, err: JoinedupError) -> Response:
         status = 404 if isinstance(err, NotFound) else 422 if isinstance(
             err, InputError | DecisionRefused
-        ) else 500
+        ) else 403 if isinstance(err, AccessDenied) else 500
         if request.url.path.startswith("/api/"):
             return JSONResponse(err.details(), status_code=status)
         return ctx.render("error.html", status, error=err, status=status, request=request)

@@ -23,12 +23,14 @@ WEIGHTS = {
 }
 
 
-def submit(store: Store, raw: Any, channel: str) -> Row:
-    """Import one report, then resolve, corroborate and alert on it.
+def submit(store: Store, raw: Any, channel: str, system: Store | None = None) -> Row:
+    """Import one report as the actor of ``store``, then resolve, corroborate and alert on it
+    as the ``system`` (the engine's work, whoever set it off).
 
     An invalid report is quarantined (kept, never lost) and its errors come back, every one
     with its field. A valid one is processed at once; the alerts that now cite it come back.
     """
+    system = system or store
     result = submit_report(store, raw, channel)
     if result.quarantined:
         err = result.errors[0]
@@ -40,12 +42,12 @@ def submit(store: Store, raw: Any, channel: str) -> Row:
     rid = str(raw["id"])
     if not result.reports:
         return {"status": "unchanged", "org": org, "report": rid, "errors": [], "alerts": []}
-    process_new(store, result.reports)
+    process_new(system, result.reports)
     new = set(result.reports)
     cited = [
         {"id": a["id"], "rule": a["rule"], "level": a["level"],
          "subject": a["subject_label"], "raised_here": a["raised_by"] in new}
-        for a in store.alerts("open")
+        for a in system.alerts("open")
         if new & set(a["evidence"])
     ]
     return {"status": "accepted", "org": org, "report": rid, "errors": [], "alerts": cited}
@@ -62,7 +64,9 @@ def mention_key(store: Store, text: str) -> int:
     return store.mention_pk(org, report_id, ref)
 
 
-def decide_pair(store: Store, a: str, b: str, decision: str, reason: str) -> Row:
+def decide_pair(
+    store: Store, a: str, b: str, decision: str, reason: str, system: Store | None = None
+) -> Row:
     """Record that two mentions are one (confirm) or two (split), then resolve again so that
     it shows at once; the decision holds on every later resolution."""
     if decision not in ("confirm", "split"):
@@ -71,7 +75,7 @@ def decide_pair(store: Store, a: str, b: str, decision: str, reason: str) -> Row
         raise InputError("write why", hint="the reason is kept beside the decision")
     pa, pb = mention_key(store, a), mention_key(store, b)
     store.add_pair_decision(pa, pb, decision, reason.strip())
-    process(store)
+    process(system or store)
     now = store.resolved_of([pa, pb])
     return {
         "decision": decision,

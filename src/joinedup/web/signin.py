@@ -1,0 +1,54 @@
+"""Signing in and out of the web app with an account (:mod:`joinedup.access`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from joinedup.access import authenticate
+from joinedup.errors import AccessDenied, InputError
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this app: never another site (``//host``, ``https://…``)."""
+    if target.startswith("/") and not target.startswith("//") and "\\\\" not in target:
+        return target
+    return "/alerts"
+
+
+def _page(request: Request, code: int = 200, **context: Any) -> HTMLResponse:
+    ctx = request.app.state.ctx
+    return ctx.render("login.html", code, request=request, **context)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/alerts") -> HTMLResponse:
+    return _page(request, next=_safe_next(next), error="", name="")
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    ctx = request.app.state.ctx
+    target = _safe_next(values.get("next", "/alerts"))
+    try:
+        ctx.check_form(request, values.get("csrf", ""))
+        account = authenticate(ctx.system(), values.get("name", ""), values.get("password", ""))
+    except (AccessDenied, InputError) as err:
+        return _page(request, 401, next=target, error=err.message, name=values.get("name", ""))
+    request.session.clear()  # a new session for a new sign-in
+    request.session["account"] = account["name"]
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    request.app.state.ctx.check_form(request, str(form.get("csrf", "")))
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
