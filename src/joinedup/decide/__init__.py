@@ -108,6 +108,7 @@ def record_decision(
     Raises :class:`DecisionInvalid` naming the field at fault, or :class:`DecisionRefused`
     when the profile forbids the decision (closing a child's concern as consent or lifestyle).
     """
+    store.gate.check("decide", f"alert/{alert_id}")  # who may decide, before what is wrong
     rules = decision_rules(profile_name)
     action = (action or "").strip()
     owner = (owner or "").strip()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from joinedup.access import token_account
+from joinedup.access.policy import RolePolicy
 from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError, NotFound
 from joinedup.store import Store
 from joinedup.store.gate import Actor
@@ -82,8 +83,9 @@ class Context:
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
 
     def store(self, request: Request) -> Store:
-        """A store for this request, acting as the request's actor."""
-        return Store(self.engine, self.actor(request))
+        """A store for this request, acting as the request's actor under its role's rules."""
+        actor = self.actor(request)
+        return Store(self.engine, actor, None if actor.role == "system" else RolePolicy())
 
     def system(self) -> Store:
         """The engine's own store: resolution, corroboration and alerting run as the system,
@@ -128,7 +130,7 @@ class Context:
         # few: wait for a background catch-up (its rest is as few) and finish here
         if backlog <= SYNC_INDEX and self._indexing.acquire(timeout=10):
             try:
-                store.catch_up_search()
+                self.system().catch_up_search()  # the engine's work, whoever searched
                 return 0
             finally:
                 self._indexing.release()
@@ -194,8 +196,9 @@ def create_app(url: str) -> FastAPI:
     )
     ctx.index_later()  # reports imported while the app was not running become searchable
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    signed_in = [Depends(_signed_in)]  # every page and API call but signing in itself
+    app.include_router(api.router, dependencies=signed_in)
+    app.include_router(pages.router, dependencies=signed_in)
     app.include_router(signin.router)
 
     @app.middleware("http")
@@ -256,6 +259,12 @@ def create_app(url: str) -> FastAPI:
         return RedirectResponse("/alerts", status_code=303)
 
     return app
+
+
+def _signed_in(request: Request) -> None:
+    """Who is asking is settled before any page or API call runs, even one that reads
+    nothing from the store (the concern form): signed out means sign in first."""
+    request.app.state.ctx.actor(request)
 
 
 def _version() -> str:

@@ -50,7 +50,12 @@ def submit(store: Store, raw: Any, channel: str, system: Store | None = None) ->
         for a in system.alerts("open")
         if new & set(a["evidence"])
     ]
-    return {"status": "accepted", "org": org, "report": rid, "errors": [], "alerts": cited}
+    if not store.gate.policy.allows(store.actor, "read", "alerts"):
+        # a reporter learns that the concern was linked and acted on, never what others said
+        return {"status": "accepted", "org": org, "report": rid, "errors": [], "alerts": [],
+                "linked_alerts": len(cited)}
+    return {"status": "accepted", "org": org, "report": rid, "errors": [], "alerts": cited,
+            "linked_alerts": len(cited)}
 
 
 def mention_key(store: Store, text: str) -> int:

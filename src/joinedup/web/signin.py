@@ -43,6 +43,8 @@ async def login(request: Request) -> Response:
         return _page(request, 401, next=target, error=err.message, name=values.get("name", ""))
     request.session.clear()  # a new session for a new sign-in
     request.session["account"] = account["name"]
+    if account["role"] in ("reporter", "agency_lead") and target == "/alerts":
+        target = "/concerns/new"  # what these roles come to do
     return RedirectResponse(target, status_code=303)
 
 

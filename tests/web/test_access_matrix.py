@@ -1,0 +1,130 @@
+"""The authorisation matrix: every route and API operation, every role, signed out, and a
+second partnership in the same database. Allowed means neither 401 nor 403 nor a server
+error; denied means 403 (401 signed out) with none of the casework in the body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from joinedup.access import ROLES, create_account
+from joinedup.cli.summary import load_demo
+from joinedup.ingest.importer import submit_report
+from joinedup.pipeline import process
+from joinedup.store import Store
+from joinedup.store.gate import Actor
+from joinedup.web.app import create_app
+from tests.web.conftest import concern, token
+
+GOOD = "correct horse battery"
+READERS = {"panel", "analyst"}
+DECIDERS = {"panel"}
+JUDGES = {"panel", "analyst"}
+SUBMITTERS = {"panel", "reporter", "agency_lead"}
+EVERYONE = set(ROLES)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'store.db'}"
+    store = Store.open(url)
+    load_demo(store)
+    for role in ROLES:
+        create_account(store, f"acc.{role}", role, GOOD,
+                       agency="police" if role in ("reporter", "agency_lead") else None)
+    alert = next(a for a in store.alerts("open") if a["rule"] == "linked_children")
+    north = Store.open(url, Actor.local("north"))  # another partnership, same database
+    submit_report(north, concern("N-1", "police", "north-police", "Nora Finch", "Gannet",
+                                 "07700 900555"), "test")
+    submit_report(north, concern("N-2", "health", "north-clinic", "Ivy Clarke", "Gannet",
+                                 "07700900555"), "test")
+    process(north)
+    create_account(north, "north.chair", "panel", GOOD)
+    world = {"url": url, "alert": alert["id"], "entity": alert["subject"],
+             "secret": alert["subject_label"].strip("'"), "north_alerts": north.alerts("open")}
+    store.engine.dispose()
+    north.engine.dispose()
+    app = create_app(url)
+    world["app"] = app
+    yield world
+    app.state.ctx.engine.dispose()
+
+
+def _client(world: dict[str, Any], role: str | None) -> TestClient:
+    c = TestClient(world["app"], base_url="http://testserver")
+    if role is not None:
+        r = c.post("/login", data={"csrf": token(c), "name": f"acc.{role}", "password": GOOD},
+                   follow_redirects=False)
+        assert r.status_code == 303, r.text
+    return c
+
+
+def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]]:
+    a, e = w["alert"], w["entity"]
+    reads = ["/alerts", f"/alerts/{a}", f"/entities/{e}", f"/timeline?alert={a}",
+             "/search?q=sultan", "/api/alerts", f"/api/alerts/{a}", f"/api/entities/{e}",
+             f"/api/entities/{e}/network", f"/api/entities/{e}/places",
+             f"/api/timeline?alert={a}", "/api/search?q=sultan"]
+    routes = [("GET", path, {}, READERS) for path in reads]
+    routes += [
+        ("POST", f"/api/alerts/{a}/decisions",
+         {"json": {"action": "not-an-action", "owner": "x", "rationale": "y"}}, DECIDERS),
+        ("POST", "/api/pairs", {"json": {"a": "no/such#m", "b": "no/such#n",
+                                         "decision": "split", "reason": "matrix"}}, JUDGES),
+        ("POST", "/api/reports", {"json": {"id": "MATRIX-BAD"}}, SUBMITTERS),
+        ("GET", "/concerns/new", {}, EVERYONE),
+        ("GET", "/api/vocabulary", {}, EVERYONE),
+    ]
+    return routes
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_every_route_allows_exactly_its_roles(world: dict[str, Any], role: str | None) -> None:
+    client = _client(world, role)
+    wrong = []
+    for method, path, kwargs, allowed in _routes(world):
+        r = client.request(method, path, follow_redirects=False, **kwargs)
+        if role is None:
+            ok = r.status_code in (401, 303) and (r.status_code == 401 or "/login" in
+                                                  r.headers.get("location", ""))
+        elif role in allowed:
+            ok = r.status_code not in (401, 403) and r.status_code < 500
+        else:
+            ok = r.status_code == 403 and world["secret"] not in r.text
+        if not ok:
+            wrong.append(f"{method} {path}: {r.status_code}")
+    client.close()
+    assert wrong == [], f"role {role}"
+
+
+def test_a_reporter_learns_that_a_concern_was_linked_not_what_others_said(
+    world: dict[str, Any],
+) -> None:
+    client = _client(world, "reporter")
+    first = concern("R-1", "police", "matrix-police", "Ada Matrix", "Heron", "07700 900444")
+    second = concern("R-2", "police", "matrix-police-2", "Bea Matrix", "Heron", "07700900444")
+    assert client.post("/api/reports", json=first).status_code == 201
+    body = client.post("/api/reports", json=second).json()
+    assert body["linked_alerts"] >= 1 and body["alerts"] == []
+    assert "Heron" not in str(body["alerts"])
+    client.close()
+
+
+def test_nothing_crosses_partnerships(world: dict[str, Any]) -> None:
+    client = _client(world, "panel")
+    listed = client.get("/api/alerts").json()
+    assert world["north_alerts"], "the other partnership has alerts of its own"
+    north_ids = {a["id"] for a in world["north_alerts"]}
+    assert north_ids.isdisjoint({r["id"] for r in listed["rows"]})
+    for alert in north_ids:
+        assert client.get(f"/api/alerts/{alert}").status_code == 404
+    assert client.get("/api/search", params={"q": "Gannet"}).json()["results"] == []
+    client.close()
+    other = TestClient(world["app"], base_url="http://testserver")
+    r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
+                                   "password": GOOD}, follow_redirects=False)
+    assert r.status_code == 401  # an account of another partnership cannot sign in here
+    other.close()
