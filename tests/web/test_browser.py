@@ -176,7 +176,7 @@ def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) ->
     entity = pg.locator("table.inbox tbody a[href^='/entities/']").first.get_attribute("href")
     found = {}
     for path in ("/alerts", alert, entity, f"/timeline?entity={str(entity).rsplit('/', 1)[-1]}",
-                 "/search?q=sultan", "/concerns/new"):
+                 "/search?q=sultan", "/concerns/new", "/login"):
         pg.goto(str(path))
         pg.wait_for_load_state("networkidle")
         pg.add_script_tag(path=str(AXE))
