@@ -501,11 +501,7 @@ def account_unlock(name: str, db: DbOption = "") -> None:
     """Lift the lock of repeated failed sign-ins."""
     from joinedup.access import unlock
 
-    try:
-        unlock(_open(db), name)
-    except JoinedupError as err:
-        _fail(err)
-    out.print(f"account {name} unlocked", markup=False)
+    _change_account(unlock, name, db, "unlocked")
 
 
 @account_app.command("disable")
@@ -513,11 +509,15 @@ def account_disable(name: str, db: DbOption = "") -> None:
     """Stop an account signing in (its history stays)."""
     from joinedup.access import disable
 
+    _change_account(disable, name, db, "disabled")
+
+
+def _change_account(change: Callable[[Store, str], None], name: str, db: str, done: str) -> None:
     try:
-        disable(_open(db), name)
+        change(_open(db), name)
     except JoinedupError as err:
         _fail(err)
-    out.print(f"account {name} disabled", markup=False)
+    out.print(f"account {name} {done}", markup=False)
 
 
 @token_app.command("issue")

@@ -29,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -79,7 +80,7 @@ class Context:
         )
         self._indexing = threading.Lock()
         self.templates.globals["form_token"] = self.form_token
-        self.templates.globals["open_mode"] = self.open_mode
+        self.templates.filters["json_block"] = to_json
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
 
     def store(self, request: Request) -> Store:
@@ -276,10 +277,10 @@ def _version() -> str:
         return "0"
 
 
-def to_json(data: Any) -> str:
+def to_json(data: Any) -> Markup:
     """JSON for a page's ``<script type="application/json">`` block: ``<`` escaped so that
     no text inside can close the script element."""
-    return json.dumps(data, default=_default).replace("<", "\\u003c")
+    return Markup(json.dumps(data, default=_default).replace("<", "\\u003c"))
 
 
 def _default(value: Any) -> Any:

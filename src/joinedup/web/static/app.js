@@ -27,7 +27,11 @@ var COLOURS = {
 function network() {
   var el = document.getElementById("network");
   if (!el || typeof cytoscape === "undefined") { return; }
-  fetch(el.getAttribute("data-src")).then(function (r) { return r.json(); }).then(function (g) {
+  // the page carries its network (it also lists it); the API is asked only when it does not
+  var inline = document.getElementById("network-data");
+  var loaded = inline ? Promise.resolve(JSON.parse(inline.textContent))
+    : fetch(el.getAttribute("data-src")).then(function (r) { return r.json(); });
+  loaded.then(function (g) {
     var cy = cytoscape({
       container: el,
       elements: g.nodes.concat(g.edges),
