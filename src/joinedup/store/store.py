@@ -1039,7 +1039,9 @@ class Store:
             rows = conn.execute(select(e).where(self._where(e), e.c.a.in_(members)))
             return [dict(r._mapping) for r in rows]
 
-    def alerts(self, status: str | None = None) -> list[Row]:
+    def alerts(self, status: str | None = None, since: datetime | None = None) -> list[Row]:
+        """Alerts (with ``status``); with ``since``, only those raised or re-evaluated since
+        then, as an incremental run leaves every alert about an entity it touched."""
         with self.transaction("read", "alerts") as conn:
             q = (
                 select(t.alert)
@@ -1048,6 +1050,8 @@ class Store:
             )
             if status:
                 q = q.where(t.alert.c.status == status)
+            if since is not None:
+                q = q.where(t.alert.c.updated_at >= since)
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def alert_page(

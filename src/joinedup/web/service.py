@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 from joinedup.decide import decision_rules
@@ -42,12 +43,13 @@ def submit(store: Store, raw: Any, channel: str, system: Store | None = None) ->
     rid = str(raw["id"])
     if not result.reports:
         return {"status": "unchanged", "org": org, "report": rid, "errors": [], "alerts": []}
+    started = datetime.now(UTC)
     process_new(system, result.reports)
     new = set(result.reports)
-    cited = [
+    cited = [  # an alert citing the report is about an entity it touched: re-evaluated now
         {"id": a["id"], "rule": a["rule"], "level": a["level"],
          "subject": a["subject_label"], "raised_here": a["raised_by"] in new}
-        for a in system.alerts("open")
+        for a in system.alerts("open", since=started)
         if new & set(a["evidence"])
     ]
     if not store.gate.policy.allows(store.actor, "read", "alerts"):
