@@ -127,4 +127,17 @@ def test_nothing_crosses_partnerships(world: dict[str, Any]) -> None:
     r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
                                    "password": GOOD}, follow_redirects=False)
     assert r.status_code == 401  # an account of another partnership cannot sign in here
+    assert "Partnership" in other.get("/login").text  # several partnerships: it asks which
+    r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
+                                   "password": GOOD, "partnership": "north"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    theirs = {a["id"] for a in other.get("/api/alerts").json()["rows"]}
+    assert theirs == north_ids  # their own partnership's alerts, and only those
+    assert other.get(f"/api/alerts/{world['alert']}").status_code == 404
+    assert world["secret"] not in other.get("/api/search", params={"q": "sultan"}).text
+    for typed in ("nowhere", "../default", "x" * 200):  # no such partnership: one refusal
+        r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
+                                       "password": GOOD, "partnership": typed})
+        assert r.status_code == 401 and "wrong" in r.text
     other.close()

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from joinedup.errors import AccessDenied, InputError, NotFound
 from joinedup.store import Store
+from joinedup.store.gate import Actor
 
 Row = dict[str, Any]
 ROLES = ("reporter", "agency_lead", "panel", "analyst", "admin")
@@ -60,6 +61,11 @@ def create_account(
     }
     row["pk"] = store.add_account(row)
     return row
+
+
+def account_actor(account: Row) -> Actor:
+    """The actor an account acts as: its name, its partnership, its role and its agency."""
+    return Actor(account["name"], account["partnership"], account["role"], account["agency"])
 
 
 def authenticate(store: Store, name: str, password: str, now: datetime | None = None) -> Row:

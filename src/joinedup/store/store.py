@@ -837,12 +837,22 @@ class Store:
                 .returning(t.account.c.pk)
             ).scalar_one())
 
-    def has_accounts(self) -> bool:
+    def has_accounts(self, anywhere: bool = False) -> bool:
+        """Whether this partnership has an account; with ``anywhere``, whether any partnership
+        of the database has one (then no one acts as the local account of any of them)."""
         acc = t.account
         with self.transaction("read", "accounts/any") as conn:
-            return conn.execute(
-                select(acc.c.pk).where(self._where(acc)).limit(1)
-            ).first() is not None
+            query = select(acc.c.pk).limit(1)
+            if not anywhere:
+                query = query.where(self._where(acc))
+            return conn.execute(query).first() is not None
+
+    def partnerships_with_accounts(self) -> int:
+        """How many partnerships have accounts (the sign-in page asks for one if several)."""
+        acc = t.account
+        with self.transaction("read", "accounts/any") as conn:
+            return int(conn.execute(
+                select(func.count(func.distinct(acc.c.partnership)))).scalar_one())
 
     def account_named(self, name: str) -> Row | None:
         acc = t.account
@@ -873,12 +883,11 @@ class Store:
             ).scalar_one())
 
     def token_with_account(self, token_hash: str) -> tuple[Row, Row] | None:
-        """The token row and its account, by the token's hash."""
+        """The token row and its account, by the token's hash, in whichever partnership holds
+        it (a token names its partnership as a password cannot: its hash is unique)."""
         tok, acc = t.api_token, t.account
         with self.transaction("login", "token") as conn:
-            row = conn.execute(
-                select(tok).where(self._where(tok), tok.c.token_hash == token_hash)
-            ).first()
+            row = conn.execute(select(tok).where(tok.c.token_hash == token_hash)).first()
             if row is None:
                 return None
             owner = conn.execute(select(acc).where(acc.c.pk == row.account)).first()

@@ -121,7 +121,7 @@ def places(entity_id: str, store: StoreDep) -> Json:
 )
 def pair(request: Request, body: PairIn, store: StoreDep) -> Json:
     return service.decide_pair(store, body.a, body.b, body.decision, body.reason,
-                               request.app.state.ctx.system())
+                               request.app.state.ctx.system_for(request))
 
 
 @router.get("/timeline", summary="When each agency heard what, about an entity or an alert")
@@ -145,7 +145,7 @@ def search(
                      "description": "Invalid: quarantined, with every error by field"}},
 )
 def submit(request: Request, store: StoreDep, report: Annotated[Json, Body()]) -> Any:
-    outcome = service.submit(store, report, "api", request.app.state.ctx.system())
+    outcome = service.submit(store, report, "api", request.app.state.ctx.system_for(request))
     if outcome["errors"]:
         first = outcome["errors"][0]
         return JSONResponse(

@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from joinedup.access import token_account
+from joinedup.access import account_actor, token_account
 from joinedup.access.policy import RolePolicy
 from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError, NotFound
 from joinedup.store import Store
@@ -88,19 +88,25 @@ class Context:
         actor = self.actor(request)
         return Store(self.engine, actor, None if actor.role == "system" else RolePolicy())
 
-    def system(self) -> Store:
-        """The engine's own store: resolution, corroboration and alerting run as the system,
-        whoever's report set them off (a reporter may submit, not read the store)."""
-        return Store(self.engine, Actor.local())
+    def system(self, partnership: str = "default") -> Store:
+        """The engine's own store of a partnership: resolution, corroboration and alerting run
+        as the system, whoever's report set them off (a reporter may submit, not read)."""
+        return Store(self.engine, Actor.local(partnership))
+
+    def system_for(self, request: Request) -> Store:
+        """The engine's own store of the requesting account's partnership."""
+        return self.system(self.actor(request).partnership)
 
     def open_mode(self) -> bool:
-        """No account exists yet: the embedded single-user store (the demo), where whoever
-        reaches the app acts as the local account. The app says so on every page."""
-        return not self.system().has_accounts()
+        """No account exists yet, in any partnership: the embedded single-user store (the
+        demo), where whoever reaches the app acts as the local account. The app says so on
+        every page."""
+        return not self.system().has_accounts(anywhere=True)
 
     def actor(self, request: Request) -> Actor:
         """Who is asking: the API token's account, else the signed-in account, else the local
-        account while no account exists; otherwise sign-in is required."""
+        account while no account exists; otherwise sign-in is required. Each account acts in
+        its own partnership only."""
         cached = getattr(request.state, "actor", None)
         if cached is not None:
             return cached
@@ -110,11 +116,12 @@ class Context:
             scope = "reports:write" if (request.method, request.url.path) == (
                 "POST", "/api/reports") else "none"
             bearer = token_account(self.system(), auth[7:].strip(), scope)
-            found = Actor(bearer["name"], "default", bearer["role"], bearer["agency"])
+            found = account_actor(bearer)
         elif (name := request.session.get("account")) is not None:
-            acc = self.system().account_named(str(name))
+            partnership = str(request.session.get("partnership") or "default")
+            acc = self.system(partnership).account_named(str(name))
             if acc is not None and acc["active"]:
-                found = Actor(acc["name"], "default", acc["role"], acc["agency"])
+                found = account_actor(acc)
             else:
                 request.session.clear()
         if found is None:
@@ -131,23 +138,26 @@ class Context:
         # few: wait for a background catch-up (its rest is as few) and finish here
         if backlog <= SYNC_INDEX and self._indexing.acquire(timeout=10):
             try:
-                self.system().catch_up_search()  # the engine's work, whoever searched
+                # the engine's work, whoever searched
+                self.system(store.partnership).catch_up_search()
                 return 0
             finally:
                 self._indexing.release()
-        self.index_later()
+        self.index_later(store.partnership)
         return backlog
 
-    def index_later(self) -> None:
-        """Index every report not yet searchable, in a background thread (if none is)."""
+    def index_later(self, partnership: str = "default") -> None:
+        """Index every report of a partnership not yet searchable, in a background thread
+        (if none is)."""
         if not self._indexing.locked():
-            threading.Thread(target=self._index, name="search-index", daemon=True).start()
+            threading.Thread(target=self._index, args=(partnership,), name="search-index",
+                             daemon=True).start()
 
-    def _index(self) -> None:
+    def _index(self, partnership: str) -> None:
         if not self._indexing.acquire(blocking=False):
             return
         try:
-            Store(self.engine, Actor.local()).catch_up_search()
+            self.system(partnership).catch_up_search()
         except JoinedupError as err:  # the next search tries again
             log.warning("search index: %s", err.message)
         finally:

@@ -84,7 +84,7 @@ async def pair(request: Request) -> Response:
     _ctx(request).check_form(request, values.get("csrf", ""))
     out = service.decide_pair(
         _store(request), values.get("a", ""), values.get("b", ""),
-        values.get("decision", ""), values.get("reason", ""), _ctx(request).system(),
+        values.get("decision", ""), values.get("reason", ""), _ctx(request).system_for(request),
     )
     target = out["a"]["entity"] or values.get("back", "")
     return RedirectResponse(f"/entities/{target}#merges", status_code=303)
@@ -130,7 +130,8 @@ async def submit_concern(request: Request) -> Response:
         return _render(request, "concern.html", 422,
                        **_form_context(values, layout, errors, indicators))
     try:
-        outcome = service.submit(_store(request), raw, "web form", _ctx(request).system())
+        outcome = service.submit(_store(request), raw, "web form",
+                                 _ctx(request).system_for(request))
     except JoinedupError as err:  # the store failed: the form comes back as typed
         errors = {"_form": [f"The concern could not be saved: {err.message}. Nothing was "
                             "recorded; submit it again when the store is back."]}

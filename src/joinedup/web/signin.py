@@ -21,13 +21,23 @@ def _safe_next(target: str) -> str:
 
 
 def _page(request: Request, code: int = 200, **context: Any) -> HTMLResponse:
+    """The sign-in page; it asks for the partnership only where the database holds several."""
     ctx = request.app.state.ctx
-    return ctx.render("login.html", code, request=request, **context)
+    several = ctx.system().partnerships_with_accounts() > 1
+    return ctx.render("login.html", code, request=request, several=several, **context)
+
+
+def _partnership(text: str) -> str:
+    """A partnership id as typed: at most 60 characters of letters, digits, ``-`` and ``_``
+    (anything else names no partnership, and gets the same refusal as a wrong password)."""
+    text = text.strip() or "default"
+    ok = len(text) <= 60 and all(ch.isalnum() or ch in "-_" for ch in text)
+    return text if ok else "-"
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/alerts") -> HTMLResponse:
-    return _page(request, next=_safe_next(next), error="", name="")
+    return _page(request, next=_safe_next(next), error="", name="", partnership="default")
 
 
 @router.post("/login", response_model=None)
@@ -36,13 +46,17 @@ async def login(request: Request) -> Response:
     values = {k: str(v) for k, v in form.items()}
     ctx = request.app.state.ctx
     target = _safe_next(values.get("next", "/alerts"))
+    partnership = _partnership(values.get("partnership", ""))
     try:
         ctx.check_form(request, values.get("csrf", ""))
-        account = authenticate(ctx.system(), values.get("name", ""), values.get("password", ""))
+        account = authenticate(ctx.system(partnership), values.get("name", ""),
+                               values.get("password", ""))
     except (AccessDenied, InputError) as err:
-        return _page(request, 401, next=target, error=err.message, name=values.get("name", ""))
+        return _page(request, 401, next=target, error=err.message, name=values.get("name", ""),
+                     partnership=partnership)
     request.session.clear()  # a new session for a new sign-in
     request.session["account"] = account["name"]
+    request.session["partnership"] = account["partnership"]
     if account["role"] in ("reporter", "agency_lead") and target == "/alerts":
         target = "/concerns/new"  # what these roles come to do
     return RedirectResponse(target, status_code=303)
