@@ -135,7 +135,9 @@ def test_accounts_of_another_partnership_are_not_seen(store_url: str) -> None:
     south.engine.dispose()
 
 
-def test_accounts_and_tokens_from_the_command_line(tmp_path: object) -> None:
+def test_accounts_and_tokens_from_the_command_line(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pathlib import Path
 
     from typer.testing import CliRunner
@@ -144,19 +146,75 @@ def test_accounts_and_tokens_from_the_command_line(tmp_path: object) -> None:
 
     db = str(Path(str(tmp_path)) / "s.db")
     run = CliRunner().invoke
-    added = run(app, ["account", "add", "lead.a", "--role", "panel", "--password-stdin",
+    first = run(app, ["account", "add", "lead.a", "--role", "panel", "--password-stdin",
+                      "--db", db], input=GOOD + "\n")
+    assert first.exit_code == 2 and "first account is an admin" in first.output
+    added = run(app, ["account", "add", "root", "--role", "admin", "--password-stdin",
                       "--db", db], input=GOOD + "\n")
     assert added.exit_code == 0, added.output
-    short = run(app, ["account", "add", "b", "--role", "panel", "--password-stdin", "--db", db],
-                input="short\n")
+    anonymous = run(app, ["account", "list", "--db", db])
+    assert anonymous.exit_code == 2 and "act as one of them" in anonymous.output
+    monkeypatch.setenv("JOINEDUP_PASSWORD", GOOD)
+    admin = ["--as", "root"]
+    short = run(app, [*admin, "account", "add", "b", "--role", "panel", "--password-stdin",
+                      "--db", db], input="short\n")
     assert short.exit_code == 2 and "at least" in short.output
-    feed = run(app, ["account", "add", "feed", "--role", "reporter", "--agency", "police",
-                     "--no-password", "--db", db])
+    feed = run(app, [*admin, "account", "add", "feed", "--role", "reporter", "--agency",
+                     "police", "--no-password", "--db", db])
     assert feed.exit_code == 0, feed.output
-    issued = run(app, ["token", "issue", "feed", "--name", "nightly", "--scope",
+    issued = run(app, [*admin, "token", "issue", "feed", "--name", "nightly", "--scope",
                        "reports:write", "--db", db])
     assert issued.exit_code == 0 and issued.stdout.strip().startswith("jdu_")
-    listed = run(app, ["account", "list", "--db", db]).stdout
-    assert "lead.a" in listed and "feed" in listed and GOOD not in listed
-    assert run(app, ["token", "revoke", "1", "--db", db]).exit_code == 0
-    assert run(app, ["token", "revoke", "1", "--db", db]).exit_code == 2  # already revoked
+    listed = run(app, [*admin, "account", "list", "--db", db]).stdout
+    assert "root" in listed and "feed" in listed and GOOD not in listed
+    assert run(app, [*admin, "token", "revoke", "1", "--db", db]).exit_code == 0
+    assert run(app, [*admin, "token", "revoke", "1", "--db", db]).exit_code == 2  # revoked
+    monkeypatch.setenv("JOINEDUP_PASSWORD", "not the password")
+    wrong = run(app, [*admin, "account", "list", "--db", db])
+    assert wrong.exit_code == 2 and "wrong" in wrong.output
+
+
+def test_the_command_line_acts_as_a_named_account_under_its_role(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a store has accounts, every command that reads or writes records acts as one,
+    under its role's rules, and the audit log names it."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from joinedup.cli.app import app
+
+    db = str(Path(str(tmp_path)) / "s.db")
+    run = CliRunner().invoke
+    assert run(app, ["demo", "--db", db]).exit_code == 0  # open mode: the local account
+    store = Store.open(db)
+    for name, role in (("root", "admin"), ("chair", "panel"), ("ana", "analyst")):
+        create_account(store, name, role, GOOD)
+    create_account(store, "pc", "reporter", GOOD, agency="police")
+    alert = store.alerts("open")[0]["id"]
+    monkeypatch.setenv("JOINEDUP_PASSWORD", GOOD)
+
+    def as_(name: str, *args: str) -> tuple[int, str]:
+        r = run(app, ["--as", name, *args, "--db", db])
+        return r.exit_code, r.output
+
+    assert as_("chair", "explain", alert)[0] == 0
+    assert as_("ana", "explain", alert)[0] == 0
+    for name in ("pc", "root"):  # no casework reading
+        code, text = as_(name, "explain", alert)
+        assert code == 2 and "may not read" in text and "Sultan" not in text
+    code, text = as_("ana", "decide", alert, "--action", "strategy_meeting", "--owner", "x",
+                     "--rationale", "y", "--due", "2030-01-01")
+    assert code == 2 and "may not decide" in text
+    assert as_("chair", "decide", alert, "--action", "strategy_meeting", "--owner", "x",
+               "--rationale", "meet", "--due", "2030-01-01")[0] == 0
+    assert as_("pc", "resolve")[0] == 2 and as_("ana", "resolve")[0] == 0
+    assert as_("ana", "audit", "verify")[0] == 2  # the audit log is not casework
+    assert as_("root", "audit", "verify")[0] == 0
+    code, text = as_("root", "audit", "who-saw", alert)
+    assert code == 0 and "chair" in text and "ana" in text and "pc" not in text.split()
+    assert as_("chair", "account", "list")[0] == 2  # accounts are the admin's
+    decisions = store.decisions([alert])
+    assert decisions[-1]["decided_by"] == "chair"
+    store.engine.dispose()

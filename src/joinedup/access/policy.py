@@ -7,25 +7,37 @@ alerting, the search index) runs as the ``system`` account, whoever set it off.
 
 - ``panel``: reads all casework of its partnership, records decisions, judges merges, submits.
 - ``analyst``: reads all, judges merges (confirm/split); no decisions, no submissions.
-- ``reporter`` and ``agency_lead``: submit concerns, and see that they were linked and acted on;
-  no casework reading (reading an agency's own records comes with agency scoping).
-- ``admin``: accounts and tokens; no casework reading.
+- ``reporter`` and ``agency_lead``: submit their own agency's concerns, and see its
+  submissions and what came of each: that it was linked and acted on, never what other
+  agencies said. The agency lead reads every report of the agency; a reporter those they
+  submitted. Nothing else of the casework.
+- ``admin``: accounts and tokens, and the audit log; no casework reading.
+
+Reading the audit log (checking it, asking who saw a record) is for ``panel`` and ``admin``;
+setting off a full resolution or a retraining for ``panel`` and ``analyst``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from joinedup.store.gate import Actor
+
+AGENCY_ROLES = ("reporter", "agency_lead")  # they read their own agency's records only
 
 # (action, target prefix) pairs
 INTAKE = (("import", "file/"), ("import", "batch/"), ("write", "batch/"),
           ("read", "report-index"), ("read", "quarantine-index"),
           ("maintain", "statistics/report"), ("ensure", "partnership/"))
 SELF = (("read", "accounts/any"), ("read", "account/"), ("login", ""))
-ADMIN = (("admin", ""), ("read", "accounts"))
+AUDIT = (("read", "audit"), ("verify", "audit"), ("who-saw", "audit/"))
+ADMIN = (("admin", ""), ("read", "accounts")) + AUDIT
 CASEWORK = (("read", ""),)
+NOT_CASEWORK = ("audit", "accounts")  # reading these is not reading casework
+RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "panel": INTAKE + SELF + CASEWORK + (("decide", "alert/"), ("decide-pair", "")),
-    "analyst": SELF + CASEWORK + (("decide-pair", ""),),
+    "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + (("decide", "alert/"), ("decide-pair", "")),
+    "analyst": SELF + CASEWORK + RUN + (("decide-pair", ""),),
     "reporter": INTAKE + SELF,
     "agency_lead": INTAKE + SELF,
     "admin": SELF + ADMIN,
@@ -35,10 +47,29 @@ ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
 class RolePolicy:
     """The gate's policy for signed-in accounts."""
 
-    def allows(self, actor: Actor, action: str, target: str) -> bool:
+    def allows(
+        self, actor: Actor, action: str, target: str, facts: Mapping[str, str] | None = None
+    ) -> bool:
         if actor.role == "system":
             return True
-        return any(
-            action == a and target.startswith(prefix)
-            for a, prefix in ROLE_RULES.get(actor.role, ())
-        )
+        if actor.agency and actor.role in AGENCY_ROLES and action == "read" \
+                and _own_agency(actor, target, facts or {}):
+            return True
+        for a, prefix in ROLE_RULES.get(actor.role, ()):
+            if action != a or not target.startswith(prefix):
+                continue
+            if (a, prefix) in CASEWORK and target.startswith(NOT_CASEWORK):
+                continue  # casework reading does not reach the audit log or the accounts
+            return True
+        return False
+
+
+def _own_agency(actor: Actor, target: str, facts: Mapping[str, str]) -> bool:
+    """An agency's own records: the list of its submissions, with their outcomes, to both
+    roles; a report's contents to the agency lead, and to the reporter who submitted it. The
+    organisation is compared whole (``facts["org"]``), never as a prefix of the target."""
+    if target == f"submissions/{actor.agency}":
+        return True
+    if target.startswith("report/") and facts.get("org") == actor.agency:
+        return actor.role == "agency_lead" or facts.get("submitted_by") == actor.name
+    return False

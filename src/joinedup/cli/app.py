@@ -20,8 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.cli import render
-from joinedup.errors import InputError, JoinedupError, NotFound
+from joinedup.errors import AccessDenied, InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
+from joinedup.store.gate import Actor
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 console = Console(stderr=True, soft_wrap=True)
@@ -44,8 +45,56 @@ def _fail(err: JoinedupError, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+class _Who:
+    """Who the command acts as (``--as``, ``--partnership``), settled before it runs."""
+
+    account: str = ""
+    partnership: str = "default"
+
+
+@app.callback()
+def _acting_as(
+    as_: Annotated[str, typer.Option(
+        "--as", envvar="JOINEDUP_AS",
+        help="Act as this account (its password is asked for, or read from "
+             "JOINEDUP_PASSWORD). Needed once the store has accounts.")] = "",
+    partnership: Annotated[str, typer.Option(
+        envvar="JOINEDUP_PARTNERSHIP", help="The partnership the account belongs to.")]
+        = "default",
+) -> None:
+    _Who.account = as_.strip()
+    _Who.partnership = partnership.strip() or "default"
+
+
 def _open(db: str) -> Store:
-    return Store.open(db or default_url())
+    """The store, acting as the account named by ``--as`` under its role's rules; as the
+    local account only while no partnership of the store has an account (the embedded
+    single-user store, the demo)."""
+    from joinedup.access import account_actor, authenticate
+    from joinedup.access.policy import RolePolicy
+
+    local = Store.open(db or default_url(), Actor.local(_Who.partnership))
+    if not _Who.account:
+        if local.has_accounts(anywhere=True):
+            raise AccessDenied(
+                "this store has accounts: act as one of them",
+                hint="give --as NAME before the command (or set JOINEDUP_AS); the password is "
+                     "asked for, or read from JOINEDUP_PASSWORD")
+        return local
+    password = os.environ.get("JOINEDUP_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AccessDenied(f"no password for {_Who.account}",
+                               hint="set JOINEDUP_PASSWORD, or run the command in a terminal")
+        password = typer.prompt(f"password for {_Who.account}", hide_input=True)
+    account = authenticate(local, _Who.account, password)
+    return Store(local.engine, account_actor(account), RolePolicy())
+
+
+def _system(store: Store) -> Store:
+    """The engine's own store of the same partnership: resolution, corroboration and alerting
+    run as the system, whoever set them off (a reporter may import, not read)."""
+    return Store(store.engine, Actor.local(store.partnership))
 
 
 def _dump(data: Any) -> None:
@@ -54,9 +103,10 @@ def _dump(data: Any) -> None:
 
 @app.command()
 def init(db: DbOption = "") -> None:
-    """Create the store (or bring its schema up to date)."""
+    """Create the store (or bring its schema up to date). It reads and writes no records, so it
+    acts as no account: whoever holds the database's credentials may migrate it."""
     try:
-        store = _open(db)
+        store = Store.open(db or default_url())
     except JoinedupError as err:
         _fail(err)
     out.print(f"store ready: {store.engine.url.render_as_string(hide_password=True)}")
@@ -102,7 +152,7 @@ def ingest(
             code = max(code, result.exit_code)
             added += result.reports
         with console.status("resolving, corroborating, alerting"):
-            s = process_new(store, added)
+            s = process_new(_system(store), added)
         out.print(
             f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)"
         )
@@ -189,8 +239,9 @@ def train(db: DbOption = "") -> None:
 
     try:
         store = _open(db)
+        store.gate.check("run", "pipeline/train")
         with console.status("training the person model with Splink"):
-            model = train_person_model(store)
+            model = train_person_model(_system(store))
     except JoinedupError as err:
         _fail(err)
     out.print(f"trained: prior {model.prior:.3g}; the store now resolves with its own model")
@@ -207,8 +258,9 @@ def resolve(db: DbOption = "") -> None:
 
     try:
         store = _open(db)
+        store.gate.check("run", "pipeline/resolve")
         with console.status("resolving the whole store"):
-            s = process(store)
+            s = process(_system(store))
     except JoinedupError as err:
         _fail(err)
     out.print(f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)")
@@ -232,7 +284,7 @@ def _decide_pair(a: str, b: str, decision: str, reason: str, db: str) -> None:
         store = _open(db)
         store.add_pair_decision(_mention(store, a), _mention(store, b), decision, reason)
         with console.status("re-resolving with the decision"):
-            process(store)
+            process(_system(store))
     except JoinedupError as err:
         _fail(err)
     out.print(f"{decision} recorded for {a} and {b}; it holds on every later resolution")
@@ -320,7 +372,7 @@ def demo(db: DbOption = "") -> None:
 
     try:
         store = _open(db)
-        load_demo(store)
+        load_demo(store, _system(store))
         out.print(summary(store), markup=False)
     except JoinedupError as err:
         _fail(err)
@@ -475,7 +527,14 @@ def account_add(
         password = (sys.stdin.readline().rstrip("\n") if password_stdin
                     else typer.prompt("password", hide_input=True, confirmation_prompt=True))
     try:
-        create_account(_open(db), name, role, password, agency or None)
+        store = _open(db)
+        if store.actor.role == "system" and not store.has_accounts(anywhere=True) \
+                and role != "admin":
+            raise InputError(
+                "the first account is an admin: from then on, commands act as an account",
+                hint=f"add one first: joinedup account add NAME --role admin; then "
+                     f"joinedup --as NAME account add {name} --role {role}")
+        create_account(store, name, role, password, agency or None)
     except JoinedupError as err:
         _fail(err)
     out.print(f"account {name} ({role}{', ' + agency if agency else ''}) added", markup=False)
@@ -606,7 +665,10 @@ def audit_who_saw(
     try:
         store = _open(db)
         log = store.audit_rows()  # before this question's own reads are added to it
-        rows = who_saw(log, _record_targets(store, record))
+        store.gate.check("who-saw", f"audit/{record}")
+        # which alerts show the record is found by the system: an admin answers who saw a
+        # record without reading it
+        rows = who_saw(log, _record_targets(_system(store), record))
         store.audit_note("who-saw", f"audit/{record}", entries=len(rows))
     except JoinedupError as err:
         _fail(err)

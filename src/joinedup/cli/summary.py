@@ -19,10 +19,11 @@ def demo_file() -> Path:
     return Path(str(resources.files("joinedup.demo").joinpath("safeguarding.jsonl")))
 
 
-def load_demo(store: Store) -> None:
-    """Import the demo (a no-op when already imported) and process the store."""
+def load_demo(store: Store, system: Store | None = None) -> None:
+    """Import the demo (a no-op when already imported) as ``store``'s actor, and process the
+    store as the ``system`` (the engine's work, whoever set it off)."""
     import_file(store, demo_file())
-    process(store)
+    process(system or store)
 
 
 def alone(store: Store) -> dict[str, set[tuple[str, str]]]:

@@ -232,9 +232,13 @@ class Store:
             ) from exc
 
     @contextmanager
-    def transaction(self, action: str, target: str, **detail: Any) -> Iterator[Connection]:
-        """Authorise, audit and run one atomic unit of work (or a part of an open one)."""
-        self.gate.check(action, target)
+    def transaction(
+        self, action: str, target: str, *, facts: Mapping[str, str] | None = None,
+        **detail: Any,
+    ) -> Iterator[Connection]:
+        """Authorise, audit and run one atomic unit of work (or a part of an open one).
+        ``facts`` go to the policy (whose report this is), ``detail`` to the audit entry."""
+        self.gate.check(action, target, facts)
         if self._shared is not None:
             yield self._shared
             self._pending.append((action, target, detail))
@@ -808,6 +812,77 @@ class Store:
             raise NotFound(f"no report {org}/{report_id}", hint="write it as ORG/REPORT_ID")
         return int(pk)
 
+    def submissions(self, org: str, limit: int = 500) -> list[Row]:
+        """One organisation's current reports, newest first, each with who submitted it (the
+        account of its import) and what came of it: the alerts that cite it, each with its
+        status and latest decision's action and date. Nothing another agency said: this is
+        what a reporter and an agency lead see (audited as ``submissions/<org>``)."""
+        r, b = t.report, t.import_batch
+        with self.transaction("read", f"submissions/{org}", facts={"org": org}) as conn:
+            rows = [dict(x._mapping) for x in conn.execute(
+                select(r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reporter,
+                       r.c.reported_at, r.c.version, b.c.actor.label("submitted_by"),
+                       b.c.file.label("channel"), b.c.at.label("submitted_at"))
+                .select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                .where(self._where(r), r.c.org == org, r.c.current.is_(True))
+                .order_by(r.c.reported_at.desc(), r.c.pk.desc())
+                .limit(limit)
+            )]
+            outcomes = self._outcomes(conn, {x["pk"] for x in rows})
+        for row in rows:
+            row["outcome"] = outcomes.get(row["pk"], [])
+        return rows
+
+    def submission(self, org: str, report_id: str) -> Row:
+        """One report with its contents and its outcome, for its own agency: the agency lead,
+        or the reporter who submitted it (audited as ``report/<org>/<id>``)."""
+        r, b = t.report, t.import_batch
+        with self.transaction("read", f"submissions/{org}", facts={"org": org}) as conn:
+            found = conn.execute(
+                select(b.c.actor).select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                .where(self._where(r), r.c.org == org, r.c.report_id == report_id,
+                       r.c.current.is_(True))
+            ).first()
+        if found is None:
+            raise NotFound(f"no report {org}/{report_id}", hint="see your agency's submissions")
+        facts = {"org": org, "submitted_by": str(found.actor or "")}
+        with self.transaction("read", f"report/{org}/{report_id}", facts=facts) as conn:
+            row = conn.execute(
+                select(r, b.c.actor.label("submitted_by"), b.c.file.label("channel"),
+                       b.c.at.label("submitted_at"))
+                .select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                .where(self._where(r), r.c.org == org, r.c.report_id == report_id,
+                       r.c.current.is_(True))
+            ).one()
+            report = dict(row._mapping)
+            report["outcome"] = self._outcomes(conn, {report["pk"]}).get(report["pk"], [])
+        return report
+
+    def _outcomes(self, conn: Connection, reports: set[int]) -> dict[int, list[Row]]:
+        """For each report: the alerts citing it, with status and latest decision."""
+        a, d = t.alert, t.decision
+        citing: dict[int, list[Row]] = defaultdict(list)
+        if not reports:
+            return citing
+        for x in conn.execute(select(a.c.id, a.c.evidence, a.c.status, a.c.created_at)
+                              .where(self._where(a))):
+            for pk in set(x.evidence or ()) & reports:
+                citing[pk].append({"alert": x.id, "status": x.status,
+                                   "raised_at": x.created_at, "decision": None})
+        ids = sorted({o["alert"] for os_ in citing.values() for o in os_})
+        latest: dict[str, Row] = {}
+        for part in _chunks(ids, 500):
+            for x in conn.execute(
+                select(d.c.alert, d.c.action, d.c.closes, d.c.decided_at)
+                .where(self._where(d), d.c.alert.in_(part)).order_by(d.c.pk)
+            ):
+                latest[x.alert] = {"action": x.action, "closes": x.closes,
+                                   "decided_at": x.decided_at}
+        for os_ in citing.values():
+            for o in os_:
+                o["decision"] = latest.get(o["alert"])
+        return citing
+
     def alerts_citing(self, report: int) -> list[str]:
         """Ids of the alerts whose evidence holds a report (JSON lists: read in Python)."""
         a = t.alert
@@ -1377,6 +1452,9 @@ class Store:
         return added
 
     def audit_rows(self) -> list[Row]:
+        """The whole audit log in order. Reading it is authorised here; the caller notes what
+        it was read for (checking it, a who-saw question) with :meth:`audit_note`."""
+        self.gate.check("read", "audit")
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
 
