@@ -18,13 +18,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from joinedup.access.policy import AGENCY_ROLES
 from joinedup.errors import AccessDenied, InputError, NotFound
 from joinedup.store import Store
 from joinedup.store.gate import Actor
 
 Row = dict[str, Any]
 ROLES = ("reporter", "agency_lead", "panel", "analyst", "admin")
-AGENCY_ROLES = ("reporter", "agency_lead")  # their reading is scoped to their agency
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 12

@@ -175,6 +175,7 @@ def import_records(
             except ProfileError as err:  # a profile that does not exist
                 raise RecordError(name, rec.line, "profile", err.message) from err
             parse_report(rec.raw, vocabulary=profile, file=name, line=rec.line)
+            _own_organisation(store, rec.raw, name, rec.line)
         except RecordError as err:
             result.errors.append(err)
             result.quarantined += 1
@@ -186,6 +187,17 @@ def import_records(
     flush()
     store.finish_batch(batch, result.accepted, result.unchanged, result.quarantined)
     return result
+
+
+def _own_organisation(store: Store, raw: dict[str, Any], name: str, line: int) -> None:
+    """An account of an agency submits that agency's reports only: a report in another
+    organisation's name is quarantined (kept, with the reason), never stored as theirs."""
+    own = store.actor.agency
+    org = str(raw["source"]["org"])
+    if own and org != own:
+        raise RecordError(name, line, "source.org",
+                          f"an account of {own} submits {own}'s reports only (this one is "
+                          f"in the name of {org!r})")
 
 
 def _key(raw: dict[str, Any]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -34,13 +35,17 @@ class Actor:
 
 
 class Policy(Protocol):
-    def allows(self, actor: Actor, action: str, target: str) -> bool: ...
+    def allows(
+        self, actor: Actor, action: str, target: str, facts: Mapping[str, str] | None = None
+    ) -> bool: ...
 
 
 class AllowAll:
     """The policy of a single-user embedded store: the local account may do everything."""
 
-    def allows(self, actor: Actor, action: str, target: str) -> bool:
+    def allows(
+        self, actor: Actor, action: str, target: str, facts: Mapping[str, str] | None = None
+    ) -> bool:
         return True
 
 
@@ -75,8 +80,10 @@ class Gate:
     actor: Actor
     policy: Policy
 
-    def check(self, action: str, target: str) -> None:
-        if not self.policy.allows(self.actor, action, target):
+    def check(self, action: str, target: str, facts: Mapping[str, str] | None = None) -> None:
+        """Refuse the action unless the policy allows it. ``facts`` are what the policy may
+        need beyond the target's name: the organisation a report is of, who submitted it."""
+        if not self.policy.allows(self.actor, action, target, facts):
             raise AccessDenied(
                 f"{self.actor.name} ({self.actor.role}) may not {action} {target}",
                 hint="ask your partnership's administrator for access if you need it",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from joinedup.decide import record_decision
 from joinedup.errors import InputError
 from joinedup.store import Store
-from joinedup.web import service, views
+from joinedup.web import service, submissions, views
 from joinedup.web.query import inbox_query
 
 Json = dict[str, Any]
@@ -155,6 +155,19 @@ def submit(request: Request, store: StoreDep, report: Annotated[Json, Body()]) -
             status_code=422,
         )
     return outcome
+
+
+@router.get("/submissions", summary="Your agency's submissions and what came of each")
+def agency_submissions(
+    store: StoreDep, org: Annotated[str, Query(max_length=300)] = ""
+) -> Json:
+    return submissions.submissions(store, org)
+
+
+@router.get("/submissions/{org}/{report_id}",
+            summary="One of your agency's reports as submitted, and what came of it")
+def agency_submission(org: str, report_id: str, store: StoreDep) -> Json:
+    return submissions.submission(store, org, report_id)
 
 
 @router.get("/vocabulary", summary="Agencies, roles, link types, indicators and actions")

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from joinedup.decide import DecisionInvalid, record_decision
 from joinedup.errors import DecisionRefused, InputError, JoinedupError
 from joinedup.store import Store
-from joinedup.web import forms, service, views
+from joinedup.web import forms, service, submissions, views
 from joinedup.web.query import inbox_query
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +69,20 @@ async def decide(request: Request, alert_id: str) -> Response:
     return RedirectResponse(f"/alerts/{alert_id}#decisions", status_code=303)
 
 
+@router.get("/submissions", response_class=HTMLResponse)
+def agency_submissions(
+    request: Request, org: Annotated[str, Query(max_length=300)] = ""
+) -> HTMLResponse:
+    return _render(request, "submissions.html",
+                   data=submissions.submissions(_store(request), org))
+
+
+@router.get("/submissions/{org}/{report_id}", response_class=HTMLResponse)
+def agency_submission(request: Request, org: str, report_id: str) -> HTMLResponse:
+    return _render(request, "submission.html",
+                   report=submissions.submission(_store(request), org, report_id))
+
+
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str) -> HTMLResponse:
     store = _store(request)
@@ -104,7 +118,11 @@ def search(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> H
 
 @router.get("/concerns/new", response_class=HTMLResponse)
 def concern_form(request: Request) -> HTMLResponse:
-    return _render(request, "concern.html", **_form_context({}, forms.Layout(), {}))
+    """The empty form; an agency's account finds its organisation filled in (it submits in
+    that name only)."""
+    agency = _ctx(request).actor(request).agency
+    start = {"source-org": agency} if agency else {}
+    return _render(request, "concern.html", **_form_context(start, forms.Layout(), {}))
 
 
 @router.get("/concerns/rows/{kind}", response_class=HTMLResponse)
