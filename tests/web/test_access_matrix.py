@@ -86,6 +86,12 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
         ("GET", f"/submissions/{ORG}/VP-08-0077", {}, READERS | {"agency_lead"}),
         ("GET", f"/api/submissions/{ORG}/VP-08-0077", {}, READERS | {"agency_lead"}),
         ("GET", "/api/submissions/mv-childrens-services/CSC-1187", {}, READERS),
+        # exports: redacted to panel, analysts and an agency lead (their agency's); withheld
+        # parts only to the roles the profile names
+        ("GET", "/api/export", {}, READERS | {"agency_lead"}),
+        ("GET", "/api/export?include=narratives", {}, {"panel", "agency_lead"}),
+        ("GET", "/api/export?include=protected_attributes", {}, {"panel"}),
+        ("GET", "/api/export?org=mv-childrens-services", {}, READERS),
         ("GET", "/api/vocabulary", {}, EVERYONE),
     ]
     return routes

@@ -23,7 +23,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     store = Store.open(url)
     load_demo(store)
     create_account(store, "chair", "panel", GOOD)
-    create_account(store, "feed", "reporter", None, agency="police")
+    create_account(store, "feed", "reporter", None, agency="token-police")
     store.engine.dispose()
     return url
 

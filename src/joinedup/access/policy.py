@@ -35,9 +35,11 @@ ADMIN = (("admin", ""), ("read", "accounts")) + AUDIT
 CASEWORK = (("read", ""),)
 NOT_CASEWORK = ("audit", "accounts")  # reading these is not reading casework
 RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
+EXPORT = (("export", "reports"),)  # the partnership's reports (withheld parts: export.py)
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
-    "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + (("decide", "alert/"), ("decide-pair", "")),
-    "analyst": SELF + CASEWORK + RUN + (("decide-pair", ""),),
+    "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + EXPORT
+    + (("decide", "alert/"), ("decide-pair", "")),
+    "analyst": SELF + CASEWORK + RUN + EXPORT + (("decide-pair", ""),),
     "reporter": INTAKE + SELF,
     "agency_lead": INTAKE + SELF,
     "admin": SELF + ADMIN,
@@ -52,8 +54,8 @@ class RolePolicy:
     ) -> bool:
         if actor.role == "system":
             return True
-        if actor.agency and actor.role in AGENCY_ROLES and action == "read" \
-                and _own_agency(actor, target, facts or {}):
+        if actor.agency and actor.role in AGENCY_ROLES \
+                and _own_agency(actor, action, target, facts or {}):
             return True
         for a, prefix in ROLE_RULES.get(actor.role, ()):
             if action != a or not target.startswith(prefix):
@@ -64,10 +66,16 @@ class RolePolicy:
         return False
 
 
-def _own_agency(actor: Actor, target: str, facts: Mapping[str, str]) -> bool:
+def _own_agency(actor: Actor, action: str, target: str, facts: Mapping[str, str]) -> bool:
     """An agency's own records: the list of its submissions, with their outcomes, to both
-    roles; a report's contents to the agency lead, and to the reporter who submitted it. The
-    organisation is compared whole (``facts["org"]``), never as a prefix of the target."""
+    roles; a report's contents to the agency lead, and to the reporter who submitted it; an
+    export of the agency's reports to the lead. The organisation is compared whole
+    (``facts["org"]``), never as a prefix of the target."""
+    if action == "export":
+        return actor.role == "agency_lead" and target == f"reports/{actor.agency}" \
+            and facts.get("org") == actor.agency
+    if action != "read":
+        return False
     if target == f"submissions/{actor.agency}":
         return True
     if target.startswith("report/") and facts.get("org") == actor.agency:

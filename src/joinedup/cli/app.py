@@ -379,6 +379,40 @@ def demo(db: DbOption = "") -> None:
 
 
 @app.command()
+def export(
+    out_file: Annotated[Path, typer.Argument(help="The JSON Lines file to write")],
+    org: Annotated[str, typer.Option(help="Only this organisation's reports")] = "",
+    include: Annotated[list[str] | None, typer.Option(
+        help="A withheld part to include, if your role may: narratives, "
+             "protected_attributes (repeat for both)")] = None,
+    db: DbOption = "",
+) -> None:
+    """Write the reports as JSON Lines (input contract v1). Narratives and protected
+    attributes are withheld unless included, and only the roles the profile names may
+    include them; every export is in the audit log."""
+    from joinedup.export import export_reports
+
+    partial_file = out_file.with_name(out_file.name + ".partial")
+    try:
+        store = _open(db)
+        with partial_file.open("w", encoding="utf-8") as fh:
+            result = export_reports(store, fh, org=org, include=include or [])
+        partial_file.replace(out_file)
+    except JoinedupError as err:
+        partial_file.unlink(missing_ok=True)
+        _fail(err)
+    except OSError as exc:
+        partial_file.unlink(missing_ok=True)
+        _fail(InputError(f"cannot write {out_file}: {exc.strerror}",
+                         hint="choose a folder you can write to"))
+    label = {"narratives": "free-text fields (narratives, descriptions)",
+             "protected_attributes": "protected attribute values"}
+    withheld = ", ".join(f"{n} {label[p]}" for p, n in result.withheld.items() if n)
+    out.print(f"{result.reports} reports written to {out_file}"
+              + (f"; withheld: {withheld}" if withheld else ""), markup=False)
+
+
+@app.command()
 def decide(
     alert_id: str,
     action: Annotated[str, typer.Option(help="An action of the profile's decisions.yaml")],

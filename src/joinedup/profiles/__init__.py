@@ -89,6 +89,8 @@ class Profile:
     rules: tuple[RuleSpec, ...]
     protected_attributes: frozenset[str]
     directory: Path = field(compare=False)
+    # who may take withheld parts out of the system in an export: part -> roles
+    export_roles: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -214,6 +216,8 @@ def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = No
         rules=_rules(directory / str(_need(data, "rules_file", path)), known_recipes),
         protected_attributes=frozenset(data.get("protected_attributes") or []),
         directory=directory,
+        export_roles={str(part): frozenset(roles or ())
+                      for part, roles in (data.get("export_unredacted") or {}).items()},
     )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from joinedup.decide import record_decision
 from joinedup.errors import InputError
+from joinedup.export import export_reports
 from joinedup.store import Store
 from joinedup.web import service, submissions, views
 from joinedup.web.query import inbox_query
@@ -168,6 +170,33 @@ def agency_submissions(
             summary="One of your agency's reports as submitted, and what came of it")
 def agency_submission(org: str, report_id: str, store: StoreDep) -> Json:
     return submissions.submission(store, org, report_id)
+
+
+class NDJSONResponse(Response):
+    media_type = "application/x-ndjson"
+
+
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+           "description": text}
+    for code, text in ((400, "A body that is not JSON"), (403, "The role may not"),
+                       (404, "No such record"), (422, "Input that cannot be used"))
+}
+
+
+@router.get("/export", response_class=NDJSONResponse, responses=JSON_ERRORS,
+            summary="The reports as JSON Lines (input contract v1), narratives and protected "
+                    "attributes withheld unless asked for and the role allows")
+def export(
+    store: StoreDep,
+    org: Annotated[str, Query(max_length=300)] = "",
+    include: Annotated[list[Literal["narratives", "protected_attributes"]], Query()] = [],  # noqa: B006
+) -> NDJSONResponse:
+    buffer = io.StringIO()
+    result = export_reports(store, buffer, org=org, include=include)
+    return NDJSONResponse(buffer.getvalue(), headers={
+        "Content-Disposition": 'attachment; filename="joinedup-export.jsonl"',
+        "X-Joinedup-Reports": str(result.reports)})
 
 
 @router.get("/vocabulary", summary="Agencies, roles, link types, indicators and actions")

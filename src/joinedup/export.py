@@ -1,0 +1,98 @@
+"""Export: a partnership's reports as JSON Lines, redacted unless the role may have more.
+
+What leaves the system is the most exposed copy of it. An export is in input contract v1, so
+another joinedup (or any tool that reads the contract) can import it, and by default it
+withholds two parts:
+
+- ``narratives``: the free text: a report's narrative and each person's description;
+- ``protected_attributes``: the profile's protected attributes (ethnicity, religion,
+  nationality...), stored for oversight and never scored.
+
+Which roles may ask for each part is the profile's data (``export_unredacted`` in
+``profile.yaml``). A withheld part is removed, and the record says what was removed in
+``extra.joinedup_withheld``, so that a reader knows the gap is a redaction, not a silence.
+The store's gate decides who may export what (the whole partnership: panel and analysts; an
+agency lead: their own agency's reports) and the audit log records every export, with the
+parts it included and how many reports it held.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from joinedup.errors import AccessDenied, InputError
+from joinedup.profiles import Profile, load_profile
+from joinedup.store import Store
+
+Row = dict[str, Any]
+PARTS = ("narratives", "protected_attributes")
+
+
+@dataclass
+class ExportResult:
+    reports: int = 0
+    withheld: dict[str, int] = field(default_factory=dict)  # part -> values withheld
+
+
+def check_include(store: Store, include: Iterable[str], profile: Profile) -> frozenset[str]:
+    """The parts asked for, each one the actor's role may take out; else a clear refusal."""
+    wanted = frozenset(p.strip() for p in include if p.strip())
+    unknown = sorted(wanted - set(PARTS))
+    if unknown:
+        raise InputError(f"cannot include {', '.join(unknown)}",
+                         hint=f"parts that can be included: {', '.join(PARTS)}")
+    role = store.actor.role
+    for part in sorted(wanted):
+        allowed = profile.export_roles.get(part, frozenset())
+        if role != "system" and role not in allowed:
+            raise AccessDenied(
+                f"a {role.replace('_', ' ')} may not export {part.replace('_', ' ')}",
+                hint=f"export without it, or ask an account with the role "
+                     f"{' or '.join(sorted(allowed)) or '(none)'}")
+    return wanted
+
+
+def redact(body: Row, profile: Profile, include: frozenset[str]) -> tuple[Row, list[str]]:
+    """A copy of a report with the parts not included removed, and the paths removed."""
+    out = copy.deepcopy(body)
+    removed: list[str] = []
+    if "narratives" not in include:
+        if out.pop("narrative", None) is not None:
+            removed.append("narrative")
+        for i, person in enumerate(out.get("people") or []):
+            if person.pop("description", None) is not None:
+                removed.append(f"people[{i}].description")
+    if "protected_attributes" not in include:
+        for i, person in enumerate(out.get("people") or []):
+            attrs = person.get("attributes") or {}
+            for key in sorted(k for k in attrs if k in profile.protected_attributes):
+                del attrs[key]
+                removed.append(f"people[{i}].attributes.{key}")
+    if removed:
+        extra = out.get("extra")
+        out["extra"] = {**(extra if isinstance(extra, dict) else {}),
+                        "joinedup_withheld": removed}
+    return out, removed
+
+
+def export_reports(
+    store: Store, out: IO[str], *, org: str = "", include: Iterable[str] = (),
+    profile_name: str = "safeguarding",
+) -> ExportResult:
+    """Write the current reports (of one organisation, or all) as JSON Lines to ``out``."""
+    profile = load_profile(profile_name)
+    wanted = check_include(store, include, profile)
+    org = org.strip() or (store.actor.agency or "")  # an agency's account: its own reports
+    result = ExportResult(withheld={p: 0 for p in PARTS if p not in wanted})
+    for body in store.export_bodies(org, sorted(wanted)):
+        record, removed = redact(body, profile, wanted)
+        for path in removed:
+            part = "protected_attributes" if ".attributes." in path else "narratives"
+            result.withheld[part] += 1
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        result.reports += 1
+    return result

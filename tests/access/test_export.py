@@ -1,0 +1,124 @@
+"""Exports: narratives and protected attributes withheld unless the role may have them, the
+file importable again, and every export in the audit log; on both stores."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from joinedup.access.policy import RolePolicy
+from joinedup.errors import AccessDenied
+from joinedup.export import export_reports
+from joinedup.ingest.importer import import_file, submit_report
+from joinedup.store import Store
+from joinedup.store.gate import Actor
+
+ORG = "vale-police"
+
+
+def _report(rid: str, org: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "source": {"agency": "police", "org": org},
+        "reported_at": "2009-05-01",
+        "people": [
+            {"ref": "c", "role": "child", "name": "Ada Export", "age": 14,
+             "description": "wears a grey school coat",
+             "attributes": {"ethnicity": "recorded-value", "religion": "recorded-value",
+                            "school_year": "9"}},
+            {"ref": "m", "role": "person_of_concern", "aliases": ["Kite"]},
+        ],
+        "narrative": "Ada says a man called Kite collects her from school.",
+    }
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    submit_report(store, _report("EX-1", ORG), "test")
+    submit_report(store, _report("EX-2", "mv-childrens-services"), "test")
+    return store
+
+
+def _as(store: Store, role: str, agency: str | None = None) -> Store:
+    return Store(store.engine, Actor(f"acc.{role}", "default", role, agency), RolePolicy())
+
+
+def _export(store: Store, **kwargs: Any) -> list[dict[str, Any]]:
+    buffer = io.StringIO()
+    export_reports(store, buffer, **kwargs)
+    return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+
+def test_an_export_withholds_narratives_and_protected_attributes(filled: Store) -> None:
+    rows = _export(_as(filled, "panel"))
+    assert {r["id"] for r in rows} == {"EX-1", "EX-2"}
+    text = json.dumps(rows)
+    for withheld in ("collects her from school", "grey school coat", "recorded-value"):
+        assert withheld not in text
+    child = rows[0]["people"][0]
+    assert child["attributes"] == {"school_year": "9"} and child["name"] == "Ada Export"
+    assert rows[0]["extra"]["joinedup_withheld"] == [
+        "narrative", "people[0].description", "people[0].attributes.ethnicity",
+        "people[0].attributes.religion"]
+
+
+def test_the_roles_the_profile_names_may_include_them(filled: Store) -> None:
+    full = _export(_as(filled, "panel"), include=["narratives", "protected_attributes"])
+    assert "Kite collects" in full[0]["narrative"]
+    assert full[0]["people"][0]["attributes"]["ethnicity"] == "recorded-value"
+    assert "extra" not in full[0]
+    analyst = _as(filled, "analyst")
+    assert len(_export(analyst)) == 2  # redacted: allowed
+    for part in ("narratives", "protected_attributes"):
+        with pytest.raises(AccessDenied, match=f"may not export {part.replace('_', ' ')}"):
+            _export(analyst, include=[part])
+
+
+def test_an_agency_lead_exports_their_own_agency_only(filled: Store) -> None:
+    lead = _as(filled, "agency_lead", ORG)
+    rows = _export(lead, include=["narratives"])
+    assert [r["source"]["org"] for r in rows] == [ORG] and "narrative" in rows[0]
+    with pytest.raises(AccessDenied):
+        _export(lead, org="mv-childrens-services")
+    with pytest.raises(AccessDenied):
+        _export(lead, include=["protected_attributes"])
+    for role, agency in (("reporter", ORG), ("admin", None)):
+        with pytest.raises(AccessDenied):
+            _export(_as(filled, role, agency))
+
+
+def test_an_export_is_audited_and_imports_again(filled: Store, tmp_path: Any) -> None:
+    before = len(filled.audit_rows())
+    path = tmp_path / "export.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        export_reports(_as(filled, "panel"), fh, include=["narratives"])
+    entries = [e for e in filled.audit_rows()[before:] if e["action"] == "export"]
+    assert [(e["actor"], e["target"], e["detail"]["include"]) for e in entries] == [
+        ("acc.panel", "reports", ["narratives"])]
+    again = Store.open(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    result = import_file(again, path)
+    assert (result.accepted, result.quarantined) == (2, 0)
+    again.engine.dispose()
+
+
+def test_export_from_the_command_line(filled: Store, tmp_path: Any,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from joinedup.access import create_account
+    from joinedup.cli.app import app
+
+    url = filled.engine.url.render_as_string(hide_password=False)
+    create_account(filled, "chair", "panel", "correct horse battery")
+    monkeypatch.setenv("JOINEDUP_PASSWORD", "correct horse battery")
+    out = tmp_path / "out.jsonl"
+    run = CliRunner().invoke(app, ["--as", "chair", "export", str(out), "--db", url])
+    assert run.exit_code == 0, run.output
+    assert "2 reports written" in run.output and "withheld: 4 free-text fields" in run.output
+    assert "Kite collects" not in out.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(app, ["--as", "chair", "export", str(out), "--include",
+                                       "everything", "--db", url])
+    assert refused.exit_code == 2 and "cannot include everything" in refused.output
