@@ -79,7 +79,9 @@ def grant_app_role(
     """
     if engine.dialect.name != "postgresql":
         raise InputError(
-            f"a {engine.dialect.name} store has no database roles",
+            "SQLite has no database roles"
+            if engine.dialect.name == "sqlite"
+            else f"application roles are for PostgreSQL, not {engine.dialect.name}",
             hint="on SQLite the triggers of migration 0006 protect the audit log, and whoever"
             " can write the file can change it: keep the file where only joinedup can write it",
         )
