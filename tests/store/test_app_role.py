@@ -173,6 +173,15 @@ def test_a_superuser_is_refused(owner: Engine) -> None:
 
 
 @pytest.mark.postgres
+def test_a_member_of_the_owner_is_refused(owner: Engine, role: str) -> None:
+    with owner.begin() as conn:
+        me = conn.execute(text("SELECT current_user")).scalar_one()
+        conn.execute(text(f'CREATE ROLE {role} NOLOGIN; GRANT "{me}" TO {role}'))
+    with pytest.raises(InputError, match="owns the store's tables"):
+        grant_app_role(owner, role)
+
+
+@pytest.mark.postgres
 def test_a_grant_to_public_that_could_change_audit_is_refused_and_nothing_is_done(
     owner: Engine, role: str
 ) -> None:
