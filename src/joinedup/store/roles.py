@@ -71,7 +71,8 @@ def grant_app_role(
 
     Raises:
         InputError: the store is not PostgreSQL, or the role's name or kind will not do.
-        StoreError: the store is not created yet, or the database refused.
+        StoreError: the store is not created yet, the role could still change ``audit``
+            through another grant, or the database refused.
 
     Examples:
         >>> grant_app_role(make_engine("postgresql+psycopg://owner@db/joinedup"),
