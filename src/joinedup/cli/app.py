@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.cli import render
+from joinedup.cli.db import db_app
 from joinedup.errors import AccessDenied, InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
 from joinedup.store.gate import Actor
@@ -647,6 +648,7 @@ def token_revoke(token_id: int, db: DbOption = "") -> None:
 audit_app = typer.Typer(help="Check the audit log, and answer who saw a record.",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
 
 
 @audit_app.command("verify")
