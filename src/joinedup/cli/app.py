@@ -551,7 +551,7 @@ def account_add(
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Read the password from standard input, not a prompt")] = False,
     no_password: Annotated[bool, typer.Option(
-        "--no-password", help="Sign-in by OpenID Connect only")] = False,
+        "--no-password", "--oidc", help="Sign-in by OpenID Connect only")] = False,
     db: DbOption = "",
 ) -> None:
     """Add an account. The password is asked for (hidden) unless given on standard input."""

@@ -40,7 +40,7 @@ from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupE
 from joinedup.store import Store
 from joinedup.store.gate import Actor
 from joinedup.store.store import make_engine, migrate
-from joinedup.web import api, pages, signin
+from joinedup.web import api, oidc, pages, signin
 
 HERE = Path(__file__).parent
 
@@ -211,6 +211,8 @@ def create_app(url: str) -> FastAPI:
     app.include_router(api.router, dependencies=signed_in)
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(signin.router)
+    app.include_router(oidc.router)
+    oidc.configure(app)  # OpenID Connect sign-in, if JOINEDUP_OIDC_* say so
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Handler) -> Response:
