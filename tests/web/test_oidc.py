@@ -319,14 +319,20 @@ def test_passwords_still_sign_in_when_oidc_is_configured(client: TestClient) -> 
     assert no_password.status_code == 401  # an account without a password signs in by OIDC
 
 
-def test_an_account_for_oidc_is_added_without_a_password(tmp_path: Path) -> None:
+def test_an_account_for_oidc_is_added_without_a_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from joinedup.cli.app import app
 
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    added = CliRunner().invoke(app, ["account", "add", "dsl.okafor", "--role", "panel",
-                                     "--oidc", "--db", db])
+    admin = CliRunner().invoke(app, ["account", "add", "root", "--role", "admin",
+                                     "--password-stdin", "--db", db], input=GOOD + "\n")
+    assert admin.exit_code == 0, admin.output
+    monkeypatch.setenv("JOINEDUP_PASSWORD", GOOD)
+    added = CliRunner().invoke(app, ["--as", "root", "account", "add", "dsl.okafor", "--role",
+                                     "panel", "--oidc", "--db", db])
     assert added.exit_code == 0, added.output
     store = Store.open(db, create=False)
     acc = store.account_named("dsl.okafor")
