@@ -471,12 +471,17 @@ def overdue(
     db: DbOption = "",
     json_: JsonOption = False,
     at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+    escalate: Annotated[bool, typer.Option(
+        "--escalate", help="Escalate each to the named panel lead (once for each deadline "
+                           "missed; run it each working morning)")] = False,
 ) -> None:
     """Alerts without a decision past their statutory deadline (one working day, England and
     Wales bank holidays), and actions past their due date: what goes to the panel lead."""
+    from joinedup.decide.escalation import escalate_overdue
     from joinedup.web.views import inbox
 
     moment = _moment(at)
+    made: list[dict[str, Any]] = []
     try:
         store = _open(db)
         rows, page = [], 1
@@ -486,18 +491,33 @@ def overdue(
             if page >= found["pages"]:
                 break
             page += 1
+        if escalate:
+            made = escalate_overdue(store, rows, moment)
     except JoinedupError as err:
         _fail(err)
+    now_escalated = {m["alert"]: m for m in made}
     if json_:
-        _dump(rows)
+        _dump([{**r, "escalated": r["escalated"] or (
+            {"lead": now_escalated[r["id"]]["lead"],
+             "at": now_escalated[r["id"]]["escalated_at"].isoformat(),
+             "by": now_escalated[r["id"]]["escalated_by"]}
+            if r["id"] in now_escalated else None)} for r in rows])
         return
     for r in rows:
         what = (f"no decision, due by {r['decision_deadline'][:16]} UTC"
                 if r["decision"] == "awaiting"
                 else f"{r['latest_action']} due {r['latest_due']} ({r['latest_owner']})")
-        out.print(f"{r['id']} {r['rule']:<24} {r['subject']['label']:<28} {what}; "
-                  f"escalate to {r['escalate_to']}", markup=False)
-    out.print(f"{len(rows)} overdue", markup=False)
+        if r["id"] in now_escalated:
+            where = f"escalated now to {now_escalated[r['id']]['lead']}"
+        elif r["escalated"]:
+            where = f"escalated to {r['escalated']['lead']} on {r['escalated']['at'][:10]}"
+        else:
+            where = f"escalate to {r['escalate_to']}" + (
+                f" ({r['panel_lead']})" if r["panel_lead"] else "")
+        out.print(f"{r['id']} {r['rule']:<24} {r['subject']['label']:<28} {what}; {where}",
+                  markup=False)
+    out.print(f"{len(rows)} overdue" + (f", {len(made)} escalated now" if escalate else ""),
+              markup=False)
 
 
 @app.command()
@@ -588,6 +608,14 @@ def account_list(db: DbOption = "") -> None:
             state += f", locked until {r['locked_until']:%Y-%m-%d %H:%M}"
         out.print(f"{r['name']:<24} {r['role']:<12} {r['agency'] or '-':<16} {state}",
                   markup=False)
+
+
+@account_app.command("lead")
+def account_lead(name: str, db: DbOption = "") -> None:
+    """Name the partnership's panel lead (a panel account): overdue items go to them."""
+    from joinedup.decide.escalation import name_panel_lead
+
+    _change_account(name_panel_lead, name, db, "is the panel lead")
 
 
 @account_app.command("unlock")

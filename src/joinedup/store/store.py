@@ -993,6 +993,50 @@ class Store:
             )
             return bool(done.rowcount)
 
+    # -- the panel lead and escalations ------------------------------------------------------
+    def set_panel_lead(self, name: str) -> None:
+        """Name the partnership's panel lead: overdue items are escalated to this account."""
+        with self.transaction("admin", "partnership/lead", lead=name) as conn:
+            conn.execute(update(t.partnership).where(t.partnership.c.id == self.partnership)
+                         .values(panel_lead=name))
+
+    def panel_lead(self) -> str | None:
+        with self.transaction("read", "partnership/lead") as conn:
+            return conn.execute(select(t.partnership.c.panel_lead)
+                                .where(t.partnership.c.id == self.partnership)).scalar()
+
+    def add_escalations(self, rows: list[Row]) -> list[Row]:
+        """Append the escalations not made before (one per alert, reason and deadline);
+        return those appended. Each is audited as ``escalate alert/<id>``."""
+        esc = t.escalation
+        if not rows:
+            return []
+        with self.unit_of_work():
+            with self.transaction("read", "escalations") as conn:
+                made = {(x.alert, x.reason, x.due) for x in conn.execute(
+                    select(esc.c.alert, esc.c.reason, esc.c.due).where(
+                        self._where(esc), esc.c.alert.in_(sorted({r["alert"] for r in rows}))))}
+            new = [r for r in rows if (r["alert"], r["reason"], r["due"]) not in made]
+            for r in new:
+                with self.transaction("escalate", f"alert/{r['alert']}", reason=r["reason"],
+                                      due=r["due"], lead=r["lead"]) as conn:
+                    conn.execute(insert(esc).values(**r, partnership=self.partnership))
+        return new
+
+    def escalations(self, alerts: Iterable[str]) -> dict[str, Row]:
+        """The latest escalation of each of ``alerts`` that has one."""
+        esc = t.escalation
+        wanted = sorted(set(alerts))
+        out: dict[str, Row] = {}
+        if not wanted:
+            return out
+        with self.transaction("read", "escalations", count=len(wanted)) as conn:
+            for part in _chunks(wanted, 500):
+                for x in conn.execute(select(esc).where(self._where(esc), esc.c.alert.in_(part))
+                                      .order_by(esc.c.pk)):
+                    out[x.alert] = dict(x._mapping)
+        return out
+
     def audit_note(self, action: str, target: str, **detail: Any) -> None:
         """Append an audit entry for something done outside the store's own calls (checking
         the audit log, answering who saw a record)."""

@@ -43,6 +43,7 @@ partnership = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False),
+    Column("panel_lead", String(200)),  # the account overdue decisions are escalated to
 )
 
 import_batch = Table(
@@ -355,7 +356,7 @@ account = Table(
     Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
     Column("name", String(200), nullable=False),
     Column("role", String(20), nullable=False),
-    Column("agency", String(60)),
+    Column("agency", String(300)),  # the organisation, as reports name it in source.org
     Column("password_hash", String(200)),
     Column("failures", Integer, nullable=False),
     Column("locked_until", DateTime(timezone=True)),
@@ -376,4 +377,21 @@ api_token = Table(
     Column("scopes", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Escalations (the access issue; safeguarding.md R1): an alert without a decision past its
+# deadline, or an action past its due date, goes to the partnership's named panel lead, once
+# for each deadline missed.
+escalation = Table(
+    "escalation",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("alert", ID, ForeignKey("alert.id"), nullable=False),
+    Column("reason", String(20), nullable=False),  # decision or action
+    Column("due", String(40), nullable=False),  # the deadline missed, ISO 8601
+    Column("lead", String(200), nullable=False),
+    Column("escalated_by", String(200), nullable=False),
+    Column("escalated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("partnership", "alert", "reason", "due"),
 )

@@ -75,6 +75,9 @@ def inbox(
         overdue=(clock.overdue_before(now), today),
     )
     pages = max(1, -(-total // PER_PAGE))
+    late = [a["id"] for a in found if _is_overdue(a, clock, now, today)]
+    escalated = store.escalations(late) if late else {}
+    lead = store.panel_lead() if late else None
     if found == [] and total and page > pages:  # past the last page: show the last
         return inbox(store, rule=rule, level=level, status=status, subject=subject, sort=sort,
                      page=pages, now=now)
@@ -84,10 +87,7 @@ def inbox(
         awaiting = a["decision_action"] is None
         waited = max(0.0, (now - created).total_seconds() / 3600) if awaiting else None
         deadline = clock.decision_deadline(created) if awaiting else None
-        action_due = a["decision_due"] if not awaiting and not a["decision_closes"] else None
-        overdue = (deadline is not None and now >= deadline) or (
-            action_due is not None and action_due < today
-        )
+        overdue = _is_overdue(a, clock, now, today)
         rows.append(
             {
                 "id": a["id"],
@@ -119,6 +119,9 @@ def inbox(
                 "decision_deadline": deadline.isoformat() if deadline else None,
                 "overdue": overdue,
                 "escalate_to": clock.escalate_to if overdue else "",
+                "panel_lead": lead if overdue else None,
+                "escalated": _escalated(escalated.get(a["id"]), deadline, a["decision_due"])
+                if overdue else None,
             }
         )
     return {
@@ -133,6 +136,25 @@ def inbox(
         "statuses": list(STATUSES),
         "sorts": list(SORTS),
     }
+
+
+def _is_overdue(a: Row, clock: Any, now: datetime, today: date) -> bool:
+    if a["decision_action"] is None:
+        return now >= clock.decision_deadline(_aware(a["created_at"]))
+    return not a["decision_closes"] and a["decision_due"] is not None \
+        and a["decision_due"] < today
+
+
+def _escalated(esc: Row | None, deadline: datetime | None, due: date | None) -> Row | None:
+    """The escalation of the deadline now missed, if it was escalated (an older one, of a
+    deadline since met, does not count)."""
+    if esc is None:
+        return None
+    missed = deadline.isoformat() if deadline is not None else str(due)
+    if esc["due"] != missed:
+        return None
+    return {"lead": esc["lead"], "at": _aware(esc["escalated_at"]).isoformat(),
+            "by": esc["escalated_by"]}
 
 
 # -- one alert and its evidence chain --------------------------------------------------------
