@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from joinedup.cli.app import app
 from joinedup.decide import DecisionInvalid, record_decision
-from joinedup.decide.timescales import timescales
+from joinedup.decide.timescales import add_months, timescales
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import process
 from joinedup.store import Store
@@ -108,3 +108,38 @@ def test_reports_past_retention_are_listed_for_review_and_kept(demo: Store, stor
     none = CliRunner().invoke(app, ["retention", "--json", "--at", first.isoformat(),
                                     "--db", store_url])
     assert json.loads(none.stdout) == []
+
+
+def test_the_other_statutory_timescales_limit_an_actions_due_date() -> None:
+    """safeguarding.md "Statutory timescales (England)": in working days, or months."""
+    decided = datetime(2026, 12, 21, 10, tzinfo=UTC)  # Monday before Christmas
+    # 15 working days skip Christmas Day, Boxing Day's substitute (28th) and New Year's Day
+    day, source = CLOCK.latest_due("initial_child_protection_conference", decided) or (None, "")
+    assert day == date(2027, 1, 14) and "15 working days" in source
+    assessment = CLOCK.latest_due("child_and_family_assessment", decided)
+    assert assessment is not None
+    assert assessment[0] == CLOCK.calendar.working_days_after(decided.date(), 45)
+    # three months from 30 November is the end of February
+    seraf = CLOCK.latest_due("seraf_reassessment", datetime(2027, 11, 30, 12, tzinfo=UTC))
+    assert seraf is not None and seraf[0] == date(2028, 2, 29)
+    assert CLOCK.latest_due("strategy_meeting", decided) is None  # no statutory limit
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+       st.integers(min_value=0, max_value=36))
+def test_adding_months_lands_in_the_right_month_on_the_same_or_last_day(
+    day: date, months: int,
+) -> None:
+    later = add_months(day, months)
+    assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
+    month_ends = (later + timedelta(days=1)).day == 1
+    assert later.day == day.day or (later.day < day.day and month_ends)
+
+
+def test_a_due_date_past_a_statutory_limit_is_refused(demo: Store) -> None:
+    alert = demo.alerts("open")[0]["id"]
+    now = datetime(2026, 12, 21, 10, tzinfo=UTC)
+    with pytest.raises(DecisionInvalid) as err:
+        record_decision(demo, alert, action="child_and_family_assessment", owner="CSC",
+                        due="2027-06-01", rationale="Assess.", now=now)
+    assert err.value.field == "due" and "45 working days" in err.value.reason

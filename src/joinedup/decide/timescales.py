@@ -55,6 +55,31 @@ class Calendar:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """How long an action may be set due after the decision: in hours, working days or
+    calendar months, with the rule it comes from."""
+
+    amount: int
+    unit: str  # hours, working_days or months
+    source: str
+
+
+UNITS = ("hours", "working_days", "months")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day if it has no such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"no date {months} months after {day}")  # unreachable: 28 always exists
+
+
+@dataclass(frozen=True)
 class Timescales:
     """The timescales a profile tracks."""
 
@@ -63,7 +88,7 @@ class Timescales:
     escalate_to: str
     label: str
     source: str
-    action_limits: dict[str, tuple[int, str]]
+    action_limits: dict[str, Limit]
     retention_years: int = 25
 
     def retention_cutoff(self, now: datetime) -> datetime:
@@ -96,8 +121,20 @@ class Timescales:
         limit = self.action_limits.get(action)
         if limit is None:
             return None
-        hours, source = limit
-        return self.calendar.local_date(decided + timedelta(hours=hours)), source
+        cal = self.calendar
+        if limit.unit == "hours":
+            return cal.local_date(decided + timedelta(hours=limit.amount)), limit.source
+        day = cal.local_date(decided)
+        if limit.unit == "working_days":
+            return cal.working_days_after(day, limit.amount), limit.source
+        return add_months(day, limit.amount), limit.source
+
+
+def _limit(action: str, spec: dict[str, Any]) -> Limit:
+    units = [u for u in UNITS if u in spec]
+    if len(units) != 1:
+        raise ValueError(f"action_limits.{action}: give one of {', '.join(UNITS)}")
+    return Limit(int(spec[units[0]]), units[0], str(spec.get("source", "")))
 
 
 @cache
@@ -116,8 +153,7 @@ def timescales(profile_name: str = "safeguarding") -> Timescales:
             label=str(decision.get("label", "")),
             source=str(decision.get("source", "")),
             action_limits={
-                str(k): (int(v["hours"]), str(v.get("source", "")))
-                for k, v in (data.get("action_limits") or {}).items()
+                str(k): _limit(str(k), v) for k, v in (data.get("action_limits") or {}).items()
             },
             retention_years=int((data.get("retention") or {}).get("review_after_years", 25)),
         )
