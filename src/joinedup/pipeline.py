@@ -13,6 +13,7 @@ from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
 from joinedup.gcpause import without_cycle_collection
 from joinedup.profiles import Profile, load_profile
+from joinedup.profiles.changes import note_rule_changes
 from joinedup.resolve.incremental import IncrementalResolver
 from joinedup.resolve.resolver import ITEM_LINKS, Resolver, entity_rows
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
@@ -41,6 +42,7 @@ def person_model(store: Store, profile: Profile) -> PersonModel:
 def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     """Resolve, corroborate and alert on everything the store currently holds."""
     profile = load_profile(profile_name)
+    note_rule_changes(store, profile)
     mentions = store.current_mentions()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(mentions, store.current_links(ITEM_LINKS), store.report_orgs())
@@ -99,6 +101,7 @@ def process_new(
 
 def _process_increment(store: Store, reports: list[int], profile_name: str) -> ProcessSummary:
     profile = load_profile(profile_name)
+    note_rule_changes(store, profile)
     model = person_model(store, profile)
     saved = store.get_param("term_frequencies")
     tf = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -212,8 +213,13 @@ def test_the_command_line_acts_as_a_named_account_under_its_role(
     assert as_("pc", "resolve")[0] == 2 and as_("ana", "resolve")[0] == 0
     assert as_("ana", "audit", "verify")[0] == 2  # the audit log is not casework
     assert as_("root", "audit", "verify")[0] == 0
-    code, text = as_("root", "audit", "who-saw", alert)
-    assert code == 0 and "chair" in text and "ana" in text and "pc" not in text.split()
+    code, text = as_("root", "audit", "who-saw", alert, "--json")
+    assert code == 0
+    seen = {(e["actor"], e["action"]) for e in json.loads(text)}
+    assert {("chair", "read"), ("ana", "read"), ("chair", "decide")} <= seen
+    # refusals are in the log too: who tried to read the alert, and who tried to decide
+    assert {("pc", "denied"), ("root", "denied"), ("ana", "denied")} <= seen
+    assert not {("pc", "read"), ("root", "read")} & seen
     assert as_("chair", "account", "list")[0] == 2  # accounts are the admin's
     decisions = store.decisions([alert])
     assert decisions[-1]["decided_by"] == "chair"

@@ -7,6 +7,7 @@ that names the file and the key, never half-way through an import.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -91,6 +92,8 @@ class Profile:
     directory: Path = field(compare=False)
     # who may take withheld parts out of the system in an export: part -> roles
     export_roles: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    # SHA-256 of each data file as loaded (the engine runs with these until it restarts)
+    fingerprint: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -218,7 +221,17 @@ def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = No
         directory=directory,
         export_roles={str(part): frozenset(roles or ())
                       for part, roles in (data.get("export_unredacted") or {}).items()},
+        fingerprint=_fingerprint(directory),
     )
+
+
+def _fingerprint(directory: Path) -> dict[str, str]:
+    """SHA-256 of each data file of a profile, by file name."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.iterdir())
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json")
+    }
 
 
 @cache

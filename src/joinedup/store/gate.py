@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -79,11 +79,15 @@ class Gate:
 
     actor: Actor
     policy: Policy
+    on_denied: Callable[[str, str], None] | None = None  # the store audits a refusal
 
     def check(self, action: str, target: str, facts: Mapping[str, str] | None = None) -> None:
         """Refuse the action unless the policy allows it. ``facts`` are what the policy may
-        need beyond the target's name: the organisation a report is of, who submitted it."""
+        need beyond the target's name: the organisation a report is of, who submitted it.
+        A refusal is audited too: who tried to see a record matters as much as who saw it."""
         if not self.policy.allows(self.actor, action, target, facts):
+            if self.on_denied is not None:
+                self.on_denied(action, target)
             raise AccessDenied(
                 f"{self.actor.name} ({self.actor.role}) may not {action} {target}",
                 hint="ask your partnership's administrator for access if you need it",

@@ -192,7 +192,7 @@ class Store:
         self.engine = engine
         self.actor = actor
         self.partnership = actor.partnership
-        self.gate = Gate(actor, policy or AllowAll())
+        self.gate = Gate(actor, policy or AllowAll(), self._note_denied)
         self._shared: Connection | None = None  # the connection of an open unit of work
         self._pending: list[tuple[str, str, Row]] = []  # its audit entries, written at its end
 
@@ -253,6 +253,20 @@ class Store:
                 statement=str(getattr(exc, "statement", "") or exc),
                 hint="check the store URL and that it was created with `joinedup init`",
             ) from exc
+
+    def _note_denied(self, action: str, target: str) -> None:
+        """Append ``denied <target>`` to the audit log, on a connection of its own so that
+        the refusal stays recorded when the work it stopped is rolled back. Inside an open
+        unit of work (whose connection may hold SQLite's write lock) it goes with the unit."""
+        entry = ("denied", target, {"action": action})
+        if self._shared is not None:
+            self._pending.append(entry)
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._append_audit(conn, [entry])
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the store failed while recording a refusal: {exc}") from exc
 
     def _append_audit(self, conn: Connection, entries: list[tuple[str, str, Row]]) -> None:
         """Append entries to the hash chain, each holding the hash of the one before."""
