@@ -38,7 +38,7 @@ RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
 EXPORT = (("export", "reports"),)  # the partnership's reports (withheld parts: export.py)
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + EXPORT
-    + (("decide", "alert/"), ("decide-pair", ""), ("escalate", "alert")),
+    + (("decide", "alert/"), ("decide-pair", ""), ("escalate", "alert"), ("delete", "report/")),
     "analyst": SELF + CASEWORK + RUN + EXPORT + (("decide-pair", ""),),
     "reporter": INTAKE + SELF,
     "agency_lead": INTAKE + SELF,

@@ -525,12 +525,20 @@ def retention(
     db: DbOption = "",
     json_: JsonOption = False,
     at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+    delete: Annotated[str, typer.Option(
+        help="After the review: delete this report (ORG/REPORT_ID), if it is past the period "
+             "and no alert cites it")] = "",
+    reason: Annotated[str, typer.Option(help="Why it may go (kept in the audit log)")] = "",
 ) -> None:
-    """Reports past the profile's retention period, listed for review (never deleted here):
-    each with the open alerts that still cite it."""
+    """Reports past the profile's retention period, listed for review: each with the open
+    alerts that still cite it. The system deletes nothing on its own; after the review,
+    --delete removes one report, leaving an audit entry, and resolves the store again."""
     from joinedup.decide.timescales import timescales
 
     moment = _moment(at)
+    if delete:
+        _delete_reviewed(db, delete, reason, moment)
+        return
     try:
         store = _open(db)
         clock = timescales("safeguarding")
@@ -553,6 +561,23 @@ def retention(
                   markup=False)
     out.print(f"{len(rows)} reports past {clock.retention_years} years, for review",
               markup=False)
+
+
+def _delete_reviewed(db: str, record: str, reason: str, moment: datetime) -> None:
+    from joinedup.decide.retention import delete_after_review
+
+    org, _, report_id = record.partition("/")
+    try:
+        if not org or not report_id:
+            raise InputError(f"{record!r} does not name a report", hint="write ORG/REPORT_ID")
+        store = _open(db)
+        with console.status("deleting, then resolving the store again"):
+            done = delete_after_review(store, _system(store), org, report_id, reason, moment)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"deleted {done['report']}: {done['versions']} version(s), {done['mentions']} "
+              f"mentions, {done['pair_decisions']} merge judgements; the audit log keeps the "
+              "deletion and its reason", markup=False)
 
 
 account_app = typer.Typer(help="Accounts of the partnership (roles; argon2 passwords).",

@@ -934,6 +934,48 @@ class Store:
             )
             return [dict(x._mapping) for x in rows]
 
+    def delete_report(self, org: str, report_id: str, reason: str) -> Row:
+        """Delete every version of a report and what was extracted from it, after a retention
+        review; audited as ``delete report/<org>/<id>`` with the reason. A report that is
+        evidence for an alert, or raised one, is kept with it (InputError naming the alerts).
+        The resolution still names its mentions until the next full run: run one after."""
+        r, a, m = t.report, t.alert, t.mention
+        target = f"report/{org}/{report_id}"
+        with self.transaction("delete", target, facts={"org": org}, reason=reason) as conn:
+            pks = [x.pk for x in conn.execute(select(r.c.pk).where(
+                self._where(r), r.c.org == org, r.c.report_id == report_id))]
+            if not pks:
+                raise NotFound(f"no report {org}/{report_id}", hint="write it as ORG/REPORT_ID")
+            held = sorted(x.id for x in conn.execute(
+                select(a.c.id, a.c.evidence, a.c.raised_by).where(self._where(a)))
+                if x.raised_by in pks or set(pks) & set(x.evidence or ()))
+            if held:
+                raise InputError(
+                    f"{org}/{report_id} is evidence for {', '.join(held)}: it is kept with "
+                    "the alerts' records", hint="an alert's evidence is reviewed with the alert")
+            mentions = [x.pk for x in conn.execute(select(m.c.pk).where(m.c.report.in_(pks)))]
+            judged = 0
+            for part in _chunks(mentions, 500):
+                pd = t.pair_decision
+                judged += conn.execute(delete(pd).where(
+                    self._where(pd), or_(pd.c.a.in_(part), pd.c.b.in_(part)))).rowcount
+            for table in (t.observation, t.link, t.mention):
+                conn.execute(delete(table).where(table.c.report.in_(pks)))
+            # the search index keeps an empty document in its place: it counts what it has
+            # indexed by the highest report it holds. FTS5 over external content forgets a
+            # document only when told its old text
+            doc = t.search_doc
+            if conn.dialect.name == "sqlite":
+                for x in conn.execute(select(doc.c.report, doc.c.body)
+                                      .where(doc.c.report.in_(pks))):
+                    conn.execute(text("INSERT INTO search_fts(search_fts, rowid, body) "
+                                      "VALUES ('delete', :pk, :body)"),
+                                 {"pk": x.report, "body": x.body})
+            conn.execute(update(doc).where(doc.c.report.in_(pks)).values(body=""))
+            conn.execute(delete(r).where(r.c.pk.in_(pks)))
+        return {"report": target, "versions": len(pks), "mentions": len(mentions),
+                "pair_decisions": judged}
+
     # -- accounts and tokens (joinedup.access decides; the store keeps) ----------------------
     def add_account(self, row: Row) -> int:
         with self.transaction("admin", f"account/{row['name']}", role=row["role"]) as conn:
