@@ -66,6 +66,7 @@ def _client(world: dict[str, Any], role: str | None) -> TestClient:
 
 def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]]:
     a, e = w["alert"], w["entity"]
+    csrf = w["app"].state.ctx.form_token()
     reads = ["/alerts", f"/alerts/{a}", f"/entities/{e}", f"/timeline?alert={a}",
              "/search?q=sultan", "/api/alerts", f"/api/alerts/{a}", f"/api/entities/{e}",
              f"/api/entities/{e}/network", f"/api/entities/{e}/places",
@@ -78,6 +79,14 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
                                          "decision": "split", "reason": "matrix"}}, JUDGES),
         ("POST", "/api/reports", {"json": {"id": "MATRIX-BAD"}}, SUBMITTERS),
         ("GET", "/concerns/new", {}, EVERYONE),
+        ("GET", "/concerns/rows/people?i=3", {}, EVERYONE),
+        # the pages' own forms, with the form token the pages carry
+        ("POST", f"/alerts/{a}/decisions",
+         {"data": {"csrf": csrf, "action": "not-an-action", "owner": "x", "rationale": "y"}},
+         DECIDERS),
+        ("POST", "/pairs", {"data": {"csrf": csrf, "a": "no/such#m", "b": "no/such#n",
+                                     "decision": "split", "reason": "matrix"}}, JUDGES),
+        ("POST", "/concerns", {"data": {"csrf": csrf, "id": "MATRIX-FORM"}}, SUBMITTERS),
         # an agency's own submissions: the list to both its roles, a report's contents to
         # its lead (a reporter opens only what they submitted: not this demo report)
         ("GET", f"/submissions?org={ORG}", {}, READERS | AGENCY),

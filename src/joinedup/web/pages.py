@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from joinedup.decide import DecisionInvalid, record_decision
-from joinedup.errors import DecisionRefused, InputError, JoinedupError
+from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError
 from joinedup.store import Store
 from joinedup.web import forms, service, submissions, views
 from joinedup.web.query import inbox_query
@@ -150,6 +150,8 @@ async def submit_concern(request: Request) -> Response:
     try:
         outcome = service.submit(_store(request), raw, "web form",
                                  _ctx(request).system_for(request))
+    except AccessDenied:
+        raise  # a role that may not submit: 403, not "the store failed"
     except JoinedupError as err:  # the store failed: the form comes back as typed
         errors = {"_form": [f"The concern could not be saved: {err.message}. Nothing was "
                             "recorded; submit it again when the store is back."]}
