@@ -1,6 +1,7 @@
 """The API against its own OpenAPI document (schemathesis): generated requests to every
 operation, valid and invalid, must never get a server error or a response that breaks the
-document. Bounded: a few dozen examples an operation, on the demo store (SQLite)."""
+document. Bounded: a few dozen examples an operation, on the demo store (SQLite), as the local
+account of an embedded store and as a signed-in reporter."""
 
 from __future__ import annotations
 
@@ -9,26 +10,45 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
+from joinedup.access import create_account
 from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
 
 
-def _demo_app() -> Any:
+def _demo_app(reporter: bool = False) -> Any:
     """The app on the processed demo, built when the module is collected: schemathesis reads
-    the document then, to make one test per operation."""
+    the document then, to make one test per operation. With ``reporter``, the store has
+    accounts, and the requests come from a reporter's signed-in session."""
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='joinedup-schema-')) / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
+    if reporter:
+        create_account(store, "schema.reporter", "reporter", PASSWORD, agency="vale-police")
     store.engine.dispose()
     return create_app(url)
 
 
+def _session(app: Any) -> str:
+    """The session cookie of the reporter, signed in through the sign-in page."""
+    with TestClient(app, base_url="http://testserver") as client:
+        r = client.post("/login", data={"csrf": app.state.ctx.form_token(),
+                                        "name": "schema.reporter", "password": PASSWORD},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text
+        return f"joinedup_session={client.cookies['joinedup_session']}"
+
+
+PASSWORD = "correct horse battery"
 APP = _demo_app()
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+REPORTER_APP = _demo_app(reporter=True)
+REPORTER_COOKIE = _session(REPORTER_APP)
+reporter_schema = schemathesis.openapi.from_asgi("/openapi.json", REPORTER_APP)
 
 
 @schema.parametrize()
@@ -42,6 +62,18 @@ def test_no_operation_fails_on_any_input(case: Any) -> None:
         headers={"Content-Type": "application/json"} if case.method == "POST" else None,
         excluded_checks=[positive_data_acceptance],
     )
+
+
+@reporter_schema.parametrize()
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_no_operation_fails_for_a_reporter(case: Any) -> None:
+    """The same, signed in as a reporter: refusals (403) are documented and in the error
+    shape, never a server error."""
+    headers = {"Cookie": REPORTER_COOKIE}
+    if case.method == "POST":
+        headers["Content-Type"] = "application/json"
+    case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
 def test_the_document_describes_every_operation() -> None:

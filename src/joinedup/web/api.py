@@ -35,6 +35,8 @@ router = APIRouter(
     tags=["api"],
     responses={
         400: {"model": ErrorOut, "description": "A body that is not JSON"},
+        401: {"model": ErrorOut, "description": "Not signed in (accounts exist)"},
+        403: {"model": ErrorOut, "description": "The account's role may not do this"},
         404: {"model": ErrorOut, "description": "No such record"},
         422: {"model": ErrorOut, "description": "Input that cannot be used"},
     },
@@ -179,8 +181,9 @@ class NDJSONResponse(Response):
 JSON_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
            "description": text}
-    for code, text in ((400, "A body that is not JSON"), (403, "The role may not"),
-                       (404, "No such record"), (422, "Input that cannot be used"))
+    for code, text in ((400, "A body that is not JSON"), (401, "Not signed in"),
+                       (403, "The role may not"), (404, "No such record"),
+                       (422, "Input that cannot be used"))
 }
 
 
