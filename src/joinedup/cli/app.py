@@ -115,23 +115,47 @@ def init(db: DbOption = "") -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="JSON Lines or JSON array files.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="JSON Lines or JSON array files of reports; text files (.txt) and emails (.eml) "
+             "as narrative-only reports.")],
     db: DbOption = "",
     quiet: bool = False,
+    agency: Annotated[str, typer.Option(help="Text files: the kind of agency they come from")]
+        = "",
+    org: Annotated[str, typer.Option(help="Text files: the organisation")] = "",
+    reporter: Annotated[str, typer.Option(help="Text files: who wrote them")] = "",
+    reported_at: Annotated[str, typer.Option(
+        "--reported-at", help="Text files: when they were written (YYYY-MM-DD); an email's "
+                              "Date header otherwise")] = "",
 ) -> None:
     """Import reports, then resolve, corroborate and alert.
 
     Exit status: 0 all records accepted, 1 some quarantined (listed with file:line: field: reason),
     2 unusable input (unreadable, not JSON).
     """
-    from joinedup.ingest.importer import import_file
+    from joinedup.ingest.importer import import_file, import_text_file
+    from joinedup.ingest.text import TextSource, is_text_file
     from joinedup.pipeline import process_new
 
     code = 0
     added: list[int] = []
+    texts = [p for p in files if is_text_file(p)]
     try:
+        if texts and not (agency and org):
+            raise InputError(f"{texts[0]} is text: say where it comes from",
+                             hint="give --agency and --org (and --reporter, --reported-at)")
+        source = TextSource(agency, org, reporter or None, reported_at or None)
         store = _open(db)
         for path in files:
+            if is_text_file(path):
+                result = import_text_file(store, path, source)
+                for err in result.errors:
+                    console.print(f"quarantined {err}", highlight=False, markup=False)
+                out.print(f"{path}: {result.accepted} accepted, {result.unchanged} unchanged, "
+                          f"{result.quarantined} quarantined")
+                code = max(code, result.exit_code)
+                added += result.reports
+                continue
             with Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

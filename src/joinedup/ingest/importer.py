@@ -21,6 +21,7 @@ from joinedup.extract.structured import reported_date
 from joinedup.gcpause import without_cycle_collection
 from joinedup.ingest.models import parse_report
 from joinedup.ingest.reader import RawRecord, content_hash, read_records
+from joinedup.ingest.text import TextSource, text_record
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.normalise import parse_partial_date
 from joinedup.store import Store
@@ -98,6 +99,13 @@ def import_file(
     return import_records(
         store, str(path), file_sha256(path), read_records(path), progress=progress
     )
+
+
+def import_text_file(store: Store, path: Path, source: TextSource) -> ImportResult:
+    """Import a text file or an email as one narrative-only report (:mod:`.text`)."""
+    record = text_record(path, source)
+    digest = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
+    return import_records(store, path.name, digest, [record])
 
 
 def submit_report(store: Store, raw: object, channel: str) -> ImportResult:
