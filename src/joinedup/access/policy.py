@@ -38,8 +38,9 @@ RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
 EXPORT = (("export", "reports"),)  # the partnership's reports (withheld parts: export.py)
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + EXPORT
-    + (("decide", "alert/"), ("decide-pair", ""), ("escalate", "alert"), ("delete", "report/")),
-    "analyst": SELF + CASEWORK + RUN + EXPORT + (("decide-pair", ""),),
+    + (("decide", "alert/"), ("decide-pair", ""), ("escalate", "alert"), ("delete", "report/"),
+       ("review", "report/")),
+    "analyst": SELF + CASEWORK + RUN + EXPORT + (("decide-pair", ""), ("review", "report/")),
     "reporter": INTAKE + SELF,
     "agency_lead": INTAKE + SELF,
     "admin": SELF + ADMIN,
@@ -74,9 +75,9 @@ def _own_agency(actor: Actor, action: str, target: str, facts: Mapping[str, str]
     if action == "export":
         return actor.role == "agency_lead" and target == f"reports/{actor.agency}" \
             and facts.get("org") == actor.agency
-    if action != "read":
+    if action not in ("read", "review"):
         return False
-    if target == f"submissions/{actor.agency}":
+    if action == "read" and target == f"submissions/{actor.agency}":
         return True
     if target.startswith("report/") and facts.get("org") == actor.agency:
         return actor.role == "agency_lead" or facts.get("submitted_by") == actor.name

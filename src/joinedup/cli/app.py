@@ -176,7 +176,7 @@ def ingest(
             )
             code = max(code, result.exit_code)
             added += result.reports
-        with console.status("resolving, corroborating, alerting"):
+        with console.status("reading narratives, resolving, corroborating, alerting"):
             s = process_new(_system(store), added)
         out.print(
             f"{s.reports} reports, {s.entities} entities, {s.alerts} alerts ({s.new_alerts} new)"
@@ -194,6 +194,39 @@ def _count_lines(path: Path) -> int | None:
             return sum(1 for line in fh if line.strip())
     except OSError:
         return None
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(
+        help="Text files (.txt), emails (.eml), or JSON Lines / JSON files of reports")],
+    json_: JsonOption = False,
+    reported_at: Annotated[str, typer.Option(
+        "--reported-at", help="The day the texts were written (YYYY-MM-DD), for relative "
+                              "dates; an email's Date header or a report's reported_at "
+                              "otherwise")] = "",
+) -> None:
+    """Print what each narrative names (people, nicknames, places, vehicles, phones, dates,
+    links, warning signs) as proposals with their spans and confidence. Reads no store."""
+    from joinedup.extract.propose import proposals_of_file
+
+    results: list[dict[str, Any]] = []
+    try:
+        for path in files:
+            if not path.is_file():
+                raise InputError(f"{path}: no such file", hint="check the path")
+            results += proposals_of_file(path, reported_at)
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(results)
+        return
+    for r in results:
+        out.print(f"{r['file']}:{r['line']} {r['report']} ({r['reported_at']})", markup=False)
+        for p in r["proposals"]:
+            role = f" ({p['role']})" if p.get("role") else ""
+            out.print(f"  {p['start']:>5}-{p['end']:<5} {p['type']:<9} {p['value']}{role}  "
+                      f"\"{p['text']}\"  {p['confidence']:.2f}", markup=False)
 
 
 @app.command()

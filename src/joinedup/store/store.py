@@ -959,7 +959,7 @@ class Store:
                 pd = t.pair_decision
                 judged += conn.execute(delete(pd).where(
                     self._where(pd), or_(pd.c.a.in_(part), pd.c.b.in_(part)))).rowcount
-            for table in (t.observation, t.link, t.mention):
+            for table in (t.observation, t.link, t.mention, t.proposal):
                 conn.execute(delete(table).where(table.c.report.in_(pks)))
             # the search index keeps an empty document in its place: it counts what it has
             # indexed by the highest report it holds. FTS5 over external content forgets a
@@ -1048,6 +1048,87 @@ class Store:
                 .values(revoked_at=at)
             )
             return bool(done.rowcount)
+
+    # -- proposals read from narratives ------------------------------------------------------
+    def narratives_to_read(self, reports: Sequence[int]) -> list[Row]:
+        """Of ``reports``, those the extract stage should read: a narrative and nothing
+        structured about people, places or indicators (a text file, an email, a bare JSON
+        report), and no proposals yet. ``{"pk", "narrative", "reported_at", "profile"}``."""
+        r, pr = t.report, t.proposal
+        out: list[Row] = []
+        with self.transaction("read", "reports/narratives", count=len(reports)) as conn:
+            for part in _chunks(sorted(set(reports)), 500):
+                done = {x.report for x in conn.execute(
+                    select(pr.c.report).where(pr.c.report.in_(part)).distinct())}
+                for x in conn.execute(select(r.c.pk, r.c.narrative, r.c.reported_at,
+                                             r.c.profile, r.c.body)
+                                      .where(self._where(r), r.c.pk.in_(part))):
+                    body = x.body or {}
+                    structured = any(body.get(k) for k in ("people", "places", "indicators"))
+                    if x.narrative and not structured and x.pk not in done:
+                        out.append({"pk": x.pk, "narrative": x.narrative,
+                                    "reported_at": x.reported_at, "profile": x.profile})
+        return out
+
+    def add_proposals(self, rows: list[Row]) -> None:
+        """Keep what the extract stage proposed (``status`` proposed)."""
+        if not rows:
+            return
+        with self.transaction("write", "proposals", count=len(rows)) as conn:
+            conn.execute(insert(t.proposal), [
+                {**row, "partnership": self.partnership, "status": "proposed"} for row in rows])
+
+    def proposals(self, org: str, report_id: str) -> list[Row]:
+        """The proposals read in a report's narrative, in the order of the text; read as the
+        report's contents (``report/<org>/<id>``), by whoever may read those."""
+        pr = t.proposal
+        report = self._report_owner(org, report_id)
+        facts = {"org": org, "submitted_by": report["submitted_by"]}
+        with self.transaction("read", f"report/{org}/{report_id}", facts=facts,
+                              part="proposals") as conn:
+            return [dict(x._mapping) for x in conn.execute(
+                select(pr).where(self._where(pr), pr.c.report.in_(self._versions(
+                    conn, org, report_id))).order_by(pr.c.start, pr.c.end, pr.c.pk))]
+
+    def _versions(self, conn: Connection, org: str, report_id: str) -> list[int]:
+        r = t.report
+        return [x.pk for x in conn.execute(select(r.c.pk).where(
+            self._where(r), r.c.org == org, r.c.report_id == report_id))]
+
+    def review_proposal(self, org: str, report_id: str, pk: int, status: str,
+                        value: str | None = None) -> Row:
+        """Record a person's judgement on a proposal of a report: ``accepted``, ``edited``
+        (with the value they gave) or ``rejected``. Audited as ``review report/<org>/<id>``;
+        allowed to whoever may read the report's contents and judge it (the panel, analysts,
+        the agency lead, the reporter who submitted it)."""
+        pr = t.proposal
+        report = self._report_owner(org, report_id)
+        facts = {"org": org, "submitted_by": report["submitted_by"]}
+        target = f"report/{org}/{report_id}"
+        with self.transaction("review", target, facts=facts, proposal=pk, status=status) as conn:
+            done = conn.execute(update(pr).where(
+                self._where(pr), pr.c.pk == pk,
+                pr.c.report.in_(self._versions(conn, org, report_id))).values(
+                status=status, edited_value=value if status == "edited" else None,
+                reviewed_by=self.actor.name, reviewed_at=datetime.now(UTC)))
+            if not done.rowcount:
+                raise NotFound(f"no proposal {pk} of {org}/{report_id}",
+                               hint="open the report's proposals again")
+            row = conn.execute(select(pr).where(pr.c.pk == pk)).one()
+        return dict(row._mapping)
+
+    def _report_owner(self, org: str, report_id: str) -> Row:
+        """The current version's key and who submitted it, read as the organisation's list."""
+        r, b = t.report, t.import_batch
+        with self.transaction("read", f"submissions/{org}", facts={"org": org}) as conn:
+            found = conn.execute(
+                select(r.c.pk, b.c.actor).select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                .where(self._where(r), r.c.org == org, r.c.report_id == report_id,
+                       r.c.current.is_(True))
+            ).first()
+        if found is None:
+            raise NotFound(f"no report {org}/{report_id}", hint="see your agency's submissions")
+        return {"pk": found.pk, "submitted_by": str(found.actor or "")}
 
     # -- the panel lead and escalations ------------------------------------------------------
     def set_panel_lead(self, name: str) -> None:

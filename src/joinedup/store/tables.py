@@ -395,3 +395,28 @@ escalation = Table(
     Column("escalated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("partnership", "alert", "reason", "due"),
 )
+
+# What the extract stage read in a report's narrative, for a person to confirm (free-text
+# reports): the span, the normalised value, the role, how sure the rule is and which rule; and
+# the review: proposed, accepted, edited (with the value given) or rejected, by whom, when.
+proposal = Table(
+    "proposal",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("report", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("role", String(40)),
+    Column("confidence", Float, nullable=False),
+    Column("rule", String(80), nullable=False),
+    Column("attrs", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("edited_value", Text),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Index("ix_proposal_report", "report"),
+)

@@ -14,7 +14,7 @@ from joinedup.decide import record_decision
 from joinedup.errors import InputError
 from joinedup.export import export_reports
 from joinedup.store import Store
-from joinedup.web import service, submissions, views
+from joinedup.web import review, service, submissions, views
 from joinedup.web.query import inbox_query
 
 Json = dict[str, Any]
@@ -172,6 +172,28 @@ def agency_submissions(
             summary="One of your agency's reports as submitted, and what came of it")
 def agency_submission(org: str, report_id: str, store: StoreDep) -> Json:
     return submissions.submission(store, org, report_id)
+
+
+class ReviewIn(BaseModel):
+    """A person's judgement on a proposal read in a narrative."""
+
+    status: Literal["accepted", "edited", "rejected"]
+    value: str = Field(default="", max_length=1000,
+                       description="The value as the person reads it (for an edit)")
+
+
+@router.get("/submissions/{org}/{report_id}/proposals",
+            summary="What was read in a report's narrative, with each proposal's span")
+def proposals(org: str, report_id: str, store: StoreDep) -> Json:
+    return review.proposals_view(store, org, report_id)
+
+
+@router.post("/submissions/{org}/{report_id}/proposals/{pk}",
+             summary="Accept, edit or reject one proposal",
+             dependencies=[Depends(_json_only)])
+def review_proposal(org: str, report_id: str, pk: int, body: ReviewIn,
+                    store: StoreDep) -> Json:
+    return review.review(store, org, report_id, pk, body.status, body.value)
 
 
 class NDJSONResponse(Response):

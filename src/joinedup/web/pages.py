@@ -5,6 +5,7 @@ reloads (filters, adding a row to the form)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from joinedup.decide import DecisionInvalid, record_decision
 from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError
 from joinedup.store import Store
-from joinedup.web import forms, service, submissions, views
+from joinedup.web import forms, review, service, submissions, views
 from joinedup.web.query import inbox_query
 
 router = APIRouter(include_in_schema=False)
@@ -81,6 +82,29 @@ def agency_submissions(
 def agency_submission(request: Request, org: str, report_id: str) -> HTMLResponse:
     return _render(request, "submission.html",
                    report=submissions.submission(_store(request), org, report_id))
+
+
+@router.get("/submissions/{org}/{report_id}/proposals", response_class=HTMLResponse)
+def proposals(request: Request, org: str, report_id: str) -> HTMLResponse:
+    return _render(request, "proposals.html",
+                   data=review.proposals_view(_store(request), org, report_id), error="")
+
+
+@router.post("/submissions/{org}/{report_id}/proposals/{pk}", response_model=None)
+async def review_proposal(request: Request, org: str, report_id: str, pk: int) -> Response:
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    store = _store(request)
+    try:
+        _ctx(request).check_form(request, values.get("csrf", ""))
+        review.review(store, org, report_id, pk, values.get("status", ""),
+                      values.get("value", ""))
+    except InputError as err:
+        data = review.proposals_view(store, org, report_id)
+        return _render(request, "proposals.html", 422, data=data,
+                       error=err.message + (f" ({err.hint})" if err.hint else ""))
+    return RedirectResponse(f"/submissions/{quote(org)}/{quote(report_id)}/proposals#p-{pk}",
+                            status_code=303)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)

@@ -1,0 +1,76 @@
+"""Reviewing what was read in a narrative: each proposal accepted, edited or rejected by a
+person before it counts as structured data (free-text reports).
+
+The page shows the narrative with every proposal's span highlighted, and beside it the
+proposals in the order of the text: type, the words, the value read, the role, how sure the
+rule is and which rule it was. The gate decides who may review: whoever may read the
+report's contents (the panel, analysts, the agency lead, the reporter who submitted it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from joinedup.errors import InputError
+from joinedup.store import Store
+from joinedup.web import submissions
+
+Row = dict[str, Any]
+DECISIONS = ("accepted", "edited", "rejected")
+
+
+def proposals_view(store: Store, org: str, report_id: str) -> Row:
+    report = submissions.submission(store, org, report_id)
+    rows = [_row(p) for p in store.proposals(org, report_id)]
+    text = report["narrative"]
+    return {"report": report, "proposals": rows, "segments": segments(text, rows),
+            "counts": {s: sum(1 for r in rows if r["status"] == s)
+                       for s in ("proposed", *DECISIONS)}}
+
+
+def review(store: Store, org: str, report_id: str, pk: int, status: str,
+           value: str = "") -> Row:
+    """Record a judgement on one proposal; an edit needs the value the person gives."""
+    status = (status or "").strip()
+    value = (value or "").strip()
+    if status not in DECISIONS:
+        raise InputError(f"choose one of {', '.join(DECISIONS)} (got {status!r})")
+    if status == "edited" and not value:
+        raise InputError("an edit needs the value you read", hint="type it, or accept/reject")
+    if len(value) > 1000:
+        raise InputError("a value has at most 1,000 characters")
+    return _row(store.review_proposal(org, report_id, pk, status, value or None))
+
+
+def segments(text: str, rows: list[Row]) -> list[Row]:
+    """The narrative cut into plain stretches and highlighted spans, leftmost-longest first;
+    a span overlapping one already shown is listed beside the text, not highlighted twice,
+    and a span that no longer indexes the text (an edited file's older version) is not
+    highlighted at all."""
+    out: list[Row] = []
+    pos = 0
+    for r in sorted(rows, key=lambda r: (r["start"], -(r["end"] - r["start"]))):
+        if r["start"] < pos or text[r["start"]:r["end"]] != r["text"]:
+            continue
+        if r["start"] > pos:
+            out.append({"text": text[pos:r["start"]], "proposal": None})
+        out.append({"text": r["text"], "proposal": r})
+        pos = r["end"]
+    if pos < len(text):
+        out.append({"text": text[pos:], "proposal": None})
+    return out
+
+
+def _row(p: Row) -> Row:
+    reviewed = p.get("reviewed_at")
+    if isinstance(reviewed, datetime) and reviewed.tzinfo is None:
+        reviewed = reviewed.replace(tzinfo=UTC)
+    return {
+        "id": p["pk"], "type": p["type"], "start": p["start"], "end": p["end"],
+        "text": p["text"], "value": p["value"], "role": p["role"] or "",
+        "confidence": round(float(p["confidence"]), 3), "rule": p["rule"],
+        "attrs": p["attrs"] or {}, "status": p["status"],
+        "edited_value": p["edited_value"], "reviewed_by": p["reviewed_by"],
+        "reviewed_at": reviewed.isoformat() if isinstance(reviewed, datetime) else None,
+    }

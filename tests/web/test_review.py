@@ -1,0 +1,95 @@
+"""Reviewing what was read in a narrative: the spans highlighted, each proposal accepted,
+corrected or rejected by someone who may read the report, audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from joinedup.access import create_account
+from joinedup.ingest.importer import submit_report
+from joinedup.store import Store
+from joinedup.store.gate import Actor
+from joinedup.web.app import create_app
+from tests.web.conftest import token
+
+GOOD = "correct horse battery"
+ORG = "brookside-house"
+TEXT = "Leah returned at 02:10. A man known as 'Tiger' drove her to Kelbridge Road in KX57 ABC."
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'store.db'}"
+    store = Store.open(url)
+    for name, role, agency in (("carer", "reporter", ORG), ("carer2", "reporter", ORG),
+                               ("ana", "analyst", None), ("root", "admin", None)):
+        create_account(store, name, role, GOOD, agency=agency)
+    carer = Store(store.engine, Actor("carer", "default", "reporter", ORG))
+    result = submit_report(carer, {"id": "MFC-1", "source": {"agency": "care_home", "org": ORG},
+                                   "reported_at": "2009-03-02", "narrative": TEXT}, "web form")
+    (pk,) = result.reports
+    spans = [("alias", "Tiger", "Tiger", "person_of_concern"),
+             ("place", "Kelbridge Road", "Kelbridge Road", ""),
+             ("vehicle", "KX57 ABC", "KX57ABC", ""), ("link", "drove her to", "transported", "")]
+    store.add_proposals([
+        {"report": pk, "type": kind, "start": TEXT.index(words), "end": TEXT.index(words)
+         + len(words), "text": words, "value": value, "role": role or None,
+         "confidence": 0.8, "rule": "test", "attrs": {}}
+        for kind, words, value, role in spans])
+    store.engine.dispose()
+    web = create_app(url)
+    yield web
+    web.state.ctx.engine.dispose()
+
+
+def _signed_in(app: Any, name: str) -> TestClient:
+    client = TestClient(app, base_url="http://testserver")
+    r = client.post("/login", data={"csrf": token(client), "name": name, "password": GOOD},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    return client
+
+
+PAGE = f"/submissions/{ORG}/MFC-1/proposals"
+
+
+def test_the_narrative_shows_each_proposal_highlighted(app: Any) -> None:
+    page = _signed_in(app, "carer").get(PAGE)
+    assert page.status_code == 200
+    assert '<mark class="prop prop-alias status-proposed"' in page.text
+    assert ">KX57 ABC</a></mark>" in page.text and "4 to review" in page.text
+
+
+def test_the_submitter_accepts_corrects_and_rejects(app: Any) -> None:
+    client = _signed_in(app, "carer")
+    rows = client.get(f"/api{PAGE}").json()["proposals"]
+    by_type = {r["type"]: r["id"] for r in rows}
+    accepted = client.post(f"{PAGE}/{by_type['alias']}",
+                           data={"csrf": token(client), "status": "accepted"},
+                           follow_redirects=False)
+    assert accepted.status_code == 303
+    fixed = client.post(f"/api{PAGE}/{by_type['place']}",
+                        json={"status": "edited", "value": "Kelbridge Road, Rochford"})
+    assert fixed.status_code == 200 and fixed.json()["edited_value"] == \
+        "Kelbridge Road, Rochford"
+    empty = client.post(f"/api{PAGE}/{by_type['vehicle']}", json={"status": "edited"})
+    assert empty.status_code == 422
+    assert client.post(f"/api{PAGE}/{by_type['link']}",
+                       json={"status": "rejected"}).status_code == 200
+    after = {r["type"]: r for r in client.get(f"/api{PAGE}").json()["proposals"]}
+    assert after["alias"]["status"] == "accepted" and after["alias"]["reviewed_by"] == "carer"
+    assert after["link"]["status"] == "rejected" and after["vehicle"]["status"] == "proposed"
+    assert client.post(f"/api{PAGE}/999999", json={"status": "accepted"}).status_code == 404
+
+
+def test_who_may_review(app: Any) -> None:
+    assert _signed_in(app, "ana").get(PAGE).status_code == 200  # analysts read all
+    for name in ("carer2", "root"):  # another reporter of the agency; the admin
+        client = _signed_in(app, name)
+        assert client.get(PAGE).status_code == 403
+        r = client.post(f"/api{PAGE}/1", json={"status": "rejected"})
+        assert r.status_code == 403 and "Tiger" not in r.text
