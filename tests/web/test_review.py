@@ -93,3 +93,22 @@ def test_who_may_review(app: Any) -> None:
         assert client.get(PAGE).status_code == 403
         r = client.post(f"/api{PAGE}/1", json={"status": "rejected"})
         assert r.status_code == 403 and "Tiger" not in r.text
+
+
+def test_applying_the_review_adds_a_structured_version(app: Any) -> None:
+    client = _signed_in(app, "carer")
+    rows = {r["type"]: r for r in client.get(f"/api{PAGE}").json()["proposals"]}
+    for kind in ("alias", "vehicle"):
+        client.post(f"/api{PAGE}/{rows[kind]['id']}", json={"status": "accepted"})
+    preview = client.get(f"/api{PAGE}").json()["preview"]
+    assert preview["people"] == [{"ref": "p1", "role": "person_of_concern",
+                                  "aliases": ["Tiger"], "vehicles": [{"reg": "KX57ABC"}]}]
+    assert "Add these to the report" in client.get(PAGE).text
+    done = client.post(f"/api/submissions/{ORG}/MFC-1/apply")
+    assert done.status_code == 201, done.text
+    report = client.get(f"/api/submissions/{ORG}/MFC-1").json()
+    assert report["version"] == 2 and report["narrative"] == TEXT
+    assert [p["aliases"] for p in report["people"]] == [["Tiger"]]
+    assert report["vehicles"] == ["KX57ABC"]
+    again = client.post(f"/api/submissions/{ORG}/MFC-1/apply")
+    assert again.status_code == 422 and "nothing accepted" in again.json()["message"]

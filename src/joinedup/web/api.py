@@ -196,6 +196,21 @@ def review_proposal(org: str, report_id: str, pk: int, body: ReviewIn,
     return review.review(store, org, report_id, pk, body.status, body.value)
 
 
+@router.post("/submissions/{org}/{report_id}/apply", status_code=201,
+             summary="Add what the accepted proposals make to the report, as a new version",
+             responses={422: {"model": ErrorOut,
+                              "description": "Nothing accepted, or the result is not valid"}})
+def apply_review(request: Request, org: str, report_id: str, store: StoreDep) -> Any:
+    outcome = review.apply_review(store, request.app.state.ctx.system_for(request), org,
+                                  report_id)
+    if outcome["errors"]:
+        first = outcome["errors"][0]
+        return JSONResponse({"error": "RecordError", "message": f"not added: {first['field']}: "
+                             f"{first['reason']}", "hint": "correct the proposals", **outcome},
+                            status_code=422)
+    return outcome
+
+
 class NDJSONResponse(Response):
     media_type = "application/x-ndjson"
 

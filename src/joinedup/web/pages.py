@@ -107,6 +107,25 @@ async def review_proposal(request: Request, org: str, report_id: str, pk: int) -
                             status_code=303)
 
 
+@router.post("/submissions/{org}/{report_id}/apply", response_model=None)
+async def apply_review(request: Request, org: str, report_id: str) -> Response:
+    form = await request.form()
+    store = _store(request)
+    try:
+        _ctx(request).check_form(request, str(form.get("csrf", "")))
+        outcome = review.apply_review(store, _ctx(request).system_for(request), org, report_id)
+    except InputError as err:
+        data = review.proposals_view(store, org, report_id)
+        return _render(request, "proposals.html", 422, data=data,
+                       error=err.message + (f" ({err.hint})" if err.hint else ""))
+    if outcome["errors"]:
+        data = review.proposals_view(store, org, report_id)
+        first = outcome["errors"][0]
+        return _render(request, "proposals.html", 422, data=data,
+                       error=f"not added: {first['field']}: {first['reason']}")
+    return _render(request, "concern_done.html", outcome=outcome)
+
+
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str) -> HTMLResponse:
     store = _store(request)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from joinedup.errors import InputError
+from joinedup.extract.apply import Structured, apply_to, structured_from
 from joinedup.store import Store
 from joinedup.web import submissions
 
@@ -24,9 +25,36 @@ def proposals_view(store: Store, org: str, report_id: str) -> Row:
     report = submissions.submission(store, org, report_id)
     rows = [_row(p) for p in store.proposals(org, report_id)]
     text = report["narrative"]
+    made = _to_apply(store, org, report_id, rows)
     return {"report": report, "proposals": rows, "segments": segments(text, rows),
             "counts": {s: sum(1 for r in rows if r["status"] == s)
-                       for s in ("proposed", *DECISIONS)}}
+                       for s in ("proposed", *DECISIONS)},
+            "preview": {"people": made.people, "places": made.places, "links": made.links,
+                        "indicators": made.indicators, "dates": made.dates,
+                        "left_out": made.left_out, "proposals": made.used}}
+
+
+def apply_review(store: Store, system: Store, org: str, report_id: str) -> Row:
+    """Add what the accepted proposals make to the report, as a new version submitted by the
+    reviewer; resolution, corroboration and alerting follow as for any submission."""
+    from joinedup.web.service import submit
+
+    rows = [_row(p) for p in store.proposals(org, report_id)]
+    made = _to_apply(store, org, report_id, rows)
+    if not made.used:
+        raise InputError("nothing accepted is waiting to be added",
+                         hint="accept or correct proposals first")
+    body = store.submission(org, report_id)["body"]
+    return submit(store, apply_to(body, made), "review", system)
+
+
+def _to_apply(store: Store, org: str, report_id: str, rows: list[Row]) -> Structured:
+    """What the accepted proposals not yet added would make."""
+    body = store.submission(org, report_id)["body"] or {}
+    found = body.get("extra")
+    extra: Row = found if isinstance(found, dict) else {}
+    done = set(extra.get("joinedup_read_from_narrative") or [])
+    return structured_from([r for r in rows if r["id"] not in done])
 
 
 def review(store: Store, org: str, report_id: str, pk: int, status: str,
