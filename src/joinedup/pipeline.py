@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
+from joinedup.extract.propose import propose
 from joinedup.gcpause import without_cycle_collection
 from joinedup.profiles import Profile, load_profile
 from joinedup.profiles.changes import note_rule_changes
@@ -93,6 +94,7 @@ def process_new(
     """
     if not reports:
         return ProcessSummary(0, 0, 0, 0, 0, 0)
+    propose(store, reports)  # narrative-only reports: what they name, for a person to confirm
     if len(reports) > INCREMENTAL_MAX or not store.has_resolution():
         return process(store, profile_name)
     with store.unit_of_work():  # the resolution, corroboration and alerts change together
