@@ -1,0 +1,89 @@
+"""Nicknames: quoted ("known as 'Tiger'"), introduced ("a man they call Master") and said
+again later ("Later Tiger and a second man...").
+
+A nickname's value is its surface without quotes ("the Ugly One" keeps its "the", as it is
+said). A quoted name that looks like a person's name ("A. Rahman", "Leah Brennan") is left to
+:mod:`people`; so is an introduced one that is a known given name ("a man called Sami").
+
+Confidence by rule: quoted after a cue ("known as", "called") 0.9; quoted without a cue 0.7;
+introduced without quotes 0.8; the same nickname said again 0.75.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+
+_QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
+_NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
+_PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
+_WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
+
+
+@cache
+def _cues() -> str:
+    cues = sorted((" ".join(c) for c in lexicon().raw["alias_cues"]), key=len, reverse=True)
+    return rf"\b(?:{'|'.join(map(re.escape, cues))})"
+
+
+@cache
+def _cue() -> re.Pattern[str]:
+    """A cue ending just before a quotation."""
+    return re.compile(_cues() + r"\s*,?\s*$", re.IGNORECASE)
+
+
+@cache
+def _cue_anywhere() -> re.Pattern[str]:
+    return re.compile(_cues(), re.IGNORECASE)
+
+
+def _is_nickname(content: str) -> bool:
+    if not _NICKNAME.fullmatch(content) or len(content) < 2:
+        return False
+    first = content.split()[0].rstrip(".").lower()
+    return not (_PERSONLIKE.fullmatch(content) and (len(first) == 1 or first in given_names()))
+
+
+def propose_aliases(reading: Reading) -> None:
+    """Quoted and introduced nicknames, then every later mention of each."""
+    text = reading.text
+    found: set[str] = set()
+    blocked = lexicon().words("not_names")
+    for match in _QUOTED.finditer(text):
+        content = match[1].strip()
+        if not _is_nickname(content) or content in blocked:
+            continue
+        cued = bool(_cue().search(text[max(0, match.start() - 30):match.start()]))
+        if len(content) <= 2 and not cued:
+            continue
+        if reading.free(match.start(1), match.end(1)):
+            reading.propose("alias", match.start(1), match.end(1), content,
+                            0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""))
+            found.add(content)
+    for cue in _cue_anywhere().finditer(text):
+        rest = text[cue.end():]
+        run = re.match(r"\s+(" + _WORD_RUN.pattern + ")", rest)
+        if run is None:
+            continue
+        words = [w for w in run[1].split() if w not in blocked or w == "the"]
+        content = " ".join(words)
+        if not content or content.lower() == "the":
+            continue
+        if content.split()[0].lower() in given_names() or content == "the":
+            continue
+        start = cue.end() + run.start(1)
+        end = start + len(content)
+        if reading.text[start:end] == content and reading.free(start, end):
+            reading.propose("alias", start, end, content, 0.8, "alias.introduced")
+            found.add(content)
+    _repeats(reading, found)
+
+
+def _repeats(reading: Reading, found: set[str]) -> None:
+    for alias in sorted(found, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", reading.text):
+            if reading.free(match.start(), match.end()):
+                reading.propose("alias", match.start(), match.end(), alias, 0.75,
+                                "alias.repeated")

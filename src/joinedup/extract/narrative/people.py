@@ -1,0 +1,133 @@
+"""People named in a narrative, with their role and age where the text gives them.
+
+A run of capitalised words is a person's name when it has a title ("DC Helen Marsh",
+"Mrs Joan Whitlock"), starts with a known given name (see :func:`pipeline.given_names`), is
+introduced as a person ("a man called Sami", "Officer: PC 2281 Ashdown", "Dear Nadia") or
+is two or more name-like words that are nothing else (no street, premises, town, month or
+agency word). A single word that was part of a name already found ("Kayleigh" after
+"Kayleigh Dunne") is that person again. The value is the surface text, title included.
+
+Roles: ``professional`` for a police rank, "Dr", or a job word just before the name
+("Social worker Ruth Ingram"); ``parent``, ``witness``, ``person_of_concern`` likewise from
+the word before; ``child`` when the stated age is under 18. Ages ("Leon Carter, 16",
+"Lucy (14)", "aged 13", "who is 17", "in his forties") go into ``attrs["age"]``.
+
+Confidence by rule: a title 0.9; a given name 0.85; an introduced name 0.8; a name said again
+0.8; a run of name-like words 0.6.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.resolve.normalise.dates import parse_age_range
+
+_NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?:\s(?:{_NAME_WORD}))*(?![\w-])")
+_AGE_AFTER = re.compile(
+    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
+    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
+_INTRO = re.compile(
+    r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
+    r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
+    r"mother,?|father,?|mum,?|dad,?|carer,?|friend,?|boyfriend,?|adult:?|person:|"
+    r"driver|told|saw|and|with|PC\s+\d+|YP:)\s*)$",
+    re.IGNORECASE)
+_DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
+                     r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
+
+
+@cache
+def _titles() -> str:
+    return "|".join(sorted(lexicon().words("titles"), key=len, reverse=True))
+
+
+@cache
+def _titled() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_titles()})\.?\s(?:\d+\s)?$")
+
+
+def _not_name(word: str) -> bool:
+    lex = lexicon()
+    return (word in lex.words("not_names") or word in lex.words("streets")
+            or word in lex.words("premises") or word in lex.words("makes"))
+
+
+def propose_people(reading: Reading) -> None:
+    """Names first by their evidence, then single words already seen in a name."""
+    text = reading.text
+    seen: set[str] = set()
+    for match in _RUN.finditer(text):
+        start, words = match.start(), match[0].split(" ")
+        while words and _not_name(words[0]) and words[0] not in lexicon().words("titles"):
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and _not_name(words[-1]):
+            words = words[:-1]
+        if not words:
+            continue
+        end = start + len(" ".join(words))
+        before = text[max(0, start - 30):start]
+        title = _titled().search(before)
+        rule, confidence = _evidence(words, before, title is not None)
+        if rule is None:
+            continue
+        if title is not None and not any(ch.isdigit() for ch in title[0]):
+            start -= len(title[0])
+        if not reading.free(start, end):
+            continue
+        _add_person(reading, start, end, rule, confidence, before)
+        seen.update(w for w in words if len(w) > 2)
+    for word in sorted(seen):
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text):
+            if reading.free(match.start(), match.end()):
+                _add_person(reading, match.start(), match.end(), "person.again", 0.8,
+                            text[max(0, match.start() - 30):match.start()])
+
+
+def _evidence(words: list[str], before: str, titled: bool) -> tuple[str | None, float]:
+    if titled:
+        return "person.title", 0.9
+    if words[0].lower() in given_names() and not (len(words) == 1 and _sentence_start(before)
+                                                   and words[0] in lexicon().words("not_names")):
+        return "person.given_name", 0.85
+    if _INTRO.search(before):
+        return "person.introduced", 0.8
+    if len(words) >= 2:
+        return "person.name_words", 0.6
+    return None, 0.0
+
+
+def _sentence_start(before: str) -> bool:
+    return not before.strip() or before.rstrip()[-1] in ".!?:\n"
+
+
+def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
+                before: str) -> None:
+    attrs: dict[str, str] = {}
+    after = reading.text[end:end + 40]
+    if match := _AGE_AFTER.match(after):
+        attrs["age"] = next(g for g in match.groups() if g)
+    elif decade := _DECADE.search(reading.text[end:end + 60]):
+        ages = parse_age_range(decade[0])
+        if ages:
+            attrs["age"] = f"{ages[0]}-{ages[1]}"
+    reading.propose("person", start, end, reading.text[start:end], confidence,
+                    rule, role=_role(reading.text[start:end], before, attrs), attrs=attrs)
+
+
+def _role(name: str, before: str, attrs: dict[str, str]) -> str:
+    lex = lexicon()
+    first = name.split()[0]
+    if first in lex.words("professional_titles"):
+        return "professional"
+    age = attrs.get("age", "")
+    if age.isdigit() and int(age) < 18:
+        return "child"
+    last_words = re.findall(r"[a-z]+", before.lower())[-3:]
+    for role, words in (lex.raw.get("role_words") or {}).items():
+        if any(w in {str(x) for x in words} for w in last_words):
+            return str(role)
+    return ""
