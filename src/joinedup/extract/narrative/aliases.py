@@ -19,6 +19,10 @@ from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
 _NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
 _PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
+_MENTION = re.compile(r"(?<![\w'’-])(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}")
+# Cues that give a nickname rather than a name even without quotes ("a man they call Master")
+_NICKNAMING = re.compile(r"\b(?:they\s+call|calls\s+(?:him|her)self|nicknamed|goes\s+by|"
+                         r"call\s+him|call\s+her)\b", re.IGNORECASE)
 _WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
 
 
@@ -71,8 +75,8 @@ def propose_aliases(reading: Reading) -> None:
         content = " ".join(words)
         if not content or content.lower() == "the":
             continue
-        if content.split()[0].lower() in given_names() or content == "the":
-            continue
+        if not _NICKNAMING.search(cue[0]) and not content.startswith("the "):
+            continue  # "a man called Sami", "known as Sami": a name, for people.py
         start = cue.end() + run.start(1)
         end = start + len(content)
         if reading.text[start:end] == content and reading.free(start, end):
@@ -82,8 +86,16 @@ def propose_aliases(reading: Reading) -> None:
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:
-    for alias in sorted(found, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", reading.text):
-            if reading.free(match.start(), match.end()):
-                reading.propose("alias", match.start(), match.end(), alias, 0.75,
-                                "alias.repeated")
+    """Later mentions of each nickname: a run of capitalised words (with its "the") that
+    starts with the nickname."""
+    if not found:
+        return
+    for match in _MENTION.finditer(reading.text):
+        words = match[0].split()
+        for size in range(len(words), 0, -1):
+            alias = " ".join(words[:size])
+            if alias in found:
+                end = match.start() + len(alias)
+                if reading.text[match.start():end] == alias and reading.free(match.start(), end):
+                    reading.propose("alias", match.start(), end, alias, 0.75, "alias.repeated")
+                break

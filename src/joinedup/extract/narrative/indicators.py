@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from joinedup.extract.narrative.matching import phrase_matcher, propose_phrases
+from joinedup.extract.narrative.matching import phrase_index, propose_phrases
 from joinedup.extract.narrative.pipeline import Reading
 
 CONFIDENCE = 0.7
@@ -17,5 +17,5 @@ CONFIDENCE = 0.7
 
 def propose_indicators(reading: Reading, directory: Path,
                        indicator_ids: frozenset[str] | None) -> None:
-    matcher = phrase_matcher(directory / "indicator_phrases.yaml", indicator_ids)
+    matcher = phrase_index(directory / "indicator_phrases.yaml", indicator_ids)
     propose_phrases(reading, matcher, "indicator", CONFIDENCE, "indicator")

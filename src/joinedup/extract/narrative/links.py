@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from joinedup.extract.narrative.matching import phrase_matcher, propose_phrases
+from joinedup.extract.narrative.matching import phrase_index, propose_phrases
 from joinedup.extract.narrative.pipeline import Reading
 
 CONFIDENCE = 0.75
 
 
 def propose_links(reading: Reading, directory: Path, link_types: frozenset[str] | None) -> None:
-    matcher = phrase_matcher(directory / "link_phrases.yaml", link_types)
+    matcher = phrase_index(directory / "link_phrases.yaml", link_types)
     propose_phrases(reading, matcher, "link", CONFIDENCE, "link")

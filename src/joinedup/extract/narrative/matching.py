@@ -1,11 +1,21 @@
-"""Phrase books (links, indicators) run over a narrative with spaCy's Matcher."""
+"""Phrase books (links, indicators) run over a narrative with spaCy's Matcher.
+
+A Matcher costs time for every pattern at every token, and a phrase book has hundreds of
+patterns; so each pattern has its own Matcher and runs only on the sentences that contain its
+*anchor*, the least common word it requires ("hotel" in "a hotel key card"). A pattern that
+requires no particular word runs on every sentence.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from joinedup.extract.narrative.negation import negated
@@ -13,21 +23,71 @@ from joinedup.extract.narrative.phrases import load_phrase_book
 from joinedup.extract.narrative.pipeline import Reading, nlp
 
 
+@dataclass(frozen=True)
+class PhraseIndex:
+    """A Matcher per pattern, and which patterns each anchor word wakes."""
+
+    matchers: tuple[Matcher, ...]
+    by_word: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+
+    def spans(self, sentence: Span) -> list[Span]:
+        """Every match of every pattern woken by the sentence's words."""
+        woken: set[int] = set(self.always)
+        for token in sentence:
+            woken.update(self.by_word.get(token.lower_, ()))
+        found: list[Span] = []
+        for i in sorted(woken):
+            found.extend(self.matchers[i](sentence, as_spans=True))
+        return found
+
+
+def _anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """The words of the required token whose words are least common, or None."""
+    best: frozenset[str] | None = None
+    best_cost = 0.0
+    for token in pattern:
+        if token.get("OP") in ("?", "*") or str(token.get("OP", "")).startswith("{0"):
+            continue
+        lower = token.get("LOWER")
+        if lower is None:
+            continue
+        words = frozenset([lower] if isinstance(lower, str) else lower["IN"])
+        cost = len(words) + 20 * sum(w in STOP_WORDS for w in words)
+        if best is None or cost < best_cost:
+            best, best_cost = words, cost
+    return best
+
+
 @cache
-def phrase_matcher(path: Path, known_ids: frozenset[str] | None) -> Matcher:
-    """A Matcher for one phrase file, built once per file."""
-    matcher = Matcher(nlp().vocab)
+def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
+    """The index of one phrase file, built once per file."""
+    matchers: list[Matcher] = []
+    by_word: dict[str, list[int]] = {}
+    always: list[int] = []
     for key, patterns in load_phrase_book(path, known_ids).items():
-        matcher.add(key, patterns, greedy="LONGEST")
-    return matcher
+        for pattern in patterns:
+            matcher = Matcher(nlp().vocab)
+            matcher.add(key, [pattern], greedy="LONGEST")
+            index = len(matchers)
+            matchers.append(matcher)
+            anchor = _anchor(pattern)
+            if anchor is None:
+                always.append(index)
+            for word in anchor or ():
+                by_word.setdefault(word, []).append(index)
+    return PhraseIndex(tuple(matchers), {w: tuple(v) for w, v in by_word.items()},
+                       tuple(always))
 
 
-def propose_phrases(reading: Reading, matcher: Matcher, kind: str, confidence: float,
+def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
                     rule: str) -> None:
     """One proposal per longest non-overlapping match that is not negated."""
     doc = reading.doc
-    spans = filter_spans(matcher(doc, as_spans=True))
-    for span in sorted(spans, key=lambda s: s.start):
+    found: list[Span] = []
+    for sentence in doc.sents:
+        found.extend(index.spans(sentence))
+    for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(doc, span.start):
             continue
         reading.propose(kind, span.start_char, span.end_char, span.label_, confidence,

@@ -22,10 +22,12 @@ import re
 from functools import cache
 
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.places import towns
 from joinedup.resolve.normalise.dates import parse_age_range
 
 _NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
-_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?:\s(?:{_NAME_WORD}))*(?![\w-])")
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
+_WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
 _AGE_AFTER = re.compile(
     r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
     r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
@@ -80,16 +82,17 @@ def propose_people(reading: Reading) -> None:
             continue
         _add_person(reading, start, end, rule, confidence, before)
         seen.update(w for w in words if len(w) > 2)
-    for word in sorted(seen):
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text):
-            if reading.free(match.start(), match.end()):
-                _add_person(reading, match.start(), match.end(), "person.again", 0.8,
-                            text[max(0, match.start() - 30):match.start()])
+    for match in _WORD.finditer(text):
+        if match[0] in seen and reading.free(match.start(), match.end()):
+            _add_person(reading, match.start(), match.end(), "person.again", 0.8,
+                        text[max(0, match.start() - 30):match.start()])
 
 
 def _evidence(words: list[str], before: str, titled: bool) -> tuple[str | None, float]:
     if titled:
         return "person.title", 0.9
+    if len(words) == 1 and words[0] in towns():
+        return ("person.introduced", 0.8) if _INTRO.search(before) else (None, 0.0)
     if words[0].lower() in given_names() and not (len(words) == 1 and _sentence_start(before)
                                                    and words[0] in lexicon().words("not_names")):
         return "person.given_name", 0.85

@@ -19,6 +19,8 @@ from joinedup.resolve.normalise import normalise_postcode
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
+_TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
+_NEXT_WORD = re.compile(r"\s([A-Z][\w'’-]*)")
 _TOWN_CUE = re.compile(r"(?:\b(?:in|from|to|near|around|towards|into|of|at|visit|visiting)|,)\s$")
 
 
@@ -28,7 +30,7 @@ def _alternation(words: frozenset[str]) -> str:
 
 @cache
 def _street() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_WORD}\s+){{1,3}}"
+    return re.compile(rf"\b(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_WORD}[ ]+){{1,3}}"
                       rf"(?:{_alternation(lexicon().words('streets'))})\b")
 
 
@@ -37,8 +39,8 @@ def _premises() -> re.Pattern[str]:
     capital = _alternation(lexicon().words("premises"))
     lower = _alternation(lexicon().words("premises_lower"))
     return re.compile(
-        rf"\b(?:[Tt]he\s+)?(?:(?:{_WORD}\s+){{0,3}}(?:{capital})(?![\w-])"
-        rf"|(?:{_WORD}\s+){{1,3}}(?:{lower})\b)")
+        rf"\b(?:[Tt]he[ ]+)?(?:(?:{_WORD}[ ]+){{0,3}}(?:{capital})(?![\w-])"
+        rf"|(?:{_WORD}[ ]+){{1,3}}(?:{lower})\b)")
 
 
 @cache
@@ -52,14 +54,33 @@ def towns() -> frozenset[str]:
     return frozenset(n for n in names if n not in blocked)
 
 
-@cache
-def _town_pattern() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{_alternation(towns())})(?![\w-])")
+_CAPITALISED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
+_TOWN_WORDS = 3
+
+
+def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
+    """Spans of gazetteer towns: the longest run of capitalised words that is one, looked up
+    word by word (a set lookup, not a 6,000-name alternation)."""
+    found: list[tuple[int, int]] = []
+    names = towns()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run[0]))
+        i = 0
+        while i < len(words):
+            for size in range(min(_TOWN_WORDS, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + size - 1].end()
+                if run[0][start:end] in names:
+                    found.append((run.start() + start, run.start() + end))
+                    i += size
+                    break
+            else:
+                i += 1
+    return found
 
 
 def _strip_leading(reading: Reading, start: int, end: int) -> int:
     """Move ``start`` past leading capitalised function words ("On Drake Street")."""
-    blocked = lexicon().words("not_names") - lexicon().words("premises")
+    blocked = lexicon().words("place_lead_words")
     while True:
         word = re.match(r"[\w'’&-]+\s+", reading.text[start:end])
         if word is None or word[0].strip() not in blocked or word[0].strip() == "The":
@@ -92,12 +113,12 @@ def propose_streets_and_premises(reading: Reading) -> None:
 def propose_towns(reading: Reading) -> None:
     """Gazetteer towns, then capitalised words a place preposition or a street introduces."""
     text = reading.text
-    for match in _town_pattern().finditer(text):
-        if reading.free(match.start(), match.end()) and not _inside_name(text, match):
-            reading.propose("place", match.start(), match.end(), match[0], 0.85,
+    for start, end in _gazetteer_towns(text):
+        if reading.free(start, end) and not _inside_name(text, end):
+            reading.propose("place", start, end, text[start:end], 0.85,
                             "place.town.gazetteer", attrs={"kind": "town"})
     blocked = lexicon().words("not_names")
-    for match in re.finditer(rf"(?<![\w-]){_WORD}(?:\s{_WORD})?(?![\w-])", text):
+    for match in _TOWN_BY_POSITION.finditer(text):
         words = match[0].split()
         if any(w in blocked for w in words) or words[0].lower() in given_names():
             continue
@@ -111,9 +132,9 @@ def propose_towns(reading: Reading) -> None:
                             "place.town.position", attrs={"kind": "town"})
 
 
-def _inside_name(text: str, match: re.Match[str]) -> bool:
+def _inside_name(text: str, end: int) -> bool:
     """A town's name that is part of a longer capitalised name ("Preston Road" is a street,
     "Kent County Council" an authority)."""
-    after = re.match(r"\s([A-Z][\w'’-]*)", text[match.end():])
+    after = _NEXT_WORD.match(text, end)
     return after is not None and after[1] not in lexicon().words("not_names") - {
         "Police", "Council", "County"}
