@@ -37,15 +37,21 @@ _MONTH_ALONE = re.compile(
     rf"\b(?:(?:in|since|during|from|until|till|of|early|late|mid|last|this|by)\s+)"
     rf"(?:(?:early|late|mid)[\s-])?({_MONTH_NAMES})(?:\s+(\d{{4}}))?\b(?!\s+\d)")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{4}})\b")
+# A weekday said once ("on Friday", "last Friday", "Saturday night"); not a habit ("on
+# Saturdays"), a day to come ("next Saturday"), office hours ("Tuesday to Thursday") or a
+# meeting ("Thursday's meeting").
 _WEEKDAY = re.compile(
-    rf"\b(?:(?:last|on|this\s+past)\s+)?({_DAY_NAMES})s?"
-    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b", re.IGNORECASE)
+    rf"(?<!next )(?<!\()\b(?:(?:last|on|this\s+past)\s+)?({_DAY_NAMES})"
+    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b(?!s\b|'s|’s|\s+to\s)",
+    re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:due|will|next|until|by|appear|appears|listed|adjourned)\b[^.]{0,25}$",
+                     re.IGNORECASE)
 _RELATIVE = re.compile(
     r"\b(?:the\s+day\s+before\s+yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?"
-    r"|last\s+night|today|this\s+(?:morning|afternoon|evening)|tonight)\b", re.IGNORECASE)
+    r"|last\s+night|this\s+(?:morning|evening))\b", re.IGNORECASE)
 _AGO = re.compile(
     r"\b(a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-    r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?|years?)\s+ago\b", re.IGNORECASE)
+    r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?)\s+ago\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"(?:dob|d\.o\.b\.?|born|ref|reference|no\.?)\W*$", re.IGNORECASE)
 
 
@@ -56,6 +62,17 @@ def _latest_on_or_before(day: int, month: int, at: date) -> date | None:
         except ValueError:
             continue
         if candidate <= at:
+            return candidate
+    return None
+
+
+def _earliest_on_or_after(day: int, month: int, at: date) -> date | None:
+    for year in (at.year, at.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= at:
             return candidate
     return None
 
@@ -126,14 +143,13 @@ def _relative(reading: Reading, at: date) -> None:
         unit = match[2].lower().rstrip("s")
         if unit == "month":
             value = _months_back(at, count)
-        elif unit == "year":
-            value = str(at.year - count)
         else:
             days = {"day": 1, "week": 7, "fortnight": 14}[unit] * count
             value = (at - timedelta(days=days)).isoformat()
         _add(reading, match.start(), match.end(), value, 0.9, "date.ago")
     for match in _WEEKDAY.finditer(text):
-        if not match[1][0].isupper():
+        if not match[1][0].isupper() or _FUTURE.search(text[max(0, match.start() - 30):
+                                                            match.start()]):
             continue
         day = _weekday_before(_DAYS[match[1].lower()], at)
         _add(reading, match.start(), match.end(), day.isoformat(), 0.85, "date.weekday")
@@ -143,7 +159,12 @@ def _add_day(reading: Reading, start: int, end: int, day: int, month_name: str,
              year: str | None, at: date) -> None:
     month = _MONTHS[month_name.lower()]
     try:
-        found = date(int(year), month, day) if year else _latest_on_or_before(day, month, at)
+        if year:
+            found: date | None = date(int(year), month, day)
+        elif _FUTURE.search(reading.text[max(0, start - 40):start]):
+            found = _earliest_on_or_after(day, month, at)
+        else:
+            found = _latest_on_or_before(day, month, at)
     except ValueError:
         return
     if found:

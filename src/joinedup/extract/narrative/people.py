@@ -37,6 +37,7 @@ _INTRO = re.compile(
     r"mother,?|father,?|mum,?|dad,?|carer,?|friend,?|boyfriend,?|adult:?|person:|"
     r"driver|told|saw|and|with|PC\s+\d+|YP:)\s*)$",
     re.IGNORECASE)
+_PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
 _DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
 
@@ -91,8 +92,10 @@ def propose_people(reading: Reading) -> None:
 def _evidence(words: list[str], before: str, titled: bool) -> tuple[str | None, float]:
     if titled:
         return "person.title", 0.9
-    if len(words) == 1 and words[0] in towns():
-        return ("person.introduced", 0.8) if _INTRO.search(before) else (None, 0.0)
+    if len(words) == 1 and words[0] in towns() and not _INTRO.search(before):
+        return None, 0.0
+    if _PLACE_CUE.search(before) and words[0].lower() not in given_names():
+        return None, 0.0
     if words[0].lower() in given_names() and not (len(words) == 1 and _sentence_start(before)
                                                    and words[0] in lexicon().words("not_names")):
         return "person.given_name", 0.85

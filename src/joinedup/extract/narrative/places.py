@@ -21,7 +21,7 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
 _NEXT_WORD = re.compile(r"\s([A-Z][\w'’-]*)")
-_TOWN_CUE = re.compile(r"(?:\b(?:in|from|to|near|around|towards|into|of|at|visit|visiting)|,)\s$")
+_TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -36,11 +36,29 @@ def _street() -> re.Pattern[str]:
 
 @cache
 def _premises() -> re.Pattern[str]:
-    capital = _alternation(lexicon().words("premises"))
     lower = _alternation(lexicon().words("premises_lower"))
+    alone = _alternation(lexicon().words("premises_alone"))
     return re.compile(
-        rf"\b(?:[Tt]he[ ]+)?(?:(?:{_WORD}[ ]+){{0,3}}(?:{capital})(?![\w-])"
-        rf"|(?:{_WORD}[ ]+){{1,3}}(?:{lower})\b)")
+        rf"(?<![\w-])(?:[Tt]he[ ](?:{alone})(?![\w-])"
+        rf"|(?:[Tt]he[ ])?{_WORD}(?:[ ]{_WORD}){{0,4}}(?:[ ](?:{lower})(?![\w-]))?)")
+
+
+def _is_premises(surface: str) -> bool:
+    """A run of capitalised words names premises when it ends with a lower-case premises word
+    ("the Seaview guest house") or has a premises word after a name word ("Oakridge House")."""
+    lex = lexicon()
+    words = surface.split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    if any(bad in surface for bad in lex.words("not_places")):
+        return False
+    if len(words) <= 1:
+        return bool(words) and words[0] in lex.words("premises_alone")
+    if words[-1].islower():
+        return True
+    text = " ".join(words[1:])
+    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)
+               for p in lex.words("premises"))
 
 
 @cache
@@ -104,7 +122,9 @@ def propose_streets_and_premises(reading: Reading) -> None:
             if start >= match.end() or not reading.free(start, match.end()):
                 continue
             surface = reading.text[start:match.end()]
-            if surface.split()[-1] in lexicon().words("not_names") and len(surface.split()) < 2:
+            if kind != "street" and not _is_premises(surface):
+                continue
+            if kind == "street" and _institution(surface + reading.text[match.end():][:30]):
                 continue
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": kind} if kind else {})
@@ -124,17 +144,24 @@ def propose_towns(reading: Reading) -> None:
             continue
         if not reading.free(match.start(), match.end()):
             continue
+        if match[0].isupper() or len(match[0]) < 4:
+            continue
         before = text[max(0, match.start() - 12):match.start()]
-        after_place = any(e == match.start() - 2 and text[e:e + 2] == ", "
-                          for _, e in reading.claimed)
-        if _TOWN_CUE.search(before) and (not before.endswith(", ") or after_place):
+        after_place = any(p.type == "place" and p.end == match.start() - 2
+                          and text[p.end:p.end + 2] == ", " for p in reading.proposals)
+        if _TOWN_CUE.search(before) or after_place:
             reading.propose("place", match.start(), match.end(), match[0], 0.6,
                             "place.town.position", attrs={"kind": "town"})
+
+
+def _institution(text: str) -> bool:
+    """Whether a name (with the words after it) is an institution's ("Minshull Street Crown
+    Court", "Beech Street Children's Centre")."""
+    run = _CAPITALISED_RUN.match(text)
+    return run is not None and any(b in run[0] for b in lexicon().words("not_places"))
 
 
 def _inside_name(text: str, end: int) -> bool:
     """A town's name that is part of a longer capitalised name ("Preston Road" is a street,
     "Kent County Council" an authority)."""
-    after = _NEXT_WORD.match(text, end)
-    return after is not None and after[1] not in lexicon().words("not_names") - {
-        "Police", "Council", "County"}
+    return _NEXT_WORD.match(text, end) is not None
