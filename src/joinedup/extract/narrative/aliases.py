@@ -19,7 +19,6 @@ from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
 _NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
 _PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
-_MENTION = re.compile(r"(?<![\w'’-])(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}")
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
 _NICKNAMING = re.compile(r"\b(?:they\s+call|calls\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
@@ -86,16 +85,18 @@ def propose_aliases(reading: Reading) -> None:
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:
-    """Later mentions of each nickname: a run of capitalised words (with its "the") that
-    starts with the nickname."""
-    if not found:
-        return
-    for match in _MENTION.finditer(reading.text):
-        words = match[0].split()
-        for size in range(len(words), 0, -1):
-            alias = " ".join(words[:size])
-            if alias in found:
-                end = match.start() + len(alias)
-                if reading.text[match.start():end] == alias and reading.free(match.start(), end):
-                    reading.propose("alias", match.start(), end, alias, 0.75, "alias.repeated")
-                break
+    """Every later mention of each nickname, as a whole word."""
+    text = reading.text
+    for alias in sorted(found, key=len, reverse=True):
+        start = text.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            whole = (start == 0 or not _wordlike(text[start - 1])) and (
+                end == len(text) or not _wordlike(text[end]))
+            if whole and reading.free(start, end):
+                reading.propose("alias", start, end, alias, 0.75, "alias.repeated")
+            start = text.find(alias, end)
+
+
+def _wordlike(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_"

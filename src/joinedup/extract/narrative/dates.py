@@ -95,7 +95,8 @@ def propose_dates(reading: Reading, at: date) -> None:
             reading.claimed.append((match.start(), match.end()))
             continue
         day, month, year = int(match[1]), int(match[2]), int(match[3])
-        year += 2000 if year < 100 and year <= at.year % 100 + 1 else 1900 if year < 100 else 0
+        if year < 100:
+            year += 2000 if 2000 + year <= at.year + 1 else 1900
         try:
             _add(reading, match.start(), match.end(), date(year, month, day).isoformat(), 0.95,
                  "date.numeric")

@@ -20,7 +20,7 @@ _PHONE = re.compile(
     r"(?<![\w/.])(?:\+\d{1,3}[\s-]?(?:\(0\)[\s-]?)?|00\d{2}[\s-]?|0)"
     r"\d{2,5}(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
 )
-_NOT_A_PHONE = re.compile(r"(?:nhs|crime|case|ref|reference|incident|occurrence|number:?\s+is)\W*"
+_NOT_A_PHONE = re.compile(r"(?:nhs|crime|case|ref|reference|incident|occurrence)\W*"
                           r"(?:no\.?|number|ref)?\W*$", re.IGNORECASE)
 
 
