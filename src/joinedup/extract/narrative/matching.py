@@ -31,11 +31,13 @@ class PhraseIndex:
     by_word: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
 
-    def spans(self, sentence: Span) -> list[Span]:
-        """Every match of every pattern woken by the sentence's words."""
+    def spans(self, sentence: Span, words: list[str]) -> list[Span]:
+        """Every match of every pattern woken by the sentence's words (lower case)."""
         woken: set[int] = set(self.always)
-        for token in sentence:
-            woken.update(self.by_word.get(token.lower_, ()))
+        by_word = self.by_word
+        for word in words:
+            if word in by_word:
+                woken.update(by_word[word])
         found: list[Span] = []
         for i in sorted(woken):
             found.extend(self.matchers[i](sentence, as_spans=True))
@@ -61,21 +63,28 @@ def _anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
 
 @cache
 def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
-    """The index of one phrase file, built once per file."""
+    """The index of one phrase file, built once per file: one Matcher for each anchor (the
+    patterns that share it), one for the patterns without."""
+    groups: dict[frozenset[str] | None, list[tuple[str, list[dict[str, Any]]]]] = {}
+    for key, patterns in load_phrase_book(path, known_ids).items():
+        for pattern in patterns:
+            groups.setdefault(_anchor(pattern), []).append((key, pattern))
     matchers: list[Matcher] = []
     by_word: dict[str, list[int]] = {}
     always: list[int] = []
-    for key, patterns in load_phrase_book(path, known_ids).items():
-        for pattern in patterns:
-            matcher = Matcher(nlp().vocab)
-            matcher.add(key, [pattern], greedy="LONGEST")
-            index = len(matchers)
-            matchers.append(matcher)
-            anchor = _anchor(pattern)
-            if anchor is None:
-                always.append(index)
-            for word in anchor or ():
-                by_word.setdefault(word, []).append(index)
+    for anchor, members in groups.items():
+        matcher = Matcher(nlp().vocab)
+        by_key: dict[str, list[list[dict[str, Any]]]] = {}
+        for key, pattern in members:
+            by_key.setdefault(key, []).append(pattern)
+        for key, patterns in by_key.items():
+            matcher.add(key, patterns, greedy="LONGEST")
+        index = len(matchers)
+        matchers.append(matcher)
+        if anchor is None:
+            always.append(index)
+        for word in anchor or ():
+            by_word.setdefault(word, []).append(index)
     return PhraseIndex(tuple(matchers), {w: tuple(v) for w, v in by_word.items()},
                        tuple(always))
 
@@ -83,12 +92,12 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
 def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
                     rule: str) -> None:
     """One proposal per longest non-overlapping match that is not negated."""
-    doc = reading.doc
     found: list[Span] = []
-    for sentence in doc.sents:
-        found.extend(index.spans(sentence))
+    lowers = reading.lowers
+    for sentence in reading.sentences:
+        found.extend(index.spans(sentence, lowers[sentence.start:sentence.end]))
     for span in sorted(filter_spans(found), key=lambda s: s.start):
-        if negated(doc, span.start):
+        if negated(reading, span.start):
             continue
         reading.propose(kind, span.start_char, span.end_char, span.label_, confidence,
                         f"{rule}.{span.label_}", claim=False)

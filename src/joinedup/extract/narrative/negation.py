@@ -8,22 +8,20 @@ makes the phrase a sign that is *not* there, so it is not proposed.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
-from joinedup.extract.narrative.pipeline import lexicon
+from joinedup.extract.narrative.pipeline import Reading, lexicon
 
 WINDOW = 7
 """Tokens before a phrase that a negation reaches across: "no suggestion that Leah was"."""
 
 
-def negated(doc: Doc, start: int) -> bool:
+def negated(reading: Reading, start: int) -> bool:
     """Whether the phrase starting at token ``start`` is negated or doubted."""
     cues = lexicon().words("negation_cues", lower=True)
     breaks = lexicon().words("clause_breaks", lower=True)
+    lowers, ends = reading.lowers, reading.sentence_ends
     for i in range(start - 1, max(-1, start - 1 - WINDOW), -1):
-        token = doc[i]
-        word = token.lower_
-        if word in breaks or token.is_sent_end:
+        word = lowers[i]
+        if word in breaks or i in ends:
             return False
         if word in cues:
             return True

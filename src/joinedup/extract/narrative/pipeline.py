@@ -1,9 +1,10 @@
 """The one spaCy pipeline the proposers share, the word lists they read, and the Reading of a
 narrative they all work on.
 
-The pipeline is ``spacy.blank("en")`` with a sentencizer: a tokenizer and sentence bounds,
-no statistical model and nothing downloaded. It and every matcher are built once per process
-(``functools.cache``).
+The pipeline is ``spacy.blank("en")``: its rule-based tokenizer, no statistical model and
+nothing downloaded. Sentences end at a full stop, question or exclamation mark or a line break
+(spaCy's sentencizer does the same, at twice the cost). The pipeline and every matcher are
+built once per process (``functools.cache``).
 """
 
 from __future__ import annotations
@@ -16,20 +17,20 @@ from typing import Any
 
 import spacy
 import yaml
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from joinedup.extract.proposals import Proposal
 
+_SENTENCE_END = frozenset({".", "!", "?"})
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 
 
 @cache
 def nlp() -> Language:
-    """The shared blank English pipeline: tokenizer and sentencizer."""
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    return pipeline
+    """The shared blank English pipeline (a tokenizer)."""
+    return spacy.blank("en")
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ class Reading:
     doc: Doc
     proposals: list[Proposal] = field(default_factory=list)
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    _lowers: list[str] | None = None
+    _ends: frozenset[int] | None = None
+    _sentences: list[Span] | None = None
 
     def free(self, start: int, end: int) -> bool:
         """Whether no claimed span overlaps ``[start, end)``."""
@@ -108,8 +112,31 @@ class Reading:
         self.add(proposal, claim)
         return proposal
 
-    def span_free(self, span: Span) -> bool:
-        return self.free(span.start_char, span.end_char)
+    @property
+    def lowers(self) -> list[str]:
+        """Each token in lower case (computed once, from offsets: no Token objects)."""
+        if self._lowers is None:
+            lower = self.text.lower()
+            self._lowers = [lower[i:i + n] for i, n in
+                            self.doc.to_array([IDX, LENGTH]).tolist()]
+        return self._lowers
+
+    @property
+    def sentence_ends(self) -> frozenset[int]:
+        """Indices of the tokens that end a sentence."""
+        if self._ends is None:
+            self._ends = frozenset(i for i, w in enumerate(self.lowers)
+                                   if w in _SENTENCE_END or "\n" in w)
+        return self._ends
+
+    @property
+    def sentences(self) -> list[Span]:
+        """The sentences, as spans of the doc (computed once)."""
+        if self._sentences is None:
+            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
+            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
+            self._sentences = [self.doc[a:b] for a, b in bounds if b > a]
+        return self._sentences
 
 
 def read(text: str) -> Reading:

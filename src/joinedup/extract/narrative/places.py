@@ -56,9 +56,12 @@ def _is_premises(surface: str) -> bool:
         return bool(words) and words[0] in lex.words("premises_alone")
     if words[-1].islower():
         return True
-    text = " ".join(words[1:])
-    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)
-               for p in lex.words("premises"))
+    return _premises_word().search(" ".join(words[1:])) is not None
+
+
+@cache
+def _premises_word() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{_alternation(lexicon().words('premises'))})(?![\w-])")
 
 
 @cache
