@@ -56,6 +56,8 @@ def compile_pattern(text: str, macros: dict[str, str]) -> list[dict[str, Any]]:
         assert match is not None  # the expression matches any string
         body, op = match[1], match[2]
         body = "|".join(_expand(part, macros) for part in body.split("|"))
+        if "|" in body and any(part in _SPECIAL for part in body.split("|")):
+            raise ValueError(f"{raw!r}: NAME, NUM, QUOTE and _ stand alone, not in a list")
         if not body:
             raise ValueError(f"empty token in {text!r}")
         spec = dict(_SPECIAL[body]) if body in _SPECIAL else _words(body)
