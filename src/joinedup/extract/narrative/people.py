@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 from joinedup.extract.narrative.places import towns
 from joinedup.resolve.normalise.dates import parse_age_range
@@ -35,8 +37,16 @@ _INTRO = re.compile(
     r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
     r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
     r"mother,?|father,?|mum,?|dad,?|carer,?|friend,?|boyfriend,?|adult:?|person:|"
-    r"driver|told|saw|and|with|PC\s+\d+|YP:)\s*)$",
+    r"driver|told|saw|and|with|PC\s+\d+|YP:|son|daughter|brother|sister|driven\s+by|"
+    r"named\s+one\s+as|one\s+lad,|of\s+them,|of\s+the\s+boys,|of\s+the\s+girls,)\s*)$",
     re.IGNORECASE)
+# A single capitalised word is a person when an age follows ("Tia (14)") or, at the start of a
+# sentence, a verb of saying or doing ("Ruby said", "Jodie went").
+_AGE_NEXT = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
+_SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
+                     r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
+_STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
+_NEXT_CAPITALISED = re.compile(r" ((?:Crown )?[A-Z][a-z]+)")
 _PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
 _DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
@@ -74,8 +84,8 @@ def propose_people(reading: Reading) -> None:
         end = start + len(" ".join(words))
         before = text[max(0, start - 30):start]
         title = _titled().search(before)
-        rule, confidence = _evidence(words, before, title is not None)
-        if rule is None:
+        rule, confidence = _evidence(words, before, title is not None, text[end:end + 12])
+        if rule is None or before.endswith("St ") or _institution_follows(text, end):
             continue
         if title is not None and not any(ch.isdigit() for ch in title[0]):
             start -= len(title[0])
@@ -89,21 +99,40 @@ def propose_people(reading: Reading) -> None:
                         text[max(0, match.start() - 30):match.start()])
 
 
-def _evidence(words: list[str], before: str, titled: bool) -> tuple[str | None, float]:
-    if titled:
+def _evidence(words: list[str], before: str, titled: bool, after: str
+              ) -> tuple[str | None, float]:
+    if titled or words[0] in lexicon().words("titles"):
         return "person.title", 0.9
-    if len(words) == 1 and words[0] in towns() and not _INTRO.search(before):
+    if _AGE_NEXT.match(after):
+        return "person.aged", 0.85
+    if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
         return None, 0.0
     if _PLACE_CUE.search(before) and words[0].lower() not in given_names():
         return None, 0.0
-    if words[0].lower() in given_names() and not (len(words) == 1 and _sentence_start(before)
+    if _given(words[0]) and not (len(words) == 1 and _sentence_start(before)
                                                    and words[0] in lexicon().words("not_names")):
         return "person.given_name", 0.85
     if _INTRO.search(before):
         return "person.introduced", 0.8
     if len(words) >= 2:
         return "person.name_words", 0.6
+    if (_sentence_start(before) and _SPEAKS.match(after)
+            and words[0].lower() not in STOP_WORDS and words[0] not in towns()):
+        return "person.speaks", 0.6
     return None, 0.0
+
+
+def _institution_follows(text: str, end: int) -> bool:
+    """A name that an institution's word follows is the institution's ("Bradford Crown
+    Court", "Kelbrook Sexual Health Service")."""
+    after = _NEXT_CAPITALISED.match(text, end)
+    return after is not None and after[1] in lexicon().words("not_places")
+
+
+def _given(word: str) -> bool:
+    """A known given name, or a double one whose first part is ("Ellie-May")."""
+    lower = word.lower()
+    return lower in given_names() or lower.split("-")[0] in given_names()
 
 
 def _sentence_start(before: str) -> bool:
