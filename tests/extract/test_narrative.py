@@ -214,3 +214,25 @@ def test_the_shipped_phrase_files_name_only_the_profiles_ids() -> None:
 
 def test_a_proposal_is_a_proposal() -> None:
     assert all(isinstance(p, Proposal) for p in extract_narrative(NARRATIVE, AT))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Worker: Naomi Clarke. Tia (14) came in on her own.", "Tia"),
+    ("He said his son Reece (14) has been coming home late.", "Reece"),
+    ("When mum asked who it was, she hung up. Ruby said it was a lad.", "Ruby"),
+    ("Call from Mr Dariusz Nowak, father of the girl.", "Mr Dariusz Nowak"),
+])
+def test_a_name_is_found_by_its_age_its_verb_or_its_title(text: str, name: str) -> None:
+    assert name in [t for t, _ in found(text, "person")]
+
+
+def test_a_town_is_not_a_person_and_a_court_is_neither() -> None:
+    text = "Jordan said Dev has driven him to Bradford. He was tried at Bradford Crown Court."
+    assert ("Bradford", "Bradford") in found(text, "place")
+    assert "Bradford" not in [t for t, _ in found(text, "person")]
+    assert all("Crown" not in t for t, _ in found(text, "person") + found(text, "place"))
+
+
+def test_a_name_said_again_alone_is_the_person_again() -> None:
+    text = "Kayleigh Dunne (14) was seen. Later Kayleigh said she was fine."
+    assert [t for t, _ in found(text, "person")] == ["Kayleigh Dunne", "Kayleigh"]

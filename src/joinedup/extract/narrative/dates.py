@@ -92,7 +92,7 @@ def propose_dates(reading: Reading, at: date) -> None:
     text = reading.text
     for match in _NUMERIC.finditer(text):
         if _NOT_A_DATE.search(text[max(0, match.start() - 12):match.start()]):
-            reading.claimed.append((match.start(), match.end()))
+            reading.claim(match.start(), match.end())
             continue
         day, month, year = int(match[1]), int(match[2]), int(match[3])
         if year < 100:

@@ -24,7 +24,7 @@ from functools import cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
-from joinedup.extract.narrative.places import towns
+from joinedup.extract.narrative.places import institution, towns
 from joinedup.resolve.normalise.dates import parse_age_range
 
 _NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
@@ -46,7 +46,6 @@ _AGE_NEXT = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
 _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
-_NEXT_CAPITALISED = re.compile(r" ((?:Crown )?[A-Z][a-z]+)")
 _PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
 _DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
@@ -85,14 +84,14 @@ def propose_people(reading: Reading) -> None:
         before = text[max(0, start - 30):start]
         title = _titled().search(before)
         rule, confidence = _evidence(words, before, title is not None, text[end:end + 12])
-        if rule is None or before.endswith("St ") or _institution_follows(text, end):
+        if rule is None or before.endswith("St ") or institution(text[start:end + 40]):
             continue
         if title is not None and not any(ch.isdigit() for ch in title[0]):
             start -= len(title[0])
         if not reading.free(start, end):
             continue
         _add_person(reading, start, end, rule, confidence, before)
-        seen.update(w for w in words if len(w) > 2)
+        seen.update(w for w in words if len(w) > 2 and w not in towns())
     for match in _WORD.finditer(text):
         if match[0] in seen and reading.free(match.start(), match.end()):
             _add_person(reading, match.start(), match.end(), "person.again", 0.8,
@@ -120,13 +119,6 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
             and words[0].lower() not in STOP_WORDS and words[0] not in towns()):
         return "person.speaks", 0.6
     return None, 0.0
-
-
-def _institution_follows(text: str, end: int) -> bool:
-    """A name that an institution's word follows is the institution's ("Bradford Crown
-    Court", "Kelbrook Sexual Health Service")."""
-    after = _NEXT_CAPITALISED.match(text, end)
-    return after is not None and after[1] in lexicon().words("not_places")
 
 
 def _given(word: str) -> bool:
@@ -162,7 +154,13 @@ def _role(name: str, before: str, attrs: dict[str, str]) -> str:
     if age.isdigit() and int(age) < 18:
         return "child"
     last_words = re.findall(r"[a-z]+", before.lower())[-3:]
-    for role, words in (lex.raw.get("role_words") or {}).items():
-        if any(w in {str(x) for x in words} for w in last_words):
-            return str(role)
+    for role, words in _role_words().items():
+        if any(w in words for w in last_words):
+            return role
     return ""
+
+
+@cache
+def _role_words() -> dict[str, frozenset[str]]:
+    raw = lexicon().raw.get("role_words") or {}
+    return {str(role): frozenset(str(w) for w in words) for role, words in raw.items()}

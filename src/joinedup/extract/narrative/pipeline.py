@@ -90,19 +90,23 @@ class Reading:
     text: str
     doc: Doc
     proposals: list[Proposal] = field(default_factory=list)
-    claimed: list[tuple[int, int]] = field(default_factory=list)
+    _mask: bytearray = field(default_factory=bytearray)
     _lowers: list[str] | None = None
     _ends: frozenset[int] | None = None
     _sentences: list[Span] | None = None
 
     def free(self, start: int, end: int) -> bool:
-        """Whether no claimed span overlaps ``[start, end)``."""
-        return all(end <= s or start >= e for s, e in self.claimed)
+        """Whether no claimed character lies in ``[start, end)``."""
+        return self._mask.find(1, start, end) < 0
+
+    def claim(self, start: int, end: int) -> None:
+        """Keep later proposers off ``[start, end)``."""
+        self._mask[start:end] = b"\x01" * (end - start)
 
     def add(self, proposal: Proposal, claim: bool = True) -> None:
         self.proposals.append(proposal)
         if claim:
-            self.claimed.append((proposal.start, proposal.end))
+            self.claim(proposal.start, proposal.end)
 
     def propose(self, kind: str, start: int, end: int, value: str, confidence: float,
                 rule: str, role: str = "", claim: bool = True,
@@ -141,4 +145,4 @@ class Reading:
 
 def read(text: str) -> Reading:
     """Tokenise a narrative once for every proposer."""
-    return Reading(text, nlp()(text))
+    return Reading(text, nlp()(text), _mask=bytearray(len(text)))

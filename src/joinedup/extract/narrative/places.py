@@ -127,7 +127,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
             surface = reading.text[start:match.end()]
             if kind != "street" and not _is_premises(surface):
                 continue
-            if kind == "street" and _institution(surface + reading.text[match.end():][:30]):
+            if kind == "street" and institution(surface + reading.text[match.end():][:30]):
                 continue
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": kind} if kind else {})
@@ -157,9 +157,9 @@ def propose_towns(reading: Reading) -> None:
                             "place.town.position", attrs={"kind": "town"})
 
 
-def _institution(text: str) -> bool:
-    """Whether a name (with the words after it) is an institution's ("Minshull Street Crown
-    Court", "Beech Street Children's Centre")."""
+def institution(text: str) -> bool:
+    """Whether the capitalised words that start ``text`` name an institution ("Minshull Street
+    Crown Court", "Beech Street Children's Centre", "Bradford Crown Court")."""
     run = _CAPITALISED_RUN.match(text)
     return run is not None and any(b in run[0] for b in lexicon().words("not_places"))
 
