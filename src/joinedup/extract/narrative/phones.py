@@ -20,6 +20,11 @@ _PHONE = re.compile(
     r"(?<![\w/.])(?:\+\d{1,3}[\s-]?(?:\(0\)[\s-]?)?|00\d{2}[\s-]?|0)"
     r"\d{2,5}(?:[\s-]?\d{2,4}){1,3}(?![\w/])"
 )
+# The writer's own line ("ring me on", "reached on 0161 ... ext 214") is how to answer the
+# report, not something it says about anyone.
+_OWN_LINE = re.compile(r"(?:\bme\b|reached|contacted|line|safeguarding)\W+(?:on|at)?\W*$",
+                       re.IGNORECASE)
+_EXTENSION = re.compile(r",?\s+(?:ext|extension|option|bleep)\b", re.IGNORECASE)
 _NOT_A_PHONE = re.compile(r"(?:nhs|crime|case|ref|reference|incident|occurrence)\W*"
                           r"(?:no\.?|number|ref)?\W*$", re.IGNORECASE)
 
@@ -31,7 +36,8 @@ def propose_phones(reading: Reading) -> None:
         if len(digits) < 10 or len(digits) > 13:
             continue
         before = reading.text[max(0, match.start() - 25):match.start()]
-        if _NOT_A_PHONE.search(before):
+        if _NOT_A_PHONE.search(before) or _OWN_LINE.search(before) or _EXTENSION.match(
+                reading.text, match.end()):
             continue
         value = normalise_phone(match[0])
         if value is None or not reading.free(match.start(), match.end()):

@@ -29,7 +29,10 @@ _FULL = re.compile(r"(?<![\w?])(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{
                    r"|[A-Z]{3}\s?\d{1,3}[A-Z])(?![\w?])")
 _GAPS = re.compile(r"(?<![\w?])[A-Z?]{2}[0-9?]{2}\s?[A-Z?]{1,3}(?![\w?])")
 _TRAILING = re.compile(r"(?<![\w?])([A-Z]{2}\d{2}(?:\s?[A-Z]{1,2})?)\s?(?:\.\.\.|…|\*)")
-_BARE_START = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,2}?([A-Z]{2}\d{2}[A-Z]{0,2})\b")
+_BARE_START = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,4}?([A-Z]{2}\d{2}[A-Z]{0,2})\b")
+_STARTS_WITH = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,3}?((?:starts?|starting|begins?|"
+                          r"beginning)\s+with\s+([A-Z][A-Z0-9]{0,4}))\b")
+_TAXI_ALONE = re.compile(r"\ban?\s(?:private\shire\s(?:car|vehicle)|minicab|black\scab)\b")
 
 
 @cache
@@ -40,9 +43,13 @@ def _description() -> re.Pattern[str]:
     nouns = "|".join(sorted(map(re.escape, lex.words("vehicle_nouns")), key=len, reverse=True))
     colour = rf"(?:{colours})(?:[\s-](?:{colours}))?"
     colour_run = rf"{colour}(?:,?\s(?:and|or)\s{colour})?"
-    tail = rf"(?:(?:{makes})(?:\s(?:{makes}))*(?:\s(?:{nouns}))*|(?:{nouns})(?:\s(?:{nouns}))*)"
+    # a model the list does not know: one more capitalised word or number ("Seat Leon",
+    # "BMW 1 Series")
+    model = r"(?:\s(?:[A-Z][a-z]+|\d{1,2}|[A-Z]\d))?(?:\s(?:Series|Class))?"
+    made = rf"(?:{makes})(?:\s(?:{makes}))*{model}"
+    tail = rf"(?:{made}(?:\s(?:{nouns}))*|(?:{nouns})(?:\s(?:{nouns}))*)"
     return re.compile(
-        rf"\b(?:an?|the|his|her|their)\s(?:(?:{colour_run})\s{tail}|(?:{makes})(?:\s(?:{makes}))*"
+        rf"\b(?:an?|the|his|her|their)\s(?:(?:{colour_run})\s{tail}|{made}"
         rf"(?:\s(?:{nouns}))*)\b"
     )
 
@@ -79,6 +86,15 @@ def propose_vehicles(reading: Reading) -> None:
         if plate is not None and reading.free(match.start(1), match.end(1)):
             reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.8,
                             "vehicle.plate.start")
+    for match in _STARTS_WITH.finditer(text):
+        plate = normalise_plate(f"starts {match[2]}")
+        if plate is not None and reading.free(match.start(1), match.end(1)):
+            reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.9,
+                            "vehicle.plate.partial")
+    for match in _TAXI_ALONE.finditer(text):
+        if reading.free(match.start(), match.end()):
+            reading.propose("vehicle", match.start(), match.end(), match[0].lower(), 0.8,
+                            "vehicle.description.taxi", attrs={"kind": "taxi"})
     for match in _description().finditer(text):
         if not reading.free(match.start(), match.end()):
             continue
