@@ -41,9 +41,9 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{4}})\b")
 # Saturdays"), a day to come ("next Saturday"), office hours ("Tuesday to Thursday") or a
 # meeting ("Thursday's meeting").
 _WEEKDAY = re.compile(
-    rf"(?<!next )(?<!\()\b(?:(?:last|on|this\s+past)\s+)?({_DAY_NAMES})"
-    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b(?!s\b|'s|’s|\s+to\s)",
-    re.IGNORECASE)
+    rf"(?<!next )(?<!\()\b(?:(?:[Ll]ast|[Oo]n|[Tt]his\s+past)\s+)?({_DAY_NAMES})"
+    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b(?!s\b|'s|’s|\s+to\s)")
+_ANY_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES})\b")
 _FUTURE = re.compile(r"\b(?:due|will|next|until|by|appear|appears|listed|adjourned)\b[^.]{0,25}$",
                      re.IGNORECASE)
 _RELATIVE = re.compile(
@@ -102,6 +102,24 @@ def propose_dates(reading: Reading, at: date) -> None:
                  "date.numeric")
         except ValueError:
             continue
+    if _ANY_MONTH.search(text):
+        _months(reading, at)
+    for match in _DAY_OF_MONTH.finditer(text):
+        day = int(match[1])
+        month_back = at.replace(day=1) - timedelta(days=1)
+        found = None
+        if day <= at.day:
+            found = at.replace(day=day)
+        elif day <= calendar.monthrange(month_back.year, month_back.month)[1]:
+            found = month_back.replace(day=day)
+        if found:
+            _add(reading, match.start(), match.end(), found.isoformat(), 0.8, "date.day_of_month")
+    _relative(reading, at)
+
+
+def _months(reading: Reading, at: date) -> None:
+    """Dates that name a month: "3 April", "April 3rd", "March 2009", "since April"."""
+    text = reading.text
     for match in _DAY_MONTH.finditer(text):
         _add_day(reading, match.start(), match.end(), int(match[1]), match[2], match[3], at)
     for match in _MONTH_DAY.finditer(text):
@@ -118,17 +136,6 @@ def propose_dates(reading: Reading, at: date) -> None:
             value = f"{year}-{month:02d}"
         _add(reading, match.start(1), match.end(2) if match[2] else match.end(1), value, 0.8,
              "date.month")
-    for match in _DAY_OF_MONTH.finditer(text):
-        day = int(match[1])
-        month_back = at.replace(day=1) - timedelta(days=1)
-        found = None
-        if day <= at.day:
-            found = at.replace(day=day)
-        elif day <= calendar.monthrange(month_back.year, month_back.month)[1]:
-            found = month_back.replace(day=day)
-        if found:
-            _add(reading, match.start(), match.end(), found.isoformat(), 0.8, "date.day_of_month")
-    _relative(reading, at)
 
 
 def _relative(reading: Reading, at: date) -> None:
