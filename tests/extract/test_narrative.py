@@ -236,3 +236,19 @@ def test_a_town_is_not_a_person_and_a_court_is_neither() -> None:
 def test_a_name_said_again_alone_is_the_person_again() -> None:
     text = "Kayleigh Dunne (14) was seen. Later Kayleigh said she was fine."
     assert [t for t, _ in found(text, "person")] == ["Kayleigh Dunne", "Kayleigh"]
+
+
+@pytest.mark.parametrize("sign", [
+    "missing_overnight", "missing_repeat", "staying_out_late", "returns_under_influence",
+    "transported_by_unknown_adults", "drugs_supplied", "sti", "sti_repeat",
+    "pregnancy_or_termination", "self_harm", "suicidal", "school_absence", "chronic_fatigue",
+    "new_phone", "hotel_keys", "placement_breakdown", "secretive", "offending",
+    "older_partner", "trafficked_between_towns", "taken_to_unknown_addresses",
+    "controlling_adult", "phone_contact_unknown_adults", "new_older_friends", "volatile_mood",
+    "substance_misuse", "disclosure_withdrawn", "neglect_signs", "bereavement_or_isolation",
+])
+def test_the_generators_wording_of_a_sign_is_proposed_as_that_sign(sign: str) -> None:
+    from joinedup.generate.narrative import CONTEXT, pronouns
+
+    text = "Leah " + CONTEXT[sign].format(**pronouns("female")) + "."
+    assert sign in [v for _, v in found(text, "indicator")]
