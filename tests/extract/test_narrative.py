@@ -252,3 +252,12 @@ def test_the_generators_wording_of_a_sign_is_proposed_as_that_sign(sign: str) ->
 
     text = "Leah " + CONTEXT[sign].format(**pronouns("female")) + "."
     assert sign in [v for _, v in found(text, "indicator")]
+
+
+def test_roles_come_from_the_nearest_word_before_a_mention() -> None:
+    text = ('A man she knows as "Tiger" gave them vodka. A girl known to staff as "Honey" '
+            "came too. Her mother Tracey Dunne rang.")
+    roles = {p.text: p.role for p in extract_narrative(text, AT)
+             if p.type in ("alias", "person")}
+    assert roles == {"Tiger": "person_of_concern", "Honey": "recruiter",
+                     "Tracey Dunne": "parent"}

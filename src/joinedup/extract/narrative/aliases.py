@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from joinedup.extract.narrative.people import role_before
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
@@ -63,7 +64,8 @@ def propose_aliases(reading: Reading) -> None:
             continue
         if reading.free(match.start(1), match.end(1)):
             reading.propose("alias", match.start(1), match.end(1), content,
-                            0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""))
+                            0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
+                            role=_role(text, match.start()))
             found.add(content)
     for cue in _cue_anywhere().finditer(text):
         rest = text[cue.end():]
@@ -79,14 +81,24 @@ def propose_aliases(reading: Reading) -> None:
         start = cue.end() + run.start(1)
         end = start + len(content)
         if reading.text[start:end] == content and reading.free(start, end):
-            reading.propose("alias", start, end, content, 0.8, "alias.introduced")
+            reading.propose("alias", start, end, content, 0.8, "alias.introduced",
+                            role=_role(text, start))
             found.add(content)
     _repeats(reading, found)
+
+
+def _role(text: str, start: int) -> str:
+    """The role of the person a nickname names, from the words before it: "a man she knows
+    as" is a person of concern, "a girl known as" a recruiter; staff and professionals are
+    never given nicknames here."""
+    return role_before(text[max(0, start - 50):start], reach=6,
+                       roles=("person_of_concern", "recruiter"))
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:
     """Every later mention of each nickname, as a whole word."""
     text = reading.text
+    roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
     for alias in sorted(found, key=len, reverse=True):
         start = text.find(alias)
         while start >= 0:
@@ -94,7 +106,8 @@ def _repeats(reading: Reading, found: set[str]) -> None:
             whole = (start == 0 or not _wordlike(text[start - 1])) and (
                 end == len(text) or not _wordlike(text[end]))
             if whole and reading.free(start, end):
-                reading.propose("alias", start, end, alias, 0.75, "alias.repeated")
+                reading.propose("alias", start, end, alias, 0.75, "alias.repeated",
+                                role=roles.get(alias, ""))
             start = text.find(alias, end)
 
 
