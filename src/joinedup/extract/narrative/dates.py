@@ -42,13 +42,14 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{4}})\b")
 # meeting ("Thursday's meeting").
 _WEEKDAY = re.compile(
     rf"(?<!next )(?<!\()\b(?:(?:[Ll]ast|[Oo]n|[Tt]his\s+past)\s+)?({_DAY_NAMES})"
-    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b(?!s\b|'s|’s|\s+to\s)")
+    r"(?:\s+(?:night|evening|morning|afternoon|lunchtime|daytime))?\b(?!s\b|'s|’s)"
+    rf"(?!\s+to\s+(?:{_DAY_NAMES}))")
 _ANY_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES})\b")
-_FUTURE = re.compile(r"\b(?:due|will|next|until|by|appear|appears|listed|adjourned)\b[^.]{0,25}$",
+_FUTURE = re.compile(r"\b(?:due|will|next|appear|appears|listed|adjourned)\b[^.]{0,45}$",
                      re.IGNORECASE)
 _RELATIVE = re.compile(
     r"\b(?:the\s+day\s+before\s+yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?"
-    r"|last\s+night|this\s+(?:morning|evening))\b", re.IGNORECASE)
+    r"|last\s+night|this\s+(?:morning|evening)|today(?=,?\s+\d{1,2}[:.]\d{2}))\b", re.IGNORECASE)
 _AGO = re.compile(
     r"\b(a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?)\s+ago\b", re.IGNORECASE)
@@ -169,7 +170,7 @@ def _add_day(reading: Reading, start: int, end: int, day: int, month_name: str,
     try:
         if year:
             found: date | None = date(int(year), month, day)
-        elif _FUTURE.search(reading.text[max(0, start - 40):start]):
+        elif _FUTURE.search(reading.text[max(0, start - 60):start]):
             found = _earliest_on_or_after(day, month, at)
         else:
             found = _latest_on_or_before(day, month, at)
