@@ -269,3 +269,9 @@ def test_roles_come_from_the_nearest_word_before_a_mention() -> None:
              if p.type in ("alias", "person")}
     assert roles == {"Tiger": "person_of_concern", "Honey": "recruiter",
                      "Tracey Dunne": "parent"}
+
+
+def test_a_quoted_given_name_without_a_cue_is_a_person() -> None:
+    text = 'A man she thinks is "Tariq" was there. A man calling himself "Mack" offered lifts.'
+    assert found(text, "person") == [("Tariq", "Tariq")]
+    assert found(text, "alias") == [("Mack", "Mack")]

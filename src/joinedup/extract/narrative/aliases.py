@@ -21,7 +21,7 @@ _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,3
 _NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
 _PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
-_NICKNAMING = re.compile(r"\b(?:they\s+call|calls\s+(?:him|her)self|nicknamed|goes\s+by|"
+_NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
 _WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
 
@@ -62,6 +62,8 @@ def propose_aliases(reading: Reading) -> None:
         cued = bool(_cue().search(text[max(0, match.start() - 30):match.start()]))
         if len(content) <= 2 and not cued:
             continue
+        if not cued and content.lower() in given_names():
+            continue  # 'she thinks he is "Aftab"': a name, for people.py
         if reading.free(match.start(1), match.end(1)):
             reading.propose("alias", match.start(1), match.end(1), content,
                             0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),

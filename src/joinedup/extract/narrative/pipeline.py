@@ -68,7 +68,7 @@ def given_names() -> frozenset[str]:
     table = Path(nicknames.__file__).with_name("names.csv")
     with table.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            found.add(row["name1"].lower())
+            found.update((row["name1"].lower(), row["name2"].lower()))
     variants = yaml.safe_load(NAME_VARIANTS_PATH.read_text(encoding="utf-8"))
     for group in variants.get("given_names") or []:
         found.add(str(group["key"]))
