@@ -275,3 +275,13 @@ def test_a_quoted_given_name_without_a_cue_is_a_person() -> None:
     text = 'A man she thinks is "Tariq" was there. A man calling himself "Mack" offered lifts.'
     assert found(text, "person") == [("Tariq", "Tariq")]
     assert found(text, "alias") == [("Mack", "Mack")]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "A", "x" * 5000])
+def test_empty_or_wordless_text_proposes_nothing(text: str) -> None:
+    assert extract_narrative(text, AT) == []
+
+
+def test_curly_quotes_mark_nicknames_too() -> None:
+    assert found("She’s known as ‘Smiler’ and “Tiger” was there.", "alias") == [
+        ("Smiler", "Smiler"), ("Tiger", "Tiger")]
