@@ -285,3 +285,9 @@ def test_empty_or_wordless_text_proposes_nothing(text: str) -> None:
 def test_curly_quotes_mark_nicknames_too() -> None:
     assert found("She’s known as ‘Smiler’ and “Tiger” was there.", "alias") == [
         ("Smiler", "Smiler"), ("Tiger", "Tiger")]
+
+
+def test_a_common_given_name_is_known_without_a_cue() -> None:
+    assert found("She was seen yesterday by Callum near the shops.", "person") == [
+        ("Callum", "Callum")]
+    assert found("She was lucky; Hope Street was closed.", "person") == []

@@ -10,6 +10,7 @@ built once per process (``functools.cache``).
 from __future__ import annotations
 
 import csv
+import importlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -57,8 +58,13 @@ def lexicon() -> Lexicon:
 
 @cache
 def given_names() -> frozenset[str]:
-    """Given names (lower case) from the `nicknames` package, the project's name-variant table
-    and the generator's name pools: a name in here starts a person's name."""
+    """Given names (lower case): a name in here starts a person's name.
+
+    From the `nicknames` package (English names and their diminutives), the project's
+    name-variant table, the generator's name pools, and Faker's first-name lists for the
+    locales in ``lexicon.yaml`` (``given_name_locales``); less the words in
+    ``not_given_names`` that are nicknames far more often than names ("Lucky", "Hope").
+    """
     import nicknames
 
     from joinedup.generate import names as pools
@@ -76,7 +82,20 @@ def given_names() -> frozenset[str]:
     for pool in (pools.FEMALE, pools.MALE):
         for names in pool.values():
             found.update(n.lower() for n in names)
-    return frozenset(n for n in found if len(n) > 1)
+    found.update(_faker_first_names(tuple(lexicon().raw.get("given_name_locales") or ())))
+    blocked = lexicon().words("not_given_names", lower=True)
+    return frozenset(n for n in found if len(n) > 1 and n not in blocked)
+
+
+def _faker_first_names(locales: tuple[str, ...]) -> set[str]:
+    """First names of Faker's person providers (data only: no faker instance is made)."""
+    found: set[str] = set()
+    for locale in locales:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            names = getattr(provider, attr, None) or ()
+            found.update(str(n).lower() for n in names)
+    return found
 
 
 @dataclass
