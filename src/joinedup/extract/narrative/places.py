@@ -36,7 +36,7 @@ def _alternation(words: frozenset[str]) -> str:
 
 @cache
 def _street() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:{_WORD}[ ]+){{1,3}}"
+    return re.compile(rf"\b(?:\d{{1,4}}[A-Za-z]?,?[ ]+)?(?:{_WORD}[ ]+){{1,3}}"
                       rf"(?:{_alternation(lexicon().words('streets'))})\b")
 
 
