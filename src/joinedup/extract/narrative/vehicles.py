@@ -6,8 +6,9 @@ case, article included, as the evaluation set writes them. A taxi word ("taxi", 
 "private hire") sets ``kind=taxi``.
 
 Confidence by rule: a full plate 0.95; a partial plate said to be one ("a plate starting
-MA08", "a K-reg", "a 68 plate") 0.9; a plate with gaps ("YD09 KL?") 0.85; a description
-0.85.
+MA08", "a K-reg", "a 68 plate", "partial reg: starts with YD") 0.9; a plate with gaps
+("YD09 KL?", "LR63 ...") 0.85; the start of a plate after a plate word ("registration written
+down as MF54") 0.8; a description 0.85; a taxi named only as one ("a private hire car") 0.8.
 """
 
 from __future__ import annotations
