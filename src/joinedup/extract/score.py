@@ -6,6 +6,11 @@ or an indicator as its id). Each gold span is matched at most once, and so is ea
 finding the same nickname twice where it is said twice is two hits, saying it three times is
 one false positive. Overlap, not exact boundaries: "the Golden Dragon takeaway" and "Golden
 Dragon" are one place to the person who confirms them.
+
+A proposal that matches no gold span but has the type and value of a gold span elsewhere in
+the same narrative is a later mention of something the gold names (annotators mark a person's
+name where it is first given, not every "Kirsty said"): it is neither a hit nor a false
+positive.
 """
 
 from __future__ import annotations
@@ -73,7 +78,10 @@ def score(pairs: Iterable[tuple[Sequence[Spanlike], Sequence[Spanlike]]],
                         used.add(i)
                         hits += 1
                         break
+            named = [want.value for want in g]
+            repeats = sum(1 for i, got in enumerate(p) if i not in used
+                          and any(same_value(got.value, v) for v in named))
             tallies[kind].true_pos += hits
             tallies[kind].false_neg += len(g) - hits
-            tallies[kind].false_pos += len(p) - hits
+            tallies[kind].false_pos += len(p) - hits - repeats
     return tallies
