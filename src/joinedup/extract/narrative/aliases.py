@@ -1,0 +1,117 @@
+"""Nicknames: quoted ("known as 'Tiger'"), introduced ("a man they call Master") and said
+again later ("Later Tiger and a second man...").
+
+A nickname's value is its surface without quotes ("the Ugly One" keeps its "the", as it is
+said). A quoted name that looks like a person's name ("A. Rahman", "Leah Brennan") is left to
+:mod:`people`; so is an introduced one that is a known given name ("a man called Sami").
+
+Confidence by rule: quoted after a cue ("known as", "called") 0.9; quoted without a cue 0.7;
+introduced without quotes 0.8; the same nickname said again 0.75.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from joinedup.extract.narrative.people import role_before
+from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+
+_QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
+_NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
+_PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
+# Cues that give a nickname rather than a name even without quotes ("a man they call Master")
+_NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
+                         r"call\s+him|call\s+her)\b", re.IGNORECASE)
+_WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
+
+
+@cache
+def _cues() -> str:
+    cues = sorted((" ".join(c) for c in lexicon().raw["alias_cues"]), key=len, reverse=True)
+    return rf"\b(?:{'|'.join(map(re.escape, cues))})"
+
+
+@cache
+def _cue() -> re.Pattern[str]:
+    """A cue ending just before a quotation."""
+    return re.compile(_cues() + r"\s*,?\s*$", re.IGNORECASE)
+
+
+@cache
+def _cue_anywhere() -> re.Pattern[str]:
+    return re.compile(_cues(), re.IGNORECASE)
+
+
+def _is_nickname(content: str) -> bool:
+    if not _NICKNAME.fullmatch(content) or len(content) < 2:
+        return False
+    first = content.split()[0].rstrip(".").lower()
+    return not (_PERSONLIKE.fullmatch(content) and (len(first) == 1 or first in given_names()))
+
+
+def propose_aliases(reading: Reading) -> None:
+    """Quoted and introduced nicknames, then every later mention of each."""
+    text = reading.text
+    found: set[str] = set()
+    blocked = lexicon().words("not_names")
+    for match in _QUOTED.finditer(text):
+        content = match[1].strip()
+        if not _is_nickname(content) or content in blocked:
+            continue
+        cued = bool(_cue().search(text[max(0, match.start() - 30):match.start()]))
+        if len(content) <= 2 and not cued:
+            continue
+        if not cued and content.lower() in given_names():
+            continue  # 'she thinks he is "Aftab"': a name, for people.py
+        if reading.free(match.start(1), match.end(1)):
+            reading.propose("alias", match.start(1), match.end(1), content,
+                            0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
+                            role=_role(text, match.start()))
+            found.add(content)
+    for cue in _cue_anywhere().finditer(text):
+        rest = text[cue.end():]
+        run = re.match(r"\s+(" + _WORD_RUN.pattern + ")", rest)
+        if run is None:
+            continue
+        words = [w for w in run[1].split() if w not in blocked or w == "the"]
+        content = " ".join(words)
+        if not content or content.lower() == "the":
+            continue
+        if not _NICKNAMING.search(cue[0]) and not content.startswith("the "):
+            continue  # "a man called Sami", "known as Sami": a name, for people.py
+        start = cue.end() + run.start(1)
+        end = start + len(content)
+        if reading.text[start:end] == content and reading.free(start, end):
+            reading.propose("alias", start, end, content, 0.8, "alias.introduced",
+                            role=_role(text, start))
+            found.add(content)
+    _repeats(reading, found)
+
+
+def _role(text: str, start: int) -> str:
+    """The role of the person a nickname names, from the words before it: "a man she knows
+    as" is a person of concern, "a girl known as" a recruiter; staff and professionals are
+    never given nicknames here."""
+    return role_before(text[max(0, start - 50):start], reach=6,
+                       roles=("person_of_concern", "recruiter"))
+
+
+def _repeats(reading: Reading, found: set[str]) -> None:
+    """Every later mention of each nickname, as a whole word."""
+    text = reading.text
+    roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
+    for alias in sorted(found, key=len, reverse=True):
+        start = text.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            whole = (start == 0 or not _wordlike(text[start - 1])) and (
+                end == len(text) or not _wordlike(text[end]))
+            if whole and reading.free(start, end):
+                reading.propose("alias", start, end, alias, 0.75, "alias.repeated",
+                                role=roles.get(alias, ""))
+            start = text.find(alias, end)
+
+
+def _wordlike(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_"

@@ -1,0 +1,173 @@
+"""People named in a narrative, with their role and age where the text gives them.
+
+A run of capitalised words is a person's name when it has a title ("DC Helen Marsh",
+"Mrs Joan Whitlock"), starts with a known given name (see :func:`pipeline.given_names`), is
+introduced as a person ("a man called Sami", "Officer: PC 2281 Ashdown", "Dear Nadia") or
+is two or more name-like words that are nothing else (no street, premises, town, month or
+agency word). A single word that was part of a name already found ("Kayleigh" after
+"Kayleigh Dunne") is that person again. The value is the surface text, title included.
+
+Roles: ``professional`` for a police rank, "Dr", or a job word just before the name
+("Social worker Ruth Ingram"); ``parent``, ``witness``, ``person_of_concern`` likewise from
+the word before; ``child`` when the stated age is under 18. Ages ("Leon Carter, 16",
+"Lucy (14)", "aged 13", "who is 17", "in his forties") go into ``attrs["age"]``.
+
+Confidence by rule: a title 0.9; a given name 0.85; a single name with an age after it ("Tia
+(14)") 0.85; an introduced name 0.8; a name said again 0.8; a run of name-like words 0.6; a
+single unknown name that starts a sentence before a verb ("Ruby said") 0.6.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.places import institution, towns
+from joinedup.resolve.normalise.dates import parse_age_range
+
+_NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
+_WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
+_AGE_AFTER = re.compile(
+    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
+    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
+_INTRO = re.compile(
+    r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
+    r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
+    r"mother,?|father,?|mum,?|dad,?|carer,?|friend,?|boyfriend,?|adult:?|person:|"
+    r"driver|told|saw|and|with|PC\s+\d+|YP:|son|daughter|brother|sister|driven\s+by|"
+    r"named\s+one\s+as|one\s+lad,|of\s+them,|of\s+the\s+boys,|of\s+the\s+girls,)\s*)$",
+    re.IGNORECASE)
+# A single capitalised word is a person when an age follows ("Tia (14)") or, at the start of a
+# sentence, a verb of saying or doing ("Ruby said", "Jodie went").
+_AGE_NEXT = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
+_SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
+                     r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
+_STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
+_PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
+_DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
+                     r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
+
+
+@cache
+def _titles() -> str:
+    return "|".join(sorted(lexicon().words("titles"), key=len, reverse=True))
+
+
+@cache
+def _titled() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_titles()})\.?\s(?:\d+\s)?$")
+
+
+def _not_name(word: str) -> bool:
+    lex = lexicon()
+    return (word in lex.words("not_names") or word in lex.words("streets")
+            or word in lex.words("premises") or word in lex.words("makes"))
+
+
+def propose_people(reading: Reading) -> None:
+    """Names first by their evidence, then single words already seen in a name."""
+    text = reading.text
+    seen: set[str] = set()
+    for match in _RUN.finditer(text):
+        start, words = match.start(), match[0].split(" ")
+        while words and _not_name(words[0]) and words[0] not in lexicon().words("titles"):
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and _not_name(words[-1]):
+            words = words[:-1]
+        if not words:
+            continue
+        end = start + len(" ".join(words))
+        before = text[max(0, start - 30):start]
+        title = _titled().search(before)
+        rule, confidence = _evidence(words, before, title is not None, text[end:end + 12])
+        if rule is None or before.endswith("St ") or institution(text[start:end + 40]):
+            continue
+        if title is not None and not any(ch.isdigit() for ch in title[0]):
+            start -= len(title[0])
+        if not reading.free(start, end):
+            continue
+        _add_person(reading, start, end, rule, confidence, before)
+        seen.update(w for w in words if len(w) > 2 and w not in towns())
+    for match in _WORD.finditer(text):
+        if match[0] in seen and reading.free(match.start(), match.end()):
+            _add_person(reading, match.start(), match.end(), "person.again", 0.8,
+                        text[max(0, match.start() - 30):match.start()])
+
+
+def _evidence(words: list[str], before: str, titled: bool, after: str
+              ) -> tuple[str | None, float]:
+    if titled or words[0] in lexicon().words("titles"):
+        return "person.title", 0.9
+    if _AGE_NEXT.match(after):
+        return "person.aged", 0.85
+    if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
+        return None, 0.0
+    if _PLACE_CUE.search(before) and words[0].lower() not in given_names():
+        return None, 0.0
+    if _given(words[0]):
+        return "person.given_name", 0.85
+    if _INTRO.search(before):
+        return "person.introduced", 0.8
+    if len(words) >= 2:
+        return "person.name_words", 0.6
+    if (_sentence_start(before) and _SPEAKS.match(after)
+            and words[0].lower() not in STOP_WORDS and words[0] not in towns()):
+        return "person.speaks", 0.6
+    return None, 0.0
+
+
+def _given(word: str) -> bool:
+    """A known given name, or a double one whose first part is ("Ellie-May")."""
+    lower = word.lower()
+    return lower in given_names() or lower.split("-")[0] in given_names()
+
+
+def _sentence_start(before: str) -> bool:
+    return not before.strip() or before.rstrip()[-1] in ".!?:\n"
+
+
+def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
+                before: str) -> None:
+    attrs: dict[str, str] = {}
+    after = reading.text[end:end + 40]
+    if match := _AGE_AFTER.match(after):
+        attrs["age"] = next(g for g in match.groups() if g)
+    elif decade := _DECADE.search(reading.text[end:end + 60]):
+        ages = parse_age_range(decade[0])
+        if ages:
+            attrs["age"] = f"{ages[0]}-{ages[1]}"
+    reading.propose("person", start, end, reading.text[start:end], confidence,
+                    rule, role=_role(reading.text[start:end], before, attrs), attrs=attrs)
+
+
+def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str:
+    """The role that the nearest of the last ``reach`` words before a mention gives it ("her
+    mother", "a man"), among ``roles`` if given, or ""."""
+    by_word = _role_of_word()
+    for word in reversed(re.findall(r"[a-z]+", before.lower())[-reach:]):
+        role = by_word.get(word, "")
+        if role and (not roles or role in roles):
+            return role
+    return ""
+
+
+def _role(name: str, before: str, attrs: dict[str, str]) -> str:
+    lex = lexicon()
+    first = name.split()[0]
+    if first in lex.words("professional_titles"):
+        return "professional"
+    age = attrs.get("age", "")
+    if age.isdigit() and int(age) < 18:
+        return "child"
+    return role_before(before)
+
+
+@cache
+def _role_of_word() -> dict[str, str]:
+    raw = lexicon().raw.get("role_words") or {}
+    return {str(w): str(role) for role, words in raw.items() for w in words}

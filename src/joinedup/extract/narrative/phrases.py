@@ -1,0 +1,112 @@
+"""Phrase patterns written as data, compiled into spaCy token patterns.
+
+Link and indicator phrases live in the profile's ``link_phrases.yaml`` and
+``indicator_phrases.yaml``: each id maps to a list of patterns, one token after another,
+separated by spaces. A token is written as:
+
+* ``word`` or ``drove|drives|driving``: the lower-cased token is one of these words;
+* ``@obj``: a macro from the file's ``macros`` (itself such a token);
+* ``NAME``: a capitalised word; ``NUM``: a number; ``QUOTE``: a quotation mark;
+* ``_``: any one token;
+* a suffix ``?`` (optional) or ``{0,3}`` (between 0 and 3 of them), as in ``_{0,3}``.
+
+Example (``link_phrases.yaml``)::
+
+    macros: {obj: "her|him|them|me"}
+    transported: ["drove|drives|driving @obj to|home|around"]
+
+A file that does not parse is refused at load time with :class:`ProfileError` naming the file,
+the id and the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from joinedup.errors import ProfileError
+
+__all__ = ["PhraseBook", "compile_pattern", "load_phrase_book"]
+
+_QUANTIFIER = re.compile(r"(.*?)(\?|\{\d*,\d*\}|\+|\*)?$")
+_SPECIAL: dict[str, dict[str, Any]] = {
+    "_": {},
+    "NAME": {"IS_TITLE": True},
+    "NUM": {"LIKE_NUM": True},
+    "QUOTE": {"IS_QUOTE": True},
+}
+
+PhraseBook = dict[str, list[list[dict[str, Any]]]]
+"""An id (a link type, an indicator) and its compiled token patterns."""
+
+
+def compile_pattern(text: str, macros: dict[str, str]) -> list[dict[str, Any]]:
+    """One pattern string as a spaCy Matcher pattern.
+
+    Examples:
+        >>> compile_pattern("drove @obj to?", {"obj": "her|him"})
+        [{'LOWER': 'drove'}, {'LOWER': {'IN': ['her', 'him']}}, {'LOWER': 'to', 'OP': '?'}]
+    """
+    tokens: list[dict[str, Any]] = []
+    for raw in text.split():
+        match = _QUANTIFIER.fullmatch(raw)
+        assert match is not None  # the expression matches any string
+        body, op = match[1], match[2]
+        body = "|".join(_expand(part, macros) for part in body.split("|"))
+        if "|" in body and any(part in _SPECIAL for part in body.split("|")):
+            raise ValueError(f"{raw!r}: NAME, NUM, QUOTE and _ stand alone, not in a list")
+        if not body:
+            raise ValueError(f"empty token in {text!r}")
+        spec = dict(_SPECIAL[body]) if body in _SPECIAL else _words(body)
+        if op:
+            spec["OP"] = op
+        tokens.append(spec)
+    if not tokens:
+        raise ValueError("empty pattern")
+    return tokens
+
+
+def _expand(part: str, macros: dict[str, str]) -> str:
+    if not part.startswith("@"):
+        return part
+    if part[1:] not in macros:
+        raise ValueError(f"unknown macro {part!r}")
+    return macros[part[1:]]
+
+
+def _words(body: str) -> dict[str, Any]:
+    words = [w.lower() for w in body.split("|")]
+    return {"LOWER": words[0]} if len(words) == 1 else {"LOWER": {"IN": words}}
+
+
+def load_phrase_book(path: Path, known_ids: frozenset[str] | None = None) -> PhraseBook:
+    """Read a phrase file: ``macros`` plus id -> list of pattern strings.
+
+    Raises:
+        ProfileError: If the file cannot be read, an id is not in ``known_ids``, or a pattern
+            does not compile; the message names the file, the id and the pattern.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read phrases: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: expected a mapping of ids to pattern lists")
+    macros = {str(k): str(v) for k, v in (data.pop("macros", None) or {}).items()}
+    book: PhraseBook = {}
+    for key, patterns in data.items():
+        if known_ids is not None and key not in known_ids:
+            raise ProfileError(f"{path}: {key!r} is not an id of the profile")
+        if not isinstance(patterns, list):
+            raise ProfileError(f"{path}: {key}: expected a list of patterns")
+        compiled = []
+        for pattern in patterns:
+            try:
+                compiled.append(compile_pattern(str(pattern), macros))
+            except (ValueError, KeyError) as exc:
+                raise ProfileError(f"{path}: {key}: pattern {pattern!r}: {exc}") from exc
+        book[str(key)] = compiled
+    return book

@@ -1,0 +1,167 @@
+"""The one spaCy pipeline the proposers share, the word lists they read, and the Reading of a
+narrative they all work on.
+
+The pipeline is ``spacy.blank("en")``: its rule-based tokenizer, no statistical model and
+nothing downloaded. Sentences end at a full stop, question or exclamation mark or a line break
+(spaCy's sentencizer does the same, at twice the cost). The pipeline and every matcher are
+built once per process (``functools.cache``).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from joinedup.extract.proposals import Proposal
+
+_SENTENCE_END = frozenset({".", "!", "?"})
+LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+
+
+@cache
+def nlp() -> Language:
+    """The shared blank English pipeline (a tokenizer)."""
+    return spacy.blank("en")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``lexicon.yaml``, as sets (each built once)."""
+
+    raw: dict[str, Any]
+    _sets: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
+
+    def words(self, key: str, lower: bool = False) -> frozenset[str]:
+        found = self._sets.get((key, lower))
+        if found is None:
+            values = [str(v) for v in self.raw.get(key) or []]
+            found = frozenset(v.lower() for v in values) if lower else frozenset(values)
+            self._sets[(key, lower)] = found
+        return found
+
+
+@cache
+def lexicon() -> Lexicon:
+    """``lexicon.yaml`` as loaded once."""
+    return Lexicon(yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Given names (lower case): a name in here starts a person's name.
+
+    From the `nicknames` package (English names and their diminutives), the project's
+    name-variant table, the generator's name pools, and Faker's first-name lists for the
+    locales in ``lexicon.yaml`` (``given_name_locales``); less the words in
+    ``not_given_names`` that are nicknames far more often than names ("Lucky", "Hope").
+    """
+    import nicknames
+
+    from joinedup.generate import names as pools
+    from joinedup.resolve.normalise.names import NAME_VARIANTS_PATH
+
+    found: set[str] = set()
+    table = Path(nicknames.__file__).with_name("names.csv")
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found.update((row["name1"].lower(), row["name2"].lower()))
+    variants = yaml.safe_load(NAME_VARIANTS_PATH.read_text(encoding="utf-8"))
+    for group in variants.get("given_names") or []:
+        found.add(str(group["key"]))
+        found.update(str(v).lower() for v in group.get("variants") or [])
+    for pool in (pools.FEMALE, pools.MALE):
+        for names in pool.values():
+            found.update(n.lower() for n in names)
+    found.update(_faker_first_names(tuple(lexicon().raw.get("given_name_locales") or ())))
+    blocked = lexicon().words("not_given_names", lower=True)
+    return frozenset(n for n in found if len(n) > 1 and n not in blocked)
+
+
+def _faker_first_names(locales: tuple[str, ...]) -> set[str]:
+    """First names of Faker's person providers (data only: no faker instance is made)."""
+    found: set[str] = set()
+    for locale in locales:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            names = getattr(provider, attr, None) or ()
+            found.update(str(n).lower() for n in names)
+    return found
+
+
+@dataclass
+class Reading:
+    """A narrative being read: its text, its tokens, and the spans proposed so far.
+
+    Proposers run in order and each later one leaves alone the characters an earlier one
+    has claimed (a plate is not also a person, a street is not also a town).
+    """
+
+    text: str
+    doc: Doc
+    proposals: list[Proposal] = field(default_factory=list)
+    _mask: bytearray = field(default_factory=bytearray)
+    _lowers: list[str] | None = None
+    _ends: frozenset[int] | None = None
+    _sentences: list[Span] | None = None
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no claimed character lies in ``[start, end)``."""
+        return self._mask.find(1, start, end) < 0
+
+    def claim(self, start: int, end: int) -> None:
+        """Keep later proposers off ``[start, end)``."""
+        self._mask[start:end] = b"\x01" * (end - start)
+
+    def add(self, proposal: Proposal, claim: bool = True) -> None:
+        self.proposals.append(proposal)
+        if claim:
+            self.claim(proposal.start, proposal.end)
+
+    def propose(self, kind: str, start: int, end: int, value: str, confidence: float,
+                rule: str, role: str = "", claim: bool = True,
+                attrs: dict[str, Any] | None = None) -> Proposal:
+        proposal = Proposal(kind, start, end, self.text[start:end], value, confidence,
+                            role, rule, attrs or {})
+        self.add(proposal, claim)
+        return proposal
+
+    @property
+    def lowers(self) -> list[str]:
+        """Each token in lower case (computed once, from offsets: no Token objects)."""
+        if self._lowers is None:
+            lower = self.text.lower()
+            self._lowers = [lower[i:i + n] for i, n in
+                            self.doc.to_array([IDX, LENGTH]).tolist()]
+        return self._lowers
+
+    @property
+    def sentence_ends(self) -> frozenset[int]:
+        """Indices of the tokens that end a sentence."""
+        if self._ends is None:
+            self._ends = frozenset(i for i, w in enumerate(self.lowers)
+                                   if w in _SENTENCE_END or "\n" in w)
+        return self._ends
+
+    @property
+    def sentences(self) -> list[Span]:
+        """The sentences, as spans of the doc (computed once)."""
+        if self._sentences is None:
+            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
+            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
+            self._sentences = [self.doc[a:b] for a, b in bounds if b > a]
+        return self._sentences
+
+
+def read(text: str) -> Reading:
+    """Tokenise a narrative once for every proposer."""
+    return Reading(text, nlp()(text), _mask=bytearray(len(text)))

