@@ -59,3 +59,13 @@ def test_load_set_reads_a_directory(tmp_path: Path) -> None:
         "  text: Mum said {{alias/person_of_concern|Car Zero}} called.\n", encoding="utf-8")
     (n,) = load_set("dev", directory=tmp_path)
     assert n.text == "Mum said Car Zero called." and n.spans[0].value == "Car Zero"
+
+
+def test_a_later_mention_by_part_of_a_name_is_a_repeat_not_a_false_positive() -> None:
+    gold = [Span("person", 0, 14, "Courtney Price", "Courtney Price")]
+    proposed = [Span("person", 0, 14, "Courtney Price", "Courtney Price"),
+                Span("person", 40, 48, "Courtney", "Courtney"),  # the same girl, later
+                Span("person", 60, 68, "Mr Price", "Mr Price"),  # title and surname
+                Span("person", 80, 86, "Jordan", "Jordan")]  # someone the gold does not name
+    tally = score([(gold, proposed)], ["person"])["person"]
+    assert (tally.true_pos, tally.false_pos, tally.false_neg) == (1, 1, 0)

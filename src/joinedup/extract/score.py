@@ -10,7 +10,8 @@ Dragon" are one place to the person who confirms them.
 A proposal that matches no gold span but has the type and value of a gold span elsewhere in
 the same narrative is a later mention of something the gold names (annotators mark a person's
 name where it is first given, not every "Kirsty said"): it is neither a hit nor a false
-positive.
+positive. For a person, a later mention by part of the name ("Courtney" after "Courtney
+Price", "Mr Price") is such a repeat too.
 """
 
 from __future__ import annotations
@@ -59,6 +60,19 @@ def same_value(a: str, b: str) -> bool:
     return tidy(a) == tidy(b)
 
 
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "pc", "ps", "dc", "ds", "di", "insp"})
+
+
+def _repeat(kind: str, proposed: str, named: str) -> bool:
+    """Whether an unmatched proposal repeats something the gold names in the narrative."""
+    if same_value(proposed, named):
+        return True
+    if kind != "person":
+        return False
+    words = {w.strip(".,") for w in proposed.lower().split()} - TITLES
+    return bool(words) and words <= {w.strip(".,") for w in named.lower().split()}
+
+
 def score(pairs: Iterable[tuple[Sequence[Spanlike], Sequence[Spanlike]]],
           types: Sequence[str]) -> dict[str, Tally]:
     """Tallies by type over (gold, proposed) pairs, one pair per narrative."""
@@ -80,7 +94,7 @@ def score(pairs: Iterable[tuple[Sequence[Spanlike], Sequence[Spanlike]]],
                         break
             named = [want.value for want in g]
             repeats = sum(1 for i, got in enumerate(p) if i not in used
-                          and any(same_value(got.value, v) for v in named))
+                          and any(_repeat(kind, got.value, v) for v in named))
             tallies[kind].true_pos += hits
             tallies[kind].false_neg += len(g) - hits
             tallies[kind].false_pos += len(p) - hits - repeats
