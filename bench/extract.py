@@ -37,17 +37,16 @@ def _scores(split: str) -> dict[str, Any]:
 
 
 def _texts() -> list[tuple[str, date]]:
-    """Texts of about ``WORDS`` words, made of the test narratives end to end."""
+    """Texts of ``WORDS`` words, cut from the test narratives written end to end."""
     from joinedup.extract.gold import load_set
 
-    out: list[tuple[str, date]] = []
-    parts: list[str] = []
-    for n in load_set("test") * 3:
-        parts.append(n.text)
-        if sum(len(p.split()) for p in parts) >= WORDS:
-            out.append(("\n\n".join(parts), n.reported_at))
-            parts = []
-    return out
+    narratives = load_set("test")
+    words: list[str] = []
+    for n in narratives:
+        words += n.text.split(" ")
+    day = narratives[0].reported_at
+    return [(" ".join(words[i:i + WORDS]), day)
+            for i in range(0, len(words) - WORDS + 1, WORDS)]
 
 
 def run() -> tuple[list[Row], list[str]]:

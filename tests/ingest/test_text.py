@@ -3,6 +3,7 @@ reason when they cannot be used, and the same file twice changes nothing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -83,3 +84,15 @@ def test_ingest_takes_text_files_with_their_source(tmp_path: Path) -> None:
                      "--reported-at", "2009-03-02", "--db", db])
     assert done.exit_code == 0, done.output
     assert "1 accepted" in done.output
+    # the narrative was read on import: what it names waits for a person to confirm it
+    store = Store.open(f"sqlite:///{db}")
+    proposed = {(p["type"], p["value"], p["status"]) for p in
+                store.proposals("holroyd-family", "call")}
+    store.engine.dispose()
+    assert ("alias", "Tiger", "proposed") in proposed
+    assert any(kind == "place" for kind, _, _ in proposed)
+    listed = run(app, ["extract", str(path), "--reported-at", "2009-03-02", "--json"])
+    assert listed.exit_code == 0, listed.output
+    (found,) = json.loads(listed.stdout)
+    assert {(p["type"], p["value"]) for p in found["proposals"]} >= {("alias", "Tiger")}
+    assert all(NOTE[p["start"]:p["end"]] == p["text"] for p in found["proposals"])
