@@ -62,6 +62,9 @@ def test_the_narrative_shows_each_proposal_highlighted(app: Any) -> None:
     assert page.status_code == 200
     assert '<mark class="prop prop-alias status-proposed"' in page.text
     assert ">KX57 ABC</a></mark>" in page.text and "4 to review" in page.text
+    assert page.text.count("What the accepted proposals make") == 1
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and f"{ORG}/MFC-1" in title
 
 
 def test_the_submitter_accepts_corrects_and_rejects(app: Any) -> None:

@@ -40,30 +40,13 @@ def submissions(store: Store, org: str = "") -> Row:
     rows = store.submissions(org)
     return {
         "org": org,
-        "rows": [
-            {
-                "report": r["report_id"],
-                "org": r["org"],
-                "agency": r["agency"],
-                "reporter": r["reporter"] or "",
-                "reported_at": r["reported_at"].isoformat(),
-                "submitted_by": r["submitted_by"] or "",
-                "channel": r["channel"] or "",
-                "submitted_at": _iso(r["submitted_at"]),
-                "version": r["version"],
-                "can_open": _can_open(store, r),
-                **outcome(r["outcome"]),
-            }
-            for r in rows
-        ],
+        "rows": [{**_about(r), "can_open": _can_open(store, r), **outcome(r["outcome"])}
+                 for r in rows],
     }
 
 
-def submission(store: Store, org: str, report_id: str) -> Row:
-    """One of the agency's reports as submitted, with its outcome."""
-    r = store.submission(org, report_id)
-    body = r["body"] or {}
-    profile = load_profile(str(r["profile"]))
+def _about(r: Row) -> Row:
+    """What a submission is: which report, from whom, when, sent how."""
     return {
         "report": r["report_id"],
         "org": r["org"],
@@ -74,6 +57,16 @@ def submission(store: Store, org: str, report_id: str) -> Row:
         "channel": r["channel"] or "",
         "submitted_at": _iso(r["submitted_at"]),
         "version": r["version"],
+    }
+
+
+def submission(store: Store, org: str, report_id: str) -> Row:
+    """One of the agency's reports as submitted, with its outcome."""
+    r = store.submission(org, report_id)
+    body = r["body"] or {}
+    profile = load_profile(str(r["profile"]))
+    return {
+        **_about(r),
         "people": [
             {"ref": p.get("ref", ""), "role": str(p.get("role", "")).replace("_", " "),
              "name": p.get("name") or "", "aliases": list(p.get("aliases") or []),
