@@ -1,0 +1,306 @@
+"""Concept rules: a warning sign read from words that occur together, not from one phrase.
+
+The phrase book (``indicator_phrases.yaml``) says a sign in the words its authors met; a
+writer who puts it another way ("absent from the home until the following morning" for
+"did not come home until the next morning") is missed. A concept rule names the *ideas* that
+together make the sign, each a set of words, and proposes the sign where one word of every set
+occurs within a few tokens of the others in one clause: ``@away + @overnight``.
+
+The rules are the profile's data, ``indicator_concepts.yaml``::
+
+    words:                      # named word sets, used as @name
+      away: "missing absent awol abscond*"
+      overnight: "overnight all-night"
+    clause_breaks: "but however ; :"   # words a rule does not reach across
+    window: 8                   # the most tokens a match may span, unless a rule says
+    concepts:
+      missing_overnight:
+        - "@away + @overnight"
+        - "not|n't|never come|came|return* home|back + @morning"
+        - {rule: "@away + @night", window: 5}
+
+A rule is *terms* joined by `` + ``, in any order, or by `` > ``, in that order. A term is
+one or more tokens in a row; each token is a word set: ``@name``, ``NUM`` (a number), or
+words, sets and ``NUM`` separated by ``|``. A word ending in ``*`` is a stem and matches every
+word that starts with it (``bruis*``: bruise, bruised, bruising), which stands in for a
+lemma. A token written with a trailing ``?`` may be absent (not the first
+of a term).
+
+A match is proposed unless a negation cue (``lexicon.yaml``) comes before it in its clause
+(:func:`~joinedup.extract.narrative.negation.negated`) or stands between its terms ("alcohol
+was not given"). The span runs from the first word matched to the last, which is the phrase a
+reviewer confirms. A file that does not parse is refused with :class:`ProfileError` naming
+the file, the id and the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from joinedup.errors import ProfileError
+from joinedup.extract.narrative.negation import negated
+from joinedup.extract.narrative.pipeline import Reading, lexicon
+
+__all__ = ["ConceptBook", "Match", "load_concepts"]
+
+WINDOW = 8
+"""The most tokens a match may span when neither the file nor the rule says."""
+
+
+_MEMO_LIMIT = 200_000
+"""Distinct words remembered before the memo starts again (a long-running import)."""
+_NUMBERS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                      "ten", "eleven", "twelve", "twenty", "thirty", "forty", "fifty"])
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """Words matched exactly (lower case), stems matched as prefixes, and (``NUM``) numbers."""
+
+    words: frozenset[str]
+    stems: tuple[str, ...]
+    number: bool = False
+
+
+Term = tuple[tuple[int, bool], ...]
+"""Tokens in a row: (word set index, optional)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    indicator: str
+    terms: tuple[Term, ...]
+    window: int
+    ordered: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule's match: token range ``[start, end)``."""
+
+    indicator: str
+    start: int
+    end: int
+    rule: str
+
+
+class ConceptBook:
+    """The compiled rules of one concept file, and a memo of which sets each word is in."""
+
+    def __init__(self, sets: list[WordSet], rules: list[Rule], breaks: frozenset[str]) -> None:
+        self.sets = sets
+        self.rules = rules
+        self.breaks = breaks
+        self._memo: dict[str, frozenset[int]] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._stems: dict[str, set[int]] = {}
+        for i, word_set in enumerate(sets):
+            for word in word_set.words:
+                self._exact.setdefault(word, set()).add(i)
+            for stem in word_set.stems:
+                self._stems.setdefault(stem, set()).add(i)
+        self._numbers = frozenset(i for i, word_set in enumerate(sets) if word_set.number)
+        # a rule is tried in a sentence only when the first set of each of its terms is there
+        self._needs = [frozenset(t[0][0] for t in r.terms if not t[0][1]) for r in rules]
+        self._by_set: dict[int, list[int]] = {}
+        for n, needs in enumerate(self._needs):
+            # every rule has a term whose first token is required (checked at load)
+            self._by_set.setdefault(min(needs), []).append(n)
+
+    def sets_of(self, word: str) -> frozenset[int]:
+        """The indices of the sets ``word`` (lower case) is in, by its exact form, each of its
+        prefixes that is a stem, and whether it is a number; remembered."""
+        found = self._memo.get(word)
+        if found is None:
+            ids = set(self._exact.get(word, ()))
+            for n in range(1, len(word) + 1):
+                ids.update(self._stems.get(word[:n], ()))
+            if word.isdigit() or word in _NUMBERS:
+                ids.update(self._numbers)
+            found = frozenset(ids)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[word] = found
+        return found
+
+    def matches(self, reading: Reading) -> Iterator[Match]:
+        """Every match of every rule that no negation cue reaches, clause by clause, rule by
+        rule, the shortest of a rule's matches first."""
+        lowers = reading.lowers
+        for sentence in reading.sentences:
+            for a, b in self._clauses(lowers, sentence.start, sentence.end):
+                yield from self._matches_in(reading, a, b)
+
+    def _clauses(self, lowers: list[str], a: int, b: int) -> Iterator[tuple[int, int]]:
+        start = a
+        for i in range(a, b):
+            if lowers[i] in self.breaks:
+                if i > start:
+                    yield start, i
+                start = i + 1
+        if b > start:
+            yield start, b
+
+    def _matches_in(self, reading: Reading, a: int, b: int) -> Iterator[Match]:
+        lowers = reading.lowers
+        member = [self.sets_of(lowers[i]) for i in range(a, b)]
+        where: dict[int, list[int]] = {}
+        for i, ids in enumerate(member):
+            for set_id in ids:
+                where.setdefault(set_id, []).append(i)
+        present = where.keys()
+        if not present:
+            return
+        cues = lexicon().words("negation_cues", lower=True)
+        woken = sorted(n for i in present for n in self._by_set.get(i, ()))
+        for n in woken:
+            rule, needs = self.rules[n], self._needs[n]
+            if not needs <= present:
+                continue
+            for start, end, used in _spans(rule, member, where):
+                inside = (lowers[a + i] in cues for i in range(start, end) if i not in used)
+                if any(inside) or negated(reading, a + start):
+                    continue
+                yield Match(rule.indicator, a + start, a + end, rule.text)
+
+
+def _term_ends(term: Term, member: list[frozenset[int]], at: int) -> list[int]:
+    """Where ``term`` ends when it starts at token ``at`` (none if it does not match)."""
+    ends = [at]
+    for index, optional in term:
+        nxt = [e + 1 for e in ends if e < len(member) and index in member[e]]
+        ends = nxt + ends if optional else nxt
+        if not ends:
+            return []
+    return [e for e in ends if e > at]
+
+
+def _spans(rule: Rule, member: list[frozenset[int]], where: dict[int, list[int]]
+           ) -> list[tuple[int, int, set[int]]]:
+    """Every span in which each term of ``rule`` matches once, within its window, shortest
+    first (so that a caller who cannot use the shortest can take the next)."""
+    places: list[list[tuple[int, int]]] = []
+    for term in rule.terms:
+        starts = range(len(member)) if term[0][1] else where.get(term[0][0], ())
+        found = [(s, e) for s in starts for e in _term_ends(term, member, s)]
+        if not found:
+            return []
+        places.append(found)
+    out: dict[tuple[int, int], set[int]] = {}
+    for combo in product(*places):
+        start = min(s for s, _ in combo)
+        end = max(e for _, e in combo)
+        if end - start <= rule.window and (start, end) not in out \
+                and not _overlapping(combo) \
+                and not (rule.ordered and list(combo) != sorted(combo)):
+            out[(start, end)] = {i for s, e in combo for i in range(s, e)}
+    return [(s, e, used) for (s, e), used in sorted(out.items(),
+                                                    key=lambda x: (x[0][1] - x[0][0], x[0]))]
+
+
+def _overlapping(combo: tuple[tuple[int, int], ...]) -> bool:
+    spans = sorted(combo)
+    return any(spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+def _word_set(body: str, names: dict[str, WordSet]) -> WordSet:
+    """``a|b*|@name|NUM`` as one set: words, stems, named sets and numbers together."""
+    words: set[str] = set()
+    stems: list[str] = []
+    number = False
+    for part in body.split("|"):
+        if not part or part == "*":
+            raise ValueError(f"empty word in {body!r}")
+        if part == "NUM":
+            number = True
+        elif part.startswith("@"):
+            if part[1:] not in names:
+                raise ValueError(f"unknown word set {part!r}")
+            named = names[part[1:]]
+            words |= named.words
+            stems.extend(named.stems)
+            number = number or named.number
+        elif part.endswith("*"):
+            stems.append(part[:-1].lower())
+        else:
+            words.add(part.lower())
+    return WordSet(frozenset(words), tuple(sorted(set(stems))), number)
+
+
+def _compile(text: str, names: dict[str, WordSet], sets: list[WordSet],
+             index: dict[WordSet, int]) -> tuple[Term, ...]:
+    terms: list[Term] = []
+    if " + " in text and " > " in text:
+        raise ValueError("join terms with ' + ' (any order) or ' > ' (in order), not both")
+    for raw_term in text.replace(" > ", " + ").split(" + "):
+        term: list[tuple[int, bool]] = []
+        for raw in raw_term.split():
+            optional = raw.endswith("?")
+            word_set = _word_set(raw.rstrip("?"), names)
+            if word_set not in index:
+                index[word_set] = len(sets)
+                sets.append(word_set)
+            term.append((index[word_set], optional))
+        if not term or term[0][1]:
+            raise ValueError(f"a term starts with a word that must be there: {raw_term!r}")
+        terms.append(tuple(term))
+    return tuple(terms)
+
+
+def _rules(key: str, raw: Any, window: int, compile_: Any) -> list[Rule]:
+    if not isinstance(raw, list):
+        raise ValueError("expected a list of rules")
+    out = []
+    for item in raw:
+        spec = item if isinstance(item, dict) else {"rule": item}
+        text = str(spec.get("rule", ""))
+        try:
+            out.append(Rule(key, compile_(text), int(spec.get("window", window)),
+                            " > " in text, text))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"rule {text!r}: {exc}") from exc
+    return out
+
+
+@cache
+def load_concepts(path: Path, known_ids: frozenset[str] | None) -> ConceptBook:
+    """Read and compile a concept file (once per file).
+
+    Raises:
+        ProfileError: If the file cannot be read, an id is not in ``known_ids``, or a rule
+            does not compile; the message names the file, the id and the rule.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read concept rules: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("concepts", {}), dict):
+        raise ProfileError(f"{path}: expected words, window and a mapping of concepts")
+    sets: list[WordSet] = []
+    index: dict[WordSet, int] = {}
+    names: dict[str, WordSet] = {}
+    try:
+        for name, body in (data.get("words") or {}).items():
+            names[str(name)] = _word_set("|".join(str(body).split()), names)
+    except ValueError as exc:
+        raise ProfileError(f"{path}: words: {exc}") from exc
+    window = int(data.get("window", WINDOW))
+    rules: list[Rule] = []
+    for key, raw in (data.get("concepts") or {}).items():
+        if known_ids is not None and key not in known_ids:
+            raise ProfileError(f"{path}: {key!r} is not an id of the profile")
+        try:
+            rules.extend(_rules(str(key), raw, window,
+                                lambda t: _compile(t, names, sets, index)))
+        except (ValueError, KeyError) as exc:
+            raise ProfileError(f"{path}: {key}: {exc}") from exc
+    breaks = frozenset(str(data.get("clause_breaks", "")).lower().split())
+    return ConceptBook(sets, rules, breaks)

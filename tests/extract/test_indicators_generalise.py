@@ -1,0 +1,119 @@
+"""Concept rules: warning signs said in words the phrase book does not have are still read,
+and negated ones are still not proposed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from joinedup.errors import ProfileError
+from joinedup.extract.narrative import extract_narrative
+from joinedup.extract.narrative.concepts import load_concepts
+from joinedup.profiles import load_profile
+
+AT = date(2011, 5, 9)
+
+
+def signs(text: str) -> list[tuple[str, str]]:
+    return [(p.text, p.value) for p in extract_narrative(text, AT) if p.type == "indicator"]
+
+
+@pytest.mark.parametrize(("text", "sign", "phrase"), [
+    ("She was absent from the home until the following morning.", "missing_overnight",
+     "absent from the home until the following morning"),
+    ("He went AWOL overnight from his placement.", "missing_overnight", "AWOL overnight"),
+    ("Staff say she has absconded on four occasions since March.", "missing_repeat",
+     "absconded on four occasions"),
+    ("She keeps getting home well after midnight.", "staying_out_late", "home well after midnight"),
+    ("Her teacher says she is persistently tired in class.", "chronic_fatigue",
+     "persistently tired"),
+    ("He was plied with cider by the older lads.", "alcohol_supplied", "plied with cider"),
+    ("She stopped speaking to her family in the spring.", "estranged_from_family",
+     "stopped speaking to her family"),
+    ("Carers found unexplained cash in his room.", "money_unexplained", "unexplained cash"),
+    ("She was diagnosed with chlamydia last week.", "sti", "chlamydia"),
+    ("He has been cautioned for shoplifting twice.", "offending",
+     "cautioned for shoplifting"),
+    ("She has been asked to share photos of herself.", "sexting", "share photos"),
+    ("He regularly hides his phone and deletes messages.", "secretive", "hides his phone"),
+])
+def test_a_sign_in_new_words_is_proposed_with_the_words_that_evidence_it(
+        text: str, sign: str, phrase: str) -> None:
+    found = signs(text)
+    assert (phrase, sign) in found or any(v == sign and phrase in t for t, v in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "She was not absent from the home overnight.",
+    "There is no suggestion she was plied with cider by anyone.",
+    "He denies being cautioned for shoplifting.",
+    "She has never been diagnosed with chlamydia.",
+    "Nothing suggests she stopped speaking to her family.",
+])
+def test_a_negated_sign_in_new_words_is_not_proposed(text: str) -> None:
+    assert signs(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Missing from care notification, log 1794.",    # a form's heading, not a sign
+    "A man gave them vodka at the flat.",           # a link (supplied_alcohol), not a sign
+    "She was back at 21:55, five minutes before curfew.",
+    "Information received from the youth offending service.",
+])
+def test_words_of_a_sign_in_another_sense_are_not_proposed(text: str) -> None:
+    assert signs(text) == []
+
+
+def test_a_rule_does_not_reach_across_but() -> None:
+    assert signs("She was missing, but she was home before the night shift ended.") == []
+
+
+def test_an_ordered_rule_needs_its_terms_in_order() -> None:
+    assert [v for _, v in signs("She was seen with older men at the park.")] == [
+        "associates_with_unknown_adults"]
+    assert signs("Two men have been charged with offences.") == []
+
+
+def test_a_phrase_match_wins_over_a_concept_match_on_the_same_words() -> None:
+    proposals = [p for p in extract_narrative("She did not return home until 07:30 the next "
+                                              "morning.", AT) if p.type == "indicator"]
+    assert [(p.value, p.rule, p.confidence) for p in proposals] == [
+        ("missing_overnight", "indicator.missing_overnight", 0.7)]
+
+
+def test_a_concept_match_has_its_own_rule_and_confidence() -> None:
+    text = "She was absent from the home until the following morning."
+    [p] = [p for p in extract_narrative(text, AT) if p.type == "indicator"]
+    assert (p.rule, p.confidence) == ("indicator_concept.missing_overnight", 0.6)
+
+
+def test_the_shipped_concept_file_names_only_the_profiles_ids() -> None:
+    profile = load_profile("safeguarding")
+    book = load_concepts(profile.directory / "indicator_concepts.yaml", profile.indicators)
+    assert {r.indicator for r in book.rules} <= profile.indicators
+    assert len({r.indicator for r in book.rules}) >= 50
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('concepts: {not_an_indicator: ["went missing"]}', "not_an_indicator"),
+    ('concepts: {missing_once: ["@nowhere + missing"]}', "@nowhere"),
+    ('concepts: {missing_once: ["went? missing"]}', "must be there"),
+    ('concepts: {missing_once: ["a + b > c"]}', "not both"),
+])
+def test_a_concept_file_that_does_not_parse_is_refused_naming_the_fault(
+        tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "indicator_concepts.yaml"
+    path.write_text(body + "\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=message):
+        load_concepts(path, frozenset({"missing_once"}))
+
+
+def test_a_stem_matches_every_form_of_the_word(tmp_path: Path) -> None:
+    path = tmp_path / "indicator_concepts.yaml"
+    path.write_text('words: {hurt: "bruis*"}\nconcepts: {physical_injury: ["@hurt + arm"]}\n',
+                    encoding="utf-8")
+    book = load_concepts(path, None)
+    hurt = book.sets_of("bruised") & book.sets_of("bruising")
+    assert hurt and not book.sets_of("brush")
