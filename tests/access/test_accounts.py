@@ -223,4 +223,8 @@ def test_the_command_line_acts_as_a_named_account_under_its_role(
     assert as_("chair", "account", "list")[0] == 2  # accounts are the admin's
     decisions = store.decisions([alert])
     assert decisions[-1]["decided_by"] == "chair"
+    elsewhere = run(app, ["--as", "chair", "--partnership", "nowhere", "alerts", "--db", db])
+    assert elsewhere.exit_code == 2 and "wrong" in elsewhere.output
+    with store.engine.connect() as conn:  # a partnership typed wrong is not made
+        assert "nowhere" not in set(conn.execute(select(t.partnership.c.id)).scalars())
     store.engine.dispose()

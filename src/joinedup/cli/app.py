@@ -74,13 +74,15 @@ def _open(db: str) -> Store:
     from joinedup.access import account_actor, authenticate
     from joinedup.access.policy import RolePolicy
 
-    local = Store.open(db or default_url(), Actor.local(_Who.partnership))
+    store = Store.open(db or default_url())  # migrated, with its default partnership
+    local = Store(store.engine, Actor.local(_Who.partnership))
     if not _Who.account:
         if local.has_accounts(anywhere=True):
             raise AccessDenied(
                 "this store has accounts: act as one of them",
                 hint="give --as NAME before the command (or set JOINEDUP_AS); the password is "
                      "asked for, or read from JOINEDUP_PASSWORD")
+        local.ensure_partnership(_Who.partnership, _Who.partnership)
         return local
     password = os.environ.get("JOINEDUP_PASSWORD")
     if password is None:
