@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -1612,14 +1613,18 @@ class Store:
                     self._where(r), r.c.pk > last.scalar_subquery())
             ).scalar_one())
 
-    def catch_up_search(self, most: int | None = None, chunk: int = 2000) -> int:
+    def catch_up_search(self, most: int | None = None, chunk: int = 2000,
+                        pause: float = 0.0) -> int:
         """Index (up to ``most``) reports imported since the last indexed one, ``chunk`` at a
         time, each chunk its own transaction, so that a long catch-up (some ten seconds at 100k
         reports) holds no lock for long and keeps what it has done. Returns how many. One
-        catch-up at a time per store: the web app runs it in the background."""
+        catch-up at a time per store: the web app runs it in the background, resting
+        ``pause`` seconds between chunks so that the pages being served keep their pace."""
         r, doc = t.report, t.search_doc
         added = 0
         while most is None or added < most:
+            if added and pause:
+                time.sleep(pause)
             size = chunk if most is None else min(chunk, most - added)
             with self.transaction("write", "search-index") as conn:
                 last = conn.execute(

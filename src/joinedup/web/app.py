@@ -50,6 +50,8 @@ class SignInRequired(AccessDenied):
 
 
 SYNC_INDEX = 2000  # reports a search indexes before it answers (about 0.2 s)
+BACKGROUND_CHUNK = 200  # reports the background catch-up indexes in one transaction
+BACKGROUND_PAUSE = 0.005  # seconds it rests between them, for the pages being served
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 SECURITY_HEADERS = {
@@ -157,7 +159,10 @@ class Context:
         if not self._indexing.acquire(blocking=False):
             return
         try:
-            self.system(partnership).catch_up_search()
+            # small chunks: each holds SQLite's write lock, which every page's audit entry
+            # waits for, only briefly
+            self.system(partnership).catch_up_search(chunk=BACKGROUND_CHUNK,
+                                                     pause=BACKGROUND_PAUSE)
         except JoinedupError as err:  # the next search tries again
             log.warning("search index: %s", err.message)
         finally:
