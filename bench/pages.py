@@ -14,6 +14,7 @@ alert with the most evidence, and the entity with the most mentions among alert 
 
 from __future__ import annotations
 
+import math
 import statistics
 import sys
 import tempfile
@@ -121,7 +122,7 @@ def _while_indexing(client: Any, url: str) -> None:
         times.sort()
         print(f"  search index caught up {time.perf_counter() - t0:.0f} s after start; the "
               f"inbox meanwhile: p50 {statistics.median(times):.0f} ms, p95 "
-              f"{times[int(0.95 * (len(times) - 1))]:.0f} ms ({len(times)} requests)",
+              f"{times[math.ceil(0.95 * len(times)) - 1]:.0f} ms ({len(times)} requests)",
               flush=True)
 
 
