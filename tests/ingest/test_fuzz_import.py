@@ -4,7 +4,9 @@ set aside is in quarantine with its field and reason."""
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from joinedup.store import Store
 from tests.ingest.test_reader import _json_values, _report_like
 
 STORE = Path(tempfile.mkdtemp(prefix="joinedup-fuzz-")) / "store.db"
+atexit.register(shutil.rmtree, STORE.parent, True)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

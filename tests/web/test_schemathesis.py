@@ -5,6 +5,8 @@ account of an embedded store and as a signed-in reporter."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,9 @@ def _demo_app(reporter: bool = False) -> Any:
     """The app on the processed demo, built when the module is collected: schemathesis reads
     the document then, to make one test per operation. With ``reporter``, the store has
     accounts, and the requests come from a reporter's signed-in session."""
-    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='joinedup-schema-')) / 'store.db'}"
+    folder = tempfile.mkdtemp(prefix="joinedup-schema-")
+    atexit.register(shutil.rmtree, folder, True)  # built at collection: no fixture to clean
+    url = f"sqlite:///{Path(folder) / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
     if reporter:
