@@ -32,7 +32,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     result = submit_report(carer, {"id": "MFC-1", "source": {"agency": "care_home", "org": ORG},
                                    "reported_at": "2009-03-02", "narrative": TEXT}, "web form")
     (pk,) = result.reports
-    spans = [("alias", "Tiger", "Tiger", "person_of_concern"),
+    spans = [("person", "Leah", "Leah", ""),
+             ("alias", "Tiger", "Tiger", "person_of_concern"),
              ("place", "Kelbridge Road", "Kelbridge Road", ""),
              ("vehicle", "KX57 ABC", "KX57ABC", ""), ("link", "drove her to", "transported", "")]
     store.add_proposals([
@@ -61,7 +62,7 @@ def test_the_narrative_shows_each_proposal_highlighted(app: Any) -> None:
     page = _signed_in(app, "carer").get(PAGE)
     assert page.status_code == 200
     assert '<mark class="prop prop-alias status-proposed"' in page.text
-    assert ">KX57 ABC</a></mark>" in page.text and "4 to review" in page.text
+    assert ">KX57 ABC</a></mark>" in page.text and "5 to review" in page.text
     assert page.text.count("What the accepted proposals make") == 1
     title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and f"{ORG}/MFC-1" in title
@@ -115,3 +116,23 @@ def test_applying_the_review_adds_a_structured_version(app: Any) -> None:
     assert report["vehicles"] == ["KX57ABC"]
     again = client.post(f"/api/submissions/{ORG}/MFC-1/apply")
     assert again.status_code == 422 and "nothing accepted" in again.json()["message"]
+
+
+def test_a_person_is_added_only_with_a_role_the_reviewer_gives(app: Any) -> None:
+    client = _signed_in(app, "carer")
+    leah = next(r for r in client.get(f"/api{PAGE}").json()["proposals"]
+                if r["type"] == "person")
+    assert leah["role"] == ""
+    assert client.post(f"/api{PAGE}/{leah['id']}", json={"status": "accepted"}).status_code \
+        == 200
+    preview = client.get(f"/api{PAGE}").json()["preview"]
+    assert "Leah" not in str(preview["people"])  # nobody is given a role by default
+    assert any("'Leah': no role" in why for why in preview["left_out"])
+    bad = client.post(f"/api{PAGE}/{leah['id']}", json={"status": "accepted",
+                                                        "role": "suspect"})
+    assert bad.status_code == 422 and "no role 'suspect'" in bad.json()["message"]
+    assert client.post(f"/api{PAGE}/{leah['id']}", json={"status": "accepted",
+                                                         "role": "child"}).status_code == 200
+    people = client.get(f"/api{PAGE}").json()["preview"]["people"]
+    assert {"ref": "p1", "role": "child", "name": "Leah"} in people
+    assert '<select id="r-' in client.get(PAGE).text

@@ -6,7 +6,9 @@ submission; resolution, corroboration and alerting then treat them as structured
 narrative and the earlier version are kept. How proposals are put together is plain and
 shown to the reviewer before anything is applied (:func:`structured_from`):
 
-- each person is one person (their role as read, or as the reviewer corrected it);
+- each person is one person, with their role as read or as the reviewer gave it; a person
+  with no role is left out, and the reviewer is told to give one (a name alone says nothing
+  about who someone is, and nobody is made a person of concern by default);
 - a nickname joins the person whose ``ref`` it carries, else the nearest person named just
   before it ("Tariq, known as 'Tiger'"), else it is a person known only by that nickname;
 - a phone or a vehicle belongs to the nearest adult named before it, else it is left out and
@@ -56,7 +58,7 @@ def structured_from(proposals: list[Row]) -> Structured:
     by_ref: dict[str, Row] = {}
 
     def new_person(role: str, at: int) -> Row:
-        person: Row = {"ref": f"p{len(out.people) + 1}", "role": role or "person_of_concern"}
+        person: Row = {"ref": f"p{len(out.people) + 1}", "role": role}
         out.people.append(person)
         people.append((at, person))
         return person
@@ -72,8 +74,11 @@ def structured_from(proposals: list[Row]) -> Structured:
         ref = str(attrs.get("ref") or "")
         if kind == "person":
             person = by_ref.get(ref) if ref else None
+            if person is None and not p["role"]:
+                out.left_out.append(f"person {p['text']!r}: no role; give one to add them")
+                continue
             if person is None:
-                person = new_person(p["role"] or "", p["end"])
+                person = new_person(p["role"], p["end"])
                 if ref:
                     by_ref[ref] = person
             person["name"] = value
@@ -85,8 +90,11 @@ def structured_from(proposals: list[Row]) -> Structured:
             if person is None and last is not None and 0 <= p["start"] - last[0] <= NEAR \
                     and "aliases" not in last[1]:
                 person = last[1]
+            if person is None and not p["role"]:
+                out.left_out.append(f"nickname {p['text']!r}: no role; give one to add them")
+                continue
             if person is None:
-                person = new_person(p["role"] or "person_of_concern", p["end"])
+                person = new_person(p["role"], p["end"])
                 if ref:
                     by_ref[ref] = person
             person.setdefault("aliases", []).append(value)

@@ -1096,21 +1096,25 @@ class Store:
             self._where(r), r.c.org == org, r.c.report_id == report_id))]
 
     def review_proposal(self, org: str, report_id: str, pk: int, status: str,
-                        value: str | None = None) -> Row:
+                        value: str | None = None, role: str | None = None) -> Row:
         """Record a person's judgement on a proposal of a report: ``accepted``, ``edited``
-        (with the value they gave) or ``rejected``. Audited as ``review report/<org>/<id>``;
+        (with the value they gave) or ``rejected``, and the role they give a person or a
+        nickname (kept when not given). Audited as ``review report/<org>/<id>``;
         allowed to whoever may read the report's contents and judge it (the panel, analysts,
         the agency lead, the reporter who submitted it)."""
         pr = t.proposal
         report = self._report_owner(org, report_id)
         facts = {"org": org, "submitted_by": report["submitted_by"]}
         target = f"report/{org}/{report_id}"
-        with self.transaction("review", target, facts=facts, proposal=pk, status=status) as conn:
+        values: Row = {"status": status, "edited_value": value if status == "edited" else None,
+                       "reviewed_by": self.actor.name, "reviewed_at": datetime.now(UTC)}
+        if role:
+            values["role"] = role
+        with self.transaction("review", target, facts=facts, proposal=pk, status=status,
+                              role=role) as conn:
             done = conn.execute(update(pr).where(
                 self._where(pr), pr.c.pk == pk,
-                pr.c.report.in_(self._versions(conn, org, report_id))).values(
-                status=status, edited_value=value if status == "edited" else None,
-                reviewed_by=self.actor.name, reviewed_at=datetime.now(UTC)))
+                pr.c.report.in_(self._versions(conn, org, report_id))).values(**values))
             if not done.rowcount:
                 raise NotFound(f"no proposal {pk} of {org}/{report_id}",
                                hint="open the report's proposals again")

@@ -180,6 +180,8 @@ class ReviewIn(BaseModel):
     status: Literal["accepted", "edited", "rejected"]
     value: str = Field(default="", max_length=1000,
                        description="The value as the person reads it (for an edit)")
+    role: str = Field(default="", max_length=40,
+                      description="The role of a person or nickname, as the person reads it")
 
 
 @router.get("/submissions/{org}/{report_id}/proposals",
@@ -193,7 +195,7 @@ def proposals(org: str, report_id: str, store: StoreDep) -> Json:
              dependencies=[Depends(_json_only)])
 def review_proposal(org: str, report_id: str, pk: int, body: ReviewIn,
                     store: StoreDep) -> Json:
-    return review.review(store, org, report_id, pk, body.status, body.value)
+    return review.review(store, org, report_id, pk, body.status, body.value, body.role)
 
 
 @router.post("/submissions/{org}/{report_id}/apply", status_code=201,

@@ -98,7 +98,7 @@ async def review_proposal(request: Request, org: str, report_id: str, pk: int) -
     try:
         _ctx(request).check_form(request, values.get("csrf", ""))
         review.review(store, org, report_id, pk, values.get("status", ""),
-                      values.get("value", ""))
+                      values.get("value", ""), values.get("role", ""))
     except InputError as err:
         data = review.proposals_view(store, org, report_id)
         return _render(request, "proposals.html", 422, data=data,

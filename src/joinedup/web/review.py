@@ -14,6 +14,7 @@ from typing import Any
 
 from joinedup.errors import InputError
 from joinedup.extract.apply import Structured, apply_to, structured_from
+from joinedup.profiles import load_profile
 from joinedup.store import Store
 from joinedup.web import submissions
 
@@ -27,6 +28,7 @@ def proposals_view(store: Store, org: str, report_id: str) -> Row:
     text = report["narrative"]
     made = _to_apply(store, org, report_id, rows)
     return {"report": report, "proposals": rows, "segments": segments(text, rows),
+            "roles": list(load_profile("safeguarding").role_specs),
             "counts": {s: sum(1 for r in rows if r["status"] == s)
                        for s in ("proposed", *DECISIONS)},
             "preview": {"people": made.people, "places": made.places, "links": made.links,
@@ -58,17 +60,22 @@ def _to_apply(store: Store, org: str, report_id: str, rows: list[Row]) -> Struct
 
 
 def review(store: Store, org: str, report_id: str, pk: int, status: str,
-           value: str = "") -> Row:
-    """Record a judgement on one proposal; an edit needs the value the person gives."""
+           value: str = "", role: str = "") -> Row:
+    """Record a judgement on one proposal; an edit needs the value the person gives, and a
+    role, if given, must be one of the profile's."""
     status = (status or "").strip()
     value = (value or "").strip()
+    role = (role or "").strip()
     if status not in DECISIONS:
         raise InputError(f"choose one of {', '.join(DECISIONS)} (got {status!r})")
+    roles = list(load_profile("safeguarding").role_specs)
+    if role and role not in roles:
+        raise InputError(f"no role {role!r}", hint=f"roles: {', '.join(roles)}")
     if status == "edited" and not value:
         raise InputError("an edit needs the value you read", hint="type it, or accept/reject")
     if len(value) > 1000:
         raise InputError("a value has at most 1,000 characters")
-    return _row(store.review_proposal(org, report_id, pk, status, value or None))
+    return _row(store.review_proposal(org, report_id, pk, status, value or None, role or None))
 
 
 def segments(text: str, rows: list[Row]) -> list[Row]:
