@@ -16,11 +16,9 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-import yaml
-
 from joinedup.decide.timescales import timescales
 from joinedup.errors import DecisionRefused, InputError, ProfileError
-from joinedup.profiles import load_profile
+from joinedup.profiles import load_profile, read_data
 from joinedup.store import Store
 
 Row = dict[str, Any]
@@ -68,11 +66,8 @@ class DecisionRules:
 def decision_rules(profile_name: str = "safeguarding") -> DecisionRules:
     """Load ``decisions.yaml`` of a profile; a broken file names itself and the key."""
     path = load_profile(profile_name).directory / "decisions.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read the decision rules: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("actions"), dict):
+    data = read_data(path, "the decision rules")
+    if not isinstance(data.get("actions"), dict):
         raise ProfileError(f"{path}: missing key 'actions'")
     actions = {
         k: Action(k, str((v or {}).get("label", k)), bool((v or {}).get("closes", False)))

@@ -124,11 +124,15 @@ class Profile:
         return self.link_specs.get(link_type, False)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_data(path: Path, what: str = "profile data") -> dict[str, Any]:
+    """A profile's YAML file as a mapping (an empty file as an empty one); a file that cannot
+    be read, or is not a mapping, is a :class:`ProfileError` naming it and ``what`` it holds."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read profile data: {exc}") from exc
+        raise ProfileError(f"{path}: cannot read {what}: {exc}") from exc
+    if data is None:
+        return {}
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected a mapping at the top level")
     return data
@@ -141,7 +145,7 @@ def _need(data: dict[str, Any], key: str, path: Path) -> Any:
 
 
 def _indicators(path: Path) -> tuple[dict[str, Indicator], tuple[Band, ...]]:
-    data = _read(path)
+    data = read_data(path)
     found: dict[str, Indicator] = {}
     for i, raw in enumerate(_need(data, "indicators", path)):
         try:
@@ -161,7 +165,7 @@ def _indicators(path: Path) -> tuple[dict[str, Indicator], tuple[Band, ...]]:
 
 
 def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, ...]:
-    data = _read(path)
+    data = read_data(path)
     rules = []
     seen: set[str] = set()
     for i, raw in enumerate(_need(data, "rules", path)):
@@ -192,7 +196,7 @@ def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, 
 def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = None) -> Profile:
     """Load and check the profile in ``directory``; raise ProfileError naming file and key."""
     path = directory / "profile.yaml"
-    data = _read(path)
+    data = read_data(path)
     roles = {}
     for name, spec in (_need(data, "roles", path) or {}).items():
         spec = spec or {}

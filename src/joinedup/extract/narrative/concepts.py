@@ -42,11 +42,10 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative.negation import negated
 from joinedup.extract.narrative.pipeline import Reading, lexicon
+from joinedup.profiles import read_data
 
 __all__ = ["ConceptBook", "Match", "load_concepts"]
 
@@ -278,11 +277,8 @@ def load_concepts(path: Path, known_ids: frozenset[str] | None) -> ConceptBook:
         ProfileError: If the file cannot be read, an id is not in ``known_ids``, or a rule
             does not compile; the message names the file, the id and the rule.
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read concept rules: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("concepts", {}), dict):
+    data = read_data(path, "concept rules")
+    if not isinstance(data.get("concepts", {}), dict):
         raise ProfileError(f"{path}: expected words, window and a mapping of concepts")
     sets: list[WordSet] = []
     index: dict[WordSet, int] = {}

@@ -25,9 +25,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from joinedup.errors import ProfileError
+from joinedup.profiles import read_data
 
 __all__ = ["PhraseBook", "compile_pattern", "load_phrase_book"]
 
@@ -89,12 +88,7 @@ def load_phrase_book(path: Path, known_ids: frozenset[str] | None = None) -> Phr
         ProfileError: If the file cannot be read, an id is not in ``known_ids``, or a pattern
             does not compile; the message names the file, the id and the pattern.
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read phrases: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ProfileError(f"{path}: expected a mapping of ids to pattern lists")
+    data = read_data(path, "phrases")
     macros = {str(k): str(v) for k, v in (data.pop("macros", None) or {}).items()}
     book: PhraseBook = {}
     for key, patterns in data.items():
