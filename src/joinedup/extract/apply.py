@@ -72,32 +72,26 @@ def structured_from(proposals: list[Row]) -> Structured:
     for p in chosen:
         kind, value, attrs = p["type"], value_of(p), p["attrs"] or {}
         ref = str(attrs.get("ref") or "")
-        if kind == "person":
-            person = by_ref.get(ref) if ref else None
-            if person is None and not p["role"]:
-                out.left_out.append(f"person {p['text']!r}: no role; give one to add them")
-                continue
-            if person is None:
-                person = new_person(p["role"], p["end"])
-                if ref:
-                    by_ref[ref] = person
-            person["name"] = value
-            if attrs.get("age") is not None:
-                _age(person, attrs["age"])
-        elif kind == "alias":
+        if kind in ("person", "alias"):
             person = by_ref.get(ref) if ref else None
             last = people[-1] if people else None
-            if person is None and last is not None and 0 <= p["start"] - last[0] <= NEAR \
-                    and "aliases" not in last[1]:
-                person = last[1]
-            if person is None and not p["role"]:
-                out.left_out.append(f"nickname {p['text']!r}: no role; give one to add them")
-                continue
+            if kind == "alias" and person is None and last is not None \
+                    and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1]:
+                person = last[1]  # "Tariq, known as 'Tiger'"
             if person is None:
+                if not p["role"]:
+                    what = "person" if kind == "person" else "nickname"
+                    out.left_out.append(f"{what} {p['text']!r}: no role; give one to add them")
+                    continue
                 person = new_person(p["role"], p["end"])
                 if ref:
                     by_ref[ref] = person
-            person.setdefault("aliases", []).append(value)
+            if kind == "alias":
+                person.setdefault("aliases", []).append(value)
+            else:
+                person["name"] = value
+                if attrs.get("age") is not None:
+                    _age(person, attrs["age"])
         elif kind in ("phone", "vehicle"):
             owner = before(p["start"], adult=True)
             if owner is None:
