@@ -856,15 +856,7 @@ class Store:
         """One report with its contents and its outcome, for its own agency: the agency lead,
         or the reporter who submitted it (audited as ``report/<org>/<id>``)."""
         r, b = t.report, t.import_batch
-        with self.transaction("read", f"submissions/{org}", facts={"org": org}) as conn:
-            found = conn.execute(
-                select(b.c.actor).select_from(r.outerjoin(b, b.c.id == r.c.batch))
-                .where(self._where(r), r.c.org == org, r.c.report_id == report_id,
-                       r.c.current.is_(True))
-            ).first()
-        if found is None:
-            raise NotFound(f"no report {org}/{report_id}", hint="see your agency's submissions")
-        facts = {"org": org, "submitted_by": str(found.actor or "")}
+        facts = {"org": org, "submitted_by": self._report_owner(org, report_id)["submitted_by"]}
         with self.transaction("read", f"report/{org}/{report_id}", facts=facts) as conn:
             row = conn.execute(
                 select(r, b.c.actor.label("submitted_by"), b.c.file.label("channel"),

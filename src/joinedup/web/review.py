@@ -23,10 +23,11 @@ DECISIONS = ("accepted", "edited", "rejected")
 
 
 def proposals_view(store: Store, org: str, report_id: str) -> Row:
-    report = submissions.submission(store, org, report_id)
+    stored = store.submission(org, report_id)
+    report = submissions.submission_view(stored)
     rows = [_row(p) for p in store.proposals(org, report_id)]
     text = report["narrative"]
-    made = _to_apply(store, org, report_id, rows)
+    made = _to_apply(stored["body"], rows)
     return {"report": report, "proposals": rows, "segments": segments(text, rows),
             "roles": list(load_profile("safeguarding").role_specs),
             "counts": {s: sum(1 for r in rows if r["status"] == s)
@@ -42,18 +43,17 @@ def apply_review(store: Store, system: Store, org: str, report_id: str) -> Row:
     from joinedup.web.service import submit
 
     rows = [_row(p) for p in store.proposals(org, report_id)]
-    made = _to_apply(store, org, report_id, rows)
+    body = store.submission(org, report_id)["body"]
+    made = _to_apply(body, rows)
     if not made.used:
         raise InputError("nothing accepted is waiting to be added",
                          hint="accept or correct proposals first")
-    body = store.submission(org, report_id)["body"]
     return submit(store, apply_to(body, made), "review", system)
 
 
-def _to_apply(store: Store, org: str, report_id: str, rows: list[Row]) -> Structured:
-    """What the accepted proposals not yet added would make."""
-    body = store.submission(org, report_id)["body"] or {}
-    found = body.get("extra")
+def _to_apply(body: Row | None, rows: list[Row]) -> Structured:
+    """What the accepted proposals not yet added to the report (``body``) would make."""
+    found = (body or {}).get("extra")
     extra: Row = found if isinstance(found, dict) else {}
     done = set(extra.get("joinedup_read_from_narrative") or [])
     return structured_from([r for r in rows if r["id"] not in done])

@@ -62,7 +62,11 @@ def _about(r: Row) -> Row:
 
 def submission(store: Store, org: str, report_id: str) -> Row:
     """One of the agency's reports as submitted, with its outcome."""
-    r = store.submission(org, report_id)
+    return submission_view(store.submission(org, report_id))
+
+
+def submission_view(r: Row) -> Row:
+    """What a page shows of a report the store gave (:meth:`Store.submission`)."""
     body = r["body"] or {}
     profile = load_profile(str(r["profile"]))
     return {
