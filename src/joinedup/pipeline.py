@@ -72,7 +72,7 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
     )
     store.replace_corroboration(corroboration_rows(pic))
     alerts = evaluate_rules(pic)
-    new, withdrawn = store.sync_alerts(alerts)
+    new, withdrawn = store.sync_alerts(alerts, rules=[r.id for r in profile.rules])
     store.analyse()
     return ProcessSummary(
         len(reports), len(mentions), len(resolution.entities), len(alerts), new, withdrawn
@@ -159,7 +159,7 @@ def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSumma
     )
     store.upsert_corroboration(r for r in corroboration_rows(pic) if r["entity"] in subjects)
     alerts = [a for a in evaluate_rules(pic) if a["subject"] in subjects]
-    new, withdrawn = store.sync_alerts(alerts, subjects)
+    new, withdrawn = store.sync_alerts(alerts, subjects, rules=[r.id for r in profile.rules])
     return ProcessSummary(
         len(part["reports"]), len(part["mentions"]), len(entities), len(alerts), new, withdrawn
     )

@@ -396,9 +396,9 @@ INVALID = [
     ("extra not an object", lambda r: r.update(extra=[1]), "extra", ["expected an object"]),
     (
         "unknown profile",
-        lambda r: r.update(profile="conflict"),
+        lambda r: r.update(profile="kidnap"),
         "profile",
-        ["'conflict'", "safeguarding"],
+        ["'kidnap'", "conflict, safeguarding"],
     ),
     ("profile not text", lambda r: r.update(profile=None), "profile", ["null"]),
 ]

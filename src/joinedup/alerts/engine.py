@@ -7,6 +7,7 @@ from typing import Any
 
 from joinedup.alerts.rule_library import RECIPES, Finding
 from joinedup.corroborate import Picture
+from joinedup.corroborate.incidents import IncidentPicture
 
 Row = dict[str, Any]
 
@@ -16,7 +17,7 @@ def alert_id(rule: str, subject: str) -> str:
     return "A-" + hashlib.sha1(f"{rule}|{subject}".encode()).hexdigest()[:10]
 
 
-def evaluate_rules(pic: Picture) -> list[Row]:
+def evaluate_rules(pic: Picture | IncidentPicture) -> list[Row]:
     """Every alert the profile's rules raise, with evidence, agencies and ``raised_by``."""
     out = []
     for spec in pic.profile.rules:
@@ -25,7 +26,9 @@ def evaluate_rules(pic: Picture) -> list[Row]:
     return out
 
 
-def _alert_row(pic: Picture, rule: str, level: str, label: str, source: str, f: Finding) -> Row:
+def _alert_row(
+    pic: Picture | IncidentPicture, rule: str, level: str, label: str, source: str, f: Finding
+) -> Row:
     subject = pic.entities[f.subject]
     keys = {pic.key(r) for r in f.evidence} - {None}
     return {

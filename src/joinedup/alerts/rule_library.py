@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from joinedup.corroborate import Picture, Tie
+from joinedup.corroborate.incidents import IncidentPicture
 from joinedup.profiles import RuleSpec
 
 
@@ -46,15 +47,18 @@ def first_crossing(
 
 
 class Recipe:
-    """Base of every rule recipe."""
+    """Base of every rule recipe. ``engine`` says which picture it reads: ``"entities"`` (a
+    :class:`Picture` of people, places, vehicles and phones) or ``"incidents"`` (an
+    :class:`IncidentPicture`); the profile loader refuses a rule whose recipe reads the other."""
 
     name: ClassVar[str]
+    engine: ClassVar[str] = "entities"
 
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
         self.params = spec.params
 
-    def evaluate(self, pic: Picture) -> list[Finding]:
+    def evaluate(self, pic: Any) -> list[Finding]:
         raise NotImplementedError
 
 
@@ -230,6 +234,36 @@ class PossibleRecruiter(Recipe):
         return [f for ties in grouped.values() if (f := first_crossing(pic, ties, holds))]
 
 
+class AttackOnProtected(Recipe):
+    """An incident in which a protected object of ``targets`` was hit (conflict.md rule 7).
+
+    Raised by the first report, in arrival order, that says one of ``targets`` was hit: an
+    attack on a hospital is worth the panel's attention on the first account, however
+    uncertain; the alert carries the incident's grades so the panel sees how sure it is.
+    """
+
+    name = "AttackOnProtected"
+    engine = "incidents"
+
+    def evaluate(self, pic: IncidentPicture) -> list[Finding]:
+        wanted = set(self.params["targets"])
+        out = []
+        for incident in pic.entities:
+            arrivals = pic.arrivals(incident)
+            hits = [r for r in arrivals if wanted & set(pic.reports[r]["targets"])]
+            if not hits:
+                continue
+            data = pic.entities[incident]["data"]
+            facts = {
+                "targets": sorted({t for r in hits for t in pic.reports[r]["targets"]} & wanted),
+                "certainty": data.get("certainty"),
+                "attribution": data.get("attribution"),
+                "sources": len({pic.key(r) for r in arrivals} - {None}),
+            }
+            out.append(Finding(incident, sorted(arrivals), hits[0], facts))
+        return out
+
+
 RECIPES: dict[str, type[Recipe]] = {
     r.name: r
     for r in (
@@ -238,5 +272,6 @@ RECIPES: dict[str, type[Recipe]] = {
         PlaceHotspot,
         CrossAgencyRiskBand,
         PossibleRecruiter,
+        AttackOnProtected,
     )
 }

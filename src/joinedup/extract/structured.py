@@ -189,8 +189,14 @@ def report_areas(raw: dict[str, Any]) -> list[str]:
 
 
 def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
-    """Mentions, links and observations of one validated report."""
+    """Mentions, links and observations of one validated report.
+
+    A profile whose reports are joined up into incidents has none: its stage reads each
+    report whole (``resolve/incidents.py``).
+    """
     ex = Extraction()
+    if profile.engine != "entities":
+        return ex
     towns = report_towns(raw)
     areas = report_areas(raw)
     reported = reported_date(raw)

@@ -3,8 +3,9 @@
 - :mod:`~joinedup.ingest.reader` turns a JSON Lines or JSON array file into
   :class:`RawRecord` s, one per report, with undecodable ones marked, never dropped.
 - :mod:`~joinedup.ingest.models` validates one record against the contract:
-  :func:`parse_report` gives a :class:`SafeguardingReport` or raises
-  :class:`ValidationFailed` naming the file, line, field and reason.
+  :func:`parse_report` gives a :class:`SafeguardingReport` (or, for ``"profile":
+  "conflict"``, a :class:`ConflictReport` of :mod:`~joinedup.ingest.conflict_report`) or
+  raises :class:`ValidationFailed` naming the file, line, field and reason.
 - :mod:`~joinedup.ingest.schema` generates the JSON Schema shipped as
   ``joinedup/schema/report-v1.schema.json`` (``python -m joinedup.ingest.schema``).
 
@@ -20,6 +21,7 @@ Example::
 
 from typing import Any
 
+from joinedup.ingest.conflict_report import ConflictReport
 from joinedup.ingest.models import (
     DEFAULT_SAFEGUARDING_VOCABULARY,
     KNOWN_PLACE_KINDS,
@@ -42,6 +44,8 @@ from joinedup.ingest.models import (
 )
 from joinedup.ingest.reader import RawRecord, content_hash, read_records
 
+REPORT_MODELS["conflict"] = ConflictReport
+
 
 def __getattr__(name: str) -> Any:
     # Loaded on use, so `python -m joinedup.ingest.schema` runs the module only once.
@@ -53,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ConflictReport",
     "DEFAULT_SAFEGUARDING_VOCABULARY",
     "KNOWN_PLACE_KINDS",
     "PROTECTED_ATTRIBUTES",

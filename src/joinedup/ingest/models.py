@@ -695,12 +695,11 @@ def _not_a_person(ref: str, places: dict[str, int]) -> str:
     return f"'{ref}' is not the ref of any person in this report's people."
 
 
-# The model of each profile, by the value of ``profile``. A later profile adds its model
-# here and ``Report`` becomes ``Annotated[SafeguardingReport | ConflictReport,
-# Field(discriminator="profile")]``; v1 files stay valid because ``profile`` defaults
-# to "safeguarding".
-Report = SafeguardingReport
-REPORT_MODELS: dict[str, type[Report]] = {"safeguarding": SafeguardingReport}
+# The model of each profile, by the value of ``profile``; v1 files stay valid because
+# ``profile`` defaults to "safeguarding". The conflict profile's model lives in
+# ``conflict_report.py`` and is added here when the ``joinedup.ingest`` package loads.
+Report = ReportBase
+REPORT_MODELS: dict[str, type[ReportBase]] = {"safeguarding": SafeguardingReport}
 
 
 # --------------------------------------------------------------------------- errors

@@ -8,6 +8,7 @@ that names the file and the key, never half-way through an import.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -94,6 +95,12 @@ class Profile:
     export_roles: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     # SHA-256 of each data file as loaded (the engine runs with these until it restarts)
     fingerprint: dict[str, str] = field(default_factory=dict, compare=False)
+    # What the profile's reports are joined up into: "entities" (people, places, vehicles and
+    # phones resolved across reports) or "incidents" (reports of one event merged and graded).
+    engine: str = "entities"
+    # Further closed lists of ids a report may use (the conflict profile's harm mechanisms,
+    # targets, location precisions...), by name; a report's model checks against them.
+    vocabularies: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -122,6 +129,10 @@ class Profile:
 
     def ties_child(self, link_type: str) -> bool:
         return self.link_specs.get(link_type, False)
+
+    def terms(self, vocabulary: str) -> frozenset[str]:
+        """The ids of one of the profile's further vocabularies (empty if it has none)."""
+        return self.vocabularies.get(vocabulary, frozenset())
 
 
 def read_data(path: Path, what: str = "profile data") -> dict[str, Any]:
@@ -164,7 +175,11 @@ def _indicators(path: Path) -> tuple[dict[str, Indicator], tuple[Band, ...]]:
     return found, bands
 
 
-def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, ...]:
+def _rules(
+    path: Path, known_recipes: Mapping[str, str] | frozenset[str] | None, engine: str
+) -> tuple[RuleSpec, ...]:
+    """The rules of ``path``, each naming a known recipe (given as recipe name to the engine it
+    runs on) that runs on the profile's ``engine``."""
     data = read_data(path)
     rules = []
     seen: set[str] = set()
@@ -176,6 +191,15 @@ def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, 
             raise ProfileError(
                 f"{path}: rules[{i}] ({raw['id']}): unknown recipe {raw['recipe']!r}",
                 hint=f"known recipes: {', '.join(sorted(known_recipes))}",
+            )
+        recipe_engine = (
+            known_recipes.get(raw["recipe"]) if isinstance(known_recipes, Mapping) else None
+        )
+        if recipe_engine is not None and recipe_engine != engine:
+            raise ProfileError(
+                f"{path}: rules[{i}] ({raw['id']}): recipe {raw['recipe']!r} runs on "
+                f"{recipe_engine}, and this profile's reports are joined up into {engine}",
+                hint="choose a recipe of the profile's engine in alerts/rule_library.py",
             )
         if raw["id"] in seen:
             raise ProfileError(f"{path}: rules[{i}]: duplicate rule id {raw['id']!r}")
@@ -193,12 +217,29 @@ def _rules(path: Path, known_recipes: frozenset[str] | None) -> tuple[RuleSpec, 
     return tuple(rules)
 
 
-def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = None) -> Profile:
-    """Load and check the profile in ``directory``; raise ProfileError naming file and key."""
+ENGINES = ("entities", "incidents")
+
+
+def load_profile_from(
+    directory: Path, known_recipes: Mapping[str, str] | frozenset[str] | None = None
+) -> Profile:
+    """Load and check the profile in ``directory``; raise ProfileError naming file and key.
+
+    ``roles``, ``link_types`` and ``indicators_file`` describe people-centred profiles and may
+    be left out by a profile whose reports are joined up into incidents; ``vocabularies``
+    holds any further closed lists its reports use.
+    """
     path = directory / "profile.yaml"
     data = read_data(path)
+    engine = str(data.get("engine", "entities"))
+    if engine not in ENGINES:
+        raise ProfileError(
+            f"{path}: engine: unknown engine {engine!r}", hint=f"known: {', '.join(ENGINES)}"
+        )
+    people_centred = engine == "entities"
     roles = {}
-    for name, spec in (_need(data, "roles", path) or {}).items():
+    raw_roles = _need(data, "roles", path) if people_centred else data.get("roles")
+    for name, spec in (raw_roles or {}).items():
         spec = spec or {}
         roles[name] = Role(
             name=name,
@@ -207,11 +248,12 @@ def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = No
             of_concern=bool(spec.get("of_concern", False)),
             indicators_about=bool(spec.get("indicators_about", False)),
         )
-    links = {
-        n: bool((s or {}).get("ties_child", True))
-        for n, s in _need(data, "link_types", path).items()
-    }
-    indicators, bands = _indicators(directory / str(_need(data, "indicators_file", path)))
+    raw_links = _need(data, "link_types", path) if people_centred else data.get("link_types")
+    links = {n: bool((s or {}).get("ties_child", True)) for n, s in (raw_links or {}).items()}
+    indicators: dict[str, Indicator] = {}
+    bands: tuple[Band, ...] = ()
+    if people_centred or "indicators_file" in data:
+        indicators, bands = _indicators(directory / str(_need(data, "indicators_file", path)))
     return Profile(
         name=str(_need(data, "name", path)),
         title=str(data.get("title", "")),
@@ -220,13 +262,27 @@ def load_profile_from(directory: Path, known_recipes: frozenset[str] | None = No
         link_specs=links,
         indicator_specs=indicators,
         bands=bands,
-        rules=_rules(directory / str(_need(data, "rules_file", path)), known_recipes),
+        rules=_rules(directory / str(_need(data, "rules_file", path)), known_recipes, engine),
         protected_attributes=frozenset(data.get("protected_attributes") or []),
         directory=directory,
         export_roles={str(part): frozenset(roles or ())
                       for part, roles in (data.get("export_unredacted") or {}).items()},
         fingerprint=_fingerprint(directory),
+        engine=engine,
+        vocabularies=_vocabularies(data, path),
     )
+
+
+def _vocabularies(data: dict[str, Any], path: Path) -> dict[str, frozenset[str]]:
+    raw = data.get("vocabularies") or {}
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{path}: vocabularies: expected a mapping of name to list of ids")
+    out = {}
+    for name, ids in raw.items():
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ProfileError(f"{path}: vocabularies.{name}: expected a list of ids")
+        out[str(name)] = frozenset(ids)
+    return out
 
 
 def _fingerprint(directory: Path) -> dict[str, str]:
@@ -249,4 +305,4 @@ def load_profile(name: str) -> Profile:
         )
     from joinedup.alerts.rule_library import RECIPES
 
-    return load_profile_from(directory, frozenset(RECIPES))
+    return load_profile_from(directory, {name: r.engine for name, r in RECIPES.items()})

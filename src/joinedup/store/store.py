@@ -572,6 +572,83 @@ class Store:
                 )
             )
 
+    # -- incidents (profiles whose engine is "incidents") -----------------------------------
+    def current_bodies(self, profile: str) -> list[Row]:
+        """The current reports of one profile with their bodies, oldest first: what the
+        incidents stage reads (it needs each report whole: location, harm, actors, people)."""
+        r = t.report
+        cols = [r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reporter, r.c.derived,
+                r.c.reported_at, r.c.body]
+        with self.transaction("read", f"reports/current/{profile}") as conn:
+            rows = conn.execute(
+                select(*cols)
+                .where(self._where(r), r.c.current.is_(True), r.c.profile == profile)
+                .order_by(r.c.reported_at, r.c.pk)
+            )
+            return [dict(x._mapping) for x in rows]
+
+    def incident_decisions(self) -> list[Row]:
+        """Analysts' same/different decisions on pairs of reports, oldest first."""
+        d = t.incident_decision
+        with self.transaction("read", "incident-decisions") as conn:
+            rows = conn.execute(select(d).where(self._where(d)).order_by(d.c.pk))
+            return [dict(x._mapping) for x in rows]
+
+    def add_incident_decision(
+        self, a: tuple[str, str], b: tuple[str, str], decision: str, reason: str
+    ) -> None:
+        """Record that reports ``a`` and ``b`` (each ``(org, id)``) describe the same event or
+        not; every later run of the incidents stage respects it."""
+        if decision not in ("same", "different"):
+            raise InputError(f"unknown decision {decision!r}", hint="use same or different")
+        target = f"reports/{a[0]}/{a[1]}~{b[0]}/{b[1]}"
+        with self.transaction("decide-pair", target, decision=decision) as conn:
+            for org, rid in (a, b):
+                found = conn.execute(select(t.report.c.pk).where(
+                    self._where(t.report), t.report.c.org == org,
+                    t.report.c.report_id == rid).limit(1)).first()
+                if found is None:
+                    raise NotFound(f"no report {org}/{rid}", hint="write it as ORG/REPORT_ID")
+            conn.execute(insert(t.incident_decision).values(
+                partnership=self.partnership, a_org=a[0], a_id=a[1], b_org=b[0], b_id=b[1],
+                decision=decision, actor=self.actor.name, reason=reason, at=datetime.now(UTC)))
+
+    def replace_incidents(
+        self, incidents: Iterable[Row], members: Iterable[tuple[int, str]], edges: Iterable[Row]
+    ) -> None:
+        """Replace incidents, memberships and merge evidence, atomically."""
+        with self.transaction("write", "incidents") as conn:
+            for table in (t.incident_member, t.incident_edge, t.incident):
+                conn.execute(delete(table).where(self._where(table)))
+            p = self.partnership
+            _bulk(conn, t.incident, ({**i, "partnership": p} for i in incidents))
+            _bulk(conn, t.incident_member,
+                  ({"report": r, "incident": i, "partnership": p} for r, i in members))
+            _bulk(conn, t.incident_edge, ({**e, "partnership": p} for e in edges))
+
+    def incidents(self) -> list[Row]:
+        """Every incident with the pks of its reports (``reports``), earliest first."""
+        i, m = t.incident, t.incident_member
+        with self.transaction("read", "incidents") as conn:
+            reports: dict[str, list[int]] = defaultdict(list)
+            for report, incident in conn.execute(
+                    select(m.c.report, m.c.incident).where(self._where(m))):
+                reports[incident].append(report)
+            rows = conn.execute(select(i).where(self._where(i))
+                                .order_by(i.c.date_start, i.c.id))
+            return [{**x._mapping, "reports": sorted(reports[x.id])} for x in rows]
+
+    def incident_edges(self, reports: Iterable[int]) -> list[Row]:
+        """Merge, contender and episode edges touching these reports."""
+        e = t.incident_edge
+        wanted = list(reports)
+        out: list[Row] = []
+        with self.transaction("read", "incidents/edges") as conn:
+            for part in _chunks(wanted, 500):
+                out += [dict(x._mapping) for x in conn.execute(select(e).where(
+                    self._where(e), or_(e.c.a.in_(part), e.c.b.in_(part))))]
+        return sorted({x["pk"]: x for x in out}.values(), key=lambda x: x["pk"])
+
     def get_param(self, name: str) -> Any:
         with self.transaction("read", f"model/{name}") as conn:
             return conn.execute(
@@ -952,8 +1029,13 @@ class Store:
                 pd = t.pair_decision
                 judged += conn.execute(delete(pd).where(
                     self._where(pd), or_(pd.c.a.in_(part), pd.c.b.in_(part)))).rowcount
-            for table in (t.observation, t.link, t.mention, t.proposal):
+            for table in (t.observation, t.link, t.mention, t.proposal, t.incident_member):
                 conn.execute(delete(table).where(table.c.report.in_(pks)))
+            ie = t.incident_edge
+            conn.execute(delete(ie).where(or_(ie.c.a.in_(pks), ie.c.b.in_(pks))))
+            items = select(t.evidence_item.c.pk).where(t.evidence_item.c.report.in_(pks))
+            conn.execute(delete(t.custody).where(t.custody.c.evidence.in_(items)))
+            conn.execute(delete(t.evidence_item).where(t.evidence_item.c.report.in_(pks)))
             # the search index keeps an empty document in its place: it counts what it has
             # indexed by the highest report it holds. FTS5 over external content forgets a
             # document only when told its old text
@@ -1233,12 +1315,16 @@ class Store:
             _bulk(conn, t.corroboration, ({**r, "partnership": self.partnership} for r in rows))
 
     def sync_alerts(
-        self, alerts: Sequence[Row], subjects: set[str] | None = None
+        self,
+        alerts: Sequence[Row],
+        subjects: set[str] | None = None,
+        rules: Iterable[str] | None = None,
     ) -> tuple[int, int]:
         """Upsert alerts by (rule, subject); alerts that no longer hold are marked withdrawn.
 
         With ``subjects``, only alerts about those entities were re-evaluated: others are left
-        as they are. Alerts are never deleted: a decision may point at one.
+        as they are; with ``rules``, only alerts of those rules (one profile's, when a store
+        holds reports of two). Alerts are never deleted: a decision may point at one.
         Returns (new, withdrawn).
         """
         now = datetime.now(UTC)
@@ -1248,6 +1334,8 @@ class Store:
             )
             if subjects is not None:
                 query = query.where(t.alert.c.subject.in_(sorted(subjects)))
+            if rules is not None:
+                query = query.where(t.alert.c.rule.in_(sorted(rules)))
             existing = {(r.rule, r.subject): r.id for r in conn.execute(query)}
             seen: set[tuple[str, str]] = set()
             added: list[Row] = []  # copied in at once: a full run on a new store adds them all
@@ -1498,6 +1586,9 @@ class Store:
             ("block_key.mention", t.block_key, t.block_key.c.mention, m),
             ("merge_edge.a", t.merge_edge, t.merge_edge.c.a, m),
             ("merge_edge.b", t.merge_edge, t.merge_edge.c.b, m),
+            ("incident_member.report", t.incident_member, t.incident_member.c.report, r),
+            ("incident_edge.a", t.incident_edge, t.incident_edge.c.a, r),
+            ("incident_edge.b", t.incident_edge, t.incident_edge.c.b, r),
         ]
         out: dict[str, int] = {}
         with self.transaction("read", "integrity") as conn:

@@ -282,6 +282,8 @@ audit = Table(
 # the transaction that reads them; whatever removes mentions (retention) must remove these rows
 # with them.
 DERIVED = ("mention_entity", "merge_edge", "block_key", "resolved")
+# The same for the incidents stage, whose rows name reports by pk.
+DERIVED_FROM_REPORTS = ("incident_member", "incident_edge")
 
 # Tables written by the hundred thousand rows (a report's mentions, links and observations, and
 # everything a resolution run rewrites whole) name their partnership, report and mentions as
@@ -301,6 +303,9 @@ BULK = (
     "block_key",
     "resolved",
     "corroboration",
+    "incident",
+    "incident_member",
+    "incident_edge",
 )
 
 
@@ -419,4 +424,107 @@ proposal = Table(
     Column("reviewed_by", String(200)),
     Column("reviewed_at", DateTime(timezone=True)),
     Index("ix_proposal_report", "report"),
+)
+
+# Incidents (the conflict profile): the reports of one event merged, graded and counted. A run of
+# the incidents stage rewrites these whole from the current reports, as a resolution run does
+# entities; an incident's id is named after its earliest report, so alerts and decisions keep
+# pointing at it across runs. ``data`` holds what is read whole: both grades with the rules that
+# fired, the independent sources, casualty ranges with the reports behind them, victims, actors.
+incident = Table(
+    "incident",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("partnership", ID, nullable=False),  # see BULK
+    Column("label", String(300), nullable=False),
+    Column("certainty", String(20), nullable=False),
+    Column("attribution", String(20), nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", String(20)),
+    Column("mechanism", String(40)),
+    Column("data", JSON, nullable=False),
+    Index(None, "partnership", "date_start"),
+)
+
+# Which incident each current report belongs to (a report's pk: see DERIVED).
+incident_member = Table(
+    "incident_member",
+    metadata,
+    Column("report", Integer, primary_key=True, autoincrement=False),
+    Column("partnership", ID, nullable=False),  # see BULK
+    Column("incident", ID, nullable=False),
+    Index(None, "incident"),
+)
+
+# Why two reports were merged (``merge``), or might have been (``contender``: a runner-up, a
+# country-level report never merged by itself) or describe one episode over several days
+# (``episode``: linked, not merged): the score and its reasons, to show and to undo.
+incident_edge = Table(
+    "incident_edge",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, nullable=False),  # see BULK
+    Column("a", Integer, nullable=False),  # reports' pks: see DERIVED
+    Column("b", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Index(None, "a"),
+    Index(None, "b"),
+)
+
+# An analyst's word on two reports: the same event or not. Kept by the reports' (org, id), not
+# their pks, so it holds for later versions, and respected by every later run.
+incident_decision = Table(
+    "incident_decision",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("a_org", String(300), nullable=False),
+    Column("a_id", String(300), nullable=False),
+    Column("b_org", String(300), nullable=False),
+    Column("b_id", String(300), nullable=False),
+    Column("decision", String(16), nullable=False),  # same or different
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Evidence items (photos, videos, satellite images, documents) a report cites, with the SHA-256
+# the source gave or the store computed, and where the store holds its own copies (Berkeley
+# Protocol: an original and a working copy, each hashed).
+evidence_item = Table(
+    "evidence_item",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("report", Integer, ForeignKey("report.pk"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("sha256", String(64)),
+    Column("url", Text),
+    Column("path", Text),
+    Column("original", Text),  # the store's preserved original, once collected
+    Column("working", Text),  # the copy people may open
+    Index(None, "report"),
+    Index(None, "sha256"),
+)
+
+# The chain of custody of each evidence item: collected, hashed, copied, transferred, verified
+# (or failed verification), by whom, when, and the hash seen. Each entry is also in the audit
+# log, whose hash chain makes the history tamper-evident.
+custody = Table(
+    "custody",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
+    Column("evidence", Integer, ForeignKey("evidence_item.pk"), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("sha256", String(64)),
+    Column("detail", JSON, nullable=False),
+    Index(None, "evidence"),
 )
