@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from joinedup.cli import render
+from joinedup.cli.conflict import evidence_app
 from joinedup.cli.db import db_app
 from joinedup.errors import AccessDenied, InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
@@ -761,6 +762,7 @@ audit_app = typer.Typer(help="Check the audit log, and answer who saw a record."
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+app.add_typer(evidence_app, name="evidence")
 
 
 @audit_app.command("verify")

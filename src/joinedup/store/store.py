@@ -649,6 +649,69 @@ class Store:
                     self._where(e), or_(e.c.a.in_(part), e.c.b.in_(part))))]
         return sorted({x["pk"]: x for x in out}.values(), key=lambda x: x["pk"])
 
+    # -- evidence items and their chain of custody ------------------------------------------
+    def reports_without_evidence_items(self, profile: str) -> list[Row]:
+        """Current reports of ``profile`` that cite evidence not yet registered as items."""
+        r, e = t.report, t.evidence_item
+        registered = select(e.c.report).where(self._where(e))
+        with self.transaction("read", f"reports/current/{profile}") as conn:
+            rows = conn.execute(
+                select(r.c.pk, r.c.org, r.c.report_id, r.c.body).where(
+                    self._where(r), r.c.current.is_(True), r.c.profile == profile,
+                    r.c.pk.not_in(registered))
+            )
+            return [dict(x._mapping) for x in rows if (x.body or {}).get("evidence")]
+
+    def add_evidence_item(self, row: Row, custody: Sequence[Row]) -> int:
+        """Register one evidence item of a report with its first custody entries."""
+        with self.transaction("write", f"evidence/report/{row['report']}",
+                              kind=row["kind"], sha256=row.get("sha256")) as conn:
+            pk = int(conn.execute(insert(t.evidence_item).values(
+                partnership=self.partnership, **row).returning(t.evidence_item.c.pk)
+            ).scalar_one())
+            self._custody(conn, pk, custody)
+            return pk
+
+    def hold_evidence(self, pk: int, original: str, working: str, custody: Sequence[Row]) -> None:
+        """Note where the store holds an item's original and working copy, with custody."""
+        with self.transaction("write", f"evidence/{pk}") as conn:
+            conn.execute(update(t.evidence_item).where(
+                self._where(t.evidence_item), t.evidence_item.c.pk == pk).values(
+                original=original, working=working))
+            self._custody(conn, pk, custody)
+
+    def add_custody(self, pk: int, custody: Sequence[Row]) -> None:
+        """Append custody entries (verified, failed, transferred...) to an item's chain."""
+        with self.transaction("write", f"evidence/{pk}", actions=[c["action"] for c in custody]) \
+                as conn:
+            self._custody(conn, pk, custody)
+
+    def _custody(self, conn: Connection, pk: int, custody: Sequence[Row]) -> None:
+        now = datetime.now(UTC)
+        rows = [{"partnership": self.partnership, "evidence": pk, "actor": self.actor.name,
+                 "at": now, "sha256": None, "detail": {}, **c} for c in custody]
+        if rows:
+            conn.execute(insert(t.custody), rows)
+            self._append_audit(conn, [(f"custody-{c['action']}", f"evidence/{pk}",
+                                       {"sha256": c.get("sha256"), **(c.get("detail") or {})})
+                                      for c in custody])
+
+    def evidence_items(self, report: tuple[str, str] | None = None) -> list[Row]:
+        """Evidence items (of one report's versions, given as ``(org, id)``), with the
+        report's org and id and the item's custody entries, oldest first."""
+        e, r, c = t.evidence_item, t.report, t.custody
+        query = (select(e, r.c.org, r.c.report_id).join(r, r.c.pk == e.c.report)
+                 .where(self._where(e)).order_by(e.c.pk))
+        if report is not None:
+            query = query.where(r.c.org == report[0], r.c.report_id == report[1])
+        target = "evidence" if report is None else f"evidence/{report[0]}/{report[1]}"
+        with self.transaction("read", target) as conn:
+            items = [dict(x._mapping) for x in conn.execute(query)]
+            chain: dict[int, list[Row]] = defaultdict(list)
+            for x in conn.execute(select(c).where(self._where(c)).order_by(c.c.pk)):
+                chain[x.evidence].append(dict(x._mapping))
+        return [{**i, "custody": chain.get(i["pk"], [])} for i in items]
+
     def get_param(self, name: str) -> Any:
         with self.transaction("read", f"model/{name}") as conn:
             return conn.execute(
