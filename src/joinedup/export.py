@@ -6,10 +6,15 @@ withholds two parts:
 
 - ``narratives``: the free text: a report's narrative and each person's description;
 - ``protected_attributes``: the profile's protected attributes (ethnicity, religion,
-  nationality...), stored for oversight and never scored.
+  nationality...), stored for oversight and never scored;
+- ``victims`` (a profile that names it: conflict): victims' personal data, their names, ages,
+  sex and relatives (conflict.md rule 6; WHO SSA collects none). Each keeps its ref and
+  status, so counts survive.
 
 Which roles may ask for each part is the profile's data (``export_unredacted`` in
-``profile.yaml``). A withheld part is removed, and the record says what was removed in
+``profile.yaml``), read for each report from its own profile: a part a role may include for
+one profile's reports and not for another's is withheld from the other's. A withheld part is
+removed, and the record says what was removed in
 ``extra.joinedup_withheld``, so that a reader knows the gap is a redaction, not a silence.
 The store's gate decides who may export what (the whole partnership: panel and analysts; an
 agency lead: their own agency's reports) and the audit log records every export, with the
@@ -29,7 +34,8 @@ from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
 
 Row = dict[str, Any]
-PARTS = ("narratives", "protected_attributes")
+PARTS = ("narratives", "protected_attributes", "victims")
+PERSONAL = ("name", "age", "sex", "relatives")  # what ``victims`` withholds of each person
 
 
 @dataclass
@@ -38,8 +44,11 @@ class ExportResult:
     withheld: dict[str, int] = field(default_factory=dict)  # part -> values withheld
 
 
-def check_include(store: Store, include: Iterable[str], profile: Profile) -> frozenset[str]:
-    """The parts asked for, each one the actor's role may take out; else a clear refusal."""
+def check_include(
+    store: Store, include: Iterable[str], profile: Profile, *others: Profile
+) -> frozenset[str]:
+    """The parts asked for, each one the actor's role may take out of the reports of at least
+    one of the profiles; else a clear refusal."""
     wanted = frozenset(p.strip() for p in include if p.strip())
     unknown = sorted(wanted - set(PARTS))
     if unknown:
@@ -47,7 +56,8 @@ def check_include(store: Store, include: Iterable[str], profile: Profile) -> fro
                          hint=f"parts that can be included: {', '.join(PARTS)}")
     role = store.actor.role
     for part in sorted(wanted):
-        allowed = profile.export_roles.get(part, frozenset())
+        allowed = frozenset().union(*(p.export_roles.get(part, frozenset())
+                                      for p in (profile, *others)))
         if role != "system" and role not in allowed:
             raise AccessDenied(
                 f"a {role.replace('_', ' ')} may not export {part.replace('_', ' ')}",
@@ -56,10 +66,22 @@ def check_include(store: Store, include: Iterable[str], profile: Profile) -> fro
     return wanted
 
 
+def allowed_parts(profile: Profile, role: str, include: frozenset[str]) -> frozenset[str]:
+    """Of the parts asked for, those ``role`` may take out of ``profile``'s reports."""
+    if role == "system":
+        return include
+    return frozenset(p for p in include if role in profile.export_roles.get(p, frozenset()))
+
+
 def redact(body: Row, profile: Profile, include: frozenset[str]) -> tuple[Row, list[str]]:
     """A copy of a report with the parts not included removed, and the paths removed."""
     out = copy.deepcopy(body)
     removed: list[str] = []
+    if "victims" not in include and "victims" in profile.export_roles:
+        for i, person in enumerate(out.get("people") or []):
+            for key in PERSONAL:
+                if person.pop(key, None) is not None:
+                    removed.append(f"people[{i}].{key}")
     if "narratives" not in include:
         if out.pop("narrative", None) is not None:
             removed.append("narrative")
@@ -85,14 +107,28 @@ def export_reports(
 ) -> ExportResult:
     """Write the current reports (of one organisation, or all) as JSON Lines to ``out``."""
     profile = load_profile(profile_name)
-    wanted = check_include(store, include, profile)
+    others = [load_profile(n) for n in SHIPPED if n != profile_name]
+    wanted = check_include(store, include, profile, *others)
     org = org.strip() or (store.actor.agency or "")  # an agency's account: its own reports
     result = ExportResult(withheld={p: 0 for p in PARTS if p not in wanted})
     for body in store.export_bodies(org, sorted(wanted)):
-        record, removed = redact(body, profile, wanted)
+        own = load_profile(str(body.get("profile", "safeguarding")))
+        record, removed = redact(body, own, allowed_parts(own, store.actor.role, wanted))
         for path in removed:
-            part = "protected_attributes" if ".attributes." in path else "narratives"
-            result.withheld[part] += 1
+            part = _part_of(path)
+            result.withheld[part] = result.withheld.get(part, 0) + 1
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
         result.reports += 1
     return result
+
+
+SHIPPED = ("safeguarding", "conflict")
+
+
+def _part_of(path: str) -> str:
+    """The part a withheld path belongs to."""
+    if ".attributes." in path:
+        return "protected_attributes"
+    if path.startswith("people[") and path.rsplit(".", 1)[-1] in PERSONAL:
+        return "victims"
+    return "narratives"

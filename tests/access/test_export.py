@@ -122,3 +122,36 @@ def test_export_from_the_command_line(filled: Store, tmp_path: Any,
     refused = CliRunner().invoke(app, ["--as", "chair", "export", str(out), "--include",
                                        "everything", "--db", url])
     assert refused.exit_code == 2 and "cannot include everything" in refused.output
+
+
+def _victims_report() -> dict[str, Any]:
+    return {
+        "profile": "conflict", "id": "mon-7", "reported_at": "2016-07-24",
+        "source": {"agency": "local_monitor", "org": "aleppo-monitor"},
+        "harm": {"mechanism": "air_strike", "targets": ["health_facility"]},
+        "people": [
+            {"ref": "v1", "name": "Yusuf Test-Victim", "age": 9, "sex": "male",
+             "status": "injured", "relatives": [{"ref": "v2", "relation": "brother"}]},
+            {"ref": "v2", "name": "Adnan Test-Victim", "status": "killed"},
+        ],
+        "narrative": "A clinic in the east of the city was hit at night.",
+    }
+
+
+def test_victims_personal_data_is_withheld_unless_the_role_may_have_it(filled: Store) -> None:
+    submit_report(filled, _victims_report(), "test")
+    analyst = _export(_as(filled, "analyst"))
+    [conflict] = [r for r in analyst if r["id"] == "mon-7"]
+    assert "Test-Victim" not in json.dumps(conflict)
+    assert [p["status"] for p in conflict["people"]] == ["injured", "killed"]  # counts survive
+    assert {"people[0].name", "people[0].age", "people[0].sex", "people[0].relatives",
+            "people[1].name"} <= set(conflict["extra"]["joinedup_withheld"])
+    with pytest.raises(AccessDenied, match="victims"):
+        _export(_as(filled, "analyst"), include=["victims"])
+    panel = _export(_as(filled, "panel"), include=["victims"])
+    [full] = [r for r in panel if r["id"] == "mon-7"]
+    assert full["people"][0]["name"] == "Yusuf Test-Victim"
+    assert "narrative" not in full  # narratives are a part of their own
+    # an agency lead may include narratives of safeguarding reports, not of conflict ones
+    lead = _export(_as(filled, "agency_lead", "aleppo-monitor"), include=["narratives"])
+    assert [r["id"] for r in lead] == ["mon-7"] and "narrative" not in lead[0]

@@ -445,12 +445,13 @@ def export(
     org: Annotated[str, typer.Option(help="Only this organisation's reports")] = "",
     include: Annotated[list[str] | None, typer.Option(
         help="A withheld part to include, if your role may: narratives, "
-             "protected_attributes (repeat for both)")] = None,
+             "protected_attributes, victims (repeat for several)")] = None,
     db: DbOption = "",
 ) -> None:
-    """Write the reports as JSON Lines (input contract v1). Narratives and protected
-    attributes are withheld unless included, and only the roles the profile names may
-    include them; every export is in the audit log."""
+    """Write the reports as JSON Lines (input contract v1). Narratives, protected
+    attributes and (conflict reports) victims' personal data are withheld unless included,
+    and only the roles each report's profile names may include them; every export is in the
+    audit log."""
     from joinedup.export import export_reports
 
     partial_file = out_file.with_name(out_file.name + ".partial")
@@ -467,7 +468,8 @@ def export(
         _fail(InputError(f"cannot write {out_file}: {exc.strerror}",
                          hint="choose a folder you can write to"))
     label = {"narratives": "free-text fields (narratives, descriptions)",
-             "protected_attributes": "protected attribute values"}
+             "protected_attributes": "protected attribute values",
+             "victims": "victims' personal details"}
     withheld = ", ".join(f"{n} {label[p]}" for p, n in result.withheld.items() if n)
     out.print(f"{result.reports} reports written to {out_file}"
               + (f"; withheld: {withheld}" if withheld else ""), markup=False)

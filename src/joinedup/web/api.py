@@ -232,7 +232,9 @@ JSON_ERRORS: dict[int | str, dict[str, Any]] = {
 def export(
     store: StoreDep,
     org: Annotated[str, Query(max_length=300)] = "",
-    include: Annotated[list[Literal["narratives", "protected_attributes"]], Query()] = [],  # noqa: B006
+    include: Annotated[
+        list[Literal["narratives", "protected_attributes", "victims"]], Query()
+    ] = [],  # noqa: B006
 ) -> NDJSONResponse:
     buffer = io.StringIO()
     result = export_reports(store, buffer, org=org, include=include)
