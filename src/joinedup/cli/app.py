@@ -21,6 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from joinedup.cli import render
 from joinedup.cli.conflict import evidence_app
+from joinedup.cli.conflict import incidents as conflict_incidents
+from joinedup.cli.conflict import stats as conflict_stats
 from joinedup.cli.db import db_app
 from joinedup.errors import AccessDenied, InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
@@ -765,6 +767,8 @@ audit_app = typer.Typer(help="Check the audit log, and answer who saw a record."
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(evidence_app, name="evidence")
+app.command("incidents")(conflict_incidents)
+app.command("stats")(conflict_stats)
 
 
 @audit_app.command("verify")

@@ -7,11 +7,17 @@ They read what the incidents stage made of the store's conflict reports; the res
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from joinedup.errors import InputError, JoinedupError
+from joinedup.store import Store
+
+Row = dict[str, Any]
+DbOption = Annotated[str, typer.Option("--db", envvar="JOINEDUP_DB",
+                                       help="Store URL: a SQLite path or a PostgreSQL URL.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the documented JSON shape.")]
 
 evidence_app = typer.Typer(
     help="Evidence items cited by reports: keep a file with its hash, verify what is held.",
@@ -38,7 +44,7 @@ def evidence_collect(
         help="Add the file as a new item of this kind (photo, video, satellite, document) "
              "instead of matching it to an item the report cites by its hash.")] = "",
     evidence_dir: EvidenceDir = "",
-    db: Annotated[str, typer.Option("--db", envvar="JOINEDUP_DB")] = "",
+    db: DbOption = "",
 ) -> None:
     """Keep a file as evidence of a report: hash it, keep an original and a working copy,
     and log each step in its chain of custody."""
@@ -58,9 +64,8 @@ def evidence_collect(
 
 @evidence_app.command("verify")
 def evidence_verify(
-    db: Annotated[str, typer.Option("--db", envvar="JOINEDUP_DB")] = "",
-    json_: Annotated[bool, typer.Option("--json", help="Print the documented JSON shape.")]
-    = False,
+    db: DbOption = "",
+    json_: JsonOption = False,
 ) -> None:
     """Hash every file the store holds again and log the result in its chain of custody.
     Exit status 1 if any copy is missing or no longer matches its hash."""
@@ -87,7 +92,7 @@ def evidence_verify(
 @evidence_app.command("list")
 def evidence_list(
     report: Annotated[str, typer.Argument(help="Only this report's items: ORG/ID.")] = "",
-    db: Annotated[str, typer.Option("--db", envvar="JOINEDUP_DB")] = "",
+    db: DbOption = "",
 ) -> None:
     """Evidence items with their chain of custody, as JSON."""
     from joinedup.cli.app import _dump, _fail, _open
@@ -97,3 +102,107 @@ def evidence_list(
     except JoinedupError as err:
         _fail(err)
     _dump(rows)
+
+
+def _range(value: Row | None) -> Row | None:
+    return None if value is None else {"min": value.get("min"), "max": value.get("max")}
+
+
+def incidents_json(store: Store) -> list[Row]:
+    """Every incident in the documented shape of ``joinedup incidents --json`` (the conflict
+    issue): reports as ``org/id``, both grades, casualty ranges, dates, place, mechanism,
+    targets and victims; what each grade rests on is under ``grading``."""
+    rows = store.incidents()
+    reports = store.reports_by_pk(pk for inc in rows for pk in inc["reports"])
+    out = []
+    for inc in rows:
+        data = inc["data"]
+        out.append({
+            "id": inc["id"],
+            "label": inc["label"],
+            "reports": [f"{reports[pk]['org']}/{reports[pk]['report_id']}"
+                        for pk in inc["reports"]],
+            "certainty": inc["certainty"],
+            "attribution": inc["attribution"],
+            "killed": _range(data.get("killed")),
+            "injured": _range(data.get("injured")),
+            "date_start": inc["date_start"].isoformat() if inc["date_start"] else None,
+            "date_end": inc["date_end"].isoformat() if inc["date_end"] else None,
+            "location": data.get("location"),
+            "mechanism": inc["mechanism"],
+            "targets": data.get("targets", []),
+            "victims": data.get("victims", []),
+            "actors": data.get("actors", []),
+            "sources": data.get("sources", []),
+            "grading": {"certainty": data.get("certainty_rules", []),
+                        "attribution": data.get("attribution_rules", [])},
+        })
+    return out
+
+
+def incidents(
+    db: DbOption = "",
+    json_: JsonOption = False,
+    certainty: Annotated[str, typer.Option(
+        help="Only incidents graded at least this certain: rumour, possible, probable, "
+             "confirmed.")] = "rumour",
+    target: Annotated[str, typer.Option(help="Only incidents that hit this target.")] = "",
+) -> None:
+    """List incidents: the reports merged into each, both grades and casualty ranges."""
+    from joinedup.cli.app import _dump, _fail, _open, out
+    from joinedup.patterns import CERTAINTY
+
+    if certainty not in CERTAINTY:
+        _fail(InputError(f"unknown certainty {certainty!r}", hint=", ".join(CERTAINTY)))
+    try:
+        rows = incidents_json(_open(db))
+    except JoinedupError as err:
+        _fail(err)
+    floor = CERTAINTY.index(certainty)
+    rows = [r for r in rows if CERTAINTY.index(r["certainty"]) >= floor
+            and (not target or target in r["targets"])]
+    if json_:
+        _dump(rows)
+        return
+    for r in rows:
+        killed = r["killed"]
+        deaths = f"{killed['min']}-{killed['max']} killed" if killed else "no figure"
+        where = (r["location"] or {}).get("name") or "place unknown"
+        out.print(f"{r['id']} {r['date_start']} {where}: {r['mechanism'] or 'unknown'} on "
+                  f"{', '.join(r['targets']) or 'unknown'} - {r['certainty']}, attribution "
+                  f"{r['attribution']}; {deaths}; {len(r['reports'])} reports", markup=False)
+
+
+def stats(
+    db: DbOption = "",
+    json_: JsonOption = False,
+    period: Annotated[str, typer.Option(help="day, week or month (default: the profile's)")]
+    = "",
+    certainty: Annotated[str, typer.Option(
+        help="Count incidents graded at least this certain.")] = "possible",
+) -> None:
+    """Attacks on protected objects per period with the mean interval between them, and the
+    status of named supply routes over time (conflict.md rule 7)."""
+    from joinedup.cli.app import _dump, _fail, _open, out
+    from joinedup.patterns import CERTAINTY, attack_rates, route_status, target_groups
+    from joinedup.profiles import load_profile
+
+    if certainty not in CERTAINTY:
+        _fail(InputError(f"unknown certainty {certainty!r}", hint=", ".join(CERTAINTY)))
+    groups, default_period = target_groups(load_profile("conflict").directory)
+    try:
+        store = _open(db)
+        rates = attack_rates(store.incidents(), groups, period or default_period, certainty)
+        routes = route_status(store.current_bodies("conflict"))
+    except (JoinedupError, ValueError) as err:
+        _fail(err if isinstance(err, JoinedupError) else InputError(str(err)))
+    if json_:
+        _dump({"attacks": rates, "routes": routes})
+        return
+    for r in rates:
+        every = f"one every {r['one_every_hours']} hours" if r["one_every_hours"] else "none"
+        out.print(f"{r['targets']}: {r['incidents']} incidents ({r['first']} to {r['last']}), "
+                  f"{every}; mean interval {r['mean_interval_hours']} h", markup=False)
+    for route in routes:
+        steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
+        out.print(f"{route['route']}: now {route['status']} ({steps})", markup=False)
