@@ -38,6 +38,15 @@ def signs(text: str) -> list[tuple[str, str]]:
      "cautioned for shoplifting"),
     ("She has been asked to share photos of herself.", "sexting", "share photos"),
     ("He regularly hides his phone and deletes messages.", "secretive", "hides his phone"),
+    ("Her gran says she is being picked on at school.", "bullying", "picked on"),
+    ("Mum says he has gone off the rails since Easter.", "behaviour_change", "off the rails"),
+    ("She took two overdoses last winter.", "self_harm", "took two overdoses"),
+    ("A withheld number keeps ringing the home after ten.", "phone_contact_unknown_adults",
+     "withheld number"),
+    ("He was told he must work until the debt is paid.", "controlling_adult",
+     "must work until"),
+    ("Staff found three SIM cards in her drawer.", "new_phone", "SIM cards"),
+    ("He fell asleep twice in maths.", "chronic_fatigue", "fell asleep"),
 ])
 def test_a_sign_in_new_words_is_proposed_with_the_words_that_evidence_it(
         text: str, sign: str, phrase: str) -> None:

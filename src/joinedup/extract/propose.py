@@ -32,9 +32,12 @@ def read_narrative(text: str, reported_at: date | datetime,
 
 def propose(store: Store, reports: Sequence[int]) -> int:
     """Read the narrative-only reports among ``reports`` and keep their proposals; return how
-    many were proposed."""
+    many were proposed. Only profiles whose reports are joined up into entities have a reader
+    (its phrase books are theirs); a conflict report's narrative is kept and searchable."""
     rows: list[dict[str, Any]] = []
     for r in store.narratives_to_read(reports):
+        if load_profile(r["profile"]).engine != "entities":
+            continue
         for p in read_narrative(r["narrative"], r["reported_at"], r["profile"]):
             rows.append({"report": r["pk"], "type": p.type, "start": p.start, "end": p.end,
                          "text": p.text, "value": p.value, "role": p.role or None,
