@@ -5,6 +5,27 @@ is here: its member reports, what each says was hit, and when each arrived, so t
 say which report first showed an attack on a protected object. Independence is the grading's
 (``corroborate/grading.py``): two reports relying on the same upstream origin count once, a
 derived report never (conflict.md rule 1).
+
+The store keeps each incident as a row of ``incident`` (``Store.incidents`` reads them, with
+``reports``, the pks of its member reports): ``id``, ``label``, ``certainty`` (rumour, possible,
+probable, confirmed), ``attribution`` (confirmed, fair, weak, contested, discounted, or
+``none`` when no report names anyone), ``date_start``, ``date_end``, ``lat``, ``lon``,
+``precision``, ``mechanism`` and ``data``, which is read whole and holds::
+
+    targets, mechanisms      every target and mechanism its reports give
+    location                 {name, admin1, admin2, lat, lon, precision, facility}: the finest
+    killed, injured          {min, max, reports: ["org/id"...]} over the reports' own figures,
+                             never summed (conflict.md rule 3), or null when none gives one
+    certainty_rules          [{rule, says, reports}]: why the certainty, rule by rule
+    attribution_rules        [{rule, says, reports}]: why the attribution
+    sources                  [{key, agency, partner, reports}]: the independent sources, one per
+                             upstream origin (conflict.md rule 1); derived reports are in none
+    actors                   [{actor, names, roles, reports}]: by canonical actor, the names
+                             reports used (dated aliases) and the roles they gave
+    victims                  [{name, variants, age, sex, status, relatives: [{name, relation}],
+                             reports}]: named victims merged across the incident's reports
+    contenders               [{report, score, reasons}]: reports that might belong here and
+                             were not merged (a runner-up, a country-level report)
 """
 
 from __future__ import annotations
