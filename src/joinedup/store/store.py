@@ -588,7 +588,7 @@ class Store:
             return [dict(x._mapping) for x in rows]
 
     def incident_decisions(self) -> list[Row]:
-        """Analysts' same/different decisions on pairs of reports, oldest first."""
+        """Analysts' confirm/split decisions on pairs of reports, oldest first."""
         d = t.incident_decision
         with self.transaction("read", "incident-decisions") as conn:
             rows = conn.execute(select(d).where(self._where(d)).order_by(d.c.pk))
@@ -597,10 +597,10 @@ class Store:
     def add_incident_decision(
         self, a: tuple[str, str], b: tuple[str, str], decision: str, reason: str
     ) -> None:
-        """Record that reports ``a`` and ``b`` (each ``(org, id)``) describe the same event or
-        not; every later run of the incidents stage respects it."""
-        if decision not in ("same", "different"):
-            raise InputError(f"unknown decision {decision!r}", hint="use same or different")
+        """Record that reports ``a`` and ``b`` (each ``(org, id)``) describe one event
+        (``confirm``) or two (``split``); every later run of the incidents stage respects it."""
+        if decision not in ("confirm", "split"):
+            raise InputError(f"unknown decision {decision!r}", hint="use confirm or split")
         target = f"reports/{a[0]}/{a[1]}~{b[0]}/{b[1]}"
         with self.transaction("decide-pair", target, decision=decision) as conn:
             for org, rid in (a, b):

@@ -476,7 +476,7 @@ incident_edge = Table(
     Index(None, "b"),
 )
 
-# An analyst's word on two reports: the same event or not. Kept by the reports' (org, id), not
+# An analyst's word on two reports: one event (confirm) or two (split). Kept by the reports' (org, id), not
 # their pks, so it holds for later versions, and respected by every later run.
 incident_decision = Table(
     "incident_decision",
@@ -487,7 +487,7 @@ incident_decision = Table(
     Column("a_id", String(300), nullable=False),
     Column("b_org", String(300), nullable=False),
     Column("b_id", String(300), nullable=False),
-    Column("decision", String(16), nullable=False),  # same or different
+    Column("decision", String(16), nullable=False),  # confirm (one event) or split (two)
     Column("actor", String(200), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
