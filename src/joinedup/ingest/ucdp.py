@@ -458,7 +458,7 @@ def dataset_report(event: UcdpEvent, mappings: Mappings | None = None) -> dict[s
         "id": str(event.id),
         "source": {"agency": mappings.codes.dataset_agency, "org": mappings.codes.dataset_org},
     }
-    if len(origins) == 1:
+    if origins:  # the first, as for ACLED: folding into one origin never over-counts
         report["upstream"] = origins[0]
     report["derived_from"] = [
         f"{mappings.outlets.office(a.office)[0].org}/ucdp-{event.id}-{a.position}"
