@@ -5,9 +5,10 @@ merged from one or more sources. Its ``source_article`` cell lists them as
 ``"OFFICE,DATE,HEADLINE"`` entries separated by ``;`` (headlines hold commas and quotes, so an
 entry is cut at the first ``,YYYY-MM-DD,``). Two views:
 
-- ``articles`` (the default): each source article becomes one report of the event, published by
-  its office (``source.org`` the office's slug, ``source.agency`` from ``outlets.yaml``) on the
-  article's date. This undoes UCDP's merge, which is what incident de-duplication must redo.
+- ``articles`` (the default): each source article becomes one report of the event (an article
+  listed twice for one event is one report), published by its office (``source.org`` the
+  office's slug, ``source.agency`` from ``outlets.yaml``) on the article's date. This undoes
+  UCDP's merge, which is what incident de-duplication must redo.
 - ``dataset``: one report per event in UCDP's name (org ``ucdp-ged``, agency ``dataset``),
   ``derived_from`` the article reports, since UCDP only repeats what they say.
 
@@ -61,6 +62,7 @@ __all__ = [
     "ViolenceType",
     "article_reports",
     "dataset_report",
+    "distinct_articles",
     "load_mappings",
     "load_ucdp_codes",
     "load_ucdp_codes_from",
@@ -409,13 +411,29 @@ def _common(event: UcdpEvent, mappings: Mappings) -> dict[str, Any]:
     return report
 
 
+def distinct_articles(event: UcdpEvent) -> list[tuple[Article, list[int]]]:
+    """The event's articles, each once, with the positions of its repeats.
+
+    46 events of GED Syria 19.1 list the same article (office, date, headline) twice; it is one
+    source, so it makes one report, and ``extra.also_listed_as`` keeps the other positions.
+    """
+    found: dict[tuple[str, date | None, str], tuple[Article, list[int]]] = {}
+    for article in event.articles:
+        key = (article.office.strip().lower(), article.date, article.headline)
+        if key in found:
+            found[key][1].append(article.position)
+        else:
+            found[key] = (article, [])
+    return list(found.values())
+
+
 def article_reports(event: UcdpEvent, mappings: Mappings | None = None) -> list[dict[str, Any]]:
     """One report per source article of ``event`` (see the module docstring)."""
     mappings = mappings or load_mappings()
     violence = mappings.codes.violence[event.type_of_violence]
     origins = mappings.outlets.origins(event.source_original)
     reports = []
-    for article in event.articles:
+    for article, repeats in distinct_articles(event):
         outlet, cited = mappings.outlets.office(article.office)
         upstream = cited or (outlet.name if outlet.name in origins else
                              origins[0] if origins else None)
@@ -424,6 +442,8 @@ def article_reports(event: UcdpEvent, mappings: Mappings | None = None) -> list[
         extra.update(office=article.office, headline=article.headline,
                      article=article.position, articles=len(event.articles),
                      harm_keywords=list(reading.words))
+        if repeats:
+            extra["also_listed_as"] = repeats
         if article.date is None:
             extra["reported_at_fallback"] = _fallback_note(article)
         elif article.date < event.date_start:
@@ -462,7 +482,7 @@ def dataset_report(event: UcdpEvent, mappings: Mappings | None = None) -> dict[s
         report["upstream"] = origins[0]
     report["derived_from"] = [
         f"{mappings.outlets.office(a.office)[0].org}/ucdp-{event.id}-{a.position}"
-        for a in event.articles
+        for a, _ in distinct_articles(event)
     ]
     # UCDP published the event after its last source; the release date is not in the file.
     report["reported_at"] = max(dates, default=event.date_end).isoformat()
