@@ -261,3 +261,18 @@ def test_the_shipped_aleppo_file_converts_without_a_row_lost() -> None:
     found, errors = ucdp_reports(SHIPPED)
     assert errors == [] and len(found) == 2409
     assert len({r["extra"]["ucdp_id"] for r in found}) == 1975
+
+
+def test_the_cli_finds_a_ucdp_export_by_its_header_and_imports_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from joinedup.cli.app import app
+    from joinedup.ingest.importer import dataset_format
+
+    slice_ = Path(__file__).resolve().parents[1] / "data" / "ucdp" / "ged_aleppo_2016_slice.csv"
+    assert dataset_format(slice_) == "ucdp"
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    first = CliRunner().invoke(app, ["ingest", str(slice_), "--db", db, "--quiet"])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(app, ["ingest", str(slice_), "--db", db, "--quiet"])
+    assert again.exit_code == 0 and " 0 accepted" in again.output  # re-importing changes nothing

@@ -132,13 +132,22 @@ def ingest(
     reported_at: Annotated[str, typer.Option(
         "--reported-at", help="Text files: when they were written (YYYY-MM-DD); an email's "
                               "Date header otherwise")] = "",
+    format_: Annotated[str, typer.Option(
+        "--format", help="CSV files: ucdp (UCDP GED, a report per source article), "
+                         "ucdp-dataset (a report per event) or acled; found from the header "
+                         "when not given")] = "",
 ) -> None:
     """Import reports, then resolve, corroborate and alert.
 
     Exit status: 0 all records accepted, 1 some quarantined (listed with file:line: field: reason),
     2 unusable input (unreadable, not JSON).
     """
-    from joinedup.ingest.importer import import_file, import_text_file
+    from joinedup.ingest.importer import (
+        dataset_format,
+        import_dataset,
+        import_file,
+        import_text_file,
+    )
     from joinedup.ingest.text import TextSource, is_text_file
     from joinedup.pipeline import process_new
 
@@ -169,8 +178,12 @@ def ingest(
                 console=console,
                 disable=quiet,
             ) as bar:
-                task = bar.add_task(f"importing {path.name}", total=_count_lines(path))
-                result = import_file(store, path, progress=partial(bar.advance, task))
+                dataset = format_ or dataset_format(path)
+                task = bar.add_task(f"importing {path.name}",
+                                    total=None if dataset else _count_lines(path))
+                result = (import_dataset(store, path, dataset,
+                                         progress=partial(bar.advance, task)) if dataset
+                          else import_file(store, path, progress=partial(bar.advance, task)))
             for err in result.errors[:50]:
                 console.print(f"quarantined {err}", highlight=False, markup=False)
             if len(result.errors) > 50:

@@ -101,6 +101,43 @@ def import_file(
     )
 
 
+DATASETS = ("ucdp", "ucdp-dataset", "acled")
+
+
+def dataset_format(path: Path) -> str | None:
+    """The dataset a CSV file is an export of, by its header (UCDP GED: ``source_article``;
+    ACLED: ``event_id_cnty``); None for any other file."""
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline()
+    except OSError:
+        return None
+    names = {h.strip().strip('"') for h in header.split(",")}
+    if "source_article" in names and "where_prec" in names:
+        return "ucdp"
+    if "event_id_cnty" in names:
+        return "acled"
+    return None
+
+
+def import_dataset(
+    store: Store, path: Path, kind: str, *, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Import a conflict dataset's CSV export as conflict reports: ``ucdp`` (UCDP GED, one
+    report per source article), ``ucdp-dataset`` (one per event, in UCDP's name) or ``acled``
+    (one per event). Rows that cannot be read are quarantined with line, field and reason."""
+    from joinedup.ingest.acled import read_acled
+    from joinedup.ingest.ucdp import read_ucdp
+
+    if kind not in DATASETS:
+        raise InputError(f"unknown dataset format {kind!r}", hint=f"use {', '.join(DATASETS)}")
+    records = (read_acled(path) if kind == "acled"
+               else read_ucdp(path, view="dataset" if kind == "ucdp-dataset" else "articles"))
+    return import_records(store, str(path), file_sha256(path), records, progress=progress)
+
+
 def import_text_file(store: Store, path: Path, source: TextSource) -> ImportResult:
     """Import a text file or an email as one narrative-only report (:mod:`.text`)."""
     record = text_record(path, source)

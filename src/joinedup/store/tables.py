@@ -476,8 +476,8 @@ incident_edge = Table(
     Index(None, "b"),
 )
 
-# An analyst's word on two reports: one event (confirm) or two (split). Kept by the reports' (org, id), not
-# their pks, so it holds for later versions, and respected by every later run.
+# An analyst's word on two reports: one event (confirm) or two (split). Kept by the reports'
+# (org, id), not their pks, so it holds for later versions, and respected by every later run.
 incident_decision = Table(
     "incident_decision",
     metadata,
