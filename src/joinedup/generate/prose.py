@@ -19,6 +19,9 @@ says so too), and the prose as its ``narrative``. People, places, links, indicat
 informant (a ref to a person the report no longer lists) and the period it is about are gone:
 they are in the prose, for the reader and a reviewer to find.
 
+Most of the module is the wordings (the tables below); the writer after them is small steps,
+one a part of a report (the child, who told what about whom, the recruiter, places).
+
 Example:
     >>> from joinedup.generate import generate_scenario
     >>> s = generate_scenario(seed=7, reports=60)
