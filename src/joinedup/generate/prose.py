@@ -38,7 +38,7 @@ from datetime import date
 from random import Random
 from typing import Any
 
-from joinedup.generate.narrative import pronouns
+from joinedup.generate.narrative import AUDIENCE, DEFAULT_CONTEXT, pronouns
 
 Json = dict[str, Any]
 KEPT = ("id", "profile", "source", "derived_from", "reported_at")
@@ -340,28 +340,6 @@ SPEAKER: dict[str, tuple[str, ...]] = {
     ),
     "staff": ("Staff said that ", "Staff report that "),
 }
-AUDIENCE = {
-    "police": "officers",
-    "health": "the nurse",
-    "social_care": "the social worker",
-    "care_home": "staff",
-    "education": "a teacher",
-    "family": "a parent",
-    "youth_service": "a youth worker",
-    "voluntary_sector": "a project worker",
-    "other": "an officer",
-}
-OPENING = {  # what brought a child with no warning sign on record to the agency
-    "police": "came to the attention of officers",
-    "health": "was seen by the service",
-    "social_care": "was discussed at a multi-agency meeting",
-    "education": "was raised by school staff",
-    "care_home": "was discussed at the home's staff handover",
-    "family": "has worried {pos} family",
-    "youth_service": "was seen at the youth club",
-    "voluntary_sector": "was seen by a project worker",
-    "other": "was mentioned in a licensing complaint",
-}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 DECADES = {"teens": "teens", "20": "twenties", "30": "thirties", "40": "forties",
@@ -444,7 +422,7 @@ class Writer:
         child = self.child
         assert child is not None
         signs = self.signs()
-        first = signs.pop(0) if signs else OPENING[self.agency].format(**self.slots)
+        first = signs.pop(0) if signs else DEFAULT_CONTEXT[self.agency].format(**self.slots)
         out = [self.when(), _sentence(f"{self.child_label(child)} {first}")]
         out += self.child_details(child)
         subj = self.slots["Subj"]
