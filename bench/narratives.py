@@ -50,18 +50,20 @@ def accept_all(store: Any, org: str, report_id: str) -> Row:
     A reviewer with no answer key: whatever the reader proposed is taken, nothing is corrected,
     no role is given where the reader found none. It lives with the benchmark because the
     product offers no "accept all": every proposal is meant to be judged by a person. Returns
-    the apply's outcome, or ``{"status": "nothing"}`` when nothing accepted can be placed.
+    the apply's outcome (``{"status": "nothing"}`` when nothing accepted can be placed) with
+    ``left_out``, what the page said it could not place and why.
     """
     from joinedup.errors import InputError
-    from joinedup.web.review import apply_review, review
+    from joinedup.web.review import apply_review, proposals_view, review
 
     for p in store.proposals(org, report_id):
         if p["status"] == "proposed":
             review(store, org, report_id, p["pk"], "accepted")
+    left_out = proposals_view(store, org, report_id)["preview"]["left_out"]
     try:
-        return apply_review(store, store, org, report_id)
+        return apply_review(store, store, org, report_id) | {"left_out": left_out}
     except InputError:
-        return {"status": "nothing"}
+        return {"status": "nothing", "left_out": left_out}
 
 
 # -- the two runs -------------------------------------------------------------------------------
@@ -83,7 +85,7 @@ def run_structured(reports: list[Row], folder: Path) -> Any:
     return store
 
 
-def run_narratives(bare: list[Row], folder: Path, url: str = "") -> tuple[Any, Row]:
+def run_narratives(bare: list[Row], folder: Path) -> tuple[Any, Row]:
     """The narratives-only reports imported (and read), reviewed one by one in arrival order by
     :func:`accept_all`, then a full run; returns the store and what reading and review did."""
     from joinedup.generate import arrival_key
@@ -93,31 +95,23 @@ def run_narratives(bare: list[Row], folder: Path, url: str = "") -> tuple[Any, R
 
     path = folder / "narratives.jsonl"
     _write(bare, path)
-    store = Store.open(url or f"sqlite:///{folder / 'narratives.db'}")
+    store = Store.open(f"sqlite:///{folder / 'narratives.db'}")
     result = import_file(store, path)
     if result.quarantined:
         raise RuntimeError(f"narrative reports quarantined: {result.errors[:3]}")
     process_new(store, result.reports)  # reads the narratives: the proposals are kept
     outcomes: Counter[str] = Counter()
-    for report in sorted(bare, key=arrival_key):
-        outcomes[accept_all(store, report["source"]["org"], report["id"])["status"]] += 1
-    process(store)  # a full run, as the baseline had: merges are reconsidered store-wide
-    return store, {"outcomes": dict(outcomes), **_reading(store, bare)}
-
-
-def _reading(store: Any, bare: list[Row]) -> Row:
-    """Proposals by type, and what the review left out and why (first words of the reason)."""
-    from joinedup.web.review import proposals_view
-
-    proposed: Counter[str] = Counter()
     left_out: Counter[str] = Counter()
-    for report in bare:
+    proposed: Counter[str] = Counter()
+    for report in sorted(bare, key=arrival_key):
         org, rid = report["source"]["org"], report["id"]
-        for p in store.proposals(org, rid):
-            proposed[p["type"]] += 1
-        for why in proposals_view(store, org, rid)["preview"]["left_out"]:
-            left_out[_why(why)] += 1
-    return {"proposed": dict(proposed), "left_out": dict(left_out)}
+        proposed.update(p["type"] for p in store.proposals(org, rid))
+        outcome = accept_all(store, org, rid)
+        outcomes[outcome["status"]] += 1
+        left_out.update(_why(why) for why in outcome["left_out"])
+    process(store)  # a full run, as the baseline had: merges are reconsidered store-wide
+    return store, {"outcomes": dict(outcomes), "proposed": dict(proposed),
+                   "left_out": dict(left_out)}
 
 
 def _why(reason: str) -> str:
