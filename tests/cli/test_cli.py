@@ -145,3 +145,17 @@ def test_the_panel_decides_from_the_command_line_and_consent_is_refused(tmp_path
                                "--db", db])
     assert done.exit_code == 0, done.output
     assert "strategy_meeting by DS Khan, due 2008-03-10" in done.stdout
+
+
+def test_generate_narratives_only_writes_prose_and_the_same_truth(tmp_path: Path) -> None:
+    args = ["generate", "--seed", "3", "--reports", "60"]
+    assert runner.invoke(app, [*args, str(tmp_path / "s")]).exit_code == 0
+    res = runner.invoke(app, [*args, "--narratives-only", str(tmp_path / "n")])
+    assert res.exit_code == 0, res.output
+    lines = (tmp_path / "n" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    reports = [json.loads(line) for line in lines]
+    assert len(reports) == 60
+    assert all(set(r) <= {"id", "profile", "source", "derived_from", "reported_at",
+                          "narrative"} for r in reports)
+    assert (tmp_path / "n" / "truth.json").read_text() == (tmp_path / "s" / "truth.json"
+                                                           ).read_text()

@@ -428,12 +428,20 @@ def generate(
     children: Annotated[
         int | None, typer.Option(help="Children in planted networks (default scales with reports)")
     ] = None,
+    narratives_only: Annotated[
+        bool,
+        typer.Option(help="Each report as prose only: its source, date and a narrative that says "
+                     "what its fields would (the truth still names the fields' refs)"),
+    ] = False,
 ) -> None:
     """Write a fictional scenario and its ground truth."""
-    from joinedup.generate import generate_scenario, write_scenario
+    from joinedup.generate import Scenario, generate_scenario, write_scenario
+    from joinedup.generate import narratives_only as bare
 
     out_dir.mkdir(parents=True, exist_ok=True)
     s = generate_scenario(seed=seed, reports=reports, children=children)
+    if narratives_only:
+        s = Scenario(bare(s.reports, seed), s.truth)
     write_scenario(s, out_dir / "reports.jsonl", out_dir / "truth.json")
     out.print(
         f"wrote {len(s.reports)} reports to {out_dir / 'reports.jsonl'} "

@@ -9,14 +9,22 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
 - each person is one person, with their role as read or as the reviewer gave it; a person
   with no role is left out, and the reviewer is told to give one (a name alone says nothing
   about who someone is, and nobody is made a person of concern by default);
+- a name said again ("Kayleigh" after "Kayleigh Dunne") or a nickname said again is the
+  person already named, not someone new;
 - a nickname joins the person whose ``ref`` it carries, else the nearest person named just
-  before it ("Tariq, known as 'Tiger'"), else it is a person known only by that nickname;
+  before it ("Tariq, known as 'Tiger'") unless it was read with another role ("Chloe said
+  a man known as 'Tiger'"), else it is a person known only by that nickname;
 - a phone or a vehicle belongs to the nearest adult named before it, else it is left out and
-  the reviewer is told why;
-- a place is a place; a warning sign is about the report's child (the nearest child named
-  before it where there are several);
-- a link runs from the nearest adult before it to the nearest child (or, for being taken to,
-  frequenting, living or working at somewhere, the nearest place after it);
+  the reviewer is told why; a registration said just after a vehicle's description ("a silver
+  Toyota taxi, registration MA08 XKZ") is that vehicle's;
+- a place is a place; a postcode, a numbered street or a town said just after it ("Crown
+  Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a warning sign is about the
+  report's child (the nearest child named before it where there are several);
+- a link runs from the nearest adult before it to the nearest child before it (else the first
+  after it); an introduction from the nearest person before it, young or adult (a young
+  person who introduces other children is a possible recruiter); being taken to,
+  frequenting, living or working at somewhere from the nearest person before it (for being
+  taken, the nearest child), to the first place named after it (else the last before it);
 - dates give the period the report is about (``occurred_from``, ``occurred_to``).
 """
 
@@ -29,7 +37,9 @@ from typing import Any
 Row = dict[str, Any]
 YOUNG = ("child", "victim", "recruiter")
 TO_PLACE = ("taken_to", "frequents", "lives_at", "works_at")
-NEAR = 60  # characters between a name and the nickname that follows it
+NEAR = 60  # characters between a name and the nickname that follows it, or a vehicle's
+# description and its registration
+ADDRESS_GAP = 3  # characters between a place and the address or postcode that follows it
 
 
 @dataclass
@@ -49,51 +59,26 @@ def value_of(p: Row) -> str:
 
 
 def structured_from(proposals: list[Row]) -> Structured:
-    """The structured fields the accepted proposals make, in the order of the text."""
+    """The structured fields the accepted proposals make, in the order of the text.
+
+    Who and where come first (people, nicknames, places, each where the text names them), then
+    what they have, did and when (phones, vehicles, warning signs, links, dates), so that a link
+    can run to a place or a child named after it.
+    """
     out = Structured()
     chosen = sorted((p for p in proposals if p["status"] in ("accepted", "edited")),
                     key=lambda p: (p["start"], p["end"]))
-    people: list[tuple[int, Row]] = []  # (end offset, person)
-    places: list[tuple[int, Row]] = []
-    by_ref: dict[str, Row] = {}
-
-    def new_person(role: str, at: int) -> Row:
-        person: Row = {"ref": f"p{len(out.people) + 1}", "role": role}
-        out.people.append(person)
-        people.append((at, person))
-        return person
-
-    def before(at: int, adult: bool | None = None) -> Row | None:
-        for end, person in reversed(people):
-            if end <= at and (adult is None or (person["role"] not in YOUNG) == adult):
-                return person
-        return None
-
+    named = _Named(out)
+    for p in chosen:
+        if p["type"] in ("person", "alias"):
+            named.person(p)
+        elif p["type"] == "place":
+            named.place(p)
+    seen: tuple[int, Row, Row] | None = None  # the last vehicle: where it ended, whose
     for p in chosen:
         kind, value, attrs = p["type"], value_of(p), p["attrs"] or {}
-        ref = str(attrs.get("ref") or "")
-        if kind in ("person", "alias"):
-            person = by_ref.get(ref) if ref else None
-            last = people[-1] if people else None
-            if kind == "alias" and person is None and last is not None \
-                    and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1]:
-                person = last[1]  # "Tariq, known as 'Tiger'"
-            if person is None:
-                if not p["role"]:
-                    what = "person" if kind == "person" else "nickname"
-                    out.left_out.append(f"{what} {p['text']!r}: no role; give one to add them")
-                    continue
-                person = new_person(p["role"], p["end"])
-                if ref:
-                    by_ref[ref] = person
-            if kind == "alias":
-                person.setdefault("aliases", []).append(value)
-            else:
-                person["name"] = value
-                if attrs.get("age") is not None:
-                    _age(person, attrs["age"])
-        elif kind in ("phone", "vehicle"):
-            owner = before(p["start"], adult=True)
+        if kind in ("phone", "vehicle"):
+            owner = named.before(p["start"], adult=True)
             if owner is None:
                 out.left_out.append(f"{kind} {p['text']!r}: no adult named before it to "
                                     "belong to")
@@ -101,33 +86,140 @@ def structured_from(proposals: list[Row]) -> Structured:
             if kind == "phone":
                 owner.setdefault("phones", []).append(value)
             else:
-                owner.setdefault("vehicles", []).append(_vehicle(value, attrs))
-        elif kind == "place":
-            place = {"ref": f"l{len(out.places) + 1}", **_place(value, attrs)}
-            out.places.append(place)
-            places.append((p["start"], place))
+                vehicle = _vehicle(value, attrs)
+                if seen and seen[1] is owner and 0 <= p["start"] - seen[0] <= NEAR \
+                        and _one_vehicle(seen[2], vehicle):
+                    seen[2].update(vehicle)  # "a silver Toyota taxi, registration MA08 XKZ"
+                    vehicle = seen[2]
+                else:
+                    owner.setdefault("vehicles", []).append(vehicle)
+                seen = (p["end"], owner, vehicle)
         elif kind == "indicator":
-            child = before(p["start"], adult=False)
-            out.indicators.append({"id": value, "about": child["ref"]} if child and sum(
-                1 for _, q in people if q["role"] in YOUNG) > 1 else value)
+            child = named.before(p["start"], adult=False)
+            several = sum(1 for q in out.people if q["role"] in YOUNG) > 1
+            out.indicators.append({"id": value, "about": child["ref"]} if child and several
+                                  else value)
         elif kind == "link":
-            source = before(p["start"], adult=True)
-            if value in TO_PLACE:
-                target = next((pl for at, pl in places if at >= p["end"]), None)
-                target = target or (places[-1][1] if places else None)
-            else:
-                target = before(p["start"], adult=False) or next(
-                    (q for end, q in people if end > p["end"] and q["role"] in YOUNG), None)
-            if source is None or target is None:
+            ends = named.link_ends(value, p["start"], p["end"])
+            if ends is None:
                 out.left_out.append(f"link {p['text']!r}: who or what it links is not named "
                                     "where it can be placed")
                 continue
-            out.links.append({"from": source["ref"], "to": target["ref"], "type": value})
+            out.links.append({"from": ends[0]["ref"], "to": ends[1]["ref"], "type": value})
         elif kind == "date":
             out.dates.append(value)
-        out.used.append(int(p["id"] if "id" in p else p["pk"]))
+        else:
+            continue  # people and places: placed above
+        named.used.add(_key(p))
+    out.used = [_key(p) for p in chosen if _key(p) in named.used]
     _unique_places(out)
     return out
+
+
+class _Named:
+    """The people and places of a review, each at every point the text names them."""
+
+    def __init__(self, out: Structured) -> None:
+        self.out = out
+        self.people: list[tuple[int, Row]] = []  # (end offset, person), a person said again too
+        self.new: list[tuple[int, Row]] = []  # where each person is first named
+        self.places: list[tuple[int, int, Row]] = []  # (start, end offset, place)
+        self.by_ref: dict[str, Row] = {}
+        self.used: set[int] = set()  # the proposals applied
+
+    def person(self, p: Row) -> None:
+        """A person or a nickname: someone already named, or someone new with a role."""
+        kind, value, attrs = p["type"], value_of(p), p["attrs"] or {}
+        ref = str(attrs.get("ref") or "")
+        person = self.by_ref.get(ref) if ref else None
+        last = self.new[-1] if self.new else None
+        if person is None:
+            person = self._again(kind, value)
+        if kind == "alias" and person is None and last is not None \
+                and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
+                and p["role"] in ("", None, last[1]["role"]):
+            person = last[1]  # "Tariq, known as 'Tiger'" (not "Chloe said a man known as")
+        if person is None:
+            if not p["role"]:
+                what = "person" if kind == "person" else "nickname"
+                self.out.left_out.append(f"{what} {p['text']!r}: no role; give one to add them")
+                return
+            person = {"ref": f"p{len(self.out.people) + 1}", "role": p["role"]}
+            self.out.people.append(person)
+            self.new.append((p["end"], person))
+            if ref:
+                self.by_ref[ref] = person
+        self.people.append((p["end"], person))
+        self.used.add(_key(p))
+        if kind == "alias":
+            if _alias_key(value) not in {_alias_key(a) for a in person.get("aliases") or []}:
+                person.setdefault("aliases", []).append(value)
+        elif not person.get("name"):
+            person["name"] = value
+        if kind == "person" and attrs.get("age") is not None \
+                and "age" not in person and "age_range" not in person:
+            _age(person, attrs["age"])
+
+    def _again(self, kind: str, value: str) -> Row | None:
+        """The person a name or nickname names again: the last one named with that name, or
+        a word of it ("Kayleigh" after "Kayleigh Dunne"), or with that nickname."""
+        key = _alias_key(value)
+        for _, person in reversed(self.people):
+            if kind == "alias" and key in {_alias_key(a) for a in person.get("aliases") or []}:
+                return person
+            name = str(person.get("name") or "").casefold().split()
+            if kind == "person" and name and (value.casefold().split() == name
+                                              or value.casefold() in name):
+                return person
+        return None
+
+    def place(self, p: Row) -> None:
+        """A place, or part of the address of the place named just before it ("Crown Lodge,
+        227 Union Street, Salford, M5 8ZL" is one place)."""
+        value, attrs = value_of(p), p["attrs"] or {}
+        part = _place(value, attrs)
+        self.used.add(_key(p))
+        if self.places:
+            start, end, place = self.places[-1]
+            if 0 <= p["start"] - end <= ADDRESS_GAP and _fold(place, part, attrs):
+                self.places[-1] = (start, p["end"], place)
+                return
+        place = {"ref": f"l{len(self.out.places) + 1}", **part}
+        self.out.places.append(place)
+        self.places.append((p["start"], p["end"], place))
+
+    def before(self, at: int, adult: bool | None = None, but: Row | None = None
+               ) -> Row | None:
+        """The person named nearest before ``at`` (an adult, a young person, or either)."""
+        for end, person in reversed(self.people):
+            if end <= at and person is not but and (
+                    adult is None or (person["role"] not in YOUNG) == adult):
+                return person
+        return None
+
+    def link_ends(self, kind: str, start: int, end: int) -> tuple[Row, Row] | None:
+        """Who or what a link joins, by where they are named (see the module docstring)."""
+        if kind in TO_PLACE:
+            source = (self.before(start, adult=False) if kind == "taken_to" else None) \
+                or self.before(start)
+            target = next((pl for at, _, pl in self.places if at >= end), None) or next(
+                (pl for at, _, pl in reversed(self.places) if at < start), None)
+        else:
+            source = self.before(start) if kind == "introduced" else self.before(
+                start, adult=True)
+            target = self.before(start, adult=False, but=source) or next(
+                (q for at, q in self.people if at > end and q["role"] in YOUNG
+                 and q is not source), None)
+        return (source, target) if source is not None and target is not None else None
+
+
+def _key(p: Row) -> int:
+    """A proposal's id (the page's rows) or store key (the store's rows)."""
+    return int(p["id"] if "id" in p else p["pk"])
+
+
+def _alias_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def apply_to(body: Row, s: Structured) -> Row:
@@ -206,6 +298,13 @@ def _vehicle(value: str, attrs: Row) -> Row:
     return vehicle
 
 
+def _one_vehicle(first: Row, then: Row) -> bool:
+    """Whether a description and a registration said one after the other are one vehicle:
+    one has a registration and the other not, and nothing they both say differs."""
+    return ("reg" in first) != ("reg" in then) and all(
+        first[k] == then[k] for k in first.keys() & then.keys())
+
+
 def _place(value: str, attrs: Row) -> Row:
     from joinedup.resolve.normalise import normalise_postcode
 
@@ -215,6 +314,22 @@ def _place(value: str, attrs: Row) -> Row:
     if attrs.get("kind"):
         place["kind"] = str(attrs["kind"])
     return place
+
+
+def _fold(place: Row, part: Row, attrs: Row) -> bool:
+    """Add ``part`` (a postcode, a numbered street, a town) to the address of ``place``, the
+    place named just before it; False if it is a place of its own."""
+    if "postcode" in part:
+        if "postcode" in place:
+            return False
+        place["postcode"] = part["postcode"]
+        return True
+    name = str(part.get("name") or "")
+    town = attrs.get("kind") == "town" and place.get("kind") != "town"
+    if not (town or (attrs.get("kind") == "street" and name[:1].isdigit())):
+        return False
+    place["address"] = f"{place['address']}, {name}" if place.get("address") else name
+    return True
 
 
 def _unique_places(s: Structured) -> None:

@@ -5,6 +5,7 @@ and the definitions of the expected alerts.
 """
 
 from joinedup.generate.alerts import arrival_key
+from joinedup.generate.prose import narratives_only
 from joinedup.generate.scenario import (
     Scenario,
     generate_scenario,
@@ -21,6 +22,7 @@ __all__ = [
     "generate_scenario",
     "generate_to_files",
     "iter_scenario_reports",
+    "narratives_only",
     "new_truth",
     "write_scenario",
     "write_truth",

@@ -93,7 +93,7 @@ SPEAKER: dict[str, str] = {
     "staff": "Staff said that ",
     "none": "",
 }
-_AUDIENCE = {
+AUDIENCE = {  # whom a child tells, at each agency
     "police": "officers",
     "health": "the nurse",
     "social_care": "the social worker",
@@ -167,7 +167,7 @@ def compose(
     if not clauses:
         return first
     lead = SPEAKER[speaker if child is not None else "none"].format(
-        audience=_AUDIENCE[agency], **slots
+        audience=AUDIENCE[agency], **slots
     )
     body = "; ".join(clauses)
     second = lead + body if lead else body[0].upper() + body[1:]

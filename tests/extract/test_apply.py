@@ -1,0 +1,144 @@
+"""Applying a review: how accepted proposals are put together into a report's structured fields
+(extract/apply.py), on proposals written by hand so that only the grouping is tested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from joinedup.extract.apply import structured_from
+
+
+def proposals(text: str, spans: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Accepted proposals for ``(type, words, value[, role[, attrs]])``, each found in ``text``
+    after the one before it."""
+    out, at = [], 0
+    for i, (kind, words, value, *rest) in enumerate(spans):
+        start = text.index(words, at)
+        at = start + 1
+        out.append({"id": i + 1, "type": kind, "start": start, "end": start + len(words),
+                    "text": words, "value": value, "role": rest[0] if rest else "",
+                    "attrs": rest[1] if len(rest) > 1 else {}, "status": "accepted",
+                    "edited_value": None})
+    return out
+
+
+def test_a_link_runs_to_the_place_named_after_it() -> None:
+    text = "Chloe (14) was taken to the Crown Lodge."
+    made = structured_from(proposals(text, [
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("link", "was taken to", "taken_to"),
+        ("place", "the Crown Lodge", "the Crown Lodge")]))
+    assert made.links == [{"from": "p1", "to": "l1", "type": "taken_to"}]
+    assert made.left_out == []
+
+
+def test_a_name_said_again_is_the_person_already_named() -> None:
+    text = "Chloe Smith (14) is often out. Chloe spends time at Karahi King."
+    made = structured_from(proposals(text, [
+        ("person", "Chloe Smith", "Chloe Smith", "child", {"age": "14"}),
+        ("person", "Chloe", "Chloe"),
+        ("link", "spends time at", "frequents"),
+        ("place", "Karahi King", "Karahi King")]))
+    assert made.people == [{"ref": "p1", "role": "child", "name": "Chloe Smith", "age": 14}]
+    assert made.left_out == []  # the reviewer is not asked to give Chloe a role again
+    assert made.links == [{"from": "p1", "to": "l1", "type": "frequents"}]
+
+
+def test_a_child_said_again_after_a_man_is_the_one_who_frequents_a_place() -> None:
+    text = 'Chloe (14) was seen with a man known as "Tiger". Chloe hangs around at Karahi King.'
+    made = structured_from(proposals(text, [
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("link", "was seen with", "seen_with"),
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("person", "Chloe", "Chloe"),
+        ("link", "hangs around at", "frequents"),
+        ("place", "Karahi King", "Karahi King")]))
+    assert {"from": "p1", "to": "l1", "type": "frequents"} in made.links
+
+
+def test_a_young_person_who_introduced_a_child_is_the_introductions_source() -> None:
+    text = ('Chloe (14) said a man known as "Tiger" gave her vodka. Her friend Jordan (15) '
+            "introduced her to them.")
+    made = structured_from(proposals(text, [
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("link", "gave her vodka", "supplied_alcohol"),
+        ("person", "Jordan", "Jordan", "child", {"age": "15"}),
+        ("link", "introduced her to", "introduced")]))
+    assert made.links == [{"from": "p2", "to": "p1", "type": "supplied_alcohol"},
+                          {"from": "p3", "to": "p1", "type": "introduced"}]
+
+
+def test_a_link_runs_to_a_child_named_after_it() -> None:
+    text = 'A man known as "Tiger" keeps calling Chloe Smith (14).'
+    made = structured_from(proposals(text, [
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("link", "keeps calling", "contacted"),
+        ("person", "Chloe Smith", "Chloe Smith", "child", {"age": "14"})]))
+    assert made.links == [{"from": "p1", "to": "p2", "type": "contacted"}]
+
+
+def test_a_registration_after_a_description_is_the_same_vehicle() -> None:
+    text = 'A man known as "Tiger" drives a silver Toyota taxi, registration MA08 XKZ.'
+    made = structured_from(proposals(text, [
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("vehicle", "a silver Toyota taxi", "a silver toyota taxi", "", {"kind": "taxi"}),
+        ("vehicle", "MA08 XKZ", "MA08XKZ")]))
+    assert made.people[0]["vehicles"] == [
+        {"colour": "silver", "make": "toyota", "kind": "taxi", "reg": "MA08XKZ"}]
+
+
+def test_two_registrations_are_two_vehicles() -> None:
+    text = 'A man known as "Tiger" has used MA08 XKZ and MA09 ABC.'
+    made = structured_from(proposals(text, [
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("vehicle", "MA08 XKZ", "MA08XKZ"),
+        ("vehicle", "MA09 ABC", "MA09ABC")]))
+    assert made.people[0]["vehicles"] == [{"reg": "MA08XKZ"}, {"reg": "MA09ABC"}]
+
+
+def test_an_address_and_postcode_after_a_place_are_its_own() -> None:
+    text = "Chloe (14) was taken to Crown Lodge, 227 Union Street, Salford, M5 8ZL, and Rochdale."
+    made = structured_from(proposals(text, [
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("link", "was taken to", "taken_to"),
+        ("place", "Crown Lodge", "Crown Lodge"),
+        ("place", "227 Union Street", "227 Union Street", "", {"kind": "street"}),
+        ("place", "Salford", "Salford", "", {"kind": "town"}),
+        ("place", "M5 8ZL", "M5 8ZL", "", {"kind": "postcode"}),
+        ("place", "Rochdale", "Rochdale", "", {"kind": "town"})]))
+    assert made.places == [
+        {"ref": "l1", "name": "Crown Lodge", "address": "227 Union Street, Salford",
+         "postcode": "M5 8ZL"},
+        {"ref": "l2", "name": "Rochdale", "kind": "town"}]
+    assert made.links == [{"from": "p1", "to": "l1", "type": "taken_to"}]
+    assert sorted(made.used) == list(range(1, 8))
+
+
+def test_a_place_named_in_a_list_stays_a_place_of_its_own() -> None:
+    text = "She has been found in Rochdale, Oldham and Bury."
+    made = structured_from(proposals(text, [
+        ("place", "Rochdale", "Rochdale", "", {"kind": "town"}),
+        ("place", "Oldham", "Oldham", "", {"kind": "town"}),
+        ("place", "Bury", "Bury", "", {"kind": "town"})]))
+    assert [p["name"] for p in made.places] == ["Rochdale", "Oldham", "Bury"]
+
+
+def test_a_nickname_read_as_a_man_s_is_not_given_to_the_child_named_before_it() -> None:
+    text = 'Chloe (14) said a man known as "Tiger" gave her vodka.'
+    made = structured_from(proposals(text, [
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("link", "gave her vodka", "supplied_alcohol")]))
+    assert made.people == [{"ref": "p1", "role": "child", "name": "Chloe", "age": 14},
+                           {"ref": "p2", "role": "person_of_concern", "aliases": ["Tiger"]}]
+    assert made.links == [{"from": "p2", "to": "p1", "type": "supplied_alcohol"}]
+
+
+def test_a_nickname_just_after_a_name_is_that_persons() -> None:
+    text = 'A man named Tariq Hussain, known as "Tiger", was seen.'
+    made = structured_from(proposals(text, [
+        ("person", "Tariq Hussain", "Tariq Hussain", "person_of_concern"),
+        ("alias", "Tiger", "Tiger")]))
+    assert made.people == [{"ref": "p1", "role": "person_of_concern", "name": "Tariq Hussain",
+                            "aliases": ["Tiger"]}]
