@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import extract, febrl, pages, quality, throughput  # noqa: E402
+from bench import extract, febrl, incidents, pages, quality, throughput  # noqa: E402
 
 
 def main() -> int:
@@ -22,6 +22,7 @@ def main() -> int:
         ("Generated scenarios: resolution and alert quality", quality),
         ("Throughput", throughput),
         ("Reading narratives: the held-out evaluation set", extract),
+        ("Conflict incidents: UCDP GED Syria de-duplicated and graded", incidents),
         ("Web pages: render time at 100,000 reports", pages),
     ):
         try:

@@ -264,7 +264,7 @@ class _Run:
         best: dict[tuple[int, int], tuple[float, int, int, str]] = {}
         for (i, j), v in self.verdicts.items():
             ri, rj = find(i), find(j)
-            if ri == rj or self.clusters.split_between(i, j):
+            if ri == rj or (self.clusters.forbidden and self.clusters.split_between(i, j)):
                 continue
             if v.kind == "episode":
                 why = "episode"
