@@ -17,6 +17,7 @@ from joinedup.corroborate.grading import (
     grade_resolution,
     load_grading,
 )
+from joinedup.corroborate.independence import independence_key
 from joinedup.errors import ProfileError
 from joinedup.profiles import PROFILES_DIR, read_data
 from joinedup.resolve.incidents import (
@@ -248,3 +249,11 @@ def test_an_unknown_condition_key_is_refused(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ProfileError, match=r"unknown condition key\(s\) \['agency'\]"):
         load_grading(path)
+
+
+def test_the_independence_key_is_the_origin_and_none_for_a_derived_report() -> None:
+    quoted = event_from_report(media("r", "Reuters"))
+    own = event_from_report(attack("s", org="SOHR", agency="local_monitor"))
+    copy = event_from_report(media("c", "Blog", derived_from=["Reuters/r"]))
+    assert independence_key(quoted) == independence_key(own) == "sohr"
+    assert independence_key(copy) is None

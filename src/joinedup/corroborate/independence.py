@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from joinedup.resolve.incidents.events import Event
 from joinedup.resolve.normalise import fold_words
 
-__all__ = ["Source", "independent_sources", "origin_of"]
+__all__ = ["Source", "independence_key", "independent_sources", "origin_of"]
 
 
 def origin_of(event: Event) -> str:
@@ -22,6 +22,12 @@ def origin_of(event: Event) -> str:
     folded ("SOHR", "sohr " and "S.O.H.R." are not told apart here: import makes spellings
     one, see ``profiles/conflict/outlets.yaml``)."""
     return fold_words(event.upstream or event.org).replace(" ", "")
+
+
+def independence_key(event: Event) -> str | None:
+    """What counts once when corroboration is counted: the report's origin, or None for a
+    derived report, which never counts."""
+    return None if event.derived_from else origin_of(event)
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,11 @@ def independent_sources(events: Iterable[Event]) -> tuple[tuple[Source, ...], tu
     by_origin: dict[str, list[Event]] = {}
     derived = []
     for e in sorted(events, key=lambda e: e.key):
-        if e.derived_from:
+        key = independence_key(e)
+        if key is None:
             derived.append(e.key)
             continue
-        by_origin.setdefault(origin_of(e), []).append(e)
+        by_origin.setdefault(key, []).append(e)
     sources = tuple(Source(key, group[0].upstream or group[0].org, tuple(group))
                     for key, group in sorted(by_origin.items()))
     return sources, tuple(derived)
