@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from joinedup.errors import InputError
@@ -100,12 +100,14 @@ class Resolution:
     incident_of: dict[str, str]
     conflicts: tuple[str, ...]
     compared: int
+    _by_id: dict[str, Incident] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {inc.id: inc for inc in self.incidents})
 
     def incident(self, incident_id: str) -> Incident:
-        for incident in self.incidents:
-            if incident.id == incident_id:
-                return incident
-        raise KeyError(incident_id)
+        """The incident with this id (KeyError if none)."""
+        return self._by_id[incident_id]
 
     def of(self, key: str) -> Incident:
         """The incident a report (``org/id``) belongs to."""
