@@ -140,7 +140,7 @@ def test_an_anachronistic_jfs_label_merges_with_a_nusra_report() -> None:
     # UCDP labels events of early 2016 "Jabhat Fateh al-Sham", a name adopted on 2016-07-28
     def shelling(rid: str, org: str, group: str) -> Report:
         return attack(rid, org=org, agency="media", day="2016-03-10", at=AL_SHAAR,
-                      place="al-Shaar", killed=(3, 5), actors=[(group, "alleged_perpetrator")])
+                      place="al-Shaar", actors=[(group, "alleged_perpetrator")])
 
     res = run([shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
                shelling("b", "Reuters", "Jabhat al-Nusra")])
