@@ -17,7 +17,6 @@ parameters. Nothing here reads an actor's attributes (nationality and the like).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from joinedup.errors import ProfileError
 from joinedup.profiles import PROFILES_DIR, read_data
 from joinedup.resolve.actors import ActorRegistry
 from joinedup.resolve.incidents import Event, Resolution, shipped_dedup_profile
+from joinedup.resolve.incidents.comparison import haversine_km
 from joinedup.resolve.normalise import fold_words
 
 __all__ = [
@@ -330,7 +330,7 @@ class CredibleSourcesAndActionNearby(Recipe):
                 continue
             if (e.lat is not None and e.lon is not None
                     and action.lat is not None and action.lon is not None):
-                if _km(e.lat, e.lon, action.lat, action.lon) <= km:
+                if haversine_km(e.lat, e.lon, action.lat, action.lon) <= km:
                     return True
             elif e.admin2 and e.admin2 == action.admin2:
                 return True
@@ -353,13 +353,6 @@ RECIPES: dict[str, type[Recipe]] = {
     r.name: r for r in (AnalystDiscount, BelligerentAccepted, CompetingClaims, Denial,
                         CredibleSourcesAndActionNearby, Otherwise)
 }
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 # --- the rules, loaded --------------------------------------------------------------------------

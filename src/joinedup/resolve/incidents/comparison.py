@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from joinedup.resolve.incidents.events import DedupProfile, Event
 
-__all__ = ["Verdict", "compare", "distance_km", "place_level"]
+__all__ = ["Verdict", "compare", "distance_km", "haversine_km", "place_level"]
 
 Kind = Literal["candidate", "review", "episode"]
 EARTH_KM = 6371.0
@@ -44,13 +44,18 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-def distance_km(a: Event, b: Event) -> float:
-    """Great-circle distance between two events' points (haversine)."""
-    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: Event, b: Event) -> float:
+    """Great-circle distance between two events' points (both must have one)."""
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def place_level(a: Event, b: Event, profile: DedupProfile) -> tuple[str, str] | None:
@@ -77,8 +82,8 @@ def place_level(a: Event, b: Event, profile: DedupProfile) -> tuple[str, str] | 
         if a.place and a.place == b.place and not points:
             return "same_point", f"same place {a.place!r} in {mine!r}"
         return weight, f"same {level} {mine!r}"
-    if points and distance_km(a, b) <= places.fallback_km.get(coarser, 0.0):
-        return weight, f"{distance_km(a, b):.1f} km apart ({coarser} precision, no {level} name)"
+    if points and (km := distance_km(a, b)) <= places.fallback_km.get(coarser, 0.0):
+        return weight, f"{km:.1f} km apart ({coarser} precision, no {level} name)"
     return None
 
 
