@@ -171,7 +171,7 @@ def test_names_of_one_actor_or_its_coalition_do_not_compete(first: str, second: 
 
 
 def test_two_credible_sources_and_the_belligerents_own_strike_nearby_are_fair() -> None:
-    incident = [claim("a", "SOHR", "local_monitor", "US-led coalition"),
+    incident = [claim("a", "SOHR", "local_monitor", "US warplanes"),  # a coalition member
                 claim("b", "Airwars", "ngo", "International Coalition")]
     strike = claim("s", "CJTF-OIR", "belligerent", "Coalition forces", "claimed_responsibility",
                    at=(AL_SHAAR[0] + 0.02, AL_SHAAR[1]), place="a fighting position")

@@ -307,11 +307,13 @@ class CredibleSourcesAndActionNearby(Recipe):
 
     def evaluate(self, ctx: Context) -> Fired | None:
         credible = set(self.params["credible"])
+        alleging = {s.name: ctx.alleged[s.name] for s in ctx.sources
+                    if any(e.agency in credible for e in s.events)}
         backers: dict[str, set[str]] = defaultdict(set)
-        for s in ctx.sources:
-            if any(e.agency in credible for e in s.events):
-                for actor in ctx.alleged[s.name]:
-                    backers[actor].add(s.name)
+        for actor in sorted(frozenset().union(*alleging.values())):
+            for source, alleged in alleging.items():
+                if any(ctx.linked(actor, other) for other in alleged):
+                    backers[actor].add(source)  # the actor, an alias or its coalition
         for actor, keys in sorted(backers.items()):
             if len(keys) < int(self.params["min_sources"]):
                 continue
