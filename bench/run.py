@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import extract, febrl, narratives, pages, quality, throughput  # noqa: E402
+from bench import extract, febrl, incidents, narratives, pages, quality, throughput  # noqa: E402
 
 
 def main() -> int:
@@ -23,6 +23,7 @@ def main() -> int:
         ("Throughput", throughput),
         ("Reading narratives: the held-out evaluation set", extract),
         ("A scenario delivered as narratives only, beside its structured version", narratives),
+        ("Conflict incidents: UCDP GED Syria de-duplicated and graded", incidents),
         ("Web pages: render time at 100,000 reports", pages),
     ):
         try:

@@ -5,6 +5,7 @@ from joinedup.resolve.normalise.dates import birth_year_range, overlap, parse_pa
 from joinedup.resolve.normalise.names import (
     first_name_alternatives,
     first_name_key,
+    fold_words,
     name_variants_table,
     normalise_alias,
     split_name,
@@ -31,6 +32,7 @@ __all__ = [
     "birth_year_range",
     "first_name_alternatives",
     "first_name_key",
+    "fold_words",
     "known_characters",
     "name_variants_table",
     "normalise_alias",

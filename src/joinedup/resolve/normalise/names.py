@@ -28,6 +28,7 @@ __all__ = [
     "NAME_VARIANTS_PATH",
     "NameVariants",
     "first_name_key",
+    "fold_words",
     "load_name_variants",
     "name_variants_table",
     "normalise_alias",
@@ -93,6 +94,21 @@ def normalise_alias(raw: str) -> str:
     words = [_TITLES.get(w, w) for w in words]
     words = [_STREET_ER.sub("er", w) for w in words]
     return " ".join(words).removeprefix("the ")
+
+
+@lru_cache(maxsize=NAMES_CACHED)
+def fold_words(raw: str) -> str:
+    """Return ``raw`` as lowercase ASCII words and digits, one space apart.
+
+    The spelling-blind form of a place, facility or organisation name: case, accents, quotes
+    and punctuation are what differs between two people typing one name ("Ma'arrat al-Nu'man",
+    "Maarrat al Numan"); nothing else is changed.
+
+    Examples:
+        >>> fold_words("Ma’arrat  al-Nu'man"), fold_words("Dayr az-Zawr (Deir ez-Zor)")
+        ('maarrat al numan', 'dayr az zawr deir ez zor')
+    """
+    return re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
 
 
 # A nickname that is one letter is also written as the letter's name ("K" and "Kay", "J" and

@@ -1,0 +1,107 @@
+"""Clustering events into incidents, strongest pair first, each merge checked against the whole.
+
+Merging pair by pair chains strangers: an "unknown" mechanism joins an air strike and a shelling
+that can never be one event. Here two clusters merge only when
+
+- no analyst split a report of one from a report of the other (a split always holds);
+- they do not both hold a record of one event dataset (meltt's one-to-one rule: a dataset has
+  de-duplicated itself, so one of its records matches at most one of another's; the runner-up
+  becomes a contender);
+- every report of one is compatible with every report of the other (the rules of
+  :func:`~joinedup.resolve.incidents.comparison.compare`: dates, places, mechanism, target,
+  facility) and scores at least ``cohesion_at`` with it, so an incident never holds two reports
+  that could not be, or look unlike, one event.
+
+Must-links come first and skip the last two checks: an analyst's confirm (always applied, unless
+it contradicts a split, which is reported), a report ``derived_from`` another (it only repeats
+it), and reports that carry one upstream record's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from joinedup.resolve.incidents.comparison import Verdict
+from joinedup.resolve.incidents.events import Event
+
+__all__ = ["Clusters"]
+
+
+class Clusters:
+    """Union-find over event indices, with the constraints above."""
+
+    def __init__(
+        self,
+        events: Sequence[Event],
+        one_to_one: Callable[[Event], bool],
+        verdict: Callable[[int, int], Verdict | None],
+        cohesion_at: float,
+    ) -> None:
+        self._events = events
+        self._verdict = verdict
+        self._cohesion_at = cohesion_at
+        self.parent = list(range(len(events)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(events))}
+        self.datasets: dict[int, set[str]] = {
+            i: {e.org} for i, e in enumerate(events) if one_to_one(e)
+        }
+        self.forbidden: dict[int, set[int]] = {}
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def forbid(self, i: int, j: int) -> None:
+        """An analyst's split: the clusters of ``i`` and ``j`` may never merge."""
+        self.forbidden.setdefault(self.find(i), set()).add(j)
+        self.forbidden.setdefault(self.find(j), set()).add(i)
+
+    def split_between(self, i: int, j: int) -> bool:
+        """Whether an analyst split some report of ``i``'s cluster from one of ``j``'s."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        mine, theirs = self.forbidden.get(ri, set()), self.forbidden.get(rj, set())
+        return any(self.find(m) == rj for m in mine) or any(self.find(m) == ri for m in theirs)
+
+    def why_not(self, i: int, j: int) -> str | None:
+        """Why the clusters of ``i`` and ``j`` may not merge on a score, or None if they may."""
+        ri, rj = self.find(i), self.find(j)
+        if self.split_between(ri, rj):
+            return "split by an analyst"
+        both = self.datasets.get(ri, set()) & self.datasets.get(rj, set())
+        if both:
+            return (f"one-to-one: each incident already holds a record of {sorted(both)[0]}, "
+                    "and a dataset's records are different events")
+        for x in self.members[ri]:
+            for y in self.members[rj]:
+                v = self._verdict(x, y)
+                if v is None:
+                    what = "could not be one event"
+                elif v.kind != "candidate":
+                    what = f"are an {v.kind} pair"
+                elif v.score < self._cohesion_at:
+                    what = f"score {v.score:g} compared directly"
+                else:
+                    continue
+                return f"{self._events[x].key} and {self._events[y].key} {what}"
+        return None
+
+    def union(self, i: int, j: int) -> int:
+        """Merge the clusters of ``i`` and ``j`` (no check: see :meth:`why_not`); the root."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return ri
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri] += self.members.pop(rj)
+        if rj in self.datasets:
+            self.datasets.setdefault(ri, set()).update(self.datasets.pop(rj))
+        if rj in self.forbidden:
+            self.forbidden.setdefault(ri, set()).update(self.forbidden.pop(rj))
+        return ri

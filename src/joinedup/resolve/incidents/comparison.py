@@ -1,0 +1,212 @@
+"""Comparing two events: may they be one incident, and how strongly do they say so.
+
+The rules are conflict.md rule 2 (after meltt). A pair is a *candidate* only when
+
+1. their dates overlap, or lie no more than the profile's slack apart;
+2. their places are within reach: the radius of the coarser of the two precisions for points
+   (about 3 km exact, 25 km within 25 km), the same district or governorate for areas (or the
+   fallback distance between their coordinates when a name is missing);
+3. their harm mechanisms are of compatible families, and so are their targets (a wildcard,
+   "unknown", is compatible with anything);
+4. their facility names agree, when both give one.
+
+A candidate is then *scored*: each agreement (or strong disagreement) adds its weight from
+``dedup.yaml`` and a reason. Actors are compared through their aliases and coalitions; their
+agreement adds weight and their disagreement never subtracts: a label alone never keeps two
+reports apart. Two kinds of candidate are never merged automatically, only recorded: a pair where
+either place is known only to the country (``review``), and a short report inside a much longer
+interval (``episode``: a siege, a week of strikes, a date known only to the month).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from joinedup.resolve.incidents.events import DedupProfile, Event
+
+__all__ = ["Verdict", "compare", "distance_km", "haversine_km", "place_level"]
+
+Kind = Literal["candidate", "review", "episode"]
+EARTH_KM = 6371.0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of comparing a candidate pair: what may be done with it, its score and the
+    reasons behind the score."""
+
+    kind: Kind
+    score: float
+    reasons: tuple[str, ...]
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(a: Event, b: Event) -> float:
+    """Great-circle distance between two events' points (both must have one)."""
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def place_level(a: Event, b: Event, profile: DedupProfile) -> tuple[str, str] | None:
+    """How close two events' places are, as a weight name and a reason; ``("review", ...)``
+    when either is known only to the country; None when they are out of reach."""
+    places = profile.settings.places
+    coarser = a.precision if places.rank[a.precision] >= places.rank[b.precision] else b.precision
+    if coarser in places.review_only:
+        return "review", f"place known only to the {coarser}: never merged automatically"
+    points = a.lat is not None and b.lat is not None
+    if coarser in places.radius_km:
+        km = distance_km(a, b)
+        if km > places.radius_km[coarser]:
+            return None
+        if km <= places.near_km:
+            return "same_point", f"{km:.1f} km apart"
+        return "within_radius", f"{km:.1f} km apart (within {places.radius_km[coarser]:g} km)"
+    level = places.same_area[coarser]
+    weight = "same_district" if level == "admin2" else "same_governorate"
+    mine, theirs = (a.admin2, b.admin2) if level == "admin2" else (a.admin1, b.admin1)
+    if mine and theirs:
+        if mine != theirs:
+            return None
+        if a.place and a.place == b.place and not points:
+            return "same_point", f"same place {a.place!r} in {mine!r}"
+        return weight, f"same {level} {mine!r}"
+    if points and (km := distance_km(a, b)) <= places.fallback_km.get(coarser, 0.0):
+        return weight, f"{km:.1f} km apart ({coarser} precision, no {level} name)"
+    return None
+
+
+def _dates(a: Event, b: Event, slack: int) -> tuple[str, str] | None:
+    gap = max(a.first, b.first) - min(a.last, b.last)  # days between; <= 0 when they overlap
+    if gap > slack:
+        return None
+    if a.first == a.last == b.first == b.last:
+        return "same_day", f"same day {a.first_day}"
+    if a.first <= b.last and b.first <= a.last:
+        return "dates_overlap", "dates overlap"
+    return "within_slack", f"dates {gap} day(s) apart, within the slack"
+
+
+def _facility_similarity(a: Event, b: Event) -> float | None:
+    if a.facility is None or b.facility is None:
+        return None
+    return float(fuzz.token_set_ratio(a.facility, b.facility))
+
+
+def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
+    """Compare two events: None when they cannot be one incident (see the module docstring),
+    else what may be done with the pair, its score and its reasons.
+
+    Examples of reasons: ``"same day 2016-09-19"``, ``"0.4 km apart"``, ``"same mechanism
+    air_strike"``, ``"actors agree: government_of_russia"``, ``"actors differ (not a
+    rejection)"``, ``"killed 12-12 and 20-21 overlap"``.
+    """
+    if a.key > b.key:  # one order, so that reasons read the same whatever the input order
+        a, b = b, a
+    settings, taxonomy = profile.settings, profile.taxonomy
+    dates = _dates(a, b, settings.dates.slack_days)
+    if dates is None:
+        return None
+    place = place_level(a, b, profile)
+    if place is None:
+        return None
+    if not taxonomy.mechanisms.families_compatible(a.mechanism_family, b.mechanism_family):
+        return None
+    if not taxonomy.targets.any_compatible(a.target_families, b.target_families):
+        return None
+    similarity = _facility_similarity(a, b)
+    if similarity is not None and similarity < settings.facility.min_similarity:
+        return None
+    w = settings.scoring.weights
+    found = [dates] + ([place] if place[0] != "review" else [])
+    if place[0] not in ("same_point", "review"):
+        found += _place_names(a, b, settings.places.name_similarity)
+    found += _harm(a, b)
+    if similarity is not None:
+        found.append(("facility_agrees", f"facility {a.facility!r} ~ {b.facility!r} "
+                                         f"({similarity:.0f})"))
+    found += _actors(a, b, profile)
+    found += _killed(a, b, settings.scoring.killed_apart_ratio)
+    score = sum(w.get(name, 0.0) for name, _ in found)
+    reasons = tuple(reason for _, reason in found)
+    if place[0] == "review":
+        return Verdict("review", score, (*reasons, place[1]))
+    if _episode(a, b, settings.dates.episode_min_days, settings.dates.episode_ratio):
+        longer = a if a.days >= b.days else b
+        return Verdict("episode", score, (*reasons, f"{longer.key} spans {longer.days} days: an "
+                                                    "episode or a coarse date, linked not merged"))
+    return Verdict("candidate", score, reasons)
+
+
+def _place_names(a: Event, b: Event, min_similarity: float) -> list[tuple[str, str]]:
+    """Two places not at one point, compared by name: a town's centroid within 25 km of
+    another's is another town unless the names agree."""
+    if a.place is None or b.place is None:
+        return []
+    similarity = fuzz.token_set_ratio(a.place, b.place)
+    if similarity >= min_similarity:
+        return [("same_place_name", f"places named alike: {a.place!r} ~ {b.place!r}")]
+    return [("different_place_names", f"places named differently: {a.place!r}, {b.place!r}")]
+
+
+def _episode(a: Event, b: Event, min_days: int, ratio: float) -> bool:
+    long, short = (a, b) if a.days >= b.days else (b, a)
+    return long.days >= min_days and long.days >= ratio * short.days
+
+
+def _harm(a: Event, b: Event) -> list[tuple[str, str]]:
+    out = []
+    if a.mechanism and b.mechanism:
+        if a.mechanism == b.mechanism:
+            out.append(("same_mechanism", f"same mechanism {a.mechanism}"))
+        elif a.mechanism_family == b.mechanism_family:
+            out.append(("same_mechanism_family",
+                        f"{a.mechanism} and {b.mechanism} are both {a.mechanism_family}"))
+    if shared := a.targets & b.targets:
+        out.append(("same_target", f"same target {', '.join(sorted(shared))}"))
+    elif families := a.target_families & b.target_families:
+        out.append(("same_target_family", f"targets of one kind: {', '.join(sorted(families))}"))
+    return out
+
+
+def _actors(a: Event, b: Event, profile: DedupProfile) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if a.parties and b.parties:
+        shared = a.parties & b.parties
+        if a.parties == b.parties:
+            out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
+        elif shared:
+            out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
+        elif a.parties & b.circle or b.parties & a.circle:
+            related = sorted((a.parties & b.circle) | (b.parties & a.circle))
+            out.append(("related_actors", f"actors related through a coalition: "
+                                          f"{', '.join(related)}"))
+        else:
+            out.append(("", "actors differ (not a rejection)"))
+    for m in (*a.actors, *b.actors):
+        if m.anachronism and m.actor in a.parties and m.actor in b.parties:
+            out.append(("", f"matched through aliases although {m.anachronism}"))
+    return out
+
+
+def _killed(a: Event, b: Event, apart_ratio: float) -> list[tuple[str, str]]:
+    if a.killed is None or b.killed is None:
+        return []
+    (alo, ahi), (blo, bhi) = sorted((a.killed, b.killed))
+    said = f"killed {alo}-{ahi} and {blo}-{bhi}"
+    if blo <= ahi:
+        return [("killed_overlap", f"{said} overlap")]
+    if (blo + 1) / (ahi + 1) > apart_ratio:
+        return [("killed_apart", f"{said} far apart")]
+    return []

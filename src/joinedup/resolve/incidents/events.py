@@ -1,0 +1,282 @@
+"""Events: what incident de-duplication and grading read of one conflict report.
+
+A report (conflict contract v1, a dict) becomes an :class:`Event` once: its dates as an interval
+of days (a partial date is the whole month or year it names; no date at all is the days before it
+was reported), its place at the precision its data support, its mechanism and targets with their
+families, its actors identified through their dated aliases, and its source. Everything after
+this works on events, never on the report's raw text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from joinedup.profiles import PROFILES_DIR
+from joinedup.resolve.actors import ActorRegistry, load_actors
+from joinedup.resolve.incidents.settings import PRECISIONS, DedupSettings, load_settings
+from joinedup.resolve.incidents.taxonomy import Taxonomy, load_taxonomy
+from joinedup.resolve.normalise import fold_words, parse_partial_date
+
+__all__ = [
+    "CONFLICT_DIR",
+    "ActorMention",
+    "DedupProfile",
+    "Event",
+    "Victim",
+    "event_from_report",
+    "load_dedup_profile",
+    "report_key",
+    "shipped_dedup_profile",
+]
+
+CONFLICT_DIR = PROFILES_DIR / "conflict"
+# settlement words a place name carries in one source and not another ("Urum al Kubra town")
+PLACE_WORDS = frozenset({"town", "village", "city", "hamlet"})
+
+
+@dataclass(frozen=True)
+class DedupProfile:
+    """What de-duplication knows of a profile: settings, harm taxonomy and actors."""
+
+    settings: DedupSettings
+    taxonomy: Taxonomy
+    actors: ActorRegistry
+
+
+def load_dedup_profile(directory: Path = CONFLICT_DIR) -> DedupProfile:
+    """Load ``dedup.yaml``, ``taxonomy.yaml`` and ``actors.yaml`` from a profile directory."""
+    return DedupProfile(
+        settings=load_settings(directory / "dedup.yaml"),
+        taxonomy=load_taxonomy(directory / "taxonomy.yaml"),
+        actors=load_actors(directory / "actors.yaml"),
+    )
+
+
+@cache
+def shipped_dedup_profile() -> DedupProfile:
+    """The conflict profile's de-duplication data, read once per process."""
+    return load_dedup_profile(CONFLICT_DIR)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """One actor a report names: the actor it resolves to, the role, the name as written, and
+    why that name does not fit the report's date, if it does not (never a reason to refuse)."""
+
+    actor: str
+    role: str | None
+    name: str
+    anachronism: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Victim:
+    """A named victim as one report gives them (conflict.md rule 6)."""
+
+    ref: str
+    name: str | None
+    age: int | None
+    sex: str | None
+    status: str | None
+    relatives: tuple[tuple[str, str], ...]  # (ref in the same report, relation)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One report as de-duplication and grading compare it.
+
+    Days are ordinals (``date.toordinal``). ``first``/``last`` is the occurred interval before
+    any slack; ``dated`` is False when it was inferred from ``reported_at``. ``precision`` is
+    the finest the location's data support (an "exact" place without coordinates is not
+    exact). ``mechanism`` and ``targets`` leave out wildcards ("unknown"). ``parties`` are the
+    actors compared between reports: every actor named, except victim groups; ``circle`` adds
+    the coalitions they belonged to then.
+    """
+
+    key: str
+    org: str
+    agency: str
+    partner: bool
+    upstream: str | None
+    derived_from: tuple[str, ...]
+    reported: int
+    first: int
+    last: int
+    dated: bool
+    precision: str
+    lat: float | None
+    lon: float | None
+    admin1: str | None
+    admin2: str | None
+    place: str | None
+    facility: str | None
+    mechanism: str | None
+    mechanism_family: str | None
+    targets: frozenset[str]
+    target_families: frozenset[str]
+    actors: tuple[ActorMention, ...]
+    parties: frozenset[str]
+    circle: frozenset[str]
+    killed: tuple[int, int] | None
+    injured: tuple[int, int] | None
+    evidence: frozenset[str]
+    victims: tuple[Victim, ...]
+    records: frozenset[tuple[str, str]]
+
+    @property
+    def days(self) -> int:
+        """How many days the occurred interval spans."""
+        return self.last - self.first + 1
+
+    @property
+    def first_day(self) -> date:
+        return date.fromordinal(self.first)
+
+
+def report_key(org: str, rid: str) -> str:
+    """The key of a report across sources: ``org/id`` (ids are unique within an org)."""
+    return f"{org}/{rid}"
+
+
+def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = None) -> Event:
+    """Read one conflict report (contract v1, already validated) as an :class:`Event`.
+
+    Args:
+        report: the report as a dict after JSON decoding.
+        profile: the de-duplication data; the shipped conflict profile's when None.
+
+    Raises:
+        InputError: if a date cannot be read (validated reports never raise).
+    """
+    data = profile or shipped_dedup_profile()
+    settings, taxonomy = data.settings, data.taxonomy
+    source = report["source"]
+    org = str(source["org"])
+    reported = parse_partial_date(str(report["reported_at"]))[0]
+    first, last, dated = _interval(report, reported, settings.dates.missing_window_days)
+    loc = report.get("location") or {}
+    harm = report.get("harm") or {}
+    mechanism = harm.get("mechanism")
+    mechanism = None if mechanism in taxonomy.mechanisms.wildcards else mechanism
+    targets = frozenset(harm.get("targets") or ()) - taxonomy.targets.wildcards
+    actors = _actors(report.get("actors") or (), data.actors, first)
+    parties = frozenset(m.actor for m in actors
+                        if m.role != "victim_group" and data.actors.is_party(m.actor))
+    extra = report.get("extra") or {}
+    casualties = report.get("casualties") or {}
+    lat, lon = loc.get("lat"), loc.get("lon")
+    return Event(
+        key=report_key(org, str(report["id"])),
+        org=org,
+        agency=str(source["agency"]),
+        partner=bool(source.get("partner", False)),
+        upstream=report.get("upstream"),
+        derived_from=tuple(ref if "/" in ref else report_key(org, ref)
+                           for ref in map(str, report.get("derived_from") or ())),
+        reported=reported.toordinal(),
+        first=first.toordinal(),
+        last=last.toordinal(),
+        dated=dated,
+        precision=_precision(loc, settings),
+        lat=None if lat is None else float(lat),
+        lon=None if lon is None else float(lon),
+        admin1=settings.places.admin_key(loc.get("admin1")),
+        admin2=settings.places.admin_key(loc.get("admin2")),
+        place=_place(loc.get("name")),
+        facility=_facility(loc.get("facility"), settings.facility.generic_words),
+        mechanism=mechanism,
+        mechanism_family=taxonomy.mechanisms.family(mechanism),
+        targets=targets,
+        target_families=frozenset(f for t in targets if (f := taxonomy.targets.family(t))),
+        actors=actors,
+        parties=parties,
+        circle=frozenset().union(*(data.actors.lineage(p, first) for p in parties)),
+        killed=_count(casualties.get("killed")),
+        injured=_count(casualties.get("injured")),
+        evidence=frozenset(str(e["kind"]) for e in report.get("evidence") or ()),
+        victims=tuple(_victim(p) for p in report.get("people") or ()),
+        records=frozenset((k, str(extra[k])) for k in settings.sources.record_keys if k in extra),
+    )
+
+
+def _interval(report: Mapping[str, Any], reported: date, window: int) -> tuple[date, date, bool]:
+    """The occurred interval: a partial date spans what it names; none at all spans the
+    ``window`` days up to the report."""
+    start, end = report.get("occurred_from"), report.get("occurred_to")
+    if not start and not end:
+        return reported - timedelta(days=window), reported, False
+    first = parse_partial_date(str(start or end))[0]
+    last = parse_partial_date(str(end or start))[1]
+    if last < first:  # an end before the start: trust the start alone
+        first, last = parse_partial_date(str(start))
+    return first, last, True
+
+
+def _precision(loc: Mapping[str, Any], settings: DedupSettings) -> str:
+    """The finest precision the location's data support, from the stated one (or the default
+    for coordinates) upwards: a point needs coordinates, an area its name or coordinates."""
+    places = settings.places
+    has_point = loc.get("lat") is not None and loc.get("lon") is not None
+    stated = str(loc.get("precision"))
+    if stated not in places.rank:
+        stated = places.default_precision if has_point else PRECISIONS[0]
+    for precision in PRECISIONS[places.rank[stated]:]:
+        if precision in places.review_only:
+            return precision
+        if precision in places.radius_km:
+            if has_point:
+                return precision
+            continue
+        area = loc.get(places.same_area[precision])
+        if area or has_point:
+            return precision
+    return PRECISIONS[-1]
+
+
+def _place(raw: Any) -> str | None:
+    if not raw:
+        return None
+    words = [w for w in fold_words(str(raw)).split() if w not in PLACE_WORDS]
+    return " ".join(words) or None
+
+
+def _facility(raw: Any, generic: frozenset[str]) -> str | None:
+    """A facility's distinctive words ("al-Quds hospital" -> "quds"), or None."""
+    if not raw:
+        return None
+    words = [w for w in fold_words(str(raw)).split() if w not in generic]
+    return " ".join(words) or None
+
+
+def _actors(raw: Sequence[Mapping[str, Any]], registry: ActorRegistry, on: date) -> (
+    tuple[ActorMention, ...]
+):
+    out = []
+    for actor in raw:
+        found = registry.identify(str(actor["name"]), on, actor.get("aliases") or ())
+        out.append(ActorMention(found.actor, actor.get("role"), found.name, found.anachronism))
+    return tuple(out)
+
+
+def _count(raw: Any) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    if isinstance(raw, Mapping):
+        return int(raw["min"]), int(raw["max"])
+    return int(raw), int(raw)
+
+
+def _victim(raw: Mapping[str, Any]) -> Victim:
+    return Victim(
+        ref=str(raw["ref"]),
+        name=raw.get("name"),
+        age=raw.get("age"),
+        sex=raw.get("sex"),
+        status=raw.get("status"),
+        relatives=tuple((str(r["ref"]), str(r["relation"])) for r in raw.get("relatives") or ()),
+    )

@@ -1,0 +1,263 @@
+"""The de-duplication settings of a profile (``dedup.yaml``), loaded and checked once.
+
+Every threshold, radius, window and weight of incident de-duplication is data; this module
+turns the file into typed values and refuses a broken file at load time with a
+:class:`~joinedup.errors.ProfileError` naming the file and the key, never half-way through a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from joinedup.errors import ProfileError
+from joinedup.profiles import read_data
+from joinedup.resolve.normalise import fold_words
+
+__all__ = [
+    "WEIGHTS",
+    "DateRules",
+    "DedupSettings",
+    "FacilityRules",
+    "PlaceRules",
+    "ScoreRules",
+    "SourceRules",
+    "VictimRules",
+    "load_settings",
+]
+
+# the evidence the comparison knows how to weigh (comparison.py); the file must give each
+WEIGHTS = frozenset({
+    "same_day", "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
+    "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
+    "same_mechanism_family", "same_target",
+    "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
+    "killed_overlap", "killed_apart",
+})
+PRECISIONS = ("exact", "neighbourhood", "within_25km", "district", "governorate", "country")
+"""The contract's location precisions, finest first (conflict-vocabulary.yaml)."""
+ADMIN_WORDS = frozenset({"governorate", "province", "district", "muhafazat", "muhafazah",
+                         "mintaqat", "subdistrict", "nahiya"})
+
+
+@dataclass(frozen=True)
+class DateRules:
+    missing_window_days: int
+    slack_days: int
+    episode_min_days: int
+    episode_ratio: float
+
+
+@dataclass(frozen=True)
+class PlaceRules:
+    """Radii and areas by precision; ``rank`` orders precisions finest first."""
+
+    default_precision: str
+    radius_km: Mapping[str, float]
+    same_area: Mapping[str, str]
+    fallback_km: Mapping[str, float]
+    review_only: frozenset[str]
+    near_km: float
+    name_similarity: float
+    admin_names: Mapping[str, str]  # folded spelling -> folded canonical name
+    rank: Mapping[str, int]
+
+    def admin_key(self, raw: str | None) -> str | None:
+        """The comparison key of a governorate or district name (None for no name).
+
+        Examples of what folds together: "Aleppo Governorate", "Halab", "aleppo".
+        """
+        if not raw:
+            return None
+        words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS]
+        folded = " ".join(words)
+        return self.admin_names.get(folded, folded) or None
+
+
+@dataclass(frozen=True)
+class FacilityRules:
+    min_similarity: float
+    generic_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SourceRules:
+    one_to_one_agencies: frozenset[str]
+    record_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoreRules:
+    merge_at: float
+    contender_at: float
+    cohesion_at: float
+    max_contenders: int
+    max_episode_links: int
+    weights: Mapping[str, float]
+    killed_apart_ratio: float
+
+
+@dataclass(frozen=True)
+class VictimRules:
+    day_window: int
+    locality_km: float
+    age_slack: int
+    surname_similarity: float
+    skeleton_edits: int
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """Everything ``dedup.yaml`` says, checked."""
+
+    dates: DateRules
+    places: PlaceRules
+    facility: FacilityRules
+    sources: SourceRules
+    scoring: ScoreRules
+    victims: VictimRules
+
+
+def load_settings(path: Path) -> DedupSettings:
+    """Load and check ``dedup.yaml``.
+
+    Raises:
+        ProfileError: naming the file and the key that is missing, of the wrong type, or
+            inconsistent (a precision with no rule, a weight the comparison does not know).
+    """
+    data = read_data(path, "de-duplication settings")
+    get = _Getter(path, data)
+    dates = DateRules(
+        missing_window_days=get.whole("dates.missing_window_days"),
+        slack_days=get.whole("dates.slack_days"),
+        episode_min_days=get.whole("dates.episode_min_days"),
+        episode_ratio=get.number("dates.episode_ratio"),
+    )
+    scoring = ScoreRules(
+        merge_at=get.number("scoring.merge_at"),
+        contender_at=get.number("scoring.contender_at"),
+        cohesion_at=get.number("scoring.cohesion_at"),
+        max_contenders=get.whole("scoring.max_contenders"),
+        max_episode_links=get.whole("scoring.max_episode_links"),
+        weights=_weights(path, get.mapping("scoring.weights")),
+        killed_apart_ratio=get.number("scoring.killed_apart_ratio"),
+    )
+    if scoring.contender_at > scoring.merge_at:
+        raise ProfileError(f"{path}: scoring.contender_at is above scoring.merge_at")
+    return DedupSettings(
+        dates=dates,
+        places=_places(path, get),
+        facility=FacilityRules(
+            min_similarity=get.number("facility.min_similarity"),
+            generic_words=frozenset(
+                fold_words(str(w)) for w in get.items("facility.generic_words")
+            ),
+        ),
+        sources=SourceRules(
+            one_to_one_agencies=frozenset(map(str, get.items("sources.one_to_one_agencies"))),
+            record_keys=tuple(map(str, get.items("sources.record_keys"))),
+        ),
+        scoring=scoring,
+        victims=VictimRules(
+            day_window=get.whole("victims.day_window"),
+            locality_km=get.number("victims.locality_km"),
+            age_slack=get.whole("victims.age_slack"),
+            surname_similarity=get.number("victims.surname_similarity"),
+            skeleton_edits=get.whole("victims.skeleton_edits"),
+        ),
+    )
+
+
+def _places(path: Path, get: _Getter) -> PlaceRules:
+    radius = {str(k): float(v) for k, v in get.mapping("location.radius_km").items()}
+    area = {str(k): str(v) for k, v in get.mapping("location.same_area").items()}
+    review = frozenset(map(str, get.items("location.review_only")))
+    for precision in PRECISIONS:
+        rules = [name for name, keys in (("radius_km", radius), ("same_area", area),
+                                         ("review_only", review)) if precision in keys]
+        if len(rules) != 1:
+            raise ProfileError(
+                f"{path}: location: precision {precision!r} needs exactly one rule "
+                f"(radius_km, same_area or review_only), has {rules or 'none'}"
+            )
+    for precision, level in area.items():
+        if level not in ("admin1", "admin2"):
+            raise ProfileError(f"{path}: location.same_area.{precision}: {level!r} is not "
+                               "admin1 or admin2")
+    default = get.text("location.default_precision")
+    if default not in radius:
+        raise ProfileError(f"{path}: location.default_precision: {default!r} has no radius_km")
+    names: dict[str, str] = {}
+    for key, spellings in get.mapping("location.admin_names").items():
+        canonical = fold_words(str(key))
+        for spelling in [key, *(spellings or ())]:
+            folded = fold_words(str(spelling))
+            if names.setdefault(folded, canonical) != canonical:
+                raise ProfileError(f"{path}: location.admin_names.{key}: {spelling!r} is "
+                                   f"already a spelling of {names[folded]!r}")
+    return PlaceRules(
+        default_precision=default,
+        radius_km=radius,
+        same_area=area,
+        fallback_km={str(k): float(v) for k, v in get.mapping("location.fallback_km").items()},
+        review_only=review,
+        near_km=get.number("location.near_km"),
+        name_similarity=get.number("location.name_similarity"),
+        admin_names=names,
+        rank={p: i for i, p in enumerate(PRECISIONS)},
+    )
+
+
+def _weights(path: Path, raw: Mapping[str, Any]) -> dict[str, float]:
+    missing, unknown = WEIGHTS - raw.keys(), raw.keys() - WEIGHTS
+    if missing or unknown:
+        raise ProfileError(
+            f"{path}: scoring.weights: missing {sorted(missing)}, unknown {sorted(unknown)}",
+            hint=f"the comparison weighs: {', '.join(sorted(WEIGHTS))}",
+        )
+    try:
+        return {str(k): float(v) for k, v in raw.items()}
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{path}: scoring.weights: {exc}") from exc
+
+
+class _Getter:
+    """Typed reads of dotted keys, each failure a ProfileError naming file and key."""
+
+    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def _raw(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise ProfileError(f"{self.path}: missing key {dotted!r}")
+            node = node[part]
+        return node
+
+    def _typed(self, dotted: str, kind: type | tuple[type, ...], what: str) -> Any:
+        value = self._raw(dotted)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ProfileError(f"{self.path}: {dotted}: expected {what}, got {value!r}")
+        return value
+
+    def whole(self, dotted: str) -> int:
+        value: int = self._typed(dotted, int, "a whole number")
+        return value
+
+    def number(self, dotted: str) -> float:
+        return float(self._typed(dotted, (int, float), "a number"))
+
+    def text(self, dotted: str) -> str:
+        value: str = self._typed(dotted, str, "text")
+        return value
+
+    def items(self, dotted: str) -> list[Any]:
+        value: list[Any] = self._typed(dotted, list, "a list")
+        return value
+
+    def mapping(self, dotted: str) -> Mapping[str, Any]:
+        value: Mapping[str, Any] = self._typed(dotted, dict, "a mapping")
+        return value

@@ -1,0 +1,380 @@
+"""Incident de-duplication (conflict.md rule 2): which reports are one event, and which not."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from joinedup.errors import InputError, ProfileError
+from joinedup.profiles import PROFILES_DIR, read_data
+from joinedup.resolve.incidents import (
+    Decision,
+    Event,
+    Resolution,
+    deduplicate,
+    event_from_report,
+    load_dedup_profile,
+    shipped_dedup_profile,
+)
+from joinedup.resolve.incidents.blocking import candidate_pairs
+from joinedup.resolve.incidents.comparison import compare
+from tests.conflict_reports import (
+    AL_SHAAR,
+    AL_SHAAR_NEARBY,
+    URUM_AL_KUBRA,
+    Report,
+    attack,
+    convoy_reports,
+)
+
+
+def run(reports: Sequence[Report], decisions: Sequence[Decision] = ()) -> Resolution:
+    return deduplicate([event_from_report(r) for r in reports], decisions)
+
+
+def together(res: Resolution, a: str, b: str) -> bool:
+    return res.incident_of[a] == res.incident_of[b]
+
+
+def test_the_convoy_reports_of_five_sources_are_one_incident() -> None:
+    res = run(convoy_reports())
+    assert len(res.incidents) == 1
+    incident = res.incidents[0]
+    assert len(incident.members) == 5
+    # named after the report that came first: SARC's, on the day
+    assert incident.id == "incident:SARC/sarc-1"
+    matched = [e for e in incident.edges if e.kind == "match"]
+    assert len(matched) == 4 and all(e.score and e.score >= 5.5 and e.reasons for e in matched)
+
+
+def test_same_place_and_day_but_different_mechanism_families_are_two_incidents() -> None:
+    res = run([
+        attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="air_strike", killed=4),
+        attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
+               mechanism="shelling", killed=4),
+    ])
+    assert not together(res, "OCHA/a", "SAMS/b")
+    # not even a contender: the rules refuse the pair before any score
+    assert res.of("OCHA/a").contenders == ()
+
+
+def test_mechanisms_of_one_family_merge_and_say_so() -> None:
+    res = run([
+        attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="barrel_bomb", killed=4),
+        attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
+               mechanism="air_strike", killed=(3, 5), targets=["health_facility"]),
+    ])
+    assert together(res, "OCHA/a", "SAMS/b")
+    (edge,) = res.incidents[0].edges
+    assert "barrel_bomb and air_strike are both aerial" in edge.reasons
+
+
+def test_an_unknown_mechanism_does_not_chain_an_air_strike_to_a_shelling() -> None:
+    reports = [
+        attack("air", at=AL_SHAAR, mechanism="air_strike", killed=4, targets=["market"]),
+        attack("shell", org="SAMS", agency="medical", at=AL_SHAAR, mechanism="shelling",
+               killed=4, targets=["market"]),
+        attack("vague", org="Reuters", agency="media", at=AL_SHAAR_NEARBY, killed=4,
+               targets=["market"]),
+    ]
+    res = run(reports)
+    assert not together(res, "OCHA/air", "SAMS/shell")
+    # the vague report joins one of them, and the other is a contender, not a member
+    vague = res.of("Reuters/vague")
+    assert len(vague.members) == 2
+    assert any("could not be one event" in c.why for c in vague.contenders)
+
+
+def test_a_country_level_report_is_never_merged_automatically_but_is_a_contender() -> None:
+    country = attack("c", org="Reuters", agency="media", at=None, precision="country",
+                     place=None, admin1=None, admin2=None, mechanism="air_strike",
+                     targets=["humanitarian_convoy"], killed=20)
+    res = run([*convoy_reports()[:2], country])
+    assert len(res.of("Reuters/c").members) == 1
+    (contender,) = res.of("Reuters/c").contenders
+    assert contender.incident == res.incident_of["OCHA/un-1"]
+    assert "never merged automatically" in contender.why
+    assert "place known only to the country" in " ".join(contender.reasons)
+
+
+def test_a_split_decision_holds_on_every_later_run() -> None:
+    reports = convoy_reports()[:2]
+    assert together(run(reports), "OCHA/un-1", "SARC/sarc-1")
+    split = [Decision("split", "OCHA/un-1", "SARC/sarc-1", "two convoys")]
+    again = run(reports, split)
+    assert not together(again, "OCHA/un-1", "SARC/sarc-1")
+    # nor are they offered to the analyst again as contenders
+    assert again.of("OCHA/un-1").contenders == ()
+    # a third report like both joins one of them, never bridging the split
+    third = attack("r", org="Reuters", agency="media", mechanism="air_strike",
+                   targets=["humanitarian_convoy"], killed=20)
+    res = run([*reports, third], split)
+    assert not together(res, "OCHA/un-1", "SARC/sarc-1")
+
+
+def test_a_confirm_decision_merges_what_the_scores_would_not() -> None:
+    reports = [attack("a", at=AL_SHAAR, mechanism="air_strike"),
+               attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY,
+                      day="2016-09-21", mechanism="air_strike")]
+    assert not together(run(reports), "OCHA/a", "SAMS/b")
+    res = run(reports, [Decision("confirm", "OCHA/a", "SAMS/b", "same strike, SAMS misdated")])
+    assert together(res, "OCHA/a", "SAMS/b")
+    (edge,) = res.of("OCHA/a").edges
+    assert edge.kind == "confirmed" and "SAMS misdated" in edge.reasons[0]
+
+
+def test_a_confirm_against_a_split_is_reported_and_the_split_holds() -> None:
+    reports = convoy_reports()[:2]
+    res = run(reports, [Decision("split", "OCHA/un-1", "SARC/sarc-1"),
+                        Decision("confirm", "SARC/sarc-1", "OCHA/un-1")])
+    assert not together(res, "OCHA/un-1", "SARC/sarc-1")
+    assert len(res.conflicts) == 1 and "split" in res.conflicts[0]
+
+
+def test_an_anachronistic_jfs_label_merges_with_a_nusra_report() -> None:
+    # UCDP labels events of early 2016 "Jabhat Fateh al-Sham", a name adopted on 2016-07-28
+    def shelling(rid: str, org: str, group: str) -> Report:
+        return attack(rid, org=org, agency="media", day="2016-03-10", at=AL_SHAAR,
+                      place="al-Shaar", actors=[(group, "alleged_perpetrator")])
+
+    res = run([shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
+               shelling("b", "Reuters", "Jabhat al-Nusra")])
+    assert together(res, "UCDP-like/a", "Reuters/b")
+    (edge,) = res.of("Reuters/b").edges
+    assert any("was adopted on 2016-07-28" in r for r in edge.reasons)
+    # the same two reports with an unrelated group: the labels alone do not reject the pair,
+    # it is offered for review, but agreement is what carried the merge above
+    other = run([shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
+                 shelling("b", "Reuters", "Islamic State")])
+    assert not together(other, "UCDP-like/a", "Reuters/b")
+    (contender,) = other.of("Reuters/b").contenders
+    assert "actors differ (not a rejection)" in contender.reasons
+    assert contender.score == edge.score - shipped_dedup_profile().settings.scoring.weights[
+        "same_actors"]
+
+
+def test_facility_names_must_agree_when_both_give_one() -> None:
+    def hospital(rid: str, org: str, name: str) -> Report:
+        return attack(rid, org=org, agency="medical", at=AL_SHAAR, place="al-Shaar",
+                      day="2016-04-27", mechanism="air_strike", targets=["health_facility"],
+                      facility=name)
+
+    res = run([hospital("a", "MSF", "Al-Quds hospital"),
+               hospital("b", "SAMS", "al Quds Hospital (MSF-supported)"),
+               hospital("c", "Syria Civil Defence", "Al-Sakhour hospital")])
+    assert together(res, "MSF/a", "SAMS/b")
+    assert not together(res, "MSF/a", "Syria Civil Defence/c")
+    edge = next(e for e in res.of("MSF/a").edges if e.kind == "match")
+    assert any(r.startswith("facility 'quds'") for r in edge.reasons)
+
+
+def test_one_dataset_record_matches_at_most_one_record_of_another_dataset() -> None:
+    def record(rid: str, org: str, killed: int) -> Report:
+        return attack(rid, org=org, agency="dataset", at=AL_SHAAR, place="al-Shaar",
+                      mechanism="air_strike", killed=killed,
+                      actors=[("Government of Syria", "alleged_perpetrator")])
+
+    res = run([record("u1", "UCDP", 5), record("u2", "UCDP", 6), record("a1", "ACLED", 5)])
+    assert not together(res, "UCDP/u1", "UCDP/u2")
+    assert together(res, "UCDP/u1", "ACLED/a1")  # the better match: the same toll
+    runner_up = res.of("UCDP/u2").contenders
+    assert runner_up and "one-to-one" in runner_up[0].why
+
+
+def test_an_outlets_update_of_its_own_report_merges_with_it() -> None:
+    first = attack("s1", org="SOHR", agency="local_monitor", mechanism="air_strike",
+                   targets=["humanitarian_convoy"], killed=12, reported_at="2016-09-19")
+    update = attack("s2", org="SOHR", agency="local_monitor", mechanism="air_strike",
+                    targets=["humanitarian_convoy"], killed=20, reported_at="2016-09-20")
+    assert together(run([first, update]), "SOHR/s1", "SOHR/s2")
+
+
+def test_a_derived_report_joins_its_source_whatever_it_says() -> None:
+    original = convoy_reports()[0]
+    repeat = attack("blog-1", org="Blog", agency="social_media", at=None, precision=None,
+                    place=None, admin1=None, admin2=None, day=None, reported_at="2016-10-30",
+                    derived_from=["OCHA/un-1"])
+    res = run([original, repeat])
+    assert together(res, "OCHA/un-1", "Blog/blog-1")
+    assert res.of("Blog/blog-1").edges[0].kind == "derived"
+
+
+def test_reports_of_one_upstream_record_are_one_incident() -> None:
+    a = attack("1", org="UCDP feed", agency="dataset", extra={"ucdp_id": 301214})
+    b = attack("2", org="Mirror", agency="dataset", at=None, precision="country", place=None,
+               extra={"ucdp_id": 301214})
+    res = run([a, b])
+    assert together(res, "UCDP feed/1", "Mirror/2")
+    assert res.of("Mirror/2").edges[0].reasons == ("both carry ucdp_id 301214",)
+
+
+def test_a_strike_during_a_siege_is_linked_to_it_not_merged() -> None:
+    siege = attack("siege", org="SAMS", agency="medical", occurred_to="2016-09-30",
+                   day="2016-09-01", mechanism="siege_denial", targets=["health_supplies"],
+                   at=None, precision="district")
+    strike = attack("strike", targets=["health_supplies"])
+    res = run([siege, strike])
+    assert not together(res, "SAMS/siege", "OCHA/strike")
+    (link,) = res.of("OCHA/strike").episodes
+    assert link.incident == res.incident_of["SAMS/siege"]
+    assert any("spans 30 days" in r for r in link.reasons)
+
+
+def test_a_date_known_only_to_the_month_is_linked_to_a_day_in_it() -> None:
+    month = attack("m", org="HRW", agency="ngo", day="2016-09", mechanism="air_strike",
+                   targets=["humanitarian_convoy"])
+    res = run([month, convoy_reports()[0]])
+    assert not together(res, "HRW/m", "OCHA/un-1")
+    assert res.of("HRW/m").episodes
+
+
+def test_a_report_without_a_date_happened_in_the_days_before_it_was_reported() -> None:
+    event = event_from_report(attack("x", day=None, reported_at="2016-09-20"))
+    assert str(event.first_day) == "2016-09-17" and event.days == 4 and not event.dated
+    res = run([attack("x", day=None, reported_at="2016-09-20", mechanism="air_strike",
+                      targets=["humanitarian_convoy"], killed=20),
+               convoy_reports()[0]])
+    assert together(res, "OCHA/x", "OCHA/un-1")
+
+
+def test_places_further_apart_than_the_radius_are_two_incidents() -> None:
+    far = (URUM_AL_KUBRA[0] + 0.05, URUM_AL_KUBRA[1])  # 5.6 km north
+    reports = [attack("a", mechanism="air_strike", killed=20),
+               attack("b", org="SARC", at=far, mechanism="air_strike", killed=20)]
+    assert not together(run(reports), "OCHA/a", "SARC/b")
+    # within 25 km at that precision, and named alike: one
+    reports[1]["location"]["precision"] = "within_25km"
+    assert together(run(reports), "OCHA/a", "SARC/b")
+
+
+def test_an_area_report_is_compared_by_its_district() -> None:
+    district = attack("d", org="SARC", at=None, precision="district", mechanism="air_strike",
+                      targets=["humanitarian_convoy"], killed=(18, 21))
+    other_district = {**district, "id": "e", "location": {**district["location"],
+                                                          "admin2": "Jabal Saman"}}
+    res = run([convoy_reports()[0], district, other_district])
+    assert together(res, "OCHA/un-1", "SARC/d")
+    assert not together(res, "OCHA/un-1", "SARC/e")
+
+
+def test_two_events_with_one_key_are_refused() -> None:
+    event = event_from_report(convoy_reports()[0])
+    with pytest.raises(InputError, match="share the key 'OCHA/un-1'"):
+        deduplicate([event, event])
+
+
+def test_the_result_does_not_depend_on_the_order_of_the_reports() -> None:
+    reports = [*convoy_reports(),
+               attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="air_strike", killed=4),
+               attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
+                      mechanism="barrel_bomb", killed=4),
+               attack("c", org="SAMS", agency="medical", at=AL_SHAAR, place="al-Shaar",
+                      mechanism="shelling", killed=4)]
+    first = run(reports)
+    shuffled = reports[:]
+    random.Random(3).shuffle(shuffled)
+    again = run(shuffled)
+    assert sorted(first.incidents, key=lambda i: i.id) == sorted(again.incidents,
+                                                                 key=lambda i: i.id)
+
+
+def test_changing_an_actors_protected_attributes_changes_nothing(tmp_path: Path) -> None:
+    # counterfactual: the actors' nationality (and any other attribute) is stored, never read
+    actors = read_data(PROFILES_DIR / "conflict" / "actors.yaml")
+    for actor in actors["actors"]:
+        actor["attributes"] = {"nationality": "flipped", "religion": "flipped"}
+    for name in ("dedup.yaml", "taxonomy.yaml"):
+        (tmp_path / name).write_bytes((PROFILES_DIR / "conflict" / name).read_bytes())
+    (tmp_path / "actors.yaml").write_text(yaml.safe_dump(actors), encoding="utf-8")
+    flipped = load_dedup_profile(tmp_path)
+    assert flipped.actors.actor("government_of_russia").attributes["nationality"] == "flipped"
+    reports = [*convoy_reports(), attack("j", at=AL_SHAAR, day="2016-03-10",
+                                         actors=[("Jabhat Fateh al-Sham", None)], killed=3)]
+    shipped = shipped_dedup_profile()
+    original = deduplicate([event_from_report(r, shipped) for r in reports], profile=shipped)
+    changed = deduplicate([event_from_report(r, flipped) for r in reports], profile=flipped)
+    assert original == changed
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocking_never_misses_a_pair_the_rules_accept(seed: int) -> None:
+    rnd = random.Random(seed)
+    events = [_random_event(rnd, i) for i in range(160)]
+    profile = shipped_dedup_profile()
+    settings = profile.settings
+    blocked = set(candidate_pairs(events, settings.places, settings.dates.slack_days))
+    accepted = {(i, j) for i in range(len(events)) for j in range(i + 1, len(events))
+                if compare(events[i], events[j], profile) is not None}
+    assert accepted, "the random events should give some candidates"
+    assert accepted <= blocked
+    assert len(blocked) < len(events) * (len(events) - 1) / 2 / 3  # and it does block
+
+
+def _random_event(rnd: random.Random, i: int) -> Event:
+    """A report somewhere within ~60 km of Aleppo in September 2016, at a random precision."""
+    precision = rnd.choice(["exact", "neighbourhood", "within_25km", "district", "governorate",
+                            "country", None])
+    point = (AL_SHAAR[0] + rnd.uniform(-0.5, 0.5), AL_SHAAR[1] + rnd.uniform(-0.5, 0.5))
+    start = rnd.randint(1, 28)
+    kw: dict[str, Any] = {
+        "day": f"2016-09-{start:02d}" if rnd.random() < 0.9 else None,
+        "reported_at": "2016-09-30",
+        "at": point if rnd.random() < 0.8 else None,
+        "precision": precision,
+        "place": rnd.choice([None, "al-Shaar", "Bustan al-Qasr", "Urum al-Kubra"]),
+        "admin1": rnd.choice([None, "Aleppo", "Idlib"]),
+        "admin2": rnd.choice([None, "Jabal Saman", "Atarib"]),
+        "mechanism": rnd.choice([None, "air_strike", "shelling", "barrel_bomb"]),
+    }
+    if rnd.random() < 0.1:
+        kw["occurred_to"] = f"2016-09-{min(30, start + rnd.randint(1, 10)):02d}"
+    return event_from_report(attack(f"r{i}", **kw))
+
+
+def test_a_broken_weight_is_refused_naming_the_file_and_key(tmp_path: Path) -> None:
+    for name in ("taxonomy.yaml", "actors.yaml"):
+        (tmp_path / name).write_bytes((PROFILES_DIR / "conflict" / name).read_bytes())
+    data = read_data(PROFILES_DIR / "conflict" / "dedup.yaml")
+    data["scoring"]["weights"]["same_dai"] = data["scoring"]["weights"].pop("same_day")
+    (tmp_path / "dedup.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"dedup.yaml: scoring.weights: missing \['same_day'\]"
+                                           r", unknown \['same_dai'\]"):
+        load_dedup_profile(tmp_path)
+
+
+def test_a_term_in_two_families_is_refused(tmp_path: Path) -> None:
+    data = read_data(PROFILES_DIR / "conflict" / "taxonomy.yaml")
+    data["mechanisms"]["families"]["indirect_fire"]["members"].append("air_strike")
+    for name in ("dedup.yaml", "actors.yaml"):
+        (tmp_path / name).write_bytes((PROFILES_DIR / "conflict" / name).read_bytes())
+    (tmp_path / "taxonomy.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ProfileError, match="indirect_fire: 'air_strike' is already in 'aerial'"):
+        load_dedup_profile(tmp_path)
+
+
+PROFILE_YAML = PROFILES_DIR / "conflict" / "profile.yaml"
+
+
+@pytest.mark.skipif(not PROFILE_YAML.is_file(),
+                    reason="profiles/conflict/profile.yaml (the vocabularies) is not in this tree")
+def test_every_mechanism_and_target_of_the_profile_has_a_family_or_is_a_wildcard() -> None:
+    vocabularies = read_data(PROFILE_YAML)["vocabularies"]
+    taxonomy = shipped_dedup_profile().taxonomy
+    assert set(vocabularies["harm_mechanisms"]) == taxonomy.mechanisms.terms
+    assert set(vocabularies["targets"]) == taxonomy.targets.terms
+
+
+def test_a_place_exact_without_coordinates_is_read_at_the_precision_its_data_support() -> None:
+    event = event_from_report(attack("x", at=None, precision="exact"))
+    assert event.precision == "district"  # it names its district
+    bare = event_from_report(attack("y", at=None, precision="exact", admin2=None))
+    assert bare.precision == "governorate"
+    nothing = event_from_report(attack("z", at=None, precision=None, admin1=None, admin2=None))
+    assert nothing.precision == "country"
+    # coordinates without a stated precision are a town's centroid, not a point
+    assert event_from_report(attack("w", precision=None)).precision == "within_25km"
