@@ -360,8 +360,6 @@ def test_a_term_in_two_families_is_refused(tmp_path: Path) -> None:
 PROFILE_YAML = PROFILES_DIR / "conflict" / "profile.yaml"
 
 
-@pytest.mark.skipif(not PROFILE_YAML.is_file(),
-                    reason="profiles/conflict/profile.yaml (the vocabularies) is not in this tree")
 def test_every_mechanism_and_target_of_the_profile_has_a_family_or_is_a_wildcard() -> None:
     vocabularies = read_data(PROFILE_YAML)["vocabularies"]
     taxonomy = shipped_dedup_profile().taxonomy

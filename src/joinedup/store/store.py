@@ -587,6 +587,19 @@ class Store:
             )
             return [dict(x._mapping) for x in rows]
 
+    def profiles_of(self, reports: Sequence[int] | None = None) -> set[str]:
+        """The profiles of the current reports (of ``reports`` only, when given)."""
+        r = t.report
+        with self.transaction("read", "reports/profiles") as conn:
+            if reports is None:
+                return {p for (p,) in conn.execute(select(r.c.profile).distinct().where(
+                    self._where(r), r.c.current.is_(True)))}
+            out: set[str] = set()
+            for part in _chunks(sorted(set(reports)), 500):
+                out |= {p for (p,) in conn.execute(select(r.c.profile).distinct().where(
+                    self._where(r), r.c.pk.in_(part)))}
+            return out
+
     def incident_decisions(self) -> list[Row]:
         """Analysts' confirm/split decisions on pairs of reports, oldest first."""
         d = t.incident_decision
