@@ -257,3 +257,10 @@ def test_the_independence_key_is_the_origin_and_none_for_a_derived_report() -> N
     copy = event_from_report(media("c", "Blog", derived_from=["Reuters/r"]))
     assert independence_key(quoted) == independence_key(own) == "sohr"
     assert independence_key(copy) is None
+
+
+def test_nobody_named_is_unattributed_not_weak() -> None:
+    g = grade([attack("un-1", mechanism="air_strike", targets=["humanitarian_convoy"])])
+    assert g.attribution.grade == "unattributed"
+    one = grade([attack("un-1", actors=[("Russian forces", "alleged_perpetrator")])])
+    assert one.attribution.grade == "weak"

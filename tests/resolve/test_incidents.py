@@ -376,3 +376,43 @@ def test_a_place_exact_without_coordinates_is_read_at_the_precision_its_data_sup
     assert nothing.precision == "country"
     # coordinates without a stated precision are a town's centroid, not a point
     assert event_from_report(attack("w", precision=None)).precision == "within_25km"
+
+
+def test_place_and_facility_names_are_compared_through_transliteration_and_synonyms() -> None:
+    a = attack("a", place="Urum al-Kubra, western Aleppo countryside", at=None,
+               precision="district", admin2="Jebel Saman", facility="SARC warehouse",
+               mechanism="air_strike", targets=["humanitarian_convoy"])
+    b = attack("b", org="Gazette", agency="media", place="Orem al-Kobra, west of Aleppo",
+               at=None, precision="district", admin2="Jebel Saman",
+               facility="Syrian Arab Red Crescent depot", mechanism="air_strike",
+               targets=["humanitarian_convoy"])
+    verdict = compare(event_from_report(a), event_from_report(b), shipped_dedup_profile())
+    assert verdict is not None and verdict.kind == "candidate"
+    assert any("places named alike" in r for r in verdict.reasons), verdict.reasons
+    assert any(r.startswith("facility 'sarc") for r in verdict.reasons), verdict.reasons
+    # a kind of hospital is not a name: "the children's hospital" may be "al-Zuhoor hospital"
+    kinds = attack("k", facility="children's hospital", targets=["health_facility"])
+    named = attack("n", org="Monitor", facility="Al-Zuhoor hospital",
+                   targets=["health_facility"])
+    assert compare(event_from_report(kinds), event_from_report(named),
+                   shipped_dedup_profile()) is not None
+    # two named hospitals are two hospitals
+    other = attack("o", org="Monitor", facility="Al-Quds hospital", targets=["health_facility"])
+    assert compare(event_from_report(named), event_from_report(other),
+                   shipped_dedup_profile()) is None
+
+
+def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> None:
+    precise = attack("sarc-1", org="SARC", agency="affected_organisation",
+                     mechanism="air_strike", targets=["humanitarian_convoy"])
+    denial = attack("mod-1", org="MoD", agency="belligerent", at=None, place="Aleppo province",
+                    precision="governorate", admin2=None, targets=["humanitarian_convoy"],
+                    actors=[("Russian forces", "denied")])
+    market = attack("m-1", org="MoD", agency="belligerent", at=None, place="Aleppo province",
+                    precision="governorate", admin2=None, targets=["market"])
+    profile = shipped_dedup_profile()
+    joined = compare(event_from_report(precise), event_from_report(denial), profile)
+    assert joined is not None and joined.score >= profile.settings.scoring.merge_at
+    assert any("rarely hit target" in r for r in joined.reasons)
+    apart = compare(event_from_report(precise), event_from_report(market), profile)
+    assert apart is None or apart.score < profile.settings.scoring.merge_at

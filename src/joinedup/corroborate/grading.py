@@ -339,6 +339,18 @@ class CredibleSourcesAndActionNearby(Recipe):
         return False
 
 
+class NobodyNamed(Recipe):
+    """Holds when no independent source names anyone responsible: there is no claim to grade
+    (Airwars grades claims of who caused the harm; "weak" would say one source alleged it)."""
+
+    name = "NobodyNamed"
+
+    def evaluate(self, ctx: Context) -> Fired | None:
+        if any(ctx.alleged.values()):
+            return None
+        return self.fired((), (), "no independent source names a perpetrator")
+
+
 class Otherwise(Recipe):
     """Always holds: the grade when nothing before it did (Airwars' "weak")."""
 
@@ -353,7 +365,7 @@ class Otherwise(Recipe):
 
 RECIPES: dict[str, type[Recipe]] = {
     r.name: r for r in (AnalystDiscount, BelligerentAccepted, CompetingClaims, Denial,
-                        CredibleSourcesAndActionNearby, Otherwise)
+                        CredibleSourcesAndActionNearby, NobodyNamed, Otherwise)
 }
 
 

@@ -9,7 +9,7 @@ derived report never (conflict.md rule 1).
 The store keeps each incident as a row of ``incident`` (``Store.incidents`` reads them, with
 ``reports``, the pks of its member reports): ``id``, ``label``, ``certainty`` (rumour, possible,
 probable, confirmed), ``attribution`` (confirmed, fair, weak, contested, discounted, or
-``none`` when no report names anyone), ``date_start``, ``date_end``, ``lat``, ``lon``,
+``unattributed`` when no report names anyone), ``date_start``, ``date_end``, ``lat``, ``lon``,
 ``precision``, ``mechanism`` and ``data``, which is read whole and holds::
 
     targets, mechanisms      every target and mechanism its reports give

@@ -27,6 +27,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from joinedup.resolve.incidents.events import DedupProfile, Event
+from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = ["Verdict", "compare", "distance_km", "haversine_km", "place_level"]
 
@@ -98,10 +99,16 @@ def _dates(a: Event, b: Event, slack: int) -> tuple[str, str] | None:
     return "within_slack", f"dates {gap} day(s) apart, within the slack"
 
 
+def name_similarity(a: str, b: str) -> float:
+    """How alike two folded names are (0-100): as written, or as transliteration skeletons
+    ("Urum al Kubra" and "Orem al Kobra" differ only in vowels Arabic does not write)."""
+    return float(max(fuzz.token_set_ratio(a, b), fuzz.token_set_ratio(skeleton(a), skeleton(b))))
+
+
 def _facility_similarity(a: Event, b: Event) -> float | None:
     if a.facility is None or b.facility is None:
         return None
-    return float(fuzz.token_set_ratio(a.facility, b.facility))
+    return name_similarity(a.facility, b.facility)
 
 
 def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
@@ -132,7 +139,7 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
     found = [dates] + ([place] if place[0] != "review" else [])
     if place[0] not in ("same_point", "review"):
         found += _place_names(a, b, settings.places.name_similarity)
-    found += _harm(a, b)
+    found += _harm(a, b, settings.scoring.rare_targets)
     if similarity is not None:
         found.append(("facility_agrees", f"facility {a.facility!r} ~ {b.facility!r} "
                                          f"({similarity:.0f})"))
@@ -154,7 +161,7 @@ def _place_names(a: Event, b: Event, min_similarity: float) -> list[tuple[str, s
     another's is another town unless the names agree."""
     if a.place is None or b.place is None:
         return []
-    similarity = fuzz.token_set_ratio(a.place, b.place)
+    similarity = name_similarity(a.place, b.place)
     if similarity >= min_similarity:
         return [("same_place_name", f"places named alike: {a.place!r} ~ {b.place!r}")]
     return [("different_place_names", f"places named differently: {a.place!r}, {b.place!r}")]
@@ -165,7 +172,7 @@ def _episode(a: Event, b: Event, min_days: int, ratio: float) -> bool:
     return long.days >= min_days and long.days >= ratio * short.days
 
 
-def _harm(a: Event, b: Event) -> list[tuple[str, str]]:
+def _harm(a: Event, b: Event, rare_targets: frozenset[str]) -> list[tuple[str, str]]:
     out = []
     if a.mechanism and b.mechanism:
         if a.mechanism == b.mechanism:
@@ -173,7 +180,9 @@ def _harm(a: Event, b: Event) -> list[tuple[str, str]]:
         elif a.mechanism_family == b.mechanism_family:
             out.append(("same_mechanism_family",
                         f"{a.mechanism} and {b.mechanism} are both {a.mechanism_family}"))
-    if shared := a.targets & b.targets:
+    if rare := a.targets & b.targets & rare_targets:
+        out.append(("same_rare_target", f"same rarely hit target {', '.join(sorted(rare))}"))
+    elif shared := a.targets & b.targets:
         out.append(("same_target", f"same target {', '.join(sorted(shared))}"))
     elif families := a.target_families & b.target_families:
         out.append(("same_target_family", f"targets of one kind: {', '.join(sorted(families))}"))

@@ -187,8 +187,9 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         lon=None if lon is None else float(lon),
         admin1=settings.places.admin_key(loc.get("admin1")),
         admin2=settings.places.admin_key(loc.get("admin2")),
-        place=_place(loc.get("name")),
-        facility=_facility(loc.get("facility"), settings.facility.generic_words),
+        place=_place(loc.get("name"), settings.places.place_words | _admin_words(loc)),
+        facility=_facility(loc.get("facility"), settings.facility.generic_words,
+                           settings.facility.synonyms),
         mechanism=mechanism,
         mechanism_family=taxonomy.mechanisms.family(mechanism),
         targets=targets,
@@ -238,18 +239,33 @@ def _precision(loc: Mapping[str, Any], settings: DedupSettings) -> str:
     return PRECISIONS[-1]
 
 
-def _place(raw: Any) -> str | None:
+def _admin_words(loc: Mapping[str, Any]) -> frozenset[str]:
+    """The words of the report's own governorate and district ("west of Aleppo" in a place's
+    name says no more than its admin1 does)."""
+    return frozenset(w for key in ("admin1", "admin2") if loc.get(key)
+                     for w in fold_words(str(loc[key])).split())
+
+
+def _place(raw: Any, dropped: frozenset[str]) -> str | None:
+    """A place's distinctive words: settlement words, directions, articles and the report's
+    own admin names dropped; None when nothing is left ("west of Aleppo" says no more than
+    the report's governorate)."""
     if not raw:
         return None
-    words = [w for w in fold_words(str(raw)).split() if w not in PLACE_WORDS]
+    words = [w for w in fold_words(str(raw)).split() if w not in dropped and w not in PLACE_WORDS]
     return " ".join(words) or None
 
 
-def _facility(raw: Any, generic: frozenset[str]) -> str | None:
-    """A facility's distinctive words ("al-Quds hospital" -> "quds"), or None."""
+def _facility(raw: Any, generic: frozenset[str],
+              synonyms: Sequence[tuple[str, str]] = ()) -> str | None:
+    """A facility's distinctive words ("al-Quds hospital" -> "quds"; "Syrian Arab Red Crescent
+    depot" -> "sarc"), or None."""
     if not raw:
         return None
-    words = [w for w in fold_words(str(raw)).split() if w not in generic]
+    text = f" {fold_words(str(raw))} "
+    for spelling, canonical in synonyms:
+        text = text.replace(f" {spelling} ", f" {canonical} ")
+    words = [w for w in text.split() if w not in generic]
     return " ".join(words) or None
 
 

@@ -30,7 +30,8 @@ __all__ = [
 
 # the evidence the comparison knows how to weigh (comparison.py); the file must give each
 WEIGHTS = frozenset({
-    "same_day", "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
+    "same_day", "same_rare_target",
+    "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
     "same_mechanism_family", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
@@ -63,6 +64,7 @@ class PlaceRules:
     name_similarity: float
     admin_names: Mapping[str, str]  # folded spelling -> folded canonical name
     rank: Mapping[str, int]
+    place_words: frozenset[str] = frozenset()
 
     def admin_key(self, raw: str | None) -> str | None:
         """The comparison key of a governorate or district name (None for no name).
@@ -80,6 +82,7 @@ class PlaceRules:
 class FacilityRules:
     min_similarity: float
     generic_words: frozenset[str]
+    synonyms: tuple[tuple[str, str], ...] = ()  # (folded spelling, canonical), longest first
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class ScoreRules:
     max_episode_links: int
     weights: Mapping[str, float]
     killed_apart_ratio: float
+    rare_targets: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ def load_settings(path: Path) -> DedupSettings:
         max_episode_links=get.whole("scoring.max_episode_links"),
         weights=_weights(path, get.mapping("scoring.weights")),
         killed_apart_ratio=get.number("scoring.killed_apart_ratio"),
+        rare_targets=frozenset(map(str, get.items("scoring.rare_targets"))),
     )
     if scoring.contender_at > scoring.merge_at:
         raise ProfileError(f"{path}: scoring.contender_at is above scoring.merge_at")
@@ -154,6 +159,7 @@ def load_settings(path: Path) -> DedupSettings:
             generic_words=frozenset(
                 fold_words(str(w)) for w in get.items("facility.generic_words")
             ),
+            synonyms=_synonyms(get.mapping("facility.synonyms")),
         ),
         sources=SourceRules(
             one_to_one_agencies=frozenset(map(str, get.items("sources.one_to_one_agencies"))),
@@ -168,6 +174,12 @@ def load_settings(path: Path) -> DedupSettings:
             skeleton_edits=get.whole("victims.skeleton_edits"),
         ),
     )
+
+
+def _synonyms(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    pairs = [(fold_words(str(spelling)), fold_words(str(canonical)))
+             for canonical, spellings in raw.items() for spelling in (spellings or ())]
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
 def _places(path: Path, get: _Getter) -> PlaceRules:
@@ -207,6 +219,7 @@ def _places(path: Path, get: _Getter) -> PlaceRules:
         name_similarity=get.number("location.name_similarity"),
         admin_names=names,
         rank={p: i for i, p in enumerate(PRECISIONS)},
+        place_words=frozenset(fold_words(str(w)) for w in get.items("location.place_words")),
     )
 
 
