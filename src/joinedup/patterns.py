@@ -12,7 +12,7 @@ day, so a reader can judge the figure.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,18 +91,20 @@ def route_status(reports: Iterable[Row]) -> list[Row]:
     """The status of each named route over time, from the reports that give one.
 
     Reports are the store's current conflict reports (``body`` with ``route``, ``reported_at``,
-    ``org``, ``report_id``). Names are compared case- and space-insensitively. Each change of
+    ``org``, ``report_id``). Names are compared by their transliteration skeleton without the
+    words that say what kind of route it is ("Castello Road", "Kastello road"; "Ramouseh
+    corridor", "Ramousa road"); the name shown is the one most reports use. Each change of
     status is a row of the route's timeline with the reports behind it; where reports of the
     same day disagree, the day is ``contested`` and lists both.
     """
     by_route: dict[str, dict[date, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    names: dict[str, str] = {}
+    names: dict[str, Counter[str]] = defaultdict(Counter)
     for r in reports:
         route = (r.get("body") or {}).get("route")
         if not route:
             continue
-        key = " ".join(str(route["name"]).lower().split())
-        names.setdefault(key, str(route["name"]))
+        key = route_key(str(route["name"]))
+        names[key][str(route["name"])] += 1
         day = _day_of(r)
         by_route[key][day].append({"status": route["status"],
                                    "report": f"{r['org']}/{r['report_id']}"})
@@ -119,9 +121,22 @@ def route_status(reports: Iterable[Row]) -> list[Row]:
                 continue
             timeline.append({"from": day.isoformat(), "until": day.isoformat(),
                              "status": status, "reports": [s["report"] for s in said]})
-        out.append({"route": names[key], "status": timeline[-1]["status"],
-                    "timeline": timeline})
+        out.append({"route": names[key].most_common(1)[0][0], "names": sorted(names[key]),
+                    "status": timeline[-1]["status"], "timeline": timeline})
     return out
+
+
+ROUTE_WORDS = frozenset({"road", "rd", "route", "corridor", "highway", "motorway", "way",
+                         "street", "crossing", "the", "al", "el", "supply", "main", "old", "new"})
+
+
+def route_key(name: str) -> str:
+    """One key for the spellings of a route's name: its distinctive words' skeletons."""
+    from joinedup.resolve.normalise import fold_words
+    from joinedup.resolve.normalise.transliteration import skeleton
+
+    words = [w for w in fold_words(name).split() if w not in ROUTE_WORDS]
+    return " ".join(skeleton(w) for w in words) or fold_words(name)
 
 
 def _day_of(report: Row) -> date:

@@ -450,12 +450,27 @@ def generate(
 
 
 @app.command()
-def demo(db: DbOption = "") -> None:
-    """Load the bundled fictional demo into the store and print what joined up."""
+def demo(
+    db: DbOption = "",
+    profile: Annotated[str, typer.Option(
+        help="safeguarding (a fictional multi-agency scenario) or conflict (fictional reports "
+             "modelled on Aleppo 2016 and the real UCDP GED Aleppo 2016 extract)")]
+        = "safeguarding",
+) -> None:
+    """Load a bundled demo into the store and print what joined up."""
+    from joinedup.cli.conflict import conflict_summary, load_conflict_demo
     from joinedup.cli.summary import load_demo, summary
 
+    if profile not in ("safeguarding", "conflict"):
+        _fail(InputError(f"no demo for the profile {profile!r}",
+                         hint="use --profile safeguarding or --profile conflict"))
     try:
         store = _open(db)
+        if profile == "conflict":
+            with console.status("importing and joining up the conflict demo"):
+                load_conflict_demo(store, _system(store))
+            out.print(conflict_summary(store), markup=False)
+            return
         load_demo(store, _system(store))
         out.print(summary(store), markup=False)
     except JoinedupError as err:

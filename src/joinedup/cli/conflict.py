@@ -206,3 +206,59 @@ def stats(
     for route in routes:
         steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
         out.print(f"{route['route']}: now {route['status']} ({steps})", markup=False)
+
+
+def load_conflict_demo(store: Store, system: Store | None = None) -> None:
+    """Import the conflict demo: the fictional reports modelled on Aleppo 2016 and the real UCDP
+    GED Aleppo 2016 extract (CC BY 4.0), then join them up as the ``system``. Importing again
+    changes nothing."""
+    from importlib import resources
+
+    from joinedup.ingest.importer import import_dataset, import_file
+    from joinedup.pipeline import process_incidents
+
+    folder = Path(str(resources.files("joinedup.demo")))
+    import_file(store, folder / "conflict.jsonl")
+    import_dataset(store, folder / "ucdp" / "ged_aleppo_2016.csv", "ucdp")
+    process_incidents(system or store)
+
+
+def conflict_summary(store: Store) -> str:
+    """What joined up: incidents by grade, alerts on protected objects, rates and routes."""
+    from collections import Counter
+
+    from joinedup.cli.render import alerts_json
+    from joinedup.patterns import attack_rates, route_status, target_groups
+    from joinedup.profiles import load_profile
+
+    profile = load_profile("conflict")
+    rows = incidents_json(store)
+    many = [r for r in rows if len(r["sources"]) >= 2]
+    lines = [f"{len(rows)} incidents from {sum(len(r['reports']) for r in rows)} reports; "
+             f"{len(many)} told by two or more independent sources.",
+             "Occurrence certainty (WHO SSA): " + ", ".join(
+                 f"{k} {v}" for k, v in sorted(Counter(r["certainty"] for r in rows).items())),
+             "Attribution (Airwars): " + ", ".join(
+                 f"{k} {v}" for k, v in sorted(Counter(r["attribution"] for r in rows).items())),
+             ""]
+    rules = {r.id for r in profile.rules}
+    alerts = [a for a in alerts_json(store) if a["rule"] in rules]
+    lines.append(f"Alerts on protected objects ({len(alerts)}), the first ten:")
+    for a in alerts[:10]:
+        lines.append(f"  {a['id']} [{a['level']}] {a['subject']['label']}: "
+                     f"{a['explanation'].get('certainty')}, attribution "
+                     f"{a['explanation'].get('attribution')}; raised by "
+                     f"{a['raised_by']['org']}/{a['raised_by']['report']} on "
+                     f"{a['raised_by']['reported_at'][:10]}")
+    groups, period = target_groups(profile.directory)
+    lines.append("")
+    for r in attack_rates(store.incidents(), groups, period, "possible"):
+        if r["incidents"]:
+            lines.append(f"{r['targets'].replace('_', ' ')}: {r['incidents']} incidents "
+                         f"{r['first']} to {r['last']}, one every {r['one_every_hours']} hours")
+    for route in route_status(store.current_bodies("conflict")):
+        steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
+        lines.append(f"{route['route']}: now {route['status']} ({steps})")
+    lines.append("")
+    lines.append("List them with: joinedup incidents; figures with: joinedup stats")
+    return "\n".join(lines)

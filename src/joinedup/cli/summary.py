@@ -64,7 +64,8 @@ def summary(store: Store) -> str:
                 f"agencies {', '.join(e['agencies'])}, {len(e['children'])} children"
             )
     per_agency = alone(store)
-    alerts = render.alerts_json(store)
+    rules = {r.id for r in load_profile("safeguarding").rules}
+    alerts = [a for a in render.alerts_json(store) if a["rule"] in rules]
     lines.append("")
     lines.append(f"Alerts ({len(alerts)}):")
     for a in alerts:
