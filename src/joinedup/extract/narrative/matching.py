@@ -4,10 +4,18 @@ A Matcher costs time for every pattern at every token, and a phrase book has hun
 patterns; so each pattern has its own Matcher and runs only on the sentences that contain its
 *anchor*, the least common word it requires ("hotel" in "a hotel key card"). A pattern that
 requires no particular word runs on every sentence.
+
+Most sentences that hold an anchor still hold no match (the anchor is one word of several the
+pattern requires), and a Matcher call costs the same whether or not it finds anything: it
+builds a Token for each word and tests every pattern at each. So before calling a Matcher the
+sentence's words are checked against every word its patterns require (by the ``LOWER`` ids the
+Matcher itself compares): a Matcher none of whose patterns can match is not called. This skips
+only calls that would find nothing, so what is found is the same.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +30,10 @@ from joinedup.extract.narrative.negation import negated
 from joinedup.extract.narrative.phrases import load_phrase_book
 from joinedup.extract.narrative.pipeline import Reading, nlp
 
+Needs = tuple[frozenset[int], ...]
+"""The ``LOWER`` ids of each token a pattern requires: one of each set must be in a sentence
+for the pattern to match there."""
+
 
 @dataclass(frozen=True)
 class PhraseIndex:
@@ -30,9 +42,12 @@ class PhraseIndex:
     matchers: tuple[Matcher, ...]
     by_word: dict[str, tuple[int, ...]]
     always: tuple[int, ...]
+    needs: tuple[tuple[Needs, ...], ...]
+    """For each Matcher, what each of its patterns requires (see :func:`_needs`)."""
 
-    def spans(self, sentence: Span, words: list[str]) -> list[Span]:
-        """Every match of every pattern woken by the sentence's words (lower case)."""
+    def spans(self, sentence: Span, words: list[str], present: set[int]) -> list[Span]:
+        """Every match of every pattern woken by the sentence's words (lower case), whose
+        Matcher has a pattern all of whose required words are ``present`` (``LOWER`` ids)."""
         woken: set[int] = set(self.always)
         by_word = self.by_word
         for word in words:
@@ -40,8 +55,40 @@ class PhraseIndex:
                 woken.update(by_word[word])
         found: list[Span] = []
         for i in sorted(woken):
-            found.extend(self.matchers[i](sentence, as_spans=True))
+            if _possible(self.needs[i], present):
+                found.extend(self.matchers[i](sentence, as_spans=True))
         return found
+
+
+def _possible(needs: tuple[Needs, ...], present: set[int]) -> bool:
+    """Whether any pattern could match a sentence whose words' ``LOWER`` ids are ``present``."""
+    return any(all(not ids.isdisjoint(present) for ids in need) for need in needs)
+
+
+def _required(token: dict[str, Any]) -> bool:
+    """Whether a pattern token must match at least once (no ``OP``, ``+``, ``{n}``, ``{n,m}``
+    with n >= 1); anything else (``?``, ``*``, ``!``, ``{0,m}``, ``{,m}``) may be absent."""
+    op = token.get("OP")
+    if op is None or op == "+":
+        return True
+    bounds = re.fullmatch(r"\{(\d*)(?:,\d*)?\}", str(op))
+    return bounds is not None and bounds[1] != "" and int(bounds[1]) >= 1
+
+
+def _needs(pattern: list[dict[str, Any]]) -> Needs:
+    """The ids a pattern's required literal tokens accept, as the Matcher compares them
+    (``vocab.strings.add`` of each lower-case word, the token's ``LOWER``)."""
+    strings = nlp().vocab.strings
+    out: list[frozenset[int]] = []
+    for token in pattern:
+        lower = token.get("LOWER")
+        if not _required(token) or lower is None:
+            continue
+        if isinstance(lower, str):
+            out.append(frozenset([strings.add(lower)]))
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            out.append(frozenset(strings.add(str(w)) for w in lower["IN"]))
+    return tuple(dict.fromkeys(out))
 
 
 def _anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
@@ -72,7 +119,9 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
     matchers: list[Matcher] = []
     by_word: dict[str, list[int]] = {}
     always: list[int] = []
+    needs: list[tuple[Needs, ...]] = []
     for anchor, members in groups.items():
+        needs.append(tuple(dict.fromkeys(_needs(pattern) for _, pattern in members)))
         matcher = Matcher(nlp().vocab)
         by_key: dict[str, list[list[dict[str, Any]]]] = {}
         for key, pattern in members:
@@ -86,16 +135,17 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
         for word in anchor or ():
             by_word.setdefault(word, []).append(index)
     return PhraseIndex(tuple(matchers), {w: tuple(v) for w, v in by_word.items()},
-                       tuple(always))
+                       tuple(always), tuple(needs))
 
 
 def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
                     rule: str) -> None:
     """One proposal per longest non-overlapping match that is not negated."""
     found: list[Span] = []
-    lowers = reading.lowers
+    lowers, ids = reading.lowers, reading.lower_ids
     for sentence in reading.sentences:
-        found.extend(index.spans(sentence, lowers[sentence.start:sentence.end]))
+        a, b = sentence.start, sentence.end
+        found.extend(index.spans(sentence, lowers[a:b], set(ids[a:b])))
     for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(reading, span.start):
             continue

@@ -18,7 +18,7 @@ from typing import Any
 
 import spacy
 import yaml
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -111,6 +111,7 @@ class Reading:
     proposals: list[Proposal] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
     _lowers: list[str] | None = None
+    _lower_ids: list[int] | None = None
     _ends: frozenset[int] | None = None
     _sentences: list[Span] | None = None
 
@@ -143,6 +144,13 @@ class Reading:
             self._lowers = [lower[i:i + n] for i, n in
                             self.doc.to_array([IDX, LENGTH]).tolist()]
         return self._lowers
+
+    @property
+    def lower_ids(self) -> list[int]:
+        """Each token's ``LOWER`` id, the value the Matcher compares (computed once)."""
+        if self._lower_ids is None:
+            self._lower_ids = self.doc.to_array(LOWER).tolist()
+        return self._lower_ids
 
     @property
     def sentence_ends(self) -> frozenset[int]:
