@@ -114,6 +114,30 @@ class Reading:
     _lower_ids: list[int] | None = None
     _ends: frozenset[int] | None = None
     _sentences: list[Span] | None = None
+    _folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text in lower case, for cheap tests of whether a pattern could match at all
+        before running it over the whole text (computed once).
+
+        ``re.IGNORECASE`` also matches "ı" to "i" and "ſ" to "s", which ``str.lower`` keeps
+        apart; they are mapped here too, so that a word a case-insensitive pattern finds (in
+        any case) is always a substring of this text. Offsets do not carry over ("İ" lowers to
+        two characters): this is for ``in`` tests only.
+        """
+        if self._folded is None:
+            folded = self.text.lower()
+            if not folded.isascii():
+                folded = folded.replace("ı", "i").replace("ſ", "s")
+            self._folded = folded
+        return self._folded
+
+    def mentions(self, *words: str) -> bool:
+        """Whether any of ``words`` (lower case) is in the text in any case: a necessary
+        condition for a pattern that must match one of them, cheaper than the pattern."""
+        folded = self.folded
+        return any(word in folded for word in words)
 
     def free(self, start: int, end: int) -> bool:
         """Whether no claimed character lies in ``[start, end)``."""
