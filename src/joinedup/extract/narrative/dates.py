@@ -57,6 +57,15 @@ _AGO = re.compile(
     r"\b(a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?)\s+ago\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"(?:dob|d\.o\.b\.?|born|ref|reference|no\.?)\W*$", re.IGNORECASE)
+# Cheap tests of what every match of a pattern above contains, so that a pattern is scanned
+# over the text only where it could match (most narratives have no written date): each is a
+# necessary condition, and a search that starts with a literal or a digit runs far faster in
+# Python's re than one that starts with \b.
+_NUMERIC_SHAPE = re.compile(r"\d[/.]\d")
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")
+_MONTH_WORD = re.compile(_MONTH_NAMES)
+_DAY_WORD = re.compile(_DAY_NAMES)
+_RELATIVE_WORDS = ("yesterday", "night", "morning", "evening", "today")
 
 
 def _latest_on_or_before(day: int, month: int, at: date) -> date | None:
@@ -94,7 +103,7 @@ def _months_back(at: date, months: int) -> str:
 def propose_dates(reading: Reading, at: date) -> None:
     """Add a proposal for each date the narrative states or implies."""
     text = reading.text
-    for match in _NUMERIC.finditer(text):
+    for match in _NUMERIC.finditer(text) if _NUMERIC_SHAPE.search(text) else ():
         if _NOT_A_DATE.search(text[max(0, match.start() - 12):match.start()]):
             reading.claim(match.start(), match.end())
             continue
@@ -106,9 +115,9 @@ def propose_dates(reading: Reading, at: date) -> None:
                  "date.numeric")
         except ValueError:
             continue
-    if _ANY_MONTH.search(text):
+    if _MONTH_WORD.search(text) and _ANY_MONTH.search(text):
         _months(reading, at)
-    for match in _DAY_OF_MONTH.finditer(text):
+    for match in _DAY_OF_MONTH.finditer(text) if _ORDINAL.search(text) else ():
         day = int(match[1])
         month_back = at.replace(day=1) - timedelta(days=1)
         found = None
@@ -144,12 +153,12 @@ def _months(reading: Reading, at: date) -> None:
 
 def _relative(reading: Reading, at: date) -> None:
     text = reading.text
-    for match in _RELATIVE.finditer(text):
+    for match in _RELATIVE.finditer(text) if reading.mentions(*_RELATIVE_WORDS) else ():
         phrase = match[0].lower()
         back = 2 if "before" in phrase else 1 if phrase.startswith(("yesterday", "last")) else 0
         _add(reading, match.start(), match.end(), (at - timedelta(days=back)).isoformat(), 0.9,
              "date.relative")
-    for match in _AGO.finditer(text):
+    for match in _AGO.finditer(text) if reading.mentions("ago") else ():
         count = _NUMBERS.get(" ".join(match[1].lower().split()))
         count = count if count is not None else int(match[1])
         unit = match[2].lower().rstrip("s")
@@ -159,7 +168,7 @@ def _relative(reading: Reading, at: date) -> None:
             days = {"day": 1, "week": 7, "fortnight": 14}[unit] * count
             value = (at - timedelta(days=days)).isoformat()
         _add(reading, match.start(), match.end(), value, 0.9, "date.ago")
-    for match in _WEEKDAY.finditer(text):
+    for match in _WEEKDAY.finditer(text) if _DAY_WORD.search(text) else ():
         if not match[1][0].isupper() or _FUTURE.search(text[max(0, match.start() - 30):
                                                             match.start()]):
             continue
