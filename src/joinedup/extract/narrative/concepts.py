@@ -134,8 +134,8 @@ class ConceptBook:
         """Every match of every rule that no negation cue reaches, clause by clause, rule by
         rule, the shortest of a rule's matches first."""
         lowers = reading.lowers
-        for sentence in reading.sentences:
-            for a, b in self._clauses(lowers, sentence.start, sentence.end):
+        for start, end in reading.bounds:
+            for a, b in self._clauses(lowers, start, end):
                 yield from self._matches_in(reading, a, b)
 
     def _clauses(self, lowers: list[str], a: int, b: int) -> Iterator[tuple[int, int]]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from joinedup.extract.narrative.negation import negated
@@ -44,23 +44,29 @@ class PhraseIndex:
     always: tuple[int, ...]
     needs: tuple[tuple[Needs, ...], ...]
     """For each Matcher, what each of its patterns requires (see :func:`_needs`)."""
+    anchors: frozenset[str]
+    """The words of ``by_word``, as a set to intersect with a sentence's words."""
 
-    def spans(self, sentence: Span, words: list[str], present: set[int]) -> list[Span]:
-        """Every match of every pattern woken by the sentence's words (lower case), whose
-        Matcher has a pattern all of whose required words are ``present`` (``LOWER`` ids)."""
+    def spans(self, doc: Doc, start: int, end: int, words: frozenset[str],
+              present: frozenset[int]) -> list[Span]:
+        """Every match in the sentence ``doc[start:end]`` of every pattern woken by its
+        ``words`` (lower case), whose Matcher has a pattern all of whose required words are
+        ``present`` (``LOWER`` ids). The sentence's Span is made only if a Matcher runs."""
         woken: set[int] = set(self.always)
         by_word = self.by_word
-        for word in words:
-            if word in by_word:
-                woken.update(by_word[word])
+        for word in words & self.anchors:
+            woken.update(by_word[word])
         found: list[Span] = []
+        sentence: Span | None = None
         for i in sorted(woken):
             if _possible(self.needs[i], present):
+                if sentence is None:
+                    sentence = doc[start:end]
                 found.extend(self.matchers[i](sentence, as_spans=True))
         return found
 
 
-def _possible(needs: tuple[Needs, ...], present: set[int]) -> bool:
+def _possible(needs: tuple[Needs, ...], present: frozenset[int]) -> bool:
     """Whether any pattern could match a sentence whose words' ``LOWER`` ids are ``present``."""
     return any(all(not ids.isdisjoint(present) for ids in need) for need in needs)
 
@@ -135,17 +141,16 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
         for word in anchor or ():
             by_word.setdefault(word, []).append(index)
     return PhraseIndex(tuple(matchers), {w: tuple(v) for w, v in by_word.items()},
-                       tuple(always), tuple(needs))
+                       tuple(always), tuple(needs), frozenset(by_word))
 
 
 def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
                     rule: str) -> None:
     """One proposal per longest non-overlapping match that is not negated."""
     found: list[Span] = []
-    lowers, ids = reading.lowers, reading.lower_ids
-    for sentence in reading.sentences:
-        a, b = sentence.start, sentence.end
-        found.extend(index.spans(sentence, lowers[a:b], set(ids[a:b])))
+    for (a, b), words, ids in zip(reading.bounds, reading.sentence_words,
+                                  reading.sentence_ids, strict=True):
+        found.extend(index.spans(reading.doc, a, b, words, ids))
     for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(reading, span.start):
             continue

@@ -113,7 +113,10 @@ class Reading:
     _lowers: list[str] | None = None
     _lower_ids: list[int] | None = None
     _ends: frozenset[int] | None = None
+    _bounds: list[tuple[int, int]] | None = None
     _sentences: list[Span] | None = None
+    _sentence_words: list[frozenset[str]] | None = None
+    _sentence_ids: list[frozenset[int]] | None = None
     _folded: str | None = None
 
     @property
@@ -185,13 +188,38 @@ class Reading:
         return self._ends
 
     @property
+    def bounds(self) -> list[tuple[int, int]]:
+        """Each sentence's token range ``[start, end)`` (computed once). Proposers that need
+        only the range use this: a Span costs more to make than the work some do with it."""
+        if self._bounds is None:
+            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
+            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
+            self._bounds = [(a, b) for a, b in bounds if b > a]
+        return self._bounds
+
+    @property
     def sentences(self) -> list[Span]:
         """The sentences, as spans of the doc (computed once)."""
         if self._sentences is None:
-            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
-            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
-            self._sentences = [self.doc[a:b] for a, b in bounds if b > a]
+            self._sentences = [self.doc[a:b] for a, b in self.bounds]
         return self._sentences
+
+    @property
+    def sentence_words(self) -> list[frozenset[str]]:
+        """Each sentence's words in lower case (:attr:`lowers`), as a set (computed once, for
+        the phrase books and the concept rules to test what a sentence holds)."""
+        if self._sentence_words is None:
+            lowers = self.lowers
+            self._sentence_words = [frozenset(lowers[a:b]) for a, b in self.bounds]
+        return self._sentence_words
+
+    @property
+    def sentence_ids(self) -> list[frozenset[int]]:
+        """Each sentence's ``LOWER`` ids (:attr:`lower_ids`), as a set (computed once)."""
+        if self._sentence_ids is None:
+            ids = self.lower_ids
+            self._sentence_ids = [frozenset(ids[a:b]) for a, b in self.bounds]
+        return self._sentence_ids
 
 
 def read(text: str) -> Reading:
