@@ -62,22 +62,26 @@ def _titled() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_titles()})\.?\s(?:\d+\s)?$")
 
 
-def _not_name(word: str) -> bool:
+@cache
+def _not_name_words() -> frozenset[str]:
+    """Words that are not a person's name: ``not_names``, streets, premises and makes, as one
+    set (looked up for the first and last word of every capitalised run)."""
     lex = lexicon()
-    return (word in lex.words("not_names") or word in lex.words("streets")
-            or word in lex.words("premises") or word in lex.words("makes"))
+    return (lex.words("not_names") | lex.words("streets") | lex.words("premises")
+            | lex.words("makes"))
 
 
 def propose_people(reading: Reading) -> None:
     """Names first by their evidence, then single words already seen in a name."""
     text = reading.text
     seen: set[str] = set()
+    not_name, titles = _not_name_words(), lexicon().words("titles")
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
-        while words and _not_name(words[0]) and words[0] not in lexicon().words("titles"):
+        while words and words[0] in not_name and words[0] not in titles:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and _not_name(words[-1]):
+        while words and words[-1] in not_name:
             words = words[:-1]
         if not words:
             continue
@@ -93,7 +97,7 @@ def propose_people(reading: Reading) -> None:
             continue
         _add_person(reading, start, end, rule, confidence, before)
         seen.update(w for w in words if len(w) > 2 and w not in towns())
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(text) if seen else ():
         if match[0] in seen and reading.free(match.start(), match.end()):
             _add_person(reading, match.start(), match.end(), "person.again", 0.8,
                         text[max(0, match.start() - 30):match.start()])

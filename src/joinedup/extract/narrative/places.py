@@ -56,13 +56,31 @@ def _is_premises(surface: str) -> bool:
     words = surface.split()
     if words[0].lower() == "the":
         words = words[1:]
-    if any(bad in surface for bad in lex.words("not_places")):
+    if _has_not_place(surface):
         return False
     if len(words) <= 1:
         return bool(words) and words[0] in lex.words("premises_alone")
     if words[-1].islower():
         return True
     return _premises_word().search(" ".join(words[1:])) is not None
+
+
+@cache
+def _not_places() -> re.Pattern[str] | None:
+    """The ``not_places`` words as one alternation, or None if there are none."""
+    words = lexicon().words("not_places")
+    return re.compile(_alternation(words)) if words else None
+
+
+def _has_not_place(text: str) -> bool:
+    """Whether any ``not_places`` word ("Crown Court", "School") is in ``text``, anywhere.
+
+    One search of an alternation finds one exactly when some word is a substring, as
+    ``any(word in text ...)`` would, but in one call rather than a loop over the list: this
+    runs for every capitalised run of every narrative.
+    """
+    pattern = _not_places()
+    return pattern is not None and pattern.search(text) is not None
 
 
 @cache
@@ -106,11 +124,14 @@ def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
     return found
 
 
+_LEADING_WORD = re.compile(r"[\w'’&-]+\s+")
+
+
 def _strip_leading(reading: Reading, start: int, end: int) -> int:
     """Move ``start`` past leading capitalised function words ("On Drake Street")."""
     blocked = lexicon().words("place_lead_words")
     while True:
-        word = re.match(r"[\w'’&-]+\s+", reading.text[start:end])
+        word = _LEADING_WORD.match(reading.text[start:end])
         if word is None or word[0].strip() not in blocked or word[0].strip() == "The":
             return start
         start += len(word[0])
@@ -134,7 +155,8 @@ def propose_streets_and_premises(reading: Reading) -> None:
             surface = reading.text[start:match.end()]
             if kind != "street" and not _is_premises(surface):
                 continue
-            if kind == "street" and institution(surface + reading.text[match.end():][:30]):
+            after = reading.text[match.end():match.end() + 30]
+            if kind == "street" and institution(surface + after):
                 continue
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": kind} if kind else {})
@@ -168,7 +190,7 @@ def institution(text: str) -> bool:
     """Whether the capitalised words that start ``text`` name an institution ("Minshull Street
     Crown Court", "Beech Street Children's Centre", "Bradford Crown Court")."""
     run = _CAPITALISED_RUN.match(text)
-    return run is not None and any(b in run[0] for b in lexicon().words("not_places"))
+    return run is not None and _has_not_place(run[0])
 
 
 def _inside_name(text: str, end: int) -> bool:
