@@ -102,15 +102,21 @@ def towns() -> frozenset[str]:
 
 _CAPITALISED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
 _TOWN_WORDS = 3
+_NON_SPACE = re.compile(r"\S+")
 
 
 def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
     """Spans of gazetteer towns: the longest run of capitalised words that is one, looked up
-    word by word (a set lookup, not a 6,000-name alternation)."""
+    word by word (a set lookup, not a 6,000-name alternation). Most runs are one word, which
+    is looked up whole without splitting."""
     found: list[tuple[int, int]] = []
     names = towns()
     for run in _CAPITALISED_RUN.finditer(text):
-        words = list(re.finditer(r"\S+", run[0]))
+        if " " not in run[0]:
+            if run[0] in names:
+                found.append(run.span())
+            continue
+        words = list(_NON_SPACE.finditer(run[0]))
         i = 0
         while i < len(words):
             for size in range(min(_TOWN_WORDS, len(words) - i), 0, -1):
@@ -179,9 +185,9 @@ def propose_towns(reading: Reading) -> None:
         if match[0].isupper() or len(match[0]) < 4:
             continue
         before = text[max(0, match.start() - 12):match.start()]
-        after_place = any(p.type == "place" and p.end == match.start() - 2
-                          and text[p.end:p.end + 2] == ", " for p in reading.proposals)
-        if _TOWN_CUE.search(before) or after_place:
+        after_place = (p.type == "place" and p.end == match.start() - 2
+                       and text[p.end:p.end + 2] == ", " for p in reading.proposals)
+        if _TOWN_CUE.search(before) or any(after_place):
             reading.propose("place", match.start(), match.end(), match[0], 0.6,
                             "place.town.position", attrs={"kind": "town"})
 
