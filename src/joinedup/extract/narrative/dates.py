@@ -66,6 +66,10 @@ _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")
 _MONTH_WORD = re.compile(_MONTH_NAMES)
 _DAY_WORD = re.compile(_DAY_NAMES)
 _RELATIVE_WORDS = ("yesterday", "night", "morning", "evening", "today")
+# The words one of which begins every match (for Reading.scan, which tries a pattern only
+# where one begins).
+_RELATIVE_STARTS = ("the", "yesterday", "last", "this", "today")
+_WEEKDAY_STARTS = ("Last", "last", "On", "on", "This", "this", *calendar.day_name)
 
 
 def _latest_on_or_before(day: int, month: int, at: date) -> date | None:
@@ -153,7 +157,8 @@ def _months(reading: Reading, at: date) -> None:
 
 def _relative(reading: Reading, at: date) -> None:
     text = reading.text
-    for match in _RELATIVE.finditer(text) if reading.mentions(*_RELATIVE_WORDS) else ():
+    relative = reading.mentions(*_RELATIVE_WORDS)
+    for match in reading.scan(_RELATIVE, _RELATIVE_STARTS, any_case=True) if relative else ():
         phrase = match[0].lower()
         back = 2 if "before" in phrase else 1 if phrase.startswith(("yesterday", "last")) else 0
         _add(reading, match.start(), match.end(), (at - timedelta(days=back)).isoformat(), 0.9,
@@ -168,7 +173,7 @@ def _relative(reading: Reading, at: date) -> None:
             days = {"day": 1, "week": 7, "fortnight": 14}[unit] * count
             value = (at - timedelta(days=days)).isoformat()
         _add(reading, match.start(), match.end(), value, 0.9, "date.ago")
-    for match in _WEEKDAY.finditer(text) if _DAY_WORD.search(text) else ():
+    for match in reading.scan(_WEEKDAY, _WEEKDAY_STARTS) if _DAY_WORD.search(text) else ():
         if not match[1][0].isupper() or _FUTURE.search(text[max(0, match.start() - 30):
                                                             match.start()]):
             continue
