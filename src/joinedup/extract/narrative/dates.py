@@ -70,6 +70,12 @@ _RELATIVE_WORDS = ("yesterday", "night", "morning", "evening", "today")
 # where one begins).
 _RELATIVE_STARTS = ("the", "yesterday", "last", "this", "today")
 _WEEKDAY_STARTS = ("Last", "last", "On", "on", "This", "this", *calendar.day_name)
+_MONTH_STARTS = tuple(m.capitalize() for m in _MONTHS)
+# What every match of _DAY_MONTH and _MONTH_ALONE contains, without their leading \b.
+_DAY_MONTH_SHAPE = re.compile(rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})")
+_MONTH_ALONE_SHAPE = re.compile(
+    rf"(?:in|since|during|from|until|till|of|early|late|mid|last|this|by)\s+"
+    rf"(?:(?:early|late|mid)[\s-])?(?:{_MONTH_NAMES})")
 
 
 def _latest_on_or_before(day: int, month: int, at: date) -> date | None:
@@ -137,14 +143,14 @@ def propose_dates(reading: Reading, at: date) -> None:
 def _months(reading: Reading, at: date) -> None:
     """Dates that name a month: "3 April", "April 3rd", "March 2009", "since April"."""
     text = reading.text
-    for match in _DAY_MONTH.finditer(text):
+    for match in _DAY_MONTH.finditer(text) if _DAY_MONTH_SHAPE.search(text) else ():
         _add_day(reading, match.start(), match.end(), int(match[1]), match[2], match[3], at)
-    for match in _MONTH_DAY.finditer(text):
+    for match in reading.scan(_MONTH_DAY, _MONTH_STARTS):
         _add_day(reading, match.start(), match.end(), int(match[2]), match[1], match[3], at)
-    for match in _MONTH_YEAR.finditer(text):
+    for match in reading.scan(_MONTH_YEAR, _MONTH_STARTS):
         _add(reading, match.start(), match.end(),
              f"{match[2]}-{_MONTHS[match[1].lower()]:02d}", 0.9, "date.month")
-    for match in _MONTH_ALONE.finditer(text):
+    for match in _MONTH_ALONE.finditer(text) if _MONTH_ALONE_SHAPE.search(text) else ():
         month = _MONTHS[match[1].lower()]
         if match[2]:
             value = f"{match[2]}-{month:02d}"
