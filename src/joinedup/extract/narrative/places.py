@@ -66,6 +66,28 @@ def _is_premises(surface: str) -> bool:
 
 
 @cache
+def _street_word() -> re.Pattern[str]:
+    """The street words, without the lookarounds: every street contains one."""
+    return re.compile(_alternation(lexicon().words("streets")))
+
+
+@cache
+def _premises_hint() -> re.Pattern[str] | None:
+    """The premises words (with and without a name), without the lookarounds, or None."""
+    words = lexicon().words("premises") | lexicon().words("premises_alone")
+    return re.compile(_alternation(words)) if words else None
+
+
+def _could_be_premises(run: str) -> bool:
+    """Whether :func:`_is_premises` could hold for ``run`` or a tail of its words (what
+    remains once leading function words are stripped): its last word is in lower case, or a
+    premises word is in it. Most capitalised runs are names, and fail here at the cost of
+    one search."""
+    hint = _premises_hint()
+    return run.split()[-1].islower() or hint is not None and hint.search(run) is not None
+
+
+@cache
 def _not_places() -> re.Pattern[str] | None:
     """The ``not_places`` words as one alternation, or None if there are none."""
     words = lexicon().words("not_places")
@@ -152,9 +174,21 @@ def propose_postcodes(reading: Reading) -> None:
 
 
 def propose_streets_and_premises(reading: Reading) -> None:
-    for pattern, rule, confidence, kind in ((_street(), "place.street", 0.9, "street"),
-                                             (_premises(), "place.premises", 0.85, "")):
-        for match in pattern.finditer(reading.text):
+    """Streets, then premises.
+
+    Two cheap tests skip what cannot be one: the street pattern runs only where a street
+    word ("Road", "Close") is in the text, and a capitalised run, which the premises pattern
+    matches wherever there is one, is looked at only when it could name premises
+    (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
+    """
+    text = reading.text
+    streets = _street().finditer(text) if _street_word().search(text) else iter(())
+    for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
+                                            (_premises().finditer(text), "place.premises",
+                                             0.85, "")):
+        for match in matches:
+            if kind != "street" and not _could_be_premises(match[0]):
+                continue
             start = _strip_leading(reading, match.start(), match.end())
             if start >= match.end() or not reading.free(start, match.end()):
                 continue
