@@ -117,6 +117,7 @@ class ConceptBook:
         for n, needs in enumerate(self._needs):
             # every rule has a term whose first token is required (checked at load)
             self._by_set.setdefault(min(needs), []).append(n)
+        self._waking = frozenset(self._by_set)
 
     def sets_of(self, word: str) -> frozenset[int]:
         """The indices of the sets ``word`` (lower case) is in, by its exact form, each of its
@@ -144,17 +145,25 @@ class ConceptBook:
         """Every match of every rule that no negation cue reaches, clause by clause, rule by
         rule, the shortest of a rule's matches first.
 
-        A sentence none of whose words is in any set holds no match, and is not split into
-        clauses.
+        A sentence in which no rule has all the sets it requires holds no match (a clause's
+        words are some of its sentence's), and is not split into clauses.
         """
         lowers = reading.lowers
         member = self.members(lowers)
         cues = lexicon().words("negation_cues", lower=True)
         for start, end in reading.bounds:
-            if not any(member[start:end]):
+            if not self._candidates(frozenset().union(*member[start:end])):
                 continue
             for a, b in self._clauses(lowers, start, end):
                 yield from self._matches_in(reading, a, member[a:b], cues)
+
+    def _candidates(self, present: frozenset[int]) -> list[int]:
+        """The rules, in order, woken by the sets ``present`` and all of whose required sets
+        are there: the only rules that can match where those sets are the ones present."""
+        requires = self._requires
+        woken = [n for i in present & self._waking for n in self._by_set[i]
+                 if requires[n] <= present]
+        return sorted(woken) if len(woken) > 1 else woken
 
     def _clauses(self, lowers: list[str], a: int, b: int) -> Iterator[tuple[int, int]]:
         start = a
@@ -170,19 +179,16 @@ class ConceptBook:
                     cues: frozenset[str]) -> Iterator[Match]:
         """The matches in the clause that starts at token ``a``, whose words are in the sets
         ``member``."""
+        candidates = self._candidates(frozenset().union(*member))
+        if not candidates:
+            return
         lowers = reading.lowers
         where: dict[int, list[int]] = {}
         for i, ids in enumerate(member):
             for set_id in ids:
                 where.setdefault(set_id, []).append(i)
-        present = where.keys()
-        if not present:
-            return
-        woken = sorted(n for i in present for n in self._by_set.get(i, ()))
-        for n in woken:
+        for n in candidates:
             rule = self.rules[n]
-            if not self._requires[n] <= present:
-                continue
             for start, end, used in _spans(rule, member, where):
                 inside = (lowers[a + i] in cues for i in range(start, end) if i not in used)
                 if any(inside) or negated(reading, a + start):
