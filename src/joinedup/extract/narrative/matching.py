@@ -11,6 +11,13 @@ builds a Token for each word and tests every pattern at each. So before calling 
 sentence's words are checked against every word its patterns require (by the ``LOWER`` ids the
 Matcher itself compares): a Matcher none of whose patterns can match is not called. This skips
 only calls that would find nothing, so what is found is the same.
+
+A Matcher's cost also grows with the tokens it is given, and every match contains an anchor
+and is no longer than the longest of its patterns; so a Matcher whose patterns are all of
+bounded length is given only the part of the sentence that reaches that far around the first
+and last anchor (:class:`Reach`). States of the Matcher that begin before that part could
+never have reached an anchor, and matches end (and are recorded) before its end, which is one
+token further than any match can reach, so the matches, and their order, are the same.
 """
 
 from __future__ import annotations
@@ -36,6 +43,24 @@ for the pattern to match there."""
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How far a Matcher's matches can lie from its anchor: each contains a token whose
+    ``LOWER`` id is in ``anchor_ids`` and is at most ``longest`` tokens long."""
+
+    anchor_ids: frozenset[int]
+    longest: int
+
+    def window(self, ids: list[int], start: int, end: int) -> tuple[int, int]:
+        """The part of the sentence ``[start, end)`` (tokens' ``LOWER`` ids ``ids``) that
+        holds every match: from ``longest - 1`` tokens before its first anchor to
+        ``longest + 1`` after its last (one more than a match can reach)."""
+        hits = [i for i in range(start, end) if ids[i] in self.anchor_ids]
+        if not hits:
+            return start, end
+        return max(start, hits[0] - self.longest + 1), min(end, hits[-1] + self.longest + 1)
+
+
+@dataclass(frozen=True)
 class PhraseIndex:
     """A Matcher per pattern, and which patterns each anchor word wakes."""
 
@@ -46,29 +71,41 @@ class PhraseIndex:
     """For each Matcher, what each of its patterns requires (see :func:`_needs`)."""
     anchors: frozenset[str]
     """The words of ``by_word``, as a set to intersect with a sentence's words."""
+    reaches: tuple[Reach | None, ...]
+    """For each Matcher, how far its matches reach from its anchor (None: no bound known)."""
 
-    def spans(self, doc: Doc, start: int, end: int, words: frozenset[str],
+    def spans(self, doc: Doc, ids: list[int], start: int, end: int, words: frozenset[str],
               present: frozenset[int]) -> list[Span]:
         """Every match in the sentence ``doc[start:end]`` of every pattern woken by its
         ``words`` (lower case), whose Matcher has a pattern all of whose required words are
-        ``present`` (``LOWER`` ids). The sentence's Span is made only if a Matcher runs."""
+        ``present`` (``LOWER`` ids; ``ids`` are the doc's tokens'). Each Matcher is given
+        only the part of the sentence its matches can lie in (:class:`Reach`)."""
+        hits = words & self.anchors
+        if not hits and not self.always:
+            return []
         woken: set[int] = set(self.always)
         by_word = self.by_word
-        for word in words & self.anchors:
+        for word in hits:
             woken.update(by_word[word])
         found: list[Span] = []
-        sentence: Span | None = None
         for i in sorted(woken):
             if _possible(self.needs[i], present):
-                if sentence is None:
-                    sentence = doc[start:end]
-                found.extend(self.matchers[i](sentence, as_spans=True))
+                reach = self.reaches[i]
+                a, b = (start, end) if reach is None else reach.window(ids, start, end)
+                found.extend(self.matchers[i](doc[a:b], as_spans=True))
         return found
 
 
 def _possible(needs: tuple[Needs, ...], present: frozenset[int]) -> bool:
-    """Whether any pattern could match a sentence whose words' ``LOWER`` ids are ``present``."""
-    return any(all(not ids.isdisjoint(present) for ids in need) for need in needs)
+    """Whether any pattern could match a sentence whose words' ``LOWER`` ids are ``present``
+    (loops rather than ``any(all(...))``: this runs for every woken Matcher)."""
+    for need in needs:
+        for ids in need:
+            if ids.isdisjoint(present):
+                break
+        else:
+            return True
+    return False
 
 
 def _required(token: dict[str, Any]) -> bool:
@@ -95,6 +132,50 @@ def _needs(pattern: list[dict[str, Any]]) -> Needs:
         elif isinstance(lower, dict) and set(lower) == {"IN"}:
             out.append(frozenset(strings.add(str(w)) for w in lower["IN"]))
     return tuple(dict.fromkeys(out))
+
+
+def _longest(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of ``pattern`` can span, or None if unbounded or unknown
+    (``+``, ``*``, ``{n,}``, ``!``)."""
+    total = 0
+    for token in pattern:
+        op = token.get("OP")
+        if op is None or op == "?":
+            total += 1
+            continue
+        bounds = re.fullmatch(r"\{(\d*)(,?)(\d*)\}", str(op))
+        most = None if bounds is None else bounds[3] if bounds[2] else bounds[1]
+        if not most:
+            return None
+        total += int(most)
+    return total
+
+
+def _reach(anchor: frozenset[str] | None, patterns: list[list[dict[str, Any]]]
+           ) -> Reach | None:
+    """How far the matches of ``patterns``, which share ``anchor``, reach from it; None unless
+    every pattern is of bounded length and requires a token of exactly the anchor's words."""
+    if anchor is None:
+        return None
+    longest = 0
+    for pattern in patterns:
+        length = _longest(pattern)
+        if length is None or not any(_required(t) and _lower_words(t) == anchor
+                                     for t in pattern):
+            return None
+        longest = max(longest, length)
+    strings = nlp().vocab.strings
+    return Reach(frozenset(strings.add(w) for w in anchor), longest)
+
+
+def _lower_words(token: dict[str, Any]) -> frozenset[str] | None:
+    """The words a pattern token's ``LOWER`` accepts, or None if it tests something else."""
+    lower = token.get("LOWER")
+    if isinstance(lower, str):
+        return frozenset([lower])
+    if isinstance(lower, dict) and set(lower) == {"IN"}:
+        return frozenset(str(w) for w in lower["IN"])
+    return None
 
 
 def _anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
@@ -126,8 +207,10 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
     by_word: dict[str, list[int]] = {}
     always: list[int] = []
     needs: list[tuple[Needs, ...]] = []
+    reaches: list[Reach | None] = []
     for anchor, members in groups.items():
         needs.append(tuple(dict.fromkeys(_needs(pattern) for _, pattern in members)))
+        reaches.append(_reach(anchor, [pattern for _, pattern in members]))
         matcher = Matcher(nlp().vocab)
         by_key: dict[str, list[list[dict[str, Any]]]] = {}
         for key, pattern in members:
@@ -141,16 +224,17 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
         for word in anchor or ():
             by_word.setdefault(word, []).append(index)
     return PhraseIndex(tuple(matchers), {w: tuple(v) for w, v in by_word.items()},
-                       tuple(always), tuple(needs), frozenset(by_word))
+                       tuple(always), tuple(needs), frozenset(by_word), tuple(reaches))
 
 
 def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
                     rule: str) -> None:
     """One proposal per longest non-overlapping match that is not negated."""
     found: list[Span] = []
-    for (a, b), words, ids in zip(reading.bounds, reading.sentence_words,
-                                  reading.sentence_ids, strict=True):
-        found.extend(index.spans(reading.doc, a, b, words, ids))
+    doc, ids = reading.doc, reading.lower_ids
+    for (a, b), words, present in zip(reading.bounds, reading.sentence_words,
+                                      reading.sentence_ids, strict=True):
+        found.extend(index.spans(doc, ids, a, b, words, present))
     for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(reading, span.start):
             continue
