@@ -70,7 +70,9 @@ _RELATIVE_WORDS = ("yesterday", "night", "morning", "evening", "today")
 # where one begins).
 _RELATIVE_STARTS = ("the", "yesterday", "last", "this", "today")
 _WEEKDAY_STARTS = ("Last", "last", "On", "on", "This", "this", *calendar.day_name)
-_MONTH_STARTS = tuple(m.capitalize() for m in _MONTHS)
+# the month names no other begins ("Sep" for "Sept" and "September"): one begins each match
+_MONTH_STARTS = tuple(sorted({m.capitalize() for m in _MONTHS
+                              if not any(o != m and m.startswith(o) for o in _MONTHS)}))
 # What every match of _DAY_MONTH and _MONTH_ALONE contains, without their leading \b.
 _DAY_MONTH_SHAPE = re.compile(rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})")
 _MONTH_ALONE_SHAPE = re.compile(

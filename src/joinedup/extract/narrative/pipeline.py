@@ -120,6 +120,7 @@ class Reading:
     _sentence_words: list[frozenset[str]] | None = None
     _sentence_ids: list[frozenset[int]] | None = None
     _folded: str | None = None
+    _starts: dict[tuple[tuple[str, ...], bool], list[int]] = field(default_factory=dict)
 
     @property
     def folded(self) -> str:
@@ -170,8 +171,13 @@ class Reading:
                 w.isascii() and w == w.lower() for w in words):
             yield from pattern.finditer(text)
             return
+        key = (words, any_case)
+        starts_at = self._starts.get(key)
+        if starts_at is None:
+            starts_at = sorted({i for word in words for i in _find_all(haystack, word)})
+            self._starts[key] = starts_at
         end = 0
-        for at in sorted({i for word in words for i in _find_all(haystack, word)}):
+        for at in starts_at:
             if at < end:
                 continue
             match = pattern.match(text, at)

@@ -210,7 +210,14 @@ def propose_towns(reading: Reading) -> None:
             reading.propose("place", start, end, text[start:end], 0.85,
                             "place.town.gazetteer", attrs={"kind": "town"})
     blocked = lexicon().words("not_names")
+    # Where each place proposed so far ends (kept up to date below), so that "a place, then a
+    # comma" is a set lookup; the cue is tested first, as few capitalised words have one.
+    place_ends = {p.end for p in reading.proposals if p.type == "place"}
     for match in _TOWN_BY_POSITION.finditer(text):
+        start = match.start()
+        if not (_TOWN_CUE.search(text[max(0, start - 12):start])
+                or start - 2 in place_ends and text[start - 2:start] == ", "):
+            continue
         words = match[0].split()
         if any(w in blocked for w in words) or words[0].lower() in given_names():
             continue
@@ -218,12 +225,9 @@ def propose_towns(reading: Reading) -> None:
             continue
         if match[0].isupper() or len(match[0]) < 4:
             continue
-        before = text[max(0, match.start() - 12):match.start()]
-        after_place = (p.type == "place" and p.end == match.start() - 2
-                       and text[p.end:p.end + 2] == ", " for p in reading.proposals)
-        if _TOWN_CUE.search(before) or any(after_place):
-            reading.propose("place", match.start(), match.end(), match[0], 0.6,
-                            "place.town.position", attrs={"kind": "town"})
+        reading.propose("place", match.start(), match.end(), match[0], 0.6,
+                        "place.town.position", attrs={"kind": "town"})
+        place_ends.add(match.end())
 
 
 def institution(text: str) -> bool:
