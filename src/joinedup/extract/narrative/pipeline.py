@@ -140,7 +140,7 @@ class Reading:
         return self._folded
 
     def mentions(self, *words: str) -> bool:
-        """Whether any of ``words`` (lower case) is in the text in any case: a necessary
+        """Whether any of ``words`` (lower-case ASCII) is in the text in any case: a necessary
         condition for a pattern that must match one of them, cheaper than the pattern."""
         folded = self.folded
         return any(word in folded for word in words)
@@ -252,7 +252,7 @@ class Reading:
     @property
     def sentence_words(self) -> list[frozenset[str]]:
         """Each sentence's words in lower case (:attr:`lowers`), as a set (computed once, for
-        the phrase books and the concept rules to test what a sentence holds)."""
+        both phrase books to find the anchors a sentence holds)."""
         if self._sentence_words is None:
             lowers = self.lowers
             self._sentence_words = [frozenset(lowers[a:b]) for a, b in self.bounds]
