@@ -18,6 +18,8 @@ from joinedup.extract.narrative.people import role_before
 from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
 
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
+_QUOTES = ('"', "“", "‘", "'")
+"""The marks one of which begins every match of ``_QUOTED``."""
 _NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
 _PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
@@ -43,6 +45,14 @@ def _cue_anywhere() -> re.Pattern[str]:
     return re.compile(_cues(), re.IGNORECASE)
 
 
+@cache
+def _cue_starts() -> tuple[str, ...]:
+    """The first word of each cue, in lower case: every match of :func:`_cue_anywhere` begins
+    with one (for :meth:`Reading.scan`)."""
+    cues = (" ".join(c) for c in lexicon().raw["alias_cues"])
+    return tuple(sorted({cue.split(" ")[0].lower() for cue in cues}))
+
+
 def _is_nickname(content: str) -> bool:
     if not _NICKNAME.fullmatch(content) or len(content) < 2:
         return False
@@ -55,7 +65,7 @@ def propose_aliases(reading: Reading) -> None:
     text = reading.text
     found: set[str] = set()
     blocked = lexicon().words("not_names")
-    for match in _QUOTED.finditer(text):
+    for match in reading.scan(_QUOTED, _QUOTES):
         content = match[1].strip()
         if not _is_nickname(content) or content in blocked:
             continue
@@ -69,7 +79,7 @@ def propose_aliases(reading: Reading) -> None:
                             0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
                             role=_role(text, match.start()))
             found.add(content)
-    for cue in _cue_anywhere().finditer(text):
+    for cue in reading.scan(_cue_anywhere(), _cue_starts(), any_case=True):
         rest = text[cue.end():]
         run = re.match(r"\s+(" + _WORD_RUN.pattern + ")", rest)
         if run is None:

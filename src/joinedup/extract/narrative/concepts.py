@@ -109,10 +109,15 @@ class ConceptBook:
         self._numbers = frozenset(i for i, word_set in enumerate(sets) if word_set.number)
         # a rule is tried in a sentence only when the first set of each of its terms is there
         self._needs = [frozenset(t[0][0] for t in r.terms if not t[0][1]) for r in rules]
+        # ... and, in a clause, only when every set its terms require is there: most rules a
+        # clause wakes lack a word, and a rule lacking one cannot match, so trying it is waste
+        self._requires = [frozenset(index for t in r.terms for index, optional in t
+                                    if not optional) for r in rules]
         self._by_set: dict[int, list[int]] = {}
         for n, needs in enumerate(self._needs):
             # every rule has a term whose first token is required (checked at load)
             self._by_set.setdefault(min(needs), []).append(n)
+        self._waking = frozenset(self._by_set)
 
     def sets_of(self, word: str) -> frozenset[int]:
         """The indices of the sets ``word`` (lower case) is in, by its exact form, each of its
@@ -130,13 +135,35 @@ class ConceptBook:
             self._memo[word] = found
         return found
 
+    def members(self, lowers: list[str]) -> list[frozenset[int]]:
+        """:meth:`sets_of` each word, for a whole narrative at once (the memo is read inline:
+        a method call per token cost more than the lookup)."""
+        memo = self._memo
+        return [memo[w] if w in memo else self.sets_of(w) for w in lowers]
+
     def matches(self, reading: Reading) -> Iterator[Match]:
         """Every match of every rule that no negation cue reaches, clause by clause, rule by
-        rule, the shortest of a rule's matches first."""
+        rule, the shortest of a rule's matches first.
+
+        A sentence in which no rule has all the sets it requires holds no match (a clause's
+        words are some of its sentence's), and is not split into clauses.
+        """
         lowers = reading.lowers
-        for sentence in reading.sentences:
-            for a, b in self._clauses(lowers, sentence.start, sentence.end):
-                yield from self._matches_in(reading, a, b)
+        member = self.members(lowers)
+        cues = lexicon().words("negation_cues", lower=True)
+        for start, end in reading.bounds:
+            if not self._candidates(frozenset().union(*member[start:end])):
+                continue
+            for a, b in self._clauses(lowers, start, end):
+                yield from self._matches_in(reading, a, member[a:b], cues)
+
+    def _candidates(self, present: frozenset[int]) -> list[int]:
+        """The rules, in order, woken by the sets ``present`` and all of whose required sets
+        are there: the only rules that can match where those sets are the ones present."""
+        requires = self._requires
+        woken = [n for i in present & self._waking for n in self._by_set[i]
+                 if requires[n] <= present]
+        return sorted(woken) if len(woken) > 1 else woken
 
     def _clauses(self, lowers: list[str], a: int, b: int) -> Iterator[tuple[int, int]]:
         start = a
@@ -148,22 +175,20 @@ class ConceptBook:
         if b > start:
             yield start, b
 
-    def _matches_in(self, reading: Reading, a: int, b: int) -> Iterator[Match]:
+    def _matches_in(self, reading: Reading, a: int, member: list[frozenset[int]],
+                    cues: frozenset[str]) -> Iterator[Match]:
+        """The matches in the clause that starts at token ``a``, whose words are in the sets
+        ``member``."""
+        candidates = self._candidates(frozenset().union(*member))
+        if not candidates:
+            return
         lowers = reading.lowers
-        member = [self.sets_of(lowers[i]) for i in range(a, b)]
         where: dict[int, list[int]] = {}
         for i, ids in enumerate(member):
             for set_id in ids:
                 where.setdefault(set_id, []).append(i)
-        present = where.keys()
-        if not present:
-            return
-        cues = lexicon().words("negation_cues", lower=True)
-        woken = sorted(n for i in present for n in self._by_set.get(i, ()))
-        for n in woken:
-            rule, needs = self.rules[n], self._needs[n]
-            if not needs <= present:
-                continue
+        for n in candidates:
+            rule = self.rules[n]
             for start, end, used in _spans(rule, member, where):
                 inside = (lowers[a + i] in cues for i in range(start, end) if i not in used)
                 if any(inside) or negated(reading, a + start):

@@ -57,6 +57,27 @@ _AGO = re.compile(
     r"\b(a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?)\s+ago\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"(?:dob|d\.o\.b\.?|born|ref|reference|no\.?)\W*$", re.IGNORECASE)
+# Cheap tests of what every match of a pattern above contains, so that a pattern is scanned
+# over the text only where it could match (most narratives have no written date): each is a
+# necessary condition, and a search that starts with a literal or a digit runs far faster in
+# Python's re than one that starts with \b.
+_NUMERIC_SHAPE = re.compile(r"\d[/.]\d")
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")
+_MONTH_WORD = re.compile(_MONTH_NAMES)
+_DAY_WORD = re.compile(_DAY_NAMES)
+_RELATIVE_WORDS = ("yesterday", "night", "morning", "evening", "today")
+# The words one of which begins every match (for Reading.scan, which tries a pattern only
+# where one begins).
+_RELATIVE_STARTS = ("the", "yesterday", "last", "this", "today")
+_WEEKDAY_STARTS = ("Last", "last", "On", "on", "This", "this", *calendar.day_name)
+# the month names no other begins ("Sep" for "Sept" and "September"): one begins each match
+_MONTH_STARTS = tuple(sorted({m.capitalize() for m in _MONTHS
+                              if not any(o != m and m.startswith(o) for o in _MONTHS)}))
+# What every match of _DAY_MONTH and _MONTH_ALONE contains, without their leading \b.
+_DAY_MONTH_SHAPE = re.compile(rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})")
+_MONTH_ALONE_SHAPE = re.compile(
+    rf"(?:in|since|during|from|until|till|of|early|late|mid|last|this|by)\s+"
+    rf"(?:(?:early|late|mid)[\s-])?(?:{_MONTH_NAMES})")
 
 
 def _latest_on_or_before(day: int, month: int, at: date) -> date | None:
@@ -94,7 +115,7 @@ def _months_back(at: date, months: int) -> str:
 def propose_dates(reading: Reading, at: date) -> None:
     """Add a proposal for each date the narrative states or implies."""
     text = reading.text
-    for match in _NUMERIC.finditer(text):
+    for match in _NUMERIC.finditer(text) if _NUMERIC_SHAPE.search(text) else ():
         if _NOT_A_DATE.search(text[max(0, match.start() - 12):match.start()]):
             reading.claim(match.start(), match.end())
             continue
@@ -106,9 +127,9 @@ def propose_dates(reading: Reading, at: date) -> None:
                  "date.numeric")
         except ValueError:
             continue
-    if _ANY_MONTH.search(text):
+    if _MONTH_WORD.search(text) and _ANY_MONTH.search(text):
         _months(reading, at)
-    for match in _DAY_OF_MONTH.finditer(text):
+    for match in _DAY_OF_MONTH.finditer(text) if _ORDINAL.search(text) else ():
         day = int(match[1])
         month_back = at.replace(day=1) - timedelta(days=1)
         found = None
@@ -124,14 +145,14 @@ def propose_dates(reading: Reading, at: date) -> None:
 def _months(reading: Reading, at: date) -> None:
     """Dates that name a month: "3 April", "April 3rd", "March 2009", "since April"."""
     text = reading.text
-    for match in _DAY_MONTH.finditer(text):
+    for match in _DAY_MONTH.finditer(text) if _DAY_MONTH_SHAPE.search(text) else ():
         _add_day(reading, match.start(), match.end(), int(match[1]), match[2], match[3], at)
-    for match in _MONTH_DAY.finditer(text):
+    for match in reading.scan(_MONTH_DAY, _MONTH_STARTS):
         _add_day(reading, match.start(), match.end(), int(match[2]), match[1], match[3], at)
-    for match in _MONTH_YEAR.finditer(text):
+    for match in reading.scan(_MONTH_YEAR, _MONTH_STARTS):
         _add(reading, match.start(), match.end(),
              f"{match[2]}-{_MONTHS[match[1].lower()]:02d}", 0.9, "date.month")
-    for match in _MONTH_ALONE.finditer(text):
+    for match in _MONTH_ALONE.finditer(text) if _MONTH_ALONE_SHAPE.search(text) else ():
         month = _MONTHS[match[1].lower()]
         if match[2]:
             value = f"{match[2]}-{month:02d}"
@@ -144,12 +165,13 @@ def _months(reading: Reading, at: date) -> None:
 
 def _relative(reading: Reading, at: date) -> None:
     text = reading.text
-    for match in _RELATIVE.finditer(text):
+    relative = reading.mentions(*_RELATIVE_WORDS)
+    for match in reading.scan(_RELATIVE, _RELATIVE_STARTS, any_case=True) if relative else ():
         phrase = match[0].lower()
         back = 2 if "before" in phrase else 1 if phrase.startswith(("yesterday", "last")) else 0
         _add(reading, match.start(), match.end(), (at - timedelta(days=back)).isoformat(), 0.9,
              "date.relative")
-    for match in _AGO.finditer(text):
+    for match in _AGO.finditer(text) if reading.mentions("ago") else ():
         count = _NUMBERS.get(" ".join(match[1].lower().split()))
         count = count if count is not None else int(match[1])
         unit = match[2].lower().rstrip("s")
@@ -159,7 +181,7 @@ def _relative(reading: Reading, at: date) -> None:
             days = {"day": 1, "week": 7, "fortnight": 14}[unit] * count
             value = (at - timedelta(days=days)).isoformat()
         _add(reading, match.start(), match.end(), value, 0.9, "date.ago")
-    for match in _WEEKDAY.finditer(text):
+    for match in reading.scan(_WEEKDAY, _WEEKDAY_STARTS) if _DAY_WORD.search(text) else ():
         if not match[1][0].isupper() or _FUTURE.search(text[max(0, match.start() - 30):
                                                             match.start()]):
             continue

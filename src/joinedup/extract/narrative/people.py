@@ -50,6 +50,13 @@ _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", 
 _PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
 _DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _decade(text: str) -> re.Match[str] | None:
+    """``_DECADE.search(text)``, skipped where neither "ties" nor "teens" is (every decade
+    word ends with one), as for nearly every name."""
+    return _DECADE.search(text) if "ties" in text or "teens" in text else None
 
 
 @cache
@@ -62,28 +69,32 @@ def _titled() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_titles()})\.?\s(?:\d+\s)?$")
 
 
-def _not_name(word: str) -> bool:
+@cache
+def _not_name_words() -> frozenset[str]:
+    """Words that are not a person's name: ``not_names``, streets, premises and makes, as one
+    set (looked up for the first and last word of every capitalised run)."""
     lex = lexicon()
-    return (word in lex.words("not_names") or word in lex.words("streets")
-            or word in lex.words("premises") or word in lex.words("makes"))
+    return (lex.words("not_names") | lex.words("streets") | lex.words("premises")
+            | lex.words("makes"))
 
 
 def propose_people(reading: Reading) -> None:
     """Names first by their evidence, then single words already seen in a name."""
     text = reading.text
     seen: set[str] = set()
+    not_name, titles, titled = _not_name_words(), lexicon().words("titles"), _titled()
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
-        while words and _not_name(words[0]) and words[0] not in lexicon().words("titles"):
+        while words and words[0] in not_name and words[0] not in titles:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and _not_name(words[-1]):
+        while words and words[-1] in not_name:
             words = words[:-1]
         if not words:
             continue
         end = start + len(" ".join(words))
         before = text[max(0, start - 30):start]
-        title = _titled().search(before)
+        title = titled.search(before)
         rule, confidence = _evidence(words, before, title is not None, text[end:end + 12])
         if rule is None or before.endswith("St ") or institution(text[start:end + 40]):
             continue
@@ -93,7 +104,10 @@ def propose_people(reading: Reading) -> None:
             continue
         _add_person(reading, start, end, rule, confidence, before)
         seen.update(w for w in words if len(w) > 2 and w not in towns())
-    for match in _WORD.finditer(text):
+    # A word matches only where the one before it is not part of a word, and every character
+    # of a match is, so no match starts inside another: the matches tried at the places a
+    # seen word starts (Reading.scan) are all those that can be a seen word.
+    for match in reading.scan(_WORD, seen):
         if match[0] in seen and reading.free(match.start(), match.end()):
             _add_person(reading, match.start(), match.end(), "person.again", 0.8,
                         text[max(0, match.start() - 30):match.start()])
@@ -107,7 +121,7 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
         return "person.aged", 0.85
     if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
         return None, 0.0
-    if _PLACE_CUE.search(before) and words[0].lower() not in given_names():
+    if words[0].lower() not in given_names() and _PLACE_CUE.search(before):
         return None, 0.0
     if _given(words[0]):
         return "person.given_name", 0.85
@@ -137,7 +151,7 @@ def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: f
     after = reading.text[end:end + 40]
     if match := _AGE_AFTER.match(after):
         attrs["age"] = next(g for g in match.groups() if g)
-    elif decade := _DECADE.search(reading.text[end:end + 60]):
+    elif decade := _decade(reading.text[end:end + 60]):
         ages = parse_age_range(decade[0])
         if ages:
             attrs["age"] = f"{ages[0]}-{ages[1]}"
@@ -149,7 +163,7 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
     """The role that the nearest of the last ``reach`` words before a mention gives it ("her
     mother", "a man"), among ``roles`` if given, or ""."""
     by_word = _role_of_word()
-    for word in reversed(re.findall(r"[a-z]+", before.lower())[-reach:]):
+    for word in reversed(_LOWER_WORD.findall(before.lower())[-reach:]):
         role = by_word.get(word, "")
         if role and (not roles or role in roles):
             return role

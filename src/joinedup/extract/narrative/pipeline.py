@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import importlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 
 import spacy
 import yaml
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -111,8 +113,79 @@ class Reading:
     proposals: list[Proposal] = field(default_factory=list)
     _mask: bytearray = field(default_factory=bytearray)
     _lowers: list[str] | None = None
+    _lower_ids: list[int] | None = None
     _ends: frozenset[int] | None = None
+    _bounds: list[tuple[int, int]] | None = None
     _sentences: list[Span] | None = None
+    _sentence_words: list[frozenset[str]] | None = None
+    _sentence_ids: list[frozenset[int]] | None = None
+    _folded: str | None = None
+    _starts: dict[tuple[tuple[str, ...], bool], list[int]] = field(default_factory=dict)
+
+    @property
+    def folded(self) -> str:
+        """The text in lower case, for cheap tests of whether a pattern could match at all
+        before running it over the whole text (computed once).
+
+        ``re.IGNORECASE`` also matches "ı" to "i" and "ſ" to "s", which ``str.lower`` keeps
+        apart; they are mapped here too, so that a word a case-insensitive pattern finds (in
+        any case) is always a substring of this text. Offsets do not carry over ("İ" lowers to
+        two characters): this is for ``in`` tests only.
+        """
+        if self._folded is None:
+            folded = self.text.lower()
+            if not folded.isascii():
+                folded = folded.replace("ı", "i").replace("ſ", "s")
+            self._folded = folded
+        return self._folded
+
+    def mentions(self, *words: str) -> bool:
+        """Whether any of ``words`` (lower-case ASCII) is in the text in any case: a necessary
+        condition for a pattern that must match one of them, cheaper than the pattern."""
+        folded = self.folded
+        return any(word in folded for word in words)
+
+    def scan(self, pattern: re.Pattern[str], starts: Iterable[str], *, any_case: bool = False
+             ) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text)``, trying ``pattern`` only where one of the
+        words ``starts`` begins.
+
+        A pattern that starts with ``\\b`` or a lookbehind is tried by ``re`` at every
+        position of the text; where every match must begin with one of a few words, finding
+        those words with ``str.find`` and trying the pattern there alone is several times
+        cheaper, and finds the same: ``finditer`` takes the leftmost match at or after the end
+        of the previous one, and ``pattern.match(text, p)`` is the match a search finds at
+        ``p`` (lookbehinds and ``\\b`` still see the text before ``p``).
+
+        Args:
+            pattern: A pattern that cannot match the empty string.
+            starts: Words one of which begins every match of ``pattern``: as written, or, with
+                ``any_case`` (for a ``re.IGNORECASE`` pattern), in lower-case ASCII, looked for
+                in :attr:`folded`. Where folding moved offsets (a rare letter that lowers to
+                two), or a word is empty or not lower-case ASCII, this is plain ``finditer``.
+        """
+        text = self.text
+        words = tuple(starts)
+        haystack = self.folded if any_case else text
+        if len(haystack) != len(text) or not all(words) or any_case and not all(
+                w.isascii() and w == w.lower() for w in words):
+            yield from pattern.finditer(text)
+            return
+        key = (words, any_case)
+        starts_at = self._starts.get(key)
+        if starts_at is None:
+            starts_at = sorted({i for word in words for i in _find_all(haystack, word)})
+            self._starts[key] = starts_at
+        end = 0
+        for at in starts_at:
+            if at < end:
+                continue
+            match = pattern.match(text, at)
+            if match is not None:
+                if match.end() == at:
+                    raise ValueError(f"{pattern.pattern!r} matched the empty string")
+                yield match
+                end = match.end()
 
     def free(self, start: int, end: int) -> bool:
         """Whether no claimed character lies in ``[start, end)``."""
@@ -145,6 +218,13 @@ class Reading:
         return self._lowers
 
     @property
+    def lower_ids(self) -> list[int]:
+        """Each token's ``LOWER`` id, the value the Matcher compares (computed once)."""
+        if self._lower_ids is None:
+            self._lower_ids = self.doc.to_array(LOWER).tolist()
+        return self._lower_ids
+
+    @property
     def sentence_ends(self) -> frozenset[int]:
         """Indices of the tokens that end a sentence."""
         if self._ends is None:
@@ -153,13 +233,46 @@ class Reading:
         return self._ends
 
     @property
+    def bounds(self) -> list[tuple[int, int]]:
+        """Each sentence's token range ``[start, end)`` (computed once). Proposers that need
+        only the range use this: a Span costs more to make than the work some do with it."""
+        if self._bounds is None:
+            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
+            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
+            self._bounds = [(a, b) for a, b in bounds if b > a]
+        return self._bounds
+
+    @property
     def sentences(self) -> list[Span]:
         """The sentences, as spans of the doc (computed once)."""
         if self._sentences is None:
-            starts = [0, *sorted(i + 1 for i in self.sentence_ends)]
-            bounds = zip(starts, [*starts[1:], len(self.doc)], strict=True)
-            self._sentences = [self.doc[a:b] for a, b in bounds if b > a]
+            self._sentences = [self.doc[a:b] for a, b in self.bounds]
         return self._sentences
+
+    @property
+    def sentence_words(self) -> list[frozenset[str]]:
+        """Each sentence's words in lower case (:attr:`lowers`), as a set (computed once, for
+        both phrase books to find the anchors a sentence holds)."""
+        if self._sentence_words is None:
+            lowers = self.lowers
+            self._sentence_words = [frozenset(lowers[a:b]) for a, b in self.bounds]
+        return self._sentence_words
+
+    @property
+    def sentence_ids(self) -> list[frozenset[int]]:
+        """Each sentence's ``LOWER`` ids (:attr:`lower_ids`), as a set (computed once)."""
+        if self._sentence_ids is None:
+            ids = self.lower_ids
+            self._sentence_ids = [frozenset(ids[a:b]) for a, b in self.bounds]
+        return self._sentence_ids
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    """Every position at which ``word`` starts in ``text``, overlapping ones too."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def read(text: str) -> Reading:

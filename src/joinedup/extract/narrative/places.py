@@ -56,13 +56,53 @@ def _is_premises(surface: str) -> bool:
     words = surface.split()
     if words[0].lower() == "the":
         words = words[1:]
-    if any(bad in surface for bad in lex.words("not_places")):
+    if _has_not_place(surface):
         return False
     if len(words) <= 1:
         return bool(words) and words[0] in lex.words("premises_alone")
     if words[-1].islower():
         return True
     return _premises_word().search(" ".join(words[1:])) is not None
+
+
+@cache
+def _street_word() -> re.Pattern[str]:
+    """The street words, without the lookarounds: every street contains one."""
+    return re.compile(_alternation(lexicon().words("streets")))
+
+
+@cache
+def _premises_hint() -> re.Pattern[str] | None:
+    """The premises words (with and without a name), without the lookarounds, or None."""
+    words = lexicon().words("premises") | lexicon().words("premises_alone")
+    return re.compile(_alternation(words)) if words else None
+
+
+def _could_be_premises(run: str) -> bool:
+    """Whether :func:`_is_premises` could hold for ``run`` or a tail of its words (what
+    remains once leading function words are stripped): its last word is in lower case, or a
+    premises word is in it. Most capitalised runs are names, and fail here at the cost of
+    one search."""
+    hint = _premises_hint()
+    return run.split()[-1].islower() or hint is not None and hint.search(run) is not None
+
+
+@cache
+def _not_places() -> re.Pattern[str] | None:
+    """The ``not_places`` words as one alternation, or None if there are none."""
+    words = lexicon().words("not_places")
+    return re.compile(_alternation(words)) if words else None
+
+
+def _has_not_place(text: str) -> bool:
+    """Whether any ``not_places`` word ("Crown Court", "School") is in ``text``, anywhere.
+
+    One search of an alternation finds one exactly when some word is a substring, as
+    ``any(word in text ...)`` would, but in one call rather than a loop over the list: this
+    runs for every capitalised run of every narrative.
+    """
+    pattern = _not_places()
+    return pattern is not None and pattern.search(text) is not None
 
 
 @cache
@@ -84,15 +124,21 @@ def towns() -> frozenset[str]:
 
 _CAPITALISED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
 _TOWN_WORDS = 3
+_NON_SPACE = re.compile(r"\S+")
 
 
 def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
     """Spans of gazetteer towns: the longest run of capitalised words that is one, looked up
-    word by word (a set lookup, not a 6,000-name alternation)."""
+    word by word (a set lookup, not a 6,000-name alternation). Most runs are one word, which
+    is looked up whole without splitting."""
     found: list[tuple[int, int]] = []
     names = towns()
     for run in _CAPITALISED_RUN.finditer(text):
-        words = list(re.finditer(r"\S+", run[0]))
+        if " " not in run[0]:
+            if run[0] in names:
+                found.append(run.span())
+            continue
+        words = list(_NON_SPACE.finditer(run[0]))
         i = 0
         while i < len(words):
             for size in range(min(_TOWN_WORDS, len(words) - i), 0, -1):
@@ -106,11 +152,14 @@ def _gazetteer_towns(text: str) -> list[tuple[int, int]]:
     return found
 
 
+_LEADING_WORD = re.compile(r"[\w'’&-]+\s+")
+
+
 def _strip_leading(reading: Reading, start: int, end: int) -> int:
     """Move ``start`` past leading capitalised function words ("On Drake Street")."""
     blocked = lexicon().words("place_lead_words")
     while True:
-        word = re.match(r"[\w'’&-]+\s+", reading.text[start:end])
+        word = _LEADING_WORD.match(reading.text[start:end])
         if word is None or word[0].strip() not in blocked or word[0].strip() == "The":
             return start
         start += len(word[0])
@@ -125,16 +174,29 @@ def propose_postcodes(reading: Reading) -> None:
 
 
 def propose_streets_and_premises(reading: Reading) -> None:
-    for pattern, rule, confidence, kind in ((_street(), "place.street", 0.9, "street"),
-                                             (_premises(), "place.premises", 0.85, "")):
-        for match in pattern.finditer(reading.text):
+    """Streets, then premises.
+
+    Two cheap tests skip what cannot be one: the street pattern runs only where a street
+    word ("Road", "Close") is in the text, and a capitalised run, which the premises pattern
+    matches wherever there is one, is looked at only when it could name premises
+    (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
+    """
+    text = reading.text
+    streets = _street().finditer(text) if _street_word().search(text) else iter(())
+    for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
+                                            (_premises().finditer(text), "place.premises",
+                                             0.85, "")):
+        for match in matches:
+            if kind != "street" and not _could_be_premises(match[0]):
+                continue
             start = _strip_leading(reading, match.start(), match.end())
             if start >= match.end() or not reading.free(start, match.end()):
                 continue
             surface = reading.text[start:match.end()]
             if kind != "street" and not _is_premises(surface):
                 continue
-            if kind == "street" and institution(surface + reading.text[match.end():][:30]):
+            after = reading.text[match.end():match.end() + 30]
+            if kind == "street" and institution(surface + after):
                 continue
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": kind} if kind else {})
@@ -148,7 +210,14 @@ def propose_towns(reading: Reading) -> None:
             reading.propose("place", start, end, text[start:end], 0.85,
                             "place.town.gazetteer", attrs={"kind": "town"})
     blocked = lexicon().words("not_names")
+    # Where each place proposed so far ends (kept up to date below), so that "a place, then a
+    # comma" is a set lookup; the cue is tested first, as few capitalised words have one.
+    place_ends = {p.end for p in reading.proposals if p.type == "place"}
     for match in _TOWN_BY_POSITION.finditer(text):
+        start = match.start()
+        if not (_TOWN_CUE.search(text[max(0, start - 12):start])
+                or start - 2 in place_ends and text[start - 2:start] == ", "):
+            continue
         words = match[0].split()
         if any(w in blocked for w in words) or words[0].lower() in given_names():
             continue
@@ -156,19 +225,16 @@ def propose_towns(reading: Reading) -> None:
             continue
         if match[0].isupper() or len(match[0]) < 4:
             continue
-        before = text[max(0, match.start() - 12):match.start()]
-        after_place = any(p.type == "place" and p.end == match.start() - 2
-                          and text[p.end:p.end + 2] == ", " for p in reading.proposals)
-        if _TOWN_CUE.search(before) or after_place:
-            reading.propose("place", match.start(), match.end(), match[0], 0.6,
-                            "place.town.position", attrs={"kind": "town"})
+        reading.propose("place", match.start(), match.end(), match[0], 0.6,
+                        "place.town.position", attrs={"kind": "town"})
+        place_ends.add(match.end())
 
 
 def institution(text: str) -> bool:
     """Whether the capitalised words that start ``text`` name an institution ("Minshull Street
     Crown Court", "Beech Street Children's Centre", "Bradford Crown Court")."""
     run = _CAPITALISED_RUN.match(text)
-    return run is not None and any(b in run[0] for b in lexicon().words("not_places"))
+    return run is not None and _has_not_place(run[0])
 
 
 def _inside_name(text: str, end: int) -> bool:

@@ -34,6 +34,13 @@ _BARE_START = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,4}?([A-Z]{2}\d{2}[A
 _STARTS_WITH = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,3}?((?:starts?|starting|begins?|"
                           r"beginning)\s+with\s+([A-Z][A-Z0-9]{0,4}))\b")
 _TAXI_ALONE = re.compile(r"\ban?\s(?:private\shire\s(?:car|vehicle)|minicab|black\scab)\b")
+# What every match of a plate's shape contains: _FULL, _TRAILING and _BARE_START a capital
+# then a digit (perhaps a space between), _GAPS a capital or "?" then a digit or "?";
+# _YEAR_LETTER a capital then "reg", _AGE_ID a digit then "plate" or "reg".
+_LETTER_DIGIT = re.compile(r"[A-Z]\s?\d")
+_GAP_SHAPE = re.compile(r"[A-Z?][0-9?]")
+_LETTER_REG = re.compile(r"[A-Z]-?reg")
+_NUMBER_PLATE = re.compile(r"\d[\s-]?(?:plate|reg)")
 
 
 @cache
@@ -61,17 +68,31 @@ def _taxi(text: str) -> bool:
 
 
 def propose_vehicles(reading: Reading) -> None:
-    """Add registrations first (their rules are the most specific), then descriptions."""
+    """Add registrations first (their rules are the most specific), then descriptions.
+
+    Most narratives name no plate, and each pattern scanned over the whole text costs more
+    than a substring test; so a pattern runs only where the text has what every match of it
+    contains: a plate word ("plate", "reg", "index", "VRM", in any case) and "start" or
+    "begin" for a plate said to start with something, a letter then "reg" or a number then
+    "plate" or "reg" for a plate's age, a capital letter next to a digit for a plate's shape,
+    "?" for a plate with gaps. Where the test fails the pattern could not have matched, so
+    nothing is lost.
+    """
     text = reading.text
-    said: list[tuple[re.Pattern[str], str, float]] = [
-        (_STARTING, "starts {}", 0.9),
-        (_YEAR_LETTER, "{}-reg", 0.9),
-        (_AGE_ID, "{} reg", 0.9),
-        (_TRAILING, "{}...", 0.85),
-        (_FULL, "{}", 0.95),
-        (_GAPS, "{}", 0.85),
+    plate_word = reading.mentions("plate", "reg", "index", "vrm")
+    starting = plate_word and reading.mentions("start", "begin")
+    shaped = _LETTER_DIGIT.search(text) is not None
+    said: list[tuple[re.Pattern[str], str, float, bool]] = [
+        (_STARTING, "starts {}", 0.9, starting),
+        (_YEAR_LETTER, "{}-reg", 0.9, plate_word and _LETTER_REG.search(text) is not None),
+        (_AGE_ID, "{} reg", 0.9, plate_word and _NUMBER_PLATE.search(text) is not None),
+        (_TRAILING, "{}...", 0.85, shaped and ("..." in text or "…" in text or "*" in text)),
+        (_FULL, "{}", 0.95, shaped),
+        (_GAPS, "{}", 0.85, "?" in text and _GAP_SHAPE.search(text) is not None),
     ]
-    for pattern, form, confidence in said:
+    for pattern, form, confidence, possible in said:
+        if not possible:
+            continue
         for match in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             plate = normalise_plate(form.format(match[group]))
@@ -82,17 +103,18 @@ def propose_vehicles(reading: Reading) -> None:
             reading.propose("vehicle", match.start(), match.end(), plate.text, confidence,
                             f"vehicle.plate.{'partial' if plate.partial else 'full'}",
                             attrs=_kind_near(text, match.start()))
-    for match in _BARE_START.finditer(text):
+    for match in _BARE_START.finditer(text) if plate_word and shaped else ():
         plate = normalise_plate(match[1])
         if plate is not None and reading.free(match.start(1), match.end(1)):
             reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.8,
                             "vehicle.plate.start")
-    for match in _STARTS_WITH.finditer(text):
+    for match in _STARTS_WITH.finditer(text) if starting else ():
         plate = normalise_plate(f"starts {match[2]}")
         if plate is not None and reading.free(match.start(1), match.end(1)):
             reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.9,
                             "vehicle.plate.partial")
-    for match in _TAXI_ALONE.finditer(text):
+    taxi_alone = "private" in text or "minicab" in text or "black" in text
+    for match in _TAXI_ALONE.finditer(text) if taxi_alone else ():
         if reading.free(match.start(), match.end()):
             reading.propose("vehicle", match.start(), match.end(), match[0].lower(), 0.8,
                             "vehicle.description.taxi", attrs={"kind": "taxi"})
