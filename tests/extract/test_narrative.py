@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative import extract_narrative
@@ -291,3 +293,32 @@ def test_a_common_given_name_is_known_without_a_cue() -> None:
     assert found("She was seen yesterday by Callum near the shops.", "person") == [
         ("Callum", "Callum")]
     assert found("She was lucky; Hope Street was closed.", "person") == []
+
+
+_TRIGGERS = ["2 days ago", "last Monday", "on 3 March 2011", "known as 'Tiger'", "KX57 ABC",
+             "07700 900123", "Mr Kamiński", "a man they call Master", "OL11 3AB", "gave her vodka",
+             "went missing overnight", "a silver Toyota taxi", "the Golden Dragon takeaway"]
+_ODD = ["ſ", "K", "İ", "ß", "ﬁ", "ǅ", "\u200b", "\u0301", "’", "\n", "\t", " "]
+
+
+def _spoiled(trigger: str, at: int, odd: str) -> str:
+    """A trigger with one letter swapped for an odd character ("2 dayſ ago")."""
+    at %= len(trigger)
+    return trigger[:at] + odd + trigger[at + 1:]
+
+
+_SPOILED = st.builds(_spoiled, st.sampled_from(_TRIGGERS), st.integers(0, 40),
+                     st.sampled_from(_ODD))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TRIGGERS), _SPOILED, st.sampled_from(_ODD),
+                          st.text(max_size=12)), max_size=25))
+@example(["She left 2 dayſ ago", "and 3 weeKs ago"])  # found by hand: a KeyError once
+def test_any_text_is_read_without_failing_and_every_span_is_its_own(parts: list[str]) -> None:
+    """Hostile input: odd Unicode (a long s matches 's' when case is ignored) next to everything
+    the reader looks for never makes it fail, and each proposal's text is its span."""
+    text = " ".join(parts)
+    for p in extract_narrative(text, date(2011, 5, 9)):
+        assert 0 <= p.start <= p.end <= len(text)
+        assert text[p.start:p.end] == p.text

@@ -151,9 +151,9 @@ def _months(reading: Reading, at: date) -> None:
         _add_day(reading, match.start(), match.end(), int(match[2]), match[1], match[3], at)
     for match in reading.scan(_MONTH_YEAR, _MONTH_STARTS):
         _add(reading, match.start(), match.end(),
-             f"{match[2]}-{_MONTHS[match[1].lower()]:02d}", 0.9, "date.month")
+             f"{match[2]}-{_MONTHS[match[1].casefold()]:02d}", 0.9, "date.month")
     for match in _MONTH_ALONE.finditer(text) if _MONTH_ALONE_SHAPE.search(text) else ():
-        month = _MONTHS[match[1].lower()]
+        month = _MONTHS[match[1].casefold()]
         if match[2]:
             value = f"{match[2]}-{month:02d}"
         else:
@@ -167,14 +167,14 @@ def _relative(reading: Reading, at: date) -> None:
     text = reading.text
     relative = reading.mentions(*_RELATIVE_WORDS)
     for match in reading.scan(_RELATIVE, _RELATIVE_STARTS, any_case=True) if relative else ():
-        phrase = match[0].lower()
+        phrase = match[0].casefold()
         back = 2 if "before" in phrase else 1 if phrase.startswith(("yesterday", "last")) else 0
         _add(reading, match.start(), match.end(), (at - timedelta(days=back)).isoformat(), 0.9,
              "date.relative")
     for match in _AGO.finditer(text) if reading.mentions("ago") else ():
-        count = _NUMBERS.get(" ".join(match[1].lower().split()))
+        count = _NUMBERS.get(" ".join(match[1].casefold().split()))
         count = count if count is not None else int(match[1])
-        unit = match[2].lower().rstrip("s")
+        unit = match[2].casefold().rstrip("s")
         if unit == "month":
             value = _months_back(at, count)
         else:
@@ -185,13 +185,13 @@ def _relative(reading: Reading, at: date) -> None:
         if not match[1][0].isupper() or _FUTURE.search(text[max(0, match.start() - 30):
                                                             match.start()]):
             continue
-        day = _weekday_before(_DAYS[match[1].lower()], at)
+        day = _weekday_before(_DAYS[match[1].casefold()], at)
         _add(reading, match.start(), match.end(), day.isoformat(), 0.85, "date.weekday")
 
 
 def _add_day(reading: Reading, start: int, end: int, day: int, month_name: str,
              year: str | None, at: date) -> None:
-    month = _MONTHS[month_name.lower()]
+    month = _MONTHS[month_name.casefold()]
     try:
         if year:
             found: date | None = date(int(year), month, day)
