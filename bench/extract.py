@@ -5,8 +5,9 @@ throughput, each beside a baseline run in the same process.
   beside the ``dev`` split the rules were developed on: the ratio says how much of the dev
   figure carries over to text the rules never saw. Targets (the free-text issue): nicknames
   and vehicles F1 >= 0.9, places and people >= 0.85, indicators >= 0.8.
-- Throughput: narratives of about 300 words a second on one core, beside spaCy's tokenizer
-  alone on the same texts (the floor any spaCy reader pays). Target: at least 200 a second.
+- Throughput: narratives of about 300 words a second on one core (CPU time of the process,
+  median of five passes), beside spaCy's tokenizer alone on the same texts (the floor any spaCy
+  reader pays), warmed alike. Target: at least 200 a second.
 """
 
 from __future__ import annotations
@@ -70,16 +71,23 @@ def run() -> tuple[list[Row], list[str]]:
         import spacy
 
         texts = _texts()
-        read_narrative(*texts[0])  # build the pipeline once, outside the clock
         tokenizer = spacy.blank("en").tokenizer
-        start = time.perf_counter()
-        for text, _ in texts:
-            tokenizer(text)
-        floor = len(texts) / (time.perf_counter() - start)
-        start = time.perf_counter()
-        for text, day in texts:
+        for text, day in texts[:5]:  # both warm, outside the clock
             read_narrative(text, day)
-        rate = len(texts) / (time.perf_counter() - start)
+            tokenizer(text)
+        # CPU time of this process, the median of five passes: "on one core" is what the bar
+        # asks, and wall time on a shared machine measures the neighbours as much as the reader
+        floors, rates = [], []
+        for _ in range(5):
+            start = time.process_time()
+            for text, _ in texts:
+                tokenizer(text)
+            floors.append(len(texts) / (time.process_time() - start))
+            start = time.process_time()
+            for text, day in texts:
+                read_narrative(text, day)
+            rates.append(len(texts) / (time.process_time() - start))
+        floor, rate = sorted(floors)[2], sorted(rates)[2]
         words = sum(len(t.split()) for t, _ in texts) / len(texts)
         rows.append({"part": "throughput", "texts": len(texts), "words": words,
                      "rate": rate, "floor": floor})
