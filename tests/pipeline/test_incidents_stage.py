@@ -102,3 +102,16 @@ def test_cited_evidence_is_registered_with_the_run(joined: Store) -> None:
     cited = sum(len(r["body"].get("evidence") or []) for r in joined.current_bodies("conflict"))
     assert cited and len(items) == cited
     assert all(i["custody"][0]["action"] == "collected" for i in items)
+
+
+def test_incidents_are_found_by_any_name_of_an_actor(joined: Store) -> None:
+    from joinedup.cli.conflict import actor_named
+
+    rows = incidents_json(joined)
+    found = {name: {r["id"] for r in rows if actor_named(r, name)}
+             for name in ("Jabhat al-Nusra", "Jabhat Fateh al-Sham", "Hay'at Tahrir al-Sham")}
+    assert found["Jabhat al-Nusra"]  # the demo names the group under both of its 2016 names
+    assert found["Jabhat al-Nusra"] == found["Jabhat Fateh al-Sham"] == found[
+        "Hay'at Tahrir al-Sham"]
+    assert not {r["id"] for r in rows if actor_named(r, "Islamic State")} & found[
+        "Jabhat al-Nusra"]

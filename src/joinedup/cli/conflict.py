@@ -140,6 +140,15 @@ def incidents_json(store: Store) -> list[Row]:
     return out
 
 
+def actor_named(incident: Row, name: str) -> bool:
+    """Whether an incident names the actor ``name`` stands for, under any of its names and
+    whatever the date (a label applied before the name existed still finds it)."""
+    from joinedup.resolve.actors import shipped_actors
+
+    wanted = shipped_actors().identify(name).actor
+    return any(a["actor"] == wanted for a in incident.get("actors") or [])
+
+
 def incidents(
     db: DbOption = "",
     json_: JsonOption = False,
@@ -147,6 +156,9 @@ def incidents(
         help="Only incidents graded at least this certain: rumour, possible, probable, "
              "confirmed.")] = "rumour",
     target: Annotated[str, typer.Option(help="Only incidents that hit this target.")] = "",
+    actor: Annotated[str, typer.Option(
+        help="Only incidents naming this actor, by any of its names (\"Jabhat Fateh al-Sham\" "
+             "finds reports that say \"Jabhat al-Nusra\").")] = "",
 ) -> None:
     """List incidents: the reports merged into each, both grades and casualty ranges."""
     from joinedup.cli.app import _dump, _fail, _open, out
@@ -161,6 +173,8 @@ def incidents(
     floor = CERTAINTY.index(certainty)
     rows = [r for r in rows if CERTAINTY.index(r["certainty"]) >= floor
             and (not target or target in r["targets"])]
+    if actor:
+        rows = [r for r in rows if actor_named(r, actor)]
     if json_:
         _dump(rows)
         return
