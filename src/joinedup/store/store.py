@@ -651,6 +651,18 @@ class Store:
                                 .order_by(i.c.date_start, i.c.id))
             return [{**x._mapping, "reports": sorted(reports[x.id])} for x in rows]
 
+    def incident(self, incident_id: str) -> Row:
+        """One incident with the pks of its reports (``reports``), read as ``incident/ID`` so
+        that the audit log can say who saw it."""
+        i, m = t.incident, t.incident_member
+        with self.transaction("read", f"incident/{incident_id}") as conn:
+            row = conn.execute(select(i).where(self._where(i), i.c.id == incident_id)).first()
+            if row is None:
+                raise NotFound(f"no incident {incident_id!r}", hint="list them at /incidents")
+            reports = conn.execute(select(m.c.report).where(
+                self._where(m), m.c.incident == incident_id)).scalars()
+            return {**row._mapping, "reports": sorted(reports)}
+
     def incident_edges(self, reports: Iterable[int]) -> list[Row]:
         """Merge, contender and episode edges touching these reports."""
         e = t.incident_edge
