@@ -14,8 +14,9 @@ from joinedup.decide import record_decision
 from joinedup.errors import InputError
 from joinedup.export import export_reports
 from joinedup.store import Store
-from joinedup.web import review, service, submissions, views
-from joinedup.web.query import inbox_query
+from joinedup.web import incident_views, review, service, submissions, views
+from joinedup.web.incident_views import IncidentFilters
+from joinedup.web.query import Certainty, inbox_query, incident_query
 
 Json = dict[str, Any]
 
@@ -246,3 +247,108 @@ def export(
 @router.get("/vocabulary", summary="Agencies, roles, link types, indicators and actions")
 def vocabulary() -> Json:
     return service.vocabulary()
+
+
+# -- the conflict profile: incidents and patterns ----------------------------------------------
+class Figures(BaseModel):
+    """A casualty range over the reports' own figures, never a sum (conflict.md rule 3)."""
+
+    min: int | None = None
+    max: int | None = None
+
+
+class IncidentSummary(BaseModel):
+    """One incident of the list."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    label: str
+    date_start: str | None = Field(description="YYYY-MM-DD")
+    date_end: str | None
+    place: str
+    precision: str | None
+    lat: float | None
+    lon: float | None
+    mechanism: str | None
+    targets: list[str]
+    certainty: str = Field(description="rumour, possible, probable or confirmed (WHO SSA)")
+    attribution: str = Field(
+        description="confirmed, fair, weak, contested, discounted (Airwars), or none")
+    killed: Figures | None
+    injured: Figures | None
+    report_count: int = Field(description="How many reports were merged into it")
+    source_count: int = Field(description="How many independent sources they come from")
+
+
+class IncidentListOut(BaseModel):
+    """Incidents passing the filters, one page of them, with every match's map point and the
+    timeline's bars (incidents per day or week, by certainty)."""
+
+    model_config = ConfigDict(extra="allow")
+    filters: Json
+    total: int
+    page: int
+    pages: int
+    rows: list[IncidentSummary]
+    points: list[Json]
+    timeline: Json
+
+
+class GradingOut(BaseModel):
+    certainty: list[Json] = Field(description="[{rule, says, reports}]")
+    attribution: list[Json] = Field(description="[{rule, says, reports}]")
+
+
+class IncidentOut(IncidentSummary):
+    """One incident: both grades with the rules behind them, independent sources, casualty
+    figures report by report, actors, named victims (to the roles that read them), its
+    reports as columns, merge evidence and contenders. Reports are named ``org/id``."""
+
+    reports: list[str] = Field(description="Its reports, as org/id, in arrival order")
+    location: Json | None
+    mechanisms: list[str]
+    grading: GradingOut
+    sources: list[Json] = Field(description="[{key, agency, partner, reports}]: one per "
+                                "upstream origin; derived reports are in none")
+    derived: list[Json]
+    casualties: Json
+    actors: list[Json]
+    victims_shown: bool
+    victims: list[Json]
+    columns: list[Json]
+    edges: list[Json]
+    contenders: list[Json]
+
+
+class StatsOut(BaseModel):
+    """As ``joinedup stats --json`` prints it."""
+
+    attacks: list[Json] = Field(description="Per group of targets: incidents per period, the "
+                                "mean interval and 'one every N hours'")
+    routes: list[Json] = Field(description="Per named route: its status now and over time, "
+                               "with the reports behind each change")
+
+
+@router.get("/incidents", response_model=IncidentListOut,
+            summary="Incidents (conflict profile), filtered by grades, target and dates")
+def incidents(store: StoreDep,
+              filters: Annotated[IncidentFilters, Depends(incident_query)]) -> Json:
+    return incident_views.incident_list(store, filters)
+
+
+@router.get("/incidents/{incident_id:path}", response_model=IncidentOut,
+            summary="One incident: its grades and why, sources, casualties and its reports")
+def incident(incident_id: str, store: StoreDep) -> Json:
+    return incident_views.incident_detail(store, incident_id)
+
+
+@router.get("/stats", response_model=StatsOut,
+            summary="Attacks on protected objects per period, and supply routes over time")
+def stats(
+    store: StoreDep,
+    period: Annotated[Literal["", "day", "week", "month"], Query(
+        description="day, week or month (empty: the profile's)")] = "",
+    certainty: Annotated[Certainty, Query(
+        description="Count incidents graded at least this certain")] = "possible",
+) -> Json:
+    return incident_views.stats(store, period, certainty)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
+
+from joinedup.web.incident_views import IncidentFilters, parse_day
 
 
 def inbox_query(
@@ -20,3 +22,34 @@ def inbox_query(
     """The alerts inbox's filters, sort and page."""
     return {"rule": rule, "level": level, "status": status, "subject": subject, "sort": sort,
             "page": page}
+
+
+Certainty = Literal["rumour", "possible", "probable", "confirmed"]
+Attribution = Literal["confirmed", "fair", "weak", "contested", "discounted", "none"]
+DAY = r"^(\d{4}-\d{2}-\d{2})?$"  # empty: no bound (what a form sends for a blank date)
+
+
+def incident_query(
+    certainty: Annotated[Certainty, Query(
+        description="The least certain grade to show (WHO SSA: rumour, possible, probable, "
+                    "confirmed)")] = "rumour",
+    attribution: Annotated[list[Attribution], Query(
+        description="Attribution grades to show (Airwars; none: nobody named); any when "
+                    "not given")] = [],  # noqa: B006
+    target: Annotated[str, Query(max_length=60, pattern=r"^[a-z_]*$",
+                                 description="Only incidents that hit this target")] = "",
+    date_from: Annotated[str, Query(max_length=10, pattern=DAY,
+                                    description="Incidents ending on or after (YYYY-MM-DD)")]
+    = "",
+    date_to: Annotated[str, Query(max_length=10, pattern=DAY,
+                                  description="Incidents starting on or before (YYYY-MM-DD)")]
+    = "",
+    period: Annotated[Literal["", "day", "week"], Query(
+        description="The timeline's bars: a day or a week each (empty: by the span)")] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> IncidentFilters:
+    """The incident list's filters, checked once for the page and the API."""
+    return IncidentFilters(
+        certainty=certainty, attribution=tuple(dict.fromkeys(attribution)), target=target,
+        date_from=parse_day(date_from, "date_from"), date_to=parse_day(date_to, "date_to"),
+        period=period, page=page)
