@@ -18,6 +18,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupE
 from joinedup.store import Store
 from joinedup.store.gate import Actor
 from joinedup.store.store import make_engine, migrate
-from joinedup.web import api, oidc, pages, signin
+from joinedup.web import api, incidents, oidc, pages, signin
 
 HERE = Path(__file__).parent
 
@@ -52,6 +53,7 @@ class SignInRequired(AccessDenied):
 SYNC_INDEX = 2000  # reports a search indexes before it answers (about 0.2 s)
 BACKGROUND_CHUNK = 200  # reports the background catch-up indexes in one transaction
 BACKGROUND_PAUSE = 0.005  # seconds it rests between them, for the pages being served
+PROFILE_RECHECK = 60.0  # seconds before a store found without conflict reports is asked again
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 SECURITY_HEADERS = {
@@ -81,7 +83,9 @@ class Context:
             lstrip_blocks=True,
         )
         self._indexing = threading.Lock()
+        self._conflict: dict[str, tuple[bool, float]] = {}  # partnership -> (holds, asked at)
         self.templates.globals["form_token"] = self.form_token
+        self.templates.globals["conflict_pages"] = self.conflict_pages
         self.templates.filters["json_block"] = to_json
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
 
@@ -132,6 +136,24 @@ class Context:
             found = Actor.local()
         request.state.actor = found
         return found
+
+    def conflict_pages(self, request: object) -> bool:
+        """Whether the navigation offers the conflict profile's pages: to a role that may read
+        incidents, once the partnership holds conflict reports or incidents. A store found
+        holding them is not asked again; one found without, after a minute (reports may be
+        imported with the command line while the app runs)."""
+        actor = getattr(request.state, "actor", None) if isinstance(request, Request) else None
+        if not isinstance(actor, Actor):
+            return False
+        if actor.role != "system" and not RolePolicy().allows(actor, "read", "incidents"):
+            return False
+        known = self._conflict.get(actor.partnership)
+        if known is not None and (known[0] or time.monotonic() - known[1] < PROFILE_RECHECK):
+            return known[0]
+        # incidents are made from the current conflict reports: no reports, no incidents
+        held = "conflict" in self.system(actor.partnership).profiles_of()
+        self._conflict[actor.partnership] = (held, time.monotonic())
+        return held
 
     def catch_up(self, store: Store, backlog: int) -> int:
         """Bring the search index up to date without making a search slow: a few reports
@@ -215,6 +237,7 @@ def create_app(url: str) -> FastAPI:
     signed_in = [Depends(_signed_in)]  # every page and API call but signing in itself
     app.include_router(api.router, dependencies=signed_in)
     app.include_router(pages.router, dependencies=signed_in)
+    app.include_router(incidents.router, dependencies=signed_in)
     app.include_router(signin.router)
     app.include_router(oidc.router)
     oidc.configure(app)  # OpenID Connect sign-in, if JOINEDUP_OIDC_* say so

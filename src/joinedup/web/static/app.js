@@ -67,27 +67,39 @@ function network() {
   });
 }
 
+// the bundled outline map (Natural Earth countries and their areas): no online tiles
+function basemap() {
+  return Promise.all([
+    fetch("/static/basemap/countries.geojson").then(function (r) { return r.json(); }),
+    fetch("/static/basemap/areas.geojson").then(function (r) { return r.json(); })
+  ]);
+}
+
+function outlines(el, got) {
+  var m = L.map(el, { zoomSnap: 0.5, attributionControl: true });
+  m.attributionControl.setPrefix("Leaflet");
+  L.geoJSON(got[0], {
+    style: { color: "#8a8f98", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
+    attribution: "Outlines: Natural Earth (public domain)"
+  }).addTo(m);
+  L.geoJSON(got[1], {
+    style: { color: "#9aa0a8", weight: 1, dashArray: "3 3", fill: true, fillOpacity: 0 },
+    onEachFeature: function (f, layer) {
+      layer.bindTooltip(f.properties.name, { sticky: true, className: "area-name" });
+    }
+  }).addTo(m);
+  return m;
+}
+
 function map() {
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") { return; }
   Promise.all([
     fetch(el.getAttribute("data-src")).then(function (r) { return r.json(); }),
-    fetch("/static/basemap/countries.geojson").then(function (r) { return r.json(); }),
-    fetch("/static/basemap/areas.geojson").then(function (r) { return r.json(); })
+    basemap()
   ]).then(function (got) {
-    var data = got[0], basemap = got[1], areas = got[2];
-    var m = L.map(el, { zoomSnap: 0.5, attributionControl: true });
-    m.attributionControl.setPrefix("Leaflet");
-    L.geoJSON(basemap, {
-      style: { color: "#8a8f98", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
-      attribution: "Outlines: Natural Earth (public domain)"
-    }).addTo(m);
-    L.geoJSON(areas, {
-      style: { color: "#9aa0a8", weight: 1, dashArray: "3 3", fill: true, fillOpacity: 0 },
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name, { sticky: true, className: "area-name" });
-      }
-    }).addTo(m);
+    var data = got[0];
+    var m = outlines(el, got[1]);
     var markers = data.places.map(function (p) {
       var mk = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#1b5e20", weight: 2,
         fillColor: "#2e7d32", fillOpacity: 0.85 });
@@ -131,8 +143,55 @@ function map() {
   });
 }
 
+var CERTAINTY = { rumour: "#9aa0a8", possible: "#f0b429", probable: "#d9822b",
+                  confirmed: "#a4161a" };
+
+// the incident list's map: its points are in the list (so a filter redraws them)
+function incidentMap() {
+  var el = document.getElementById("incident-map");
+  if (!el || typeof L === "undefined") { return; }
+  basemap().then(function (got) {
+    var m = outlines(el, got);
+    var layer = L.layerGroup().addTo(m);
+    function draw() {
+      var block = document.getElementById("incident-points");
+      var points = block ? JSON.parse(block.textContent) : [];
+      layer.clearLayers();
+      var marks = points.map(function (p) {
+        var mk = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#16181d", weight: 1.5,
+          fillColor: CERTAINTY[p.certainty] || "#555", fillOpacity: 0.9 });
+        var box = document.createElement("div");
+        var a = document.createElement("a");
+        a.href = "/incidents/" + encodeURIComponent(p.id).replace(/%2F/g, "/");
+        a.textContent = p.label;
+        box.appendChild(a);
+        box.appendChild(document.createElement("br"));
+        box.appendChild(document.createTextNode(
+          (p.date_start || "date unknown") + ", " + p.place + ": certainty " + p.certainty +
+          ", attribution " + (p.attribution === "none" ? "nobody named" : p.attribution)));
+        mk.bindPopup(box);
+        mk.bindTooltip(p.label + " (" + p.certainty + ")");
+        return mk.addTo(layer);
+      });
+      if (marks.length) {
+        m.fitBounds(L.latLngBounds(marks.map(function (x) { return x.getLatLng(); })).pad(0.3),
+                    { maxZoom: 12 });
+      } else {
+        m.setView([35.2, 38.5], 6.5);
+      }
+      el.setAttribute("data-markers", String(marks.length));
+    }
+    draw();
+    document.body.addEventListener("htmx:afterSettle", function (evt) {
+      if (evt.target && evt.target.id === "incident-results") { draw(); }
+    });
+    window.joinedupIncidentMap = m;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   addRows();
   network();
   map();
+  incidentMap();
 });
