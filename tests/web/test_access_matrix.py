@@ -17,6 +17,7 @@ from joinedup.pipeline import process
 from joinedup.store import Store
 from joinedup.store.gate import Actor
 from joinedup.web.app import create_app
+from tests.web.conflict_world import load_conflict
 from tests.web.conftest import concern, token
 
 GOOD = "correct horse battery"
@@ -27,6 +28,8 @@ SUBMITTERS = {"panel", "reporter", "agency_lead"}
 AGENCY = {"reporter", "agency_lead"}
 EVERYONE = set(ROLES)
 ORG = "vale-police"  # the agency of the reporter and the agency lead, as the demo names it
+INCIDENT = "I-al-fardous-hamwi-brothers"  # of the conflict demo, with named victims
+VICTIM = "Hamwi"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
+    load_conflict(store)  # the conflict profile's reports and incidents, in the same store
     for role in ROLES:
         create_account(store, f"acc.{role}", role, GOOD,
                        agency=ORG if role in AGENCY else None)
@@ -70,7 +74,12 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
     reads = ["/alerts", f"/alerts/{a}", f"/entities/{e}", f"/timeline?alert={a}",
              "/search?q=sultan", "/api/alerts", f"/api/alerts/{a}", f"/api/entities/{e}",
              f"/api/entities/{e}/network", f"/api/entities/{e}/places",
-             f"/api/timeline?alert={a}", "/api/search?q=sultan"]
+             f"/api/timeline?alert={a}", "/api/search?q=sultan",
+             # the conflict profile: incidents are casework
+             "/incidents", "/incidents?certainty=probable&attribution=fair&attribution=none",
+             f"/incidents/{INCIDENT}", "/incidents/I-no-such-incident", "/routes",
+             "/api/incidents", "/api/incidents?target=school", f"/api/incidents/{INCIDENT}",
+             "/api/incidents/I-no-such-incident", "/api/stats"]
     routes = [("GET", path, {}, READERS) for path in reads]
     routes += [
         ("POST", f"/api/alerts/{a}/decisions",
@@ -118,7 +127,8 @@ def test_every_route_allows_exactly_its_roles(world: dict[str, Any], role: str |
         elif role in allowed:
             ok = r.status_code not in (401, 403) and r.status_code < 500
         else:
-            ok = r.status_code == 403 and world["secret"] not in r.text
+            ok = r.status_code == 403 and world["secret"] not in r.text \
+                and VICTIM not in r.text
         if not ok:
             wrong.append(f"{method} {path}: {r.status_code}")
     client.close()
@@ -174,6 +184,7 @@ def test_nothing_crosses_partnerships(world: dict[str, Any]) -> None:
     for alert in north_ids:
         assert client.get(f"/api/alerts/{alert}").status_code == 404
     assert client.get("/api/search", params={"q": "Gannet"}).json()["results"] == []
+    assert client.get("/api/incidents").json()["total"] == 16
     client.close()
     other = TestClient(world["app"], base_url="http://testserver")
     r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
@@ -188,6 +199,10 @@ def test_nothing_crosses_partnerships(world: dict[str, Any]) -> None:
     assert theirs == north_ids  # their own partnership's alerts, and only those
     assert other.get(f"/api/alerts/{world['alert']}").status_code == 404
     assert world["secret"] not in other.get("/api/search", params={"q": "sultan"}).text
+    assert other.get("/api/incidents").json()["total"] == 0  # incidents are per partnership
+    assert other.get(f"/api/incidents/{INCIDENT}").status_code == 404
+    assert other.get(f"/incidents/{INCIDENT}").status_code == 404
+    assert 'href="/incidents"' not in other.get("/alerts").text
     for typed in ("nowhere", "../default", "x" * 200):  # no such partnership: one refusal
         r = other.post("/login", data={"csrf": token(other), "name": "north.chair",
                                        "password": GOOD, "partnership": typed})

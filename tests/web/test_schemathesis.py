@@ -1,6 +1,7 @@
 """The API against its own OpenAPI document (schemathesis): generated requests to every
 operation, valid and invalid, must never get a server error or a response that breaks the
-document. Bounded: a few dozen examples an operation, on the demo store (SQLite), as the local
+document. Bounded: a few dozen examples an operation, on the demo store (SQLite, with the
+conflict demo's reports and incidents beside the safeguarding demo's), as the local
 account of an embedded store and as a signed-in reporter."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from joinedup.access import create_account
 from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
+from tests.web.conflict_world import load_conflict
 
 
 def _demo_app(reporter: bool = False) -> Any:
@@ -31,6 +33,7 @@ def _demo_app(reporter: bool = False) -> Any:
     url = f"sqlite:///{Path(folder) / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
+    load_conflict(store)  # the conflict profile's reports and incidents beside the demo's
     if reporter:
         create_account(store, "schema.reporter", "reporter", PASSWORD, agency="vale-police")
     store.engine.dispose()
@@ -85,3 +88,5 @@ def test_the_document_describes_every_operation() -> None:
                   (r.ok() for r in schema.get_all_operations())}
     assert "POST /api/alerts/{alert_id}/decisions" in operations
     assert "GET /api/search" in operations
+    assert {"GET /api/incidents", "GET /api/incidents/{incident_id}", "GET /api/stats"} \
+        <= operations
