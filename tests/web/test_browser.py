@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
+from tests.web.conflict_world import load_conflict
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored by assets/vendor.mjs
@@ -32,6 +33,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store.open(url)
     load_demo(store)
     store.engine.dispose()
+    yield from _serve(url)
+
+
+@pytest.fixture(scope="module")
+def conflict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the conflict demo's reports and their incidents."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-conflict') / 'store.db'}"
+    store = Store.open(url)
+    load_conflict(store)
+    store.engine.dispose()
+    yield from _serve(url)
+
+
+def _serve(url: str) -> Iterator[str]:
+    """The web app on ``url``, served by uvicorn on a free port in a thread."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -186,6 +202,89 @@ def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) ->
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
         if bad:
             found[str(path)] = bad
+    ctx.close()
+    assert found == {}
+
+
+@pytest.fixture(scope="module")
+def conflict_page(browser: Browser, conflict_server: str) -> Iterator[Page]:
+    pg = browser.new_page(viewport={"width": 1366, "height": 900}, base_url=conflict_server)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    pg.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def test_the_incident_list_draws_its_map_and_timeline_and_filters_in_place(
+    conflict_page: Page, shots: Path
+) -> None:
+    page = conflict_page
+    page.goto("/incidents")
+    rows = page.locator("table.incidents tbody tr")
+    expect(rows).to_have_count(16)
+    incident_map = page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-markers", lambda_re(r"^1[0-6]$"))
+    assert page.locator("#incident-map .leaflet-interactive").count() >= 10  # marks, outlines
+    expect(page.locator("svg.incident-timeline rect").first).to_be_visible()
+    page.screenshot(path=str(shots / "incidents.png"))
+    everything = int(incident_map.get_attribute("data-markers") or 0)
+
+    url = page.url
+    page.select_option("#f-certainty", "confirmed")  # HTMX swaps the results, no reload
+    expect(rows).to_have_count(6)
+    grades = page.locator("table.incidents tbody .grade[class*='cert-']").all_inner_texts()
+    assert set(grades) == {"confirmed"}
+    assert "certainty=confirmed" in page.url and page.url != url
+    expect(page.locator(".count")).to_have_text("6 incidents")
+    expect(incident_map).not_to_have_attribute("data-markers", str(everything))  # redrawn
+    page.check("input[name='attribution'][value='weak']")
+    expect(rows).to_have_count(3)  # confirmed, and attributed weakly
+    assert "attribution=weak" in page.url
+
+
+def test_an_incident_shows_its_reports_side_by_side(conflict_page: Page, shots: Path) -> None:
+    page = conflict_page
+    page.goto("/incidents?certainty=confirmed")
+    page.locator("table.incidents a", has_text="Al karama surgical hospital").click()
+    expect(page.locator("h1")).to_contain_text("Al karama surgical hospital")
+    columns = page.locator("table.reports-side thead th[id^='r-']")
+    expect(columns).to_have_count(5)
+    boxes = [columns.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0] and boxes[1] and boxes[1]["x"] > boxes[0]["x"] + 100  # side by side
+    assert abs(boxes[1]["y"] - boxes[0]["y"]) < 2
+    narratives = page.locator("table.reports-side tr", has_text="Narrative").locator("td")
+    expect(narratives).to_have_count(5)
+    expect(page.locator("#g-certainty")).to_contain_text("confirmed")
+    expect(page.locator("#g-attribution")).to_contain_text("weak")
+    page.locator("ol.rules a").first.click()  # a rule's report: its column
+    assert "#r-" in page.url
+    page.locator(".side-by-side").screenshot(path=str(shots / "incident.png"))
+    page.goto("/routes")
+    expect(page.locator("svg.routes-svg rect.band-cut").first).to_be_visible()
+    page.locator("figure.timeline").screenshot(path=str(shots / "routes.png"))
+
+
+def test_the_conflict_pages_pass_an_accessibility_check(
+    browser: Browser, conflict_server: str
+) -> None:
+    """axe-core's WCAG 2 A and AA rules on the incident list, an incident and the routes."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900},
+                              base_url=conflict_server, bypass_csp=True)
+    pg = ctx.new_page()
+    found = {}
+    for path in ("/incidents", "/incidents?certainty=probable&attribution=fair",
+                 "/incidents/I-al-fardous-hamwi-brothers", "/incidents/I-al-wafa-clinic",
+                 "/routes"):
+        pg.goto(path)
+        pg.wait_for_load_state("networkidle")
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
     ctx.close()
     assert found == {}
 
