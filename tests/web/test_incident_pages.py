@@ -346,3 +346,15 @@ def test_the_navigation_is_unchanged_without_conflict_reports(tmp_path: Path) ->
     app.state.ctx.engine.dispose()
     assert 'href="/incidents"' not in page and 'href="/routes"' not in page
     assert 'href="/alerts"' in page
+
+
+@pytest.mark.parametrize("path", [
+    "/api/incidents/I%00x", "/incidents/I%00x", "/api/incidents?target=a%00",
+    "/api/alerts/A-%00", "/api/entities/P%00", "/alerts?subject=%00",
+])
+def test_a_nul_character_in_the_address_is_refused_not_a_server_error(
+    panel: TestClient, path: str,
+) -> None:
+    """PostgreSQL cannot compare text holding NUL, nor keep it in the audit log."""
+    r = panel.get(path)
+    assert r.status_code == 422 and "NUL" in r.text

@@ -304,7 +304,12 @@ def create_app(url: str) -> FastAPI:
 
 def _signed_in(request: Request) -> None:
     """Who is asking is settled before any page or API call runs, even one that reads
-    nothing from the store (the concern form): signed out means sign in first."""
+    nothing from the store (the concern form): signed out means sign in first. A NUL
+    character in the path or the query is refused first: PostgreSQL cannot compare text
+    holding one, nor write it to the audit log, and no id or filter ever holds one."""
+    given = [request.scope.get("path", ""), *(v for _, v in request.query_params.multi_items())]
+    if any("\x00" in text for text in given):
+        raise InputError("the address holds a NUL character", hint="remove it")
     request.app.state.ctx.actor(request)
 
 
