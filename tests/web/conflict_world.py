@@ -1,9 +1,10 @@
 """A store holding conflict reports and their incidents, for the web app's tests.
 
-The stage that fills the incident table is written apart from the pages; until it lands, these
-tests fill it themselves: the bundled conflict demo is imported (so every member is a real
-report's pk) and each incident of its hand-checked answers (``conflict-truth.yaml``) becomes a
-row in the shape documented in :mod:`joinedup.corroborate.incidents`.
+The pages are tested on incidents that hold still: the bundled conflict demo is imported (so
+every member is a real report's pk) and each incident of its hand-checked answers
+(``conflict-truth.yaml``) becomes a row in the shape the incidents stage writes (documented in
+:mod:`joinedup.corroborate.incidents`), whatever the stage's tuning makes of the reports. One
+test renders what the stage itself makes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 import joinedup.demo
+from joinedup.corroborate.incident_rows import incident_id
 from joinedup.ingest.importer import import_file
 from joinedup.store import Store
 
@@ -42,11 +44,12 @@ def load_conflict(store: Store) -> dict[str, Row]:
         members += [(r["pk"], row["id"]) for r in reports]
         edges += [merge_edge(reports[0]["pk"], r["pk"]) for r in reports[1:]]
     nour = rows["al-nour-hospital"]
-    nour["data"]["contenders"] = [{"report": CONTENDER, "score": 0.41, "reasons": [
-        {"comparison": "location", "level": "country-level: never merged", "weight": None}]}]
+    nour["data"]["contenders"] = [{"report": CONTENDER, "incident": incident_id(CONTENDER),
+                                   "score": 4.5, "reasons": ["same month 2016-07"],
+                                   "why": "a place known only to the country is never merged"}]
     edges.append({"a": bodies[CONTENDER]["pk"], "b": nour["reports_pk"][0], "kind": "contender",
-                  "score": 0.41, "reasons": [{"comparison": "date", "level": "overlap",
-                                              "weight": 1.5}]})
+                  "score": 4.5, "reasons": ["a place known only to the country is never "
+                                            "merged", "same month 2016-07"]})
     store.replace_incidents([_stored(r) for r in rows.values()], members, edges)
     return rows
 
@@ -56,9 +59,8 @@ def _stored(row: Row) -> Row:
 
 
 def merge_edge(a: int, b: int) -> Row:
-    return {"a": a, "b": b, "kind": "merge", "score": 0.92, "reasons": [
-        {"comparison": "date", "level": "same day", "weight": 2.1},
-        {"comparison": "distance", "level": "within 3 km", "weight": 1.8}]}
+    return {"a": a, "b": b, "kind": "merge", "score": 6.5,
+            "reasons": ["match", "same day 2016-07-23", "0.4 km apart", "same mechanism"]}
 
 
 def name(r: Row) -> str:
@@ -78,7 +80,9 @@ def incident_row(item: Row, reports: list[Row]) -> Row:
     attribution = item["attribution"] or "none"
     named = [name(r) for r in counted if r["body"].get("actors")]
     return {
-        "id": f"I-{item['key']}",
+        # as the incidents stage names them: after the earliest-reported member
+        "id": incident_id("incident:" + name(min(reports, key=lambda r: (r["reported_at"],
+                                                                          r["pk"])))),
         "label": item["key"].replace("-", " ").capitalize(),
         "certainty": item["certainty"],
         "attribution": attribution,
@@ -96,11 +100,13 @@ def incident_row(item: Row, reports: list[Row]) -> Row:
             "killed": _range(item.get("killed"), reports, "killed"),
             "injured": _range(item.get("injured"), reports, "injured"),
             "certainty_rules": [{"rule": f"certainty_{item['certainty']}",
-                                 "says": item["certainty_reason"],
-                                 "reports": [name(r) for r in counted]}],
-            "attribution_rules": [{"rule": f"attribution_{attribution}",
-                                   "says": item["attribution_reason"], "reports": named}],
+                                 "grade": item["certainty"], "says": item["certainty_reason"],
+                                 "sources": [], "reports": [name(r) for r in counted]}],
+            "attribution_rules": [{"rule": f"attribution_{attribution}", "grade": attribution,
+                                   "says": item["attribution_reason"], "sources": [],
+                                   "reports": named}],
             "sources": _sources(counted),
+            "not_counted": [name(r) for r in reports if r["derived"]],
             "actors": _actors(reports),
             "victims": _victims(item.get("victims", []), reports),
             "contenders": [],
@@ -123,16 +129,24 @@ def _range(figures: list[int] | None, reports: list[Row], what: str) -> Row | No
         return None
     giving = [name(r) for r in reports
               if (r["body"].get("casualties") or {}).get(what) is not None]
-    return {"min": figures[0], "max": figures[1], "reports": giving}
+    return {"min": figures[0], "max": figures[1], "reports": giving, "figures": {
+        name(r): _figure(r["body"]["casualties"][what]) for r in reports
+        if (r["body"].get("casualties") or {}).get(what) is not None}}
+
+
+def _figure(value: int | Row) -> list[int]:
+    return [value["min"], value["max"]] if isinstance(value, dict) else [value, value]
 
 
 def _sources(counted: list[Row]) -> list[Row]:
     out: dict[str, Row] = {}
     for r in counted:
-        key = r["body"].get("upstream") or r["org"]
-        source = out.setdefault(key, {"key": key, "agency": r["agency"],
+        given = r["body"].get("upstream") or r["org"]
+        key = "".join(ch for ch in given.lower() if ch.isalnum())
+        source = out.setdefault(key, {"key": key, "name": given, "agency": [],
                                       "partner": False, "reports": []})
         source["partner"] = source["partner"] or bool(r["body"]["source"].get("partner"))
+        source["agency"] = sorted({*source["agency"], r["agency"]})
         source["reports"].append(name(r))
     return list(out.values())
 
@@ -142,7 +156,8 @@ def _actors(reports: list[Row]) -> list[Row]:
     for r in reports:
         for actor in r["body"].get("actors", []):
             entry = out.setdefault(actor["name"].lower(), {
-                "actor": actor["name"], "names": [], "roles": [], "reports": []})
+                "actor": actor["name"], "names": [], "roles": [], "reports": [],
+                "anachronisms": []})
             for value, into in ((actor["name"], "names"), (actor.get("role"), "roles"),
                                 (name(r), "reports")):
                 if value and value not in entry[into]:
@@ -161,7 +176,9 @@ def _victims(given: list[Row], reports: list[Row]) -> list[Row]:
             relatives.append({"name": given[j]["names"][0], "relation": relation})
         out.append({"name": v["names"][0], "variants": v["names"][1:], "age": v.get("age"),
                     "sex": v.get("sex"), "status": v.get("status"), "relatives": relatives,
-                    "reports": [name(r) for r in reports if r["body"].get("people")]})
+                    "reports": [name(r) for r in reports if r["body"].get("people")],
+                    "why": [f"{n!r} and {v['names'][0]!r} are one name, in one incident"
+                            for n in v["names"][1:]]})
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,7 +29,7 @@ SUBMITTERS = {"panel", "reporter", "agency_lead"}
 AGENCY = {"reporter", "agency_lead"}
 EVERYONE = set(ROLES)
 ORG = "vale-police"  # the agency of the reporter and the agency lead, as the demo names it
-INCIDENT = "I-al-fardous-hamwi-brothers"  # of the conflict demo, with named victims
+INCIDENT = "al-fardous-hamwi-brothers"  # of the conflict demo, with named victims
 VICTIM = "Hamwi"
 
 
@@ -37,7 +38,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
-    load_conflict(store)  # the conflict profile's reports and incidents, in the same store
+    # the conflict profile's reports and incidents, in the same store
+    incident = quote(load_conflict(store)[INCIDENT]["id"])
     for role in ROLES:
         create_account(store, f"acc.{role}", role, GOOD,
                        agency=ORG if role in AGENCY else None)
@@ -49,7 +51,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                                  "07700900555"), "test")
     process(north)
     create_account(north, "north.chair", "panel", GOOD)
-    world = {"url": url, "alert": alert["id"], "entity": alert["subject"],
+    world = {"url": url, "alert": alert["id"], "entity": alert["subject"], "incident": incident,
              "secret": alert["subject_label"].strip("'"), "north_alerts": north.alerts("open")}
     store.engine.dispose()
     north.engine.dispose()
@@ -69,7 +71,7 @@ def _client(world: dict[str, Any], role: str | None) -> TestClient:
 
 
 def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]]:
-    a, e = w["alert"], w["entity"]
+    a, e, i = w["alert"], w["entity"], w["incident"]
     csrf = w["app"].state.ctx.form_token()
     reads = ["/alerts", f"/alerts/{a}", f"/entities/{e}", f"/timeline?alert={a}",
              "/search?q=sultan", "/api/alerts", f"/api/alerts/{a}", f"/api/entities/{e}",
@@ -77,9 +79,9 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
              f"/api/timeline?alert={a}", "/api/search?q=sultan",
              # the conflict profile: incidents are casework
              "/incidents", "/incidents?certainty=probable&attribution=fair&attribution=none",
-             f"/incidents/{INCIDENT}", "/incidents/I-no-such-incident", "/routes",
-             "/api/incidents", "/api/incidents?target=school", f"/api/incidents/{INCIDENT}",
-             "/api/incidents/I-no-such-incident", "/api/stats"]
+             f"/incidents/{i}", "/incidents/incident:no/such", "/routes",
+             "/api/incidents", "/api/incidents?target=school", f"/api/incidents/{i}",
+             "/api/incidents/incident:no/such", "/api/stats"]
     routes = [("GET", path, {}, READERS) for path in reads]
     routes += [
         ("POST", f"/api/alerts/{a}/decisions",
@@ -200,8 +202,8 @@ def test_nothing_crosses_partnerships(world: dict[str, Any]) -> None:
     assert other.get(f"/api/alerts/{world['alert']}").status_code == 404
     assert world["secret"] not in other.get("/api/search", params={"q": "sultan"}).text
     assert other.get("/api/incidents").json()["total"] == 0  # incidents are per partnership
-    assert other.get(f"/api/incidents/{INCIDENT}").status_code == 404
-    assert other.get(f"/incidents/{INCIDENT}").status_code == 404
+    assert other.get(f"/api/incidents/{world['incident']}").status_code == 404
+    assert other.get(f"/incidents/{world['incident']}").status_code == 404
     assert 'href="/incidents"' not in other.get("/alerts").text
     for typed in ("nowhere", "../default", "x" * 200):  # no such partnership: one refusal
         r = other.post("/login", data={"csrf": token(other), "name": "north.chair",

@@ -13,21 +13,23 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from joinedup.access import ROLES, create_account
 from joinedup.ingest.importer import import_file
 from joinedup.patterns import attack_rates, route_status, target_groups
+from joinedup.pipeline import process_incidents
 from joinedup.profiles import load_profile
 from joinedup.store import Store
 from joinedup.web.app import create_app
 from tests.conftest import pg_schema
-from tests.web.conflict_world import add_incident, load_conflict
+from tests.web.conflict_world import DEMO, add_incident, load_conflict
 from tests.web.conftest import BACKENDS, token
 
 GOOD = "correct horse battery"
 HOSTILE = "<script>alert('joinedup')</script>"
 EVIL_ID = 'I-evil/"<b>'
-HAMWI = "I-al-fardous-hamwi-brothers"
+HAMWI = "al-fardous-hamwi-brothers"  # an incident of the conflict demo with named victims
 
 
 def hostile_report() -> dict[str, Any]:
@@ -63,14 +65,18 @@ def hostile_incident(pk: int) -> dict[str, Any]:
             "killed": {"min": 1, "max": 1, "reports": said}, "injured": None,
             "certainty_rules": [{"rule": "media_report", "says": HOSTILE, "reports": said}],
             "attribution_rules": [{"rule": HOSTILE, "says": "one source", "reports": said}],
-            "sources": [{"key": HOSTILE, "agency": "media", "partner": False, "reports": said}],
+            "sources": [{"key": HOSTILE, "name": HOSTILE, "agency": ["media", HOSTILE],
+                         "partner": False, "reports": said}],
+            "not_counted": [HOSTILE],
             "actors": [{"actor": "<b>Bold</b> Brigade", "names": ["<b>Bold</b> Brigade"],
-                        "roles": ["alleged_perpetrator"], "reports": said}],
+                        "roles": ["alleged_perpetrator"], "reports": said,
+                        "anachronisms": [HOSTILE]}],
             "victims": [{"name": "Zaynab <i>Hostile</i>", "variants": ["<svg onload=alert(2)>"],
                          "age": 30, "sex": "female", "status": "killed",
                          "relatives": [{"name": HOSTILE, "relation": "<u>sister</u>"}],
-                         "reports": said}],
-            "contenders": [{"report": HOSTILE, "score": 0.2, "reasons": [HOSTILE]}],
+                         "reports": said, "why": [HOSTILE]}],
+            "contenders": [{"report": HOSTILE, "score": 0.2, "reasons": [HOSTILE],
+                            "incident": HOSTILE, "why": HOSTILE}],
         },
     }, pk
 
@@ -122,10 +128,16 @@ def panel(world: dict[str, Any]) -> Iterator[TestClient]:
     client.close()
 
 
-def ids(client: TestClient, **params: Any) -> list[str]:
+def keys(world: dict[str, Any], client: TestClient, **params: Any) -> list[str]:
+    """The listed incidents, by their keys in the demo's answers (``al-nour-hospital``...)."""
     r = client.get("/api/incidents", params=params)
     assert r.status_code == 200, r.text
-    return [row["id"] for row in r.json()["rows"]]
+    key_of = {row["id"]: key for key, row in world["rows"].items()} | {EVIL_ID: "evil"}
+    return [key_of[row["id"]] for row in r.json()["rows"]]
+
+
+def id_of(world: dict[str, Any], key: str) -> str:
+    return str(world["rows"][key]["id"])
 
 
 def row_of(page: str, incident: str) -> str:
@@ -135,54 +147,55 @@ def row_of(page: str, incident: str) -> str:
 
 # -- the list ----------------------------------------------------------------------------------
 def test_the_list_shows_each_incident_with_grades_in_words_and_casualty_ranges(
-    panel: TestClient,
+    world: dict[str, Any], panel: TestClient,
 ) -> None:
     page = panel.get("/incidents")
     assert page.status_code == 200
     assert "17 incidents" in page.text  # the demo's sixteen and the hostile one
-    row = row_of(page.text, HAMWI)
+    row = row_of(page.text, quote(id_of(world, HAMWI)))
     for shown in ("confirmed", "weak", "3–5", "12", "2016-08-11", "air strike", "residential"):
         assert shown in row
-    nour = row_of(page.text, "I-al-nour-hospital")
+    nour_id = id_of(world, "al-nour-hospital")
+    nour = row_of(page.text, quote(nour_id))
     assert "nobody named" in nour  # attribution none, in words
     assert 'id="incident-map"' in page.text and "incident-timeline" in page.text
     points = json.loads(page.text.split('id="incident-points">', 1)[1].split("</script>", 1)[0])
-    assert {p["id"] for p in points} >= {"I-al-nour-hospital", HAMWI, EVIL_ID}
+    assert {p["id"] for p in points} >= {nour_id, id_of(world, HAMWI), EVIL_ID}
     assert all(p["lat"] is not None for p in points)
 
 
 @pytest.mark.parametrize(("params", "expected"), [
     ({"certainty": "confirmed"},
-     {"I-al-nour-hospital", "I-al-zuhour-childrens-hospital", "I-al-karama-surgical-hospital",
-      "I-masaken-hanano-ambulance", HAMWI, "I-urum-al-kubra-convoy"}),
+     {"al-nour-hospital", "al-zuhour-childrens-hospital", "al-karama-surgical-hospital",
+      "masaken-hanano-ambulance", "al-fardous-hamwi-brothers", "urum-al-kubra-convoy"}),
     ({"certainty": "probable", "attribution": ["contested"]},
-     {"I-urum-al-kubra-convoy", "I-al-rawda-school"}),
+     {"urum-al-kubra-convoy", "al-rawda-school"}),
     ({"attribution": ["none", "confirmed"], "certainty": "possible"},
-     {"I-castello-road-cut", "I-al-nour-hospital", "I-al-hayat-blood-bank",
-      "I-al-hamdaniyah-rockets"}),
-    ({"target": "school"}, {"I-al-rawda-school"}),
-    ({"target": "supply_route", "date_from": "2016-08-01"}, {"I-ramouseh-cut"}),
+     {"castello-road-cut", "al-nour-hospital", "al-hayat-blood-bank",
+      "al-hamdaniyah-rockets"}),
+    ({"target": "school"}, {"al-rawda-school"}),
+    ({"target": "supply_route", "date_from": "2016-08-01"}, {"ramouseh-cut"}),
     ({"date_from": "2016-09-20", "date_to": "2016-09-30"},
-     {"I-bab-al-nairab-market", "I-al-sukkari-shaaban"}),
+     {"bab-al-nairab-market", "al-sukkari-shaaban"}),
     ({"certainty": "rumour", "target": "health_facility", "date_to": "2016-07-23"},
-     {"I-al-nour-hospital"}),
+     {"al-nour-hospital"}),
 ])
-def test_filters_narrow_the_list(panel: TestClient, params: dict[str, Any],
-                                 expected: set[str]) -> None:
-    assert set(ids(panel, **params)) == expected
+def test_filters_narrow_the_list(world: dict[str, Any], panel: TestClient,
+                                 params: dict[str, Any], expected: set[str]) -> None:
+    assert set(keys(world, panel, **params)) == expected
     page = panel.get("/incidents", params=params)  # the page without JavaScript: a GET form
     listed = page.text.split("<tbody>", 1)[1]
-    for incident in expected:
-        assert f'href="/incidents/{incident}"' in listed
+    for key in expected:
+        assert f'href="/incidents/{quote(id_of(world, key))}"' in listed
     assert f"{len(expected)} incident" in page.text
 
 
 def test_the_rumour_filter_keeps_rumours_and_the_default_shows_every_grade(
-    panel: TestClient,
+    world: dict[str, Any], panel: TestClient,
 ) -> None:
-    everything = ids(panel)
-    assert "I-haydariya-clinic-rumour" in everything and len(everything) == 17
-    assert "I-haydariya-clinic-rumour" not in ids(panel, certainty="possible")
+    everything = keys(world, panel)
+    assert "haydariya-clinic-rumour" in everything and len(everything) == 17
+    assert "haydariya-clinic-rumour" not in keys(world, panel, certainty="possible")
 
 
 def test_an_htmx_filter_answers_with_the_results_only(panel: TestClient) -> None:
@@ -209,17 +222,18 @@ def test_a_filter_that_cannot_be_used_is_refused_with_the_error_shape(
 
 
 def test_an_unknown_incident_is_404_on_the_page_and_in_the_api(panel: TestClient) -> None:
-    page = panel.get("/incidents/I-no-such-incident")
+    page = panel.get("/incidents/incident:no/such")
     assert page.status_code == 404 and "no incident" in page.text
-    api = panel.get("/api/incidents/I-no-such-incident")
+    api = panel.get("/api/incidents/incident:no/such")
     assert api.status_code == 404 and api.json()["error"] == "NotFound"
 
 
 # -- one incident -------------------------------------------------------------------------------
 def test_an_incident_page_explains_its_grades_and_shows_its_reports_side_by_side(
-    panel: TestClient,
+    world: dict[str, Any], panel: TestClient,
 ) -> None:
-    page = panel.get("/incidents/I-al-karama-surgical-hospital").text
+    karama = quote(id_of(world, "al-karama-surgical-hospital"))
+    page = panel.get(f"/incidents/{karama}").text
     assert "certainty confirmed" in page and "attribution weak" in page
     assert "share upstream SOHR" in page  # what the attribution rule says
     assert "<h2 id=\"reports\">The reports side by side</h2>" in page
@@ -229,28 +243,33 @@ def test_an_incident_page_explains_its_grades_and_shows_its_reports_side_by_side
                 "Casualties", "Evidence", "Narrative"):
         assert f'<th scope="row">{row}</th>' in page
     assert "sha256" in page  # NSHA's video, which made it confirmed
-    detail = panel.get("/api/incidents/I-al-karama-surgical-hospital").json()
+    detail = panel.get(f"/api/incidents/{karama}").json()
     assert len(detail["columns"]) == 5 and detail["grading"]["attribution"][0]["reports"]
     assert {e["kind"] for e in detail["edges"]} == {"merge"}
     assert detail["killed"] == {"min": 1, "max": 2}
     assert [f["report"] for f in detail["casualties"]["killed"]["figures"]]
 
 
-def test_derived_reports_are_shown_as_not_counting(panel: TestClient) -> None:
-    page = panel.get("/incidents/I-al-wafa-clinic").text
+def test_derived_reports_are_shown_as_not_counting(
+    world: dict[str, Any], panel: TestClient,
+) -> None:
+    wafa = quote(id_of(world, "al-wafa-clinic"))
+    page = panel.get(f"/incidents/{wafa}").text
     assert "derived: does not count" in page
     assert "derived from lmr-witness-line/LMR-W-16-0215" in page
-    detail = panel.get("/api/incidents/I-al-wafa-clinic").json()
+    detail = panel.get(f"/api/incidents/{wafa}").json()
     assert detail["derived"] == [{"report": "nsha-witness-line/NSHA-WS-0731",
                                   "derived_from": ["lmr-witness-line/LMR-W-16-0215"]}]
     assert detail["source_count"] == 1 and detail["report_count"] == 2
 
 
-def test_merge_evidence_and_contenders_are_shown(panel: TestClient) -> None:
-    page = panel.get("/incidents/I-al-nour-hospital").text
+def test_merge_evidence_and_contenders_are_shown(world: dict[str, Any],
+                                               panel: TestClient) -> None:
+    page = panel.get(f"/incidents/{quote(id_of(world, 'al-nour-hospital'))}").text
     merges = page.split('id="merges"', 1)[1]
     assert "contender" in merges and "health-watch-syria/HWS-SY-2016-07" in merges
-    assert "date: same day (+2.1)" in merges and "0.92" in merges
+    assert "same day 2016-07-23" in merges and "6.50" in merges
+    assert "never merged" in merges
 
 
 def test_hostile_text_in_reports_and_incidents_is_escaped(panel: TestClient) -> None:
@@ -275,8 +294,9 @@ def test_victims_names_are_shown_only_to_roles_that_read_casework(
     world: dict[str, Any], role: str,
 ) -> None:
     client = signed_in(world, role)
-    page = client.get(f"/incidents/{HAMWI}")
-    api = client.get(f"/api/incidents/{HAMWI}")
+    hamwi = quote(id_of(world, HAMWI))
+    page = client.get(f"/incidents/{hamwi}")
+    api = client.get(f"/api/incidents/{hamwi}")
     listing = client.get("/api/incidents")
     if role in ("panel", "analyst"):
         assert page.status_code == api.status_code == listing.status_code == 200
@@ -290,15 +310,16 @@ def test_victims_names_are_shown_only_to_roles_that_read_casework(
 
 
 def test_reading_an_incident_is_audited_under_the_reader(world: dict[str, Any]) -> None:
+    hamwi = id_of(world, HAMWI)
     client = signed_in(world, "analyst")
-    assert client.get(f"/incidents/{HAMWI}").status_code == 200
+    assert client.get(f"/incidents/{quote(hamwi)}").status_code == 200
     client.close()
     refused = signed_in(world, "reporter")
-    assert refused.get(f"/incidents/{HAMWI}").status_code == 403
+    assert refused.get(f"/incidents/{quote(hamwi)}").status_code == 403
     refused.close()
     store = Store.open(world["url"])
     entries = [(a["actor"], a["action"]) for a in store.audit_rows()
-               if a["target"] == f"incident/{HAMWI}"]
+               if a["target"] == f"incident/{hamwi}"]
     store.engine.dispose()
     assert ("acc.analyst", "read") in entries and ("acc.reporter", "denied") in entries
 
@@ -358,3 +379,27 @@ def test_a_nul_character_in_the_address_is_refused_not_a_server_error(
     """PostgreSQL cannot compare text holding NUL, nor keep it in the audit log."""
     r = panel.get(path)
     assert r.status_code == 422 and "NUL" in r.text
+
+
+def test_the_pages_render_what_the_incidents_stage_makes(store_url: str) -> None:
+    """Not hand-made rows: the conflict demo run through the incidents stage itself."""
+    store = Store.open(store_url)
+    import_file(store, DEMO / "conflict.jsonl")
+    made = process_incidents(store).incidents
+    victims = {v["name"] for i in store.incidents() for v in i["data"]["victims"]}
+    store.engine.dispose()
+    app = create_app(store_url)
+    with TestClient(app, base_url="http://testserver") as client:
+        listed = client.get("/api/incidents").json()
+        assert listed["total"] == made > 0
+        assert client.get("/incidents").status_code == 200
+        pages = "".join(client.get(f"/incidents/{quote(row['id'])}").text
+                        for row in listed["rows"])
+        for row in listed["rows"]:
+            detail = client.get(f"/api/incidents/{quote(row['id'])}").json()
+            assert len(detail["columns"]) == detail["report_count"] == row["report_count"]
+        assert client.get("/routes").status_code == 200
+        assert client.get("/api/stats").status_code == 200
+    app.state.ctx.engine.dispose()
+    assert "Traceback" not in pages and pages.count("<h2 id=\"reports\">") == made
+    assert victims and all(str(escape(name)) in pages for name in victims)

@@ -236,6 +236,7 @@ def incident_detail(store: Store, incident_id: str) -> Row:
     columns = [_column(r, victims) for r in sorted(
         reports.values(), key=lambda r: (r["reported_at"], r["pk"]))]
     counted = {name for s in data.get("sources") or [] for name in s.get("reports") or []}
+    counted -= set(_texts(data.get("not_counted")))
     for col in columns:
         col["counted"] = col["name"] in counted
     return {
@@ -247,11 +248,12 @@ def incident_detail(store: Store, incident_id: str) -> Row:
                     "attribution": _rules(data.get("attribution_rules"))},
         "sources": _sources(data.get("sources")),
         "derived": [{"report": c["name"], "derived_from": c["derived_from"]}
-                    for c in columns if c["derived"] or not c["counted"]],
+                    for c in columns if not c["counted"]],
         "casualties": {what: _casualties(data.get(what), columns, what)
                        for what in ("killed", "injured")},
         "actors": [{"actor": str(a.get("actor") or ""), "names": _texts(a.get("names")),
-                    "roles": _texts(a.get("roles")), "reports": _texts(a.get("reports"))}
+                    "roles": _texts(a.get("roles")), "reports": _texts(a.get("reports")),
+                    "anachronisms": _texts(a.get("anachronisms"))}
                    for a in data.get("actors") or []],
         "victims_shown": victims,
         "victims": [_victim(v) for v in data.get("victims") or []] if victims else [],
@@ -261,7 +263,8 @@ def incident_detail(store: Store, incident_id: str) -> Row:
                    "b": names.get(e["b"], str(e["b"])), "reasons": reasons_text(e["reasons"])}
                   for e in edges],
         "contenders": [{"report": str(c.get("report") or ""), "score": c.get("score"),
-                        "reasons": reasons_text(c.get("reasons"))}
+                        "reasons": reasons_text(c.get("reasons")),
+                        "incident": c.get("incident"), "why": c.get("why")}
                        for c in data.get("contenders") or []],
     }
 
@@ -280,14 +283,24 @@ def _reads_victims(store: Store) -> bool:
 
 
 def _rules(rules: Any) -> list[Row]:
+    """Each rule that fired, what it says and the reports behind it (and, where the stage
+    gives them, its label and the grade it gives)."""
     return [{"rule": str(r.get("rule") or ""), "says": str(r.get("says") or ""),
-             "reports": _texts(r.get("reports"))} for r in rules or []]
+             "reports": _texts(r.get("reports")), "sources": _texts(r.get("sources")),
+             "label": r.get("label"), "grade": r.get("grade")} for r in rules or []]
 
 
 def _sources(sources: Any) -> list[Row]:
-    return [{"key": str(s.get("key") or ""), "agency": str(s.get("agency") or ""),
-             "partner": bool(s.get("partner")), "reports": _texts(s.get("reports"))}
-            for s in sources or []]
+    """The independent sources: ``name`` as the reports give it (``key`` is what is compared),
+    the kinds of organisation behind it (the stage gives a list; one is taken as such)."""
+    out = []
+    for s in sources or []:
+        agencies = s.get("agency") or []
+        out.append({"key": str(s.get("key") or ""), "name": str(s.get("name") or s.get("key")
+                                                                or ""),
+                    "agencies": [agencies] if isinstance(agencies, str) else _texts(agencies),
+                    "partner": bool(s.get("partner")), "reports": _texts(s.get("reports"))})
+    return out
 
 
 def _victim(v: Row) -> Row:
@@ -296,7 +309,7 @@ def _victim(v: Row) -> Row:
             "relatives": [{"name": str(r.get("name") or ""),
                            "relation": str(r.get("relation") or "")}
                           for r in v.get("relatives") or []],
-            "reports": _texts(v.get("reports"))}
+            "reports": _texts(v.get("reports")), "why": _texts(v.get("why"))}
 
 
 def _casualties(value: Row | None, columns: list[Row], what: str) -> Row | None:
