@@ -78,10 +78,10 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
              f"/api/entities/{e}/network", f"/api/entities/{e}/places",
              f"/api/timeline?alert={a}", "/api/search?q=sultan",
              # the conflict profile: incidents are casework
-             "/incidents", "/incidents?certainty=probable&attribution=fair&attribution=none",
-             f"/incidents/{i}", "/incidents/incident:no/such", "/routes",
+             "/incidents", "/incidents?certainty=probable&attribution=weak&attribution=fair",
+             f"/incidents/{i}", "/incidents/I-no-such", "/routes",
              "/api/incidents", "/api/incidents?target=school", f"/api/incidents/{i}",
-             "/api/incidents/incident:no/such", "/api/stats"]
+             "/api/incidents/I-no-such", "/api/stats"]
     routes = [("GET", path, {}, READERS) for path in reads]
     routes += [
         ("POST", f"/api/alerts/{a}/decisions",

@@ -239,7 +239,7 @@ def test_the_incident_list_draws_its_map_and_timeline_and_filters_in_place(
     expect(page.locator(".count")).to_have_text("6 incidents")
     expect(incident_map).not_to_have_attribute("data-markers", str(everything))  # redrawn
     page.check("input[name='attribution'][value='weak']")
-    expect(rows).to_have_count(3)  # confirmed, and attributed weakly
+    expect(rows).to_have_count(4)  # confirmed, and attributed weakly
     assert "attribution=weak" in page.url
 
 

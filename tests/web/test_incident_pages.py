@@ -157,7 +157,7 @@ def test_the_list_shows_each_incident_with_grades_in_words_and_casualty_ranges(
         assert shown in row
     nour_id = id_of(world, "al-nour-hospital")
     nour = row_of(page.text, quote(nour_id))
-    assert "nobody named" in nour  # attribution none, in words
+    assert "unattributed" in nour  # no source names anyone: in words
     assert 'id="incident-map"' in page.text and "incident-timeline" in page.text
     points = json.loads(page.text.split('id="incident-points">', 1)[1].split("</script>", 1)[0])
     assert {p["id"] for p in points} >= {nour_id, id_of(world, HAMWI), EVIL_ID}
@@ -170,7 +170,7 @@ def test_the_list_shows_each_incident_with_grades_in_words_and_casualty_ranges(
       "masaken-hanano-ambulance", "al-fardous-hamwi-brothers", "urum-al-kubra-convoy"}),
     ({"certainty": "probable", "attribution": ["contested"]},
      {"urum-al-kubra-convoy", "al-rawda-school"}),
-    ({"attribution": ["none", "confirmed"], "certainty": "possible"},
+    ({"attribution": ["unattributed", "confirmed"], "certainty": "possible"},
      {"castello-road-cut", "al-nour-hospital", "al-hayat-blood-bank",
       "al-hamdaniyah-rockets"}),
     ({"target": "school"}, {"al-rawda-school"}),
@@ -222,9 +222,9 @@ def test_a_filter_that_cannot_be_used_is_refused_with_the_error_shape(
 
 
 def test_an_unknown_incident_is_404_on_the_page_and_in_the_api(panel: TestClient) -> None:
-    page = panel.get("/incidents/incident:no/such")
+    page = panel.get("/incidents/I-no-such/incident")
     assert page.status_code == 404 and "no incident" in page.text
-    api = panel.get("/api/incidents/incident:no/such")
+    api = panel.get("/api/incidents/I-no-such/incident")
     assert api.status_code == 404 and api.json()["error"] == "NotFound"
 
 

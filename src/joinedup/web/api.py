@@ -273,7 +273,8 @@ class IncidentSummary(BaseModel):
     targets: list[str]
     certainty: str = Field(description="rumour, possible, probable or confirmed (WHO SSA)")
     attribution: str = Field(
-        description="confirmed, fair, weak, contested, discounted (Airwars), or none")
+        description="confirmed, fair, weak, contested, discounted (Airwars), or "
+                    "unattributed (no source names anyone)")
     killed: Figures | None
     injured: Figures | None
     report_count: int = Field(description="How many reports were merged into it")

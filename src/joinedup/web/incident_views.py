@@ -18,14 +18,24 @@ from urllib.parse import urlencode
 
 from joinedup.errors import InputError
 from joinedup.patterns import CERTAINTY, attack_rates, route_status, target_groups
-from joinedup.profiles import load_profile
+from joinedup.profiles import load_profile, read_data
 from joinedup.store import Store
 
 Row = dict[str, Any]
 PROFILE = "conflict"
-ATTRIBUTION = ("confirmed", "fair", "weak", "contested", "discounted", "none")
+
+
+def _ordered_vocabulary(name: str) -> tuple[str, ...]:
+    """One of the profile's vocabularies in the order its file gives (the loaded profile
+    keeps each as a set)."""
+    profile = load_profile(PROFILE)
+    given = read_data(profile.directory / "profile.yaml").get("vocabularies") or {}
+    return tuple(str(v) for v in given.get(name) or sorted(profile.terms(name)))
+
+
+# Airwars' grades, and the profile's word for an incident no source attributes to anyone
+ATTRIBUTION = _ordered_vocabulary("attribution_grade")
 PERIODS = ("day", "week")
-ROUTE_STATUS = ("open", "contested", "cut")
 PER_PAGE = 100
 DAY_VIEW_DAYS = 62  # up to about two months the timeline counts per day, then per week
 

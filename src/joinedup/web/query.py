@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from pydantic import StringConstraints
 
-from joinedup.web.incident_views import IncidentFilters, parse_day
+from joinedup.web.incident_views import ATTRIBUTION, IncidentFilters, parse_day
 
 
 def inbox_query(
@@ -25,17 +26,17 @@ def inbox_query(
 
 
 Certainty = Literal["rumour", "possible", "probable", "confirmed"]
-Attribution = Literal["confirmed", "fair", "weak", "contested", "discounted", "none"]
 DAY = r"^(\d{4}-\d{2}-\d{2})?$"  # empty: no bound (what a form sends for a blank date)
+Grade = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")]  # the profile's
 
 
 def incident_query(
     certainty: Annotated[Certainty, Query(
         description="The least certain grade to show (WHO SSA: rumour, possible, probable, "
                     "confirmed)")] = "rumour",
-    attribution: Annotated[list[Attribution], Query(
-        description="Attribution grades to show (Airwars; none: nobody named); any when "
-                    "not given")] = [],  # noqa: B006
+    attribution: Annotated[list[Grade], Query(
+        description="Attribution grades to show, any number of: " + ", ".join(ATTRIBUTION)
+        + "; any when not given")] = [],  # noqa: B006
     target: Annotated[str, Query(max_length=60, pattern=r"^[a-z_]*$",
                                  description="Only incidents that hit this target")] = "",
     date_from: Annotated[str, Query(max_length=10, pattern=DAY,

@@ -168,7 +168,7 @@ function incidentMap() {
         box.appendChild(document.createElement("br"));
         box.appendChild(document.createTextNode(
           (p.date_start || "date unknown") + ", " + p.place + ": certainty " + p.certainty +
-          ", attribution " + (p.attribution === "none" ? "nobody named" : p.attribution)));
+          ", attribution " + p.attribution));
         mk.bindPopup(box);
         mk.bindTooltip(p.label + " (" + p.certainty + ")");
         return mk.addTo(layer);
