@@ -92,3 +92,18 @@ def test_who_saw_an_alert_a_report_and_an_entity(store_url: str) -> None:
     assert {f"entity/{alert['subject']}", f"alert/{alert['id']}"} <= by_entity
     assert any(r["action"] == "who-saw" for r in store.audit_rows())  # the question is audited
     store.engine.dispose()
+
+
+def test_who_saw_an_incident(store_url: str) -> None:
+    from importlib import resources
+    from pathlib import Path
+
+    store = Store.open(store_url)
+    import_file(store, Path(str(resources.files("joinedup.demo"))) / "conflict.jsonl")
+    process(store)
+    alert = next(a for a in store.alerts("open") if a["rule"] == "attack_on_humanitarian_aid")
+    store.incident(alert["subject"])  # someone opens the incident
+    res = runner.invoke(app, ["audit", "who-saw", alert["subject"], "--json", "--db", store_url])
+    assert res.exit_code == 0, res.output
+    assert f"incident/{alert['subject']}" in {r["target"] for r in json.loads(res.stdout)}
+    store.engine.dispose()

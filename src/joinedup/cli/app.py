@@ -883,6 +883,10 @@ def _record_targets(store: Store, record: str) -> set[str]:
     if record.startswith("A-"):
         store.alert(record)
         return {f"alert/{record}"}
+    if record.startswith("I-"):  # an incident of the conflict profile
+        store.incident(record)
+        return {f"incident/{record}"} | {
+            f"alert/{a['id']}" for a in store.alerts_about([record])}
     store.entity(record)
     return {f"entity/{record}", f"merges/{record}"} | {
         f"alert/{a['id']}" for a in store.alerts_about([record])
