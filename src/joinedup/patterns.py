@@ -45,8 +45,8 @@ def attack_rates(
     """For each group of targets (e.g. ``health_care``: facility, transport, personnel...),
     incidents per ``period`` and the mean interval between consecutive ones, in hours.
 
-    Incidents are the store's (each with ``date_start``, ``date_end``, ``certainty`` and
-    ``data["targets"]``); those graded below ``min_certainty`` are left out, and the row says so.
+    Incidents are the store's summaries (each with ``date_start``, ``date_end``, ``certainty``
+    and ``targets``); those graded below ``min_certainty`` are left out, and the row says so.
     """
     floor = CERTAINTY.index(min_certainty)
     wanted = {name: set(targets) for name, targets in groups.items()}
@@ -54,7 +54,7 @@ def attack_rates(
     for inc in incidents:
         if inc["date_start"] is None or CERTAINTY.index(inc["certainty"]) < floor:
             continue
-        hit = set(inc["data"].get("targets") or ())
+        hit = set(inc["targets"])
         for name, targets in wanted.items():
             if hit & targets:
                 dated[name].append(inc)

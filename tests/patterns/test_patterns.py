@@ -12,7 +12,7 @@ from joinedup.profiles import load_profile
 def incident(i: int, day: date, targets: list[str], certainty: str = "probable",
              end: date | None = None) -> dict[str, Any]:
     return {"id": f"I-{i}", "date_start": day, "date_end": end or day, "certainty": certainty,
-            "data": {"targets": targets}}
+            "targets": targets}
 
 
 GROUPS, PERIOD = target_groups(load_profile("conflict").directory)

@@ -55,7 +55,19 @@ def load_conflict(store: Store) -> dict[str, Row]:
 
 
 def _stored(row: Row) -> Row:
-    return {k: v for k, v in row.items() if k != "reports_pk"}
+    """The row as the stage writes it: the summary columns beside ``data``."""
+    data = row["data"]
+    location = data.get("location") or {}
+    named = ", ".join(str(p) for p in (location.get("facility"), location.get("name")) if p)
+    killed, injured = data.get("killed") or {}, data.get("injured") or {}
+    return {**{k: v for k, v in row.items() if k != "reports_pk"},
+            "targets": " ".join(data.get("targets") or []),
+            "place": named or str(location.get("admin2") or location.get("admin1")
+                                  or "place unknown"),
+            "killed_min": killed.get("min"), "killed_max": killed.get("max"),
+            "injured_min": injured.get("min"), "injured_max": injured.get("max"),
+            "report_count": len(row.get("reports_pk") or ()),
+            "source_count": len(data.get("sources") or [])}
 
 
 def merge_edge(a: int, b: int) -> Row:
@@ -185,9 +197,11 @@ def _victims(given: list[Row], reports: list[Row]) -> list[Row]:
 def add_incident(store: Store, row: Row, members: list[int], edges: Sequence[Row] = ()) -> None:
     """Add one incident to those the store holds (they are replaced whole)."""
     held = store.incidents()
-    kept = [{k: v for k, v in i.items() if k not in ("partnership", "reports")} for i in held]
+    kept = [{**{k: v for k, v in i.items() if k not in ("partnership", "reports")},
+             "targets": " ".join(i["targets"])} for i in held]
     pairs = [(pk, i["id"]) for i in held for pk in i["reports"]]
     old = [{k: v for k, v in e.items() if k not in ("pk", "partnership")}
            for e in store.incident_edges(pk for pk, _ in pairs)]
-    store.replace_incidents(kept + [row], pairs + [(pk, row["id"]) for pk in members],
+    added = _stored(row) if "place" not in row else row
+    store.replace_incidents(kept + [added], pairs + [(pk, row["id"]) for pk in members],
                             old + list(edges))

@@ -160,7 +160,8 @@ def test_the_list_shows_each_incident_with_grades_in_words_and_casualty_ranges(
     assert "unattributed" in nour  # no source names anyone: in words
     assert 'id="incident-map"' in page.text and "incident-timeline" in page.text
     points = json.loads(page.text.split('id="incident-points">', 1)[1].split("</script>", 1)[0])
-    assert {p["id"] for p in points} >= {nour_id, id_of(world, HAMWI), EVIL_ID}
+    assert {i["id"] for p in points for i in p["items"]} >= {nour_id, id_of(world, HAMWI),
+                                                             EVIL_ID}
     assert all(p["lat"] is not None for p in points)
 
 

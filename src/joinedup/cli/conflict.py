@@ -206,8 +206,9 @@ def stats(
     groups, default_period = target_groups(load_profile("conflict").directory)
     try:
         store = _open(db)
-        rates = attack_rates(store.incidents(), groups, period or default_period, certainty)
-        routes = route_status(store.current_bodies("conflict"))
+        rates = attack_rates(store.incident_summaries(), groups, period or default_period,
+                             certainty)
+        routes = route_status(store.route_reports("conflict"))
     except (JoinedupError, ValueError) as err:
         _fail(err if isinstance(err, JoinedupError) else InputError(str(err)))
     if json_:
@@ -266,11 +267,11 @@ def conflict_summary(store: Store) -> str:
                      f"{a['raised_by']['reported_at'][:10]}")
     groups, period = target_groups(profile.directory)
     lines.append("")
-    for r in attack_rates(store.incidents(), groups, period, "possible"):
+    for r in attack_rates(store.incident_summaries(), groups, period, "possible"):
         if r["incidents"]:
             lines.append(f"{r['targets'].replace('_', ' ')}: {r['incidents']} incidents "
                          f"{r['first']} to {r['last']}, one every {r['one_every_hours']} hours")
-    for route in route_status(store.current_bodies("conflict")):
+    for route in route_status(store.route_reports("conflict")):
         steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
         lines.append(f"{route['route']}: now {route['status']} ({steps})")
     lines.append("")

@@ -60,6 +60,13 @@ def _location(members: Sequence[Event], bodies: Mapping[str, Row]) -> Row:
             "precision": best.precision, "facility": facility}
 
 
+def _place_text(location: Row) -> str:
+    """The place as a list shows it: the facility and the place's name, else its area."""
+    named = ", ".join(str(p) for p in (location.get("facility"), location.get("name")) if p)
+    return (named or str(location.get("admin2") or location.get("admin1") or "place unknown"))[
+        :300]
+
+
 def _label(members: Sequence[Event], location: Row, start: date) -> str:
     harm = next((e.mechanism for e in members if e.mechanism), None) or "attack"
     targets = sorted({t for e in members for t in e.targets})
@@ -119,6 +126,14 @@ def incident_rows(
             "lon": location["lon"],
             "precision": location["precision"],
             "mechanism": next((e.mechanism for e in evs if e.mechanism), None),
+            "targets": " ".join(sorted({t for e in evs for t in e.targets})),
+            "place": _place_text(location),
+            "killed_min": g.killed.min if g.killed else None,
+            "killed_max": g.killed.max if g.killed else None,
+            "injured_min": g.injured.min if g.injured else None,
+            "injured_max": g.injured.max if g.injured else None,
+            "report_count": len(inc.members),
+            "source_count": len(g.sources),
             "data": {
                 "targets": sorted({t for e in evs for t in e.targets}),
                 "mechanisms": sorted({e.mechanism for e in evs if e.mechanism}),

@@ -158,19 +158,28 @@ function incidentMap() {
       var points = block ? JSON.parse(block.textContent) : [];
       layer.clearLayers();
       var marks = points.map(function (p) {
-        var mk = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#16181d", weight: 1.5,
-          fillColor: CERTAINTY[p.certainty] || "#555", fillOpacity: 0.9 });
+        var mk = L.circleMarker([p.lat, p.lon], { radius: p.count > 1 ? 10 : 8,
+          color: "#16181d", weight: 1.5, fillColor: CERTAINTY[p.certainty] || "#555",
+          fillOpacity: 0.9 });
         var box = document.createElement("div");
-        var a = document.createElement("a");
-        a.href = "/incidents/" + encodeURIComponent(p.id).replace(/%2F/g, "/");
-        a.textContent = p.label;
-        box.appendChild(a);
-        box.appendChild(document.createElement("br"));
-        box.appendChild(document.createTextNode(
-          (p.date_start || "date unknown") + ", " + p.place + ": certainty " + p.certainty +
-          ", attribution " + p.attribution));
+        (p.items || []).forEach(function (item, i) {
+          if (i) { box.appendChild(document.createElement("br")); }
+          var a = document.createElement("a");
+          a.href = "/incidents/" + encodeURIComponent(item.id).replace(/%2F/g, "/");
+          a.textContent = item.label;
+          box.appendChild(a);
+          box.appendChild(document.createTextNode(
+            " (" + (item.date_start || "date unknown") + "; certainty " + item.certainty +
+            ", attribution " + item.attribution + ")"));
+        });
+        if (p.count > (p.items || []).length) {
+          box.appendChild(document.createElement("br"));
+          box.appendChild(document.createTextNode(
+            "and " + (p.count - p.items.length) + " more here: narrow the list by date or target"));
+        }
         mk.bindPopup(box);
-        mk.bindTooltip(p.label + " (" + p.certainty + ")");
+        mk.bindTooltip(p.place + ": " + p.count + (p.count > 1 ? " incidents" : " incident") +
+                       " (most certain: " + p.certainty + ")");
         return mk.addTo(layer);
       });
       if (marks.length) {
