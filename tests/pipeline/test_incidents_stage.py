@@ -115,3 +115,24 @@ def test_incidents_are_found_by_any_name_of_an_actor(joined: Store) -> None:
         "Hay'at Tahrir al-Sham"]
     assert not {r["id"] for r in rows if actor_named(r, "Islamic State")} & found[
         "Jabhat al-Nusra"]
+
+
+def test_the_cli_confirms_two_reports_as_one_incident(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from joinedup.cli.app import app
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(DEMO / "conflict.jsonl"), "--db", db]).exit_code == 0
+    store = Store.open(db)
+    of = _of(incidents_json(store))
+    a, b = "sarc-aleppo/SARC-ALP-2016-0919", "russian-mod/RUMOD-160920"
+    assert of[a]["id"] != of[b]["id"]  # a denial at governorate level is left for review
+    done = runner.invoke(app, ["confirm", a, b, "--reason", "the denial is of this strike",
+                               "--db", db])
+    assert done.exit_code == 0, done.output
+    of = _of(incidents_json(store))
+    assert of[a]["id"] == of[b]["id"]
+    assert of[a]["attribution"] == "contested"  # the denial now counts against the claim
+    store.engine.dispose()

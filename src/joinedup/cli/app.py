@@ -354,23 +354,38 @@ def _mention(store: Store, text: str) -> int:
 
 
 def _decide_pair(a: str, b: str, decision: str, reason: str, db: str) -> None:
+    """A decision on two mentions (ORG/ID#REF), or, given two reports (ORG/ID), on whether they
+    describe one incident (the conflict profile)."""
     from joinedup.pipeline import process
 
     try:
         store = _open(db)
-        store.add_pair_decision(_mention(store, a), _mention(store, b), decision, reason)
-        with console.status("re-resolving with the decision"):
+        if "#" not in a and "#" not in b:
+            store.add_incident_decision(_report(a), _report(b), decision, reason)
+        else:
+            store.add_pair_decision(_mention(store, a), _mention(store, b), decision, reason)
+        with console.status("joining up again with the decision"):
             process(_system(store))
     except JoinedupError as err:
         _fail(err)
-    out.print(f"{decision} recorded for {a} and {b}; it holds on every later resolution")
+    out.print(f"{decision} recorded for {a} and {b}; it holds on every later run")
+
+
+def _report(text: str) -> tuple[str, str]:
+    org, slash, report_id = text.partition("/")
+    if not slash or not org or not report_id:
+        raise InputError(f"{text!r} does not name a report or a mention",
+                         hint="write ORG/REPORT_ID (two reports: one incident or two) or "
+                              "ORG/REPORT_ID#REF (two mentions: one person or two)")
+    return org, report_id
 
 
 @app.command()
 def confirm(
     a: str, b: str, reason: Annotated[str, typer.Option(help="Why (kept)")], db: DbOption = ""
 ) -> None:
-    """Record that two mentions are one person (ORG/REPORT#REF each), then re-resolve."""
+    """Record that two mentions are one person (ORG/REPORT#REF each), or that two reports
+    describe one incident (ORG/REPORT each), then join up again."""
     _decide_pair(a, b, "confirm", reason, db)
 
 
@@ -378,7 +393,8 @@ def confirm(
 def split(
     a: str, b: str, reason: Annotated[str, typer.Option(help="Why (kept)")], db: DbOption = ""
 ) -> None:
-    """Record that two mentions are different people, then re-resolve."""
+    """Record that two mentions are different people, or two reports two incidents, then
+    join up again."""
     _decide_pair(a, b, "split", reason, db)
 
 
