@@ -98,6 +98,9 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
         ("POST", "/pairs", {"data": {"csrf": csrf, "a": "no/such#m", "b": "no/such#n",
                                      "decision": "split", "reason": "matrix"}}, JUDGES),
         ("POST", "/concerns", {"data": {"csrf": csrf, "id": "MATRIX-FORM"}}, SUBMITTERS),
+        ("POST", "/incidents/pairs", {"data": {"csrf": csrf, "a": "no/such", "b": "no/other",
+                                               "decision": "split", "reason": "matrix"}},
+         JUDGES),
         # an agency's own submissions: the list to both its roles, a report's contents to
         # its lead (a reporter opens only what they submitted: not this demo report)
         ("GET", f"/submissions?org={ORG}", {}, READERS | AGENCY),

@@ -404,3 +404,45 @@ def test_the_pages_render_what_the_incidents_stage_makes(store_url: str) -> None
     app.state.ctx.engine.dispose()
     assert "Traceback" not in pages and pages.count("<h2 id=\"reports\">") == made
     assert victims and all(str(escape(name)) in pages for name in victims)
+
+
+def test_an_analyst_splits_and_confirms_reports_from_an_incident_page(tmp_path: Path) -> None:
+    """The page's own forms, on what the stage made: a split holds, a contender is confirmed."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store.open(url)
+    import_file(store, DEMO / "conflict.jsonl")
+    process_incidents(store)
+    create_account(store, "acc.analyst", "analyst", GOOD)
+    sarc = store.incident_of_report("sarc-aleppo", "SARC-ALP-2016-0919")
+    assert sarc is not None
+    store.engine.dispose()
+    app = create_app(url)
+    with TestClient(app, base_url="http://testserver") as client:
+        r = client.post("/login", data={"csrf": token(client), "name": "acc.analyst",
+                                        "password": GOOD}, follow_redirects=False)
+        assert r.status_code == 303
+        page = client.get(f"/incidents/{quote(sarc)}").text
+        assert 'action="/incidents/pairs"' in page
+        csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        other = "meridian-press/MP-0919-ALP"
+        r = client.post("/incidents/pairs", data={
+            "csrf": csrf, "a": "sarc-aleppo/SARC-ALP-2016-0919", "b": other,
+            "decision": "split", "reason": "two strikes that evening"}, follow_redirects=False)
+        assert r.status_code == 303 and "/incidents/" in r.headers["location"]
+        check = Store.open(url)
+        assert check.incident_of_report("sarc-aleppo", "SARC-ALP-2016-0919") != \
+            check.incident_of_report("meridian-press", "MP-0919-ALP")
+        denial = "russian-mod/RUMOD-160920"
+        r = client.post("/incidents/pairs", data={
+            "csrf": csrf, "a": "sarc-aleppo/SARC-ALP-2016-0919", "b": denial,
+            "decision": "confirm", "reason": "the denial is of this strike"},
+            follow_redirects=False)
+        assert r.status_code == 303
+        assert check.incident_of_report("sarc-aleppo", "SARC-ALP-2016-0919") == \
+            check.incident_of_report("russian-mod", "RUMOD-160920")
+        check.engine.dispose()
+        no_reason = client.post("/incidents/pairs", data={
+            "csrf": csrf, "a": "sarc-aleppo/SARC-ALP-2016-0919", "b": denial,
+            "decision": "split", "reason": " "}, follow_redirects=False)
+        assert no_reason.status_code == 422 and "write why" in no_reason.text
+    app.state.ctx.engine.dispose()

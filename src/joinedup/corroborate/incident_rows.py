@@ -151,6 +151,7 @@ def incident_rows(
                 "perpetrators": list(g.perpetrators),
                 "victims": _victims(victims_of.get(inc.id, [])),
                 "contenders": [{"report": c.b if c.a in inc.members else c.a,
+                                "member": c.a if c.a in inc.members else c.b,
                                 "incident": incident_id(c.incident), "score": c.score,
                                 "reasons": list(c.reasons), "why": c.why}
                                for c in inc.contenders],

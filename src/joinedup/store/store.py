@@ -678,6 +678,15 @@ class Store:
                 self._where(m), m.c.incident == incident_id)).scalars()
             return {**row._mapping, "targets": row.targets.split(), "reports": sorted(reports)}
 
+    def incident_of_report(self, org: str, report_id: str) -> str | None:
+        """The incident the current version of a report is in (None when it is in none)."""
+        m = t.incident_member
+        pk = self.report_key(org, report_id)
+        with self.transaction("read", f"report/{org}/{report_id}/incident") as conn:
+            found: str | None = conn.execute(select(m.c.incident).where(
+                self._where(m), m.c.report == pk)).scalar_one_or_none()
+            return found
+
     def incident_summaries(self) -> list[Row]:
         """Every incident without its ``data`` (what a list, a map and the figures need; the
         targets as a list), earliest first: milliseconds where :meth:`incidents` takes

@@ -288,7 +288,8 @@ def incident_detail(store: Store, incident_id: str) -> Row:
         "edges": [{"kind": e["kind"], "score": e["score"], "a": names.get(e["a"], str(e["a"])),
                    "b": names.get(e["b"], str(e["b"])), "reasons": reasons_text(e["reasons"])}
                   for e in edges],
-        "contenders": [{"report": str(c.get("report") or ""), "score": c.get("score"),
+        "contenders": [{"report": str(c.get("report") or ""),
+                        "member": str(c.get("member") or ""), "score": c.get("score"),
                         "reasons": reasons_text(c.get("reasons")),
                         "incident": c.get("incident"), "why": c.get("why")}
                        for c in data.get("contenders") or []],
@@ -476,3 +477,24 @@ def stats(store: Store, period: str = "", certainty: str = "possible") -> Row:
         raise InputError(str(err), hint="use day, week or month") from None
     return {"attacks": rates, "routes": route_status(store.route_reports(PROFILE))}
 
+
+def decide_pair(store: Store, a: str, b: str, decision: str, reason: str,
+                system: Store | None = None) -> str | None:
+    """Record that two reports (``org/id`` each) describe one incident (confirm) or two
+    (split), join the conflict reports up again so that it shows at once, and return the
+    incident ``a`` is now in. The decision holds on every later run."""
+    from joinedup.pipeline import process_incidents
+
+    if decision not in ("confirm", "split"):
+        raise InputError(f"decision must be confirm or split, not {decision!r}")
+    if not reason.strip():
+        raise InputError("write why", hint="the reason is kept beside the decision")
+    keys = []
+    for text in (a, b):
+        org, slash, rid = text.partition("/")
+        if not slash or not org or not rid:
+            raise InputError(f"{text!r} is not a report", hint="write it as ORG/REPORT_ID")
+        keys.append((org, rid))
+    store.add_incident_decision(keys[0], keys[1], decision, reason.strip())
+    process_incidents(system or store)
+    return store.incident_of_report(*keys[0])

@@ -10,9 +10,10 @@ the one part that needs a script.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from joinedup.store import Store
 from joinedup.web import incident_views
@@ -40,6 +41,20 @@ def incident_list(request: Request, filters: Filters) -> HTMLResponse:
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "incident-results":
         return _render(request, "incidents_results.html", incidents=data)
     return _render(request, "incidents.html", incidents=data)
+
+
+@router.post("/incidents/pairs", response_model=None)
+async def pair(request: Request) -> RedirectResponse:
+    """An analyst's word on two reports from an incident's page: one incident, or two."""
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    ctx = request.app.state.ctx
+    ctx.check_form(request, values.get("csrf", ""))
+    now = incident_views.decide_pair(
+        _store(request), values.get("a", ""), values.get("b", ""), values.get("decision", ""),
+        values.get("reason", ""), ctx.system_for(request))
+    target = now or values.get("back", "")
+    return RedirectResponse(f"/incidents/{quote(target)}#merges", status_code=303)
 
 
 @router.get("/incidents/{incident_id:path}", response_class=HTMLResponse)
