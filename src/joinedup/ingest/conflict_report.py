@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
 from joinedup.ingest.models import (
     MAX_ITEMS,
@@ -34,6 +33,7 @@ from joinedup.ingest.models import (
     _problem,
     _twice,
     _vocabulary,
+    raise_problems,
 )
 
 __all__ = [
@@ -233,12 +233,7 @@ class ConflictReport(ReportBase):
 
     @model_validator(mode="after")
     def _cross_references(self) -> ConflictReport:
-        problems = list(self._reference_problems())
-        if problems:
-            field, reason = problems[0]
-            raise PydanticCustomError(
-                "joinedup", "{reason}", {"reason": reason, "field": field, "more": problems[1:]}
-            )
+        raise_problems(list(self._reference_problems()))
         return self
 
     def _reference_problems(self) -> Iterable[tuple[str, str]]:

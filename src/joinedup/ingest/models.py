@@ -609,12 +609,7 @@ class SafeguardingReport(ReportBase):
 
     @model_validator(mode="after")
     def _cross_references(self) -> SafeguardingReport:
-        problems = list(self._reference_problems())
-        if problems:
-            field, reason = problems[0]
-            raise PydanticCustomError(
-                "joinedup", "{reason}", {"reason": reason, "field": field, "more": problems[1:]}
-            )
+        raise_problems(list(self._reference_problems()))
         self._fill_indicator_defaults()
         return self
 
@@ -676,6 +671,16 @@ class SafeguardingReport(ReportBase):
                 indicator.about = about
             if indicator.observed_at is None:
                 indicator.observed_at = when
+
+
+def raise_problems(problems: list[tuple[str, str]]) -> None:
+    """Refuse a report for the problems found across its fields (``(field, reason)`` pairs, in
+    document order): the first is the error, the rest ride along as ``more``."""
+    if problems:
+        field, reason = problems[0]
+        raise PydanticCustomError(
+            "joinedup", "{reason}", {"reason": reason, "field": field, "more": problems[1:]}
+        )
 
 
 def _first_index(refs: Iterable[str]) -> dict[str, int]:
