@@ -242,14 +242,36 @@ def test_a_report_without_a_date_happened_in_the_days_before_it_was_reported() -
     assert together(res, "OCHA/x", "OCHA/un-1")
 
 
-def test_places_further_apart_than_the_radius_are_two_incidents() -> None:
-    far = (URUM_AL_KUBRA[0] + 0.05, URUM_AL_KUBRA[1])  # 5.6 km north
+def test_places_further_apart_than_their_two_radii_are_two_incidents() -> None:
+    far = (URUM_AL_KUBRA[0] + 0.06, URUM_AL_KUBRA[1])  # 6.7 km north: beyond 3 + 3 km
     reports = [attack("a", mechanism="air_strike", killed=20),
                attack("b", org="SARC", at=far, mechanism="air_strike", killed=20)]
     assert not together(run(reports), "OCHA/a", "SARC/b")
     # within 25 km at that precision, and named alike: one
     reports[1]["location"]["precision"] = "within_25km"
     assert together(run(reports), "OCHA/a", "SARC/b")
+
+
+def test_two_exact_points_each_off_the_other_way_are_one_place() -> None:
+    # each source geocoded the strike 2 km from where it was, on either side: 4 km apart is
+    # beyond one exact radius (3 km) but within the two (6 km)
+    south, north = ((URUM_AL_KUBRA[0] - d, URUM_AL_KUBRA[1]) for d in (0.018, -0.018))
+    reports = [attack("a", at=south, mechanism="air_strike", killed=20),
+               attack("b", org="SARC", at=north, mechanism="air_strike", killed=20)]
+    assert together(run(reports), "OCHA/a", "SARC/b")
+    (edge,) = run(reports).incidents[0].edges
+    assert "4.0 km apart (within 6 km)" in edge.reasons
+
+
+def test_a_district_spelled_another_way_is_the_same_district() -> None:
+    def district(rid: str, org: str, admin2: str, killed: int) -> Report:
+        return attack(rid, org=org, at=None, precision="district", admin2=admin2,
+                      mechanism="air_strike", targets=["humanitarian_convoy"], killed=killed)
+
+    res = run([convoy_reports()[0], district("d", "SARC", "Atareb", 20),
+               district("e", "MSF", "Jebel Saman", 20)])
+    assert together(res, "OCHA/un-1", "SARC/d")  # Atarib / Atareb
+    assert not together(res, "OCHA/un-1", "MSF/e")  # another district
 
 
 def test_an_area_report_is_compared_by_its_district() -> None:

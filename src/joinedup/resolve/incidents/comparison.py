@@ -3,9 +3,10 @@
 The rules are conflict.md rule 2 (after meltt). A pair is a *candidate* only when
 
 1. their dates overlap, or lie no more than the profile's slack apart;
-2. their places are within reach: the radius of the coarser of the two precisions for points
-   (about 3 km exact, 25 km within 25 km), the same district or governorate for areas (or the
-   fallback distance between their coordinates when a name is missing);
+2. their places are within reach: for two points, the sum of their precisions' radii (each
+   point lies within its own radius of where it happened: about 3 km exact, 25 km within 25 km),
+   the same district or governorate for areas (or the fallback distance between their
+   coordinates when a name is missing);
 3. their harm mechanisms are of compatible families, and so are their targets (a wildcard,
    "unknown", is compatible with anything);
 4. their facility names agree, when both give one.
@@ -68,12 +69,12 @@ def place_level(a: Event, b: Event, profile: DedupProfile) -> tuple[str, str] | 
         return "review", f"place known only to the {coarser}: never merged automatically"
     points = a.lat is not None and b.lat is not None
     if coarser in places.radius_km:
-        km = distance_km(a, b)
-        if km > places.radius_km[coarser]:
+        km, reach = distance_km(a, b), places.reach_km(a.precision, b.precision)
+        if km > reach:
             return None
         if km <= places.near_km:
             return "same_point", f"{km:.1f} km apart"
-        return "within_radius", f"{km:.1f} km apart (within {places.radius_km[coarser]:g} km)"
+        return "within_radius", f"{km:.1f} km apart (within {reach:g} km)"
     level = places.same_area[coarser]
     weight = "same_district" if level == "admin2" else "same_governorate"
     mine, theirs = (a.admin2, b.admin2) if level == "admin2" else (a.admin1, b.admin1)

@@ -93,9 +93,10 @@ class Event:
     Days are ordinals (``date.toordinal``). ``first``/``last`` is the occurred interval before
     any slack; ``dated`` is False when it was inferred from ``reported_at``. ``precision`` is
     the finest the location's data support (an "exact" place without coordinates is not
-    exact). ``mechanism`` and ``targets`` leave out wildcards ("unknown"). ``parties`` are the
-    actors compared between reports: every actor named, except victim groups; ``circle`` adds
-    the coalitions they belonged to then.
+    exact). ``admin1``/``admin2`` are comparison keys: the canonical name's transliteration
+    skeleton ("jbl smn"). ``mechanism`` and ``targets`` leave out wildcards ("unknown").
+    ``parties`` are the actors compared between reports: every actor named, except victim
+    groups; ``circle`` adds the coalitions they belonged to then.
     """
 
     key: str

@@ -15,6 +15,7 @@ from typing import Any
 from joinedup.errors import ProfileError
 from joinedup.profiles import read_data
 from joinedup.resolve.normalise import fold_words
+from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = [
     "WEIGHTS",
@@ -67,7 +68,9 @@ class PlaceRules:
     place_words: frozenset[str] = frozenset()
 
     def admin_key(self, raw: str | None) -> str | None:
-        """The comparison key of a governorate or district name (None for no name).
+        """The comparison key of a governorate or district name (None for no name): the
+        canonical name of its spelling (``admin_names``), as a transliteration skeleton, so that
+        spellings of one Arabic name agree ("Jabal Saman", "Jebel Saman", "Jabbal Saman").
 
         Examples of what folds together: "Aleppo Governorate", "Halab", "aleppo".
         """
@@ -75,7 +78,12 @@ class PlaceRules:
             return None
         words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS]
         folded = " ".join(words)
-        return self.admin_names.get(folded, folded) or None
+        return skeleton(self.admin_names.get(folded, folded)) or None
+
+    def reach_km(self, a: str, b: str) -> float:
+        """How far apart two points of these precisions may lie and still be one place: each
+        lies within its own radius of where it happened, so the sum of the two radii."""
+        return self.radius_km[a] + self.radius_km[b]
 
 
 @dataclass(frozen=True)
