@@ -147,15 +147,55 @@ def test_an_anachronistic_jfs_label_merges_with_a_nusra_report() -> None:
     assert together(res, "UCDP-like/a", "Reuters/b")
     (edge,) = res.of("Reuters/b").edges
     assert any("was adopted on 2016-07-28" in r for r in edge.reasons)
-    # the same two reports with an unrelated group: the labels alone do not reject the pair,
-    # it is offered for review, but agreement is what carried the merge above
-    other = run([shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
-                 shelling("b", "Reuters", "Islamic State")])
-    assert not together(other, "UCDP-like/a", "Reuters/b")
-    (contender,) = other.of("Reuters/b").contenders
-    assert "actors differ (not a rejection)" in contender.reasons
-    assert contender.score == edge.score - shipped_dedup_profile().settings.scoring.weights[
-        "same_actors"]
+    # the same two reports naming an unrelated group: the labels count against one event...
+    other = [shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
+             shelling("b", "Reuters", "Islamic State")]
+    assert not together(run(other), "UCDP-like/a", "Reuters/b")
+    profile = shipped_dedup_profile()
+    verdict = compare(*(event_from_report(r) for r in other), profile)
+    assert verdict is not None and verdict.kind == "candidate"  # ...but do not reject the pair
+    assert any(r.startswith("no actor in common") for r in verdict.reasons)
+    weights = profile.settings.scoring.weights
+    assert edge.score is not None
+    assert verdict.score == edge.score - weights["same_actors"] + weights["different_actors"]
+    # and a strong clue carries it: one hospital hit that day, the attribution contested
+    for r in other:
+        r["location"]["facility"] = "al-Quds hospital"
+        r["harm"] = {"targets": ["health_facility"]}
+    assert together(run(other), "UCDP-like/a", "Reuters/b")
+
+
+def test_two_fights_in_one_town_on_one_day_are_kept_apart_by_their_sides() -> None:
+    # UCDP codes the government fighting the insurgents and the government fighting IS in one
+    # town on one day as two events; a report naming fewer sides is not another fight
+    def clash(rid: str, org: str, *sides: str, day: str = "2016-09-19") -> Report:
+        return attack(rid, org=org, agency="media", at=AL_SHAAR, place="al-Shaar", day=day,
+                      mechanism="ground_attack", actors=[(s, "alleged_perpetrator") for s in sides])
+
+    rebels = clash("a", "AFP", "Syrian government forces", "rebels")
+    islamic_state = clash("b", "Reuters", "Syrian Arab Army", "Islamic State")
+    fewer = clash("c", "AP", "regime forces")
+    assert not together(run([rebels, islamic_state]), "AFP/a", "Reuters/b")
+    assert together(run([rebels, fewer]), "AFP/a", "AP/c")
+    profile = shipped_dedup_profile()
+    a, b, c = (event_from_report(r) for r in (rebels, islamic_state, fewer))
+    ab, ac = compare(a, b, profile), compare(a, c, profile)
+    assert ab is not None and any(r.startswith("sides the other does not name")
+                                  for r in ab.reasons)
+    assert ac is not None and not any(r.startswith("sides") for r in ac.reasons)
+    # two groups of the insurgency fighting each other are not the government fighting it
+    infighting = event_from_report(clash("d", "SOHR", "Jaysh al-Islam", "Rahman Corps"))
+    ad = compare(a, infighting, profile)
+    assert ad is not None and any(r.startswith("sides the other does not name")
+                                  for r in ad.reasons)
+    # nor is a coalition named for its members (in the Syrian National Army from its founding
+    # at the end of 2017)
+    members = event_from_report(clash("e", "SOHR", "Hamza Division", "Liwa al-Sultan Murad",
+                                      "SDF", day="2018-02-23"))
+    coalition = event_from_report(clash("f", "AFP", "Syrian National Army", "SDF",
+                                        day="2018-02-23"))
+    ef = compare(members, coalition, profile)
+    assert ef is not None and not any(r.startswith("sides") for r in ef.reasons)
 
 
 def test_facility_names_must_agree_when_both_give_one() -> None:

@@ -12,11 +12,13 @@ The rules are conflict.md rule 2 (after meltt). A pair is a *candidate* only whe
 4. their facility names agree, when both give one.
 
 A candidate is then *scored*: each agreement (or strong disagreement) adds its weight from
-``dedup.yaml`` and a reason. Actors are compared through their aliases and coalitions; their
-agreement adds weight and their disagreement never subtracts: a label alone never keeps two
-reports apart. Two kinds of candidate are never merged automatically, only recorded: a pair where
-either place is known only to the country (``review``), and a short report inside a much longer
-interval (``episode``: a siege, a week of strikes, a date known only to the month).
+``dedup.yaml`` and a reason. Actors are compared through their aliases and coalitions: their
+agreement adds weight; actors none of which is any of the other report's, even through an alias
+or a coalition, or two pairs of sides that differ, count against, but never reject a pair on
+their own: a label alone never keeps two reports apart. Two kinds of candidate are never merged
+automatically, only recorded: a pair where either place is known only to the country
+(``review``), and a short report inside a much longer interval (``episode``: a siege, a week of
+strikes, a date known only to the month).
 """
 
 from __future__ import annotations
@@ -191,19 +193,37 @@ def _harm(a: Event, b: Event, rare_targets: frozenset[str]) -> list[tuple[str, s
 
 
 def _actors(a: Event, b: Event, profile: DedupProfile) -> list[tuple[str, str]]:
+    """Actors through aliases and coalitions: the same, some in common, a member and its
+    coalition; or evidence against one event: no actor of one is any of the other's even
+    through a coalition (``different_actors``), or two fights (``other_sides``): each names a
+    side the other does not (the government fighting the insurgents, the government fighting
+    IS), or they share no actor but a coalition and one names a side the other does not (two
+    insurgent groups fighting each other, the government fighting the insurgents). A report
+    naming fewer sides, or a coalition for its members, is neither."""
     out: list[tuple[str, str]] = []
     if a.parties and b.parties:
         shared = a.parties & b.parties
+        related = (a.parties & b.circle) | (b.parties & a.circle)
         if a.parties == b.parties:
             out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
-        elif shared:
-            out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
-        elif a.parties & b.circle or b.parties & a.circle:
-            related = sorted((a.parties & b.circle) | (b.parties & a.circle))
-            out.append(("related_actors", f"actors related through a coalition: "
-                                          f"{', '.join(related)}"))
+        elif shared or related:
+            alone_a = sorted(p for p in a.parties if p not in b.parties and p not in b.circle
+                             and not profile.actors.lineage(p, a.first_day) & b.parties)
+            alone_b = sorted(p for p in b.parties if p not in a.parties and p not in a.circle
+                             and not profile.actors.lineage(p, b.first_day) & a.parties)
+            if shared:
+                out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
+            else:
+                out.append(("related_actors", f"actors related through a coalition: "
+                                              f"{', '.join(sorted(related))}"))
+            if (alone_a and alone_b) or (not shared and (alone_a or alone_b)):
+                out.append(("other_sides", f"sides the other does not name: "
+                                           f"{', '.join(alone_a) or '-'}; "
+                                           f"{', '.join(alone_b) or '-'}"))
         else:
-            out.append(("", "actors differ (not a rejection)"))
+            out.append(("different_actors", "no actor in common, even through aliases and "
+                                            f"coalitions: {', '.join(sorted(a.parties))}; "
+                                            f"{', '.join(sorted(b.parties))}"))
     for m in (*a.actors, *b.actors):
         if m.anachronism and m.actor in a.parties and m.actor in b.parties:
             out.append(("", f"matched through aliases although {m.anachronism}"))

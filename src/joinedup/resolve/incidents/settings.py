@@ -36,6 +36,7 @@ WEIGHTS = frozenset({
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
     "same_mechanism_family", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
+    "different_actors", "other_sides",
     "killed_overlap", "killed_apart",
 })
 PRECISIONS = ("exact", "neighbourhood", "within_25km", "district", "governorate", "country")
