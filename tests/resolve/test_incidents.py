@@ -198,6 +198,25 @@ def test_two_fights_in_one_town_on_one_day_are_kept_apart_by_their_sides() -> No
     assert ef is not None and not any(r.startswith("sides") for r in ef.reasons)
 
 
+def test_two_belligerents_each_denying_one_strike_are_not_two_fights() -> None:
+    def denial(rid: str, org: str, actor: str) -> Report:
+        return attack(rid, org=org, agency="belligerent", at=None, precision="governorate",
+                      targets=["humanitarian_convoy"], actors=[(actor, "denied")])
+
+    russia, syria = denial("r", "russian-mod", "Russian forces"), denial(
+        "s", "syrian-army-command", "Syrian Arab Army")
+    profile = shipped_dedup_profile()
+    verdict = compare(event_from_report(russia), event_from_report(syria), profile)
+    assert verdict is not None and not any("in common" in r for r in verdict.reasons)
+    # the same two named as alleged perpetrators do count against one event
+    for r in (russia, syria):
+        r["actors"][0]["role"] = "alleged_perpetrator"
+    alleged = compare(event_from_report(russia), event_from_report(syria), profile)
+    assert alleged is not None and any(r.startswith("no actor in common")
+                                       for r in alleged.reasons)
+    assert alleged.score == verdict.score + profile.settings.scoring.weights["different_actors"]
+
+
 def test_facility_names_must_agree_when_both_give_one() -> None:
     def hospital(rid: str, org: str, name: str) -> Report:
         return attack(rid, org=org, agency="medical", at=AL_SHAAR, place="al-Shaar",

@@ -199,35 +199,49 @@ def _actors(a: Event, b: Event, profile: DedupProfile) -> list[tuple[str, str]]:
     side the other does not (the government fighting the insurgents, the government fighting
     IS), or they share no actor but a coalition and one names a side the other does not (two
     insurgent groups fighting each other, the government fighting the insurgents). A report
-    naming fewer sides, or a coalition for its members, is neither."""
+    naming fewer sides, or a coalition for its members, is neither; actors named only in one
+    of ``not_against_roles`` (a denial) never count against."""
     out: list[tuple[str, str]] = []
-    if a.parties and b.parties:
-        shared = a.parties & b.parties
-        related = (a.parties & b.circle) | (b.parties & a.circle)
-        if a.parties == b.parties:
-            out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
-        elif shared or related:
-            alone_a = sorted(p for p in a.parties if p not in b.parties and p not in b.circle
-                             and not profile.actors.lineage(p, a.first_day) & b.parties)
-            alone_b = sorted(p for p in b.parties if p not in a.parties and p not in a.circle
-                             and not profile.actors.lineage(p, b.first_day) & a.parties)
-            if shared:
-                out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
-            else:
-                out.append(("related_actors", f"actors related through a coalition: "
-                                              f"{', '.join(sorted(related))}"))
-            if (alone_a and alone_b) or (not shared and (alone_a or alone_b)):
-                out.append(("other_sides", f"sides the other does not name: "
-                                           f"{', '.join(alone_a) or '-'}; "
-                                           f"{', '.join(alone_b) or '-'}"))
-        else:
-            out.append(("different_actors", "no actor in common, even through aliases and "
-                                            f"coalitions: {', '.join(sorted(a.parties))}; "
-                                            f"{', '.join(sorted(b.parties))}"))
+    if not (a.parties and b.parties):
+        return out
+    shared = a.parties & b.parties
+    related = (a.parties & b.circle) | (b.parties & a.circle)
+    if a.parties == b.parties:
+        out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
+    elif shared:
+        out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
+    elif related:
+        out.append(("related_actors", f"actors related through a coalition: "
+                                      f"{', '.join(sorted(related))}"))
+    exempt = profile.settings.scoring.not_against_roles
+    sides_a, sides_b = _sides(a, exempt), _sides(b, exempt)
+    if sides_a and sides_b and not shared and not related:
+        out.append(("different_actors", "no actor in common, even through aliases and "
+                                        f"coalitions: {', '.join(sorted(sides_a))}; "
+                                        f"{', '.join(sorted(sides_b))}"))
+    if sides_a and sides_b and (shared or related):
+        alone_a = _alone(a, sides_a, b, profile)
+        alone_b = _alone(b, sides_b, a, profile)
+        if (alone_a and alone_b) or (not shared and (alone_a or alone_b)):
+            out.append(("other_sides", f"sides the other does not name: "
+                                       f"{', '.join(alone_a) or '-'}; "
+                                       f"{', '.join(alone_b) or '-'}"))
     for m in (*a.actors, *b.actors):
         if m.anachronism and m.actor in a.parties and m.actor in b.parties:
             out.append(("", f"matched through aliases although {m.anachronism}"))
     return out
+
+
+def _sides(e: Event, exempt: frozenset[str]) -> frozenset[str]:
+    """The parties a report names in a role that says who did it or who fought."""
+    return frozenset(m.actor for m in e.actors if m.actor in e.parties and m.role not in exempt)
+
+
+def _alone(e: Event, sides: frozenset[str], other: Event, profile: DedupProfile) -> list[str]:
+    """``e``'s sides that the other report names neither as such, nor as a coalition of theirs,
+    nor as a member of one."""
+    return sorted(p for p in sides if p not in other.parties and p not in other.circle
+                  and not profile.actors.lineage(p, e.first_day) & other.parties)
 
 
 def _killed(a: Event, b: Event, apart_ratio: float) -> list[tuple[str, str]]:

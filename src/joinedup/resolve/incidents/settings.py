@@ -110,6 +110,7 @@ class ScoreRules:
     weights: Mapping[str, float]
     killed_apart_ratio: float
     rare_targets: frozenset[str] = frozenset()
+    not_against_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def load_settings(path: Path) -> DedupSettings:
         weights=_weights(path, get.mapping("scoring.weights")),
         killed_apart_ratio=get.number("scoring.killed_apart_ratio"),
         rare_targets=frozenset(map(str, get.items("scoring.rare_targets"))),
+        not_against_roles=frozenset(map(str, get.items("scoring.not_against_roles"))),
     )
     if scoring.contender_at > scoring.merge_at:
         raise ProfileError(f"{path}: scoring.contender_at is above scoring.merge_at")
