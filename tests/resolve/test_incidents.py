@@ -217,6 +217,41 @@ def test_two_belligerents_each_denying_one_strike_are_not_two_fights() -> None:
     assert alleged.score == verdict.score + profile.settings.scoring.weights["different_actors"]
 
 
+def test_a_toll_both_give_carries_a_report_a_day_out() -> None:
+    # one source dates the strike a day late; the same sides, mechanism and toll make it one,
+    # and without the toll it is left for review
+    def strike(rid: str, org: str, day: str, killed: int | None) -> Report:
+        return attack(rid, org=org, agency="media", day=day, at=AL_SHAAR, place="al-Shaar",
+                      mechanism="air_strike", killed=killed,
+                      actors=[("Syrian government forces", "alleged_perpetrator")])
+
+    same = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-20", 7)])
+    assert together(same, "AFP/a", "AP/b")
+    unsaid = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-20", None)])
+    assert not together(unsaid, "AFP/a", "AP/b")
+    assert [c.incident for c in unsaid.of("AP/b").contenders] == [unsaid.incident_of["AFP/a"]]
+    # a toll far apart counts against it
+    apart = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-19", 40)])
+    assert not together(apart, "AFP/a", "AP/b")
+
+
+def test_another_town_within_reach_counts_against_one_event() -> None:
+    near = (URUM_AL_KUBRA[0] + 0.1, URUM_AL_KUBRA[1])  # 11 km north, "within 25 km" of it
+    a = event_from_report(attack("a", precision="within_25km", killed=5, mechanism="shelling"))
+    b = event_from_report(attack("b", org="SARC", at=near, precision="within_25km", killed=5,
+                                 mechanism="shelling", place="Khan al-Asal"))
+    c = event_from_report(attack("c", org="AFP", at=near, precision="within_25km", killed=5,
+                                 mechanism="shelling", place="Orem al-Kobra town"))
+    profile = shipped_dedup_profile()
+    other_town, same_town = compare(a, b, profile), compare(a, c, profile)
+    assert other_town is not None and same_town is not None
+    w = profile.settings.scoring.weights
+    assert same_town.score - other_town.score == w["same_place_name"] - w[
+        "different_place_names"]
+    assert w["within_radius"] + w["same_place_name"] == w["same_point"]  # one town, either way
+    assert w["within_radius"] + w["different_place_names"] < 0  # another town: against
+
+
 def test_facility_names_must_agree_when_both_give_one() -> None:
     def hospital(rid: str, org: str, name: str) -> Report:
         return attack(rid, org=org, agency="medical", at=AL_SHAAR, place="al-Shaar",
