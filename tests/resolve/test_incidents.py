@@ -518,6 +518,29 @@ def test_place_and_facility_names_are_compared_through_transliteration_and_synon
                    shipped_dedup_profile()) is None
 
 
+def test_an_exonym_or_the_reports_own_district_is_not_another_place() -> None:
+    # "Halab" and "Hallab" are Aleppo; a district report named after its district, spelled
+    # otherwise than its admin2, names no place to compare with a town
+    def at_aleppo(rid: str, org: str, place: str, north: float) -> Event:
+        at = (AL_SHAAR[0] + north, AL_SHAAR[1])  # not at one point: names are compared
+        return event_from_report(attack(rid, org=org, at=at, place=place, admin1="Idlib",
+                                        admin2="Atarib", precision="within_25km"))
+
+    profile = shipped_dedup_profile()
+    for place in ("Halab", "Hallab town", "Alepo"):
+        verdict = compare(at_aleppo("a", "AFP", "Aleppo city", 0.0),
+                          at_aleppo("b", "AP", place, 0.05), profile)
+        assert verdict is not None
+        assert any(r.startswith("places named alike") for r in verdict.reasons), place
+    district = event_from_report(attack("d", at=None, precision="district",
+                                        place="Jabbal Saman district", admin2="Jabal Saman"))
+    assert district.place is None
+    town = event_from_report(attack("t", org="AFP", at=None, precision="district",
+                                    place="Khan Tuman town", admin2="Jabal Saman"))
+    verdict = compare(district, town, profile)
+    assert verdict is not None and not any("named" in r for r in verdict.reasons)
+
+
 def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> None:
     precise = attack("sarc-1", org="SARC", agency="affected_organisation",
                      mechanism="air_strike", targets=["humanitarian_convoy"])

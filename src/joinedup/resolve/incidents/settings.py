@@ -8,7 +8,7 @@ turns the file into typed values and refuses a broken file at load time with a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,12 @@ class PlaceRules:
     admin_names: Mapping[str, str]  # folded spelling -> folded canonical name
     rank: Mapping[str, int]
     place_words: frozenset[str] = frozenset()
+    admin_sounds: Mapping[str, str] = field(default_factory=dict)  # skeleton -> canonical
+
+    def canonical(self, folded: str) -> str:
+        """The canonical name of a folded governorate name or exonym, matched as written or by
+        its transliteration skeleton ("hallab" and "halab" are "aleppo"); else the name."""
+        return self.admin_names.get(folded) or self.admin_sounds.get(skeleton(folded), folded)
 
     def admin_key(self, raw: str | None) -> str | None:
         """The comparison key of a governorate or district name (None for no name): the
@@ -78,8 +84,7 @@ class PlaceRules:
         if not raw:
             return None
         words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS]
-        folded = " ".join(words)
-        return skeleton(self.admin_names.get(folded, folded)) or None
+        return skeleton(self.canonical(" ".join(words))) or None
 
     def reach_km(self, a: str, b: str) -> float:
         """How far apart two points of these precisions may lie and still be one place: each
@@ -220,6 +225,11 @@ def _places(path: Path, get: _Getter) -> PlaceRules:
             if names.setdefault(folded, canonical) != canonical:
                 raise ProfileError(f"{path}: location.admin_names.{key}: {spelling!r} is "
                                    f"already a spelling of {names[folded]!r}")
+    sounds: dict[str, str | None] = {}
+    for folded, canonical in names.items():
+        held = sounds.setdefault(skeleton(folded), canonical)
+        if held != canonical:  # two names sound alike: neither is found by its sound
+            sounds[skeleton(folded)] = None
     return PlaceRules(
         default_precision=default,
         radius_km=radius,
@@ -231,6 +241,7 @@ def _places(path: Path, get: _Getter) -> PlaceRules:
         admin_names=names,
         rank={p: i for i, p in enumerate(PRECISIONS)},
         place_words=frozenset(fold_words(str(w)) for w in get.items("location.place_words")),
+        admin_sounds={k: v for k, v in sounds.items() if v is not None},
     )
 
 
