@@ -26,9 +26,10 @@ Rows:
 Held out: the de-duplication rules and weights (``dedup.yaml``) were checked against errors of
 **seed 1, reports of 2016 events** only (the "tuned on" cell); 2017-2019 events, seeds 2 and 3
 and the as-coded row were not looked at while changing them. F1 is printed for both parts.
-The "by design" column is the recall no setting can pass: true pairs with a report known only
-to the country, or dated only to a month or week while the other gives a day, are linked for
-review by rule (conflict.md rule 2), never merged.
+The "review by design" column is recall no weighting can reach: true pairs with a report known
+only to the country, or dated only to a month (or a window of 8 days or more) while the other
+gives a day, are linked for review by rule (conflict.md rule 2; meltt's event-to-episode
+matches are flagged for review too), never merged.
 
 Throughput: events built, de-duplicated and graded in one process, beside a floor in the same
 process: naive blocking by day (counting the pairs of reports that share a day, none compared).
@@ -42,7 +43,12 @@ The demo's hand-checked answers (``src/joinedup/demo/conflict-truth.yaml``, 72 f
 reports) are scored the same way: pairwise P/R over the reports of its intended incidents, and
 how many whole incidents get both hand-checked grades.
 
-Run: ``python bench/incidents.py [--csv PATH] [--seeds 1 2 3] [--no-postgres] [--no-store]``.
+Every true pair left unmerged is put down to its cause, and every merged pair of two events to
+what it shares, by comparing the pair directly (``--examples N`` prints N of each with their
+reasons).
+
+Run: ``python bench/incidents.py [--csv PATH] [--seeds 1 2 3] [--no-postgres] [--no-store]
+[--examples N]``.
 """
 
 from __future__ import annotations
@@ -104,22 +110,86 @@ def found_for_review(resolution: Any, truth: dict[str, int]) -> float:
     return found / total if total else 1.0
 
 
-def review_by_design(events: list[Any], truth: dict[str, int], profile: Any) -> float:
-    """The share of true pairs the rules never merge automatically, whatever the weights: a
-    place known only to the country, or an episode pair (a report dated only to a month or a
-    week holding another's day). Compared directly, as the rules would."""
+MISSED = ("review by design", "mechanisms", "dates", "places", "targets or facility",
+          "below merge score", "refused")
+FALSE = ("same day, sides and toll", "same day and sides, no toll to compare",
+         "same day and sides, tolls differ", "other")
+
+
+def why_missed(a: Any, b: Any, verdict: Any, profile: Any) -> str:
+    """Why a pair was not merged, read from its direct comparison (or its absence)."""
+    from joinedup.resolve.incidents.comparison import _dates, place_level
+
+    if verdict is not None:
+        if verdict.kind in ("review", "episode"):
+            return "review by design"
+        return ("below merge score" if verdict.score < profile.settings.scoring.merge_at
+                else "refused")
+    if _dates(a, b, profile.settings.dates.slack_days) is None:
+        return "dates"
+    if place_level(a, b, profile) is None:
+        return "places"
+    if not profile.taxonomy.mechanisms.families_compatible(a.mechanism_family,
+                                                           b.mechanism_family):
+        return "mechanisms"
+    return "targets or facility"
+
+
+def what_false_pairs_share(reasons: tuple[str, ...], a: Any, b: Any) -> str:
+    """What a wrongly merged pair agrees on: the same day and the same sides (UCDP's own
+    events differ by dyad, day and place), and then the toll."""
+    same_day = any(r.startswith("same day") for r in reasons)
+    same_sides = any(r.startswith("actors agree") for r in reasons)
+    if not (same_day and same_sides):
+        return "other"
+    if a.killed is None or b.killed is None:
+        return "same day and sides, no toll to compare"
+    if any(r.endswith("overlap") and r.startswith("killed") for r in reasons):
+        return "same day, sides and toll"
+    return "same day and sides, tolls differ"
+
+
+def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: Any,
+           examples: int = 0) -> Row:
+    """Every true pair not merged, by cause, and every pair of two events merged, by what it
+    shares; compared directly, as the rules would. With ``examples``, that many pairs of each
+    kind, with their reasons."""
     from joinedup.resolve.incidents.comparison import compare
 
+    by_key = {e.key: e for e in events}
     by_event: dict[int, list[Any]] = defaultdict(list)
     for e in events:
         by_event[truth[e.key]].append(e)
-    held = total = 0
+    missed: Counter[str] = Counter()
+    shown: dict[str, list[str]] = defaultdict(list)
+    true_pairs = 0
     for members in by_event.values():
         for a, b in itertools.combinations(members, 2):
-            total += 1
-            v = compare(a, b, profile)
-            held += v is not None and v.kind in ("review", "episode")
-    return held / total if total else 0.0
+            true_pairs += 1
+            if resolution.incident_of[a.key] == resolution.incident_of[b.key]:
+                continue
+            verdict = compare(a, b, profile)
+            cause = why_missed(a, b, verdict, profile)
+            missed[cause] += 1
+            if len(shown[cause]) < examples:
+                shown[cause].append(f"{a.key} ~ {b.key}: "
+                                    + ("; ".join(verdict.reasons) if verdict else "no pair"))
+    false: Counter[str] = Counter()
+    false_pairs = 0
+    for inc in resolution.incidents:
+        for x, y in itertools.combinations(inc.members, 2):
+            if truth[x] == truth[y]:
+                continue
+            false_pairs += 1
+            a, b = by_key[x], by_key[y]
+            verdict = compare(a, b, profile)
+            kind = what_false_pairs_share(verdict.reasons if verdict else (), a, b)
+            false[kind] += 1
+            if len(shown[kind]) < examples:
+                shown[kind].append(f"{x} (event {truth[x]}) ~ {y} (event {truth[y]}): "
+                                   + ("; ".join(verdict.reasons) if verdict else "no pair"))
+    return {"true_pairs": true_pairs, "missed": missed, "false_pairs": false_pairs,
+            "false": false, "examples": dict(shown)}
 
 
 def day_blocking_floor(events: list[Any], slack: int) -> tuple[float, int]:
@@ -164,7 +234,7 @@ def noisy(path: Path, seed: int) -> tuple[list[Row], dict[str, int]]:
 
 
 def measure(name: str, reports: list[Row], truth: dict[str, int],
-            years: dict[int, int], tuned: str | None, build_s: float) -> Row:
+            years: dict[int, int], tuned: str | None, build_s: float, examples: int = 0) -> Row:
     from joinedup.corroborate.grading import grade_resolution
     from joinedup.resolve.incidents import deduplicate, event_from_report, shipped_dedup_profile
 
@@ -189,7 +259,7 @@ def measure(name: str, reports: list[Row], truth: dict[str, int],
             "all": pairwise(groups, truth), "2016": pairwise(groups, truth, first),
             "2017-2019": pairwise(groups, truth, set(truth) - first),
             "review": found_for_review(resolution, truth),
-            "by_design": review_by_design(events, truth, profile),
+            "errors": errors(events, resolution, truth, profile, examples),
             "occurrence": Counter(g.occurrence.grade for g in grades.values()),
             "attribution": Counter(g.attribution.grade for g in grades.values())}
 
@@ -267,7 +337,7 @@ def demo_row() -> Row:
 
 
 def run(path: Path = UCDP_CSV, seeds: tuple[int, ...] = SEEDS, store: bool = True,
-        postgres: bool = True) -> tuple[list[Row], list[str]]:
+        postgres: bool = True, examples: int = 0) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     errors: list[str] = []
     years = event_years(path)
@@ -282,7 +352,7 @@ def run(path: Path = UCDP_CSV, seeds: tuple[int, ...] = SEEDS, store: bool = Tru
     def quality(name: str, build: Any, tuned: str | None) -> Row:
         t = time.perf_counter()
         reports, truth = build()
-        return measure(name, reports, truth, years, tuned, time.perf_counter() - t)
+        return measure(name, reports, truth, years, tuned, time.perf_counter() - t, examples)
 
     attempt("as coded", lambda: quality("as coded", lambda: as_coded(path), None))
     for seed in seeds:
@@ -314,7 +384,8 @@ def table(rows: list[Row]) -> str:
             early = f"{r['2016'][2]:.3f}" + (" *tuned*" if r["tuned"] == "2016" else "")
             lines.append(f"| {r['name']} | {r['reports']:,} | {r['incidents']:,} | {p:.3f} | "
                          f"{rc:.3f} | {f1:.3f} | {early} | {r['2017-2019'][2]:.3f} | "
-                         f"{r['review']:.3f} | {r['by_design']:.3f} |")
+                         f"{r['review']:.3f} | "
+                         f"{r['errors']['missed']['review by design'] / r['all'][3]:.3f} |")
         lines += ["", "| reports | built s | events s | de-dup s | grading s | total s | bar | "
                       "pairs compared | naive per-day pairs | day-blocking floor s | x floor |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -325,6 +396,22 @@ def table(rows: list[Row]) -> str:
                          f"{r['t_dedup']:.2f} | {r['t_grade']:.2f} | {total:.1f} | "
                          f"{BAR_SECONDS:.0f} {verdict} | {r['candidates']:,} | "
                          f"{r['naive_pairs']:,} | {r['floor']:.3f} | {total / r['floor']:.0f} |")
+        lines += ["", "True pairs not merged, by cause (share of all true pairs), and pairs of two "
+                      "events merged, by what they share (share of all merged pairs of two "
+                      "events):", "",
+                  "| reports | " + " | ".join(MISSED) + " | false pairs | "
+                  + " | ".join(FALSE) + " |", "|---" * (len(MISSED) + len(FALSE) + 2) + "|"]
+        for r in quality:
+            err = r["errors"]
+            lines.append(f"| {r['name']} | "
+                         + " | ".join(f"{err['missed'][c] / err['true_pairs']:.3f}"
+                                      for c in MISSED)
+                         + f" | {err['false_pairs']:,} | "
+                         + " | ".join(f"{err['false'][c] / max(err['false_pairs'], 1):.3f}"
+                                      for c in FALSE) + " |")
+        for r in quality:
+            for kind, shown in r["errors"]["examples"].items():
+                lines += ["", f"Examples ({r['name']}, {kind}):"] + [f"- {x}" for x in shown]
         for r in quality:
             lines += ["", f"Grades ({r['name']}): occurrence "
                       + ", ".join(f"{k} {v:,}" for k, v in sorted(r["occurrence"].items()))
@@ -358,7 +445,10 @@ if __name__ == "__main__":
     parser.add_argument("--seeds", type=int, nargs="*", default=list(SEEDS))
     parser.add_argument("--no-store", action="store_true", help="skip the end-to-end store rows")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--examples", type=int, default=0, metavar="N",
+                        help="print N pairs of each kind of error, with their reasons")
     args = parser.parse_args()
-    found, failed = run(args.csv, tuple(args.seeds), not args.no_store, not args.no_postgres)
+    found, failed = run(args.csv, tuple(args.seeds), not args.no_store, not args.no_postgres,
+                        args.examples)
     print(table(found))
     sys.exit(1 if failed else 0)
