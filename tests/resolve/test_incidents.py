@@ -235,6 +235,22 @@ def test_a_toll_both_give_carries_a_report_a_day_out() -> None:
     assert not together(apart, "AFP/a", "AP/b")
 
 
+def test_a_large_toll_both_give_says_more_than_a_small_one() -> None:
+    # two towns' reports 12 km apart (within reach, no names to compare) on one day: agreeing
+    # on 23 dead makes them one event, agreeing on 3 does not (half of all events kill three
+    # or more)
+    def report(rid: str, org: str, north: float, killed: int) -> Report:
+        return attack(rid, org=org, agency="media", at=(AL_SHAAR[0] + north, AL_SHAAR[1]),
+                      precision="within_25km", place=None, killed=killed)
+
+    large = run([report("a", "AFP", 0.0, 23), report("b", "AP", 0.11, 23)])
+    assert together(large, "AFP/a", "AP/b")
+    (edge,) = large.incidents[0].edges
+    assert "killed 23-23 and 23-23 overlap, at 10 or more" in edge.reasons
+    assert not together(run([report("a", "AFP", 0.0, 3), report("b", "AP", 0.11, 3)]),
+                        "AFP/a", "AP/b")
+
+
 def test_another_town_within_reach_counts_against_one_event() -> None:
     near = (URUM_AL_KUBRA[0] + 0.1, URUM_AL_KUBRA[1])  # 11 km north, "within 25 km" of it
     a = event_from_report(attack("a", precision="within_25km", killed=5, mechanism="shelling"))

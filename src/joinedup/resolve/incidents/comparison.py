@@ -147,7 +147,8 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
         found.append(("facility_agrees", f"facility {a.facility!r} ~ {b.facility!r} "
                                          f"({similarity:.0f})"))
     found += _actors(a, b, profile)
-    found += _killed(a, b, settings.scoring.killed_apart_ratio)
+    found += _killed(a, b, settings.scoring.killed_apart_ratio,
+                    settings.scoring.large_toll)
     score = sum(w.get(name, 0.0) for name, _ in found)
     reasons = tuple(reason for _, reason in found)
     if place[0] == "review":
@@ -244,12 +245,14 @@ def _alone(e: Event, sides: frozenset[str], other: Event, profile: DedupProfile)
                   and not profile.actors.lineage(p, e.first_day) & other.parties)
 
 
-def _killed(a: Event, b: Event, apart_ratio: float) -> list[tuple[str, str]]:
+def _killed(a: Event, b: Event, apart_ratio: float, large: int) -> list[tuple[str, str]]:
     if a.killed is None or b.killed is None:
         return []
     (alo, ahi), (blo, bhi) = sorted((a.killed, b.killed))
     said = f"killed {alo}-{ahi} and {blo}-{bhi}"
     if blo <= ahi:
+        if blo >= large:  # both allow this many, and few events kill so many
+            return [("killed_overlap_large", f"{said} overlap, at {large} or more")]
         return [("killed_overlap", f"{said} overlap")]
     if (blo + 1) / (ahi + 1) > apart_ratio:
         return [("killed_apart", f"{said} far apart")]

@@ -37,7 +37,7 @@ WEIGHTS = frozenset({
     "same_mechanism_family", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
     "different_actors", "other_sides",
-    "killed_overlap", "killed_apart",
+    "killed_overlap", "killed_overlap_large", "killed_apart",
 })
 PRECISIONS = ("exact", "neighbourhood", "within_25km", "district", "governorate", "country")
 """The contract's location precisions, finest first (conflict-vocabulary.yaml)."""
@@ -114,6 +114,7 @@ class ScoreRules:
     max_episode_links: int
     weights: Mapping[str, float]
     killed_apart_ratio: float
+    large_toll: int
     rare_targets: frozenset[str] = frozenset()
     not_against_roles: frozenset[str] = frozenset()
 
@@ -162,6 +163,7 @@ def load_settings(path: Path) -> DedupSettings:
         max_episode_links=get.whole("scoring.max_episode_links"),
         weights=_weights(path, get.mapping("scoring.weights")),
         killed_apart_ratio=get.number("scoring.killed_apart_ratio"),
+        large_toll=get.whole("scoring.large_toll"),
         rare_targets=frozenset(map(str, get.items("scoring.rare_targets"))),
         not_against_roles=frozenset(map(str, get.items("scoring.not_against_roles"))),
     )
