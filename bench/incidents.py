@@ -149,6 +149,18 @@ def what_false_pairs_share(reasons: tuple[str, ...], a: Any, b: Any) -> str:
     return "same day and sides, tolls differ"
 
 
+def describe(a: Any, b: Any) -> str:
+    """Two events' dates, places and mechanisms, for a pair the rules refused."""
+    def one(e: Any) -> str:
+        from datetime import date
+
+        days = f"{e.first_day}" + (f"..{date.fromordinal(e.last)}" if e.days > 1 else "")
+        where = e.place or e.admin2 or e.admin1 or "?"
+        point = f" ({e.lat:.3f}, {e.lon:.3f})" if e.lat is not None else ""
+        return f"{days}, {e.precision} {where}{point}, {e.mechanism or 'unknown'}"
+    return f"{one(a)} | {one(b)}"
+
+
 def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: Any,
            examples: int = 0) -> Row:
     """Every true pair not merged, by cause, and every pair of two events merged, by what it
@@ -172,8 +184,8 @@ def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: A
             cause = why_missed(a, b, verdict, profile)
             missed[cause] += 1
             if len(shown[cause]) < examples:
-                shown[cause].append(f"{a.key} ~ {b.key}: "
-                                    + ("; ".join(verdict.reasons) if verdict else "no pair"))
+                shown[cause].append(f"{a.key} ~ {b.key}: " + ("; ".join(verdict.reasons)
+                                                              if verdict else describe(a, b)))
     false: Counter[str] = Counter()
     false_pairs = 0
     for inc in resolution.incidents:
