@@ -382,6 +382,10 @@ def test_a_district_spelled_another_way_is_the_same_district() -> None:
                district("e", "MSF", "Jebel Saman", 20)])
     assert together(res, "OCHA/un-1", "SARC/d")  # Atarib / Atareb
     assert not together(res, "OCHA/un-1", "MSF/e")  # another district
+    places = shipped_dedup_profile().settings.places
+    assert places.admin_key("As Suwayda Governnorate") == places.admin_key("as-Suwayda")
+    assert places.admin_key("Mintakat Azaz") == places.admin_key("Mintaqat Azaz district")
+    assert places.admin_key("Hallab") == places.admin_key("Aleppo Governorate")
 
 
 def test_an_area_report_is_compared_by_its_district() -> None:

@@ -43,6 +43,9 @@ PRECISIONS = ("exact", "neighbourhood", "within_25km", "district", "governorate"
 """The contract's location precisions, finest first (conflict-vocabulary.yaml)."""
 ADMIN_WORDS = frozenset({"governorate", "province", "district", "muhafazat", "muhafazah",
                          "mintaqat", "subdistrict", "nahiya"})
+ADMIN_SOUNDS = frozenset(sound for w in ADMIN_WORDS if len(sound := skeleton(w)) >= 3)
+"""The words above however spelled ("Governnorate", "Mintakat"); none as short as "nahiya"'s
+skeleton, which other words share."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class PlaceRules:
         """
         if not raw:
             return None
-        words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS]
+        words = [w for w in fold_words(raw).split()
+                 if w not in ADMIN_WORDS and skeleton(w) not in ADMIN_SOUNDS]
         return skeleton(self.canonical(" ".join(words))) or None
 
     def reach_km(self, a: str, b: str) -> float:
