@@ -386,6 +386,7 @@ def test_a_district_spelled_another_way_is_the_same_district() -> None:
     assert places.admin_key("As Suwayda Governnorate") == places.admin_key("as-Suwayda")
     assert places.admin_key("Mintakat Azaz") == places.admin_key("Mintaqat Azaz district")
     assert places.admin_key("Hallab") == places.admin_key("Aleppo Governorate")
+    assert places.admin_key("el-Bab") == places.admin_key("Al Bab") == places.admin_key("Bab")
 
 
 def test_an_area_report_is_compared_by_its_district() -> None:

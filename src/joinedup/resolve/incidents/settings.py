@@ -80,14 +80,15 @@ class PlaceRules:
     def admin_key(self, raw: str | None) -> str | None:
         """The comparison key of a governorate or district name (None for no name): the
         canonical name of its spelling (``admin_names``), as a transliteration skeleton, so that
-        spellings of one Arabic name agree ("Jabal Saman", "Jebel Saman", "Jabbal Saman").
+        spellings of one Arabic name agree ("Jabal Saman", "Jebel Saman", "Jabbal Saman"); the
+        article and the other ``place_words`` are left out ("Al Bab", "el-Bab", "Bab").
 
         Examples of what folds together: "Aleppo Governorate", "Halab", "aleppo".
         """
         if not raw:
             return None
-        words = [w for w in fold_words(raw).split()
-                 if w not in ADMIN_WORDS and skeleton(w) not in ADMIN_SOUNDS]
+        words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS
+                 and skeleton(w) not in ADMIN_SOUNDS and w not in self.place_words]
         return skeleton(self.canonical(" ".join(words))) or None
 
     def reach_km(self, a: str, b: str) -> float:
