@@ -183,7 +183,7 @@ def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: A
             verdict = compare(a, b, profile)
             cause = why_missed(a, b, verdict, profile)
             missed[cause] += 1
-            if len(shown[cause]) < examples:
+            if examples and len(shown[cause]) < examples:
                 shown[cause].append(f"{a.key} ~ {b.key}: " + ("; ".join(verdict.reasons)
                                                               if verdict else describe(a, b)))
     false: Counter[str] = Counter()
@@ -197,7 +197,7 @@ def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: A
             verdict = compare(a, b, profile)
             kind = what_false_pairs_share(verdict.reasons if verdict else (), a, b)
             false[kind] += 1
-            if len(shown[kind]) < examples:
+            if examples and len(shown[kind]) < examples:
                 shown[kind].append(f"{x} (event {truth[x]}) ~ {y} (event {truth[y]}): "
                                    + ("; ".join(verdict.reasons) if verdict else "no pair"))
     return {"true_pairs": true_pairs, "missed": missed, "false_pairs": false_pairs,
@@ -422,7 +422,7 @@ def table(rows: list[Row]) -> str:
                          + " | ".join(f"{err['false'][c] / max(err['false_pairs'], 1):.3f}"
                                       for c in FALSE) + " |")
         for r in quality:
-            for kind, shown in r["errors"]["examples"].items():
+            for kind, shown in sorted(r["errors"]["examples"].items()):
                 lines += ["", f"Examples ({r['name']}, {kind}):"] + [f"- {x}" for x in shown]
         for r in quality:
             lines += ["", f"Grades ({r['name']}): occurrence "

@@ -119,8 +119,8 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
     else what may be done with the pair, its score and its reasons.
 
     Examples of reasons: ``"same day 2016-09-19"``, ``"0.4 km apart"``, ``"same mechanism
-    air_strike"``, ``"actors agree: government_of_russia"``, ``"actors differ (not a
-    rejection)"``, ``"killed 12-12 and 20-21 overlap"``.
+    air_strike"``, ``"actors agree: government_of_russia"``, ``"sides the other does not name:
+    islamic_state; syrian_insurgents"``, ``"killed 12-12 and 20-21 overlap"``.
     """
     if a.key > b.key:  # one order, so that reasons read the same whatever the input order
         a, b = b, a
