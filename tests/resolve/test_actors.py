@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from joinedup.errors import ProfileError
-from joinedup.resolve.actors import load_actors, shipped_actors
+from joinedup.resolve.actors import Actor, ActorName, ActorRegistry, load_actors, shipped_actors
 
 NUSRA_NAMES = ["Jabhat al-Nusra", "al-Nusra Front", "Jabhat Fateh al-Sham", "JFS",
                "Hay'at Tahrir al-Sham", "Hayat Tahrir al Sham", "HTS", "tahrir al-sham"]
@@ -139,3 +139,30 @@ def test_a_bad_date_is_refused_naming_the_actor(tmp_path: Path) -> None:
     path = _write(tmp_path, "actors:\n  - {id: a, label: A, names: [{name: A, from: soon}]}\n")
     with pytest.raises(ProfileError, match=r"actors\[0\] \(a\).*'soon' is not a date"):
         load_actors(path)
+
+
+@pytest.mark.parametrize(("name", "actor"), [
+    ("Syrian Libberation Front", "syrian_liberation_front"),  # a letter doubled
+    ("Suthern Front", "southern_front"),  # a vowel changed
+    ("Government of Irak", "government_of_iraq"),  # q as k
+    ("Ahrar Sham", "ahrar_al_sham"),  # the article left out
+    ("Jaysh el-Islam", "jaysh_al_islam"),
+])
+def test_a_spelling_the_file_does_not_list_is_found_by_its_transliteration(
+    name: str, actor: str) -> None:
+    found = shipped_actors().identify(name)
+    assert found.known and found.actor == actor and found.name == name
+
+
+def test_a_skeleton_shared_by_two_actors_names_neither() -> None:
+    reg = ActorRegistry([
+        Actor("a", "A", "armed_group", (ActorName("Liwa Nasr"),)),
+        Actor("b", "B", "armed_group", (ActorName("Liwa Nasir"),)),
+    ])
+    assert reg.identify("Liwa Nasr").actor == "a"  # a listed spelling is its actor's
+    assert not reg.identify("Liwa Nosr").known  # but "nsr" could be either
+
+
+def test_a_respelled_name_keeps_its_dates() -> None:
+    found = shipped_actors().identify("Jabhat Fatteh al-Sham", on=date(2016, 3, 1))
+    assert found.actor == "jabhat_al_nusra" and found.anachronism

@@ -147,15 +147,125 @@ def test_an_anachronistic_jfs_label_merges_with_a_nusra_report() -> None:
     assert together(res, "UCDP-like/a", "Reuters/b")
     (edge,) = res.of("Reuters/b").edges
     assert any("was adopted on 2016-07-28" in r for r in edge.reasons)
-    # the same two reports with an unrelated group: the labels alone do not reject the pair,
-    # it is offered for review, but agreement is what carried the merge above
-    other = run([shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
-                 shelling("b", "Reuters", "Islamic State")])
-    assert not together(other, "UCDP-like/a", "Reuters/b")
-    (contender,) = other.of("Reuters/b").contenders
-    assert "actors differ (not a rejection)" in contender.reasons
-    assert contender.score == edge.score - shipped_dedup_profile().settings.scoring.weights[
-        "same_actors"]
+    # the same two reports naming an unrelated group: the labels count against one event...
+    other = [shelling("a", "UCDP-like", "Jabhat Fateh al-Sham"),
+             shelling("b", "Reuters", "Islamic State")]
+    assert not together(run(other), "UCDP-like/a", "Reuters/b")
+    profile = shipped_dedup_profile()
+    verdict = compare(*(event_from_report(r) for r in other), profile)
+    assert verdict is not None and verdict.kind == "candidate"  # ...but do not reject the pair
+    assert any(r.startswith("no actor in common") for r in verdict.reasons)
+    weights = profile.settings.scoring.weights
+    assert edge.score is not None
+    assert verdict.score == edge.score - weights["same_actors"] + weights["different_actors"]
+    # and a strong clue carries it: one hospital hit that day, the attribution contested
+    for r in other:
+        r["location"]["facility"] = "al-Quds hospital"
+        r["harm"] = {"targets": ["health_facility"]}
+    assert together(run(other), "UCDP-like/a", "Reuters/b")
+
+
+def test_two_fights_in_one_town_on_one_day_are_kept_apart_by_their_sides() -> None:
+    # UCDP codes the government fighting the insurgents and the government fighting IS in one
+    # town on one day as two events; a report naming fewer sides is not another fight
+    def clash(rid: str, org: str, *sides: str, day: str = "2016-09-19") -> Report:
+        return attack(rid, org=org, agency="media", at=AL_SHAAR, place="al-Shaar", day=day,
+                      mechanism="ground_attack", actors=[(s, "alleged_perpetrator") for s in sides])
+
+    rebels = clash("a", "AFP", "Syrian government forces", "rebels")
+    islamic_state = clash("b", "Reuters", "Syrian Arab Army", "Islamic State")
+    fewer = clash("c", "AP", "regime forces")
+    assert not together(run([rebels, islamic_state]), "AFP/a", "Reuters/b")
+    assert together(run([rebels, fewer]), "AFP/a", "AP/c")
+    profile = shipped_dedup_profile()
+    a, b, c = (event_from_report(r) for r in (rebels, islamic_state, fewer))
+    ab, ac = compare(a, b, profile), compare(a, c, profile)
+    assert ab is not None and any(r.startswith("sides the other does not name")
+                                  for r in ab.reasons)
+    assert ac is not None and not any(r.startswith("sides") for r in ac.reasons)
+    # two groups of the insurgency fighting each other are not the government fighting it
+    infighting = event_from_report(clash("d", "SOHR", "Jaysh al-Islam", "Rahman Corps"))
+    ad = compare(a, infighting, profile)
+    assert ad is not None and any(r.startswith("sides the other does not name")
+                                  for r in ad.reasons)
+    # nor is a coalition named for its members (in the Syrian National Army from its founding
+    # at the end of 2017)
+    members = event_from_report(clash("e", "SOHR", "Hamza Division", "Liwa al-Sultan Murad",
+                                      "SDF", day="2018-02-23"))
+    coalition = event_from_report(clash("f", "AFP", "Syrian National Army", "SDF",
+                                        day="2018-02-23"))
+    ef = compare(members, coalition, profile)
+    assert ef is not None and not any(r.startswith("sides") for r in ef.reasons)
+
+
+def test_two_belligerents_each_denying_one_strike_are_not_two_fights() -> None:
+    def denial(rid: str, org: str, actor: str) -> Report:
+        return attack(rid, org=org, agency="belligerent", at=None, precision="governorate",
+                      targets=["humanitarian_convoy"], actors=[(actor, "denied")])
+
+    russia, syria = denial("r", "russian-mod", "Russian forces"), denial(
+        "s", "syrian-army-command", "Syrian Arab Army")
+    profile = shipped_dedup_profile()
+    verdict = compare(event_from_report(russia), event_from_report(syria), profile)
+    assert verdict is not None and not any("in common" in r for r in verdict.reasons)
+    # the same two named as alleged perpetrators do count against one event
+    for r in (russia, syria):
+        r["actors"][0]["role"] = "alleged_perpetrator"
+    alleged = compare(event_from_report(russia), event_from_report(syria), profile)
+    assert alleged is not None and any(r.startswith("no actor in common")
+                                       for r in alleged.reasons)
+    assert alleged.score == verdict.score + profile.settings.scoring.weights["different_actors"]
+
+
+def test_a_toll_both_give_carries_a_report_a_day_out() -> None:
+    # one source dates the strike a day late; the same sides, mechanism and toll make it one,
+    # and without the toll it is left for review
+    def strike(rid: str, org: str, day: str, killed: int | None) -> Report:
+        return attack(rid, org=org, agency="media", day=day, at=AL_SHAAR, place="al-Shaar",
+                      mechanism="air_strike", killed=killed,
+                      actors=[("Syrian government forces", "alleged_perpetrator")])
+
+    same = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-20", 7)])
+    assert together(same, "AFP/a", "AP/b")
+    unsaid = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-20", None)])
+    assert not together(unsaid, "AFP/a", "AP/b")
+    assert [c.incident for c in unsaid.of("AP/b").contenders] == [unsaid.incident_of["AFP/a"]]
+    # a toll far apart counts against it
+    apart = run([strike("a", "AFP", "2016-09-19", 7), strike("b", "AP", "2016-09-19", 40)])
+    assert not together(apart, "AFP/a", "AP/b")
+
+
+def test_a_large_toll_both_give_says_more_than_a_small_one() -> None:
+    # two towns' reports 12 km apart (within reach, no names to compare) on one day: agreeing
+    # on 23 dead makes them one event, agreeing on 3 does not (half of all events kill three
+    # or more)
+    def report(rid: str, org: str, north: float, killed: int) -> Report:
+        return attack(rid, org=org, agency="media", at=(AL_SHAAR[0] + north, AL_SHAAR[1]),
+                      precision="within_25km", place=None, killed=killed)
+
+    large = run([report("a", "AFP", 0.0, 23), report("b", "AP", 0.11, 23)])
+    assert together(large, "AFP/a", "AP/b")
+    (edge,) = large.incidents[0].edges
+    assert "killed 23-23 and 23-23 overlap, at 10 or more" in edge.reasons
+    assert not together(run([report("a", "AFP", 0.0, 3), report("b", "AP", 0.11, 3)]),
+                        "AFP/a", "AP/b")
+
+
+def test_another_town_within_reach_counts_against_one_event() -> None:
+    near = (URUM_AL_KUBRA[0] + 0.1, URUM_AL_KUBRA[1])  # 11 km north, "within 25 km" of it
+    a = event_from_report(attack("a", precision="within_25km", killed=5, mechanism="shelling"))
+    b = event_from_report(attack("b", org="SARC", at=near, precision="within_25km", killed=5,
+                                 mechanism="shelling", place="Khan al-Asal"))
+    c = event_from_report(attack("c", org="AFP", at=near, precision="within_25km", killed=5,
+                                 mechanism="shelling", place="Orem al-Kobra town"))
+    profile = shipped_dedup_profile()
+    other_town, same_town = compare(a, b, profile), compare(a, c, profile)
+    assert other_town is not None and same_town is not None
+    w = profile.settings.scoring.weights
+    assert same_town.score - other_town.score == w["same_place_name"] - w[
+        "different_place_names"]
+    assert w["within_radius"] + w["same_place_name"] == w["same_point"]  # one town, either way
+    assert w["within_radius"] + w["different_place_names"] < 0  # another town: against
 
 
 def test_facility_names_must_agree_when_both_give_one() -> None:
@@ -242,14 +352,41 @@ def test_a_report_without_a_date_happened_in_the_days_before_it_was_reported() -
     assert together(res, "OCHA/x", "OCHA/un-1")
 
 
-def test_places_further_apart_than_the_radius_are_two_incidents() -> None:
-    far = (URUM_AL_KUBRA[0] + 0.05, URUM_AL_KUBRA[1])  # 5.6 km north
+def test_places_further_apart_than_their_two_radii_are_two_incidents() -> None:
+    far = (URUM_AL_KUBRA[0] + 0.06, URUM_AL_KUBRA[1])  # 6.7 km north: beyond 3 + 3 km
     reports = [attack("a", mechanism="air_strike", killed=20),
                attack("b", org="SARC", at=far, mechanism="air_strike", killed=20)]
     assert not together(run(reports), "OCHA/a", "SARC/b")
     # within 25 km at that precision, and named alike: one
     reports[1]["location"]["precision"] = "within_25km"
     assert together(run(reports), "OCHA/a", "SARC/b")
+
+
+def test_two_exact_points_each_off_the_other_way_are_one_place() -> None:
+    # each source geocoded the strike 2 km from where it was, on either side: 4 km apart is
+    # beyond one exact radius (3 km) but within the two (6 km)
+    south, north = ((URUM_AL_KUBRA[0] - d, URUM_AL_KUBRA[1]) for d in (0.018, -0.018))
+    reports = [attack("a", at=south, mechanism="air_strike", killed=20),
+               attack("b", org="SARC", at=north, mechanism="air_strike", killed=20)]
+    assert together(run(reports), "OCHA/a", "SARC/b")
+    (edge,) = run(reports).incidents[0].edges
+    assert "4.0 km apart (within 6 km)" in edge.reasons
+
+
+def test_a_district_spelled_another_way_is_the_same_district() -> None:
+    def district(rid: str, org: str, admin2: str, killed: int) -> Report:
+        return attack(rid, org=org, at=None, precision="district", admin2=admin2,
+                      mechanism="air_strike", targets=["humanitarian_convoy"], killed=killed)
+
+    res = run([convoy_reports()[0], district("d", "SARC", "Atareb", 20),
+               district("e", "MSF", "Jebel Saman", 20)])
+    assert together(res, "OCHA/un-1", "SARC/d")  # Atarib / Atareb
+    assert not together(res, "OCHA/un-1", "MSF/e")  # another district
+    places = shipped_dedup_profile().settings.places
+    assert places.admin_key("As Suwayda Governnorate") == places.admin_key("as-Suwayda")
+    assert places.admin_key("Mintakat Azaz") == places.admin_key("Mintaqat Azaz district")
+    assert places.admin_key("Hallab") == places.admin_key("Aleppo Governorate")
+    assert places.admin_key("el-Bab") == places.admin_key("Al Bab") == places.admin_key("Bab")
 
 
 def test_an_area_report_is_compared_by_its_district() -> None:
@@ -400,6 +537,29 @@ def test_place_and_facility_names_are_compared_through_transliteration_and_synon
     other = attack("o", org="Monitor", facility="Al-Quds hospital", targets=["health_facility"])
     assert compare(event_from_report(named), event_from_report(other),
                    shipped_dedup_profile()) is None
+
+
+def test_an_exonym_or_the_reports_own_district_is_not_another_place() -> None:
+    # "Halab" and "Hallab" are Aleppo; a district report named after its district, spelled
+    # otherwise than its admin2, names no place to compare with a town
+    def at_aleppo(rid: str, org: str, place: str, north: float) -> Event:
+        at = (AL_SHAAR[0] + north, AL_SHAAR[1])  # not at one point: names are compared
+        return event_from_report(attack(rid, org=org, at=at, place=place, admin1="Idlib",
+                                        admin2="Atarib", precision="within_25km"))
+
+    profile = shipped_dedup_profile()
+    for place in ("Halab", "Hallab town", "Alepo"):
+        verdict = compare(at_aleppo("a", "AFP", "Aleppo city", 0.0),
+                          at_aleppo("b", "AP", place, 0.05), profile)
+        assert verdict is not None
+        assert any(r.startswith("places named alike") for r in verdict.reasons), place
+    district = event_from_report(attack("d", at=None, precision="district",
+                                        place="Jabbal Saman district", admin2="Jabal Saman"))
+    assert district.place is None
+    town = event_from_report(attack("t", org="AFP", at=None, precision="district",
+                                    place="Khan Tuman town", admin2="Jabal Saman"))
+    verdict = compare(district, town, profile)
+    assert verdict is not None and not any("named" in r for r in verdict.reasons)
 
 
 def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> None:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from joinedup.errors import ProfileError
 from joinedup.profiles import PROFILES_DIR, read_data
 from joinedup.resolve.normalise import fold_words
+from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = [
     "ACTORS_PATH",
@@ -35,6 +36,7 @@ __all__ = [
     "Relation",
     "actor_key",
     "load_actors",
+    "sound_key",
     "shipped_actors",
 ]
 
@@ -43,6 +45,8 @@ UNLISTED = "unlisted:"
 """Prefix of the id given to a name the file does not know: the folded name itself."""
 
 Relation = Literal["same", "related"]
+ARTICLES = frozenset({"al", "el", "ul"})
+"""The Arabic article as sources write it, or leave it out ("Ahrar al-Sham", "Ahrar Sham")."""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -56,6 +60,21 @@ def actor_key(name: str) -> str:
         'coalition'
     """
     return fold_words(name).removeprefix("the ").replace(" ", "")
+
+
+@lru_cache(maxsize=1 << 14)
+def sound_key(name: str) -> str:
+    """The transliteration skeleton of an actor's name with no leading "the" and no Arabic
+    article (vowels, doubled letters, q/k and al-/el-/none do not count).
+
+    Examples:
+        >>> sound_key("Syrian Libberation Front") == sound_key("Syrian Liberation Front")
+        True
+        >>> sound_key("Ahrar Sham") == sound_key("Ahrar el-Sham")
+        True
+    """
+    words = fold_words(name).removeprefix("the ").split()
+    return skeleton(" ".join(w for w in words if w not in ARTICLES))
 
 
 @dataclass(frozen=True)
@@ -122,6 +141,9 @@ class ActorRegistry:
     def __init__(self, actors: Iterable[Actor], source: str = "actors") -> None:
         self._actors: dict[str, Actor] = {}
         self._names: dict[str, tuple[str, ActorName]] = {}
+        # transliteration skeletons of the names, for spellings the file does not list; a
+        # skeleton two actors share is no one's (None)
+        self._sounds: dict[str, tuple[str, ActorName] | None] = {}
         for actor in actors:
             if actor.id in self._actors:
                 raise ProfileError(f"{source}: duplicate actor id {actor.id!r}")
@@ -135,6 +157,9 @@ class ActorRegistry:
                         f"{owner[0]!r}", hint="a name may belong to one actor only"
                     )
                 self._names.setdefault(key, (actor.id, name))
+                sound = sound_key(name.name)
+                held = self._sounds.get(sound, (actor.id, name))
+                self._sounds[sound] = held if held is not None and held[0] == actor.id else None
         for actor in self._actors.values():
             for m in actor.member_of:
                 if m.actor not in self._actors:
@@ -160,7 +185,10 @@ class ActorRegistry:
     def identify(self, name: str, on: date | None = None, aliases: Iterable[str] = ()) -> (
         Identification
     ):
-        """The actor ``name`` (or, failing it, one of ``aliases``) stands for.
+        """The actor ``name`` (or, failing it, one of ``aliases``) stands for. A name the file
+        does not list is matched by its transliteration skeleton when that skeleton is one
+        actor's only ("Syrian Libberation Front", "Suthern Front", "Government of Irak"):
+        sources spell one Arabic name many ways, as they do places.
 
         Examples:
             >>> reg = shipped_actors()
@@ -174,6 +202,12 @@ class ActorRegistry:
             hit = self._names.get(actor_key(candidate))
             if hit is not None:
                 actor_id, used = hit
+                misfit = used.misfit(on) if on is not None else None
+                return Identification(actor_id, name, True, misfit)
+        for candidate in (name, *aliases):
+            heard = self._sounds.get(sound_key(candidate))
+            if heard is not None:
+                actor_id, used = heard
                 misfit = used.misfit(on) if on is not None else None
                 return Identification(actor_id, name, True, misfit)
         return Identification(UNLISTED + actor_key(name), name, False)

@@ -9,9 +9,11 @@ every pair:
   once, when the later of the two starts.
 - *Space* is keys. Every event is *found under* the grid cell of its coordinates, its district,
   its governorate and the whole deployment ("*"); it *looks in* what its precision reaches: the
-  cells around a point (cells as wide as the largest radius, so a neighbour within the radius is
-  at most one cell away), its district or governorate (and, when it has coordinates, the cells
-  within the fallback distance), or everything when it is known only to the country. A pair is
+  cells around a point as far as its own radius plus the largest (two points of one place may
+  lie as far apart as the sum of their radii; cells are as wide as twice the largest radius, so
+  such a neighbour is at most one cell away), its district or governorate (and, when it has
+  coordinates, the cells within the fallback distance), or everything when it is known only to
+  the country. A pair is
   a candidate when either event looks where the other is found.
 
 The comparison (:mod:`.comparison`) then applies the exact rules; blocking only has to never
@@ -72,7 +74,7 @@ def _looks_in(e: Event, places: PlaceRules, grid: _Grid) -> list[Hashable]:
     point = e.lat is not None and e.lon is not None
     if e.precision in places.radius_km:
         assert e.lat is not None and e.lon is not None  # a point precision has coordinates
-        return grid.around(e.lat, e.lon, places.radius_km[e.precision])
+        return grid.around(e.lat, e.lon, places.reach_km(e.precision, _widest(places)))
     level = places.same_area[e.precision]
     area = e.admin2 if level == "admin2" else e.admin1
     keys: list[Hashable] = [(level, area)] if area else []
@@ -87,7 +89,8 @@ def candidate_pairs(
 ) -> Iterator[tuple[int, int]]:
     """Yield each pair ``(i, j)``, ``i < j``, of events no more than ``slack_days`` apart in
     time and within spatial reach of each other (see the module's docstring), once."""
-    grid = _Grid(max(places.radius_km.values()), events)
+    widest = _widest(places)
+    grid = _Grid(places.reach_km(widest, widest), events)
     found: dict[Hashable, list[int]] = defaultdict(list)
     looking: dict[Hashable, list[int]] = defaultdict(list)
     end = [e.last + slack_days for e in events]
@@ -107,6 +110,11 @@ def candidate_pairs(
             looking[key].append(i)
         for j in partners:
             yield (j, i) if j < i else (i, j)
+
+
+def _widest(places: PlaceRules) -> str:
+    """The point precision with the largest radius."""
+    return max(places.radius_km, key=lambda p: places.radius_km[p])
 
 
 def _open(members: list[int] | None, end: list[int], start: int) -> list[int]:

@@ -3,19 +3,22 @@
 The rules are conflict.md rule 2 (after meltt). A pair is a *candidate* only when
 
 1. their dates overlap, or lie no more than the profile's slack apart;
-2. their places are within reach: the radius of the coarser of the two precisions for points
-   (about 3 km exact, 25 km within 25 km), the same district or governorate for areas (or the
-   fallback distance between their coordinates when a name is missing);
+2. their places are within reach: for two points, the sum of their precisions' radii (each
+   point lies within its own radius of where it happened: about 3 km exact, 25 km within 25 km),
+   the same district or governorate for areas (or the fallback distance between their
+   coordinates when a name is missing);
 3. their harm mechanisms are of compatible families, and so are their targets (a wildcard,
    "unknown", is compatible with anything);
 4. their facility names agree, when both give one.
 
 A candidate is then *scored*: each agreement (or strong disagreement) adds its weight from
-``dedup.yaml`` and a reason. Actors are compared through their aliases and coalitions; their
-agreement adds weight and their disagreement never subtracts: a label alone never keeps two
-reports apart. Two kinds of candidate are never merged automatically, only recorded: a pair where
-either place is known only to the country (``review``), and a short report inside a much longer
-interval (``episode``: a siege, a week of strikes, a date known only to the month).
+``dedup.yaml`` and a reason. Actors are compared through their aliases and coalitions: their
+agreement adds weight; actors none of which is any of the other report's, even through an alias
+or a coalition, or two pairs of sides that differ, count against, but never reject a pair on
+their own: a label alone never keeps two reports apart. Two kinds of candidate are never merged
+automatically, only recorded: a pair where either place is known only to the country
+(``review``), and a short report inside a much longer interval (``episode``: a siege, a week of
+strikes, a date known only to the month).
 """
 
 from __future__ import annotations
@@ -68,12 +71,12 @@ def place_level(a: Event, b: Event, profile: DedupProfile) -> tuple[str, str] | 
         return "review", f"place known only to the {coarser}: never merged automatically"
     points = a.lat is not None and b.lat is not None
     if coarser in places.radius_km:
-        km = distance_km(a, b)
-        if km > places.radius_km[coarser]:
+        km, reach = distance_km(a, b), places.reach_km(a.precision, b.precision)
+        if km > reach:
             return None
         if km <= places.near_km:
             return "same_point", f"{km:.1f} km apart"
-        return "within_radius", f"{km:.1f} km apart (within {places.radius_km[coarser]:g} km)"
+        return "within_radius", f"{km:.1f} km apart (within {reach:g} km)"
     level = places.same_area[coarser]
     weight = "same_district" if level == "admin2" else "same_governorate"
     mine, theirs = (a.admin2, b.admin2) if level == "admin2" else (a.admin1, b.admin1)
@@ -116,8 +119,8 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
     else what may be done with the pair, its score and its reasons.
 
     Examples of reasons: ``"same day 2016-09-19"``, ``"0.4 km apart"``, ``"same mechanism
-    air_strike"``, ``"actors agree: government_of_russia"``, ``"actors differ (not a
-    rejection)"``, ``"killed 12-12 and 20-21 overlap"``.
+    air_strike"``, ``"actors agree: government_of_russia"``, ``"sides the other does not name:
+    islamic_state; syrian_insurgents"``, ``"killed 12-12 and 20-21 overlap"``.
     """
     if a.key > b.key:  # one order, so that reasons read the same whatever the input order
         a, b = b, a
@@ -144,7 +147,8 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
         found.append(("facility_agrees", f"facility {a.facility!r} ~ {b.facility!r} "
                                          f"({similarity:.0f})"))
     found += _actors(a, b, profile)
-    found += _killed(a, b, settings.scoring.killed_apart_ratio)
+    found += _killed(a, b, settings.scoring.killed_apart_ratio,
+                    settings.scoring.large_toll)
     score = sum(w.get(name, 0.0) for name, _ in found)
     reasons = tuple(reason for _, reason in found)
     if place[0] == "review":
@@ -190,31 +194,65 @@ def _harm(a: Event, b: Event, rare_targets: frozenset[str]) -> list[tuple[str, s
 
 
 def _actors(a: Event, b: Event, profile: DedupProfile) -> list[tuple[str, str]]:
+    """Actors through aliases and coalitions: the same, some in common, a member and its
+    coalition; or evidence against one event: no actor of one is any of the other's even
+    through a coalition (``different_actors``), or two fights (``other_sides``): each names a
+    side the other does not (the government fighting the insurgents, the government fighting
+    IS), or they share no actor but a coalition and one names a side the other does not (two
+    insurgent groups fighting each other, the government fighting the insurgents). A report
+    naming fewer sides, or a coalition for its members, is neither; actors named only in one
+    of ``not_against_roles`` (a denial) never count against."""
     out: list[tuple[str, str]] = []
-    if a.parties and b.parties:
-        shared = a.parties & b.parties
-        if a.parties == b.parties:
-            out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
-        elif shared:
-            out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
-        elif a.parties & b.circle or b.parties & a.circle:
-            related = sorted((a.parties & b.circle) | (b.parties & a.circle))
-            out.append(("related_actors", f"actors related through a coalition: "
-                                          f"{', '.join(related)}"))
-        else:
-            out.append(("", "actors differ (not a rejection)"))
+    if not (a.parties and b.parties):
+        return out
+    shared = a.parties & b.parties
+    related = (a.parties & b.circle) | (b.parties & a.circle)
+    if a.parties == b.parties:
+        out.append(("same_actors", f"actors agree: {', '.join(sorted(shared))}"))
+    elif shared:
+        out.append(("shared_actor", f"actors in common: {', '.join(sorted(shared))}"))
+    elif related:
+        out.append(("related_actors", f"actors related through a coalition: "
+                                      f"{', '.join(sorted(related))}"))
+    exempt = profile.settings.scoring.not_against_roles
+    sides_a, sides_b = _sides(a, exempt), _sides(b, exempt)
+    if sides_a and sides_b and not shared and not related:
+        out.append(("different_actors", "no actor in common, even through aliases and "
+                                        f"coalitions: {', '.join(sorted(sides_a))}; "
+                                        f"{', '.join(sorted(sides_b))}"))
+    if sides_a and sides_b and (shared or related):
+        alone_a = _alone(a, sides_a, b, profile)
+        alone_b = _alone(b, sides_b, a, profile)
+        if (alone_a and alone_b) or (not shared and (alone_a or alone_b)):
+            out.append(("other_sides", f"sides the other does not name: "
+                                       f"{', '.join(alone_a) or '-'}; "
+                                       f"{', '.join(alone_b) or '-'}"))
     for m in (*a.actors, *b.actors):
         if m.anachronism and m.actor in a.parties and m.actor in b.parties:
             out.append(("", f"matched through aliases although {m.anachronism}"))
     return out
 
 
-def _killed(a: Event, b: Event, apart_ratio: float) -> list[tuple[str, str]]:
+def _sides(e: Event, exempt: frozenset[str]) -> frozenset[str]:
+    """The parties a report names in a role that says who did it or who fought."""
+    return frozenset(m.actor for m in e.actors if m.actor in e.parties and m.role not in exempt)
+
+
+def _alone(e: Event, sides: frozenset[str], other: Event, profile: DedupProfile) -> list[str]:
+    """``e``'s sides that the other report names neither as such, nor as a coalition of theirs,
+    nor as a member of one."""
+    return sorted(p for p in sides if p not in other.parties and p not in other.circle
+                  and not profile.actors.lineage(p, e.first_day) & other.parties)
+
+
+def _killed(a: Event, b: Event, apart_ratio: float, large: int) -> list[tuple[str, str]]:
     if a.killed is None or b.killed is None:
         return []
     (alo, ahi), (blo, bhi) = sorted((a.killed, b.killed))
     said = f"killed {alo}-{ahi} and {blo}-{bhi}"
     if blo <= ahi:
+        if blo >= large:  # both allow this many, and few events kill so many
+            return [("killed_overlap_large", f"{said} overlap, at {large} or more")]
         return [("killed_overlap", f"{said} overlap")]
     if (blo + 1) / (ahi + 1) > apart_ratio:
         return [("killed_apart", f"{said} far apart")]

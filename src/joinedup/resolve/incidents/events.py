@@ -18,9 +18,15 @@ from typing import Any
 
 from joinedup.profiles import PROFILES_DIR
 from joinedup.resolve.actors import ActorRegistry, load_actors
-from joinedup.resolve.incidents.settings import PRECISIONS, DedupSettings, load_settings
+from joinedup.resolve.incidents.settings import (
+    PRECISIONS,
+    DedupSettings,
+    PlaceRules,
+    load_settings,
+)
 from joinedup.resolve.incidents.taxonomy import Taxonomy, load_taxonomy
 from joinedup.resolve.normalise import fold_words, parse_partial_date
+from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = [
     "CONFLICT_DIR",
@@ -93,9 +99,10 @@ class Event:
     Days are ordinals (``date.toordinal``). ``first``/``last`` is the occurred interval before
     any slack; ``dated`` is False when it was inferred from ``reported_at``. ``precision`` is
     the finest the location's data support (an "exact" place without coordinates is not
-    exact). ``mechanism`` and ``targets`` leave out wildcards ("unknown"). ``parties`` are the
-    actors compared between reports: every actor named, except victim groups; ``circle`` adds
-    the coalitions they belonged to then.
+    exact). ``admin1``/``admin2`` are comparison keys: the canonical name's transliteration
+    skeleton ("jbl smn"). ``mechanism`` and ``targets`` leave out wildcards ("unknown").
+    ``parties`` are the actors compared between reports: every actor named, except victim
+    groups; ``circle`` adds the coalitions they belonged to then.
     """
 
     key: str
@@ -187,7 +194,7 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         lon=None if lon is None else float(lon),
         admin1=settings.places.admin_key(loc.get("admin1")),
         admin2=settings.places.admin_key(loc.get("admin2")),
-        place=_place(loc.get("name"), settings.places.place_words | _admin_words(loc)),
+        place=_place(loc.get("name"), settings.places, _admin_sounds(loc, settings.places)),
         facility=_facility(loc.get("facility"), settings.facility.generic_words,
                            settings.facility.synonyms),
         mechanism=mechanism,
@@ -239,21 +246,25 @@ def _precision(loc: Mapping[str, Any], settings: DedupSettings) -> str:
     return PRECISIONS[-1]
 
 
-def _admin_words(loc: Mapping[str, Any]) -> frozenset[str]:
-    """The words of the report's own governorate and district ("west of Aleppo" in a place's
-    name says no more than its admin1 does)."""
-    return frozenset(w for key in ("admin1", "admin2") if loc.get(key)
-                     for w in fold_words(str(loc[key])).split())
+def _admin_sounds(loc: Mapping[str, Any], places: PlaceRules) -> frozenset[str]:
+    """The transliteration skeletons of the words of the report's own governorate and district,
+    as written and as their canonical names ("west of Aleppo" in a place's name says no more
+    than its admin1 does, however either is spelled: "Halab", "Alepo")."""
+    names = [str(loc[key]) for key in ("admin1", "admin2") if loc.get(key)]
+    names += [places.canonical(fold_words(n)) for n in names]
+    return frozenset(skeleton(w) for n in names for w in fold_words(n).split())
 
 
-def _place(raw: Any, dropped: frozenset[str]) -> str | None:
+def _place(raw: Any, places: PlaceRules, admin: frozenset[str]) -> str | None:
     """A place's distinctive words: settlement words, directions, articles and the report's
-    own admin names dropped; None when nothing is left ("west of Aleppo" says no more than
-    the report's governorate)."""
+    own admin names (``admin``: their skeletons) dropped, and an exonym made its canonical name
+    (Halab is Aleppo: ``location.admin_names``); None when nothing is left ("west of Aleppo"
+    says no more than the report's governorate)."""
     if not raw:
         return None
-    words = [w for w in fold_words(str(raw)).split() if w not in dropped and w not in PLACE_WORDS]
-    return " ".join(words) or None
+    words = [w for w in fold_words(str(raw)).split()
+             if w not in places.place_words and w not in PLACE_WORDS and skeleton(w) not in admin]
+    return places.canonical(" ".join(words)) or None
 
 
 def _facility(raw: Any, generic: frozenset[str],

@@ -8,13 +8,14 @@ turns the file into typed values and refuses a broken file at load time with a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError
 from joinedup.profiles import read_data
 from joinedup.resolve.normalise import fold_words
+from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = [
     "WEIGHTS",
@@ -35,12 +36,16 @@ WEIGHTS = frozenset({
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
     "same_mechanism_family", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
-    "killed_overlap", "killed_apart",
+    "different_actors", "other_sides",
+    "killed_overlap", "killed_overlap_large", "killed_apart",
 })
 PRECISIONS = ("exact", "neighbourhood", "within_25km", "district", "governorate", "country")
 """The contract's location precisions, finest first (conflict-vocabulary.yaml)."""
 ADMIN_WORDS = frozenset({"governorate", "province", "district", "muhafazat", "muhafazah",
                          "mintaqat", "subdistrict", "nahiya"})
+ADMIN_SOUNDS = frozenset(sound for w in ADMIN_WORDS if len(sound := skeleton(w)) >= 3)
+"""The words above however spelled ("Governnorate", "Mintakat"); none as short as "nahiya"'s
+skeleton, which other words share."""
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,31 @@ class PlaceRules:
     admin_names: Mapping[str, str]  # folded spelling -> folded canonical name
     rank: Mapping[str, int]
     place_words: frozenset[str] = frozenset()
+    admin_sounds: Mapping[str, str] = field(default_factory=dict)  # skeleton -> canonical
+
+    def canonical(self, folded: str) -> str:
+        """The canonical name of a folded governorate name or exonym, matched as written or by
+        its transliteration skeleton ("hallab" and "halab" are "aleppo"); else the name."""
+        return self.admin_names.get(folded) or self.admin_sounds.get(skeleton(folded), folded)
 
     def admin_key(self, raw: str | None) -> str | None:
-        """The comparison key of a governorate or district name (None for no name).
+        """The comparison key of a governorate or district name (None for no name): the
+        canonical name of its spelling (``admin_names``), as a transliteration skeleton, so that
+        spellings of one Arabic name agree ("Jabal Saman", "Jebel Saman", "Jabbal Saman"); the
+        article and the other ``place_words`` are left out ("Al Bab", "el-Bab", "Bab").
 
         Examples of what folds together: "Aleppo Governorate", "Halab", "aleppo".
         """
         if not raw:
             return None
-        words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS]
-        folded = " ".join(words)
-        return self.admin_names.get(folded, folded) or None
+        words = [w for w in fold_words(raw).split() if w not in ADMIN_WORDS
+                 and skeleton(w) not in ADMIN_SOUNDS and w not in self.place_words]
+        return skeleton(self.canonical(" ".join(words))) or None
+
+    def reach_km(self, a: str, b: str) -> float:
+        """How far apart two points of these precisions may lie and still be one place: each
+        lies within its own radius of where it happened, so the sum of the two radii."""
+        return self.radius_km[a] + self.radius_km[b]
 
 
 @dataclass(frozen=True)
@@ -100,7 +119,9 @@ class ScoreRules:
     max_episode_links: int
     weights: Mapping[str, float]
     killed_apart_ratio: float
+    large_toll: int
     rare_targets: frozenset[str] = frozenset()
+    not_against_roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -147,7 +168,9 @@ def load_settings(path: Path) -> DedupSettings:
         max_episode_links=get.whole("scoring.max_episode_links"),
         weights=_weights(path, get.mapping("scoring.weights")),
         killed_apart_ratio=get.number("scoring.killed_apart_ratio"),
+        large_toll=get.whole("scoring.large_toll"),
         rare_targets=frozenset(map(str, get.items("scoring.rare_targets"))),
+        not_against_roles=frozenset(map(str, get.items("scoring.not_against_roles"))),
     )
     if scoring.contender_at > scoring.merge_at:
         raise ProfileError(f"{path}: scoring.contender_at is above scoring.merge_at")
@@ -209,6 +232,11 @@ def _places(path: Path, get: _Getter) -> PlaceRules:
             if names.setdefault(folded, canonical) != canonical:
                 raise ProfileError(f"{path}: location.admin_names.{key}: {spelling!r} is "
                                    f"already a spelling of {names[folded]!r}")
+    sounds: dict[str, str | None] = {}
+    for folded, canonical in names.items():
+        held = sounds.setdefault(skeleton(folded), canonical)
+        if held != canonical:  # two names sound alike: neither is found by its sound
+            sounds[skeleton(folded)] = None
     return PlaceRules(
         default_precision=default,
         radius_km=radius,
@@ -220,6 +248,7 @@ def _places(path: Path, get: _Getter) -> PlaceRules:
         admin_names=names,
         rank={p: i for i, p in enumerate(PRECISIONS)},
         place_words=frozenset(fold_words(str(w)) for w in get.items("location.place_words")),
+        admin_sounds={k: v for k, v in sounds.items() if v is not None},
     )
 
 
