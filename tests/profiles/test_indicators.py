@@ -20,3 +20,14 @@ def test_no_indicator_label_is_cut_at_a_comma() -> None:
     assert labels["new_older_friends"] == "Sudden new, often older, circle of friends"
     assert labels["pregnancy_or_termination"] == "Pregnancy, termination or miscarriage"
 
+
+
+def test_a_profile_name_is_a_word_never_a_path() -> None:
+    """A report's ``profile`` is hostile input: a path or a name too long for the file system
+    is a clear refusal, not an operating-system error."""
+    from joinedup.errors import ProfileError
+    from joinedup.profiles import load_profile
+
+    for name in ("../safeguarding", "x" * 300, "safeguarding/../conflict", "Conflict", ""):
+        with pytest.raises(ProfileError, match="no profile named"):
+            load_profile(name)

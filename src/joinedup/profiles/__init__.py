@@ -8,6 +8,7 @@ that names the file and the key, never half-way through an import.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from joinedup.errors import ProfileError
 
 PROFILES_DIR = Path(__file__).parent
 WEIGHTS = {"significant": 5, "moderate": 1, "vulnerability": 1, "general": 0}
+PROFILE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -296,12 +298,13 @@ def _fingerprint(directory: Path) -> dict[str, str]:
 
 @cache
 def load_profile(name: str) -> Profile:
-    """Load a shipped profile by name, checking its rules against the rule library."""
+    """Load a shipped profile by name, checking its rules against the rule library. A name is
+    a lowercase word (a report's ``profile`` is hostile input: never a path)."""
     directory = PROFILES_DIR / name
-    if not (directory / "profile.yaml").is_file():
+    if not PROFILE_NAME.fullmatch(name) or not (directory / "profile.yaml").is_file():
         shipped = sorted(p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml"))
         raise ProfileError(
-            f"no profile named {name!r}", hint=f"shipped profiles: {', '.join(shipped)}"
+            f"no profile named {name[:60]!r}", hint=f"shipped profiles: {', '.join(shipped)}"
         )
     from joinedup.alerts.rule_library import RECIPES
 
