@@ -1,9 +1,10 @@
-"""The shipped vocabulary's labels are whole."""
+"""The shipped vocabulary's labels are whole, and a profile is found by a name only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from joinedup.profiles import load_profile
@@ -26,7 +27,6 @@ def test_a_profile_name_is_a_word_never_a_path() -> None:
     """A report's ``profile`` is hostile input: a path or a name too long for the file system
     is a clear refusal, not an operating-system error."""
     from joinedup.errors import ProfileError
-    from joinedup.profiles import load_profile
 
     for name in ("../safeguarding", "x" * 300, "safeguarding/../conflict", "Conflict", ""):
         with pytest.raises(ProfileError, match="no profile named"):
