@@ -14,7 +14,10 @@ that can never be one event. Here two clusters merge only when
 
 Must-links come first and skip the last two checks: an analyst's confirm (always applied, unless
 it contradicts a split, which is reported), a report ``derived_from`` another (it only repeats
-it), and reports that carry one upstream record's id.
+it), and reports that carry one upstream record's id. A report an analyst confirmed into an
+incident is vouched for: the cohesion check does not weigh it against the reports that join
+later, or a confirmed denial ("our forces did not strike the convoy", placed only in the
+governorate) would keep the convoy's other reports out of the very incident it was put in.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class Clusters:
             i: {e.org} for i, e in enumerate(events) if one_to_one(e)
         }
         self.forbidden: dict[int, set[int]] = {}
+        self.vouched: set[int] = set()  # reports an analyst confirmed into their incident
 
     def find(self, i: int) -> int:
         root = i
@@ -79,6 +83,8 @@ class Clusters:
                     "and a dataset's records are different events")
         for x in self.members[ri]:
             for y in self.members[rj]:
+                if x in self.vouched or y in self.vouched:
+                    continue
                 v = self._verdict(x, y)
                 if v is None:
                     what = "could not be one event"

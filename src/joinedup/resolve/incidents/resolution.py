@@ -193,6 +193,8 @@ class _Run:
                                  f"{self.events[i].key} and {self.events[j].key}'s incidents")
                 continue
             self.clusters.union(i, j)
+            if kind == "confirmed":
+                self.clusters.vouched |= {i, j}
             self.how[min(i, j), max(i, j)] = (kind, (reason,))
         return conflicts
 
