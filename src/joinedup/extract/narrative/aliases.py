@@ -15,17 +15,24 @@ import re
 from functools import cache
 
 from joinedup.extract.narrative.people import role_before
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import (
+    LOWER_LETTERS,
+    UPPER_LETTERS,
+    Reading,
+    given_names,
+    lexicon,
+)
 
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
 _QUOTES = ('"', "“", "‘", "'")
 """The marks one of which begins every match of ``_QUOTED``."""
-_NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
-_PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
+_UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
+_NICKNAME = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}|{_UP}{{2,4}}")
+_PERSONLIKE = re.compile(rf"{_UP}\.?\s+{_UP}{_LOW}+|{_UP}{_LOW}+\s+{_UP}{_LOW}+")
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
 _NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
-_WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
+_WORD_RUN = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}")
 
 
 @cache

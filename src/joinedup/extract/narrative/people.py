@@ -24,12 +24,21 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import (
+    LOWER_LETTERS,
+    UPPER_LETTERS,
+    Reading,
+    given_names,
+    lexicon,
+)
 from joinedup.extract.narrative.places import institution, towns
 from joinedup.resolve.normalise.dates import parse_age_range
 
-_NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
-_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
+# A name word in the letters of any alphabet ("Kamiński", "Şahin", "Émilie"), with its
+# prefixes ("McDonald", "O'Brien", "D'Souza") and double names ("Amber-Rose").
+_UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
+_NAME_WORD = rf"(?:Mc|Mac|[A-Z][’'])?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|{_UP}\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
 _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
 _AGE_AFTER = re.compile(
     r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import UPPER_LETTERS, Reading, given_names, lexicon
 from joinedup.resolve.normalise import normalise_postcode
 
 MIN_TOWN_POPULATION = 5000
@@ -24,9 +24,9 @@ peak rather than 140 MB; a town the gazetteer lacks is still found by its positi
 Hallowfield")."""
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
-_WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
+_WORD = rf"(?:[{UPPER_LETTERS}][\w'’&]*(?:-[^\W\d_][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
-_NEXT_WORD = re.compile(r"\s([A-Z][\w'’-]*)")
+_NEXT_WORD = re.compile(rf"\s([{UPPER_LETTERS}][\w'’-]*)")
 _TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
 
 
