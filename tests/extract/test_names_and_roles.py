@@ -82,3 +82,34 @@ def test_the_same_sentence_reads_alike_whatever_the_names_origin() -> None:
                 "'Tiger', who drove them to Rochdale.")
     assert shape(template.format("Małgorzata Wiśniewska", "Şule Doğan")) == shape(
         template.format("Margaret Wilson", "Sarah Dawson"))
+
+
+# -- surnames that are street words --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "name", "role", "age"), [
+    ("Sophie Green (12) shows signs of neglect.", "Sophie Green", "child", "12"),
+    ("a local man, Stephen Green, aged between 30 and 39, was there.", "Stephen Green",
+     "person_of_concern", "30-39"),
+    ("His mother, Rehana Green, made this report.", "Rehana Green", "parent", None),
+    ("Lauren Hill, 15, was seen with a man named Tariq Hussain, aged 20 to 29.",
+     "Lauren Hill", "child", "15"),
+])
+def test_a_surname_that_is_a_street_word_is_part_of_the_name(
+        text: str, name: str, role: str, age: str | None) -> None:
+    found = person(text, name)
+    assert (found.role, found.attrs.get("age")) == (role, age)
+    assert not [p for p in extract_narrative(text, AT) if p.type == "place"]
+
+
+def test_a_street_named_like_a_person_is_still_a_street_where_a_place_is_meant() -> None:
+    places = [p.text for p in extract_narrative(
+        "She was seen on Rose Hill and at Mary Lane, and at 4 Lucy Green.", AT)
+        if p.type == "place"]
+    assert places == ["Rose Hill", "Mary Lane", "4 Lucy Green"]
+
+
+def test_an_age_range_under_eighteen_makes_a_child() -> None:
+    assert person("Jade (aged 15-16) was there.", "Jade").role == "child"
+    assert person("Tariq Hussain, aged 20 to 29, was there.", "Tariq Hussain").attrs[
+        "age"] == "20-29"

@@ -40,6 +40,9 @@ _UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
 _NAME_WORD = rf"(?:Mc|Mac|[A-Z][’'])?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
 _RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|{_UP}\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
 _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
+# An age range a witness gives ("Stephen Green, aged between 30 and 39", "aged 20 to 29")
+_RANGE_AFTER = re.compile(r"^,?\s*(?:\()?(?:aged?\s+)(?:between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*"
+                          r"(\d{1,2})\b")
 _AGE_AFTER = re.compile(
     r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
     r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
@@ -92,12 +95,14 @@ def propose_people(reading: Reading) -> None:
     text = reading.text
     seen: set[str] = set()
     not_name, titles, titled = _not_name_words(), lexicon().words("titles"), _titled()
+    surnames = lexicon().words("street_surnames")  # "Sophie Green": left by places.py
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
         while words and words[0] in not_name and words[0] not in titles:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and words[-1] in not_name:
+        while words and words[-1] in not_name and not (
+                words[-1] in surnames and len(words) == 2 and _given(words[0])):
             words = words[:-1]
         if not words:
             continue
@@ -158,7 +163,9 @@ def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: f
                 before: str) -> None:
     attrs: dict[str, str] = {}
     after = reading.text[end:end + 40]
-    if match := _AGE_AFTER.match(after):
+    if ranged := _RANGE_AFTER.match(after):
+        attrs["age"] = f"{ranged[1]}-{ranged[2]}"
+    elif match := _AGE_AFTER.match(after):
         attrs["age"] = next(g for g in match.groups() if g)
     elif decade := _decade(reading.text[end:end + 60]):
         ages = parse_age_range(decade[0])
@@ -184,8 +191,8 @@ def _role(name: str, before: str, attrs: dict[str, str]) -> str:
     first = name.split()[0]
     if first in lex.words("professional_titles"):
         return "professional"
-    age = attrs.get("age", "")
-    if age.isdigit() and int(age) < 18:
+    oldest = attrs.get("age", "").rpartition("-")[2]
+    if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
     return role_before(before)
 

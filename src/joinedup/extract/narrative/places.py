@@ -28,6 +28,10 @@ _WORD = rf"(?:[{UPPER_LETTERS}][\w'’&]*(?:-[^\W\d_][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
 _NEXT_WORD = re.compile(rf"\s([{UPPER_LETTERS}][\w'’-]*)")
 _TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
+# Words before a street that say a place is meant ("on Rose Hill", "off Mary Lane")
+_STREET_CUE = re.compile(r"\b(?:on|in|at|near|off|along|to|from|into|via|opposite|behind|past|"
+                         r"of|around|towards|up|down|by|address|lives|living|street|road)\W*$",
+                         re.IGNORECASE)
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -196,10 +200,21 @@ def propose_streets_and_premises(reading: Reading) -> None:
             if kind != "street" and not _is_premises(surface):
                 continue
             after = reading.text[match.end():match.end() + 30]
-            if kind == "street" and institution(surface + after):
+            if kind == "street" and (institution(surface + after)
+                                     or _surname(reading.text, start, surface)):
                 continue
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": kind} if kind else {})
+
+
+def _surname(text: str, start: int, surface: str) -> bool:
+    """Whether a "street" is a person's name ending in a street word that is also a surname
+    ("Sophie Green (12)", "a local man, Stephen Green,"): a given name, no house number, and no
+    word before it that says a place is meant ("on Rose Hill", "at Mary Lane")."""
+    words = surface.split()
+    return (len(words) == 2 and words[-1] in lexicon().words("street_surnames")
+            and words[0].lower() in given_names()
+            and not _STREET_CUE.search(text[max(0, start - 12):start]))
 
 
 def propose_towns(reading: Reading) -> None:
