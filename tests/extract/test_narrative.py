@@ -322,3 +322,23 @@ def test_any_text_is_read_without_failing_and_every_span_is_its_own(parts: list[
     for p in extract_narrative(text, date(2011, 5, 9)):
         assert 0 <= p.start <= p.end <= len(text)
         assert text[p.start:p.end] == p.text
+
+
+@pytest.mark.parametrize("text", [
+    "Her date of birth is 19/12/1992.",
+    "She was born April 1993.",
+    "Born in March 1990, he lives locally.",
+    "DOB: 3 May 1994.",
+    "Amira (DOB 14/07/1993, clinic number RCH-10-0418) attended.",
+    "Child: Callum Reid, D.O.B. 14.06.97.",
+    "His birth date is 2 June 1995.",
+    "Her birthday is on 4 January.",
+])
+def test_a_date_of_birth_is_not_when_anything_happened(text: str) -> None:
+    """Read as a date, a date of birth would date the report's signs years back."""
+    assert found(text, "date") == []
+
+
+def test_a_date_after_a_date_of_birth_is_still_read() -> None:
+    text = "Amira (DOB 14/07/1993) attended on 2 March and again on Friday."
+    assert [v for _, v in found(text, "date")] == ["2009-03-02", "2009-02-27"]
