@@ -113,3 +113,70 @@ def test_an_age_range_under_eighteen_makes_a_child() -> None:
     assert person("Jade (aged 15-16) was there.", "Jade").role == "child"
     assert person("Tariq Hussain, aged 20 to 29, was there.", "Tariq Hussain").attrs[
         "age"] == "20-29"
+
+
+# -- roles: what the words around a name or a nickname say ---------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    'a man in his early fifties known as "Prof" drove her about.',
+    'a man aged between 20 and 29 who calls himself "Biscuit" gave her vodka.',
+    'An older man she knows as "Smiler", aged 20 to 29, gave her gifts.',
+    'a 45-year-old man known to her as "Prof" was there.',
+    'an adult known as "Prof" picked her up.',
+    'an adult in their late forties known as "Prof" picked her up.',
+    'a woman known as "Prof" was there.',
+    'an older female she calls "Prof" texts her.',
+])
+def test_a_nickname_after_an_age_or_an_adult_of_any_sex_is_of_concern(text: str) -> None:
+    assert person(text, "Prof" if "Prof" in text else text.split('"')[1]).role == (
+        "person_of_concern")
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ("a local adult, Chukwuemeka Owusu (32), who goes by 'Car Zero'", "Chukwuemeka Owusu",
+     "person_of_concern"),
+    ("a woman named Sarah Jones gave her a phone.", "Sarah Jones", "person_of_concern"),
+    ("Appropriate adult: Marie Fenwick (YOT).", "Marie Fenwick", "professional"),
+    ("Appropriate adult Gail Osborne was present.", "Gail Osborne", "professional"),
+    ("I am the nurse who saw Chantelle Dobbs at clinic.", "Chantelle Dobbs", ""),
+    ("Caller: Angela Reid, mother. Child: Callum Reid, DOB 14/06/1997.", "Callum Reid",
+     "child"),
+    ("Caller: Angela Reid, mother. Child: Callum Reid.", "Angela Reid", "parent"),
+    ("Duty call taken by Jenny Hollis (duty social worker) at 10:15.", "Jenny Hollis",
+     "professional"),
+    ("Mr Kevin Walsh, father of Abbie Walsh (14), rang.", "Mr Kevin Walsh", "parent"),
+    ("Mrs Yasmin Akhtar rang to report that her daughter had not come home.",
+     "Mrs Yasmin Akhtar", "parent"),
+    ("Her mother, Gemma Haddad, told a worker that a man gave her vodka.", "Gemma Haddad",
+     "parent"),
+    ("Kind regards,\nJoanne Whitfield\nClinical Nurse Specialist", "Joanne Whitfield",
+     "professional"),
+    ("Workers: Gemma Platt, Idris Bello.", "Idris Bello", "professional"),
+    ("The victim, Andreea Ionescu, came to the attention of officers.", "Andreea Ionescu",
+     "victim"),
+    ("Jennifer Smith, the victim, came to the attention of officers.", "Jennifer Smith",
+     "victim"),
+    ("Name: Hannah Osei. Age: 16. Placement: Greenside.", "Hannah Osei", "child"),
+    ("Re: Mateusz Zielinski, 16\nMateusz was brought in.", "Mateusz Zielinski", "child"),
+    ("She was seen with her foster carer, Mrs Janice Hurst.", "Mrs Janice Hurst", "parent"),
+    ("Rania named a girl called Megan Clarke, who introduced her to the men.", "Megan Clarke",
+     "child"),
+    ("He said his son Reece was out late.", "Reece", "child"),
+])
+def test_a_persons_role_comes_from_their_own_words(text: str, name: str, role: str) -> None:
+    assert person(text, name).role == role
+
+
+def test_a_role_word_in_another_sentence_or_clause_is_not_the_persons() -> None:
+    text = "She was seen by the school nurse. Leah Brennan went home with her mother and Sophie."
+    roles = {p.text: p.role for p in people(text)}
+    assert roles["Leah Brennan"] == ""
+    assert roles["Sophie"] == ""
+
+
+def test_a_decade_said_later_in_the_sentence_is_not_the_persons_age() -> None:
+    text = "Shannon was seen with a man in his early fifties known as 'K'."
+    assert "age" not in person(text, "Shannon").attrs
+    assert person("Mrs Joan Whitlock, a neighbour in her seventies, saw them.",
+                  "Mrs Joan Whitlock").attrs["age"] == "70-79"

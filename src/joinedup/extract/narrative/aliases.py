@@ -110,8 +110,8 @@ def _role(text: str, start: int) -> str:
     """The role of the person a nickname names, from the words before it: "a man she knows
     as" is a person of concern, "a girl known as" a recruiter; staff and professionals are
     never given nicknames here."""
-    return role_before(text[max(0, start - 50):start], reach=6,
-                       roles=("person_of_concern", "recruiter"))
+    return role_before(text[max(0, start - 90):start], reach=6,
+                       roles=("person_of_concern", "recruiter", "child", "victim"))
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:

@@ -44,8 +44,9 @@ _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
 _RANGE_AFTER = re.compile(r"^,?\s*(?:\()?(?:aged?\s+)(?:between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*"
                           r"(\d{1,2})\b")
 _AGE_AFTER = re.compile(
-    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
-    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
+    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\n|$|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
+    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\)"
+    r"|[.,;]?\s*age:?\s*(\d{1,2})\b)", re.IGNORECASE)
 _INTRO = re.compile(
     r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
     r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
@@ -60,15 +61,44 @@ _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|retu
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
 _PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
-_DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
+# A decade said of the person just named ("Stephen Green, in his mid thirties", "Mrs Joan
+# Whitlock, a neighbour in her seventies"), not one said of someone later in the sentence
+# ("Shannon was seen with a man in his fifties")
+_DECADE = re.compile(r"(?:,?\s*\(?|,\s*(?:an?\s+|the\s+)?[a-z]+\s+)in\s+(?:his|her|their)\s+"
+                     r"((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
-_LOWER_WORD = re.compile(r"[a-z]+")
+_LOWER_WORD = re.compile(r"[^\W\d_]+")
+# Where the sentence a mention is in starts, within the words before it: a full stop, or a line
+# break unless the line ends with a label or a sign-off ("Workers:", "Kind regards,"); a full
+# stop after a title is not one ("Mrs. Dunne")
+_SENTENCE_BREAK = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s)|(?<![,:])[ \t]*\n")
+_QUOTE_CHARS = re.compile(r"[\"“”‘’']")
+_QUOTED_WORDS = re.compile(r"(?:(?<=[\s(,:;])|^)[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
+# Ages between a noun and the name or nickname it introduces ("a man in his early fifties
+# known as", "a man aged between 20 and 29 who calls himself", "a 16-year-old girl")
+_AGE_WORDS = re.compile(
+    r"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?(?:teens|[a-z]+ties)\b"
+    r"|\baged?\s+(?:between\s+|about\s+|around\s+|approximately\s+)?\d{1,2}"
+    r"(?:\s*(?:-|–|to|and)\s*\d{1,2})?\b|\b\d{1,2}(?:-|\s)years?(?:-|\s)old\b"
+    r"|\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\s*,")
+# What is said of a person just after the name, up to the next comma, bracket or line end
+# ("Jennifer, the victim,", "Jenny Hollis (duty social worker)", "Angela Reid, mother.",
+# "Mr Graham Lees, manager of Fernbank", "Joanne Whitfield\nClinical Nurse Specialist")
+_APPOSITION = re.compile(r"^(?:,[ \t]*|[ \t]*\(|[ \t]*\n[ \t]*)([^,;()\n.]{1,40})(?:[,;().\n]|$)")
+# Words after which a role word still ends the apposition ("manager of", "a neighbour in")
+_ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
+# A parent is who rings about their child ("Mrs Yasmin Akhtar rang to report that her
+# daughter", "Mr Winston Clarke rang about his son")
+_RANG_ABOUT = re.compile(r"^\s+(?:rang|phoned|called|rings|phones|telephoned)\b[^.\n]{0,40}?"
+                         r"\b(?:her|his|their)\s+(?:daughter|son|child|children|grandson|"
+                         r"granddaughter|stepdaughter|stepson)\b")
 
 
 def _decade(text: str) -> re.Match[str] | None:
-    """``_DECADE.search(text)``, skipped where neither "ties" nor "teens" is (every decade
+    """``_DECADE.match(text)``, skipped where neither "ties" nor "teens" is (every decade
     word ends with one), as for nearly every name."""
-    return _DECADE.search(text) if "ties" in text or "teens" in text else None
+    return _DECADE.match(text) if "ties" in text or "teens" in text else None
 
 
 @cache
@@ -162,7 +192,7 @@ def _sentence_start(before: str) -> bool:
 def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
                 before: str) -> None:
     attrs: dict[str, str] = {}
-    after = reading.text[end:end + 40]
+    after = reading.text[end:end + 60]
     if ranged := _RANGE_AFTER.match(after):
         attrs["age"] = f"{ranged[1]}-{ranged[2]}"
     elif match := _AGE_AFTER.match(after):
@@ -171,22 +201,48 @@ def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: f
         ages = parse_age_range(decade[0])
         if ages:
             attrs["age"] = f"{ages[0]}-{ages[1]}"
-    reading.propose("person", start, end, reading.text[start:end], confidence,
-                    rule, role=_role(reading.text[start:end], before, attrs), attrs=attrs)
+    role = _role(reading.text[start:end], before, attrs, after)
+    reading.propose("person", start, end, reading.text[start:end], confidence, rule,
+                    role=role, attrs=attrs)
 
 
 def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str:
     """The role that the nearest of the last ``reach`` words before a mention gives it ("her
-    mother", "a man"), among ``roles`` if given, or ""."""
-    by_word = _role_of_word()
-    for word in reversed(_LOWER_WORD.findall(before.lower())[-reach:]):
-        role = by_word.get(word, "")
+    mother", "a man", "Appropriate adult:"), among ``roles`` if given, or "".
+
+    Only the mention's own sentence is read, and only its own noun phrase: a word that starts
+    another clause ("the nurse who saw Chantelle", "her mother and Leah") ends the search.
+    What a writer puts between the noun and the name is passed over and not counted: ages
+    ("a man in his early fifties known as", "a 16-year-old girl"), a nickname already quoted
+    ("a man known as 'K', whose name is Leroy Grant") and the words that introduce a name or
+    a nickname ("who calls himself", "she knows as", "named").
+    """
+    at = max((m.end() for m in _SENTENCE_BREAK.finditer(before)), default=0)
+    before = before[at:].lower()
+    if _QUOTE_CHARS.search(before):
+        before = _QUOTED_WORDS.sub(" ", before)
+    if "ties" in before or "teens" in before or any(ch.isdigit() for ch in before):
+        before = _AGE_WORDS.sub(" ", before)
+    by_word, phrases = _role_of_word(), _role_phrases()
+    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
+    words = _LOWER_WORD.findall(before)
+    counted = 0
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        role = phrases.get((words[i - 1], word), "") if i else ""
+        role = role or by_word.get(word, "")
         if role and (not roles or role in roles):
             return role
+        if word in breaks:
+            return ""
+        if word not in passed:
+            counted += 1
+            if counted >= reach:
+                return ""
     return ""
 
 
-def _role(name: str, before: str, attrs: dict[str, str]) -> str:
+def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str:
     lex = lexicon()
     first = name.split()[0]
     if first in lex.words("professional_titles"):
@@ -194,10 +250,49 @@ def _role(name: str, before: str, attrs: dict[str, str]) -> str:
     oldest = attrs.get("age", "").rpartition("-")[2]
     if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
-    return role_before(before)
+    return _role_after(after) or role_before(before)
+
+
+def _role_after(after: str) -> str:
+    """The role what is said just after a name gives it (see ``_APPOSITION``): a role word
+    that ends the words said, or comes before "of", "at"... ("manager of"); or a parent who
+    rings about their child."""
+    if _RANG_ABOUT.match(after):
+        return "parent"
+    said = _APPOSITION.match(after)
+    if said is None or said[1].lstrip().startswith(("who ", "which ", "whose ", "that ")):
+        return ""  # a clause about them ("Megan, who introduced her to the men")
+    words = _LOWER_WORD.findall(said[1].lower())
+    if len(words) > 6:
+        return ""
+    by_word, phrases = _role_of_word(), _role_phrases()
+    breaks = lexicon().words("role_breaks")
+    for i, word in enumerate(words):
+        role = phrases.get((word, words[i + 1]), "") if i + 1 < len(words) else ""
+        if role and (i + 2 == len(words) or words[i + 2] in _ROLE_TAIL):
+            return role
+        role = by_word.get(word, "")
+        if role and (i + 1 == len(words) or words[i + 1] in _ROLE_TAIL):
+            return role
+        if word in breaks:
+            return ""  # a clause, not what the person is ("Gemma Haddad, told a parent that")
+    return ""
 
 
 @cache
 def _role_of_word() -> dict[str, str]:
     raw = lexicon().raw.get("role_words") or {}
-    return {str(w): str(role) for role, words in raw.items() for w in words}
+    return {str(w): str(role) for role, words in raw.items() for w in words if " " not in w}
+
+
+@cache
+def _role_phrases() -> dict[tuple[str, str], str]:
+    """Two-word role words ("appropriate adult", "young person"), by their two words."""
+    raw = lexicon().raw.get("role_words") or {}
+    found: dict[tuple[str, str], str] = {}
+    for role, words in raw.items():
+        for w in words:
+            parts = str(w).split()
+            if len(parts) == 2:
+                found[(parts[0], parts[1])] = str(role)
+    return found
