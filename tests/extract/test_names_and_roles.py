@@ -180,3 +180,38 @@ def test_a_decade_said_later_in_the_sentence_is_not_the_persons_age() -> None:
     assert "age" not in person(text, "Shannon").attrs
     assert person("Mrs Joan Whitlock, a neighbour in her seventies, saw them.",
                   "Mrs Joan Whitlock").attrs["age"] == "70-79"
+
+
+# -- nicknames as written -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "nickname"), [
+    ("a man known as 'sam', in his thirties, drove her.", "sam"),
+    ('an adult in their forties known only as "car zero" gave her vodka.', "car zero"),
+    ("An older man he knows as 'K', in his late forties, keeps calling.", "K"),
+    ('A man in his twenties who calls himself "J" messages her.', "J"),
+    ('A man who calls himself "Little Dog" drove her about.', "Little Dog"),
+    ('a man known as "Doctor" was there.', "Doctor"),
+    ('She said a man who goes by "red hawk" picked her up.', "red hawk"),
+    ('Oliwia calls him "Ziggy".', "Ziggy"),
+])
+def test_a_nickname_after_a_naming_cue_is_read_whatever_its_case_or_look(
+        text: str, nickname: str) -> None:
+    aliases = [p for p in people(text) if p.type == "alias"]
+    assert [p.value for p in aliases] == [nickname]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ('She was in a room booked in the name of "A. Rahman".', "person"),
+    ('His number is saved in it as "T" and a contact saved as "D".', None),
+    ('She said she "loves" him and he is "just a friend".', None),
+])
+def test_what_a_weak_cue_or_no_cue_quotes_is_a_nickname_only_when_it_looks_like_one(
+        text: str, kind: str | None) -> None:
+    assert [p.type for p in people(text)] == ([kind] if kind else [])
+
+
+def test_a_lower_case_or_one_letter_nickname_is_said_again_only_in_quotes() -> None:
+    text = ("A man known as 'scar' and a man known as 'K' were there. 'scar' has a scar on "
+            "his cheek; K said 'K' would come back.")
+    assert [p.text for p in people(text) if p.rule == "alias.repeated"] == ["scar", "K"]

@@ -25,6 +25,7 @@ from joinedup.extract.narrative.pipeline import (
 
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
 _QUOTES = ('"', "“", "‘", "'")
+_OPENING, _CLOSING = "\"“‘'", "\"”’'"
 """The marks one of which begins every match of ``_QUOTED``."""
 _UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
 _NICKNAME = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}|{_UP}{{2,4}}")
@@ -32,6 +33,9 @@ _PERSONLIKE = re.compile(rf"{_UP}\.?\s+{_UP}{_LOW}+|{_UP}{_LOW}+\s+{_UP}{_LOW}+"
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
 _NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
+# A nickname after a naming cue, as written: up to three words of any case ("sam", "car zero",
+# "Little Dog"), or one letter with or without its full stop ("K", "K.")
+_ANY_NICKNAME = re.compile(r"(?:[^\W\d_][\w'’-]*|[^\W\d_]\.)(?:\s+[\w'’-]+){0,2}")
 _WORD_RUN = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}")
 
 
@@ -39,6 +43,18 @@ _WORD_RUN = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}")
 def _cues() -> str:
     cues = sorted((" ".join(c) for c in lexicon().raw["alias_cues"]), key=len, reverse=True)
     return rf"\b(?:{'|'.join(map(re.escape, cues))})"
+
+
+@cache
+def _weak_cues() -> frozenset[str]:
+    """The cues after which a quotation may be a name or a label rather than a nickname
+    ("called", "booked in the name of", "saved as"), as written in lower case."""
+    return frozenset(" ".join(c).lower() for c in lexicon().raw.get("alias_cues_weak") or [])
+
+
+def _naming(cue: str) -> bool:
+    """Whether a cue (as matched, with what follows it) gives a nickname, not a name."""
+    return " ".join(cue.lower().replace(",", " ").split()) not in _weak_cues()
 
 
 @cache
@@ -74,9 +90,15 @@ def propose_aliases(reading: Reading) -> None:
     blocked = lexicon().words("not_names")
     for match in reading.scan(_QUOTED, _QUOTES):
         content = match[1].strip()
-        if not _is_nickname(content) or content in blocked:
+        cue = _cue().search(text[max(0, match.start() - 30):match.start()])
+        cued = cue is not None
+        if cue is not None and _naming(cue[0]):
+            # "known as 'sam'", "calls himself 'K'", "goes by 'Little Dog'": whatever its
+            # case, length or look, what such a cue quotes is a nickname
+            if not _ANY_NICKNAME.fullmatch(content):
+                continue
+        elif not _is_nickname(content) or content in blocked:
             continue
-        cued = bool(_cue().search(text[max(0, match.start() - 30):match.start()]))
         if len(content) <= 2 and not cued:
             continue
         if not cued and content.lower() in given_names():
@@ -108,22 +130,28 @@ def propose_aliases(reading: Reading) -> None:
 
 def _role(text: str, start: int) -> str:
     """The role of the person a nickname names, from the words before it: "a man she knows
-    as" is a person of concern, "a girl known as" a recruiter; staff and professionals are
-    never given nicknames here."""
+    as" is a person of concern, "a girl known as" a child; staff and professionals are never
+    given nicknames here."""
     return role_before(text[max(0, start - 90):start], reach=6,
                        roles=("person_of_concern", "recruiter", "child", "victim"))
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:
-    """Every later mention of each nickname, as a whole word."""
+    """Every later mention of each nickname, as a whole word; of a nickname in lower case or
+    of one letter ("scar", "K"), only in quotation marks, as such a word is often just a word
+    ("a scar on his cheek")."""
     text = reading.text
     roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
     for alias in sorted(found, key=len, reverse=True):
+        quoted = alias.islower() or len(alias.rstrip(".")) == 1
         start = text.find(alias)
         while start >= 0:
             end = start + len(alias)
             whole = (start == 0 or not _wordlike(text[start - 1])) and (
                 end == len(text) or not _wordlike(text[end]))
+            if quoted:
+                whole = whole and start > 0 and text[start - 1] in _OPENING \
+                    and text[end:end + 1] in _CLOSING
             if whole and reading.free(start, end):
                 reading.propose("alias", start, end, alias, 0.75, "alias.repeated",
                                 role=roles.get(alias, ""))
