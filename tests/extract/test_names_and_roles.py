@@ -215,3 +215,35 @@ def test_a_lower_case_or_one_letter_nickname_is_said_again_only_in_quotes() -> N
     text = ("A man known as 'scar' and a man known as 'K' were there. 'scar' has a scar on "
             "his cheek; K said 'K' would come back.")
     assert [p.text for p in people(text) if p.rule == "alias.repeated"] == ["scar", "K"]
+
+
+# -- children named without an age ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Bridget Doyle appears to be under the control of an adult.", "Bridget Doyle"),
+    ("Ciara Kelly has missed a lot of school.", "Ciara Kelly"),
+    ("It is also noted that Amal Hassan has been self-harming.", "Amal Hassan"),
+    ("Jodie went out at 16:00 and did not return until the next morning.", "Jodie"),
+    ("Copy of our record 17. Charlotte Wilson is contacted on her phone by unknown adults.",
+     "Charlotte Wilson"),
+])
+def test_the_subject_of_a_warning_sign_is_a_child(text: str, name: str) -> None:
+    assert person(text, name).role == "child"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Tariq gave her vodka at the flat.", "Tariq"),
+    ("Mr Tariq Hussain has been seen with adults police know.", "Mr Tariq Hussain"),
+    ("Tariq Hussain, 34, has been drinking heavily.", "Tariq Hussain"),
+    ("Shannon said a man in his forties has been giving her cannabis.", "Shannon"),
+])
+def test_a_sign_said_of_someone_else_or_of_an_adult_makes_no_child(text: str, name: str
+                                                                     ) -> None:
+    assert person(text, name).role != "child"
+
+
+def test_a_date_of_birth_after_a_name_gives_the_age_on_the_report_day() -> None:
+    found = [p for p in people("Child: Callum Reid, DOB 14/06/1997. He was out.",
+                               date(2012, 5, 1)) if p.text == "Callum Reid"]
+    assert [(p.attrs.get("age"), p.role) for p in found] == [("14", "child")]

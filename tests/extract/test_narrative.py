@@ -344,3 +344,36 @@ def test_a_date_of_birth_is_not_when_anything_happened(text: str) -> None:
 def test_a_date_after_a_date_of_birth_is_still_read() -> None:
     text = "Amira (DOB 14/07/1993) attended on 2 March and again on Friday."
     assert [v for _, v in found(text, "date")] == ["2009-03-02", "2009-02-27"]
+
+
+def test_a_flat_named_by_the_premises_below_it_is_a_place_of_its_own() -> None:
+    text = ("Roxana said she had been taken to flat above Chicken Point, 94a Mill Lane. "
+            "Chloe was at the rooms over the Golden Dragon takeaway. A flat above a shop.")
+    assert found(text, "place") == [
+        ("flat above Chicken Point", "flat above Chicken Point"),
+        ("94a Mill Lane", "94a Mill Lane"),
+        ("the rooms over the Golden Dragon takeaway", "the rooms over the Golden Dragon takeaway")]
+
+
+def test_premises_said_again_by_name_are_that_place_not_a_person_nor_a_sign() -> None:
+    text = ("Chloe spends time at Golden Bull takeaway. She hangs around at the Golden Bull "
+            "and at the Bull. She is being bullied.")
+    assert found(text, "place") == [("Golden Bull takeaway", "Golden Bull takeaway"),
+                                    ("Golden Bull", "Golden Bull takeaway")]
+    assert found(text, "person") == [("Chloe", "Chloe")]
+    assert [t for t, v in found(text, "indicator") if v == "bullying"] == ["bullied"]
+
+
+def test_a_word_of_a_nickname_is_not_read_as_a_sign() -> None:
+    text = "A man in his twenties who calls himself 'Big Man' was seen with her."
+    assert "phone_contact_unknown_adults" not in [v for _, v in found(text, "indicator")]
+
+
+def test_premises_take_the_kind_their_words_say() -> None:
+    text = ("She was at the Spice Hut takeaway, the Happy Mart, the Kestrel Hotel, Victoria "
+            "Park and the flat above Grill Garden.")
+    kinds = [(p.text, p.attrs.get("kind")) for p in extract_narrative(text, AT)
+             if p.type == "place"]
+    assert kinds == [("the Spice Hut takeaway", "takeaway"), ("the Happy Mart", "shop"),
+                     ("the Kestrel Hotel", "hotel"), ("Victoria Park", "park"),
+                     ("the flat above Grill Garden", "flat")]

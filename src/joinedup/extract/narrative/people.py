@@ -20,6 +20,8 @@ single unknown name that starts a sentence before a verb ("Ruby said") 0.6.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -40,6 +42,9 @@ _UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
 _NAME_WORD = rf"(?:Mc|Mac|[A-Z][’'])?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
 _RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|{_UP}\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
 _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
+# A date of birth just after a name ("Callum Reid, DOB 14/06/1997", "Amira (DOB 14.07.93,")
+_BORN_AFTER = re.compile(r"^,?\s*\(?(?:dob|d\.o\.b\.?|born(?:\s+on)?|date\s+of\s+birth)\s*:?\s*"
+                         r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b", re.IGNORECASE)
 # An age range a witness gives ("Stephen Green, aged between 30 and 39", "aged 20 to 29")
 _RANGE_AFTER = re.compile(r"^,?\s*(?:\()?(?:aged?\s+)(?:between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*"
                           r"(\d{1,2})\b")
@@ -93,6 +98,19 @@ _ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
 _RANG_ABOUT = re.compile(r"^\s+(?:rang|phoned|called|rings|phones|telephoned)\b[^.\n]{0,40}?"
                          r"\b(?:her|his|their)\s+(?:daughter|son|child|children|grandson|"
                          r"granddaughter|stepdaughter|stepson)\b")
+
+
+def _age_on(born: re.Match[str], at: date) -> int | None:
+    """The age on ``at`` of someone born on the day ``born`` writes (day, month, year)."""
+    day, month, year = int(born[1]), int(born[2]), int(born[3])
+    if year < 100:
+        year += 2000 if 2000 + year <= at.year else 1900
+    try:
+        birth = date(year, month, day)
+    except ValueError:
+        return None
+    age = at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
+    return age if 0 <= age < 120 else None
 
 
 def _decade(text: str) -> re.Match[str] | None:
@@ -191,19 +209,30 @@ def _sentence_start(before: str) -> bool:
 
 def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
                 before: str) -> None:
-    attrs: dict[str, str] = {}
     after = reading.text[end:end + 60]
-    if ranged := _RANGE_AFTER.match(after):
-        attrs["age"] = f"{ranged[1]}-{ranged[2]}"
-    elif match := _AGE_AFTER.match(after):
-        attrs["age"] = next(g for g in match.groups() if g)
-    elif decade := _decade(reading.text[end:end + 60]):
-        ages = parse_age_range(decade[0])
-        if ages:
-            attrs["age"] = f"{ages[0]}-{ages[1]}"
+    age = _age_after(after, reading.reported_at)
+    attrs = {"age": age} if age else {}
     role = _role(reading.text[start:end], before, attrs, after)
     reading.propose("person", start, end, reading.text[start:end], confidence, rule,
                     role=role, attrs=attrs)
+
+
+def _age_after(after: str, at: date | None) -> str:
+    """The age said just after a name: from a date of birth (on the report's day), a range
+    ("aged 20 to 29"), an age ("(14)", ", 16,", "aged 13") or a decade ("in his forties")."""
+    if at is not None and (born := _BORN_AFTER.match(after)):
+        age = _age_on(born, at)
+        if age is not None:
+            return str(age)
+    if ranged := _RANGE_AFTER.match(after):
+        return f"{ranged[1]}-{ranged[2]}"
+    if match := _AGE_AFTER.match(after):
+        return next(g for g in match.groups() if g)
+    if decade := _decade(after):
+        ages = parse_age_range(decade[0])
+        if ages:
+            return f"{ages[0]}-{ages[1]}"
+    return ""
 
 
 def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str:
@@ -296,3 +325,49 @@ def _role_phrases() -> dict[tuple[str, str], str]:
             if len(parts) == 2:
                 found[(parts[0], parts[1])] = str(role)
     return found
+
+
+# A clause's subject: what may stand before a name that starts one ("It is also noted that",
+# "Separately,", "She said that")
+_CLAUSE_LEAD = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\bthat\s+|^\s*(?:also|separately|in\s+addition|"
+                          r"however|since\s+then|today|yesterday|recently),?\s+)$", re.IGNORECASE)
+_GAP_LIMIT = 45  # characters between a name and the warning sign said of it
+_GAP_STOP = re.compile(r"[.!?;\n]|:(?!\d)|,\s+(?:and|but|who|which)\b")
+
+
+def children_of_signs(reading: Reading) -> None:
+    """Give the role ``child`` to a person named with no role, no title and no adult's age
+    who is the subject of a warning sign ("Bridget Doyle appears to be under the control of
+    an adult", "Ciara Kelly has missed a lot of school", "It is noted that Amal has been
+    self-harming"): the profile's signs are said of children. Runs after the signs are read.
+
+    The sign must follow the name in the same clause, within a few words, with no link and no
+    other person between ("Tariq gave her vodka" says nothing of Tariq's age).
+    """
+    people = [p for p in reading.proposals if p.type == "person" and not p.role]
+    if not people:
+        return
+    signs = sorted(p.start for p in reading.proposals if p.type == "indicator")
+    if not signs:
+        return
+    others = sorted((p.start, p.end) for p in reading.proposals
+                    if p.type in ("person", "alias", "link", "place", "vehicle"))
+    text, titles = reading.text, lexicon().words("titles")
+    for person in people:
+        age = person.attrs.get("age", "").rpartition("-")[2]
+        if (age.isdigit() and int(age) >= 18) or person.text.split()[0].rstrip(".") in titles:
+            continue
+        sign = next((s for s in signs if s >= person.end), None)
+        if sign is None or sign - person.end > _GAP_LIMIT:
+            continue
+        gap = text[person.end:sign]
+        if _GAP_STOP.search(_AGE_AFTER.sub("", gap, count=1) if "(" in gap or "," in gap
+                            else gap):
+            continue
+        if any(person.end <= a < sign for a, _ in others):
+            continue
+        start = text.rfind(".", 0, person.start)
+        if not _CLAUSE_LEAD.search(text[max(0, start - 1, person.start - 60):person.start]):
+            continue
+        at = reading.proposals.index(person)
+        reading.proposals[at] = replace(person, role="child")

@@ -14,6 +14,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,7 @@ class Reading:
     text: str
     doc: Doc
     proposals: list[Proposal] = field(default_factory=list)
+    reported_at: date | None = None  # when the report was made (an age from a date of birth)
     _mask: bytearray = field(default_factory=bytearray)
     _lowers: list[str] | None = None
     _lower_ids: list[int] | None = None
@@ -303,6 +305,6 @@ def _find_all(text: str, word: str) -> Iterator[int]:
         at = text.find(word, at + 1)
 
 
-def read(text: str) -> Reading:
+def read(text: str, reported_at: date | None = None) -> Reading:
     """Tokenise a narrative once for every proposer."""
-    return Reading(text, nlp()(text), _mask=bytearray(len(text)))
+    return Reading(text, nlp()(text), reported_at=reported_at, _mask=bytearray(len(text)))

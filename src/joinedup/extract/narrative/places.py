@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from joinedup.extract.narrative.pipeline import UPPER_LETTERS, Reading, given_names, lexicon
 from joinedup.resolve.normalise import normalise_postcode
@@ -186,6 +187,8 @@ def propose_streets_and_premises(reading: Reading) -> None:
     (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
     """
     text = reading.text
+    if _FLAT_WORD.search(text):
+        _flats_above(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
                                             (_premises().finditer(text), "place.premises",
@@ -203,8 +206,88 @@ def propose_streets_and_premises(reading: Reading) -> None:
             if kind == "street" and (institution(surface + after)
                                      or _surname(reading.text, start, surface)):
                 continue
+            found = kind or _kind_of(surface)
             reading.propose("place", start, match.end(), surface, confidence, rule,
-                            attrs={"kind": kind} if kind else {})
+                            attrs={"kind": found} if found else {})
+    _premises_again(reading)
+
+
+def _kind_of(surface: str) -> str:
+    """The kind of premises its last words say (``premises_kinds``: "the Spice Hut takeaway"
+    is a takeaway, "Happy Mart" a shop), or "": resolution keeps places of two kinds apart."""
+    words = surface.lower().split()
+    kinds = _premises_kinds()
+    return kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "") if words else ""
+
+
+@cache
+def _premises_kinds() -> dict[str, str]:
+    raw = lexicon().raw.get("premises_kinds") or {}
+    return {str(w).lower(): str(kind) for kind, words in raw.items() for w in words}
+
+
+# A flat, a room or a house named by the premises it is above or behind ("flat above Grill
+# Garden", "the rooms over the Golden Dragon takeaway"): a place of its own, not the premises
+_FLAT_WORD = re.compile(r"(?i:\b(?:above|over|behind|below|beneath|beside|next\s+to|back\s+of|"
+                        r"rear\s+of)\s+(?:the\s+)?)[A-Z]")
+
+
+@cache
+def _flat() -> re.Pattern[str]:
+    lower = _alternation(lexicon().words("premises_lower"))
+    return re.compile(
+        r"(?<![\w-])(?i:(?:the\s+)?(?:flats?|rooms?|bedsit|maisonette|apartment|house|cellar|"
+        r"basement|back\s+room|upstairs\s+flat|accommodation|premises)\s+(?:above|over|behind|"
+        r"below|beneath|beside|next\s+to|at\s+the\s+(?:back|rear)\s+of)\s+)"
+        rf"(?:[Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})(?:[ ](?:{lower}))?(?![\w-])")
+
+
+def _flats_above(reading: Reading) -> None:
+    """Places named by the premises they are above or behind (see ``_FLAT_WORD``); the
+    premises' name must be a name (capitalised, not a word such as "The" or "Her")."""
+    blocked = lexicon().words("not_names")
+    for match in _flat().finditer(reading.text):
+        if match[1].split()[0] in blocked or not reading.free(match.start(), match.end()):
+            continue
+        kind = _kind_of(match[0][:match.start(1) - match.start()].split()[-2])
+        reading.propose("place", match.start(), match.end(), match[0], 0.85, "place.above",
+                        attrs={"kind": kind} if kind else {})
+
+
+def _premises_again(reading: Reading) -> None:
+    """Premises said again by their name alone ("the Golden Bull" after "Golden Bull
+    takeaway"): the same place (its value and kind are the place's), not a person and not a
+    sign ("Bull"). After "flat above Chicken Point", "Chicken Point" alone is the premises
+    below the flat, not the flat."""
+    names: dict[str, tuple[str, dict[str, Any]]] = {}  # a name said alone -> value, attrs
+    lowers, blocked = lexicon().words("premises_lower"), lexicon().words("not_names")
+    for p in sorted((p for p in reading.proposals if p.type == "place"
+                     and p.rule in ("place.premises", "place.above")),
+                    key=lambda p: p.rule == "place.above"):  # premises first
+        above = _flat().match(p.text) if p.rule == "place.above" else None
+        words = above[1].split() if above else p.text.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        while words and words[-1].lower() in lowers:
+            words = words[:-1]
+        if any(w in blocked or len(w) < 2 for w in words):
+            continue  # "A hotel": no name
+        if above:
+            names.setdefault(" ".join(words), (" ".join(words), {}))
+        elif len(words) >= 2 or words and len(p.text.split()) > len(words):
+            names.setdefault(" ".join(words), (p.value, p.attrs))
+    if not names:
+        return
+    for match in reading.scan(_name_again(), names):
+        if match[0] in names and reading.free(match.start(), match.end()):
+            value, attrs = names[match[0]]
+            reading.propose("place", match.start(), match.end(), value, 0.75, "place.again",
+                            attrs=dict(attrs))
+
+
+@cache
+def _name_again() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
 
 
 def _surname(text: str, start: int, surface: str) -> bool:
