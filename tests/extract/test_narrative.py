@@ -69,6 +69,8 @@ def test_a_full_plate_is_normalised() -> None:
 
 @pytest.mark.parametrize(("text", "value"), [
     ("She thinks the car had a plate starting MA08.", "MA08???"),
+    ("He drives a taxi with a plate starting YF57 HK.", "YF57HK?"),
+    ("a plate starting with KX57 I think", "KX57???"),
     ('the Ugly One drives a black cab, a K-reg, and', "K*"),
     ("registration YD09 KL? (the last letter unclear)", "YD09KL?"),
     ("noted part of the plate as a 68 plate.", "??68???"),
