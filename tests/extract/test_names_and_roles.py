@@ -247,3 +247,22 @@ def test_a_date_of_birth_after_a_name_gives_the_age_on_the_report_day() -> None:
     found = [p for p in people("Child: Callum Reid, DOB 14/06/1997. He was out.",
                                date(2012, 5, 1)) if p.text == "Callum Reid"]
     assert [(p.attrs.get("age"), p.role) for p in found] == [("14", "child")]
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ('a man in his mid twenties known as "Danny" came.', "23-27"),
+    ('A man known as "Danny", aged between 20 and 29, came.', "20-29"),
+    ("An older man he knows as 'K', in his late forties, came.", "46-49"),
+    ("A 45-year-old man known as 'Prof' came.", "45"),
+    ("Kayleigh (14) said a man known as 'Tiger' came.", None),
+])
+def test_a_nickname_carries_the_age_said_of_the_person_it_names(text: str, age: str | None
+                                                                ) -> None:
+    [alias] = [p for p in people(text) if p.type == "alias"]
+    assert alias.attrs.get("age") == age
+
+
+@pytest.mark.parametrize("text", ["Recorded ethnicity: White Irish.", "Religion: Muslim.",
+                                  "Nationality: Irish."])
+def test_the_value_of_a_label_such_as_ethnicity_is_not_a_person(text: str) -> None:
+    assert people(text) == []

@@ -361,7 +361,8 @@ def test_premises_said_again_by_name_are_that_place_not_a_person_nor_a_sign() ->
     text = ("Chloe spends time at Golden Bull takeaway. She hangs around at the Golden Bull "
             "and at the Bull. She is being bullied.")
     assert found(text, "place") == [("Golden Bull takeaway", "Golden Bull takeaway"),
-                                    ("Golden Bull", "Golden Bull takeaway")]
+                                    ("Golden Bull", "Golden Bull takeaway"),
+                                    ("the Bull", "the Bull")]  # a pub by its position
     assert found(text, "person") == [("Chloe", "Chloe")]
     assert [t for t, v in found(text, "indicator") if v == "bullying"] == ["bullied"]
 
@@ -379,3 +380,21 @@ def test_premises_take_the_kind_their_words_say() -> None:
     assert kinds == [("the Spice Hut takeaway", "takeaway"), ("the Happy Mart", "shop"),
                      ("the Kestrel Hotel", "hotel"), ("Victoria Park", "park"),
                      ("the flat above Grill Garden", "flat")]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("a man is employed at the Star King.", "the Star King"),
+    ("She hangs around outside the Golden Bull most nights.", "the Golden Bull"),
+    ("a crew from the Marlowe estate in Tottenham", "the Marlowe estate"),
+])
+def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
+    assert place in [t for t, _ in found(text, "place")]
+    assert found(text, "person") == []
+
+
+@pytest.mark.parametrize("text", ["He was taken to the Police station.",
+                                  "She was seen at the Royal Oldham Hospital.",
+                                  "staff at the Tyneside-based charity said",
+                                  "She lives on Yusuf's estate."])
+def test_no_premises_by_position_without_a_name(text: str) -> None:
+    assert found(text, "place") == []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from joinedup.extract.narrative.people import role_before
+from joinedup.extract.narrative.people import age_after, age_before, role_before
 from joinedup.extract.narrative.pipeline import (
     LOWER_LETTERS,
     UPPER_LETTERS,
@@ -106,7 +106,8 @@ def propose_aliases(reading: Reading) -> None:
         if reading.free(match.start(1), match.end(1)):
             reading.propose("alias", match.start(1), match.end(1), content,
                             0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
-                            role=_role(text, match.start()))
+                            role=_role(text, match.start()),
+                            attrs=_age(text, match.start(), match.end()))
             found.add(content)
     for cue in reading.scan(_cue_anywhere(), _cue_starts(), any_case=True):
         rest = text[cue.end():]
@@ -123,9 +124,16 @@ def propose_aliases(reading: Reading) -> None:
         end = start + len(content)
         if reading.text[start:end] == content and reading.free(start, end):
             reading.propose("alias", start, end, content, 0.8, "alias.introduced",
-                            role=_role(text, start))
+                            role=_role(text, start), attrs=_age(text, start, end))
             found.add(content)
     _repeats(reading, found)
+
+
+def _age(text: str, start: int, end: int) -> dict[str, str]:
+    """The age of the person a nickname names, as the words around it say ("a man in his
+    forties known as 'Tiger'", "'Tiger', aged 20 to 29,"), as ``attrs``."""
+    age = age_after(text[end:end + 60]) or age_before(text[max(0, start - 90):start])
+    return {"age": age} if age else {}
 
 
 def _role(text: str, start: int) -> str:

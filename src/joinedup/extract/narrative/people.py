@@ -179,6 +179,8 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
               ) -> tuple[str | None, float]:
     if titled or words[0] in lexicon().words("titles"):
         return "person.title", 0.9
+    if ":" in before and _label_before(before):
+        return None, 0.0  # "Ethnicity: White Irish", "Religion: Muslim"
     if _AGE_NEXT.match(after):
         return "person.aged", 0.85
     if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
@@ -197,6 +199,16 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
     return None, 0.0
 
 
+def _label_before(before: str) -> bool:
+    """Whether ``before`` ends with a label whose value is never a person ("Recorded
+    ethnicity:", ``not_person_labels``)."""
+    label = before.rstrip()
+    if not label.endswith(":"):
+        return False
+    words = _LOWER_WORD.findall(label.lower())
+    return bool(words) and words[-1] in lexicon().words("not_person_labels")
+
+
 def _given(word: str) -> bool:
     """A known given name, or a double one whose first part is ("Ellie-May")."""
     lower = word.lower()
@@ -210,14 +222,14 @@ def _sentence_start(before: str) -> bool:
 def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
                 before: str) -> None:
     after = reading.text[end:end + 60]
-    age = _age_after(after, reading.reported_at)
+    age = age_after(after, reading.reported_at)
     attrs = {"age": age} if age else {}
     role = _role(reading.text[start:end], before, attrs, after)
     reading.propose("person", start, end, reading.text[start:end], confidence, rule,
                     role=role, attrs=attrs)
 
 
-def _age_after(after: str, at: date | None) -> str:
+def age_after(after: str, at: date | None = None) -> str:
     """The age said just after a name: from a date of birth (on the report's day), a range
     ("aged 20 to 29"), an age ("(14)", ", 16,", "aged 13") or a decade ("in his forties")."""
     if at is not None and (born := _BORN_AFTER.match(after)):
@@ -233,6 +245,31 @@ def _age_after(after: str, at: date | None) -> str:
         if ages:
             return f"{ages[0]}-{ages[1]}"
     return ""
+
+
+# An age said of the adult a noun introduces, before their name or nickname ("a man in his
+# early fifties known as", "a man aged between 20 and 29 who calls himself", "a 45-year-old man")
+_AGE_OF_NOUN = re.compile(
+    r"\b(?:(\d{1,2})-year-old\s+)?(?:man|woman|adult|male|female|lad|person|boy|girl)\s+"
+    r"(?:in\s+(?:his|her|their)\s+((?:(?:early|mid|late)[\s-]+)?(?:teens|[a-z]+ties))\b"
+    r"|aged\s+(?:between\s+)?(\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?)\b)?", re.IGNORECASE)
+
+
+def age_before(before: str) -> str:
+    """The age the last noun of ``before`` that introduces a person gives them, in its own
+    sentence ("a man in his early fifties known as" gives 50-54), or ""."""
+    at = max((m.end() for m in _SENTENCE_BREAK.finditer(before)), default=0)
+    found = list(_AGE_OF_NOUN.finditer(before, at))
+    if not found:
+        return ""
+    noun = found[-1]
+    said = noun[1] or noun[2] or noun[3]
+    if not said:
+        return ""
+    if noun[1]:
+        return noun[1]
+    ages = parse_age_range(said.replace("between", "").replace(" and ", " to "))
+    return f"{ages[0]}-{ages[1]}" if ages else ""
 
 
 def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str:

@@ -66,7 +66,8 @@ def _is_premises(surface: str) -> bool:
     if len(words) <= 1:
         return bool(words) and words[0] in lex.words("premises_alone")
     if words[-1].islower():
-        return True
+        owner = words[0][:-2].lower() if words[0].endswith(("'s", "’s")) else ""
+        return not (len(words) == 2 and owner in given_names())  # not "Yusuf's estate"
     return _premises_word().search(" ".join(words[1:])) is not None
 
 
@@ -210,6 +211,46 @@ def propose_streets_and_premises(reading: Reading) -> None:
             reading.propose("place", start, match.end(), surface, confidence, rule,
                             attrs={"kind": found} if found else {})
     _premises_again(reading)
+    # premises by position, and said again
+    if (" the " in text or " The " in text) and _premises_by_position(reading):
+        _premises_again(reading)
+
+
+# Premises named by "the" and capitalised words where a place is meant ("employed at the Star
+# King", "outside the Golden Bull"): a person's name does not take "the"
+@cache
+def _at_the() -> re.Pattern[str]:
+    lower = _alternation(lexicon().words("premises_lower"))
+    return re.compile(rf"\b(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|"
+                      rf"by|above|over|towards|past)\s+[Tt]he\s+({_WORD}(?:[ ]{_WORD}){{0,3}})"
+                      rf"(?![\w-])(?:[ ]({lower})(?![\w-]))?")
+
+
+def _premises_by_position(reading: Reading) -> bool:
+    """Capitalised words after a place word and "the" (see :func:`_at_the`), less the words
+    that are never names ("the Police"), institutions ("the Royal Oldham Hospital") and
+    towns; whether any was found."""
+    blocked, names = lexicon().words("not_names"), towns()
+    found = False
+    for match in _at_the().finditer(reading.text):
+        words = match[1].split()
+        while words and words[-1] in blocked:
+            words.pop()
+        if not words or any(w in blocked for w in words) or _has_not_place(match[1]) \
+                or "-" in words[-1] and words[-1].rsplit("-", 1)[1].islower():
+            continue  # no name, or "the Tyneside-based charity"
+        name = " ".join(words)
+        start, end = match.start(1) - 4, match.start(1) + len(name)  # with its "the "
+        if match[2] and name == match[1]:
+            end = match.end(2)  # "the Marlowe estate"
+        if name in names or name.isupper() or not reading.free(start, end):
+            continue
+        surface = reading.text[start:end]
+        kind = _kind_of(surface)
+        reading.propose("place", start, end, surface, 0.6, "place.premises.position",
+                        attrs={"kind": kind} if kind else {})
+        found = True
+    return found
 
 
 def _kind_of(surface: str) -> str:
@@ -262,7 +303,8 @@ def _premises_again(reading: Reading) -> None:
     names: dict[str, tuple[str, dict[str, Any]]] = {}  # a name said alone -> value, attrs
     lowers, blocked = lexicon().words("premises_lower"), lexicon().words("not_names")
     for p in sorted((p for p in reading.proposals if p.type == "place"
-                     and p.rule in ("place.premises", "place.above")),
+                     and p.rule in ("place.premises", "place.above",
+                                    "place.premises.position")),
                     key=lambda p: p.rule == "place.above"):  # premises first
         above = _flat().match(p.text) if p.rule == "place.above" else None
         words = above[1].split() if above else p.text.split()
@@ -274,7 +316,8 @@ def _premises_again(reading: Reading) -> None:
             continue  # "A hotel": no name
         if above:
             names.setdefault(" ".join(words), (" ".join(words), {}))
-        elif len(words) >= 2 or words and len(p.text.split()) > len(words):
+        elif len(words) >= 2 or words and len(p.text.split()) > len(words) + (
+                p.rule == "place.premises.position"):
             names.setdefault(" ".join(words), (p.value, p.attrs))
     if not names:
         return
