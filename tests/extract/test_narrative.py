@@ -398,3 +398,17 @@ def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place:
                                   "She lives on Yusuf's estate."])
 def test_no_premises_by_position_without_a_name(text: str) -> None:
     assert found(text, "place") == []
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Abigail said she had been taken to flat above Golden House.", None),
+    ("She was seen with a man named Anthony White.", None),
+    ("She was seen with a man known as 'Tiger'.", "associates_with_unknown_adults"),
+    ("She was taken to a party in a caravan at Seacroft Sands Holiday Park.",
+     "taken_to_unknown_addresses"),
+])
+def test_a_sign_about_someone_or_somewhere_unknown_is_not_read_where_they_are_named(
+        text: str, sign: str | None) -> None:
+    signs = [v for _, v in found(text, "indicator")
+             if v in ("associates_with_unknown_adults", "taken_to_unknown_addresses")]
+    assert signs == ([sign] if sign else [])

@@ -49,6 +49,24 @@ def _in_a_name(reading: Reading, start: int, end: int, names: list[tuple[int, in
                if doc[i].is_alpha)
 
 
+NAMED_WITHIN = 3
+"""Tokens after a concept match in which a name makes its sign's unknown known ("seen with a
+man named Tariq")."""
+
+
+def _named(reading: Reading, end: int, start: int, kinds: frozenset[str]) -> bool:
+    """Whether a proposal of ``kinds`` overlaps the match (from character ``start``, to token
+    ``end``) or starts within :data:`NAMED_WITHIN` tokens after it, in its sentence."""
+    doc = reading.doc
+    last = min(len(doc), end + NAMED_WITHIN)
+    for i in range(end, last):
+        if i in reading.sentence_ends:
+            last = i
+            break
+    limit = doc[last - 1].idx + len(doc[last - 1]) if last > end else doc[end - 1].idx + 1
+    return any(p.type in kinds and p.start < limit and p.end > start for p in reading.proposals)
+
+
 def propose_indicators(reading: Reading, directory: Path,
                        indicator_ids: frozenset[str] | None) -> None:
     matcher = phrase_index(directory / "indicator_phrases.yaml", indicator_ids)
@@ -63,13 +81,17 @@ def propose_concepts(reading: Reading, path: Path, indicator_ids: frozenset[str]
     """One proposal per concept match that overlaps no indicator proposed before it."""
     taken = [(p.start, p.end) for p in reading.proposals if p.type == "indicator"]
     names = [(p.start, p.end) for p in reading.proposals if p.type in _NAMES]
+    book = load_concepts(path, indicator_ids)
     doc = reading.doc
-    for match in load_concepts(path, indicator_ids).matches(reading):
+    for match in book.matches(reading):
         start, end = doc[match.start].idx, doc[match.end - 1].idx + len(doc[match.end - 1])
         if any(a < end and start < b for a, b in taken):
             continue
         if _in_a_name(reading, match.start, match.end, names):
             continue  # "Golden Bull", "the Bull": a name, not bullying
+        kinds = book.unless_named.get(match.indicator)
+        if kinds and _named(reading, match.end, start, kinds):
+            continue  # "taken to flat above Grill Garden": a place named, not unknown
         taken.append((start, end))
         reading.propose("indicator", start, end, match.indicator, CONCEPT_CONFIDENCE,
                         f"indicator_concept.{match.indicator}", claim=False)
