@@ -266,3 +266,10 @@ def test_a_nickname_carries_the_age_said_of_the_person_it_names(text: str, age: 
                                   "Nationality: Irish."])
 def test_the_value_of_a_label_such_as_ethnicity_is_not_a_person(text: str) -> None:
     assert people(text) == []
+
+
+def test_a_name_between_a_noun_and_its_own_naming_verb_is_not_the_nouns() -> None:
+    text = "An older man Kayleigh Dunne knows as 'Tiger' drove her. A man called Sami left."
+    assert person(text, "Kayleigh Dunne").role == ""
+    assert person(text, "Tiger").role == "person_of_concern"
+    assert person(text, "Sami").role == "person_of_concern"

@@ -412,3 +412,13 @@ def test_a_sign_about_someone_or_somewhere_unknown_is_not_read_where_they_are_na
     signs = [v for _, v in found(text, "indicator")
              if v in ("associates_with_unknown_adults", "taken_to_unknown_addresses")]
     assert signs == ([sign] if sign else [])
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Aysha is often at Grill Palace.", "takeaway"),
+    ("She was seen at the Kebab Corner.", "takeaway"),
+    ("She was at Oakridge House.", None),
+])
+def test_a_premises_name_with_a_food_word_is_a_takeaway(text: str, kind: str | None) -> None:
+    [place] = [p for p in extract_narrative(text, AT) if p.type == "place"]
+    assert place.attrs.get("kind") == kind

@@ -93,6 +93,10 @@ _AGE_WORDS = re.compile(
 _APPOSITION = re.compile(r"^(?:,[ \t]*|[ \t]*\(|[ \t]*\n[ \t]*)([^,;()\n.]{1,40})(?:[,;().\n]|$)")
 # Words after which a role word still ends the apposition ("manager of", "a neighbour in")
 _ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
+# A name followed by its own verb of knowing or naming is that clause's subject, not the
+# person the noun before it introduces ("an older man Kayleigh knows as 'Tiger'")
+_DOES = re.compile(r"\s+(?:knows|knew|know|calls|called|call|refers\s+to|described)\s+"
+                   r"(?:him\s+|her\s+|them\s+)?(?:only\s+)?(?:as\b|[\"“‘'])")
 # A parent is who rings about their child ("Mrs Yasmin Akhtar rang to report that her
 # daughter", "Mr Winston Clarke rang about his son")
 _RANG_ABOUT = re.compile(r"^\s+(?:rang|phoned|called|rings|phones|telephoned)\b[^.\n]{0,40}?"
@@ -316,6 +320,8 @@ def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str
     oldest = attrs.get("age", "").rpartition("-")[2]
     if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
+    if _DOES.match(after):
+        return _role_after(after)  # "a man Kayleigh knows as": the man is not Kayleigh
     return _role_after(after) or role_before(before)
 
 

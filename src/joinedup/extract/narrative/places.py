@@ -257,8 +257,15 @@ def _kind_of(surface: str) -> str:
     """The kind of premises its last words say (``premises_kinds``: "the Spice Hut takeaway"
     is a takeaway, "Happy Mart" a shop), or "": resolution keeps places of two kinds apart."""
     words = surface.lower().split()
+    if not words:
+        return ""
     kinds = _premises_kinds()
-    return kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "") if words else ""
+    said = kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "")
+    if said:
+        return said
+    named = lexicon().raw.get("premises_kind_names") or {}
+    return next((str(kind) for kind, names in named.items()
+                 if any(w in names for w in surface.split()[:-1] + surface.split()[-1:])), "")
 
 
 @cache
