@@ -273,3 +273,16 @@ def test_a_name_between_a_noun_and_its_own_naming_verb_is_not_the_nouns() -> Non
     assert person(text, "Kayleigh Dunne").role == ""
     assert person(text, "Tiger").role == "person_of_concern"
     assert person(text, "Sami").role == "person_of_concern"
+
+
+def test_a_name_said_as_the_owner_of_a_childs_things_is_a_child_in_every_mention() -> None:
+    text = ("Jakub has been seen getting into cars with adults not known to Jakub's carers. "
+            "Jakub's mother Shazia Rehman rang.")
+    roles = [(p.text, p.role) for p in people(text)]
+    assert roles == [("Jakub", "child"), ("Jakub", "child"), ("Jakub", "child"),
+                     ("Shazia Rehman", "parent")]
+
+
+def test_an_owner_takes_no_role_from_the_words_before_it() -> None:
+    text = "She was seen with a man and Tariq's brother."
+    assert person(text, "Tariq").role == ""

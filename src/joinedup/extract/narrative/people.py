@@ -97,6 +97,8 @@ _ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
 # person the noun before it introduces ("an older man Kayleigh knows as 'Tiger'")
 _DOES = re.compile(r"\s+(?:knows|knew|know|calls|called|call|refers\s+to|described)\s+"
                    r"(?:him\s+|her\s+|them\s+)?(?:only\s+)?(?:as\b|[\"“‘'])")
+# A name said as an owner ("Jakub's carers"), and what is owned
+_POSSESSIVE = re.compile(r"[’']s\s+(?:(?:own|new|foster|social|key|form|class|school)\s+)?([a-z]+)")
 # A parent is who rings about their child ("Mrs Yasmin Akhtar rang to report that her
 # daughter", "Mr Winston Clarke rang about his son")
 _RANG_ABOUT = re.compile(r"^\s+(?:rang|phoned|called|rings|phones|telephoned)\b[^.\n]{0,40}?"
@@ -320,6 +322,8 @@ def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str
     oldest = attrs.get("age", "").rpartition("-")[2]
     if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
+    if owned := _POSSESSIVE.match(after):  # "Jakub's carers": whose, not who
+        return "child" if owned[1].lower() in lex.words("child_possessions") else ""
     if _DOES.match(after):
         return _role_after(after)  # "a man Kayleigh knows as": the man is not Kayleigh
     return _role_after(after) or role_before(before)
@@ -379,6 +383,13 @@ _GAP_STOP = re.compile(r"[.!?;\n]|:(?!\d)|,\s+(?:and|but|who|which)\b")
 
 
 def children_of_signs(reading: Reading) -> None:
+    """Children read once the signs are: the subject of a sign (:func:`_subjects_of_signs`),
+    and every other mention of a child's name (:func:`_same_young`)."""
+    _subjects_of_signs(reading)
+    _same_young(reading)
+
+
+def _subjects_of_signs(reading: Reading) -> None:
     """Give the role ``child`` to a person named with no role, no title and no adult's age
     who is the subject of a warning sign ("Bridget Doyle appears to be under the control of
     an adult", "Ciara Kelly has missed a lot of school", "It is noted that Amal has been
@@ -414,3 +425,20 @@ def children_of_signs(reading: Reading) -> None:
             continue
         at = reading.proposals.index(person)
         reading.proposals[at] = replace(person, role="child")
+
+
+def _same_young(reading: Reading) -> None:
+    """Give a child's or a victim's role to every other mention of that name with no role
+    ("Jakub has been seen getting into cars ... Jakub's carers"): the review then makes the
+    child where the text first names them, so that the signs said before the role was read
+    are about them."""
+    young: dict[str, str] = {}
+    for p in reading.proposals:
+        if p.type == "person" and p.role in ("child", "victim"):
+            young.setdefault(p.value, p.role)
+            young.setdefault(p.value.split()[0], p.role)
+    if not young:
+        return
+    for at, p in enumerate(reading.proposals):
+        if p.type == "person" and not p.role and p.value in young:
+            reading.proposals[at] = replace(p, role=young[p.value])
