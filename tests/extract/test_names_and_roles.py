@@ -286,3 +286,10 @@ def test_a_name_said_as_the_owner_of_a_childs_things_is_a_child_in_every_mention
 def test_an_owner_takes_no_role_from_the_words_before_it() -> None:
     text = "She was seen with a man and Tariq's brother."
     assert person(text, "Tariq").role == ""
+
+
+def test_a_name_given_after_a_nickname_takes_the_role_of_the_noun_before_both() -> None:
+    text = ("In interview he said that a man known as 'Black Cat', whose name is Thomas "
+            "Thomson, in his late thirties, has been giving him lifts.")
+    found = person(text, "Thomas Thomson")
+    assert (found.role, found.attrs.get("age")) == ("person_of_concern", "36-39")

@@ -93,6 +93,7 @@ _AGE_WORDS = re.compile(
 _APPOSITION = re.compile(r"^(?:,[ \t]*|[ \t]*\(|[ \t]*\n[ \t]*)([^,;()\n.]{1,40})(?:[,;().\n]|$)")
 # Words after which a role word still ends the apposition ("manager of", "a neighbour in")
 _ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
+_ROLE_REACH = 90  # characters before a name in which its role is looked for
 # A name followed by its own verb of knowing or naming is that clause's subject, not the
 # person the noun before it introduces ("an older man Kayleigh knows as 'Tiger'")
 _DOES = re.compile(r"\s+(?:knows|knew|know|calls|called|call|refers\s+to|described)\s+"
@@ -230,7 +231,10 @@ def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: f
     after = reading.text[end:end + 60]
     age = age_after(after, reading.reported_at)
     attrs = {"age": age} if age else {}
-    role = _role(reading.text[start:end], before, attrs, after)
+    # the role's words may lie further back than the evidence's ("a man known as 'Black
+    # Cat', whose name is Thomas Thomson"): role_before counts only the words that matter
+    role = _role(reading.text[start:end], reading.text[max(0, start - _ROLE_REACH):start],
+                 attrs, after)
     reading.propose("person", start, end, reading.text[start:end], confidence, rule,
                     role=role, attrs=attrs)
 
