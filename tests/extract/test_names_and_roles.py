@@ -293,3 +293,9 @@ def test_a_name_given_after_a_nickname_takes_the_role_of_the_noun_before_both() 
             "Thomson, in his late thirties, has been giving him lifts.")
     found = person(text, "Thomas Thomson")
     assert (found.role, found.attrs.get("age")) == ("person_of_concern", "36-39")
+
+
+def test_a_childs_name_said_again_as_the_object_of_an_adults_act_stays_the_child() -> None:
+    text = ("Joseph Wood, 15, gets calls from adults. Staff said that a man known as 'Doc', "
+            "aged between 50 and 59, texts Joseph late at night.")
+    assert [p.role for p in people(text) if p.type == "person"] == ["child", "child"]

@@ -386,16 +386,18 @@ def test_premises_take_the_kind_their_words_say() -> None:
     ("a man is employed at the Star King.", "the Star King"),
     ("She hangs around outside the Golden Bull most nights.", "the Golden Bull"),
     ("a crew from the Marlowe estate in Tottenham", "the Marlowe estate"),
+    ("Anjali is often at Chicken Point.", "Chicken Point"),
 ])
 def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
     assert place in [t for t, _ in found(text, "place")]
-    assert found(text, "person") == []
+    assert place not in [t for t, _ in found(text, "person")]
 
 
 @pytest.mark.parametrize("text", ["He was taken to the Police station.",
                                   "She was seen at the Royal Oldham Hospital.",
                                   "staff at the Tyneside-based charity said",
-                                  "She lives on Yusuf's estate."])
+                                  "She lives on Yusuf's estate.",
+                                  "She went to Kayleigh Smith for help."])
 def test_no_premises_by_position_without_a_name(text: str) -> None:
     assert found(text, "place") == []
 

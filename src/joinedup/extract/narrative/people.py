@@ -432,10 +432,11 @@ def _subjects_of_signs(reading: Reading) -> None:
 
 
 def _same_young(reading: Reading) -> None:
-    """Give a child's or a victim's role to every other mention of that name with no role
-    ("Jakub has been seen getting into cars ... Jakub's carers"): the review then makes the
-    child where the text first names them, so that the signs said before the role was read
-    are about them."""
+    """Give a child's or a victim's role to every other mention of that name with no role, or
+    with an adult's role read from the words around it and no age ("Jakub has been seen
+    getting into cars ... Jakub's carers"; "a man known as 'Doc' texts Joseph"): one name is
+    one person in a report, and the review then makes the child where the text first names
+    them, so that the signs said before the role was read are about them."""
     young: dict[str, str] = {}
     for p in reading.proposals:
         if p.type == "person" and p.role in ("child", "victim"):
@@ -444,5 +445,7 @@ def _same_young(reading: Reading) -> None:
     if not young:
         return
     for at, p in enumerate(reading.proposals):
-        if p.type == "person" and not p.role and p.value in young:
+        if p.type != "person" or p.value not in young or p.role in ("child", "victim"):
+            continue
+        if not p.role or (p.rule == "person.again" and "age" not in p.attrs):
             reading.proposals[at] = replace(p, role=young[p.value])

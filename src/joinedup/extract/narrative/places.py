@@ -212,7 +212,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
                             attrs={"kind": found} if found else {})
     _premises_again(reading)
     # premises by position, and said again
-    if (" the " in text or " The " in text) and _premises_by_position(reading):
+    if _premises_by_position(reading):
         _premises_again(reading)
 
 
@@ -222,31 +222,35 @@ def propose_streets_and_premises(reading: Reading) -> None:
 def _at_the() -> re.Pattern[str]:
     lower = _alternation(lexicon().words("premises_lower"))
     return re.compile(rf"\b(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|"
-                      rf"by|above|over|towards|past)\s+[Tt]he\s+({_WORD}(?:[ ]{_WORD}){{0,3}})"
+                      rf"by|above|over|towards|past)\s+([Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})"
                       rf"(?![\w-])(?:[ ]({lower})(?![\w-]))?")
 
 
 def _premises_by_position(reading: Reading) -> bool:
-    """Capitalised words after a place word and "the" (see :func:`_at_the`), less the words
-    that are never names ("the Police"), institutions ("the Royal Oldham Hospital") and
-    towns; whether any was found."""
+    """Capitalised words after a place word and "the" (see :func:`_at_the`), or without "the"
+    two or more that say their kind ("at Pizza Point"), less the words that are never names
+    ("the Police"), institutions ("the Royal Oldham Hospital") and towns; whether any was
+    found."""
     blocked, names = lexicon().words("not_names"), towns()
     found = False
     for match in _at_the().finditer(reading.text):
-        words = match[1].split()
+        words = match[2].split()
         while words and words[-1] in blocked:
             words.pop()
-        if not words or any(w in blocked for w in words) or _has_not_place(match[1]) \
+        if not words or any(w in blocked for w in words) or _has_not_place(match[2]) \
                 or "-" in words[-1] and words[-1].rsplit("-", 1)[1].islower():
             continue  # no name, or "the Tyneside-based charity"
         name = " ".join(words)
-        start, end = match.start(1) - 4, match.start(1) + len(name)  # with its "the "
-        if match[2] and name == match[1]:
-            end = match.end(2)  # "the Marlowe estate"
+        start = match.start(1) if match[1] else match.start(2)
+        end = match.start(2) + len(name)
+        if match[3] and name == match[2]:
+            end = match.end(3)  # "the Marlowe estate"
         if name in names or name.isupper() or not reading.free(start, end):
             continue
         surface = reading.text[start:end]
         kind = _kind_of(surface)
+        if not match[1] and not (kind and len(words) >= 2):
+            continue  # without "the", only a name that says its kind ("at Pizza Point")
         reading.propose("place", start, end, surface, 0.6, "place.premises.position",
                         attrs={"kind": kind} if kind else {})
         found = True
