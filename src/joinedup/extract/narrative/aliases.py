@@ -2,8 +2,13 @@
 again later ("Later Tiger and a second man...").
 
 A nickname's value is its surface without quotes ("the Ugly One" keeps its "the", as it is
-said). A quoted name that looks like a person's name ("A. Rahman", "Leah Brennan") is left to
-:mod:`people`; so is an introduced one that is a known given name ("a man called Sami").
+said). After a naming cue ("known as", "calls himself", "goes by", "she calls him") what is
+quoted is a nickname whatever its case or look ("sam", "car zero", "K", "Little Dog"); after a
+weak cue ("called", "name of", "saved as") or none, a quoted name that looks like a person's
+name ("A. Rahman", "Leah Brennan") is left to :mod:`people`; so is an introduced one that is a
+known given name ("a man called Sami"). The role and the age said of the person a nickname
+names are read from the words around it ("a man in his forties known as" is of concern, aged
+40-49).
 
 Confidence by rule: quoted after a cue ("known as", "called") 0.9; quoted without a cue 0.7;
 introduced without quotes 0.8; the same nickname said again 0.75.

@@ -7,10 +7,20 @@ is two or more name-like words that are nothing else (no street, premises, town,
 agency word). A single word that was part of a name already found ("Kayleigh" after
 "Kayleigh Dunne") is that person again. The value is the surface text, title included.
 
-Roles: ``professional`` for a police rank, "Dr", or a job word just before the name
-("Social worker Ruth Ingram"); ``parent``, ``witness``, ``person_of_concern`` likewise from
-the word before; ``child`` when the stated age is under 18. Ages ("Leon Carter, 16",
-"Lucy (14)", "aged 13", "who is 17", "in his forties") go into ``attrs["age"]``.
+Names are read in the letters of any alphabet ("Anna Kamiński", "Şule Doğan", "İrem").
+
+Roles: ``professional`` for a police rank or "Dr"; else ``child`` when the stated age (or a date
+of birth, on the report's day) is under 18; else what is said just after the name ("Jenny
+Hollis (duty social worker)", "Angela Reid, mother.", "father of Abbie", "rang about her
+daughter"); else the nearest role word before it in its own sentence and noun phrase
+(``role_words`` of ``lexicon.yaml``: "her mother", "a man", "Appropriate adult:", "Child:"),
+past ages, quoted nicknames and the words that introduce a name, and stopping at a word that
+starts another clause ("the nurse who saw Chantelle"). A name said as an owner ("Jakub's
+carers") is a child if what it owns is a child's, and takes no role from before. Once the
+signs are read, a person with no role who is the subject of one ("Ciara Kelly has missed a lot
+of school") is a child, and every other mention of a child's name is the child
+(:func:`children_of_signs`). Ages ("Leon Carter, 16", "Lucy (14)", "aged 13", "who is 17",
+"aged 20 to 29", "in his forties", "DOB 14/06/1997") go into ``attrs["age"]``.
 
 Confidence by rule: a title 0.9; a given name 0.85; a single name with an age after it ("Tia
 (14)") 0.85; an introduced name 0.8; a name said again 0.8; a run of name-like words 0.6; a
