@@ -89,6 +89,7 @@ _LOWER_WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_BREAK = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s)|(?<![,:])[ \t]*\n")
 _QUOTE_CHARS = re.compile(r"[\"“”‘’']")
+_DIGIT = re.compile(r"\d")
 _QUOTED_WORDS = re.compile(r"(?:(?<=[\s(,:;])|^)[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
 # Ages between a noun and the name or nickname it introduces ("a man in his early fifties
 # known as", "a man aged between 20 and 29 who calls himself", "a 16-year-old girl")
@@ -305,13 +306,18 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
     """
     at = max((m.end() for m in _SENTENCE_BREAK.finditer(before)), default=0)
     before = before[at:].lower()
-    if _QUOTE_CHARS.search(before):
-        before = _QUOTED_WORDS.sub(" ", before)
-    if "ties" in before or "teens" in before or any(ch.isdigit() for ch in before):
-        before = _AGE_WORDS.sub(" ", before)
     by_word, phrases = _role_of_word(), _role_phrases()
-    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
     words = _LOWER_WORD.findall(before)
+    if _role_words().isdisjoint(words):  # most mentions: no role word at all (cheap test)
+        return ""
+    changed = False
+    if _QUOTE_CHARS.search(before):
+        before, changed = _QUOTED_WORDS.sub(" ", before), True
+    if "ties" in before or "teens" in before or _DIGIT.search(before):
+        before, changed = _AGE_WORDS.sub(" ", before), True
+    if changed:
+        words = _LOWER_WORD.findall(before)
+    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
     counted = 0
     for i in range(len(words) - 1, -1, -1):
         word = words[i]
@@ -373,6 +379,13 @@ def _role_after(after: str) -> str:
 def _role_of_word() -> dict[str, str]:
     raw = lexicon().raw.get("role_words") or {}
     return {str(w): str(role) for role, words in raw.items() for w in words if " " not in w}
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    """Every word that can end a role word or phrase: one of them must be before a mention
+    for it to have a role from the words before it."""
+    return frozenset(_role_of_word()) | frozenset(last for _, last in _role_phrases())
 
 
 @cache

@@ -196,7 +196,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
     (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
     """
     text = reading.text
-    if _FLAT_WORD.search(text):
+    if reading.mentions(*_FLAT_CUES) and _FLAT_WORD.search(text):
         _flats_above(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
@@ -226,6 +226,11 @@ def propose_streets_and_premises(reading: Reading) -> None:
 
 # Premises named by "the" and capitalised words where a place is meant ("employed at the Star
 # King", "outside the Golden Bull"): a person's name does not take "the"
+_AT_THE_STARTS = ("at", "outside", "inside", "near", "behind", "opposite", "into", "from", "to",
+                  "round", "around", "by", "above", "over", "towards", "past")
+"""The words one of which begins every match of :func:`_at_the` (for :meth:`Reading.scan`)."""
+
+
 @cache
 def _at_the() -> re.Pattern[str]:
     lower = _alternation(lexicon().words("premises_lower"))
@@ -241,7 +246,7 @@ def _premises_by_position(reading: Reading) -> bool:
     found."""
     blocked, names = lexicon().words("not_names"), towns()
     found = False
-    for match in _at_the().finditer(reading.text):
+    for match in reading.scan(_at_the(), _AT_THE_STARTS):
         words = match[2].split()
         while words and words[-1] in blocked:
             words.pop()
@@ -290,6 +295,10 @@ def _premises_kinds() -> dict[str, str]:
 # Garden", "the rooms over the Golden Dragon takeaway"): a place of its own, not the premises
 _FLAT_WORD = re.compile(r"(?i:\b(?:above|over|behind|below|beneath|beside|next\s+to|back\s+of|"
                         r"rear\s+of)\s+(?:the\s+)?)[A-Z]")
+
+
+_FLAT_CUES = ("above", "over", "behind", "below", "beneath", "beside", "next", "back", "rear")
+"""One of these is in every match of ``_FLAT_WORD`` (a cheap test first)."""
 
 
 @cache
