@@ -280,9 +280,15 @@ def _kind_of(surface: str) -> str:
     said = kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "")
     if said:
         return said
-    named = lexicon().raw.get("premises_kind_names") or {}
-    return next((str(kind) for kind, names in named.items()
-                 if any(w in names for w in surface.split()[:-1] + surface.split()[-1:])), "")
+    named = _premises_kind_names()
+    return next((named[w] for w in surface.split() if w in named), "")
+
+
+@cache
+def _premises_kind_names() -> dict[str, str]:
+    """``premises_kind_names``: a word of a premises' name -> the kind it says."""
+    raw = lexicon().raw.get("premises_kind_names") or {}
+    return {str(w): str(kind) for kind, words in raw.items() for w in words}
 
 
 @cache
