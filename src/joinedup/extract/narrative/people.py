@@ -30,6 +30,7 @@ single unknown name that starts a sentence before a verb ("Ruby said") 0.6.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -325,12 +326,11 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
     ("a man known as 'K', whose name is Leroy Grant") and the words that introduce a name or
     a nickname ("who calls himself", "she knows as", "named").
     """
-    lower = before.lower()
-    if _role_words().isdisjoint(_LOWER_WORD.findall(lower)):
-        return ""  # most mentions: no role word before them at all (the cheap test first)
-    before = lower[_sentence_begins(before):]
-    by_word, phrases = _role_of_word(), _role_phrases()
+    before = before[_sentence_begins(before):].lower()
     words = _LOWER_WORD.findall(before)
+    if _role_words().isdisjoint(words):
+        return ""  # most mentions: no role word before them in their sentence (cheap test)
+    by_word, phrases = _role_of_word(), _role_phrases()
     changed = False
     if _QUOTE_CHARS.search(before):
         before, changed = _QUOTED_WORDS.sub(" ", before), True
@@ -446,32 +446,34 @@ def _subjects_of_signs(reading: Reading) -> None:
     The sign must follow the name in the same clause, within a few words, with no link and no
     other person between ("Tariq gave her vodka" says nothing of Tariq's age).
     """
-    people = [p for p in reading.proposals if p.type == "person" and not p.role]
+    people = [(at, p) for at, p in enumerate(reading.proposals)
+              if p.type == "person" and not p.role]
     if not people:
         return
     signs = sorted(p.start for p in reading.proposals if p.type == "indicator")
     if not signs:
         return
-    others = sorted((p.start, p.end) for p in reading.proposals
+    others = sorted(p.start for p in reading.proposals
                     if p.type in ("person", "alias", "link", "place", "vehicle"))
     text, titles = reading.text, lexicon().words("titles")
-    for person in people:
+    for at, person in people:
         age = person.attrs.get("age", "").rpartition("-")[2]
         if (age.isdigit() and int(age) >= 18) or person.text.split()[0].rstrip(".") in titles:
             continue
-        sign = next((s for s in signs if s >= person.end), None)
-        if sign is None or sign - person.end > _GAP_LIMIT:
+        next_sign = bisect_left(signs, person.end)
+        if next_sign == len(signs) or signs[next_sign] - person.end > _GAP_LIMIT:
             continue
+        sign = signs[next_sign]
         gap = text[person.end:sign]
         if _GAP_STOP.search(_AGE_AFTER.sub("", gap, count=1) if "(" in gap or "," in gap
                             else gap):
             continue
-        if any(person.end <= a < sign for a, _ in others):
-            continue
+        between = bisect_left(others, person.end)
+        if between < len(others) and others[between] < sign:
+            continue  # a link or another name between the person and the sign
         start = text.rfind(".", 0, person.start)
         if not _CLAUSE_LEAD.search(text[max(0, start - 1, person.start - 60):person.start]):
             continue
-        at = reading.proposals.index(person)
         reading.proposals[at] = replace(person, role="child")
 
 

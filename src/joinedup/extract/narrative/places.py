@@ -196,8 +196,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
     (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
     """
     text = reading.text
-    if reading.mentions(*_FLAT_CUES) and _FLAT_WORD.search(text):
-        _flats_above(reading)
+    _flats_above(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
                                             (_premises().finditer(text), "place.premises",
@@ -226,16 +225,17 @@ def propose_streets_and_premises(reading: Reading) -> None:
 
 # Premises named by "the" and capitalised words where a place is meant ("employed at the Star
 # King", "outside the Golden Bull"): a person's name does not take "the"
-_AT_THE_STARTS = ("at", "outside", "inside", "near", "behind", "opposite", "into", "from", "to",
-                  "round", "around", "by", "above", "over", "towards", "past")
-"""The words one of which begins every match of :func:`_at_the` (for :meth:`Reading.scan`)."""
+_AT_THE_WORDS = (r"(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|by|"
+                 r"above|over|towards|past)")
+_AT_THE_HINT = re.compile(rf"[\s(\"“‘'-]{_AT_THE_WORDS}\s+(?:[Tt]he\s+)?[{UPPER_LETTERS}]")
+"""A place word after a space or an opening mark, then a capital: where every match of
+:func:`_at_the` but one at the very start of the text begins (one character on)."""
 
 
 @cache
 def _at_the() -> re.Pattern[str]:
     lower = _alternation(lexicon().words("premises_lower"))
-    return re.compile(rf"\b(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|"
-                      rf"by|above|over|towards|past)\s+([Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})"
+    return re.compile(rf"\b{_AT_THE_WORDS}\s+([Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})"
                       rf"(?![\w-])(?:[ ]({lower})(?![\w-]))?")
 
 
@@ -246,7 +246,11 @@ def _premises_by_position(reading: Reading) -> bool:
     found."""
     blocked, names = lexicon().words("not_names"), towns()
     found = False
-    for match in reading.scan(_at_the(), _AT_THE_STARTS):
+    text, pattern = reading.text, _at_the()
+    # where a place word stands before a capital (one cheap search of the text): the full
+    # pattern is tried only there (and at the start of the text)
+    starts = [0, *(m.start() + 1 for m in _AT_THE_HINT.finditer(text))]
+    for match in filter(None, (pattern.match(text, at) for at in starts)):
         words = match[2].split()
         while words and words[-1] in blocked:
             words.pop()
@@ -298,35 +302,34 @@ def _premises_kinds() -> dict[str, str]:
 
 
 # A flat, a room or a house named by the premises it is above or behind ("flat above Grill
-# Garden", "the rooms over the Golden Dragon takeaway"): a place of its own, not the premises
-_FLAT_WORD = re.compile(r"(?i:\b(?:above|over|behind|below|beneath|beside|next\s+to|back\s+of|"
-                        r"rear\s+of)\s+(?:the\s+)?)[A-Z]")
-
-
-_FLAT_CUES = ("above", "over", "behind", "below", "beneath", "beside", "next", "back", "rear")
-"""One of these is in every match of ``_FLAT_WORD`` (a cheap test first)."""
+# Garden", "the rooms over the Golden Dragon takeaway"): a place of its own, not the premises.
+# Every match begins with one of these words (tried only where one is: Reading.scan)
+_FLAT_NOUNS = ("flat", "room", "bedsit", "maisonette", "apartment", "house", "cellar",
+               "basement", "back", "upstairs", "accommodation", "premises")
 
 
 @cache
 def _flat() -> re.Pattern[str]:
     lower = _alternation(lexicon().words("premises_lower"))
     return re.compile(
-        r"(?<![\w-])(?i:(?:the\s+)?(?:flats?|rooms?|bedsit|maisonette|apartment|house|cellar|"
-        r"basement|back\s+room|upstairs\s+flat|accommodation|premises)\s+(?:above|over|behind|"
-        r"below|beneath|beside|next\s+to|at\s+the\s+(?:back|rear)\s+of)\s+)"
+        r"(?<![\w-])(?i:(flats?|rooms?|bedsit|maisonette|apartment|house|cellar|basement|"
+        r"back\s+room|upstairs\s+flat|accommodation|premises)\s+(?:above|over|behind|below|"
+        r"beneath|beside|next\s+to|at\s+the\s+(?:back|rear)\s+of)\s+)"
         rf"(?:[Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})(?:[ ](?:{lower}))?(?![\w-])")
 
 
 def _flats_above(reading: Reading) -> None:
-    """Places named by the premises they are above or behind (see ``_FLAT_WORD``); the
-    premises' name must be a name (capitalised, not a word such as "The" or "Her")."""
-    blocked = lexicon().words("not_names")
-    for match in _flat().finditer(reading.text):
-        if match[1].split()[0] in blocked or not reading.free(match.start(), match.end()):
+    """Places named by the premises they are above or behind (see :func:`_flat`), with the
+    "the" before them; the premises' name must be a name (capitalised, not "The" or "Her")."""
+    blocked, text = lexicon().words("not_names"), reading.text
+    for match in reading.scan(_flat(), _FLAT_NOUNS, any_case=True):
+        start = match.start() - 4 if text[max(0, match.start() - 4):match.start()] in (
+            "the ", "The ") else match.start()
+        if match[2].split()[0] in blocked or not reading.free(start, match.end()):
             continue
-        kind = _kind_of(match[0][:match.start(1) - match.start()].split()[-2])
-        reading.propose("place", match.start(), match.end(), match[0], 0.85, "place.above",
-                        attrs={"kind": kind} if kind else {})
+        kind = _kind_of(match[1].split()[-1])
+        reading.propose("place", start, match.end(), text[start:match.end()], 0.85,
+                        "place.above", attrs={"kind": kind} if kind else {})
 
 
 def _premises_again(reading: Reading) -> None:
@@ -340,8 +343,8 @@ def _premises_again(reading: Reading) -> None:
                      and p.rule in ("place.premises", "place.above",
                                     "place.premises.position")),
                     key=lambda p: p.rule == "place.above"):  # premises first
-        above = _flat().match(p.text) if p.rule == "place.above" else None
-        words = above[1].split() if above else p.text.split()
+        above = _flat().search(p.text) if p.rule == "place.above" else None
+        words = above[2].split() if above else p.text.split()
         if words and words[0].lower() == "the":
             words = words[1:]
         while words and words[-1].lower() in lowers:
