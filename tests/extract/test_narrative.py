@@ -69,6 +69,8 @@ def test_a_full_plate_is_normalised() -> None:
 
 @pytest.mark.parametrize(("text", "value"), [
     ("She thinks the car had a plate starting MA08.", "MA08???"),
+    ("He drives a taxi with a plate starting YF57 HK.", "YF57HK?"),
+    ("a plate starting with KX57 I think", "KX57???"),
     ('the Ugly One drives a black cab, a K-reg, and', "K*"),
     ("registration YD09 KL? (the last letter unclear)", "YD09KL?"),
     ("noted part of the plate as a 68 plate.", "??68???"),
@@ -269,7 +271,9 @@ def test_roles_come_from_the_nearest_word_before_a_mention() -> None:
             "came too. Her mother Tracey Dunne rang.")
     roles = {p.text: p.role for p in extract_narrative(text, AT)
              if p.type in ("alias", "person")}
-    assert roles == {"Tiger": "person_of_concern", "Honey": "recruiter",
+    # a girl is a young person: a child (whether she recruits is for the reviewer, and the
+    # alert rules read it from whom she introduced)
+    assert roles == {"Tiger": "person_of_concern", "Honey": "child",
                      "Tracey Dunne": "parent"}
 
 
@@ -322,3 +326,101 @@ def test_any_text_is_read_without_failing_and_every_span_is_its_own(parts: list[
     for p in extract_narrative(text, date(2011, 5, 9)):
         assert 0 <= p.start <= p.end <= len(text)
         assert text[p.start:p.end] == p.text
+
+
+@pytest.mark.parametrize("text", [
+    "Her date of birth is 19/12/1992.",
+    "She was born April 1993.",
+    "Born in March 1990, he lives locally.",
+    "DOB: 3 May 1994.",
+    "Amira (DOB 14/07/1993, clinic number RCH-10-0418) attended.",
+    "Child: Callum Reid, D.O.B. 14.06.97.",
+    "His birth date is 2 June 1995.",
+    "Her birthday is on 4 January.",
+])
+def test_a_date_of_birth_is_not_when_anything_happened(text: str) -> None:
+    """Read as a date, a date of birth would date the report's signs years back."""
+    assert found(text, "date") == []
+
+
+def test_a_date_after_a_date_of_birth_is_still_read() -> None:
+    text = "Amira (DOB 14/07/1993) attended on 2 March and again on Friday."
+    assert [v for _, v in found(text, "date")] == ["2009-03-02", "2009-02-27"]
+
+
+def test_a_flat_named_by_the_premises_below_it_is_a_place_of_its_own() -> None:
+    text = ("Roxana said she had been taken to flat above Chicken Point, 94a Mill Lane. "
+            "Chloe was at the rooms over the Golden Dragon takeaway. A flat above a shop.")
+    assert found(text, "place") == [
+        ("flat above Chicken Point", "flat above Chicken Point"),
+        ("94a Mill Lane", "94a Mill Lane"),
+        ("the rooms over the Golden Dragon takeaway", "the rooms over the Golden Dragon takeaway")]
+
+
+def test_premises_said_again_by_name_are_that_place_not_a_person_nor_a_sign() -> None:
+    text = ("Chloe spends time at Golden Bull takeaway. She hangs around at the Golden Bull "
+            "and at the Bull. She is being bullied.")
+    assert found(text, "place") == [("Golden Bull takeaway", "Golden Bull takeaway"),
+                                    ("Golden Bull", "Golden Bull takeaway"),
+                                    ("the Bull", "the Bull")]  # a pub by its position
+    assert found(text, "person") == [("Chloe", "Chloe")]
+    assert [t for t, v in found(text, "indicator") if v == "bullying"] == ["bullied"]
+
+
+def test_a_word_of_a_nickname_is_not_read_as_a_sign() -> None:
+    text = "A man in his twenties who calls himself 'Big Man' was seen with her."
+    assert "phone_contact_unknown_adults" not in [v for _, v in found(text, "indicator")]
+
+
+def test_premises_take_the_kind_their_words_say() -> None:
+    text = ("She was at the Spice Hut takeaway, the Happy Mart, the Kestrel Hotel, Victoria "
+            "Park and the flat above Grill Garden.")
+    kinds = [(p.text, p.attrs.get("kind")) for p in extract_narrative(text, AT)
+             if p.type == "place"]
+    assert kinds == [("the Spice Hut takeaway", "takeaway"), ("the Happy Mart", "shop"),
+                     ("the Kestrel Hotel", "hotel"), ("Victoria Park", "park"),
+                     ("the flat above Grill Garden", "flat")]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("a man is employed at the Star King.", "the Star King"),
+    ("She hangs around outside the Golden Bull most nights.", "the Golden Bull"),
+    ("a crew from the Marlowe estate in Tottenham", "the Marlowe estate"),
+    ("Anjali is often at Chicken Point.", "Chicken Point"),
+])
+def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
+    assert place in [t for t, _ in found(text, "place")]
+    assert place not in [t for t, _ in found(text, "person")]
+
+
+@pytest.mark.parametrize("text", ["He was taken to the Police station.",
+                                  "She was seen at the Royal Oldham Hospital.",
+                                  "staff at the Tyneside-based charity said",
+                                  "She lives on Yusuf's estate.",
+                                  "She went to Kayleigh Smith for help."])
+def test_no_premises_by_position_without_a_name(text: str) -> None:
+    assert found(text, "place") == []
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Abigail said she had been taken to flat above Golden House.", None),
+    ("She was seen with a man named Anthony White.", None),
+    ("She was seen with a man known as 'Tiger'.", "associates_with_unknown_adults"),
+    ("She was taken to a party in a caravan at Seacroft Sands Holiday Park.",
+     "taken_to_unknown_addresses"),
+])
+def test_a_sign_about_someone_or_somewhere_unknown_is_not_read_where_they_are_named(
+        text: str, sign: str | None) -> None:
+    signs = [v for _, v in found(text, "indicator")
+             if v in ("associates_with_unknown_adults", "taken_to_unknown_addresses")]
+    assert signs == ([sign] if sign else [])
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Aysha is often at Grill Palace.", "takeaway"),
+    ("She was seen at the Kebab Corner.", "takeaway"),
+    ("She was at Oakridge House.", None),
+])
+def test_a_premises_name_with_a_food_word_is_a_takeaway(text: str, kind: str | None) -> None:
+    [place] = [p for p in extract_narrative(text, AT) if p.type == "place"]
+    assert place.attrs.get("kind") == kind

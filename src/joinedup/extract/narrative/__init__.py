@@ -26,7 +26,7 @@ from joinedup.extract.narrative.aliases import propose_aliases
 from joinedup.extract.narrative.dates import propose_dates
 from joinedup.extract.narrative.indicators import propose_indicators
 from joinedup.extract.narrative.links import propose_links
-from joinedup.extract.narrative.people import propose_people
+from joinedup.extract.narrative.people import children_of_signs, propose_people
 from joinedup.extract.narrative.phones import propose_phones
 from joinedup.extract.narrative.pipeline import read
 from joinedup.extract.narrative.places import (
@@ -54,7 +54,7 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
         Proposals sorted by position, then type.
     """
     profile = profile or load_profile("safeguarding")
-    reading = read(text)
+    reading = read(text, reported_at)
     propose_phones(reading)
     propose_postcodes(reading)
     propose_vehicles(reading)
@@ -65,4 +65,5 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     propose_towns(reading)
     propose_links(reading, profile.directory, profile.link_types)
     propose_indicators(reading, profile.directory, profile.indicators)
+    children_of_signs(reading)
     return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))

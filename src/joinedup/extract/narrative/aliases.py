@@ -2,8 +2,13 @@
 again later ("Later Tiger and a second man...").
 
 A nickname's value is its surface without quotes ("the Ugly One" keeps its "the", as it is
-said). A quoted name that looks like a person's name ("A. Rahman", "Leah Brennan") is left to
-:mod:`people`; so is an introduced one that is a known given name ("a man called Sami").
+said). After a naming cue ("known as", "calls himself", "goes by", "she calls him") what is
+quoted is a nickname whatever its case or look ("sam", "car zero", "K", "Little Dog"); after a
+weak cue ("called", "name of", "saved as") or none, a quoted name that looks like a person's
+name ("A. Rahman", "Leah Brennan") is left to :mod:`people`; so is an introduced one that is a
+known given name ("a man called Sami"). The role and the age said of the person a nickname
+names are read from the words around it ("a man in his forties known as" is of concern, aged
+40-49).
 
 Confidence by rule: quoted after a cue ("known as", "called") 0.9; quoted without a cue 0.7;
 introduced without quotes 0.8; the same nickname said again 0.75.
@@ -14,24 +19,47 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from joinedup.extract.narrative.people import role_before
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.people import age_after, age_before, role_before
+from joinedup.extract.narrative.pipeline import (
+    LOWER_LETTERS,
+    UPPER_LETTERS,
+    Reading,
+    given_names,
+    lexicon,
+)
 
 _QUOTED = re.compile(r"(?:(?<=[\s(\[,:;])|^)[\"“‘']([^\"“”‘’'\n]{1,32})[\"”’'](?![A-Za-z])")
 _QUOTES = ('"', "“", "‘", "'")
+_OPENING, _CLOSING = "\"“‘'", "\"”’'"
 """The marks one of which begins every match of ``_QUOTED``."""
-_NICKNAME = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}|[A-Z]{2,4}")
-_PERSONLIKE = re.compile(r"[A-Z]\.?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+")
+_UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
+_NICKNAME = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}|{_UP}{{2,4}}")
+_PERSONLIKE = re.compile(rf"{_UP}\.?\s+{_UP}{_LOW}+|{_UP}{_LOW}+\s+{_UP}{_LOW}+")
 # Cues that give a nickname rather than a name even without quotes ("a man they call Master")
 _NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
-_WORD_RUN = re.compile(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}")
+# A nickname after a naming cue, as written: up to three words of any case ("sam", "car zero",
+# "Little Dog"), or one letter with or without its full stop ("K", "K.")
+_ANY_NICKNAME = re.compile(r"(?:[^\W\d_][\w'’-]*|[^\W\d_]\.)(?:\s+[\w'’-]+){0,2}")
+_WORD_RUN = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}")
 
 
 @cache
 def _cues() -> str:
     cues = sorted((" ".join(c) for c in lexicon().raw["alias_cues"]), key=len, reverse=True)
     return rf"\b(?:{'|'.join(map(re.escape, cues))})"
+
+
+@cache
+def _weak_cues() -> frozenset[str]:
+    """The cues after which a quotation may be a name or a label rather than a nickname
+    ("called", "booked in the name of", "saved as"), as written in lower case."""
+    return frozenset(" ".join(c).lower() for c in lexicon().raw.get("alias_cues_weak") or [])
+
+
+def _naming(cue: str) -> bool:
+    """Whether a cue (as matched, with what follows it) gives a nickname, not a name."""
+    return " ".join(cue.lower().replace(",", " ").split()) not in _weak_cues()
 
 
 @cache
@@ -67,9 +95,15 @@ def propose_aliases(reading: Reading) -> None:
     blocked = lexicon().words("not_names")
     for match in reading.scan(_QUOTED, _QUOTES):
         content = match[1].strip()
-        if not _is_nickname(content) or content in blocked:
+        cue = _cue().search(text[max(0, match.start() - 30):match.start()])
+        cued = cue is not None
+        if cue is not None and _naming(cue[0]):
+            # "known as 'sam'", "calls himself 'K'", "goes by 'Little Dog'": whatever its
+            # case, length or look, what such a cue quotes is a nickname
+            if not _ANY_NICKNAME.fullmatch(content):
+                continue
+        elif not _is_nickname(content) or content in blocked:
             continue
-        cued = bool(_cue().search(text[max(0, match.start() - 30):match.start()]))
         if len(content) <= 2 and not cued:
             continue
         if not cued and content.lower() in given_names():
@@ -77,7 +111,8 @@ def propose_aliases(reading: Reading) -> None:
         if reading.free(match.start(1), match.end(1)):
             reading.propose("alias", match.start(1), match.end(1), content,
                             0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
-                            role=_role(text, match.start()))
+                            role=_role(text, match.start()),
+                            attrs=_age(text, match.start(), match.end()))
             found.add(content)
     for cue in reading.scan(_cue_anywhere(), _cue_starts(), any_case=True):
         rest = text[cue.end():]
@@ -94,29 +129,42 @@ def propose_aliases(reading: Reading) -> None:
         end = start + len(content)
         if reading.text[start:end] == content and reading.free(start, end):
             reading.propose("alias", start, end, content, 0.8, "alias.introduced",
-                            role=_role(text, start))
+                            role=_role(text, start), attrs=_age(text, start, end))
             found.add(content)
     _repeats(reading, found)
 
 
+def _age(text: str, start: int, end: int) -> dict[str, str]:
+    """The age of the person a nickname names, as the words around it say ("a man in his
+    forties known as 'Tiger'", "'Tiger', aged 20 to 29,"), as ``attrs``."""
+    age = age_after(text[end:end + 60]) or age_before(text[max(0, start - 90):start])
+    return {"age": age} if age else {}
+
+
 def _role(text: str, start: int) -> str:
     """The role of the person a nickname names, from the words before it: "a man she knows
-    as" is a person of concern, "a girl known as" a recruiter; staff and professionals are
-    never given nicknames here."""
-    return role_before(text[max(0, start - 50):start], reach=6,
-                       roles=("person_of_concern", "recruiter"))
+    as" is a person of concern, "a girl known as" a child; staff and professionals are never
+    given nicknames here."""
+    return role_before(text[max(0, start - 90):start], reach=6,
+                       roles=("person_of_concern", "recruiter", "child", "victim"))
 
 
 def _repeats(reading: Reading, found: set[str]) -> None:
-    """Every later mention of each nickname, as a whole word."""
+    """Every later mention of each nickname, as a whole word; of a nickname in lower case or
+    of one letter ("scar", "K"), only in quotation marks, as such a word is often just a word
+    ("a scar on his cheek")."""
     text = reading.text
     roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
     for alias in sorted(found, key=len, reverse=True):
+        quoted = alias.islower() or len(alias.rstrip(".")) == 1
         start = text.find(alias)
         while start >= 0:
             end = start + len(alias)
             whole = (start == 0 or not _wordlike(text[start - 1])) and (
                 end == len(text) or not _wordlike(text[end]))
+            if quoted:
+                whole = whole and start > 0 and text[start - 1] in _OPENING \
+                    and text[end:end + 1] in _CLOSING
             if whole and reading.free(start, end):
                 reading.propose("alias", start, end, alias, 0.75, "alias.repeated",
                                 role=roles.get(alias, ""))

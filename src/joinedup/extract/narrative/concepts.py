@@ -94,10 +94,15 @@ class Match:
 class ConceptBook:
     """The compiled rules of one concept file, and a memo of which sets each word is in."""
 
-    def __init__(self, sets: list[WordSet], rules: list[Rule], breaks: frozenset[str]) -> None:
+    def __init__(self, sets: list[WordSet], rules: list[Rule], breaks: frozenset[str],
+                 unless_named: dict[str, frozenset[str]] | None = None) -> None:
         self.sets = sets
         self.rules = rules
         self.breaks = breaks
+        self.unless_named = unless_named or {}
+        """Signs about something unknown, by id, and the kinds of proposal that name it: such a
+        sign is not proposed where one of them is part of the match or follows it closely
+        ("taken to flat above Grill Garden", "seen with a man named Tariq Shah")."""
         self._memo: dict[str, frozenset[int]] = {}
         self._exact: dict[str, set[int]] = {}
         self._stems: dict[str, set[int]] = {}
@@ -324,4 +329,9 @@ def load_concepts(path: Path, known_ids: frozenset[str] | None) -> ConceptBook:
         except (ValueError, KeyError) as exc:
             raise ProfileError(f"{path}: {key}: {exc}") from exc
     breaks = frozenset(str(data.get("clause_breaks", "")).lower().split())
-    return ConceptBook(sets, rules, breaks)
+    unless: dict[str, frozenset[str]] = {}
+    for key, kinds in (data.get("unless_named") or {}).items():
+        if known_ids is not None and key not in known_ids:
+            raise ProfileError(f"{path}: unless_named: {key!r} is not an id of the profile")
+        unless[str(key)] = frozenset(str(k) for k in (kinds or []))
+    return ConceptBook(sets, rules, breaks, unless)

@@ -57,6 +57,13 @@ _AGO = re.compile(
     r"\b(a\s+couple\s+of|a\s+few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|\d{1,2})\s+(days?|weeks?|fortnights?|months?)\s+ago\b", re.IGNORECASE)
 _NOT_A_DATE = re.compile(r"(?:dob|d\.o\.b\.?|born|ref|reference|no\.?)\W*$", re.IGNORECASE)
+# A date of birth is not when anything in the report happened ("Her date of birth is
+# 19/12/1992", "born April 1993", "DOB: 3 May 1994", "(d.o.b. 14/07/1993"): it is claimed and
+# not proposed, whatever its form.
+_BIRTH = re.compile(r"(?:\bdob|\bd\.o\.b\.?|\bborn(?:\s+(?:on|in))?|\bdate\s+of\s+birth"
+                    r"(?:\s+(?:is|was|of|given\s+as))?|\bbirth\s*date(?:\s+(?:is|was))?"
+                    r"|\bbirthday(?:\s+(?:is|was))?(?:\s+on)?)\W{0,3}$", re.IGNORECASE)
+_BIRTH_REACH = 24  # characters before a date in which a birth cue is looked for
 # Cheap tests of what every match of a pattern above contains, so that a pattern is scanned
 # over the text only where it could match (most narratives have no written date): each is a
 # necessary condition, and a search that starts with a literal or a digit runs far faster in
@@ -207,5 +214,10 @@ def _add_day(reading: Reading, start: int, end: int, day: int, month_name: str,
 
 def _add(reading: Reading, start: int, end: int, value: str, confidence: float,
          rule: str) -> None:
-    if reading.free(start, end):
-        reading.propose("date", start, end, value, confidence, rule)
+    if not reading.free(start, end):
+        return
+    before = reading.text[max(0, start - _BIRTH_REACH):start]
+    if ("b" in before or "B" in before) and _BIRTH.search(before):
+        reading.claim(start, end)  # a date of birth: not when anything happened
+        return
+    reading.propose("date", start, end, value, confidence, rule)

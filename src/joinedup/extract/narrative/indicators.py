@@ -8,7 +8,8 @@ Two kinds of rule, both the profile's data and checked against its indicator ids
   a sign, each a set of words, close together in one clause (``@away + @morning``), so that a
   sign said in words no phrase has is still read.
 
-A negated or doubted sign ("no sign she was given alcohol") is not proposed. Where a concept
+A negated or doubted sign ("no sign she was given alcohol") is not proposed, nor a concept
+rule's match inside a name ("Golden Bull" is not bullying). Where a concept
 rule's match overlaps an indicator a phrase found, or an earlier concept match, it is left out.
 
 Confidence: 0.7 for a phrase, 0.6 for a concept rule (looser, so a little less sure).
@@ -25,6 +26,45 @@ from joinedup.extract.narrative.pipeline import Reading
 CONFIDENCE = 0.7
 CONCEPT_CONFIDENCE = 0.6
 CONCEPTS_FILE = "indicator_concepts.yaml"
+_NAMES = frozenset({"person", "alias", "place", "vehicle"})
+
+
+def _in_a_name(reading: Reading, start: int, end: int, names: list[tuple[int, int]]) -> bool:
+    """Whether a concept match (tokens ``[start, end)``) is read from a name: all its words
+    are capitalised inside a sentence ("at the Bull"), or its first or last word is a
+    capitalised word of a name proposed before ("Golden Bull"; "calls himself 'Big Man'" is
+    not a phone call from a man). A kind word in lower case is read ("spends time at Golden
+    Bull takeaway" is about a takeaway)."""
+    doc, ends = reading.doc, reading.sentence_ends
+
+    def capital(i: int) -> bool:
+        word = doc[i].text
+        return word[:1].isupper() and i > 0 and (i - 1) not in ends
+
+    for i in {start, end - 1}:
+        at = doc[i].idx
+        if capital(i) and any(a <= at < b for a, b in names):
+            return True
+    return all(capital(i) and doc[i].text[1:].islower() for i in range(start, end)
+               if doc[i].is_alpha)
+
+
+NAMED_WITHIN = 3
+"""Tokens after a concept match in which a name makes its sign's unknown known ("seen with a
+man named Tariq")."""
+
+
+def _named(reading: Reading, end: int, start: int, kinds: frozenset[str]) -> bool:
+    """Whether a proposal of ``kinds`` overlaps the match (from character ``start``, to token
+    ``end``) or starts within :data:`NAMED_WITHIN` tokens after it, in its sentence."""
+    doc = reading.doc
+    last = min(len(doc), end + NAMED_WITHIN)
+    for i in range(end, last):
+        if i in reading.sentence_ends:
+            last = i
+            break
+    limit = doc[last - 1].idx + len(doc[last - 1]) if last > end else doc[end - 1].idx + 1
+    return any(p.type in kinds and p.start < limit and p.end > start for p in reading.proposals)
 
 
 def propose_indicators(reading: Reading, directory: Path,
@@ -40,11 +80,18 @@ def propose_concepts(reading: Reading, path: Path, indicator_ids: frozenset[str]
                      ) -> None:
     """One proposal per concept match that overlaps no indicator proposed before it."""
     taken = [(p.start, p.end) for p in reading.proposals if p.type == "indicator"]
+    names = [(p.start, p.end) for p in reading.proposals if p.type in _NAMES]
+    book = load_concepts(path, indicator_ids)
     doc = reading.doc
-    for match in load_concepts(path, indicator_ids).matches(reading):
+    for match in book.matches(reading):
         start, end = doc[match.start].idx, doc[match.end - 1].idx + len(doc[match.end - 1])
         if any(a < end and start < b for a, b in taken):
             continue
+        if _in_a_name(reading, match.start, match.end, names):
+            continue  # "Golden Bull", "the Bull": a name, not bullying
+        kinds = book.unless_named.get(match.indicator)
+        if kinds and _named(reading, match.end, start, kinds):
+            continue  # "taken to flat above Grill Garden": a place named, not unknown
         taken.append((start, end))
         reading.propose("indicator", start, end, match.indicator, CONCEPT_CONFIDENCE,
                         f"indicator_concept.{match.indicator}", claim=False)

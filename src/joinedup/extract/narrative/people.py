@@ -7,10 +7,20 @@ is two or more name-like words that are nothing else (no street, premises, town,
 agency word). A single word that was part of a name already found ("Kayleigh" after
 "Kayleigh Dunne") is that person again. The value is the surface text, title included.
 
-Roles: ``professional`` for a police rank, "Dr", or a job word just before the name
-("Social worker Ruth Ingram"); ``parent``, ``witness``, ``person_of_concern`` likewise from
-the word before; ``child`` when the stated age is under 18. Ages ("Leon Carter, 16",
-"Lucy (14)", "aged 13", "who is 17", "in his forties") go into ``attrs["age"]``.
+Names are read in the letters of any alphabet ("Anna Kamiński", "Şule Doğan", "İrem").
+
+Roles: ``professional`` for a police rank or "Dr"; else ``child`` when the stated age (or a date
+of birth, on the report's day) is under 18; else what is said just after the name ("Jenny
+Hollis (duty social worker)", "Angela Reid, mother.", "father of Abbie", "rang about her
+daughter"); else the nearest role word before it in its own sentence and noun phrase
+(``role_words`` of ``lexicon.yaml``: "her mother", "a man", "Appropriate adult:", "Child:"),
+past ages, quoted nicknames and the words that introduce a name, and stopping at a word that
+starts another clause ("the nurse who saw Chantelle"). A name said as an owner ("Jakub's
+carers") is a child if what it owns is a child's, and takes no role from before. Once the
+signs are read, a person with no role who is the subject of one ("Ciara Kelly has missed a lot
+of school") is a child, and every other mention of a child's name is the child
+(:func:`children_of_signs`). Ages ("Leon Carter, 16", "Lucy (14)", "aged 13", "who is 17",
+"aged 20 to 29", "in his forties", "DOB 14/06/1997") go into ``attrs["age"]``.
 
 Confidence by rule: a title 0.9; a given name 0.85; a single name with an age after it ("Tia
 (14)") 0.85; an introduced name 0.8; a name said again 0.8; a run of name-like words 0.6; a
@@ -20,20 +30,39 @@ single unknown name that starts a sentence before a verb ("Ruby said") 0.6.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import replace
+from datetime import date
 from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import (
+    LOWER_LETTERS,
+    UPPER_LETTERS,
+    Reading,
+    given_names,
+    lexicon,
+)
 from joinedup.extract.narrative.places import institution, towns
 from joinedup.resolve.normalise.dates import parse_age_range
 
-_NAME_WORD = r"(?:Mc|Mac|O[’'])?[A-Z][a-z]+(?:[-’'][A-Z][a-z]+)*"
-_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|[A-Z]\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
+# A name word in the letters of any alphabet ("Kamiński", "Şahin", "Émilie"), with its
+# prefixes ("McDonald", "O'Brien", "D'Souza") and double names ("Amber-Rose").
+_UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
+_NAME_WORD = rf"(?:Mc|Mac|[A-Z][’'])?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|{_UP}\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
 _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
+# A date of birth just after a name ("Callum Reid, DOB 14/06/1997", "Amira (DOB 14.07.93,")
+_BORN_AFTER = re.compile(r"^,?\s*\(?(?:dob|d\.o\.b\.?|born(?:\s+on)?|date\s+of\s+birth)\s*:?\s*"
+                         r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b", re.IGNORECASE)
+# An age range a witness gives ("Stephen Green, aged between 30 and 39", "aged 20 to 29")
+_RANGE_AFTER = re.compile(r"^,?\s*(?:\()?(?:aged?\s+)(?:between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*"
+                          r"(\d{1,2})\b")
 _AGE_AFTER = re.compile(
-    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
-    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\))")
+    r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\n|$|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
+    r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\)"
+    r"|[.,;]?\s*age:?\s*(\d{1,2})\b)", re.IGNORECASE)
 _INTRO = re.compile(
     r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
     r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
@@ -48,15 +77,87 @@ _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|retu
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
 _PLACE_CUE = re.compile(r"\b(?:in|from|to|near|at|towards|into|on)\s$")
-_DECADE = re.compile(r"\bin\s+(?:his|her|their)\s+((?:early|mid|late)[\s-])?"
+# A decade said of the person just named ("Stephen Green, in his mid thirties", "Mrs Joan
+# Whitlock, a neighbour in her seventies"), not one said of someone later in the sentence
+# ("Shannon was seen with a man in his fifties")
+_DECADE = re.compile(r"(?:,?\s*\(?|,\s*(?:an?\s+|the\s+)?[a-z]+\s+)in\s+(?:his|her|their)\s+"
+                     r"((?:early|mid|late)[\s-])?"
                      r"(teens|twenties|thirties|forties|fifties|sixties|seventies)\b")
-_LOWER_WORD = re.compile(r"[a-z]+")
+_LOWER_WORD = re.compile(r"[^\W\d_]+")
+_TITLE_STOPS = frozenset({"Mr", "Mrs", "Ms", "Dr", "St"})
+
+
+def _sentence_begins(before: str) -> int:
+    """Where the sentence a mention is in starts, within the text ``before`` it: after a full
+    stop, question or exclamation mark followed by a space (not one after a title, "Mrs.
+    Dunne"), or after a line break unless the line ends with a label or a sign-off
+    ("Workers:", "Kind regards,"). Found from the end with ``rfind`` (a pattern tried at every
+    character cost more than the rest of the role's search)."""
+    i = len(before)
+    while i > 0:
+        at = max(before.rfind(".", 0, i), before.rfind("!", 0, i), before.rfind("?", 0, i),
+                 before.rfind("\n", 0, i))
+        if at < 0:
+            return 0
+        i = at
+        if before[at] == "\n":
+            if before[:at].rstrip(" \t")[-1:] in (",", ":"):
+                continue
+            return at + 1
+        if at + 1 >= len(before) or not before[at + 1].isspace():
+            continue
+        word = before[:at].rsplit(None, 1)[-1] if before[:at].strip() else ""
+        if word in _TITLE_STOPS:
+            continue
+        return at + 1
+    return 0
+_QUOTE_CHARS = re.compile(r"[\"“”‘’']")
+_DIGIT = re.compile(r"\d")
+_QUOTED_WORDS = re.compile(r"(?:(?<=[\s(,:;])|^)[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
+# Ages between a noun and the name or nickname it introduces ("a man in his early fifties
+# known as", "a man aged between 20 and 29 who calls himself", "a 16-year-old girl")
+_AGE_WORDS = re.compile(
+    r"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?(?:teens|[a-z]+ties)\b"
+    r"|\baged?\s+(?:between\s+|about\s+|around\s+|approximately\s+)?\d{1,2}"
+    r"(?:\s*(?:-|–|to|and)\s*\d{1,2})?\b|\b\d{1,2}(?:-|\s)years?(?:-|\s)old\b"
+    r"|\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\s*,")
+# What is said of a person just after the name, up to the next comma, bracket or line end
+# ("Jennifer, the victim,", "Jenny Hollis (duty social worker)", "Angela Reid, mother.",
+# "Mr Graham Lees, manager of Fernbank", "Joanne Whitfield\nClinical Nurse Specialist")
+_APPOSITION = re.compile(r"^(?:,[ \t]*|[ \t]*\(|[ \t]*\n[ \t]*)([^,;()\n.]{1,40})(?:[,;().\n]|$)")
+# Words after which a role word still ends the apposition ("manager of", "a neighbour in")
+_ROLE_TAIL = frozenset({"of", "at", "for", "from", "to", "in", "with", "and"})
+_ROLE_REACH = 90  # characters before a name in which its role is looked for
+# A name followed by its own verb of knowing or naming is that clause's subject, not the
+# person the noun before it introduces ("an older man Kayleigh knows as 'Tiger'")
+_DOES = re.compile(r"\s+(?:knows|knew|know|calls|called|call|refers\s+to|described)\s+"
+                   r"(?:him\s+|her\s+|them\s+)?(?:only\s+)?(?:as\b|[\"“‘'])")
+# A name said as an owner ("Jakub's carers"), and what is owned
+_POSSESSIVE = re.compile(r"[’']s\s+(?:(?:own|new|foster|social|key|form|class|school)\s+)?([a-z]+)")
+# A parent is who rings about their child ("Mrs Yasmin Akhtar rang to report that her
+# daughter", "Mr Winston Clarke rang about his son")
+_RANG_ABOUT = re.compile(r"^\s+(?:rang|phoned|called|rings|phones|telephoned)\b[^.\n]{0,40}?"
+                         r"\b(?:her|his|their)\s+(?:daughter|son|child|children|grandson|"
+                         r"granddaughter|stepdaughter|stepson)\b")
+
+
+def _age_on(born: re.Match[str], at: date) -> int | None:
+    """The age on ``at`` of someone born on the day ``born`` writes (day, month, year)."""
+    day, month, year = int(born[1]), int(born[2]), int(born[3])
+    if year < 100:
+        year += 2000 if 2000 + year <= at.year else 1900
+    try:
+        birth = date(year, month, day)
+    except ValueError:
+        return None
+    age = at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
+    return age if 0 <= age < 120 else None
 
 
 def _decade(text: str) -> re.Match[str] | None:
-    """``_DECADE.search(text)``, skipped where neither "ties" nor "teens" is (every decade
+    """``_DECADE.match(text)``, skipped where neither "ties" nor "teens" is (every decade
     word ends with one), as for nearly every name."""
-    return _DECADE.search(text) if "ties" in text or "teens" in text else None
+    return _DECADE.match(text) if "ties" in text or "teens" in text else None
 
 
 @cache
@@ -83,12 +184,14 @@ def propose_people(reading: Reading) -> None:
     text = reading.text
     seen: set[str] = set()
     not_name, titles, titled = _not_name_words(), lexicon().words("titles"), _titled()
+    surnames = lexicon().words("street_surnames")  # "Sophie Green": left by places.py
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
         while words and words[0] in not_name and words[0] not in titles:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and words[-1] in not_name:
+        while words and words[-1] in not_name and not (
+                words[-1] in surnames and len(words) == 2 and _given(words[0])):
             words = words[:-1]
         if not words:
             continue
@@ -117,6 +220,8 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
               ) -> tuple[str | None, float]:
     if titled or words[0] in lexicon().words("titles"):
         return "person.title", 0.9
+    if ":" in before and _label_before(before):
+        return None, 0.0  # "Ethnicity: White Irish", "Religion: Muslim"
     if _AGE_NEXT.match(after):
         return "person.aged", 0.85
     if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
@@ -135,6 +240,16 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
     return None, 0.0
 
 
+def _label_before(before: str) -> bool:
+    """Whether ``before`` ends with a label whose value is never a person ("Recorded
+    ethnicity:", ``not_person_labels``)."""
+    label = before.rstrip()
+    if not label.endswith(":"):
+        return False
+    words = _LOWER_WORD.findall(label.lower())
+    return bool(words) and words[-1] in lexicon().words("not_person_labels")
+
+
 def _given(word: str) -> bool:
     """A known given name, or a double one whose first part is ("Ellie-May")."""
     lower = word.lower()
@@ -147,41 +262,236 @@ def _sentence_start(before: str) -> bool:
 
 def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
                 before: str) -> None:
-    attrs: dict[str, str] = {}
-    after = reading.text[end:end + 40]
+    after = reading.text[end:end + 60]
+    age = age_after(after, reading.reported_at)
+    attrs = {"age": age} if age else {}
+    # the role's words may lie further back than the evidence's ("a man known as 'Black
+    # Cat', whose name is Thomas Thomson"): role_before counts only the words that matter
+    role = _role(reading.text[start:end], reading.text[max(0, start - _ROLE_REACH):start],
+                 attrs, after)
+    reading.propose("person", start, end, reading.text[start:end], confidence, rule,
+                    role=role, attrs=attrs)
+
+
+def age_after(after: str, at: date | None = None) -> str:
+    """The age said just after a name: from a date of birth (on the report's day), a range
+    ("aged 20 to 29"), an age ("(14)", ", 16,", "aged 13") or a decade ("in his forties")."""
+    if at is not None and (born := _BORN_AFTER.match(after)):
+        age = _age_on(born, at)
+        if age is not None:
+            return str(age)
+    if ranged := _RANGE_AFTER.match(after):
+        return f"{ranged[1]}-{ranged[2]}"
     if match := _AGE_AFTER.match(after):
-        attrs["age"] = next(g for g in match.groups() if g)
-    elif decade := _decade(reading.text[end:end + 60]):
+        return next(g for g in match.groups() if g)
+    if decade := _decade(after):
         ages = parse_age_range(decade[0])
         if ages:
-            attrs["age"] = f"{ages[0]}-{ages[1]}"
-    reading.propose("person", start, end, reading.text[start:end], confidence,
-                    rule, role=_role(reading.text[start:end], before, attrs), attrs=attrs)
+            return f"{ages[0]}-{ages[1]}"
+    return ""
+
+
+# An age said of the adult a noun introduces, before their name or nickname ("a man in his
+# early fifties known as", "a man aged between 20 and 29 who calls himself", "a 45-year-old man")
+_AGE_OF_NOUN = re.compile(
+    r"\b(?:(\d{1,2})-year-old\s+)?(?:man|woman|adult|male|female|lad|person|boy|girl)\s+"
+    r"(?:in\s+(?:his|her|their)\s+((?:(?:early|mid|late)[\s-]+)?(?:teens|[a-z]+ties))\b"
+    r"|aged\s+(?:between\s+)?(\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?)\b)?", re.IGNORECASE)
+
+
+def age_before(before: str) -> str:
+    """The age the last noun of ``before`` that introduces a person gives them, in its own
+    sentence ("a man in his early fifties known as" gives 50-54), or ""."""
+    found = list(_AGE_OF_NOUN.finditer(before, _sentence_begins(before)))
+    if not found:
+        return ""
+    noun = found[-1]
+    said = noun[1] or noun[2] or noun[3]
+    if not said:
+        return ""
+    if noun[1]:
+        return noun[1]
+    ages = parse_age_range(said.replace("between", "").replace(" and ", " to "))
+    return f"{ages[0]}-{ages[1]}" if ages else ""
 
 
 def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str:
     """The role that the nearest of the last ``reach`` words before a mention gives it ("her
-    mother", "a man"), among ``roles`` if given, or ""."""
-    by_word = _role_of_word()
-    for word in reversed(_LOWER_WORD.findall(before.lower())[-reach:]):
-        role = by_word.get(word, "")
+    mother", "a man", "Appropriate adult:"), among ``roles`` if given, or "".
+
+    Only the mention's own sentence is read, and only its own noun phrase: a word that starts
+    another clause ("the nurse who saw Chantelle", "her mother and Leah") ends the search.
+    What a writer puts between the noun and the name is passed over and not counted: ages
+    ("a man in his early fifties known as", "a 16-year-old girl"), a nickname already quoted
+    ("a man known as 'K', whose name is Leroy Grant") and the words that introduce a name or
+    a nickname ("who calls himself", "she knows as", "named").
+    """
+    before = before[_sentence_begins(before):].lower()
+    words = _LOWER_WORD.findall(before)
+    if _role_words().isdisjoint(words):
+        return ""  # most mentions: no role word before them in their sentence (cheap test)
+    by_word, phrases = _role_of_word(), _role_phrases()
+    changed = False
+    if _QUOTE_CHARS.search(before):
+        before, changed = _QUOTED_WORDS.sub(" ", before), True
+    if "ties" in before or "teens" in before or _DIGIT.search(before):
+        before, changed = _AGE_WORDS.sub(" ", before), True
+    if changed:
+        words = _LOWER_WORD.findall(before)
+    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
+    counted = 0
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        role = phrases.get((words[i - 1], word), "") if i else ""
+        role = role or by_word.get(word, "")
         if role and (not roles or role in roles):
             return role
+        if word in breaks:
+            return ""
+        if word not in passed:
+            counted += 1
+            if counted >= reach:
+                return ""
     return ""
 
 
-def _role(name: str, before: str, attrs: dict[str, str]) -> str:
+def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str:
     lex = lexicon()
     first = name.split()[0]
     if first in lex.words("professional_titles"):
         return "professional"
-    age = attrs.get("age", "")
-    if age.isdigit() and int(age) < 18:
+    oldest = attrs.get("age", "").rpartition("-")[2]
+    if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
-    return role_before(before)
+    if owned := _POSSESSIVE.match(after):  # "Jakub's carers": whose, not who
+        return "child" if owned[1].lower() in lex.words("child_possessions") else ""
+    if _DOES.match(after):
+        return _role_after(after)  # "a man Kayleigh knows as": the man is not Kayleigh
+    return _role_after(after) or role_before(before)
+
+
+def _role_after(after: str) -> str:
+    """The role what is said just after a name gives it (see ``_APPOSITION``): a role word
+    that ends the words said, or comes before "of", "at"... ("manager of"); or a parent who
+    rings about their child."""
+    if _RANG_ABOUT.match(after):
+        return "parent"
+    said = _APPOSITION.match(after)
+    if said is None or said[1].lstrip().startswith(("who ", "which ", "whose ", "that ")):
+        return ""  # a clause about them ("Megan, who introduced her to the men")
+    words = _LOWER_WORD.findall(said[1].lower())
+    if len(words) > 6:
+        return ""
+    by_word, phrases = _role_of_word(), _role_phrases()
+    breaks = lexicon().words("role_breaks")
+    for i, word in enumerate(words):
+        role = phrases.get((word, words[i + 1]), "") if i + 1 < len(words) else ""
+        if role and (i + 2 == len(words) or words[i + 2] in _ROLE_TAIL):
+            return role
+        role = by_word.get(word, "")
+        if role and (i + 1 == len(words) or words[i + 1] in _ROLE_TAIL):
+            return role
+        if word in breaks:
+            return ""  # a clause, not what the person is ("Gemma Haddad, told a parent that")
+    return ""
 
 
 @cache
 def _role_of_word() -> dict[str, str]:
     raw = lexicon().raw.get("role_words") or {}
-    return {str(w): str(role) for role, words in raw.items() for w in words}
+    return {str(w): str(role) for role, words in raw.items() for w in words if " " not in w}
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    """Every word that can end a role word or phrase: one of them must be before a mention
+    for it to have a role from the words before it."""
+    return frozenset(_role_of_word()) | frozenset(last for _, last in _role_phrases())
+
+
+@cache
+def _role_phrases() -> dict[tuple[str, str], str]:
+    """Two-word role words ("appropriate adult", "young person"), by their two words."""
+    raw = lexicon().raw.get("role_words") or {}
+    found: dict[tuple[str, str], str] = {}
+    for role, words in raw.items():
+        for w in words:
+            parts = str(w).split()
+            if len(parts) == 2:
+                found[(parts[0], parts[1])] = str(role)
+    return found
+
+
+# A clause's subject: what may stand before a name that starts one ("It is also noted that",
+# "Separately,", "She said that")
+_CLAUSE_LEAD = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\bthat\s+|^\s*(?:also|separately|in\s+addition|"
+                          r"however|since\s+then|today|yesterday|recently),?\s+)$", re.IGNORECASE)
+_GAP_LIMIT = 45  # characters between a name and the warning sign said of it
+_GAP_STOP = re.compile(r"[.!?;\n]|:(?!\d)|,\s+(?:and|but|who|which)\b")
+
+
+def children_of_signs(reading: Reading) -> None:
+    """Children read once the signs are: the subject of a sign (:func:`_subjects_of_signs`),
+    and every other mention of a child's name (:func:`_same_young`)."""
+    _subjects_of_signs(reading)
+    _same_young(reading)
+
+
+def _subjects_of_signs(reading: Reading) -> None:
+    """Give the role ``child`` to a person named with no role, no title and no adult's age
+    who is the subject of a warning sign ("Bridget Doyle appears to be under the control of
+    an adult", "Ciara Kelly has missed a lot of school", "It is noted that Amal has been
+    self-harming"): the profile's signs are said of children. Runs after the signs are read.
+
+    The sign must follow the name in the same clause, within a few words, with no link and no
+    other person between ("Tariq gave her vodka" says nothing of Tariq's age).
+    """
+    people = [(at, p) for at, p in enumerate(reading.proposals)
+              if p.type == "person" and not p.role]
+    if not people:
+        return
+    signs = sorted(p.start for p in reading.proposals if p.type == "indicator")
+    if not signs:
+        return
+    others = sorted(p.start for p in reading.proposals
+                    if p.type in ("person", "alias", "link", "place", "vehicle"))
+    text, titles = reading.text, lexicon().words("titles")
+    for at, person in people:
+        age = person.attrs.get("age", "").rpartition("-")[2]
+        if (age.isdigit() and int(age) >= 18) or person.text.split()[0].rstrip(".") in titles:
+            continue
+        next_sign = bisect_left(signs, person.end)
+        if next_sign == len(signs) or signs[next_sign] - person.end > _GAP_LIMIT:
+            continue
+        sign = signs[next_sign]
+        gap = text[person.end:sign]
+        if _GAP_STOP.search(_AGE_AFTER.sub("", gap, count=1) if "(" in gap or "," in gap
+                            else gap):
+            continue
+        between = bisect_left(others, person.end)
+        if between < len(others) and others[between] < sign:
+            continue  # a link or another name between the person and the sign
+        start = text.rfind(".", 0, person.start)
+        if not _CLAUSE_LEAD.search(text[max(0, start - 1, person.start - 60):person.start]):
+            continue
+        reading.proposals[at] = replace(person, role="child")
+
+
+def _same_young(reading: Reading) -> None:
+    """Give a child's or a victim's role to every other mention of that name with no role, or
+    with an adult's role read from the words around it and no age ("Jakub has been seen
+    getting into cars ... Jakub's carers"; "a man known as 'Doc' texts Joseph"): one name is
+    one person in a report, and the review then makes the child where the text first names
+    them, so that the signs said before the role was read are about them."""
+    young: dict[str, str] = {}
+    for p in reading.proposals:
+        if p.type == "person" and p.role in ("child", "victim"):
+            young.setdefault(p.value, p.role)
+            young.setdefault(p.value.split()[0], p.role)
+    if not young:
+        return
+    for at, p in enumerate(reading.proposals):
+        if p.type != "person" or p.value not in young or p.role in ("child", "victim"):
+            continue
+        if not p.role or (p.rule == "person.again" and "age" not in p.attrs):
+            reading.proposals[at] = replace(p, role=young[p.value])

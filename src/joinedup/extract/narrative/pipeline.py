@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import importlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,30 @@ from joinedup.extract.proposals import Proposal
 
 _SENTENCE_END = frozenset({".", "!", "?"})
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+_LETTERS_UP_TO = 0x2000  # Latin, Greek, Cyrillic, Armenian, ... and Latin Extended Additional
+
+
+def _letter_class(test: Callable[[str], bool]) -> str:
+    """The characters below U+2000 that pass ``test``, as ranges for a regex ``[...]``."""
+    spans: list[tuple[int, int]] = []
+    for code in range(_LETTERS_UP_TO):
+        if test(chr(code)):
+            if spans and spans[-1][1] == code - 1:
+                spans[-1] = (spans[-1][0], code)
+            else:
+                spans.append((code, code))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in spans)
+
+
+UPPER_LETTERS = _letter_class(lambda ch: ch.isupper() or ch.istitle())
+"""Capital letters in any alphabet, for a regex character class: ``[{UPPER_LETTERS}]``. A name is
+written with the letters of its origin ("Łukasz", "Şahin", "Émilie", "Ömer", "İbrahim"): a
+name pattern written with ``A-Z`` cuts them short, and loses more children of some origins
+than of others."""
+LOWER_LETTERS = _letter_class(lambda ch: ch.islower() or 0x300 <= ord(ch) <= 0x36F)
+"""Small letters in any alphabet (with the combining accents, for a name typed decomposed),
+for a regex character class: ``[{LOWER_LETTERS}]``."""
 
 
 @cache
@@ -111,6 +136,7 @@ class Reading:
     text: str
     doc: Doc
     proposals: list[Proposal] = field(default_factory=list)
+    reported_at: date | None = None  # when the report was made (an age from a date of birth)
     _mask: bytearray = field(default_factory=bytearray)
     _lowers: list[str] | None = None
     _lower_ids: list[int] | None = None
@@ -212,9 +238,13 @@ class Reading:
     def lowers(self) -> list[str]:
         """Each token in lower case (computed once, from offsets: no Token objects)."""
         if self._lowers is None:
+            spans = self.doc.to_array([IDX, LENGTH]).tolist()
             lower = self.text.lower()
-            self._lowers = [lower[i:i + n] for i, n in
-                            self.doc.to_array([IDX, LENGTH]).tolist()]
+            if len(lower) == len(self.text):
+                self._lowers = [lower[i:i + n] for i, n in spans]
+            else:  # a letter that lowers to two ("İbrahim"): the offsets moved
+                text = self.text
+                self._lowers = [text[i:i + n].lower() for i, n in spans]
         return self._lowers
 
     @property
@@ -275,6 +305,6 @@ def _find_all(text: str, word: str) -> Iterator[int]:
         at = text.find(word, at + 1)
 
 
-def read(text: str) -> Reading:
+def read(text: str, reported_at: date | None = None) -> Reading:
     """Tokenise a narrative once for every proposer."""
-    return Reading(text, nlp()(text), _mask=bytearray(len(text)))
+    return Reading(text, nlp()(text), reported_at=reported_at, _mask=bytearray(len(text)))

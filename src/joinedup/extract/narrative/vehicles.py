@@ -23,7 +23,9 @@ _PLATE_WORDS = r"(?:plate|registration|reg|index|VRM)"
 _STARTING = re.compile(
     r"\b(?:(?:an?|the)\s+)?(?:partial\s+)?" + _PLATE_WORDS
     + r"(?:\s+number)?\s+(?:starting|beginning|that\s+starts|which\s+starts|starts|begins)"
-    r"(?:\s+with)?\s+([A-Z0-9]{1,5})\b", re.IGNORECASE)
+    r"(?:\s+with)?\s+([A-Z0-9]{1,5}(?-i:\s[A-HJ-PR-Z]{1,2}(?![\w']))?)\b", re.IGNORECASE)
+# (the letters after a space are part of the plate: "a plate starting YF57 HK"; plates use
+# no I or Q, so "starting KX57 I think" stops at KX57)
 _YEAR_LETTER = re.compile(r"\b(?:an?\s+)?([A-Z])-?reg\b")
 _AGE_ID = re.compile(r"\b(?:an?\s+)?(\d{2})[\s-]?(?:plate|reg)\b")
 _FULL = re.compile(r"(?<![\w?])(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}"
