@@ -21,7 +21,11 @@ from joinedup.ingest.schema import (
 )
 from joinedup.profiles import PROFILES_DIR, load_profile, load_profile_from
 
+# The contract's vocabularies: a verbatim copy in the repo, so a clean clone checks them, and the
+# original in ../shared beside the project when it is there (the copy must not drift from it).
+COPY = Path(__file__).resolve().parents[1] / "data" / "conflict-vocabulary.yaml"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "domain" / "conflict-vocabulary.yaml"
+CONTRACTS = [COPY] + ([SHARED] if SHARED.is_file() else [])
 
 CONVOY: dict[str, Any] = {
     "profile": "conflict",
@@ -113,9 +117,10 @@ def test_a_wrong_report_names_the_field_and_says_why(
         assert word in reason, reason
 
 
-def test_every_contract_value_of_the_shared_vocabulary_is_accepted() -> None:
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: p.parent.name)
+def test_every_contract_value_of_the_shared_vocabulary_is_accepted(path: Path) -> None:
     """conflict-vocabulary.yaml is the contract: the profile ships every value of it."""
-    shared = yaml.safe_load(SHARED.read_text(encoding="utf-8"))
+    shared = yaml.safe_load(path.read_text(encoding="utf-8"))
     profile = load_profile("conflict")
     assert set(shared["source_agencies"]) <= profile.agencies
     for name in ("location_precision", "harm_mechanisms", "targets", "protected_targets",
