@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -180,6 +180,22 @@ def test_the_network_and_the_map_are_drawn(page: Page, shots: Path) -> None:
     map_.screenshot(path=str(shots / "map.png"))
 
 
+def _axe_violations(pg: Page, paths: Iterable[str | None]) -> dict[str, list[str]]:
+    """axe-core's serious and critical WCAG 2 A and AA violations, by page."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        pg.goto(str(path))
+        pg.wait_for_load_state("networkidle")
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[str(path)] = bad
+    return found
+
+
 def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) -> None:
     """axe-core's WCAG 2 A and AA rules (labels, contrast, names, structure) on every kind of
     page: no serious or critical violation. The check's script is injected, so this context
@@ -190,18 +206,9 @@ def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) ->
     pg.goto("/alerts?rule=linked_children")
     alert = pg.locator("table.inbox tbody a[href^='/alerts/']").first.get_attribute("href")
     entity = pg.locator("table.inbox tbody a[href^='/entities/']").first.get_attribute("href")
-    found = {}
-    for path in ("/alerts", alert, entity, f"/timeline?entity={str(entity).rsplit('/', 1)[-1]}",
-                 "/search?q=sultan", "/concerns/new", "/login"):
-        pg.goto(str(path))
-        pg.wait_for_load_state("networkidle")
-        pg.add_script_tag(path=str(AXE))
-        result = pg.evaluate(
-            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
-        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        if bad:
-            found[str(path)] = bad
+    found = _axe_violations(pg, ("/alerts", alert, entity,
+                                 f"/timeline?entity={str(entity).rsplit('/', 1)[-1]}",
+                                 "/search?q=sultan", "/concerns/new", "/login"))
     ctx.close()
     assert found == {}
 
@@ -272,23 +279,13 @@ def test_the_conflict_pages_pass_an_accessibility_check(
     ctx = browser.new_context(viewport={"width": 1366, "height": 900},
                               base_url=conflict_server, bypass_csp=True)
     pg = ctx.new_page()
-    found = {}
     incidents = ("Al fardous hamwi brothers", "Al wafa clinic")
     hrefs = []
     pg.goto("/incidents")
     for label in incidents:
         hrefs.append(pg.locator("table.incidents a", has_text=label).get_attribute("href"))
-    for path in ("/incidents", "/incidents?certainty=probable&attribution=fair", *hrefs,
-                 "/routes"):
-        pg.goto(str(path))
-        pg.wait_for_load_state("networkidle")
-        pg.add_script_tag(path=str(AXE))
-        result = pg.evaluate(
-            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
-        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        if bad:
-            found[str(path)] = bad
+    found = _axe_violations(pg, ("/incidents", "/incidents?certainty=probable&attribution=fair",
+                                 *hrefs, "/routes"))
     ctx.close()
     assert found == {}
 
