@@ -603,16 +603,20 @@ class Store:
             return out
 
     def route_reports(self, profile: str = "conflict") -> list[Row]:
-        """The current reports of ``profile`` that give a route's status, with their bodies:
-        found in SQL by the body's text, so that the thousands that give none are not decoded."""
+        """The current reports of ``profile`` that give a route's status, with their bodies."""
+        return self._bodies_giving("route", profile, f"reports/current/{profile}/routes")
+
+    def _bodies_giving(self, key: str, profile: str, target: str, *where: Any) -> list[Row]:
+        """Current reports of ``profile`` whose body gives ``key``, oldest first: found in SQL
+        by the body's text, so that the thousands that do not are never decoded."""
         r = t.report
-        with self.transaction("read", f"reports/current/{profile}/routes") as conn:
+        with self.transaction("read", target) as conn:
             rows = conn.execute(
                 select(r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at, r.c.body)
                 .where(self._where(r), r.c.current.is_(True), r.c.profile == profile,
-                       cast(r.c.body, Text).like('%"route"%'))
+                       cast(r.c.body, Text).like(f'%"{key}"%'), *where)
                 .order_by(r.c.reported_at, r.c.pk))
-            return [dict(x._mapping) for x in rows if (x.body or {}).get("route")]
+            return [dict(x._mapping) for x in rows if (x.body or {}).get(key)]
 
     def incident_decisions(self) -> list[Row]:
         """Analysts' confirm/split decisions on pairs of reports, oldest first."""
@@ -712,15 +716,10 @@ class Store:
     # -- evidence items and their chain of custody ------------------------------------------
     def reports_without_evidence_items(self, profile: str) -> list[Row]:
         """Current reports of ``profile`` that cite evidence not yet registered as items."""
-        r, e = t.report, t.evidence_item
+        e = t.evidence_item
         registered = select(e.c.report).where(self._where(e))
-        with self.transaction("read", f"reports/current/{profile}") as conn:
-            rows = conn.execute(
-                select(r.c.pk, r.c.org, r.c.report_id, r.c.body).where(
-                    self._where(r), r.c.current.is_(True), r.c.profile == profile,
-                    r.c.pk.not_in(registered))
-            )
-            return [dict(x._mapping) for x in rows if (x.body or {}).get("evidence")]
+        return self._bodies_giving("evidence", profile, f"reports/current/{profile}",
+                                   t.report.c.pk.not_in(registered))
 
     def add_evidence_item(self, row: Row, custody: Sequence[Row]) -> int:
         """Register one evidence item of a report with its first custody entries."""

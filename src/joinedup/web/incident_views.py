@@ -135,12 +135,6 @@ def incident_list(store: Store, filters: IncidentFilters) -> Row:
     }
 
 
-def _range(value: Row | None) -> Row | None:
-    if not value:
-        return None
-    return {"min": value.get("min"), "max": value.get("max")}
-
-
 def _range_of(inc: Row, what: str) -> Row | None:
     low, high = inc[f"{what}_min"], inc[f"{what}_max"]
     return None if low is None else {"min": low, "max": high}
