@@ -28,12 +28,11 @@ from joinedup.ingest.models import (
     Text,
     TextList,
     _check_id,
-    _first_index,
     _Model,
     _problem,
-    _twice,
     _vocabulary,
     raise_problems,
+    ref_clashes,
 )
 
 __all__ = [
@@ -237,16 +236,10 @@ class ConflictReport(ReportBase):
         return self
 
     def _reference_problems(self) -> Iterable[tuple[str, str]]:
-        actors = _first_index(a.ref for a in self.actors)
-        people = _first_index(p.ref for p in self.people)
-        for i, actor in enumerate(self.actors):
-            if actors[actor.ref] != i:
-                yield f"actors[{i}].ref", _twice(actor.ref, f"actors[{actors[actor.ref]}]")
+        people = {p.ref for p in self.people}
+        yield from ref_clashes(("actors", [a.ref for a in self.actors]),
+                               ("people", [p.ref for p in self.people]))
         for i, person in enumerate(self.people):
-            if person.ref in actors:
-                yield f"people[{i}].ref", _twice(person.ref, f"actors[{actors[person.ref]}]")
-            elif people[person.ref] != i:
-                yield f"people[{i}].ref", _twice(person.ref, f"people[{people[person.ref]}]")
             for j, relative in enumerate(person.relatives):
                 if relative.ref not in people or relative.ref == person.ref:
                     yield (
@@ -256,7 +249,5 @@ class ConflictReport(ReportBase):
         start, end = self.occurred_from, self.occurred_to
         if start is not None and end is not None and start.earliest() > end.latest():
             yield "occurred_to", f"occurred_to ({end}) is before occurred_from ({start})."
-        for i, key in enumerate(self.derived_from_keys()):
-            if key == self.key:
-                yield f"derived_from[{i}]", "a report cannot be derived from itself."
+        yield from self.self_derived()
 

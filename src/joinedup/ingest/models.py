@@ -583,6 +583,12 @@ class ReportBase(_Model):
         """``(org, id)``, which is unique across all reports."""
         return (self.source.org, self.id)
 
+    def self_derived(self) -> Iterable[tuple[str, str]]:
+        """A ``derived_from`` entry naming the report itself, as a problem."""
+        for i, key in enumerate(self.derived_from_keys()):
+            if key == self.key:
+                yield f"derived_from[{i}]", "a report cannot be derived from itself."
+
     def derived_from_keys(self) -> list[tuple[str, str]]:
         """``derived_from`` as ``(org, id)`` pairs."""
         keys = []
@@ -620,14 +626,8 @@ class SafeguardingReport(ReportBase):
     def _reference_problems(self) -> Iterable[tuple[str, str]]:
         people = _first_index(p.ref for p in self.people)
         places = _first_index(p.ref for p in self.places)
-        for i, person in enumerate(self.people):
-            if people[person.ref] != i:
-                yield f"people[{i}].ref", _twice(person.ref, f"people[{people[person.ref]}]")
-        for i, place in enumerate(self.places):
-            if place.ref in people:
-                yield f"places[{i}].ref", _twice(place.ref, f"people[{people[place.ref]}]")
-            elif places[place.ref] != i:
-                yield f"places[{i}].ref", _twice(place.ref, f"places[{places[place.ref]}]")
+        yield from ref_clashes(("people", [p.ref for p in self.people]),
+                               ("places", [p.ref for p in self.places]))
         if self.informant is not None and self.informant not in people:
             yield "informant", _not_a_person(self.informant, places)
         start, end = self.occurred_from, self.occurred_to
@@ -641,9 +641,7 @@ class SafeguardingReport(ReportBase):
                         f"'{ref}' is not the ref of a person or place in this report.",
                     )
         yield from self._indicator_problems(people, places)
-        for i, key in enumerate(self.derived_from_keys()):
-            if key == self.key:
-                yield f"derived_from[{i}]", "a report cannot be derived from itself."
+        yield from self.self_derived()
 
     def _indicator_problems(
         self, people: dict[str, int], places: dict[str, int]
@@ -681,6 +679,23 @@ def raise_problems(problems: list[tuple[str, str]]) -> None:
         raise PydanticCustomError(
             "joinedup", "{reason}", {"reason": reason, "field": field, "more": problems[1:]}
         )
+
+
+def ref_clashes(
+    first: tuple[str, list[str]], second: tuple[str, list[str]]
+) -> Iterable[tuple[str, str]]:
+    """Refs used twice within or across two lists of a report (``("people", refs)``...): refs
+    are unique across both, so that a link or a relative names one thing."""
+    (a, a_refs), (b, b_refs) = first, second
+    in_a, in_b = _first_index(a_refs), _first_index(b_refs)
+    for i, ref in enumerate(a_refs):
+        if in_a[ref] != i:
+            yield f"{a}[{i}].ref", _twice(ref, f"{a}[{in_a[ref]}]")
+    for i, ref in enumerate(b_refs):
+        if ref in in_a:
+            yield f"{b}[{i}].ref", _twice(ref, f"{a}[{in_a[ref]}]")
+        elif in_b[ref] != i:
+            yield f"{b}[{i}].ref", _twice(ref, f"{b}[{in_b[ref]}]")
 
 
 def _first_index(refs: Iterable[str]) -> dict[str, int]:
