@@ -75,10 +75,29 @@ def test_a_full_plate_is_normalised() -> None:
     ("registration YD09 KL? (the last letter unclear)", "YD09KL?"),
     ("noted part of the plate as a 68 plate.", "??68???"),
     ("She wrote down part of the plate, LR63 ..., on an envelope", "LR63???"),
+    ("He noted a blue Vauxhall Vectra, AE02. He says it is", "AE02???"),
+    ("the receptionist noted YJ05 as the start of the plate.", "YJ05???"),
 ])
 def test_a_partial_plate_is_proposed_as_the_plate_normaliser_writes_it(
         text: str, value: str) -> None:
     assert value in [v for _, v in found(text, "vehicle")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("the driver of a white Peugeot 206 seen near", "a white peugeot 206"),
+    ("drives her to school in a black BMW 5 series.", "a black bmw 5 series"),
+    ("Vehicles outside: a silver Mercedes C-class, RX55 HLV,", "a silver mercedes c-class"),
+    ("drove her there in a red pick-up.", "a red pick-up"),
+    ("arrived on a red Yamaha moped, no plate visible", "a red yamaha moped"),
+])
+def test_a_description_keeps_the_model_the_text_gives(text: str, value: str) -> None:
+    assert value in [v for _, v in found(text, "vehicle")]
+
+
+def test_a_plate_shaped_postcode_after_a_car_is_not_read_as_a_plate() -> None:
+    # a full postcode is two words: only a plate's start ("AE02") stands alone after a car
+    values = [v for _, v in found("a silver Ford Focus, OL11 3AB, was seen", "vehicle")]
+    assert values == ["a silver ford focus"]
 
 
 def test_a_taxi_description_has_kind_taxi() -> None:

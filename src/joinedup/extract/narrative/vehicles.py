@@ -35,6 +35,12 @@ _TRAILING = re.compile(r"(?<![\w?])([A-Z]{2}\d{2}(?:\s?[A-Z]{1,2})?)\s?(?:\.\.\.
 _BARE_START = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,4}?([A-Z]{2}\d{2}[A-Z]{0,2})\b")
 _STARTS_WITH = re.compile(_PLATE_WORDS + r"\W{1,3}(?:\w+\s){0,3}?((?:starts?|starting|begins?|"
                           r"beginning)\s+with\s+([A-Z][A-Z0-9]{0,4}))\b")
+# the start of a plate said after the car it belongs to ("a blue Vauxhall Vectra, AE02.") or
+# said to be the start of one ("noted YJ05 as the start of the plate")
+_AFTER_CAR = re.compile(r",\s([A-Z]{2}\d{2}(?:\s?[A-Z]{1,2})?)(?=[.,;:)]|\s|\Z)")
+_START_OF = re.compile(r"\b([A-Z]{2}\d{2}[A-Z]{0,2})\s(?:as|was|is)\s(?:the\s)?(?:start|beginning|"
+                       r"first\s(?:part|half|letters))\sof\s(?:the\s|its\s|a\s)?" + _PLATE_WORDS
+                       + r"\b")
 _TAXI_ALONE = re.compile(r"\ban?\s(?:private\shire\s(?:car|vehicle)|minicab|black\scab)\b")
 # What every match of a plate's shape contains: _FULL, _TRAILING and _BARE_START a capital
 # then a digit (perhaps a space between), _GAPS a capital or "?" then a digit or "?";
@@ -54,8 +60,9 @@ def _description() -> re.Pattern[str]:
     colour = rf"(?:{colours})(?:[\s-](?:{colours}))?"
     colour_run = rf"{colour}(?:,?\s(?:and|or)\s{colour})?"
     # a model the list does not know: one more capitalised word or number ("Seat Leon",
-    # "BMW 1 Series")
-    model = r"(?:\s(?:[A-Z][a-z]+|\d{1,2}|[A-Z]\d))?(?:\s(?:Series|Class))?"
+    # "Peugeot 206", "BMW 1 Series", "BMW 5 series", "Mercedes C-class")
+    model = (r"(?:\s(?:[A-Z][a-z]+|\d{1,3}|[A-Z]\d{1,2}|[A-Z]-[Cc]lass))?"
+             r"(?:\s(?:[Ss]eries|[Cc]lass))?")
     made = rf"(?:{makes})(?:\s(?:{makes}))*{model}"
     tail = rf"(?:{made}(?:\s(?:{nouns}))*|(?:{nouns})(?:\s(?:{nouns}))*)"
     return re.compile(
@@ -110,6 +117,11 @@ def propose_vehicles(reading: Reading) -> None:
         if plate is not None and reading.free(match.start(1), match.end(1)):
             reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.8,
                             "vehicle.plate.start")
+    for match in _START_OF.finditer(text) if plate_word and shaped else ():
+        plate = normalise_plate(f"starts {match[1]}")
+        if plate is not None and reading.free(match.start(1), match.end(1)):
+            reading.propose("vehicle", match.start(1), match.end(1), plate.text, 0.9,
+                            "vehicle.plate.partial")
     for match in _STARTS_WITH.finditer(text) if starting else ():
         plate = normalise_plate(f"starts {match[2]}")
         if plate is not None and reading.free(match.start(1), match.end(1)):
@@ -126,6 +138,11 @@ def propose_vehicles(reading: Reading) -> None:
         attrs = {"kind": "taxi"} if _taxi(match[0]) else {}
         reading.propose("vehicle", match.start(), match.end(), " ".join(match[0].lower().split()),
                         0.85, "vehicle.description", attrs=attrs)
+        after = _AFTER_CAR.match(text, match.end()) if shaped else None
+        plate = normalise_plate(f"starts {after[1]}") if after else None
+        if after and plate is not None and reading.free(after.start(1), after.end(1)):
+            reading.propose("vehicle", after.start(1), after.end(1), plate.text, 0.8,
+                            "vehicle.plate.start", attrs=attrs)
 
 
 def _kind_near(text: str, start: int) -> dict[str, str]:
