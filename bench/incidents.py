@@ -31,6 +31,24 @@ only to the country, or dated only to a month (or a window of 8 days or more) wh
 gives a day, are linked for review by rule (conflict.md rule 2; meltt's event-to-episode
 matches are flagged for review too), never merged.
 
+**Ceilings**: what F1 could any matcher reach on these reports? A report's *signature* is what
+it says as the matcher compares it: dates, point, place name, precision, districts, mechanism,
+targets, facility, actors as canonical ids with their roles, toll. "ceiling F1 (identical
+reports alike)" is the best pairwise F1 of a matcher that tells apart every two reports whose
+signatures differ and treats reports of one signature alike: each group of one signature is kept
+together or apart, whichever is best for F1 overall (chosen exactly: F1 = 2 TP / (predicted +
+true) is a ratio of two sums over the groups kept together, and the best choice keeps exactly the
+groups whose share of true pairs beats it, so groups are added in falling order of that share).
+Every true pair of two signatures is counted as found, with no false pair between groups, which
+makes it an upper bound. The source is not part of the signature but holds by rule: two reports
+of one document are never merged, a report derived from another (or sharing a record id) always
+is. "ceiling F1, rule 2" also never merges a pair that conflict.md rule 2 sends for review (a
+place known only to the country, or an interval that is an episode beside the other's: a month
+against a day), unless a rule ties it. Noise that moves points at random makes nearly every
+noisy report's signature its own, so there the first ceiling says nearly nothing; on the file as
+coded it says how many events the coded fields cannot tell apart, and rule 2's ceiling on the
+noisy rows is what the review rule costs whatever the matcher.
+
 Throughput: events built, de-duplicated and graded in one process, beside a floor in the same
 process: naive blocking by day (counting the pairs of reports that share a day, none compared).
 End to end: the whole Syria file imported into a fresh store with
@@ -209,6 +227,87 @@ def errors(events: list[Any], resolution: Any, truth: dict[str, int], profile: A
             "false": false, "examples": dict(shown)}
 
 
+def signature(e: Any) -> tuple[Any, ...]:
+    """What a report says, as the matcher compares it: dates, place (point, name, precision,
+    districts), mechanism, targets, facility, actors as canonical ids with their roles, and
+    the toll. The source (its org, document, ``derived_from``, record ids) is left out: it says
+    which reports are, or are not, one event by rule (:func:`ceiling`), not what happened."""
+    return (e.first, e.last, e.dated, e.precision, e.lat, e.lon, e.admin1, e.admin2, e.place,
+            e.facility, e.mechanism, e.targets,
+            frozenset((m.actor, m.role) for m in e.actors), e.killed)
+
+
+def tied(a: Any, b: Any) -> bool:
+    """Two reports joined by rule whatever they say: one derived from the other, or both
+    carrying one upstream record's id."""
+    return a.key in b.derived_from or b.key in a.derived_from or bool(a.records & b.records)
+
+
+def one_document(a: Any, b: Any) -> bool:
+    """Two reports a source told apart in one of its documents: never merged by rule."""
+    return a.document is not None and (a.org, a.document) == (b.org, b.document)
+
+
+def review_by_design(a: Any, b: Any, profile: Any) -> bool:
+    """conflict.md rule 2: a place known only to the country, or an interval that is an
+    episode beside the other's, is for review and never merged automatically."""
+    from joinedup.resolve.incidents.comparison import _episode
+
+    places, dates = profile.settings.places, profile.settings.dates
+    return (a.precision in places.review_only or b.precision in places.review_only
+            or _episode(a, b, dates.episode_min_days, dates.episode_ratio))
+
+
+def ceiling(events: list[Any], truth: dict[str, int], profile: Any,
+            rule2: bool = False) -> tuple[float, float, float]:
+    """The best pairwise (P, R, F1) a matcher could reach that tells apart every two reports
+    whose :func:`signature` differs but treats reports of one signature alike.
+
+    Every true pair of two signatures counts as found (an upper bound: no cross-signature
+    false pair, no chaining), except a pair of one document (never merged by rule) and, with
+    ``rule2``, a pair for review by design that no rule ties. Each group of reports with one
+    signature is either kept together (every pair of it but those of one document) or apart
+    (only its tied pairs). F1 = 2 TP / (predicted + true pairs) is then a ratio of two sums
+    over the groups kept together, whose best choice is exact: the optimum keeps together
+    exactly the groups whose share of true pairs among the pairs they add beats it, so adding
+    groups in falling order of that share and keeping the best F1 seen finds it. With ``rule2``
+    a group known only to the country is never kept together."""
+    sig = {e.key: signature(e) for e in events}
+    by_event: dict[int, list[Any]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for e in events:
+        by_event[truth[e.key]].append(e)
+        groups[sig[e.key]].append(e)
+    true_pairs = sum(comb(len(m), 2) for m in by_event.values())
+    tp = sum(1 for members in by_event.values()
+             for a, b in itertools.combinations(members, 2)
+             if sig[a.key] != sig[b.key] and not one_document(a, b)
+             and not (rule2 and review_by_design(a, b, profile) and not tied(a, b)))
+    predicted = tp
+    gains = []
+    review_only = profile.settings.places.review_only
+    for key, members in groups.items():
+        together = [0, 0]  # true pairs, pairs
+        for a, b in itertools.combinations(members, 2):
+            same = truth[a.key] == truth[b.key]
+            if tied(a, b):
+                tp, predicted = tp + same, predicted + 1
+            elif not one_document(a, b):
+                together[0] += same
+                together[1] += 1
+        if together[1] and not (rule2 and key[3] in review_only):
+            gains.append((together[0], together[1]))
+    gains.sort(key=lambda g: g[0] / g[1], reverse=True)
+    best = (tp, predicted)
+    for right, pairs in gains:
+        tp, predicted = tp + right, predicted + pairs
+        if tp * (best[1] + true_pairs) > best[0] * (predicted + true_pairs):
+            best = (tp, predicted)
+    tp, predicted = best
+    p, r = (tp / predicted if predicted else 1.0), (tp / true_pairs if true_pairs else 1.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def day_blocking_floor(events: list[Any], slack: int) -> tuple[float, int]:
     """Seconds and pair count of naive blocking by day: every pair sharing a day is counted
     (each event on every day of its interval, plus the slack), none is compared."""
@@ -277,6 +376,8 @@ def measure(name: str, reports: list[Row], truth: dict[str, int],
             "2017-2019": pairwise(groups, truth, set(truth) - first),
             "review": found_for_review(resolution, truth),
             "errors": errors(events, resolution, truth, profile, examples),
+            "ceiling": ceiling(events, truth, profile),
+            "ceiling rule 2": ceiling(events, truth, profile, rule2=True),
             "occurrence": Counter(g.occurrence.grade for g in grades.values()),
             "attribution": Counter(g.attribution.grade for g in grades.values())}
 
@@ -395,14 +496,21 @@ def table(rows: list[Row]) -> str:
                   f"seed {TUNED_SEED}, {TUNED_YEARS} events only (*tuned*); every other cell "
                   "is held out.", "",
                   "| reports | reports n | incidents | P | R | F1 | F1 2016 | F1 2017-19 | "
-                  "R+review | review by design |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "R+review | review by design | ceiling F1 (identical reports alike) | "
+                  "ceiling F1, rule 2 |", "|---" * 12 + "|"]
         for r in quality:
             p, rc, f1, _ = r["all"]
             early = f"{r['2016'][2]:.3f}" + (" *tuned*" if r["tuned"] == "2016" else "")
             lines.append(f"| {r['name']} | {r['reports']:,} | {r['incidents']:,} | {p:.3f} | "
                          f"{rc:.3f} | {f1:.3f} | {early} | {r['2017-2019'][2]:.3f} | "
                          f"{r['review']:.3f} | "
-                         f"{r['errors']['missed']['review by design'] / r['all'][3]:.3f} |")
+                         f"{r['errors']['missed']['review by design'] / r['all'][3]:.3f} | "
+                         f"{r['ceiling'][2]:.3f} | {r['ceiling rule 2'][2]:.3f} |")
+        lines += ["", "Ceilings, P / R at the best F1 (identical reports alike; and never merging "
+                      "a pair for review by design, conflict.md rule 2): "
+                  + "; ".join(f"{r['name']} {r['ceiling'][0]:.3f} / {r['ceiling'][1]:.3f}, "
+                              f"rule 2 {r['ceiling rule 2'][0]:.3f} / "
+                              f"{r['ceiling rule 2'][1]:.3f}" for r in quality)]
         lines += ["", "| reports | built s | events s | de-dup s | grading s | total s | bar | "
                       "pairs compared | naive per-day pairs | day-blocking floor s | x floor |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]

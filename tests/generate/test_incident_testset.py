@@ -146,6 +146,27 @@ def test_some_outlets_repeat_an_origin_and_some_say_which_report_they_repeat(
         assert report["reported_at"] >= original["reported_at"]
 
 
+def test_a_reports_document_is_its_article_and_every_echo_is_a_document_of_its_own() -> None:
+    # echoes everywhere, so that one outlet echoes one story twice somewhere in the slice
+    reports, truth = build_testset(SLICE, seed=5, noise=Noise(echo=1.0))
+    by_document: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for report in reports:
+        by_document[report["source"]["org"], report["source"]["document"]].append(report)
+    echoes = [r for r in reports if r["source"]["document"].startswith("https://")]
+    assert echoes and all(len(by_document[r["source"]["org"], r["source"]["document"]]) == 1
+                          for r in echoes)
+    twice = Counter((r["source"]["org"], r["extra"]["headline"]) for r in echoes)
+    assert max(twice.values()) >= 2  # one outlet, one story, two documents
+    for (_org, document), held in by_document.items():
+        if document.startswith("https://"):
+            continue
+        # an article of the file: its outlet's, dated, titled; shared only by events UCDP's
+        # coders split from it, never by two reports of one event
+        assert all(r["extra"]["headline"] in document and r["reported_at"] in document
+                   for r in held)
+        assert len({event_of(r, truth) for r in held}) == len(held)
+
+
 def test_names_are_spelled_as_other_sources_spell_them(
     testset: tuple[list[Report], dict[tuple[str, str], int]], events: dict[int, UcdpEvent]
 ) -> None:

@@ -30,7 +30,8 @@ CONTRACTS = [COPY] + ([SHARED] if SHARED.is_file() else [])
 CONVOY: dict[str, Any] = {
     "profile": "conflict",
     "id": "ocha-2016-0919",
-    "source": {"agency": "un_agency", "org": "un-ocha", "partner": True},
+    "source": {"agency": "un_agency", "org": "un-ocha", "partner": True,
+               "document": "https://example.org/flash-update-2016-09-20"},
     "upstream": "convoy staff",
     "reported_at": "2016-09-20T08:00:00Z",
     "occurred_from": "2016-09-19",
@@ -81,6 +82,8 @@ def test_a_full_report_is_read_with_its_ranges_and_victims() -> None:
     assert (report.casualties.killed.min, report.casualties.killed.max) == (18, 20)
     assert report.casualties.injured == 12
     assert report.source.partner is True
+    assert report.source.document == "https://example.org/flash-update-2016-09-20"
+    assert parse(changed(source={"agency": "un_agency", "org": "un-ocha"})).source.document is None
     assert [p.status for p in report.people] == ["killed", "injured"]
     assert report.people[0].relatives[0].ref == "v2"
 

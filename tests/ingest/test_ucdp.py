@@ -74,7 +74,9 @@ def test_the_un_aid_convoy_at_urum_al_kubra_is_an_attack_on_a_humanitarian_convo
     reports: list[dict[str, Any]],
 ) -> None:
     (convoy,) = of_event(reports, 301214)
-    assert convoy["source"] == {"agency": "ngo", "org": "hrw"} and convoy["upstream"] == "HRW"
+    assert convoy["source"] == {"agency": "ngo", "org": "hrw", "document":
+                                "HRW, 2016-09-20, Syria: Investigate Attack on UN Aid Convoy"}
+    assert convoy["upstream"] == "HRW"
     assert "humanitarian_convoy" in convoy["harm"]["targets"]
     assert "civilians_general" in convoy["harm"]["targets"]  # one-sided violence
     assert (convoy["reported_at"], convoy["occurred_from"], convoy["occurred_to"]) == (
@@ -145,7 +147,9 @@ def test_a_headline_with_commas_and_quotes_is_one_entry(reports: list[dict[str, 
     (report,) = of_event(reports, 215555)
     assert report["extra"]["headline"] == (
         'Four Iranians killed in Syria fighting "Islamic State, takfiris"')
-    assert report["source"] == {"agency": "media", "org": "bbc-monitoring"}
+    assert report["source"] == {"agency": "media", "org": "bbc-monitoring", "document":
+                                'BBC Monitoring, 2016-02-07, Four Iranians killed in Syria '
+                                'fighting "Islamic State, takfiris"'}
     assert report["upstream"] == "Fars News Agency"  # the office is not among the origins
 
 
@@ -171,6 +175,23 @@ def test_an_article_listed_twice_in_one_event_is_one_report(tmp_path: Path) -> N
     assert report["extra"]["also_listed_as"] == [2]
     (event,), _ = ucdp_reports(tmp_path / "ged.csv", view="dataset")
     assert event["derived_from"] == ["hrw/ucdp-301214-1"]
+
+
+def test_one_article_split_into_two_events_is_one_document_of_its_outlet(tmp_path: Path) -> None:
+    # UCDP's coders split an article describing several attacks into several events; the
+    # article is one document, however its office is written, and another article is another
+    bulletin = '"SOHR,2016-09-20,Raids on Aleppo countryside and shells on Idlib"'
+    rows = [row_of(301214) | {"id": "1", "source_article": bulletin},
+            row_of(301214) | {"id": "2", "source_article": bulletin.replace("SOHR", "SOHR ")
+                              + ';"SOHR,2016-09-21,More raids on Aleppo countryside"'}]
+    reports, errors = ucdp_reports(write(tmp_path / "ged.csv", rows))
+    assert errors == []
+    documents = {r["id"]: (r["source"]["org"], r["source"]["document"]) for r in reports}
+    assert documents == {
+        "ucdp-1-1": ("sohr", "SOHR, 2016-09-20, Raids on Aleppo countryside and shells on Idlib"),
+        "ucdp-2-1": ("sohr", "SOHR, 2016-09-20, Raids on Aleppo countryside and shells on Idlib"),
+        "ucdp-2-2": ("sohr", "SOHR, 2016-09-21, More raids on Aleppo countryside"),
+    }
 
 
 def test_death_estimates_out_of_order_keep_the_event_with_the_range_of_the_three(

@@ -296,6 +296,48 @@ def test_one_dataset_record_matches_at_most_one_record_of_another_dataset() -> N
     assert runner_up and "one-to-one" in runner_up[0].why
 
 
+def bulletin_item(rid: str, document: str, org: str = "SOHR") -> Report:
+    """One attack of a monitor's daily bulletin, as an importer splits it out."""
+    report = attack(rid, org=org, agency="local_monitor", at=AL_SHAAR, place="al-Shaar",
+                    mechanism="air_strike", killed=4,
+                    actors=[("Government of Syria", "alleged_perpetrator")])
+    report["source"]["document"] = document
+    return report
+
+
+def test_two_reports_a_source_told_apart_in_one_document_are_two_incidents() -> None:
+    # alike in every field the rules compare: only the bulletin listing them both tells them
+    # apart, as two mentions in one report are two people
+    daily = "SOHR, 2016-09-19, Raids on al-Shaar and shells on Bustan al-Qasr"
+    a, b = bulletin_item("s1", daily), bulletin_item("s2", daily)
+    assert together(run([{**a, "source": {**a["source"], "document": "another"}}, b]),
+                    "SOHR/s1", "SOHR/s2")  # the same reports from two documents: one attack
+    res = run([a, b])
+    assert not together(res, "SOHR/s1", "SOHR/s2")
+    (contender,) = res.of("SOHR/s1").contenders  # refused, and kept for review
+    assert contender.incident == res.incident_of["SOHR/s2"]
+    assert contender.why.startswith("merge refused: one document") and daily in contender.why
+    # another outlet's report of the attack joins one of them, never both
+    other = bulletin_item("r1", "Reuters, 2016-09-20, Strike on Aleppo", org="Reuters")
+    res = run([a, b, other])
+    assert not together(res, "SOHR/s1", "SOHR/s2")
+    assert together(res, "Reuters/r1", "SOHR/s1") or together(res, "Reuters/r1", "SOHR/s2")
+
+
+def test_one_document_is_the_same_org_and_document_and_an_analyst_confirm_overrides_it() -> None:
+    daily = "SOHR, 2016-09-19, Raids on al-Shaar"
+    a, b = bulletin_item("s1", daily), bulletin_item("x1", daily, org="Orient News")
+    assert together(run([a, b]), "SOHR/s1", "Orient News/x1")  # two outlets' one headline
+    c = bulletin_item("s2", daily)
+    res = run([a, c], [Decision("confirm", "SOHR/s1", "SOHR/s2", "one strike listed twice")])
+    assert together(res, "SOHR/s1", "SOHR/s2")
+    assert {e.kind for e in res.of("SOHR/s1").edges} == {"confirmed"}
+    # the confirmed incident still refuses a third report of the same bulletin
+    d = bulletin_item("s3", daily)
+    res = run([a, c, d], [Decision("confirm", "SOHR/s1", "SOHR/s2")])
+    assert not together(res, "SOHR/s1", "SOHR/s3")
+
+
 def test_an_outlets_update_of_its_own_report_merges_with_it() -> None:
     first = attack("s1", org="SOHR", agency="local_monitor", mechanism="air_strike",
                    targets=["humanitarian_convoy"], killed=12, reported_at="2016-09-19")

@@ -25,6 +25,10 @@ independent sources differ. The noise model, and why each part is there:
   (``echo``) get one or two copies from media outlets with the same ``upstream``, a day or two
   later, each noised afresh; half of those (``derived``) say so with ``derived_from``. These must
   be linked to their event but never counted as independent sources.
+- **One document, or several.** A report taken from a source article keeps its document
+  (``source.document``, the article as UCDP cites it), so the reports of events UCDP's coders
+  split from one article share it, as they would in the source; every echo is an article of its
+  own, with an address of its own (two echoes of one story by one outlet are two documents).
 - **Less said.** A share of reports (``unknown_mechanism``) do not say how harm was done; some
   name only one side (``drop_actor``); casualty figures are each source's own, drawn from UCDP's
   low-high range around its best estimate, sometimes as a range or not given.
@@ -58,6 +62,7 @@ COARSE = {"district": 3, "governorate": 4, "country": 6}
 
 Report = dict[str, Any]
 TestSet = tuple[list[Report], dict[tuple[str, str], int]]
+Draft = tuple[Report, int, Report | None, bool]  # report, event id, the one it repeats, an echo
 
 
 @dataclass(frozen=True)
@@ -101,15 +106,16 @@ def build_testset(csv_path: Path, seed: int, limit: int | None = None,
     noise = noise or Noise()
     rng = Random(seed)
     mappings = load_mappings()
-    drafts: list[tuple[Report, int, Report | None]] = []  # (report, event id, the one it repeats)
+    drafts: list[Draft] = []
     for event in _events(csv_path, limit):
         for base in article_reports(event, mappings):
             report = _noisy(base, event, rng, noise)
-            drafts.append((report, event.id, None))
+            drafts.append((report, event.id, None, False))
             if base.get("upstream") and rng.random() < noise.echo:
                 for _ in range(rng.choice((1, 1, 2))):
                     drafts.append((_echo(base, event, report, rng, noise, mappings),
-                                   event.id, report if rng.random() < noise.derived else None))
+                                   event.id, report if rng.random() < noise.derived else None,
+                                   True))
     return _finish(drafts, rng)
 
 
@@ -127,8 +133,9 @@ def _events(path: Path, limit: int | None) -> list[UcdpEvent]:
     return events
 
 
-def _finish(drafts: list[tuple[Report, int, Report | None]], rng: Random) -> TestSet:
-    """Opaque ids per outlet in a shuffled order, derived_from resolved, arrival order."""
+def _finish(drafts: list[Draft], rng: Random) -> TestSet:
+    """Opaque ids per outlet in a shuffled order, derived_from resolved, each echo's own
+    document (an address made of its id), arrival order."""
     order = list(range(len(drafts)))
     rng.shuffle(order)
     counters: dict[str, int] = {}
@@ -138,9 +145,12 @@ def _finish(drafts: list[tuple[Report, int, Report | None]], rng: Random) -> Tes
         counters[org] = counters.get(org, 0) + 1
         report["id"] = f"r{counters[org]:05d}"
     truth: dict[tuple[str, str], int] = {}
-    for report, event_id, repeats in drafts:
+    for report, event_id, repeats, echo in drafts:
         if repeats is not None:
             report["derived_from"] = [f"{repeats['source']['org']}/{repeats['id']}"]
+        if echo:
+            report["source"]["document"] = f"https://{report['source']['org']}.example/" \
+                                           f"{report['id']}"
         truth[(report["source"]["org"], report["id"])] = event_id
     tiebreak = {id(drafts[i][0]): n for n, i in enumerate(order)}
     reports = sorted((d[0] for d in drafts), key=lambda r: (r["reported_at"], tiebreak[id(r)]))

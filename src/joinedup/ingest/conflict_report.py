@@ -63,9 +63,16 @@ def _terms(info: ValidationInfo, value: str, vocabulary: str, what: str) -> str:
 
 class ConflictSource(Source):
     """Who sent the report; ``partner`` marks the deployment's trusted partner channel (WHO
-    SSA: an attack is confirmed when the attacked organisation is a partner)."""
+    SSA: an attack is confirmed when the attacked organisation is a partner); ``document`` the
+    source's own document the report was taken from (a daily bulletin listing several attacks
+    gives several reports of one document)."""
 
     partner: bool = Field(False, description="Sent through the deployment's partner channel.")
+    document: Text | None = Field(
+        None, description="The source's own document the report was taken from: a bulletin or "
+        "article's URL, or its title and date. Two reports of one organisation taken from one "
+        "document, which the source itself told apart, are two incidents."
+    )
 
 
 class Location(_Model):

@@ -25,6 +25,9 @@ What each report holds, and why (mappings are profile data, ``profiles/conflict/
   in ``extra``). The file does not give a source article's own figure, only UCDP's estimate for
   the event from all its sources, so every article report of an event carries the same range.
 - ``harm``: read from the headline by ``harm_keywords.yaml`` (UCDP records no weapon or target).
+- ``source.document``: the article, ``"OUTLET, DATE, HEADLINE"``. UCDP's coders split an
+  article describing several attacks into several events; de-duplication keeps a source's reports
+  of one document apart.
 - ``upstream``: whom the article relies on, from ``source_original`` (split into canonical names):
   the office itself when it is among them, an origin named in the office ("The Independent (in
   SOHR)"), else the first origin named. All origins are kept in ``extra.origins``.
@@ -60,6 +63,7 @@ __all__ = [
     "UcdpEvent",
     "View",
     "ViolenceType",
+    "article_document",
     "article_reports",
     "dataset_report",
     "distinct_articles",
@@ -449,8 +453,11 @@ def article_reports(event: UcdpEvent, mappings: Mappings | None = None) -> list[
         elif article.date < event.date_start:
             extra["date_note"] = ("the article is dated before the event's date_start; both "
                                   "are as UCDP gives them")
+        source = {"agency": outlet.agency, "org": outlet.org}
+        if document := article_document(article, outlet.name):
+            source["document"] = document
         report = {"profile": PROFILE, "id": f"ucdp-{event.id}-{article.position}",
-                  "source": {"agency": outlet.agency, "org": outlet.org}}
+                  "source": source}
         if upstream:
             report["upstream"] = upstream
         report["reported_at"] = (article.date or event.date_end).isoformat()
@@ -459,6 +466,18 @@ def article_reports(event: UcdpEvent, mappings: Mappings | None = None) -> list[
         report["extra"] = extra
         reports.append(report)
     return reports
+
+
+def article_document(article: Article, outlet: str) -> str | None:
+    """The source document a report is taken from, ``"OUTLET, DATE, HEADLINE"`` as UCDP cites
+    it, the outlet by its name in ``outlets.yaml`` (coders write one outlet several ways:
+    "Reuters", "Reuters News"); None for an entry without a headline, which names no document.
+    UCDP's coders split an article that describes several attacks into several events, so the
+    reports of those events share one document: the article told them apart."""
+    if not article.headline:
+        return None
+    when = article.date.isoformat() if article.date else article.date_text
+    return f"{outlet}, {when}, {article.headline}"
 
 
 def _fallback_note(article: Article) -> str:

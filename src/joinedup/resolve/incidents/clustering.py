@@ -7,12 +7,15 @@ that can never be one event. Here two clusters merge only when
 - they do not both hold a record of one event dataset (meltt's one-to-one rule: a dataset has
   de-duplicated itself, so one of its records matches at most one of another's; the runner-up
   becomes a contender);
+- they do not both hold a report of one organisation taken from one of its documents
+  (``source.document``): a bulletin that lists several attacks has told them apart itself, as
+  two mentions in one report are two people;
 - every report of one is compatible with every report of the other (the rules of
   :func:`~joinedup.resolve.incidents.comparison.compare`: dates, places, mechanism, target,
   facility) and scores at least ``cohesion_at`` with it, so an incident never holds two reports
   that could not be, or look unlike, one event.
 
-Must-links come first and skip the last two checks: an analyst's confirm (always applied, unless
+Must-links come first and skip the last three checks: an analyst's confirm (always applied, unless
 it contradicts a split, which is reported), a report ``derived_from`` another (it only repeats
 it), and reports that carry one upstream record's id. A report an analyst confirmed into an
 incident is vouched for: the cohesion check does not weigh it against the reports that join
@@ -27,7 +30,30 @@ from collections.abc import Callable, Sequence
 from joinedup.resolve.incidents.comparison import Verdict
 from joinedup.resolve.incidents.events import Event
 
-__all__ = ["Clusters"]
+__all__ = ["Clusters", "Exclusion", "exclusions"]
+
+Exclusion = tuple[str, str, str]
+"""What a cluster may hold once: ``("dataset", org, "")``, a record of an event dataset, or
+``("document", org, document)``, a report of one organisation's document."""
+
+
+def exclusions(event: Event, one_to_one_agencies: frozenset[str]) -> frozenset[Exclusion]:
+    """What ``event`` holds that no other report of its incident may hold too."""
+    held: set[Exclusion] = set()
+    if event.agency in one_to_one_agencies:
+        held.add(("dataset", event.org, ""))
+    if event.document is not None:
+        held.add(("document", event.org, event.document))
+    return frozenset(held)
+
+
+def _refusal(both: set[Exclusion]) -> str:
+    kind, org, document = min(both)
+    if kind == "dataset":
+        return (f"one-to-one: each incident already holds a record of {org}, "
+                "and a dataset's records are different events")
+    return (f"one document: each incident already holds a report of {org} taken from "
+            f"{document!r}, and a source told its reports of one document apart")
 
 
 class Clusters:
@@ -36,7 +62,7 @@ class Clusters:
     def __init__(
         self,
         events: Sequence[Event],
-        one_to_one: Callable[[Event], bool],
+        exclusive: Callable[[Event], frozenset[Exclusion]],
         verdict: Callable[[int, int], Verdict | None],
         cohesion_at: float,
     ) -> None:
@@ -45,8 +71,8 @@ class Clusters:
         self._cohesion_at = cohesion_at
         self.parent = list(range(len(events)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(events))}
-        self.datasets: dict[int, set[str]] = {
-            i: {e.org} for i, e in enumerate(events) if one_to_one(e)
+        self.held: dict[int, set[Exclusion]] = {
+            i: set(held) for i, e in enumerate(events) if (held := exclusive(e))
         }
         self.forbidden: dict[int, set[int]] = {}
         self.vouched: set[int] = set()  # reports an analyst confirmed into their incident
@@ -77,10 +103,9 @@ class Clusters:
         ri, rj = self.find(i), self.find(j)
         if self.split_between(ri, rj):
             return "split by an analyst"
-        both = self.datasets.get(ri, set()) & self.datasets.get(rj, set())
+        both = self.held.get(ri, set()) & self.held.get(rj, set())
         if both:
-            return (f"one-to-one: each incident already holds a record of {sorted(both)[0]}, "
-                    "and a dataset's records are different events")
+            return _refusal(both)
         for x in self.members[ri]:
             for y in self.members[rj]:
                 if x in self.vouched or y in self.vouched:
@@ -106,8 +131,8 @@ class Clusters:
             ri, rj = rj, ri
         self.parent[rj] = ri
         self.members[ri] += self.members.pop(rj)
-        if rj in self.datasets:
-            self.datasets.setdefault(ri, set()).update(self.datasets.pop(rj))
+        if rj in self.held:
+            self.held.setdefault(ri, set()).update(self.held.pop(rj))
         if rj in self.forbidden:
             self.forbidden.setdefault(ri, set()).update(self.forbidden.pop(rj))
         return ri

@@ -102,7 +102,9 @@ class Event:
     exact). ``admin1``/``admin2`` are comparison keys: the canonical name's transliteration
     skeleton ("jbl smn"). ``mechanism`` and ``targets`` leave out wildcards ("unknown").
     ``parties`` are the actors compared between reports: every actor named, except victim
-    groups; ``circle`` adds the coalitions they belonged to then.
+    groups; ``circle`` adds the coalitions they belonged to then. ``document`` is the
+    source's own document the report was taken from (``source.document``, spacing
+    folded): two reports of one org and one document were told apart by the source itself.
     """
 
     key: str
@@ -110,6 +112,7 @@ class Event:
     agency: str
     partner: bool
     upstream: str | None
+    document: str | None
     derived_from: tuple[str, ...]
     reported: int
     first: int
@@ -183,6 +186,7 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         agency=str(source["agency"]),
         partner=bool(source.get("partner", False)),
         upstream=report.get("upstream"),
+        document=_document(source.get("document")),
         derived_from=tuple(ref if "/" in ref else report_key(org, ref)
                            for ref in map(str, report.get("derived_from") or ())),
         reported=reported.toordinal(),
@@ -210,6 +214,13 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         victims=tuple(_victim(p) for p in report.get("people") or ()),
         records=frozenset((k, str(extra[k])) for k in settings.sources.record_keys if k in extra),
     )
+
+
+def _document(raw: Any) -> str | None:
+    """A source document as compared: spacing folded, nothing else (a URL's case may matter)."""
+    if raw is None:
+        return None
+    return " ".join(str(raw).split()) or None
 
 
 def _interval(report: Mapping[str, Any], reported: date, window: int) -> tuple[date, date, bool]:

@@ -20,7 +20,7 @@ from typing import Literal
 
 from joinedup.errors import InputError
 from joinedup.resolve.incidents.blocking import candidate_pairs
-from joinedup.resolve.incidents.clustering import Clusters
+from joinedup.resolve.incidents.clustering import Clusters, exclusions
 from joinedup.resolve.incidents.comparison import Verdict, compare
 from joinedup.resolve.incidents.events import DedupProfile, Event, shipped_dedup_profile
 
@@ -159,7 +159,7 @@ class _Run:
                  verdicts: dict[tuple[int, int], Verdict]) -> None:
         self.events, self.data, self.verdicts = events, data, verdicts
         one_to_one = data.settings.sources.one_to_one_agencies
-        self.clusters = Clusters(events, lambda e: e.agency in one_to_one, self.verdict,
+        self.clusters = Clusters(events, lambda e: exclusions(e, one_to_one), self.verdict,
                                  data.settings.scoring.cohesion_at)
         self.how: dict[tuple[int, int], tuple[EdgeKind, tuple[str, ...]]] = {}
         self.refused: dict[tuple[int, int], str] = {}
