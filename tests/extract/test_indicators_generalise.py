@@ -126,3 +126,25 @@ def test_a_stem_matches_every_form_of_the_word(tmp_path: Path) -> None:
     book = load_concepts(path, None)
     hurt = book.sets_of("bruised") & book.sets_of("bruising")
     assert hurt and not book.sets_of("brush")
+
+
+@pytest.mark.parametrize("text", [
+    "There is no sign of gifts, money or a new phone that she cannot account for.",
+    "Mother advised to report any further missing episode to police.",
+    "Both men are charged with sexual activity with a child and with supplying alcohol.",
+    "Two other girls got into a car with the man.",
+    "She gave a new mobile number.",
+])
+def test_words_of_a_sign_that_context_makes_no_sign_of_the_child_are_not_proposed(
+        text: str) -> None:
+    assert signs(text) == []
+
+
+def test_a_narrower_sign_in_the_sentence_leaves_out_the_broader_one() -> None:
+    found = signs("She has been diagnosed with chlamydia, her second infection this year.")
+    assert [v for _, v in found] == ["sti_repeat"]
+
+
+def test_a_sign_of_the_child_with_her_friends_is_still_proposed() -> None:
+    found = signs("She and her friends get food for nothing at the takeaway most nights.")
+    assert any(v == "hotel_taxi_takeaway_links" for _, v in found), found
