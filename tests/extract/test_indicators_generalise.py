@@ -148,3 +148,20 @@ def test_a_narrower_sign_in_the_sentence_leaves_out_the_broader_one() -> None:
 def test_a_sign_of_the_child_with_her_friends_is_still_proposed() -> None:
     found = signs("She and her friends get food for nothing at the takeaway most nights.")
     assert any(v == "hotel_taxi_takeaway_links" for _, v in found), found
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("He had been sent out of town on Tuesday by an older male.", "trafficked_between_towns"),
+    ("She saw her hanging about the back of the bus station.", "seen_in_hotspot"),
+    ("She says she is going out with a 23-year-old.", "older_partner"),
+    ("He wouldn't say where he goes at night.", "secretive"),
+])
+def test_a_rule_of_whole_phrase_choices_or_split_words_is_read(text: str, sign: str) -> None:
+    assert sign in [v for _, v in signs(text)]
+
+
+def test_a_choice_of_phrases_expands_into_one_rule_each() -> None:
+    from joinedup.extract.narrative.concepts import expand
+
+    assert expand("sent + {out of town|miles} {a|b}") == [
+        "sent + out of town a", "sent + out of town b", "sent + miles a", "sent + miles b"]
