@@ -165,3 +165,24 @@ def test_a_choice_of_phrases_expands_into_one_rule_each() -> None:
 
     assert expand("sent + {out of town|miles} {a|b}") == [
         "sent + out of town a", "sent + out of town b", "sent + miles a", "sent + miles b"]
+
+
+@pytest.mark.parametrize("text", [
+    "He was showing off a new phone; he said it was a birthday present from his mum.",
+    "She came with her boyfriend, who is also 15 and in her year at school.",
+    "She accepted a chlamydia screen.",
+    "Education: attendance 93%; no concerns from college.",
+    "The school reports full attendance.",
+])
+def test_a_sign_the_words_after_it_explain_away_is_not_proposed(text: str) -> None:
+    assert signs(text) == []
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Her attendance has dropped to 74% this term.", "school_absence"),
+    ("He stayed out for three nights.", "missing_overnight"),
+    ("Staff found a roll of notes in her bag.", "money_unexplained"),
+    ("She keeps her phone locked and takes it into the bathroom.", "secretive"),
+])
+def test_a_sign_in_a_new_writers_words_is_read(text: str, sign: str) -> None:
+    assert sign in [v for _, v in signs(text)]

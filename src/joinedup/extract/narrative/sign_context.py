@@ -14,8 +14,9 @@ words do so, as data::
         other_child: {cues: ["her friend"], breaks: "said", except: [peers_exploited]}
       subsumed_by:                # a sign left out where a narrower one is in its sentence
         sti: [sti_repeat]
-      not_before:                 # a sign left out where the next word is one of these
-        new_phone: [number]
+      not_before:                 # a sign left out where the next word is one of these,
+        new_phone: [number]       # or one of the cues follows it within the window
+        older_partner: {window: 8, cues: ["also", "same age"]}
 
 A cue reaches back at most ``window`` tokens, never across a sentence end or a word of its
 group's ``breaks``; a cue is one word or several in a row.
@@ -56,7 +57,9 @@ class CueGroup:
 class SignContext:
     groups: tuple[CueGroup, ...]
     subsumed_by: dict[str, frozenset[str]]
-    not_before: dict[str, frozenset[str]]
+    not_before: dict[str, tuple[tuple[frozenset[Cue], int], ...]]
+    """By sign: cues after it, within so many tokens in its sentence, that explain it away
+    ("a new phone; he said it was his birthday present", "her boyfriend, who is also 15")."""
 
     def keep(self, reading: Reading, signs: list[Proposal]) -> list[Proposal]:
         """The signs whose context leaves them signs of the child."""
@@ -75,9 +78,15 @@ class SignContext:
                    if value not in g.exempt)
 
     def _followed(self, reading: Reading, value: str, last: int) -> bool:
-        words = self.not_before.get(value, frozenset())
-        nxt = last + 1
-        return nxt < len(reading.lowers) and reading.lowers[nxt] in words
+        lowers, ends = reading.lowers, reading.sentence_ends
+        for cues, window in self.not_before.get(value, ()):
+            longest = max((len(c) for c in cues), default=0)
+            for i in range(last + 1, min(len(lowers), last + 1 + window)):
+                if any(tuple(lowers[i:i + n]) in cues for n in range(1, longest + 1)):
+                    return True
+                if i in ends:
+                    break
+        return False
 
     def _subsumed(self, reading: Reading, p: Proposal, signs: list[Proposal],
                   starts: list[int]) -> bool:
@@ -101,6 +110,16 @@ def _cues(raw: Any) -> frozenset[Cue]:
     return frozenset(tuple(str(c).lower().split()) for c in raw or [])
 
 
+def _after(spec: Any) -> tuple[tuple[frozenset[Cue], int], ...]:
+    """A ``not_before`` entry: a list of next words, ``{window: N, cues: [...]}``, or a list
+    of such mappings."""
+    if isinstance(spec, dict):
+        return ((_cues(spec["cues"]), int(spec.get("window", 1))),)
+    if all(isinstance(item, dict) for item in spec):
+        return tuple(one for item in spec for one in _after(item))
+    return ((_cues(spec), 1),)
+
+
 @cache
 def load_context(path: Path, known_ids: frozenset[str] | None) -> SignContext:
     """Read the ``context`` section of a concept file (once per file).
@@ -118,8 +137,7 @@ def load_context(path: Path, known_ids: frozenset[str] | None) -> SignContext:
             for name, spec in (raw.get("cues") or {}).items())
         subsumed = {str(k): frozenset(str(v) for v in vs)
                     for k, vs in (raw.get("subsumed_by") or {}).items()}
-        not_before = {str(k): frozenset(str(v).lower() for v in vs)
-                      for k, vs in (raw.get("not_before") or {}).items()}
+        not_before = {str(k): _after(spec) for k, spec in (raw.get("not_before") or {}).items()}
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: context: {exc!r}") from exc
     if known_ids is not None:
