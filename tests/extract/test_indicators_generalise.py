@@ -126,3 +126,63 @@ def test_a_stem_matches_every_form_of_the_word(tmp_path: Path) -> None:
     book = load_concepts(path, None)
     hurt = book.sets_of("bruised") & book.sets_of("bruising")
     assert hurt and not book.sets_of("brush")
+
+
+@pytest.mark.parametrize("text", [
+    "There is no sign of gifts, money or a new phone that she cannot account for.",
+    "Mother advised to report any further missing episode to police.",
+    "Both men are charged with sexual activity with a child and with supplying alcohol.",
+    "Two other girls got into a car with the man.",
+    "She gave a new mobile number.",
+])
+def test_words_of_a_sign_that_context_makes_no_sign_of_the_child_are_not_proposed(
+        text: str) -> None:
+    assert signs(text) == []
+
+
+def test_a_narrower_sign_in_the_sentence_leaves_out_the_broader_one() -> None:
+    found = signs("She has been diagnosed with chlamydia, her second infection this year.")
+    assert [v for _, v in found] == ["sti_repeat"]
+
+
+def test_a_sign_of_the_child_with_her_friends_is_still_proposed() -> None:
+    found = signs("She and her friends get food for nothing at the takeaway most nights.")
+    assert any(v == "hotel_taxi_takeaway_links" for _, v in found), found
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("He had been sent out of town on Tuesday by an older male.", "trafficked_between_towns"),
+    ("She saw her hanging about the back of the bus station.", "seen_in_hotspot"),
+    ("She says she is going out with a 23-year-old.", "older_partner"),
+    ("He wouldn't say where he goes at night.", "secretive"),
+])
+def test_a_rule_of_whole_phrase_choices_or_split_words_is_read(text: str, sign: str) -> None:
+    assert sign in [v for _, v in signs(text)]
+
+
+def test_a_choice_of_phrases_expands_into_one_rule_each() -> None:
+    from joinedup.extract.narrative.concepts import expand
+
+    assert expand("sent + {out of town|miles} {a|b}") == [
+        "sent + out of town a", "sent + out of town b", "sent + miles a", "sent + miles b"]
+
+
+@pytest.mark.parametrize("text", [
+    "He was showing off a new phone; he said it was a birthday present from his mum.",
+    "She came with her boyfriend, who is also 15 and in her year at school.",
+    "She accepted a chlamydia screen.",
+    "Education: attendance 93%; no concerns from college.",
+    "The school reports full attendance.",
+])
+def test_a_sign_the_words_after_it_explain_away_is_not_proposed(text: str) -> None:
+    assert signs(text) == []
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Her attendance has dropped to 74% this term.", "school_absence"),
+    ("He stayed out for three nights.", "missing_overnight"),
+    ("Staff found a roll of notes in her bag.", "money_unexplained"),
+    ("She keeps her phone locked and takes it into the bathroom.", "secretive"),
+])
+def test_a_sign_in_a_new_writers_words_is_read(text: str, sign: str) -> None:
+    assert sign in [v for _, v in signs(text)]

@@ -21,10 +21,12 @@ The rules are the profile's data, ``indicator_concepts.yaml``::
 
 A rule is *terms* joined by `` + ``, in any order, or by `` > ``, in that order. A term is
 one or more tokens in a row; each token is a word set: ``@name``, ``NUM`` (a number), or
-words, sets and ``NUM`` separated by ``|``. A word ending in ``*`` is a stem and matches every
-word that starts with it (``bruis*``: bruise, bruised, bruising), which stands in for a
-lemma. A token written with a trailing ``?`` may be absent (not the first
-of a term).
+words, sets and ``NUM`` separated by ``|``; ``{out of town|miles from home}`` is a choice
+of whole phrases (the rule is read once per choice). A word ending in ``*`` is a stem and
+matches every word that starts with it (``bruis*``: bruise, bruised, bruising), which stands
+in for a lemma. A token written with a trailing ``?`` may be absent (not the first of a
+term). A hyphenated compound or a contraction, which the tokenizer splits ("23-year-old",
+"wouldn't"), is also read as one word, and an age as ``year-old``.
 
 A match is proposed unless a negation cue (``lexicon.yaml``) comes before it in its clause
 (:func:`~joinedup.extract.narrative.negation.negated`) or stands between its terms ("alcohol
@@ -35,12 +37,15 @@ the file, the id and the rule.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from pathlib import Path
 from typing import Any
+
+from spacy.attrs import SPACY
 
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative.negation import negated
@@ -155,12 +160,31 @@ class ConceptBook:
         """
         lowers = reading.lowers
         member = self.members(lowers)
+        joined = compounds(reading)
+        if joined:
+            member = self._with_compounds(lowers, member, joined)
         cues = lexicon().words("negation_cues", lower=True)
         for start, end in reading.bounds:
             if not self._candidates(frozenset().union(*member[start:end])):
                 continue
             for a, b in self._clauses(lowers, start, end):
-                yield from self._matches_in(reading, a, member[a:b], cues)
+                for match in self._matches_in(reading, a, member[a:b], cues):
+                    yield _widened(match, joined) if joined else match
+
+    def _with_compounds(self, lowers: list[str], member: list[frozenset[int]],
+                        joined: list[tuple[int, int]]) -> list[frozenset[int]]:
+        """``member`` with each word of a hyphenated compound ("23-year-old", "self-harm",
+        which the tokenizer splits) also in the sets of the whole compound, and an age
+        ("23-year-old") also in those of ``year-old``."""
+        member = list(member)
+        for a, b in joined:
+            word = "".join(lowers[a:b])
+            found = self.sets_of(word)
+            if _AGE.fullmatch(word):
+                found |= self.sets_of("year-old")
+            for i in range(a, b):
+                member[i] = member[i] | found
+        return member
 
     def _candidates(self, present: frozenset[int]) -> list[int]:
         """The rules, in order, woken by the sets ``present`` and all of whose required sets
@@ -199,6 +223,46 @@ class ConceptBook:
                 if any(inside) or negated(reading, a + start):
                     continue
                 yield Match(rule.indicator, a + start, a + end, rule.text)
+
+
+_AGE = re.compile(r"[a-z0-9]+-years?-olds?")
+_CLITICS = frozenset({"n't", "'s", "'m", "'re", "'ve", "'ll", "'d", "’s", "n’t", "’m"})
+
+
+def compounds(reading: Reading) -> list[tuple[int, int]]:
+    """The token ranges of words the tokenizer splits: hyphenated compounds ("23-year-old"
+    is the tokens 23, -, year, -, old) and contractions ("wouldn't" is would, n't)."""
+    lowers = reading.lowers
+    spaced = reading.doc.to_array(SPACY).tolist()
+    out: list[tuple[int, int]] = []
+
+    def join(a: int, b: int) -> None:
+        if out and out[-1][1] > a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+
+    for i in range(1, len(lowers)):
+        word = lowers[i]
+        if word in _CLITICS and not spaced[i - 1] and lowers[i - 1].isalpha():
+            join(i - 1, i + 1)  # "wouldn't" is would + n't
+        elif word == "-" and i + 1 < len(lowers) and not spaced[i - 1] and not spaced[i] \
+                and lowers[i - 1].isalnum() and lowers[i + 1].isalnum():
+            join(i - 1, i + 2)
+    return out
+
+
+def _widened(match: Match, joined: list[tuple[int, int]]) -> Match:
+    """``match`` taking in the whole of a compound it starts or ends inside."""
+    start, end = match.start, match.end
+    for a, b in joined:
+        if a < start < b:
+            start = a
+        if a < end < b:
+            end = b
+    if (start, end) == (match.start, match.end):
+        return match
+    return Match(match.indicator, start, end, match.rule)
 
 
 def _term_ends(term: Term, member: list[frozenset[int]], at: int) -> list[int]:
@@ -284,6 +348,28 @@ def _compile(text: str, names: dict[str, WordSet], sets: list[WordSet],
     return tuple(terms)
 
 
+_CHOICE = re.compile(r"\{([^{}]*)\}")
+
+
+def expand(text: str) -> list[str]:
+    """A rule with ``{a b|c}`` choices of whole phrases as one rule per choice.
+
+    Examples:
+        >>> expand("sent + {out of town|miles from home}")
+        ['sent + out of town', 'sent + miles from home']
+    """
+    match = _CHOICE.search(text)
+    if match is None:
+        if "{" in text or "}" in text:
+            raise ValueError("a '{' without its '}'")
+        return [text]
+    choices = [c.strip() for c in match[1].split("|")]
+    if not all(choices):
+        raise ValueError(f"an empty choice in {match[0]!r}")
+    return [rule for choice in choices
+            for rule in expand(text[:match.start()] + choice + text[match.end():])]
+
+
 def _rules(key: str, raw: Any, window: int, compile_: Any) -> list[Rule]:
     if not isinstance(raw, list):
         raise ValueError("expected a list of rules")
@@ -292,8 +378,9 @@ def _rules(key: str, raw: Any, window: int, compile_: Any) -> list[Rule]:
         spec = item if isinstance(item, dict) else {"rule": item}
         text = str(spec.get("rule", ""))
         try:
-            out.append(Rule(key, compile_(text), int(spec.get("window", window)),
-                            " > " in text, text))
+            for one in expand(text):
+                out.append(Rule(key, compile_(one), int(spec.get("window", window)),
+                                " > " in one, one))
         except (ValueError, TypeError) as exc:
             raise ValueError(f"rule {text!r}: {exc}") from exc
     return out

@@ -9,7 +9,9 @@ Two kinds of rule, both the profile's data and checked against its indicator ids
   sign said in words no phrase has is still read.
 
 A negated or doubted sign ("no sign she was given alcohol") is not proposed, nor a concept
-rule's match inside a name ("Golden Bull" is not bullying). Where a concept
+rule's match inside a name ("Golden Bull" is not bullying), nor a sign its context says is
+not the child's now (:mod:`.sign_context`: "no sign of gifts, money or a new phone", "report
+any further missing episode", "charged with supplying alcohol"). Where a concept
 rule's match overlaps an indicator a phrase found, or an earlier concept match, it is left out.
 
 Confidence: 0.7 for a phrase, 0.6 for a concept rule (looser, so a little less sure).
@@ -22,6 +24,7 @@ from pathlib import Path
 from joinedup.extract.narrative.concepts import load_concepts
 from joinedup.extract.narrative.matching import phrase_index, propose_phrases
 from joinedup.extract.narrative.pipeline import Reading
+from joinedup.extract.narrative.sign_context import load_context
 
 CONFIDENCE = 0.7
 CONCEPT_CONFIDENCE = 0.6
@@ -74,6 +77,10 @@ def propose_indicators(reading: Reading, directory: Path,
     path = directory / CONCEPTS_FILE
     if path.exists():
         propose_concepts(reading, path, indicator_ids)
+        signs = [p for p in reading.proposals if p.type == "indicator"]
+        kept = {id(p) for p in load_context(path, indicator_ids).keep(reading, signs)}
+        reading.proposals[:] = [p for p in reading.proposals
+                                if p.type != "indicator" or id(p) in kept]
 
 
 def propose_concepts(reading: Reading, path: Path, indicator_ids: frozenset[str] | None

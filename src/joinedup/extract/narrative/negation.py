@@ -26,3 +26,26 @@ def negated(reading: Reading, start: int) -> bool:
         if word in cues:
             return True
     return False
+
+
+Cue = tuple[str, ...]
+"""A cue of one or more words in a row, lower case."""
+
+
+def cued(reading: Reading, start: int, cues: frozenset[Cue], window: int,
+         breaks: frozenset[str]) -> bool:
+    """Whether one of ``cues`` ends within ``window`` tokens before token ``start``, with no
+    word of ``breaks`` or sentence end between: the context that makes words a sign that is
+    not there ("no sign of gifts, money or a new phone"), or not yet ("report any further
+    missing episode"), or someone else's ("charged with supplying alcohol")."""
+    if not cues:
+        return False
+    lowers, ends = reading.lowers, reading.sentence_ends
+    longest = max(len(c) for c in cues)
+    for i in range(start - 1, max(-1, start - 1 - window), -1):
+        if lowers[i] in breaks or i in ends:
+            return False
+        for n in range(1, longest + 1):
+            if i - n + 1 >= 0 and tuple(lowers[i - n + 1:i + 1]) in cues:
+                return True
+    return False
