@@ -36,7 +36,8 @@ def hostile_report() -> dict[str, Any]:
     """A report whose every free-text field tries to inject markup."""
     return {
         "profile": "conflict", "id": "EVIL-1", "reported_at": "2016-10-20",
-        "source": {"agency": "media", "org": "evil-wire", "reporter": HOSTILE},
+        "source": {"agency": "media", "org": "evil-wire", "reporter": HOSTILE,
+                   "document": "<i>Bulletin</i> of 20 October"},
         "upstream": "<i>Upstream</i>",
         "occurred_from": "2016-10-20",
         "location": {"name": "<img src=x onerror=alert(1)>", "admin1": "Aleppo",
@@ -279,8 +280,9 @@ def test_hostile_text_in_reports_and_incidents_is_escaped(panel: TestClient) -> 
     assert detail.status_code == 200
     for text in (listing, detail.text):
         for raw in (HOSTILE, "<img src=x", "<b>Bold</b>", "<i>Hostile</i>", "<svg onload",
-                    "<u>sister</u>", "<i>Upstream</i>"):
+                    "<u>sister</u>", "<i>Upstream</i>", "<i>Bulletin</i>"):
             assert raw not in text
+    assert "from &lt;i&gt;Bulletin&lt;/i&gt; of 20 October" in detail.text  # the document shown
     assert "&lt;script&gt;alert(" in detail.text and "&lt;b&gt;Bold&lt;/b&gt;" in detail.text
     assert "Zaynab &lt;i&gt;Hostile&lt;/i&gt;" in detail.text
     assert 'href="javascript:' not in detail.text

@@ -393,6 +393,7 @@ def _column(r: Row, victims: bool) -> Row:
         "agency": r["agency"],
         "partner": bool(source.get("partner")),
         "reporter": source.get("reporter"),
+        "document": source.get("document"),
         "upstream": body.get("upstream"),
         "derived": bool(r["derived"]),
         "derived_from": _texts(body.get("derived_from")),
