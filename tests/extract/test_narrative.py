@@ -469,3 +469,19 @@ def test_a_station_named_after_its_street_is_the_station() -> None:
 def test_a_town_at_the_end_of_a_heading_line_is_still_a_town() -> None:
     text = "MISSING FROM CARE - Oakfield Lodge, Bolton\nYoung person: Demi Holroyd, 15."
     assert ("Bolton", "Bolton") in found(text, "place")
+
+
+@pytest.mark.parametrize(("text", "part"), [
+    ("Suspect: Tyrese Morgan-Bailey, 15, of Handsworth, Birmingham. Arrested Monday.",
+     "Handsworth"),
+    ("lives with her mother at Grimsbury, OX16 3JN.", "Grimsbury"),
+])
+def test_a_part_of_town_said_before_its_town_or_postcode_is_a_place(text: str, part: str) -> None:
+    assert (part, part) in found(text, "place")
+
+
+def test_a_school_named_as_a_secondary_is_an_institution_not_a_place() -> None:
+    assert found("School: Langley Park Secondary, Slough", "place") == [("Slough", "Slough")]
+    # a town at the end of a heading line is not "inside" the label on the next line
+    heading = "School: Langley Park Secondary, Slough\nPupil: Weronika, Year 10"
+    assert found(heading, "place") == [("Slough", "Slough")]

@@ -35,7 +35,7 @@ Hallowfield")."""
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _WORD = rf"(?:[{UPPER_LETTERS}][\w'’&]*(?:-[^\W\d_][\w'’]*)*)"
 _TOWN_BY_POSITION = re.compile(rf"(?<![\w-]){_WORD}(?:[ ]{_WORD})?(?![\w-])")
-_NEXT_WORD = re.compile(rf"\s([{UPPER_LETTERS}][\w'’-]*)")
+_NEXT_WORD = re.compile(rf"[ ]([{UPPER_LETTERS}][\w'’-]*)")  # on the same line
 _TOWN_CUE = re.compile(r"\b(?:in|from|to|near|towards|into|visiting)\s$")
 # Words before a street that say a place is meant ("on Rose Hill", "off Mary Lane")
 _STREET_CUE = re.compile(r"\b(?:on|in|at|near|off|along|to|from|into|via|opposite|behind|past|"
@@ -400,9 +400,6 @@ def _surname(text: str, start: int, surface: str) -> bool:
             and not _STREET_CUE.search(text[max(0, start - 12):start]))
 
 
-_NAME_GOES_ON = re.compile(rf"[ ][{UPPER_LETTERS}]")
-"""A capitalised word after a space, on the same line: "Thames Valley" goes on as "Thames
-Valley Police"; "Bolton" at the end of a heading line does not go on into the next line."""
 _NAME_AND_SURNAME = re.compile(rf"(?<![\w-])([{UPPER_LETTERS}][a-z]+) [{UPPER_LETTERS}][a-z]+")
 
 
@@ -417,8 +414,9 @@ def _people_named(text: str) -> set[str]:
 
 def propose_towns(reading: Reading) -> None:
     """Gazetteer towns, then capitalised words a place preposition or a street introduces;
-    never a country or a language (:func:`not_towns`), a name that goes on ("Thames Valley
-    Police"), or a given name the narrative gives a person with a surname."""
+    never a country or a language (:func:`not_towns`), a name that goes on along the line
+    ("Thames Valley Police"), an institution ("Langley Park Secondary"), or a given name the
+    narrative gives a person with a surname."""
     text = reading.text
     people = _people_named(text)
     for start, end in _gazetteer_towns(text):
@@ -431,14 +429,20 @@ def propose_towns(reading: Reading) -> None:
     # Where each place proposed so far ends (kept up to date below), so that "a place, then a
     # comma" is a set lookup; the cue is tested first, as few capitalised words have one.
     place_ends = {p.end for p in reading.proposals if p.type == "place"}
+    # and where each begins: a word just before ", Birmingham" or ", OX16 3JN" is the part of
+    # town it names ("of Handsworth, Birmingham")
+    place_starts = {p.start for p in reading.proposals if p.type == "place"}
     for match in _TOWN_BY_POSITION.finditer(text):
         start = match.start()
         if not (_TOWN_CUE.search(text[max(0, start - 12):start])
-                or start - 2 in place_ends and text[start - 2:start] == ", "):
+                or start - 2 in place_ends and text[start - 2:start] == ", "
+                or match.end() + 2 in place_starts and start > 0 and text[start - 1] != "\n"
+                and text[match.end():match.end() + 2] == ", "):
             continue
         words = match[0].split()
         if any(w in blocked for w in words) or words[0].lower() in given_names() \
-                or match[0] in not_towns() or _NAME_GOES_ON.match(text, match.end()):
+                or match[0] in not_towns() or _inside_name(text, match.end()) \
+                or _has_not_place(match[0]):
             continue
         if not reading.free(match.start(), match.end()):
             continue
