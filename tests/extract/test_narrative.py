@@ -485,3 +485,22 @@ def test_a_school_named_as_a_secondary_is_an_institution_not_a_place() -> None:
     # a town at the end of a heading line is not "inside" the label on the next line
     heading = "School: Langley Park Secondary, Slough\nPupil: Weronika, Year 10"
     assert found(heading, "place") == [("Slough", "Slough")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("came to the drop-in on 22/06 asking for advice", "2008-06-22"),
+    ("referral to Children's Services (13/05), police informed", "2008-05-13"),
+    ("Detached session, Queen's Park. Sat 12/8, 19:30-22:30.", "2008-08-12"),
+    ("whom she met on Saturday 20th at the fair.", "2009-02-20"),
+    ("She states that since about September a man", "2008-09"),
+    ("From January a man would collect her", "2009-01"),
+    ("informed police by phone at 11:10 today.", "2009-03-02"),
+])
+def test_dates_without_a_year_or_said_loosely_are_read(text: str, value: str) -> None:
+    assert value in [v for _, v in found(text, "date")]
+
+
+@pytest.mark.parametrize("text", ["3/4 of the class were there", "Year 9/10 pupils",
+                                  "in 2/3 cases"])
+def test_a_fraction_is_not_a_date(text: str) -> None:
+    assert found(text, "date") == []
