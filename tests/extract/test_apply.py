@@ -142,3 +142,19 @@ def test_a_nickname_just_after_a_name_is_that_persons() -> None:
         ("alias", "Tiger", "Tiger")]))
     assert made.people == [{"ref": "p1", "role": "person_of_concern", "name": "Tariq Hussain",
                             "aliases": ["Tiger"]}]
+
+
+def test_what_the_reader_said_of_a_person_is_kept_whichever_mention_says_it() -> None:
+    text = ('Bridget (13) was missing overnight. DOB 23/02/1994. A man in his thirties known '
+            'as "Boss" texts Bridget.')
+    made = structured_from(proposals(text, [
+        ("person", "Bridget", "Bridget", "child", {"age": "13", "sex": "female",
+                                                   "dob": "1994-02-23"}),
+        ("alias", "Boss", "Boss", "person_of_concern", {"age": "30-39", "sex": "male"}),
+        ("person", "Bridget", "Bridget", "child",
+         {"identifiers": {"council_child_id": "RCH-000005"}})]))
+    assert made.people == [
+        {"ref": "p1", "role": "child", "name": "Bridget", "age": 13, "sex": "female",
+         "dob": "1994-02-23", "identifiers": {"council_child_id": "RCH-000005"}},
+        {"ref": "p2", "role": "person_of_concern", "aliases": ["Boss"], "age_range": "30-39",
+         "sex": "male"}]

@@ -6,8 +6,9 @@ submission; resolution, corroboration and alerting then treat them as structured
 narrative and the earlier version are kept. How proposals are put together is plain and
 shown to the reviewer before anything is applied (:func:`structured_from`):
 
-- each person is one person, with their role as read or as the reviewer gave it; a person
-  with no role is left out, and the reviewer is told to give one (a name alone says nothing
+- each person is one person, with their role as read or as the reviewer gave it, and the age,
+  sex, date of birth and identifiers the reader gave any mention of them or of their
+  nickname (the first said of each is kept); a person with no role is left out, and the reviewer is told to give one (a name alone says nothing
   about who someone is, and nobody is made a person of concern by default);
 - a name said again ("Kayleigh" after "Kayleigh Dunne") or a nickname said again is the
   person already named, not someone new;
@@ -156,9 +157,7 @@ class _Named:
                 person.setdefault("aliases", []).append(value)
         elif not person.get("name"):
             person["name"] = value
-        if kind == "person" and attrs.get("age") is not None \
-                and "age" not in person and "age_range" not in person:
-            _age(person, attrs["age"])
+        _details(person, attrs)
 
     def _again(self, kind: str, value: str) -> Row | None:
         """The person a name or nickname names again: the last one named with that name, or
@@ -253,6 +252,18 @@ def apply_to(body: Row, s: Structured) -> Row:
     new["extra"] = {**extra, "joinedup_read_from_narrative": sorted(
         set(extra.get("joinedup_read_from_narrative") or []) | set(s.used))}
     return new
+
+
+def _details(person: Row, attrs: Row) -> None:
+    """What the reader said of a person or their nickname besides the name: age, sex, date of
+    birth, identifiers. The first mention that says each is kept."""
+    if attrs.get("age") is not None and "age" not in person and "age_range" not in person:
+        _age(person, attrs["age"])
+    for key in ("sex", "dob"):
+        if attrs.get(key) and key not in person:
+            person[key] = str(attrs[key])
+    if isinstance(attrs.get("identifiers"), dict):
+        person["identifiers"] = {**attrs["identifiers"], **(person.get("identifiers") or {})}
 
 
 def _age(person: Row, age: Any) -> None:

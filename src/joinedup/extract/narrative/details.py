@@ -1,0 +1,179 @@
+"""What a narrative says of a person besides their name, role and age: sex, date of birth and
+identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of.
+
+Resolution compares these as it compares a structured report's fields, so a nickname or a
+first name said in prose joins up as well as its structured twin ("a man known as 'Big Man'"
+is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
+
+- **sex** from the noun, title or reflexive pronoun that introduces the person ("a man known
+  as", "Her father Kofi Adeyemi", "a girl called Amy", "Mrs Joan Whitlock", "who calls herself
+  'Sparkle'"), else from a pronoun that refers back to them: one that opens a sentence ("She
+  has also...", "In interview he said", "Her council reference is...") refers to the first
+  person named in the last sentence that named anyone, if that sentence named no one else,
+  and one just after a name and its verb of saying ("Ayan, 14, said she") to that name.
+  Where the text says both, none is given.
+- **dob** (ISO, or a year and month) from "date of birth", "DOB" or "born" followed by a date
+  ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
+  person named before it in its sentence ("Amy's date of birth is", "Callum Reid, DOB"), else,
+  as for a pronoun, of the one person named in the last sentence that named anyone.
+- **identifiers** in the same way: a council's reference for a child ("Her council reference
+  is RCH-000005") as ``council_child_id``, an NHS number as ``nhs_number``.
+
+A professional is never who a pronoun or a date of birth is about ("PC Ashdown spoke to
+Chloe. She said...": Chloe); a name followed by its own verb of knowing takes no sex from the
+noun before it ("an older man Farzana knows as 'Red Chef'" says nothing of Farzana).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import replace
+from typing import Any
+
+from joinedup.extract.narrative.people import _DOES, _sentence_begins
+from joinedup.extract.narrative.pipeline import Reading, lexicon
+
+_SEX = {
+    **dict.fromkeys(("man", "men", "male", "lad", "boy", "father", "dad", "son", "brother",
+                     "stepfather", "grandfather", "uncle", "husband", "boyfriend", "stepson",
+                     "grandson", "nephew", "schoolboy", "himself", "mr"), "male"),
+    **dict.fromkeys(("woman", "women", "female", "lady", "girl", "mother", "mum", "mam",
+                     "daughter", "sister", "stepmother", "grandmother", "nan", "aunt", "wife",
+                     "girlfriend", "stepdaughter", "granddaughter", "niece", "schoolgirl",
+                     "herself", "mrs", "ms", "miss"), "female"),
+}
+_PRONOUN = {"she": "female", "her": "female", "herself": "female",
+            "he": "male", "him": "male", "his": "male", "himself": "male"}
+_REACH = 2  # words, other than those passed over, between a mention and the noun before it
+_WORDS = re.compile(r"[^\W\d_]+")
+_QUOTED = re.compile(r"[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
+_AGES = re.compile(r"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?[a-z]+\b"
+                   r"|\baged?\s+(?:between\s+)?\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?\b"
+                   r"|\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\s*,")
+# A pronoun that opens a sentence, past the words a worker leads with
+_HEAD = re.compile(r"^\W*(?:(?:in\s+interview|it\s+is\s+(?:also\s+)?noted\s+that|separately|"
+                   r"in\s+addition|later|also|since\s+then|staff\s+(?:said|report)\s+that)"
+                   r"[,\s]+)?(she|he|her|his)\b", re.IGNORECASE)
+# A pronoun just after a name and its verb of saying ("Ayan, 14, said she")
+_SAID = re.compile(r"(?:,[^,.]{0,20},)?\s+(?:said|says|stated|disclosed|told\s+\w+)"
+                   r"(?:\s+that)?\s+(she|he)\b", re.IGNORECASE)
+_MONTH = "|".join(m for m in calendar.month_name if m)
+_DOB = re.compile(r"\b(?:date\s+of\s+birth|DOB|D\.O\.B\.?|born)(?:\s+(?:is|was|on))?\s*:?\s*"
+                  rf"(?:(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|({_MONTH})\s+(\d{{4}}))\b",
+                  re.IGNORECASE)
+_IDENTIFIERS = (
+    ("council_child_id", re.compile(r"\bcouncil\s+(?:reference|ref\.?|id|number)(?:\s+is)?\s*:?"
+                                    r"\s*([A-Z]{2,5}-?\d{3,})\b", re.IGNORECASE)),
+    ("nhs_number", re.compile(r"\bNHS\s+(?:number|no\.?)(?:\s+is)?\s*:?\s*"
+                              r"(\d{3}\s?\d{3}\s?\d{4})\b")),
+)
+
+
+def person_details(reading: Reading) -> None:
+    """Add sex, dob and identifiers to the attrs of the person and nickname proposals they are
+    said of (see the module docstring). Runs once people, nicknames and roles are read."""
+    text = reading.text
+    mentions = sorted((i for i, p in enumerate(reading.proposals)
+                       if p.type in ("person", "alias")),
+                      key=lambda i: reading.proposals[i].start)
+    if not mentions:
+        return
+    found: dict[int, dict[str, Any]] = {i: {} for i in mentions}
+    sexes: dict[int, set[str]] = {i: set() for i in mentions}
+    for i in mentions:
+        p = reading.proposals[i]
+        owner = text.startswith(("'s", "’s"), p.end)  # "Liban's boyfriend": not Liban's sex
+        said = "" if owner or _DOES.match(text, p.end) else sex_before(
+            text[max(0, p.start - 90):p.start], p.text)
+        if said:
+            sexes[i].add(said)
+    centre: int | None = None
+    at = 0
+    for start, end in _sentences(reading):
+        while at < len(mentions) and reading.proposals[mentions[at]].start < start:
+            at += 1
+        inside = [i for i in mentions[at:] if reading.proposals[i].start < end]
+        sentence = text[start:end]
+        head = _HEAD.match(sentence)
+        first = reading.proposals[inside[0]].start - start if inside else len(sentence)
+        if head and centre is not None and head.end() <= first:
+            sexes[centre].add(_PRONOUN[head[1].lower()])
+        for match in _DOB.finditer(sentence):
+            who = _owner(reading, inside, start + match.start(), centre)
+            dob = _iso(match)
+            if who is not None and dob:
+                found[who].setdefault("dob", dob)
+        for scheme, pattern in _IDENTIFIERS:
+            for match in pattern.finditer(sentence):
+                who = _owner(reading, inside, start + match.start(), centre)
+                if who is not None:
+                    ids = found[who].setdefault("identifiers", {})
+                    ids.setdefault(scheme, match[1].replace(" ", "").upper())
+        named = [i for i in inside if reading.proposals[i].role != "professional"]
+        if named:
+            p = reading.proposals[named[0]]
+            if pronoun := _SAID.match(text, p.end, end):
+                sexes[named[0]].add(_PRONOUN[pronoun[1].lower()])
+            # a pronoun in a later sentence is this one's person only if it names no other
+            one = {reading.proposals[i].value.split()[0] for i in named}
+            centre = named[0] if len(one) == 1 else None
+    for i in mentions:
+        if len(sexes[i]) == 1:
+            found[i]["sex"] = next(iter(sexes[i]))
+        if found[i]:
+            p = reading.proposals[i]
+            reading.proposals[i] = replace(p, attrs={**p.attrs, **found[i]})
+
+
+def sex_before(before: str, name: str = "") -> str:
+    """The sex the title of ``name`` ("Mrs Joan Whitlock") or the nearest noun or reflexive
+    pronoun of its own noun phrase gives it ("a man known as", "her father", "who calls
+    herself"), in its own sentence, past ages and quoted nicknames; or ""."""
+    title = name.split(" ", 1)[0].rstrip(".").lower()
+    if title in ("mr", "mrs", "ms", "miss"):
+        return _SEX[title]
+    before = before[_sentence_begins(before):].lower()
+    before = _AGES.sub(" ", _QUOTED.sub(" ", before))
+    lex = lexicon()
+    passed, breaks = lex.words("role_passes"), lex.words("role_breaks")
+    counted = 0
+    for word in reversed(_WORDS.findall(before)):
+        if word in _SEX and (counted == 0 or not word.endswith("self")):
+            return _SEX[word]  # "who calls herself 'Cookie'", not "herself', who introduced"
+        if word in breaks:
+            return ""
+        if word not in passed:
+            counted += 1
+            if counted >= _REACH:
+                return ""
+    return ""
+
+
+def _sentences(reading: Reading) -> list[tuple[int, int]]:
+    """Each sentence's character range."""
+    doc = reading.doc
+    out = []
+    for a, b in reading.bounds:
+        last = doc[b - 1]
+        out.append((doc[a].idx, last.idx + len(last.text)))
+    return out
+
+
+def _owner(reading: Reading, inside: list[int], at: int, centre: int | None) -> int | None:
+    """Whose date of birth or reference is said at ``at``: the last person named before it in
+    its sentence, else the sentence's subject carried over (``centre``)."""
+    before = [i for i in inside if reading.proposals[i].end <= at
+              and reading.proposals[i].role != "professional"]
+    return before[-1] if before else centre
+
+
+def _iso(match: re.Match[str]) -> str:
+    """The date of birth as ISO ("1994-02-23", "1993-05"), or "" if no such day."""
+    if match[3]:
+        day, month = int(match[1]), int(match[2])
+        return f"{match[3]}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 \
+            else ""
+    month = [m.lower() for m in calendar.month_name].index(match[4].lower())
+    return f"{match[5]}-{month:02d}"
+
