@@ -158,3 +158,37 @@ def test_what_the_reader_said_of_a_person_is_kept_whichever_mention_says_it() ->
          "dob": "1994-02-23", "identifiers": {"council_child_id": "RCH-000005"}},
         {"ref": "p2", "role": "person_of_concern", "aliases": ["Boss"], "age_range": "30-39",
          "sex": "male"}]
+
+
+def test_a_street_and_a_number_on_it_after_premises_are_their_address() -> None:
+    text = "Jada hangs around at Kebab Point, Union Street, 177 Union Street, Middleton."
+    made = structured_from(proposals(text, [
+        ("link", "hangs around at", "frequents"),
+        ("place", "Kebab Point", "Kebab Point", "", {"kind": "takeaway"}),
+        ("place", "Union Street", "Union Street", "", {"kind": "street"}),
+        ("place", "177 Union Street", "177 Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "Kebab Point", "kind": "takeaway",
+                            "address": "177 Union Street, Middleton"}]
+
+
+def test_a_street_followed_by_a_number_on_it_is_premises_not_the_street() -> None:
+    text = "Sophie was taken to a flat on Union Street, 177a Union Street, Middleton, M24 1NS."
+    made = structured_from(proposals(text, [
+        ("link", "was taken to", "taken_to"),
+        ("place", "Union Street", "Union Street", "", {"kind": "street"}),
+        ("place", "177a Union Street", "177a Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"}),
+        ("place", "M24 1NS", "M24 1NS", "", {"kind": "postcode"})]))
+    assert made.places == [{"ref": "l1", "name": "Union Street",
+                            "address": "177a Union Street, Middleton", "postcode": "M24 1NS"}]
+
+
+def test_a_numbered_street_is_an_address_of_premises() -> None:
+    text = "Farzana hangs around at 43 Cemetery Road, Manchester."
+    made = structured_from(proposals(text, [
+        ("link", "hangs around at", "frequents"),
+        ("place", "43 Cemetery Road", "43 Cemetery Road", "", {"kind": "street"}),
+        ("place", "Manchester", "Manchester", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "43 Cemetery Road",
+                            "address": "43 Cemetery Road, Manchester"}]

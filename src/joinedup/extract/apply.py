@@ -8,8 +8,9 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
 
 - each person is one person, with their role as read or as the reviewer gave it, and the age,
   sex, date of birth and identifiers the reader gave any mention of them or of their
-  nickname (the first said of each is kept); a person with no role is left out, and the reviewer is told to give one (a name alone says nothing
-  about who someone is, and nobody is made a person of concern by default);
+  nickname (the first said of each is kept); a person with no role is left out, and the
+  reviewer is told to give one (a name alone says nothing about who someone is, and nobody
+  is made a person of concern by default);
 - a name said again ("Kayleigh" after "Kayleigh Dunne") or a nickname said again is the
   person already named, not someone new;
 - a nickname joins the person whose ``ref`` it carries, else the nearest person named just
@@ -19,7 +20,11 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   the reviewer is told why; a registration said just after a vehicle's description ("a silver
   Toyota taxi, registration MA08 XKZ") is that vehicle's;
 - a place is a place; a postcode, a numbered street or a town said just after it ("Crown
-  Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a warning sign is about the
+  Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a numbered street is an
+  address, of premises whose kind is not said, and so is a street followed by a number on
+  it ("a flat on Union Street, 177a Union Street": the premises, not the street); a street
+  said just after premises is the street they are on ("Kebab Point, Union Street, 177 Union
+  Street, Middleton" is one place); a warning sign is about the
   report's child (the nearest child named before it where there are several);
 - a link runs from the nearest adult before it to the nearest child before it (else the first
   after it); an introduction from the nearest person before it, young or adult (a young
@@ -321,6 +326,9 @@ def _place(value: str, attrs: Row) -> Row:
 
     if attrs.get("kind") == "postcode" or normalise_postcode(value):
         return {"postcode": value}
+    if attrs.get("kind") == "street" and value[:1].isdigit():
+        # "43 Cemetery Road": an address, of premises of a kind not said, not the street
+        return {"name": value, "address": value}
     place: Row = {"name": value}
     if attrs.get("kind"):
         place["kind"] = str(attrs["kind"])
@@ -337,8 +345,21 @@ def _fold(place: Row, part: Row, attrs: Row) -> bool:
         return True
     name = str(part.get("name") or "")
     town = attrs.get("kind") == "town" and place.get("kind") != "town"
-    if not (town or (attrs.get("kind") == "street" and name[:1].isdigit())):
+    street = attrs.get("kind") == "street"
+    if street and not name[:1].isdigit():
+        if place.get("kind") in ("street", "town") or place.get("address"):
+            return False
+        place["address"] = name  # "Kebab Point, Union Street": the street it is on
+        return True
+    if not (town or street):
         return False
+    on = name.casefold().split(" ", 1)[-1]  # the street of "177a Union Street"
+    if not town and place.get("kind") == "street" and not place.get("address") \
+            and on == str(place.get("name")).casefold():
+        del place["kind"]  # "a flat on Union Street, 177a Union Street": premises on it
+    if not town and str(place.get("address") or "").casefold() == on:
+        place["address"] = name  # "Kebab Point, Union Street, 177 Union Street"
+        return True
     place["address"] = f"{place['address']}, {name}" if place.get("address") else name
     return True
 
