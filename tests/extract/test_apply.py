@@ -192,3 +192,14 @@ def test_a_numbered_street_is_an_address_of_premises() -> None:
         ("place", "Manchester", "Manchester", "", {"kind": "town"})]))
     assert made.places == [{"ref": "l1", "name": "43 Cemetery Road",
                             "address": "43 Cemetery Road, Manchester"}]
+
+
+def test_a_nickname_read_as_a_girls_joins_the_recruiter_named_before_it() -> None:
+    text = "Emma (14) named her friend Amy (16), who calls herself 'Sparkle', who introduced her."
+    made = structured_from(proposals(text, [
+        ("person", "Emma", "Emma", "child", {"age": "14"}),
+        ("person", "Amy", "Amy", "recruiter", {"age": "16"}),
+        ("alias", "Sparkle", "Sparkle", "child"),
+        ("link", "introduced her", "introduced")]))
+    assert [p.get("aliases") for p in made.people] == [None, ["Sparkle"]]
+    assert made.links == [{"from": "p2", "to": "p1", "type": "introduced"}]

@@ -143,7 +143,7 @@ class _Named:
             person = self._again(kind, value)
         if kind == "alias" and person is None and last is not None \
                 and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
-                and p["role"] in ("", None, last[1]["role"]):
+                and _same_group(p["role"], last[1]["role"]):
             person = last[1]  # "Tariq, known as 'Tiger'" (not "Chloe said a man known as")
         if person is None:
             if not p["role"]:
@@ -215,6 +215,13 @@ class _Named:
                 (q for at, q in self.people if at > end and q["role"] in YOUNG
                  and q is not source), None)
         return (source, target) if source is not None and target is not None else None
+
+
+def _same_group(role: str | None, other: str) -> bool:
+    """Whether a nickname read with ``role`` may be the nickname of a person of role ``other``:
+    no role, the same one, or both young ("Amy, a recruiter, who calls herself 'Sparkle'",
+    the nickname read as a girl's)."""
+    return role in ("", None, other) or (role in YOUNG and other in YOUNG)
 
 
 def _key(p: Row) -> int:

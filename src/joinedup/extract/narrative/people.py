@@ -19,8 +19,10 @@ starts another clause ("the nurse who saw Chantelle"). A name said as an owner (
 carers") is a child if what it owns is a child's, and takes no role from before. Once the
 signs are read, a person with no role who is the subject of one ("Ciara Kelly has missed a lot
 of school") is a child, and every other mention of a child's name is the child
-(:func:`children_of_signs`). Ages ("Leon Carter, 16", "Lucy (14)", "aged 13", "who is 17",
-"aged 20 to 29", "in his forties", "DOB 14/06/1997") go into ``attrs["age"]``.
+(:func:`children_of_signs`). A young person said to have introduced the child to the men
+("her friend Amy (16), who introduced her to them") is a ``recruiter``. Ages ("Leon Carter,
+16", "Lucy (14)", "aged 13", "who is 17", "aged 20 to 29", "in his forties", "DOB 14/06/1997")
+go into ``attrs["age"]``.
 
 Confidence by rule: a title 0.9; a given name 0.85; a single name with an age after it ("Tia
 (14)") 0.85; an introduced name 0.8; a name said again 0.8; a run of name-like words 0.6; a
@@ -355,12 +357,25 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
     return ""
 
 
+# A young person said to have introduced the child to the men ("her friend Amy (16), who
+# calls herself 'Sparkle', who introduced her to them", "an older girl, Funmilayo (16), known
+# as 'Candy', who took her along and introduced her to them")
+_INTRODUCER = re.compile(
+    r"(?:\s*\((?:aged?\s*)?\d{1,2}\))?(?:,\s*(?:aged\s+)?\d{1,2})?"
+    r"(?:,?\s*(?:who\s+calls\s+(?:her|him)self|known\s+as)\s+[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’'])?"
+    r",\s*who\s+(?:took\s+\w+\s+along\s+and\s+)?introduced\b", re.IGNORECASE)
+_RECRUITER_AGE = 20  # the oldest a young person read as a recruiter is said to be
+
+
 def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str:
     lex = lexicon()
     first = name.split()[0]
     if first in lex.words("professional_titles"):
         return "professional"
     oldest = attrs.get("age", "").rpartition("-")[2]
+    if _INTRODUCER.match(after) and (not oldest.isdigit() or int(oldest) < _RECRUITER_AGE) \
+            and role_before(before) not in ("person_of_concern", "parent", "professional"):
+        return "recruiter"
     if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
     if owned := _POSSESSIVE.match(after):  # "Jakub's carers": whose, not who
