@@ -203,3 +203,25 @@ def test_a_nickname_read_as_a_girls_joins_the_recruiter_named_before_it() -> Non
         ("link", "introduced her", "introduced")]))
     assert [p.get("aliases") for p in made.people] == [None, ["Sparkle"]]
     assert made.links == [{"from": "p2", "to": "p1", "type": "introduced"}]
+
+
+def test_a_nickname_and_a_name_with_one_ref_are_one_person() -> None:
+    text = 'A man known as "Danny", whose name is Mohammed Ahmed, is often at Tandoori House.'
+    made = structured_from(proposals(text, [
+        ("alias", "Danny", "Danny", "person_of_concern", {"ref": "n1"}),
+        ("person", "Mohammed Ahmed", "Mohammed Ahmed", "person_of_concern",
+         {"ref": "n1", "age": "13-19"})]))
+    assert made.people == [{"ref": "p1", "role": "person_of_concern", "aliases": ["Danny"],
+                            "name": "Mohammed Ahmed", "age_range": "13-19"}]
+
+
+def test_the_location_said_after_an_address_is_the_places() -> None:
+    text = "Danny is often at Tandoori House, Oldham, OL1 9UW (location 53.5443, -2.12205)."
+    made = structured_from(proposals(text, [
+        ("place", "Tandoori House", "Tandoori House", "", {"kind": "takeaway"}),
+        ("place", "Oldham", "Oldham", "", {"kind": "town"}),
+        ("place", "OL1 9UW", "OL1 9UW", "", {"kind": "postcode", "lat": 53.5443,
+                                              "lon": -2.12205})]))
+    assert made.places == [{"ref": "l1", "name": "Tandoori House", "kind": "takeaway",
+                            "address": "Oldham", "postcode": "OL1 9UW", "lat": 53.5443,
+                            "lon": -2.12205}]

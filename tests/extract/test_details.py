@@ -71,3 +71,20 @@ def test_a_date_of_birth_and_a_council_reference_are_the_childs_in_a_sentence_of
 def test_a_date_of_birth_after_a_sentence_naming_two_people_is_nobodys() -> None:
     found = said_of("Chloe (14) was seen with a man known as 'Tiger'. She was born 01/02/1994.")
     assert all("dob" not in details for details in found.values())
+
+
+def test_a_nickname_and_the_name_said_as_its_owners_carry_one_ref() -> None:
+    text = ("Intelligence: a man known as \"Danny\", whose name is Mohammed Ahmed, in his teens, "
+            "is often at Tandoori House. A man known as 'Ali' was seen with Jade Lee.")
+    refs = {p.value: p.attrs.get("ref") for p in extract_narrative(text, date(2008, 1, 24))
+            if p.type in ("person", "alias")}
+    assert refs["Danny"] and refs["Danny"] == refs["Mohammed Ahmed"]
+    assert refs["Ali"] is None and refs["Jade Lee"] is None
+
+
+def test_coordinates_said_after_a_place_are_its_location() -> None:
+    text = ("Danny is often at Tandoori House, 191 King Street, Oldham, OL1 9UW (location "
+            "53.5443, -2.12205).")
+    [postcode] = [p for p in extract_narrative(text, date(2008, 1, 24))
+                  if p.type == "place" and p.attrs.get("kind") == "postcode"]
+    assert (postcode.attrs["lat"], postcode.attrs["lon"]) == (53.5443, -2.12205)

@@ -24,7 +24,8 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   address, of premises whose kind is not said, and so is a street followed by a number on
   it ("a flat on Union Street, 177a Union Street": the premises, not the street); a street
   said just after premises is the street they are on ("Kebab Point, Union Street, 177 Union
-  Street, Middleton" is one place); a warning sign is about the
+  Street, Middleton" is one place), and coordinates the reader gave any part of it are
+  its location; a warning sign is about the
   report's child (the nearest child named before it where there are several);
 - a link runs from the nearest adult before it to the nearest child before it (else the first
   after it); an introduction from the nearest person before it, young or adult (a young
@@ -183,11 +184,16 @@ class _Named:
         value, attrs = value_of(p), p["attrs"] or {}
         part = _place(value, attrs)
         self.used.add(_key(p))
+        where = {k: float(attrs[k]) for k in ("lat", "lon") if attrs.get(k) is not None}
         if self.places:
             start, end, place = self.places[-1]
             if 0 <= p["start"] - end <= ADDRESS_GAP and _fold(place, part, attrs):
                 self.places[-1] = (start, p["end"], place)
+                if len(where) == 2 and "lat" not in place:
+                    place.update(where)  # "..., OL1 9UW (location 53.5443, -2.12205)"
                 return
+        if len(where) == 2:
+            part.update(where)
         place = {"ref": f"l{len(self.out.places) + 1}", **part}
         self.out.places.append(place)
         self.places.append((p["start"], p["end"], place))

@@ -1,5 +1,6 @@
 """What a narrative says of a person besides their name, role and age: sex, date of birth and
-identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of.
+identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of;
+and of a place, its coordinates (:func:`place_locations`).
 
 Resolution compares these as it compares a structured report's fields, so a nickname or a
 first name said in prose joins up as well as its structured twin ("a man known as 'Big Man'"
@@ -16,6 +17,8 @@ is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
   ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
   person named before it in its sentence ("Amy's date of birth is", "Callum Reid, DOB"), else,
   as for a pronoun, of the one person named in the last sentence that named anyone.
+- **ref**, one for a nickname and the name said as its owner's just after it ("a man known
+  as 'Danny', whose name is Mohammed Ahmed"), so that the review makes them one person.
 - **identifiers** in the same way: a council's reference for a child ("Her council reference
   is RCH-000005") as ``council_child_id``, an NHS number as ``nhs_number``.
 
@@ -124,6 +127,46 @@ def person_details(reading: Reading) -> None:
         if found[i]:
             p = reading.proposals[i]
             reading.proposals[i] = replace(p, attrs={**p.attrs, **found[i]})
+
+
+def tie_names(reading: Reading) -> None:
+    """A nickname and the name said as its owner's just after it ("a man known as 'Danny',
+    whose name is Mohammed Ahmed") are one person: both proposals get one ``ref`` in their
+    attrs, which the review keeps together."""
+    text = reading.text
+    order = sorted(range(len(reading.proposals)), key=lambda i: reading.proposals[i].start)
+    people = [i for i in order if reading.proposals[i].type in ("person", "alias")]
+    for a, b in zip(people, people[1:], strict=False):
+        nick, name = reading.proposals[a], reading.proposals[b]
+        if nick.type == "alias" and name.type == "person" \
+                and _WHOSE_NAME.fullmatch(text, nick.end, name.start):
+            ref = f"n{nick.start}"
+            reading.proposals[a] = replace(nick, attrs={**nick.attrs, "ref": ref})
+            reading.proposals[b] = replace(name, attrs={**name.attrs, "ref": ref})
+
+
+_WHOSE_NAME = re.compile(r"[\"”’']?\s*,?\s*whose\s+(?:real\s+|full\s+)?name\s+is\s+",
+                         re.IGNORECASE)
+
+
+def place_locations(reading: Reading) -> None:
+    """Coordinates said just after a place ("Tandoori House, 191 King Street, Oldham, OL1 9UW
+    (location 53.5443, -2.12205)") go into the attrs of the place proposal before them, as
+    ``lat`` and ``lon``; the review gives them to the place whose address that part is."""
+    if "location" not in reading.folded:
+        return
+    ends = {p.end: i for i, p in enumerate(reading.proposals) if p.type == "place"}
+    for match in _LOCATION.finditer(reading.text):
+        at = match.start()
+        i = ends.get(at) if at in ends else ends.get(at - 1)
+        lat, lon = float(match[1]), float(match[2])
+        if i is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+            p = reading.proposals[i]
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "lat": lat, "lon": lon})
+
+
+_LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{1,2}\.\d+),\s*"
+                       r"(-?\d{1,3}\.\d+)\)", re.IGNORECASE)
 
 
 def sex_before(before: str, name: str = "") -> str:
