@@ -325,3 +325,9 @@ def test_an_introduction_of_a_child_named_by_name_is_a_link() -> None:
             "introduced Aamka to the men.")
     links = [p for p in extract_narrative(text, AT) if p.type == "link"]
     assert [p.value for p in links] == ["introduced"]
+
+
+def test_the_person_a_report_opens_with_is_its_child_when_a_man_s_deed_follows() -> None:
+    text = ("Shazia came to the attention of officers. Her placing authority is Cumbria. A man "
+            "in his late teens known as 'Mad Dog' gave her vodka.")
+    assert person(text, "Shazia").role == "child"
