@@ -225,3 +225,15 @@ def test_the_location_said_after_an_address_is_the_places() -> None:
     assert made.places == [{"ref": "l1", "name": "Tandoori House", "kind": "takeaway",
                             "address": "Oldham", "postcode": "OL1 9UW", "lat": 53.5443,
                             "lon": -2.12205}]
+
+
+def test_a_flat_described_by_its_street_is_made_the_flat_not_the_street() -> None:
+    text = "Chloe was taken to a flat on Union Street, 177a Union Street, Middleton."
+    made = structured_from(proposals(text, [
+        ("link", "was taken to", "taken_to"),
+        ("place", "Union Street", "Union Street", "",
+         {"kind": "flat", "described": "a flat on Union Street"}),
+        ("place", "177a Union Street", "177a Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "a flat on Union Street", "kind": "flat",
+                            "address": "177a Union Street, Middleton"}]

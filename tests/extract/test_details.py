@@ -88,3 +88,10 @@ def test_coordinates_said_after_a_place_are_its_location() -> None:
     [postcode] = [p for p in extract_narrative(text, date(2008, 1, 24))
                   if p.type == "place" and p.attrs.get("kind") == "postcode"]
     assert (postcode.attrs["lat"], postcode.attrs["lon"]) == (53.5443, -2.12205)
+
+
+def test_a_flat_on_a_street_keeps_the_streets_span_and_says_it_is_a_flat() -> None:
+    found = [p for p in extract_narrative("Chloe was taken to a flat on Moss Lane. She lives on "
+                                          "Moss Lane.", date(2008, 1, 24)) if p.type == "place"]
+    assert [(p.text, p.attrs.get("kind"), p.attrs.get("described")) for p in found] == [
+        ("Moss Lane", "flat", "a flat on Moss Lane"), ("Moss Lane", "street", None)]

@@ -19,7 +19,8 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
 - a phone or a vehicle belongs to the nearest adult named before it, else it is left out and
   the reviewer is told why; a registration said just after a vehicle's description ("a silver
   Toyota taxi, registration MA08 XKZ") is that vehicle's;
-- a place is a place; a postcode, a numbered street or a town said just after it ("Crown
+- a place is a place (a home described by its street, "a flat on Moss Lane", as the reader
+  described it); a postcode, a numbered street or a town said just after it ("Crown
   Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a numbered street is an
   address, of premises whose kind is not said, and so is a street followed by a number on
   it ("a flat on Union Street, 177a Union Street": the premises, not the street); a street
@@ -342,7 +343,7 @@ def _place(value: str, attrs: Row) -> Row:
     if attrs.get("kind") == "street" and value[:1].isdigit():
         # "43 Cemetery Road": an address, of premises of a kind not said, not the street
         return {"name": value, "address": value}
-    place: Row = {"name": value}
+    place: Row = {"name": str(attrs.get("described") or value)}  # "a flat on Moss Lane"
     if attrs.get("kind"):
         place["kind"] = str(attrs["kind"])
     return place

@@ -24,7 +24,12 @@ from datetime import date
 
 from joinedup.extract.narrative.aliases import propose_aliases
 from joinedup.extract.narrative.dates import propose_dates
-from joinedup.extract.narrative.details import person_details, place_locations, tie_names
+from joinedup.extract.narrative.details import (
+    homes_on_streets,
+    person_details,
+    place_locations,
+    tie_names,
+)
 from joinedup.extract.narrative.indicators import propose_indicators
 from joinedup.extract.narrative.links import propose_links
 from joinedup.extract.narrative.people import children_of_signs, propose_people
@@ -70,4 +75,5 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     person_details(reading)
     tie_names(reading)
     place_locations(reading)
+    homes_on_streets(reading)
     return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))

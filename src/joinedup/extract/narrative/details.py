@@ -1,6 +1,7 @@
 """What a narrative says of a person besides their name, role and age: sex, date of birth and
 identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of;
-and of a place, its coordinates (:func:`place_locations`).
+and of a place, its coordinates (:func:`place_locations`) and the home a street is said to
+have (:func:`homes_on_streets`).
 
 Resolution compares these as it compares a structured report's fields, so a nickname or a
 first name said in prose joins up as well as its structured twin ("a man known as 'Big Man'"
@@ -163,6 +164,30 @@ def place_locations(reading: Reading) -> None:
         if i is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
             p = reading.proposals[i]
             reading.proposals[i] = replace(p, attrs={**p.attrs, "lat": lat, "lon": lon})
+
+
+def homes_on_streets(reading: Reading) -> None:
+    """A street read as a place where the text describes a home on it ("taken to a flat on
+    Moss Lane") keeps its span and value (the street, as the evaluation set marks it) and
+    gets, in its attrs, the home's kind and the description as ``described``: the review
+    makes the flat, not the street, which resolution joins to an address on that street."""
+    if not any(w in reading.folded for w in _HOMES):
+        return
+    text = reading.text
+    for i, p in enumerate(reading.proposals):
+        if p.type != "place" or p.attrs.get("kind") != "street" or p.text[:1].isdigit():
+            continue
+        home = _HOME_ON.search(text, max(0, p.start - 24), p.start)
+        if home:
+            described = f"{home[1]} {home[2]} {home[3]} {p.text}"
+            kind = "house" if home[2].lower() == "house" else "flat"
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "kind": kind,
+                                                      "described": described})
+
+
+_HOMES = ("flat", "house", "room", "bedsit", "maisonette")
+_HOME_ON = re.compile(r"\b(an?|the)\s+(flat|house|room|bedsit|maisonette)\s+(on|in|off)\s+$",
+                      re.IGNORECASE)
 
 
 _LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{1,2}\.\d+),\s*"
