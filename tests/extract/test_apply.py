@@ -237,3 +237,12 @@ def test_a_flat_described_by_its_street_is_made_the_flat_not_the_street() -> Non
         ("place", "Middleton", "Middleton", "", {"kind": "town"})]))
     assert made.places == [{"ref": "l1", "name": "a flat on Union Street", "kind": "flat",
                             "address": "177a Union Street, Middleton"}]
+
+
+def test_a_car_is_no_kind_of_vehicle_a_taxi_could_disagree_with() -> None:
+    text = "He is seen in a silver car, registration MM06 X?? (the rest not seen)."
+    made = structured_from(proposals(text, [
+        ("person", "He", "Tom Reid", "person_of_concern"),
+        ("vehicle", "a silver car", "a silver car"),
+        ("vehicle", "MM06 X??", "MM06 X??")]))
+    assert made.people[0]["vehicles"] == [{"colour": "silver", "reg": "MM06 X??"}]

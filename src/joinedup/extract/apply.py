@@ -18,7 +18,8 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   a man known as 'Tiger'"), else it is a person known only by that nickname;
 - a phone or a vehicle belongs to the nearest adult named before it, else it is left out and
   the reviewer is told why; a registration said just after a vehicle's description ("a silver
-  Toyota taxi, registration MA08 XKZ") is that vehicle's;
+  Toyota taxi, registration MA08 XKZ") is that vehicle's; "car" is no kind of vehicle (a
+  taxi is a car too, and a witness who says "a silver car" does not say it is no taxi);
 - a place is a place (a home described by its street, "a flat on Moss Lane", as the reader
   described it); a postcode, a numbered street or a town said just after it ("Crown
   Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a numbered street is an
@@ -325,6 +326,10 @@ def _vehicle(value: str, attrs: Row) -> Row:
     for key in ("colour", "make", "kind"):
         if attrs.get(key):
             vehicle[key] = str(attrs[key])
+    if vehicle.get("kind") == "car":
+        # "a silver car": every taxi is a car too, so the word says no kind a report that
+        # names a taxi could disagree with
+        del vehicle["kind"]
     return vehicle
 
 
