@@ -95,3 +95,21 @@ def test_a_flat_on_a_street_keeps_the_streets_span_and_says_it_is_a_flat() -> No
                                           "Moss Lane.", date(2008, 1, 24)) if p.type == "place"]
     assert [(p.text, p.attrs.get("kind"), p.attrs.get("described")) for p in found] == [
         ("Moss Lane", "flat", "a flat on Moss Lane"), ("Moss Lane", "street", None)]
+
+
+@pytest.mark.parametrize(("text", "described"), [
+    ("Umar was taken to flat baove Grill Garden, OL1 2SQ.", "flat baove Grill Garden"),
+    ("Aishah was taken to flat abov Grill Palace.", "flat abov Grill Palace"),
+    ("Chloe was at a fat above Pizza Point.", "fat above Pizza Point"),
+])
+def test_premises_below_a_mistyped_flat_above_them_are_made_the_flat(
+        text: str, described: str) -> None:
+    [place] = [p for p in extract_narrative(text, date(2008, 1, 24))
+               if p.type == "place" and p.attrs.get("kind") != "postcode"]
+    assert (place.attrs["kind"], place.attrs["described"]) == ("flat", described)
+
+
+def test_premises_with_no_flat_before_them_stay_premises() -> None:
+    [place] = [p for p in extract_narrative("She is often at Grill Garden, from five.",
+                                            date(2008, 1, 24)) if p.type == "place"]
+    assert "described" not in place.attrs

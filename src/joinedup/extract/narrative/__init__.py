@@ -25,6 +25,7 @@ from datetime import date
 from joinedup.extract.narrative.aliases import propose_aliases
 from joinedup.extract.narrative.dates import propose_dates
 from joinedup.extract.narrative.details import (
+    flats_above_misspelt,
     homes_on_streets,
     person_details,
     place_locations,
@@ -76,4 +77,5 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     tie_names(reading)
     place_locations(reading)
     homes_on_streets(reading)
+    flats_above_misspelt(reading)
     return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))

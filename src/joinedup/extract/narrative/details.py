@@ -1,7 +1,8 @@
 """What a narrative says of a person besides their name, role and age: sex, date of birth and
 identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of;
-and of a place, its coordinates (:func:`place_locations`) and the home a street is said to
-have (:func:`homes_on_streets`).
+and of a place, its coordinates (:func:`place_locations`), the home a street is said to
+have (:func:`homes_on_streets`) and the flat above premises said with "above" mistyped
+(:func:`flats_above_misspelt`).
 
 Resolution compares these as it compares a structured report's fields, so a nickname or a
 first name said in prose joins up as well as its structured twin ("a man known as 'Big Man'"
@@ -183,6 +184,44 @@ def homes_on_streets(reading: Reading) -> None:
             kind = "house" if home[2].lower() == "house" else "flat"
             reading.proposals[i] = replace(p, attrs={**p.attrs, "kind": kind,
                                                       "described": described})
+
+
+def flats_above_misspelt(reading: Reading) -> None:
+    """Premises read where the text names the flat above them with "flat" or "above" mistyped
+    ("taken to flat baove Grill Garden", "flat abov Grill Palace", "a fat above Pizza Point")
+    keep their span and value and get, in their attrs, kind ``flat`` and the words as
+    ``described``: the review makes the flat, not the takeaway below it (spelt right, the
+    places reader reads the flat)."""
+    text = reading.text
+    for i, p in enumerate(reading.proposals):
+        if p.type != "place" or p.attrs.get("kind") in ("flat", "street", "town", "postcode"):
+            continue
+        flat = _FLAT_WORD.search(text, max(0, p.start - 16), p.start)
+        if flat is None:
+            continue
+        home, where = flat[1].lower(), flat[2].lower()
+        if (home, where) not in (("flat", "above"), ("flat", "over")) \
+                and (home == "flat" or _one_edit_apart(home, "flat")) \
+                and any(where == w or _one_edit_apart(where, w) for w in ("above", "over")):
+            described = f"{flat[1]} {flat[2]} {p.text}"
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "kind": "flat",
+                                                      "described": described})
+
+
+_FLAT_WORD = re.compile(r"\b(f[a-z]{1,4})\s+([a-z]{3,6})\s+$", re.IGNORECASE)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter left out, added, changed, or two neighbours
+    swapped ("abov", "baove", "abobe")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
 
 
 _HOMES = ("flat", "house", "room", "bedsit", "maisonette")
