@@ -142,3 +142,107 @@ def test_a_nickname_just_after_a_name_is_that_persons() -> None:
         ("alias", "Tiger", "Tiger")]))
     assert made.people == [{"ref": "p1", "role": "person_of_concern", "name": "Tariq Hussain",
                             "aliases": ["Tiger"]}]
+
+
+def test_what_the_reader_said_of_a_person_is_kept_whichever_mention_says_it() -> None:
+    text = ('Bridget (13) was missing overnight. DOB 23/02/1994. A man in his thirties known '
+            'as "Boss" texts Bridget.')
+    made = structured_from(proposals(text, [
+        ("person", "Bridget", "Bridget", "child", {"age": "13", "sex": "female",
+                                                   "dob": "1994-02-23"}),
+        ("alias", "Boss", "Boss", "person_of_concern", {"age": "30-39", "sex": "male"}),
+        ("person", "Bridget", "Bridget", "child",
+         {"identifiers": {"council_child_id": "RCH-000005"}})]))
+    assert made.people == [
+        {"ref": "p1", "role": "child", "name": "Bridget", "age": 13, "sex": "female",
+         "dob": "1994-02-23", "identifiers": {"council_child_id": "RCH-000005"}},
+        {"ref": "p2", "role": "person_of_concern", "aliases": ["Boss"], "age_range": "30-39",
+         "sex": "male"}]
+
+
+def test_a_street_and_a_number_on_it_after_premises_are_their_address() -> None:
+    text = "Jada hangs around at Kebab Point, Union Street, 177 Union Street, Middleton."
+    made = structured_from(proposals(text, [
+        ("link", "hangs around at", "frequents"),
+        ("place", "Kebab Point", "Kebab Point", "", {"kind": "takeaway"}),
+        ("place", "Union Street", "Union Street", "", {"kind": "street"}),
+        ("place", "177 Union Street", "177 Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "Kebab Point", "kind": "takeaway",
+                            "address": "177 Union Street, Middleton"}]
+
+
+def test_a_street_followed_by_a_number_on_it_is_premises_not_the_street() -> None:
+    text = "Sophie was taken to a flat on Union Street, 177a Union Street, Middleton, M24 1NS."
+    made = structured_from(proposals(text, [
+        ("link", "was taken to", "taken_to"),
+        ("place", "Union Street", "Union Street", "", {"kind": "street"}),
+        ("place", "177a Union Street", "177a Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"}),
+        ("place", "M24 1NS", "M24 1NS", "", {"kind": "postcode"})]))
+    assert made.places == [{"ref": "l1", "name": "Union Street",
+                            "address": "177a Union Street, Middleton", "postcode": "M24 1NS"}]
+
+
+def test_a_numbered_street_is_an_address_of_premises() -> None:
+    text = "Farzana hangs around at 43 Cemetery Road, Manchester."
+    made = structured_from(proposals(text, [
+        ("link", "hangs around at", "frequents"),
+        ("place", "43 Cemetery Road", "43 Cemetery Road", "", {"kind": "street"}),
+        ("place", "Manchester", "Manchester", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "43 Cemetery Road",
+                            "address": "43 Cemetery Road, Manchester"}]
+
+
+def test_a_nickname_read_as_a_girls_joins_the_recruiter_named_before_it() -> None:
+    text = "Emma (14) named her friend Amy (16), who calls herself 'Sparkle', who introduced her."
+    made = structured_from(proposals(text, [
+        ("person", "Emma", "Emma", "child", {"age": "14"}),
+        ("person", "Amy", "Amy", "recruiter", {"age": "16"}),
+        ("alias", "Sparkle", "Sparkle", "child"),
+        ("link", "introduced her", "introduced")]))
+    assert [p.get("aliases") for p in made.people] == [None, ["Sparkle"]]
+    assert made.links == [{"from": "p2", "to": "p1", "type": "introduced"}]
+
+
+def test_a_nickname_and_a_name_with_one_ref_are_one_person() -> None:
+    text = 'A man known as "Danny", whose name is Mohammed Ahmed, is often at Tandoori House.'
+    made = structured_from(proposals(text, [
+        ("alias", "Danny", "Danny", "person_of_concern", {"ref": "n1"}),
+        ("person", "Mohammed Ahmed", "Mohammed Ahmed", "person_of_concern",
+         {"ref": "n1", "age": "13-19"})]))
+    assert made.people == [{"ref": "p1", "role": "person_of_concern", "aliases": ["Danny"],
+                            "name": "Mohammed Ahmed", "age_range": "13-19"}]
+
+
+def test_the_location_said_after_an_address_is_the_places() -> None:
+    text = "Danny is often at Tandoori House, Oldham, OL1 9UW (location 53.5443, -2.12205)."
+    made = structured_from(proposals(text, [
+        ("place", "Tandoori House", "Tandoori House", "", {"kind": "takeaway"}),
+        ("place", "Oldham", "Oldham", "", {"kind": "town"}),
+        ("place", "OL1 9UW", "OL1 9UW", "", {"kind": "postcode", "lat": 53.5443,
+                                              "lon": -2.12205})]))
+    assert made.places == [{"ref": "l1", "name": "Tandoori House", "kind": "takeaway",
+                            "address": "Oldham", "postcode": "OL1 9UW", "lat": 53.5443,
+                            "lon": -2.12205}]
+
+
+def test_a_flat_described_by_its_street_is_made_the_flat_not_the_street() -> None:
+    text = "Chloe was taken to a flat on Union Street, 177a Union Street, Middleton."
+    made = structured_from(proposals(text, [
+        ("link", "was taken to", "taken_to"),
+        ("place", "Union Street", "Union Street", "",
+         {"kind": "flat", "described": "a flat on Union Street"}),
+        ("place", "177a Union Street", "177a Union Street", "", {"kind": "street"}),
+        ("place", "Middleton", "Middleton", "", {"kind": "town"})]))
+    assert made.places == [{"ref": "l1", "name": "a flat on Union Street", "kind": "flat",
+                            "address": "177a Union Street, Middleton"}]
+
+
+def test_a_car_is_no_kind_of_vehicle_a_taxi_could_disagree_with() -> None:
+    text = "He is seen in a silver car, registration MM06 X?? (the rest not seen)."
+    made = structured_from(proposals(text, [
+        ("person", "He", "Tom Reid", "person_of_concern"),
+        ("vehicle", "a silver car", "a silver car"),
+        ("vehicle", "MM06 X??", "MM06 X??")]))
+    assert made.people[0]["vehicles"] == [{"colour": "silver", "reg": "MM06 X??"}]

@@ -160,8 +160,9 @@ def test_a_nickname_after_an_age_or_an_adult_of_any_sex_is_of_concern(text: str)
     ("Name: Hannah Osei. Age: 16. Placement: Greenside.", "Hannah Osei", "child"),
     ("Re: Mateusz Zielinski, 16\nMateusz was brought in.", "Mateusz Zielinski", "child"),
     ("She was seen with her foster carer, Mrs Janice Hurst.", "Mrs Janice Hurst", "parent"),
+    # a girl who introduced the child to the men: the profile's recruiter, a child too
     ("Rania named a girl called Megan Clarke, who introduced her to the men.", "Megan Clarke",
-     "child"),
+     "recruiter"),
     ("He said his son Reece was out late.", "Reece", "child"),
 ])
 def test_a_persons_role_comes_from_their_own_words(text: str, name: str, role: str) -> None:
@@ -299,3 +300,34 @@ def test_a_childs_name_said_again_as_the_object_of_an_adults_act_stays_the_child
     text = ("Joseph Wood, 15, gets calls from adults. Staff said that a man known as 'Doc', "
             "aged between 50 and 59, texts Joseph late at night.")
     assert [p.role for p in people(text) if p.type == "person"] == ["child", "child"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("She mentioned her friend Rania Kaminsky (18), who calls herself \"Lolly\", who "
+     "introduced her to them.", "Rania Kaminsky"),
+    ("Aamka named an older girl, Funmilayo (16), known as 'Candy', who took Aamka along and "
+     "introduced Aamka to them.", "Funmilayo"),
+    ("Daniella mentioned a girl called Sammy Clarke, who introduced Daniella to the men.",
+     "Sammy Clarke"),
+])
+def test_a_young_person_who_introduced_the_child_to_the_men_is_a_recruiter(
+        text: str, name: str) -> None:
+    assert person(text, name).role == "recruiter"
+
+
+def test_an_adult_who_introduced_a_child_is_not_read_as_a_recruiter() -> None:
+    text = "Chloe said a man called Tom Reid (30), who introduced her to his friends, drove her."
+    assert person(text, "Tom Reid").role != "recruiter"
+
+
+def test_an_introduction_of_a_child_named_by_name_is_a_link() -> None:
+    text = ("Aamka Okafur (13) is often out. Aamka mentioned a girl called Funmilayo (16), who "
+            "introduced Aamka to the men.")
+    links = [p for p in extract_narrative(text, AT) if p.type == "link"]
+    assert [p.value for p in links] == ["introduced"]
+
+
+def test_the_person_a_report_opens_with_is_its_child_when_a_man_s_deed_follows() -> None:
+    text = ("Shazia came to the attention of officers. Her placing authority is Cumbria. A man "
+            "in his late teens known as 'Mad Dog' gave her vodka.")
+    assert person(text, "Shazia").role == "child"

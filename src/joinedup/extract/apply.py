@@ -6,9 +6,11 @@ submission; resolution, corroboration and alerting then treat them as structured
 narrative and the earlier version are kept. How proposals are put together is plain and
 shown to the reviewer before anything is applied (:func:`structured_from`):
 
-- each person is one person, with their role as read or as the reviewer gave it; a person
-  with no role is left out, and the reviewer is told to give one (a name alone says nothing
-  about who someone is, and nobody is made a person of concern by default);
+- each person is one person, with their role as read or as the reviewer gave it, and the age,
+  sex, date of birth and identifiers the reader gave any mention of them or of their
+  nickname (the first said of each is kept); a person with no role is left out, and the
+  reviewer is told to give one (a name alone says nothing about who someone is, and nobody
+  is made a person of concern by default);
 - a name said again ("Kayleigh" after "Kayleigh Dunne") or a nickname said again is the
   person already named, not someone new;
 - a nickname joins the person whose ``ref`` it carries, else the nearest person named just
@@ -16,9 +18,16 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   a man known as 'Tiger'"), else it is a person known only by that nickname;
 - a phone or a vehicle belongs to the nearest adult named before it, else it is left out and
   the reviewer is told why; a registration said just after a vehicle's description ("a silver
-  Toyota taxi, registration MA08 XKZ") is that vehicle's;
-- a place is a place; a postcode, a numbered street or a town said just after it ("Crown
-  Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a warning sign is about the
+  Toyota taxi, registration MA08 XKZ") is that vehicle's; "car" is no kind of vehicle (a
+  taxi is a car too, and a witness who says "a silver car" does not say it is no taxi);
+- a place is a place (a home described by its street, "a flat on Moss Lane", as the reader
+  described it); a postcode, a numbered street or a town said just after it ("Crown
+  Lodge, 227 Union Street, Salford, M5 8ZL") is its address; a numbered street is an
+  address, of premises whose kind is not said, and so is a street followed by a number on
+  it ("a flat on Union Street, 177a Union Street": the premises, not the street); a street
+  said just after premises is the street they are on ("Kebab Point, Union Street, 177 Union
+  Street, Middleton" is one place), and coordinates the reader gave any part of it are
+  its location; a warning sign is about the
   report's child (the nearest child named before it where there are several);
 - a link runs from the nearest adult before it to the nearest child before it (else the first
   after it); an introduction from the nearest person before it, young or adult (a young
@@ -137,7 +146,7 @@ class _Named:
             person = self._again(kind, value)
         if kind == "alias" and person is None and last is not None \
                 and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
-                and p["role"] in ("", None, last[1]["role"]):
+                and _same_group(p["role"], last[1]["role"]):
             person = last[1]  # "Tariq, known as 'Tiger'" (not "Chloe said a man known as")
         if person is None:
             if not p["role"]:
@@ -156,9 +165,7 @@ class _Named:
                 person.setdefault("aliases", []).append(value)
         elif not person.get("name"):
             person["name"] = value
-        if kind == "person" and attrs.get("age") is not None \
-                and "age" not in person and "age_range" not in person:
-            _age(person, attrs["age"])
+        _details(person, attrs)
 
     def _again(self, kind: str, value: str) -> Row | None:
         """The person a name or nickname names again: the last one named with that name, or
@@ -179,11 +186,16 @@ class _Named:
         value, attrs = value_of(p), p["attrs"] or {}
         part = _place(value, attrs)
         self.used.add(_key(p))
+        where = {k: float(attrs[k]) for k in ("lat", "lon") if attrs.get(k) is not None}
         if self.places:
             start, end, place = self.places[-1]
             if 0 <= p["start"] - end <= ADDRESS_GAP and _fold(place, part, attrs):
                 self.places[-1] = (start, p["end"], place)
+                if len(where) == 2 and "lat" not in place:
+                    place.update(where)  # "..., OL1 9UW (location 53.5443, -2.12205)"
                 return
+        if len(where) == 2:
+            part.update(where)
         place = {"ref": f"l{len(self.out.places) + 1}", **part}
         self.out.places.append(place)
         self.places.append((p["start"], p["end"], place))
@@ -211,6 +223,13 @@ class _Named:
                 (q for at, q in self.people if at > end and q["role"] in YOUNG
                  and q is not source), None)
         return (source, target) if source is not None and target is not None else None
+
+
+def _same_group(role: str | None, other: str) -> bool:
+    """Whether a nickname read with ``role`` may be the nickname of a person of role ``other``:
+    no role, the same one, or both young ("Amy, a recruiter, who calls herself 'Sparkle'",
+    the nickname read as a girl's)."""
+    return role in ("", None, other) or (role in YOUNG and other in YOUNG)
 
 
 def _key(p: Row) -> int:
@@ -255,6 +274,18 @@ def apply_to(body: Row, s: Structured) -> Row:
     return new
 
 
+def _details(person: Row, attrs: Row) -> None:
+    """What the reader said of a person or their nickname besides the name: age, sex, date of
+    birth, identifiers. The first mention that says each is kept."""
+    if attrs.get("age") is not None and "age" not in person and "age_range" not in person:
+        _age(person, attrs["age"])
+    for key in ("sex", "dob"):
+        if attrs.get(key) and key not in person:
+            person[key] = str(attrs[key])
+    if isinstance(attrs.get("identifiers"), dict):
+        person["identifiers"] = {**attrs["identifiers"], **(person.get("identifiers") or {})}
+
+
 def _age(person: Row, age: Any) -> None:
     text = str(age)
     if text.isdigit():
@@ -295,6 +326,10 @@ def _vehicle(value: str, attrs: Row) -> Row:
     for key in ("colour", "make", "kind"):
         if attrs.get(key):
             vehicle[key] = str(attrs[key])
+    if vehicle.get("kind") == "car":
+        # "a silver car": every taxi is a car too, so the word says no kind a report that
+        # names a taxi could disagree with
+        del vehicle["kind"]
     return vehicle
 
 
@@ -310,7 +345,10 @@ def _place(value: str, attrs: Row) -> Row:
 
     if attrs.get("kind") == "postcode" or normalise_postcode(value):
         return {"postcode": value}
-    place: Row = {"name": value}
+    if attrs.get("kind") == "street" and value[:1].isdigit():
+        # "43 Cemetery Road": an address, of premises of a kind not said, not the street
+        return {"name": value, "address": value}
+    place: Row = {"name": str(attrs.get("described") or value)}  # "a flat on Moss Lane"
     if attrs.get("kind"):
         place["kind"] = str(attrs["kind"])
     return place
@@ -326,8 +364,21 @@ def _fold(place: Row, part: Row, attrs: Row) -> bool:
         return True
     name = str(part.get("name") or "")
     town = attrs.get("kind") == "town" and place.get("kind") != "town"
-    if not (town or (attrs.get("kind") == "street" and name[:1].isdigit())):
+    street = attrs.get("kind") == "street"
+    if street and not name[:1].isdigit():
+        if place.get("kind") in ("street", "town") or place.get("address"):
+            return False
+        place["address"] = name  # "Kebab Point, Union Street": the street it is on
+        return True
+    if not (town or street):
         return False
+    on = name.casefold().split(" ", 1)[-1]  # the street of "177a Union Street"
+    if not town and place.get("kind") == "street" and not place.get("address") \
+            and on == str(place.get("name")).casefold():
+        del place["kind"]  # "a flat on Union Street, 177a Union Street": premises on it
+    if not town and str(place.get("address") or "").casefold() == on:
+        place["address"] = name  # "Kebab Point, Union Street, 177 Union Street"
+        return True
     place["address"] = f"{place['address']}, {name}" if place.get("address") else name
     return True
 

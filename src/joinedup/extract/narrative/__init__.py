@@ -24,6 +24,13 @@ from datetime import date
 
 from joinedup.extract.narrative.aliases import propose_aliases
 from joinedup.extract.narrative.dates import propose_dates
+from joinedup.extract.narrative.details import (
+    flats_above_misspelt,
+    homes_on_streets,
+    person_details,
+    place_locations,
+    tie_names,
+)
 from joinedup.extract.narrative.indicators import propose_indicators
 from joinedup.extract.narrative.links import propose_links
 from joinedup.extract.narrative.people import children_of_signs, propose_people
@@ -66,4 +73,9 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     propose_links(reading, profile.directory, profile.link_types)
     propose_indicators(reading, profile.directory, profile.indicators)
     children_of_signs(reading)
+    person_details(reading)
+    tie_names(reading)
+    place_locations(reading)
+    homes_on_streets(reading)
+    flats_above_misspelt(reading)
     return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))

@@ -18,9 +18,12 @@ past ages, quoted nicknames and the words that introduce a name, and stopping at
 starts another clause ("the nurse who saw Chantelle"). A name said as an owner ("Jakub's
 carers") is a child if what it owns is a child's, and takes no role from before. Once the
 signs are read, a person with no role who is the subject of one ("Ciara Kelly has missed a lot
-of school") is a child, and every other mention of a child's name is the child
-(:func:`children_of_signs`). Ages ("Leon Carter, 16", "Lucy (14)", "aged 13", "who is 17",
-"aged 20 to 29", "in his forties", "DOB 14/06/1997") go into ``attrs["age"]``.
+of school") is a child, so is the person a narrative opens with, unintroduced, when nobody
+else is young and an adult's deed follows, and every other mention of a child's name is the
+child (:func:`children_of_signs`). A young person said to have introduced the child to the men
+("her friend Amy (16), who introduced her to them") is a ``recruiter``. Ages ("Leon Carter,
+16", "Lucy (14)", "aged 13", "who is 17", "aged 20 to 29", "in his forties", "DOB 14/06/1997")
+go into ``attrs["age"]``.
 
 Confidence by rule: a title 0.9; a given name 0.85; a single name with an age after it ("Tia
 (14)") 0.85; an introduced name 0.8; a name said again 0.8; a run of name-like words 0.6; a
@@ -355,12 +358,25 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
     return ""
 
 
+# A young person said to have introduced the child to the men ("her friend Amy (16), who
+# calls herself 'Sparkle', who introduced her to them", "an older girl, Funmilayo (16), known
+# as 'Candy', who took her along and introduced her to them")
+_INTRODUCER = re.compile(
+    r"(?:\s*\((?:aged?\s*)?\d{1,2}\))?(?:,\s*(?:aged\s+)?\d{1,2})?"
+    r"(?:,?\s*(?:who\s+calls\s+(?:her|him)self|known\s+as)\s+[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’'])?"
+    r",\s*who\s+(?:took\s+\w+\s+along\s+and\s+)?introduced\b", re.IGNORECASE)
+_RECRUITER_AGE = 20  # the oldest a young person read as a recruiter is said to be
+
+
 def _role(name: str, before: str, attrs: dict[str, str], after: str = "") -> str:
     lex = lexicon()
     first = name.split()[0]
     if first in lex.words("professional_titles"):
         return "professional"
     oldest = attrs.get("age", "").rpartition("-")[2]
+    if _INTRODUCER.match(after) and (not oldest.isdigit() or int(oldest) < _RECRUITER_AGE) \
+            and role_before(before) not in ("person_of_concern", "parent", "professional"):
+        return "recruiter"
     if oldest.isdigit() and int(oldest) < 18:  # "14", or a range under 18 ("15-16")
         return "child"
     if owned := _POSSESSIVE.match(after):  # "Jakub's carers": whose, not who
@@ -434,6 +450,7 @@ def children_of_signs(reading: Reading) -> None:
     """Children read once the signs are: the subject of a sign (:func:`_subjects_of_signs`),
     and every other mention of a child's name (:func:`_same_young`)."""
     _subjects_of_signs(reading)
+    _subject_of_report(reading)
     _same_young(reading)
 
 
@@ -475,6 +492,33 @@ def _subjects_of_signs(reading: Reading) -> None:
         if not _CLAUSE_LEAD.search(text[max(0, start - 1, person.start - 60):person.start]):
             continue
         reading.proposals[at] = replace(person, role="child")
+
+
+def _subject_of_report(reading: Reading) -> None:
+    """Give the role ``child`` to the person a narrative opens with ("Shazia came to the
+    attention of officers. ... A man known as 'Mad Dog' gave her vodka.") when nobody in it
+    is read as young, that person has no role, no adult's age and no title, and an adult's
+    deed is told after them: a report of harm is about a child, and the first person it
+    names, unintroduced, is who it is about. The deed must be told of someone named as of
+    concern after them ("Tariq gave her vodka" says nothing of Tariq's age)."""
+    proposals = reading.proposals
+    if any(p.type in ("person", "alias") and p.role in ("child", "victim", "recruiter")
+           for p in proposals):
+        return
+    people = sorted((p.start, at) for at, p in enumerate(proposals)
+                    if p.type in ("person", "alias"))
+    if not people:
+        return
+    first = proposals[people[0][1]]
+    age = first.attrs.get("age", "").rpartition("-")[2]
+    if first.type != "person" or first.role or (age.isdigit() and int(age) >= 18) \
+            or first.text.split()[0].rstrip(".") in lexicon().words("titles") \
+            or not _sentence_start(reading.text[max(0, first.start - 30):first.start]):
+        return
+    adults = [p.end for p in proposals if p.type in ("person", "alias")
+              and p.role == "person_of_concern" and p.start > first.end]
+    if adults and any(p.type == "link" and p.start >= min(adults) for p in proposals):
+        proposals[people[0][1]] = replace(first, role="child")
 
 
 def _same_young(reading: Reading) -> None:

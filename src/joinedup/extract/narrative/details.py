@@ -1,0 +1,286 @@
+"""What a narrative says of a person besides their name, role and age: sex, date of birth and
+identifiers, put into the ``attrs`` of the person's or nickname's proposal they are said of;
+and of a place, its coordinates (:func:`place_locations`), the home a street is said to
+have (:func:`homes_on_streets`) and the flat above premises said with "above" mistyped
+(:func:`flats_above_misspelt`).
+
+Resolution compares these as it compares a structured report's fields, so a nickname or a
+first name said in prose joins up as well as its structured twin ("a man known as 'Big Man'"
+is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
+
+- **sex** from the noun, title or reflexive pronoun that introduces the person ("a man known
+  as", "Her father Kofi Adeyemi", "a girl called Amy", "Mrs Joan Whitlock", "who calls herself
+  'Sparkle'"), else from a pronoun that refers back to them: one that opens a sentence ("She
+  has also...", "In interview he said", "Her council reference is...") refers to the first
+  person named in the last sentence that named anyone, if that sentence named no one else,
+  and one just after a name and its verb of saying ("Ayan, 14, said she") to that name.
+  Where the text says both, none is given.
+- **dob** (ISO, or a year and month) from "date of birth", "DOB" or "born" followed by a date
+  ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
+  person named before it in its sentence ("Amy's date of birth is", "Callum Reid, DOB"), else,
+  as for a pronoun, of the one person named in the last sentence that named anyone.
+- **ref**, one for a nickname and the name said as its owner's just after it ("a man known
+  as 'Danny', whose name is Mohammed Ahmed"), so that the review makes them one person.
+- **identifiers** in the same way: a council's reference for a child ("Her council reference
+  is RCH-000005") as ``council_child_id``, an NHS number as ``nhs_number``.
+
+A professional is never who a pronoun or a date of birth is about ("PC Ashdown spoke to
+Chloe. She said...": Chloe); a name followed by its own verb of knowing takes no sex from the
+noun before it ("an older man Farzana knows as 'Red Chef'" says nothing of Farzana).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import replace
+from typing import Any
+
+from joinedup.extract.narrative.people import _DOES, _sentence_begins
+from joinedup.extract.narrative.pipeline import Reading, lexicon
+
+_SEX = {
+    **dict.fromkeys(("man", "men", "male", "lad", "boy", "father", "dad", "son", "brother",
+                     "stepfather", "grandfather", "uncle", "husband", "boyfriend", "stepson",
+                     "grandson", "nephew", "schoolboy", "himself", "mr"), "male"),
+    **dict.fromkeys(("woman", "women", "female", "lady", "girl", "mother", "mum", "mam",
+                     "daughter", "sister", "stepmother", "grandmother", "nan", "aunt", "wife",
+                     "girlfriend", "stepdaughter", "granddaughter", "niece", "schoolgirl",
+                     "herself", "mrs", "ms", "miss"), "female"),
+}
+_PRONOUN = {"she": "female", "her": "female", "herself": "female",
+            "he": "male", "him": "male", "his": "male", "himself": "male"}
+_REACH = 2  # words, other than those passed over, between a mention and the noun before it
+_WORDS = re.compile(r"[^\W\d_]+")
+_QUOTED = re.compile(r"[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
+_AGES = re.compile(r"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?[a-z]+\b"
+                   r"|\baged?\s+(?:between\s+)?\d{1,2}(?:\s*(?:-|–|to|and)\s*\d{1,2})?\b"
+                   r"|\(\s*\d{1,2}\s*\)|,\s*\d{1,2}\s*,")
+# A pronoun that opens a sentence, past the words a worker leads with
+_HEAD = re.compile(r"^\W*(?:(?:in\s+interview|it\s+is\s+(?:also\s+)?noted\s+that|separately|"
+                   r"in\s+addition|later|also|since\s+then|staff\s+(?:said|report)\s+that)"
+                   r"[,\s]+)?(she|he|her|his)\b", re.IGNORECASE)
+# A pronoun just after a name and its verb of saying ("Ayan, 14, said she")
+_SAID = re.compile(r"(?:,[^,.]{0,20},)?\s+(?:said|says|stated|disclosed|told\s+\w+)"
+                   r"(?:\s+that)?\s+(she|he)\b", re.IGNORECASE)
+_MONTH = "|".join(m for m in calendar.month_name if m)
+_DOB = re.compile(r"\b(?:date\s+of\s+birth|DOB|D\.O\.B\.?|born)(?:\s+(?:is|was|on))?\s*:?\s*"
+                  rf"(?:(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|({_MONTH})\s+(\d{{4}}))\b",
+                  re.IGNORECASE)
+_IDENTIFIERS = (
+    ("council_child_id", re.compile(r"\bcouncil\s+(?:reference|ref\.?|id|number)(?:\s+is)?\s*:?"
+                                    r"\s*([A-Z]{2,5}-?\d{3,})\b", re.IGNORECASE)),
+    ("nhs_number", re.compile(r"\bNHS\s+(?:number|no\.?)(?:\s+is)?\s*:?\s*"
+                              r"(\d{3}\s?\d{3}\s?\d{4})\b")),
+)
+
+
+def person_details(reading: Reading) -> None:
+    """Add sex, dob and identifiers to the attrs of the person and nickname proposals they are
+    said of (see the module docstring). Runs once people, nicknames and roles are read."""
+    text = reading.text
+    mentions = sorted((i for i, p in enumerate(reading.proposals)
+                       if p.type in ("person", "alias")),
+                      key=lambda i: reading.proposals[i].start)
+    if not mentions:
+        return
+    found: dict[int, dict[str, Any]] = {i: {} for i in mentions}
+    sexes: dict[int, set[str]] = {i: set() for i in mentions}
+    for i in mentions:
+        p = reading.proposals[i]
+        owner = text.startswith(("'s", "’s"), p.end)  # "Liban's boyfriend": not Liban's sex
+        said = "" if owner or _DOES.match(text, p.end) else sex_before(
+            text[max(0, p.start - 90):p.start], p.text)
+        if said:
+            sexes[i].add(said)
+    centre: int | None = None
+    at = 0
+    for start, end in _sentences(reading):
+        while at < len(mentions) and reading.proposals[mentions[at]].start < start:
+            at += 1
+        inside = [i for i in mentions[at:] if reading.proposals[i].start < end]
+        sentence = text[start:end]
+        head = _HEAD.match(sentence)
+        first = reading.proposals[inside[0]].start - start if inside else len(sentence)
+        if head and centre is not None and head.end() <= first:
+            sexes[centre].add(_PRONOUN[head[1].lower()])
+        for match in _DOB.finditer(sentence):
+            who = _owner(reading, inside, start + match.start(), centre)
+            dob = _iso(match)
+            if who is not None and dob:
+                found[who].setdefault("dob", dob)
+        for scheme, pattern in _IDENTIFIERS:
+            for match in pattern.finditer(sentence):
+                who = _owner(reading, inside, start + match.start(), centre)
+                if who is not None:
+                    ids = found[who].setdefault("identifiers", {})
+                    ids.setdefault(scheme, match[1].replace(" ", "").upper())
+        named = [i for i in inside if reading.proposals[i].role != "professional"]
+        if named:
+            p = reading.proposals[named[0]]
+            if pronoun := _SAID.match(text, p.end, end):
+                sexes[named[0]].add(_PRONOUN[pronoun[1].lower()])
+            # a pronoun in a later sentence is this one's person only if it names no other
+            one = {reading.proposals[i].value.split()[0] for i in named}
+            centre = named[0] if len(one) == 1 else None
+    for i in mentions:
+        if len(sexes[i]) == 1:
+            found[i]["sex"] = next(iter(sexes[i]))
+        if found[i]:
+            p = reading.proposals[i]
+            reading.proposals[i] = replace(p, attrs={**p.attrs, **found[i]})
+
+
+def tie_names(reading: Reading) -> None:
+    """A nickname and the name said as its owner's just after it ("a man known as 'Danny',
+    whose name is Mohammed Ahmed") are one person: both proposals get one ``ref`` in their
+    attrs, which the review keeps together."""
+    text = reading.text
+    order = sorted(range(len(reading.proposals)), key=lambda i: reading.proposals[i].start)
+    people = [i for i in order if reading.proposals[i].type in ("person", "alias")]
+    for a, b in zip(people, people[1:], strict=False):
+        nick, name = reading.proposals[a], reading.proposals[b]
+        if nick.type == "alias" and name.type == "person" \
+                and _WHOSE_NAME.fullmatch(text, nick.end, name.start):
+            ref = f"n{nick.start}"
+            reading.proposals[a] = replace(nick, attrs={**nick.attrs, "ref": ref})
+            reading.proposals[b] = replace(name, attrs={**name.attrs, "ref": ref})
+
+
+_WHOSE_NAME = re.compile(r"[\"”’']?\s*,?\s*whose\s+(?:real\s+|full\s+)?name\s+is\s+",
+                         re.IGNORECASE)
+
+
+def place_locations(reading: Reading) -> None:
+    """Coordinates said just after a place ("Tandoori House, 191 King Street, Oldham, OL1 9UW
+    (location 53.5443, -2.12205)") go into the attrs of the place proposal before them, as
+    ``lat`` and ``lon``; the review gives them to the place whose address that part is."""
+    if "location" not in reading.folded:
+        return
+    ends = {p.end: i for i, p in enumerate(reading.proposals) if p.type == "place"}
+    for match in _LOCATION.finditer(reading.text):
+        at = match.start()
+        i = ends.get(at) if at in ends else ends.get(at - 1)
+        lat, lon = float(match[1]), float(match[2])
+        if i is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+            p = reading.proposals[i]
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "lat": lat, "lon": lon})
+
+
+def homes_on_streets(reading: Reading) -> None:
+    """A street read as a place where the text describes a home on it ("taken to a flat on
+    Moss Lane") keeps its span and value (the street, as the evaluation set marks it) and
+    gets, in its attrs, the home's kind and the description as ``described``: the review
+    makes the flat, not the street, which resolution joins to an address on that street."""
+    if not any(w in reading.folded for w in _HOMES):
+        return
+    text = reading.text
+    for i, p in enumerate(reading.proposals):
+        if p.type != "place" or p.attrs.get("kind") != "street" or p.text[:1].isdigit():
+            continue
+        home = _HOME_ON.search(text, max(0, p.start - 24), p.start)
+        if home:
+            described = f"{home[1]} {home[2]} {home[3]} {p.text}"
+            kind = "house" if home[2].lower() == "house" else "flat"
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "kind": kind,
+                                                      "described": described})
+
+
+def flats_above_misspelt(reading: Reading) -> None:
+    """Premises read where the text names the flat above them with "flat" or "above" mistyped
+    ("taken to flat baove Grill Garden", "flat abov Grill Palace", "a fat above Pizza Point")
+    keep their span and value and get, in their attrs, kind ``flat`` and the words as
+    ``described``: the review makes the flat, not the takeaway below it (spelt right, the
+    places reader reads the flat)."""
+    text = reading.text
+    for i, p in enumerate(reading.proposals):
+        if p.type != "place" or p.attrs.get("kind") in ("flat", "street", "town", "postcode"):
+            continue
+        flat = _FLAT_WORD.search(text, max(0, p.start - 16), p.start)
+        if flat is None:
+            continue
+        home, where = flat[1].lower(), flat[2].lower()
+        if (home, where) not in (("flat", "above"), ("flat", "over")) \
+                and (home == "flat" or _one_edit_apart(home, "flat")) \
+                and any(where == w or _one_edit_apart(where, w) for w in ("above", "over")):
+            described = f"{flat[1]} {flat[2]} {p.text}"
+            reading.proposals[i] = replace(p, attrs={**p.attrs, "kind": "flat",
+                                                      "described": described})
+
+
+_FLAT_WORD = re.compile(r"\b(f[a-z]{1,4})\s+([a-z]{3,6})\s+$", re.IGNORECASE)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter left out, added, changed, or two neighbours
+    swapped ("abov", "baove", "abobe")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
+
+
+_HOMES = ("flat", "house", "room", "bedsit", "maisonette")
+_HOME_ON = re.compile(r"\b(an?|the)\s+(flat|house|room|bedsit|maisonette)\s+(on|in|off)\s+$",
+                      re.IGNORECASE)
+
+
+_LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{1,2}\.\d+),\s*"
+                       r"(-?\d{1,3}\.\d+)\)", re.IGNORECASE)
+
+
+def sex_before(before: str, name: str = "") -> str:
+    """The sex the title of ``name`` ("Mrs Joan Whitlock") or the nearest noun or reflexive
+    pronoun of its own noun phrase gives it ("a man known as", "her father", "who calls
+    herself"), in its own sentence, past ages and quoted nicknames; or ""."""
+    title = name.split(" ", 1)[0].rstrip(".").lower()
+    if title in ("mr", "mrs", "ms", "miss"):
+        return _SEX[title]
+    before = before[_sentence_begins(before):].lower()
+    before = _AGES.sub(" ", _QUOTED.sub(" ", before))
+    lex = lexicon()
+    passed, breaks = lex.words("role_passes"), lex.words("role_breaks")
+    counted = 0
+    for word in reversed(_WORDS.findall(before)):
+        if word in _SEX and (counted == 0 or not word.endswith("self")):
+            return _SEX[word]  # "who calls herself 'Cookie'", not "herself', who introduced"
+        if word in breaks:
+            return ""
+        if word not in passed:
+            counted += 1
+            if counted >= _REACH:
+                return ""
+    return ""
+
+
+def _sentences(reading: Reading) -> list[tuple[int, int]]:
+    """Each sentence's character range."""
+    doc = reading.doc
+    out = []
+    for a, b in reading.bounds:
+        last = doc[b - 1]
+        out.append((doc[a].idx, last.idx + len(last.text)))
+    return out
+
+
+def _owner(reading: Reading, inside: list[int], at: int, centre: int | None) -> int | None:
+    """Whose date of birth or reference is said at ``at``: the last person named before it in
+    its sentence, else the sentence's subject carried over (``centre``)."""
+    before = [i for i in inside if reading.proposals[i].end <= at
+              and reading.proposals[i].role != "professional"]
+    return before[-1] if before else centre
+
+
+def _iso(match: re.Match[str]) -> str:
+    """The date of birth as ISO ("1994-02-23", "1993-05"), or "" if no such day."""
+    if match[3]:
+        day, month = int(match[1]), int(match[2])
+        return f"{match[3]}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 \
+            else ""
+    month = [m.lower() for m in calendar.month_name].index(match[4].lower())
+    return f"{match[5]}-{month:02d}"
+

@@ -1,0 +1,115 @@
+"""What a narrative says of a person besides name, role and age (extract/narrative/details.py):
+sex, date of birth and identifiers, on the proposal of the person they are said of."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from joinedup.extract.narrative import extract_narrative
+
+
+def said_of(text: str) -> dict[str, dict[str, Any]]:
+    """Each person's or nickname's details, merged over its mentions, by value."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in extract_narrative(text, date(2008, 1, 24)):
+        if p.type in ("person", "alias"):
+            details = {k: v for k, v in p.attrs.items() if k in ("sex", "dob", "identifiers")}
+            out.setdefault(p.value, {}).update(details)
+    return out
+
+
+@pytest.mark.parametrize(("text", "who", "sex"), [
+    ('A man in his thirties known as "Boss" texts Bridget late at night.', "Boss", "male"),
+    ("Her father Kofi Adeyemi rang to say that Ama has been out late.", "Kofi Adeyemi", "male"),
+    ("Bridget named a girl called Amy Brown (16), who introduced her to them.", "Amy Brown",
+     "female"),
+    ("Bridget named her friend Amy (16), who calls herself 'Sparkle'.", "Sparkle", "female"),
+    ("Mrs Joan Whitlock rang the office.", "Mrs Joan Whitlock", "female"),
+    ("Ayan Abdi, aged 14, has been given drugs by older men. She has also been out late.",
+     "Ayan Abdi", "female"),
+    ("Andrew Wright (12) was found drunk. In interview he said that a man bought him drink.",
+     "Andrew Wright", "male"),
+    ("Ayan, 14, said she has a much older boyfriend.", "Ayan", "female"),
+])
+def test_sex_is_read_from_the_noun_or_the_pronoun_that_refers_to_the_person(
+        text: str, who: str, sex: str) -> None:
+    assert said_of(text)[who]["sex"] == sex
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    # the man Catherine knows is a man, not Catherine; "His" follows a sentence naming both
+    ("An older man Catherine knows as 'J', in his forties, keeps calling Catherine. His mobile "
+     "is 07700 900386.", "Catherine"),
+    ("Liban told the nurse that Liban described a man known as 'Billy' as Liban's boyfriend.",
+     "Liban"),
+    ("Liban named a girl called Bianca Stan (18), who calls herself 'Cookie', who introduced "
+     "Liban to the men.", "Liban"),
+    ("Emma, the victim, was missing. Emma told officers that a man named Matthew Wood, in his "
+     "forties, keeps calling Emma. His number is 07700900183.", "Emma"),
+    ("Temitope (16) has new clothes. She has been out late. His carers cannot explain them.",
+     "Temitope"),  # both said
+])
+def test_no_sex_is_given_where_the_words_are_someone_elses(text: str, who: str) -> None:
+    assert "sex" not in said_of(text)[who]
+
+
+def test_a_date_of_birth_and_a_council_reference_are_the_childs_in_a_sentence_of_their_own(
+        ) -> None:
+    text = ("Farzana Wójcik, aged 14, gets calls from adults her carers do not know. DOB "
+            "05/05/1993. Her council reference is LAM-000001. A man known as 'Boss' texts "
+            "Farzana. Farzana named her friend Amy (16). Amy's date of birth is May 1991.")
+    found = said_of(text)
+    assert found["Farzana Wójcik"]["dob"] == "1993-05-05"
+    assert found["Farzana Wójcik"]["identifiers"] == {"council_child_id": "LAM-000001"}
+    assert found["Amy"]["dob"] == "1991-05"
+    assert "dob" not in found["Boss"]
+
+
+def test_a_date_of_birth_after_a_sentence_naming_two_people_is_nobodys() -> None:
+    found = said_of("Chloe (14) was seen with a man known as 'Tiger'. She was born 01/02/1994.")
+    assert all("dob" not in details for details in found.values())
+
+
+def test_a_nickname_and_the_name_said_as_its_owners_carry_one_ref() -> None:
+    text = ("Intelligence: a man known as \"Danny\", whose name is Mohammed Ahmed, in his teens, "
+            "is often at Tandoori House. A man known as 'Ali' was seen with Jade Lee.")
+    refs = {p.value: p.attrs.get("ref") for p in extract_narrative(text, date(2008, 1, 24))
+            if p.type in ("person", "alias")}
+    assert refs["Danny"] and refs["Danny"] == refs["Mohammed Ahmed"]
+    assert refs["Ali"] is None and refs["Jade Lee"] is None
+
+
+def test_coordinates_said_after_a_place_are_its_location() -> None:
+    text = ("Danny is often at Tandoori House, 191 King Street, Oldham, OL1 9UW (location "
+            "53.5443, -2.12205).")
+    [postcode] = [p for p in extract_narrative(text, date(2008, 1, 24))
+                  if p.type == "place" and p.attrs.get("kind") == "postcode"]
+    assert (postcode.attrs["lat"], postcode.attrs["lon"]) == (53.5443, -2.12205)
+
+
+def test_a_flat_on_a_street_keeps_the_streets_span_and_says_it_is_a_flat() -> None:
+    found = [p for p in extract_narrative("Chloe was taken to a flat on Moss Lane. She lives on "
+                                          "Moss Lane.", date(2008, 1, 24)) if p.type == "place"]
+    assert [(p.text, p.attrs.get("kind"), p.attrs.get("described")) for p in found] == [
+        ("Moss Lane", "flat", "a flat on Moss Lane"), ("Moss Lane", "street", None)]
+
+
+@pytest.mark.parametrize(("text", "described"), [
+    ("Umar was taken to flat baove Grill Garden, OL1 2SQ.", "flat baove Grill Garden"),
+    ("Aishah was taken to flat abov Grill Palace.", "flat abov Grill Palace"),
+    ("Chloe was at a fat above Pizza Point.", "fat above Pizza Point"),
+])
+def test_premises_below_a_mistyped_flat_above_them_are_made_the_flat(
+        text: str, described: str) -> None:
+    [place] = [p for p in extract_narrative(text, date(2008, 1, 24))
+               if p.type == "place" and p.attrs.get("kind") != "postcode"]
+    assert (place.attrs["kind"], place.attrs["described"]) == ("flat", described)
+
+
+def test_premises_with_no_flat_before_them_stay_premises() -> None:
+    [place] = [p for p in extract_narrative("She is often at Grill Garden, from five.",
+                                            date(2008, 1, 24)) if p.type == "place"]
+    assert "described" not in place.attrs
