@@ -186,3 +186,11 @@ def test_a_sign_the_words_after_it_explain_away_is_not_proposed(text: str) -> No
 ])
 def test_a_sign_in_a_new_writers_words_is_read(text: str, sign: str) -> None:
     assert sign in [v for _, v in signs(text)]
+
+
+def test_signs_shown_are_a_sign_and_signs_to_watch_for_are_not() -> None:
+    def signs(text: str) -> list[str]:
+        return [p.value for p in extract_narrative(text, date(2008, 1, 1))
+                if p.type == "indicator"]
+    assert "neglect_signs" in signs("Amy Green (14) shows signs of neglect.")
+    assert "neglect_signs" not in signs("Staff were asked to watch for signs of neglect.")
