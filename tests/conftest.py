@@ -7,6 +7,7 @@ test that silently skipped would hide exactly the bug CI is for.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
 
 PG_BASE = os.environ.get("JOINEDUP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -62,3 +64,16 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
     yield s
     s.engine.dispose()
+
+
+@pytest.fixture
+def weak(monkeypatch: pytest.MonkeyPatch) -> Profile:
+    """The safeguarding profile as a partnership would set it to count unconfirmed proposals
+    as weak evidence (``unconfirmed_proposals: weak``; the shipped one ignores them), for the
+    pipeline's runs in this test."""
+    shipped = load_profile("safeguarding")
+    assert shipped.unconfirmed_proposals == "ignore"
+    profile = dataclasses.replace(shipped, unconfirmed_proposals="weak")
+    monkeypatch.setattr("joinedup.pipeline.load_profile",
+                        lambda name: profile if name == "safeguarding" else load_profile(name))
+    return profile

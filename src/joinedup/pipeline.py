@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from joinedup.alerts import evaluate_rules
 from joinedup.corroborate import build_picture, corroboration_rows
 from joinedup.extract.propose import propose
+from joinedup.extract.unconfirmed import weigh
 from joinedup.gcpause import without_cycle_collection
 from joinedup.profiles import Profile, load_profile
 from joinedup.profiles.changes import note_rule_changes
@@ -98,6 +99,7 @@ def process(store: Store, profile_name: str = "safeguarding") -> ProcessSummary:
 def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     profile = load_profile(profile_name)
     note_rule_changes(store, profile)
+    weigh(store, profile)  # unconfirmed proposals: counted as the profile says, as now judged
     mentions = store.current_mentions()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(mentions, store.current_links(ITEM_LINKS), store.report_orgs())
@@ -149,6 +151,8 @@ def process_new(
     if not reports:
         return ProcessSummary(0, 0, 0, 0, 0, 0)
     propose(store, reports)  # narrative-only reports: what they name, for a person to confirm
+    if weigh(store, load_profile(profile_name), reports):  # a review changed older reports
+        return process(store, profile_name)
     profiles = store.profiles_of(reports)
     if profiles == {"conflict"}:  # incidents are always a full run (seconds at 20,000 reports)
         return process_incidents(store)

@@ -39,6 +39,8 @@ def _alert_row(
         "subject_kind": subject["kind"],
         "subject_label": subject["label"],
         "evidence": f.evidence,
+        # reports counted from proposals nobody has checked (a profile's weak evidence)
+        "unconfirmed": [r for r in f.evidence if pic.reports[r].get("unconfirmed")],
         "agencies": sorted({pic.reports[r]["agency"] for r in f.evidence}),
         "informants": len(keys),
         "raised_by": f.raised_by,

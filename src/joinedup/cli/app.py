@@ -292,6 +292,8 @@ def alerts(
             f"({a['subject']['type']}) - {a['informants']} informants, agencies "
             f"{', '.join(a['agencies'])}; raised by {a['raised_by']['org']}/"
             f"{a['raised_by']['report']} on {a['raised_by']['reported_at'][:10]}"
+            + (f"; unconfirmed (not checked by a person): {', '.join(a['unconfirmed_refs'])}"
+               if a["unconfirmed_refs"] else "")
         )
 
 

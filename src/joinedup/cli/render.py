@@ -53,7 +53,9 @@ def _corroboration(store: Store) -> list[Row]:
 
 def alerts_json(store: Store, status: str | None = "open") -> list[Row]:
     """``[{"id", "rule", "level", "subject", "evidence", "agencies", "informants",
-    "raised_by"}]``."""
+    "raised_by", ..., "unconfirmed"}]``: ``unconfirmed`` (added to the contract) the report ids
+    of the evidence counted from proposals nobody has checked, ``unconfirmed_refs`` the same
+    as ``org/id``."""
     alerts = store.alerts(status)
     reports = _report_ids(store, [p for a in alerts for p in [*a["evidence"], a["raised_by"]]])
     out = []
@@ -81,6 +83,11 @@ def alerts_json(store: Store, status: str | None = "open") -> list[Row]:
                 },
                 "status": a["status"],
                 "explanation": a["explanation"],
+                "unconfirmed": [reports[p]["report_id"] for p in a["unconfirmed"] or []],
+                "unconfirmed_refs": [
+                    f"{reports[p]['org']}/{reports[p]['report_id']}"
+                    for p in a["unconfirmed"] or []
+                ],
             }
         )
     return out
@@ -97,12 +104,15 @@ def explain_text(store: Store, alert_id: str) -> str:
         f"Why: {a['informants']} independent informant(s); agencies: {', '.join(a['agencies'])}",
         f"Rule source: {ex.get('source', '')}",
         f"Raised by report {_name(reports[a['raised_by']])} received {a['raised_at']:%Y-%m-%d}",
+        *_unconfirmed_lines(a, reports),
         "Evidence, in the order it arrived:",
     ]
     for pk in sorted(a["evidence"], key=lambda p: (reports[p]["reported_at"], p)):
         r = reports[pk]
         mark = "*" if pk == a["raised_by"] else " "
         derived = " (repeats an earlier report; not independent)" if r["derived"] else ""
+        if pk in (a["unconfirmed"] or []):
+            derived += " (unconfirmed: read from its narrative, not checked by a person)"
         who = f", informant {r['informant_ref']}" if r["informant_ref"] else ""
         lines.append(
             f" {mark} {r['reported_at']:%Y-%m-%d} {r['agency']:<14} {_name(r)}{who}{derived}"
@@ -113,6 +123,17 @@ def explain_text(store: Store, alert_id: str) -> str:
     if facts:
         lines.append("Facts: " + "; ".join(f"{k}={v}" for k, v in facts.items()))
     return "\n".join(lines)
+
+
+def _unconfirmed_lines(a: Row, reports: dict[int, Row]) -> list[str]:
+    """The line saying which evidence nobody has checked, if any is."""
+    pks = a["unconfirmed"] or []
+    if not pks:
+        return []
+    names = ", ".join(_name(reports[p]) for p in pks)
+    return [f"Unconfirmed evidence: {names}: read from narratives by the machine and not "
+            "checked by a person (the profile counts unconfirmed proposals as weak evidence); "
+            "review their proposals"]
 
 
 def _name(r: Row) -> str:

@@ -5,7 +5,8 @@ character offsets, ``text`` the span itself), a normalised ``value`` (a plate, a
 an ISO date, an indicator or link type id, a name), the ``role`` of a person or alias where the
 text supports one, and a ``confidence`` in [0, 1] saying how sure the rule that made it is.
 Nothing proposed counts as structured data until a person accepts it (or the profile lets an
-unconfirmed proposal count as weak evidence, and the alert says so).
+unconfirmed proposal count as weak evidence, and the alert says so:
+:mod:`joinedup.extract.unconfirmed`).
 """
 
 from __future__ import annotations

@@ -103,6 +103,9 @@ class Profile:
     # Further closed lists of ids a report may use (the conflict profile's harm mechanisms,
     # targets, location precisions...), by name; a report's model checks against them.
     vocabularies: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    # What a narrative-only report's proposals count for before a person has applied them:
+    # "ignore" (nothing) or "weak" (resolution, corroboration and alerts, marked unconfirmed).
+    unconfirmed_proposals: str = "ignore"
 
     @property
     def roles(self) -> frozenset[str]:
@@ -220,6 +223,7 @@ def _rules(
 
 
 ENGINES = ("entities", "incidents")
+UNCONFIRMED = ("ignore", "weak")  # what unconfirmed proposals may count for
 
 
 def load_profile_from(
@@ -272,7 +276,19 @@ def load_profile_from(
         fingerprint=_fingerprint(directory),
         engine=engine,
         vocabularies=_vocabularies(data, path),
+        unconfirmed_proposals=_unconfirmed(data, path),
     )
+
+
+def _unconfirmed(data: dict[str, Any], path: Path) -> str:
+    """``unconfirmed_proposals``: ``ignore`` (the default) or ``weak``."""
+    value = data.get("unconfirmed_proposals", "ignore")
+    if value not in UNCONFIRMED:
+        raise ProfileError(
+            f"{path}: unconfirmed_proposals: unknown setting {value!r}",
+            hint=f"known: {', '.join(UNCONFIRMED)} (see docs/extraction.md)",
+        )
+    return str(value)
 
 
 def _vocabularies(data: dict[str, Any], path: Path) -> dict[str, frozenset[str]]:

@@ -61,6 +61,7 @@ REPORT_SUMMARY = (
     "derived",
     "reported_at",
     "profile",
+    "unconfirmed",  # made from proposals nobody has applied (weak evidence), when not null
 )
 SQLITE_CACHE_KB = 64 * 1024
 
@@ -415,8 +416,14 @@ class Store:
             t.report,
             [{**row, "partnership": p, "batch": batch, "current": True} for row, _ in items],
         )
+        self._insert_rows(conn, list(zip(pks, (ex for _, ex in items), strict=True)))
+        return pks
+
+    def _insert_rows(self, conn: Connection, items: Sequence[tuple[int, Any]]) -> None:
+        """The mentions, links and observations of reports (key, extraction) already stored."""
+        p = self.partnership
         mention_rows, owners = [], []
-        for pk, (_, ex) in zip(pks, items, strict=True):
+        for pk, ex in items:
             for m in ex.mentions:
                 mention_rows.append(
                     {
@@ -432,7 +439,7 @@ class Store:
                 owners.append((pk, m.ref))
         ids = dict(zip(owners, _insert_returning(conn, t.mention, mention_rows), strict=True))
         links, obs = [], []
-        for pk, (_, ex) in zip(pks, items, strict=True):
+        for pk, ex in items:
             links += [
                 {
                     "partnership": p,
@@ -456,7 +463,67 @@ class Store:
             ]
         _bulk(conn, t.link, links)
         _bulk(conn, t.observation, obs)
-        return pks
+
+    # -- unconfirmed evidence: reports counted from proposals nobody has applied -------------
+    def unconfirmed_candidates(self, profile: str, new: Sequence[int] | None = None
+                               ) -> list[Row]:
+        """Current reports of ``profile`` that the extract stage read (they have proposals
+        of their own, so their fields named nothing), with what weighing them needs: ``{"pk",
+        "body", "unconfirmed", "proposals": [...]}``. With ``new``, only those among ``new``
+        and those with a proposal a person has judged (what their proposals make may have
+        changed since it was last counted); without, all of them."""
+        r, pr = t.report, t.proposal
+        own = select(pr.c.pk).where(pr.c.report == r.c.pk)
+        query = select(r.c.pk, r.c.body, r.c.unconfirmed).where(
+            self._where(r), r.c.current.is_(True), r.c.profile == profile, own.exists())
+        if new is not None:
+            judged = own.where(pr.c.status != "proposed").exists()
+            query = query.where(or_(r.c.pk.in_(sorted(set(new))), judged))
+        with self.transaction("read", "reports/unconfirmed") as conn:
+            out = [dict(x._mapping) for x in conn.execute(query.order_by(r.c.pk))]
+            found: dict[int, list[Row]] = defaultdict(list)
+            for part in _chunks([x["pk"] for x in out], 500):
+                for x in conn.execute(select(pr).where(self._where(pr), pr.c.report.in_(part))
+                                      .order_by(pr.c.start, pr.c.end, pr.c.pk)):
+                    found[x.report].append(dict(x._mapping))
+        for row in out:
+            row["proposals"] = found[row["pk"]]
+        return out
+
+    def unconfirmed_reports(self, profile: str) -> list[int]:
+        """Current reports of ``profile`` counted from proposals nobody has applied."""
+        r = t.report
+        with self.transaction("read", "reports/unconfirmed") as conn:
+            return [int(x) for (x,) in conn.execute(select(r.c.pk).where(
+                self._where(r), r.c.current.is_(True), r.c.profile == profile,
+                r.c.unconfirmed.is_not(None)).order_by(r.c.pk))]
+
+    def replace_unconfirmed(self, items: Sequence[tuple[int, str | None, Any]]) -> None:
+        """Replace what some reports contribute by what their proposals now make: for each
+        (report key, the SHA-256 of the fields they make or None, their
+        :class:`~joinedup.extract.Extraction` or None), the report's mentions, links and
+        observations are deleted with the resolution rows that name them, and the new ones
+        written. The resolution names its entities afresh on the next full run."""
+        if not items:
+            return
+        pks = [pk for pk, _, _ in items]
+        m = t.mention
+        with self.transaction("write", "reports/unconfirmed", reports=len(pks)) as conn:
+            for part in _chunks(pks, 500):
+                mentions = select(m.c.pk).where(self._where(m), m.c.report.in_(part))
+                for table, column in ((t.mention_entity, t.mention_entity.c.mention),
+                                      (t.resolved, t.resolved.c.mention),
+                                      (t.block_key, t.block_key.c.mention),
+                                      (t.merge_edge, t.merge_edge.c.a),
+                                      (t.merge_edge, t.merge_edge.c.b)):
+                    conn.execute(delete(table).where(self._where(table), column.in_(mentions)))
+                for table in (t.observation, t.link, t.mention):
+                    conn.execute(delete(table).where(self._where(table),
+                                                     table.c.report.in_(part)))
+            for pk, digest, _ in items:
+                conn.execute(update(t.report).where(self._where(t.report), t.report.c.pk == pk)
+                             .values(unconfirmed=digest))
+            self._insert_rows(conn, [(pk, ex) for pk, _, ex in items if ex is not None])
 
     # -- reading for the pipeline -----------------------------------------------------------
     def current_reports(self) -> list[Row]:
@@ -542,8 +609,8 @@ class Store:
         """The store key of a mention named as in ``entities --json`` (org, report id, ref)."""
         m, r = t.mention, t.report
         with self.transaction("read", f"mention/{org}/{report_id}#{ref}") as conn:
-            pk = conn.execute(
-                select(m.c.pk)
+            found = conn.execute(
+                select(m.c.pk, r.c.unconfirmed)
                 .join(r, r.c.pk == m.c.report)
                 .where(
                     self._where(m),
@@ -552,13 +619,18 @@ class Store:
                     r.c.current.is_(True),
                     m.c.ref == ref,
                 )
-            ).scalar_one_or_none()
-        if pk is None:
+            ).first()
+        if found is None:
             raise NotFound(
                 f"no mention {org}/{report_id}#{ref}",
                 hint="take mentions from `joinedup entities --json` (org/report#ref)",
             )
-        return int(pk)
+        if found.unconfirmed is not None:  # remade whenever a review changes the proposals
+            raise InputError(
+                f"{org}/{report_id}#{ref} was read from a narrative and nobody has checked it",
+                hint="review the report's proposals and add them to the report first",
+            )
+        return int(found.pk)
 
     def add_pair_decision(self, a: int, b: int, decision: str, reason: str) -> None:
         with self.transaction("decide-pair", f"mentions/{a}~{b}", decision=decision) as conn:
@@ -1575,7 +1647,7 @@ class Store:
         evidence = func.json_array_length(a.c.evidence).label("evidence_count")
         cols = [a.c[n] for n in ("id", "rule", "level", "subject", "subject_kind",
                                  "subject_label", "agencies", "informants", "raised_at",
-                                 "status", "created_at")]
+                                 "status", "created_at", "unconfirmed")]
         decided = [last.c.action.label("decision_action"), last.c.closes.label("decision_closes"),
                    last.c.owner.label("decision_owner"), last.c.due.label("decision_due")]
         where = [self._where(a), a.c.status == ("withdrawn" if status == "withdrawn" else "open")]

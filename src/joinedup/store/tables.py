@@ -82,6 +82,11 @@ report = Table(
     Column("narrative", Text),
     Column("batch", Integer, ForeignKey("import_batch.id")),
     Column("line", Integer),
+    # Null: the report's mentions, links and observations are its own fields (or it has none).
+    # Else they were made from its narrative's proposals, which no person has applied, where
+    # the profile counts those as weak evidence; the value is the SHA-256 of the fields they
+    # made, so that a run remakes them only when a review changed what they make.
+    Column("unconfirmed", String(64)),
     UniqueConstraint("partnership", "org", "report_id", "version"),
     Index(None, "partnership", "current", "reported_at"),
 )
@@ -246,6 +251,7 @@ alert = Table(
     Column("raised_by", Integer, ForeignKey("report.pk"), nullable=False),
     Column("raised_at", DateTime, nullable=False),
     Column("explanation", JSON, nullable=False),
+    Column("unconfirmed", JSON),  # the evidence (report pks) nobody has checked; null as []
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -102,6 +102,7 @@ def inbox(
                 "informants": a["informants"],
                 "agencies": a["agencies"],
                 "evidence_count": a["evidence_count"],
+                "unconfirmed": len(a["unconfirmed"] or []),
                 "raised_at": a["raised_at"].isoformat(),
                 "created_at": created.isoformat(),
                 "age_days": (now - created).days,
@@ -166,6 +167,7 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
     spec = next((r for r in profile.rules if r.id == a["rule"]), None)
     reports = store.reports_by_pk([*a["evidence"], a["raised_by"]])
     subject_words = _subject_words(store, a["subject"], set(a["evidence"]))
+    unconfirmed = set(a["unconfirmed"] or ())
     evidence = []
     for pk in sorted(a["evidence"], key=lambda p: (reports[p]["reported_at"], p)):
         r = reports[pk]
@@ -186,6 +188,7 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
                 "reported_at": r["reported_at"].isoformat(),
                 "informant": _informant_label(informant, r["informant_ref"]),
                 "derived": r["derived"],
+                "unconfirmed": pk in unconfirmed,
                 "raised_by": pk == a["raised_by"],
                 "indicators": _indicator_labels(body, profile),
                 "narrative": r.get("narrative") or "",
@@ -216,6 +219,8 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
         },
         "facts": _facts(store, a["explanation"] or {}),
         "evidence": evidence,
+        # evidence counted from proposals nobody has checked (the profile's weak evidence)
+        "unconfirmed": [_report_name(reports[p]) for p in a["unconfirmed"] or []],
         "decision": {
             "status": state["status"],
             "waited": waited_text(state["waited_hours"])
