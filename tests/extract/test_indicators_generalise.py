@@ -194,3 +194,12 @@ def test_signs_shown_are_a_sign_and_signs_to_watch_for_are_not() -> None:
                 if p.type == "indicator"]
     assert "neglect_signs" in signs("Amy Green (14) shows signs of neglect.")
     assert "neglect_signs" not in signs("Staff were asked to watch for signs of neglect.")
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Roxana (13) said adults had given Roxana cannabis.", "drugs_supplied"),
+    ("Leah (14) said adults had given her vodka.", "alcohol_supplied"),
+])
+def test_a_child_given_drink_or_drugs_by_adults_is_the_sign(text: str, sign: str) -> None:
+    assert sign in [p.value for p in extract_narrative(text, date(2008, 1, 1))
+                    if p.type == "indicator"]
