@@ -203,3 +203,10 @@ def test_signs_shown_are_a_sign_and_signs_to_watch_for_are_not() -> None:
 def test_a_child_given_drink_or_drugs_by_adults_is_the_sign(text: str, sign: str) -> None:
     assert sign in [p.value for p in extract_narrative(text, date(2008, 1, 1))
                     if p.type == "indicator"]
+
+
+@pytest.mark.parametrize("text", ["Ubah has started mixing with older friends.",
+                                  "she has been hanging around with older lads from the estate."])
+def test_mixing_with_older_friends_is_a_new_older_circle(text: str) -> None:
+    assert "new_older_friends" in [p.value for p in extract_narrative(text, date(2008, 1, 1))
+                                   if p.type == "indicator"]
