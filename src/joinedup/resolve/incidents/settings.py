@@ -34,7 +34,7 @@ WEIGHTS = frozenset({
     "same_day", "same_rare_target",
     "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
-    "same_mechanism_family", "same_target",
+    "same_mechanism_family", "other_mechanism_of_kind", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
     "different_actors", "other_sides",
     "killed_overlap", "killed_overlap_large", "killed_apart",
