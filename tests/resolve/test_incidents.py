@@ -624,6 +624,18 @@ def test_an_exonym_or_the_reports_own_district_is_not_another_place() -> None:
     assert verdict is not None and not any("named" in r for r in verdict.reasons)
 
 
+def test_a_town_named_after_its_district_keeps_its_name() -> None:
+    # Manbij is a town and its district; "Manbij town" names the town, "west of Manbij" no place
+    def in_manbij(rid: str, org: str, place: str) -> Event:
+        return event_from_report(attack(rid, org=org, place=place, admin1="Aleppo",
+                                        admin2="Manbij", precision="within_25km"))
+
+    assert in_manbij("a", "AFP", "Manbij town").place == "manbij"
+    assert in_manbij("b", "AP", "al-Manbij").place == "manbij"
+    assert in_manbij("c", "AP", "west of Manbij").place is None
+    assert in_manbij("d", "AP", "Manbij district").place is None
+
+
 def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> None:
     precise = attack("sarc-1", org="SARC", agency="affected_organisation",
                      mechanism="air_strike", targets=["humanitarian_convoy"])
