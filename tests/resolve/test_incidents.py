@@ -110,6 +110,23 @@ def test_an_unknown_mechanism_does_not_chain_an_air_strike_to_an_abduction() -> 
     assert any("could not be one event" in c.why for c in vague.contenders)
 
 
+def test_a_report_that_says_little_does_not_chain_two_events_that_look_unlike() -> None:
+    # the vague report scores enough with either strike to join it; the two strikes, with
+    # tolls far apart, score 3.5 compared directly: above cohesion_at, but their incident's
+    # reports would score 4.25 on average, under cohesion_mean_at
+    reports = [
+        attack("jet", at=AL_SHAAR, mechanism="air_strike", killed=4, targets=["market"]),
+        attack("barrel", org="SAMS", agency="medical", at=AL_SHAAR, mechanism="barrel_bomb",
+               killed=12, targets=["market"]),
+        attack("vague", org="Reuters", agency="media", at=AL_SHAAR_NEARBY, targets=["market"]),
+    ]
+    res = run(reports)
+    assert not together(res, "OCHA/jet", "SAMS/barrel")
+    vague = res.of("Reuters/vague")
+    assert len(vague.members) == 2
+    assert any("on average" in c.why for c in vague.contenders), vague.contenders
+
+
 def test_a_country_level_report_is_never_merged_automatically_but_is_a_contender() -> None:
     country = attack("c", org="Reuters", agency="media", at=None, precision="country",
                      place=None, admin1=None, admin2=None, mechanism="air_strike",

@@ -115,6 +115,7 @@ class ScoreRules:
     merge_at: float
     contender_at: float
     cohesion_at: float
+    cohesion_mean_at: float
     max_contenders: int
     max_episode_links: int
     weights: Mapping[str, float]
@@ -164,6 +165,7 @@ def load_settings(path: Path) -> DedupSettings:
         merge_at=get.number("scoring.merge_at"),
         contender_at=get.number("scoring.contender_at"),
         cohesion_at=get.number("scoring.cohesion_at"),
+        cohesion_mean_at=get.number("scoring.cohesion_mean_at"),
         max_contenders=get.whole("scoring.max_contenders"),
         max_episode_links=get.whole("scoring.max_episode_links"),
         weights=_weights(path, get.mapping("scoring.weights")),
