@@ -127,6 +127,20 @@ def test_a_report_that_says_little_does_not_chain_two_events_that_look_unlike() 
     assert any("on average" in c.why for c in vague.contenders), vague.contenders
 
 
+def test_two_reports_of_one_window_of_days_weigh_as_one_day() -> None:
+    profile = shipped_dedup_profile()
+    week = {"day": "2016-06-03", "occurred_to": "2016-06-05"}
+    a = event_from_report(attack("a", at=AL_SHAAR, **week))
+    b = event_from_report(attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, **week))
+    one_day = event_from_report(attack("c", org="AP", agency="media", at=AL_SHAAR_NEARBY,
+                                       day="2016-06-04"))
+    same = compare(a, b, profile)
+    inside = compare(a, one_day, profile)
+    assert same is not None and "same dates 2016-06-03..2016-06-05" in same.reasons
+    assert inside is not None and "dates overlap" in inside.reasons
+    assert same.score - inside.score == 1.0
+
+
 def test_a_country_level_report_is_never_merged_automatically_but_is_a_contender() -> None:
     country = attack("c", org="Reuters", agency="media", at=None, precision="country",
                      place=None, admin1=None, admin2=None, mechanism="air_strike",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -98,6 +99,8 @@ def _dates(a: Event, b: Event, slack: int) -> tuple[str, str] | None:
         return None
     if a.first == a.last == b.first == b.last:
         return "same_day", f"same day {a.first_day}"
+    if a.first == b.first and a.last == b.last:
+        return "same_interval", f"same dates {a.first_day}..{date.fromordinal(a.last)}"
     if a.first <= b.last and b.first <= a.last:
         return "dates_overlap", "dates overlap"
     return "within_slack", f"dates {gap} day(s) apart, within the slack"

@@ -31,7 +31,7 @@ __all__ = [
 
 # the evidence the comparison knows how to weigh (comparison.py); the file must give each
 WEIGHTS = frozenset({
-    "same_day", "same_rare_target",
+    "same_day", "same_interval", "same_rare_target",
     "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
     "same_mechanism_family", "other_mechanism_of_kind", "same_target",
