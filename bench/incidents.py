@@ -16,16 +16,23 @@ Rows:
   by rule (``dedup.yaml``, ``sources.record_keys``), and the row would measure nothing. This row
   mostly measures keeping different events apart: 3,632 pairs of reports of different events
   share day, point and dyad, only 409 of them the death range too.
-- **noisy, seed N**: :func:`joinedup.generate.incidents.build_testset`, the same articles made
-  to differ as independent sources do, within UCDP's stated precisions (dates a day out or a day
-  inside a window, points moved within the precision's radius, spelling variants, other names of
-  an actor, one side unnamed, no mechanism, each source's own toll from UCDP's range, echoes of
-  one upstream, some reports coarser than the event: only the month, only the district). Its
-  docstring and docs/conflict-import.md give the rates.
+- **at stated precisions, seed N**: :func:`joinedup.generate.incidents.build_testset` with
+  :meth:`~joinedup.generate.incidents.Noise.within_stated`, the same articles made to differ as
+  independent sources do, every report within UCDP's stated precisions (a day inside a window
+  UCDP gives, points moved within the precision's radius, spelling variants, other names of an
+  actor, one side unnamed, no mechanism, each source's own toll from UCDP's range, echoes of one
+  upstream). **The issue's target, F1 0.95, is set on these rows.**
+- **noisier than stated, seed N**: the same with the default
+  :class:`~joinedup.generate.incidents.Noise`, which adds what goes beyond UCDP's stated
+  precisions: a day out where UCDP gives the day (20%), only the month (8%), a place coarser
+  than the event's (10%). Real, but not what the target is set on. Its docstring and
+  docs/conflict-import.md give the rates.
 
 Held out: the de-duplication rules and weights (``dedup.yaml``) were checked against errors of
-**seed 1, reports of 2016 events** only (the "tuned on" cell); 2017-2019 events, seeds 2 and 3
-and the as-coded row were not looked at while changing them. F1 is printed for both parts.
+**seed 1, reports of 2016 events** only (the "tuned on" cells: at stated precisions since
+those rows were added, noisier than stated before); 2017-2019 events, seeds 2 and 3, the other
+noise and the as-coded row were not looked at while changing them. F1 is printed for both
+parts.
 The "review by design" column is recall no weighting can reach: true pairs with a report known
 only to the country, or dated only to a month (or a window of 8 days or more) while the other
 gives a day, are linked for review by rule (conflict.md rule 2; meltt's event-to-episode
@@ -97,6 +104,8 @@ UCDP_CSV = SYRIA_CSV if SYRIA_CSV.is_file() else (
 BAR_SECONDS = 120.0
 SEEDS = (1, 2, 3)
 TUNED_SEED, TUNED_YEARS = 1, "2016"
+STATED, NOISIER = "at stated precisions", "noisier than stated"
+TARGET_F1 = 0.95  # the issue's target, set on the rows at UCDP's stated precisions
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -341,11 +350,12 @@ def as_coded(path: Path) -> tuple[list[Row], dict[str, int]]:
     return reports, truth
 
 
-def noisy(path: Path, seed: int) -> tuple[list[Row], dict[str, int]]:
-    from joinedup.generate.incidents import build_testset
+def noisy(path: Path, seed: int, stated: bool = False) -> tuple[list[Row], dict[str, int]]:
+    """The test set of ``seed``: within UCDP's stated precisions, or (by default) noisier."""
+    from joinedup.generate.incidents import Noise, build_testset
     from joinedup.resolve.incidents import report_key
 
-    reports, truth = build_testset(path, seed)
+    reports, truth = build_testset(path, seed, noise=Noise.within_stated() if stated else None)
     return reports, {report_key(org, rid): event for (org, rid), event in truth.items()}
 
 
@@ -473,10 +483,11 @@ def run(path: Path = UCDP_CSV, seeds: tuple[int, ...] = SEEDS, store: bool = Tru
         return measure(name, reports, truth, years, tuned, time.perf_counter() - t, examples)
 
     attempt("as coded", lambda: quality("as coded", lambda: as_coded(path), None))
-    for seed in seeds:
-        attempt(f"seed {seed}", lambda seed=seed: quality(
-            f"noisy, seed {seed}", lambda: noisy(path, seed),
-            TUNED_YEARS if seed == TUNED_SEED else None))
+    for stated, label in ((True, STATED), (False, NOISIER)):
+        for seed in seeds:
+            attempt(f"{label}, seed {seed}", lambda seed=seed, stated=stated, label=label: quality(
+                f"{label}, seed {seed}", lambda: noisy(path, seed, stated),
+                TUNED_YEARS if seed == TUNED_SEED else None))
     attempt("demo", lambda: {"demo": demo_row()})
     if store:
         with tempfile.TemporaryDirectory() as tmp:
@@ -494,14 +505,18 @@ def table(rows: list[Row]) -> str:
         first = quality[0]
         lines += [f"UCDP GED Syria 2016-2019: {first['events']:,} events. Weights checked on "
                   f"seed {TUNED_SEED}, {TUNED_YEARS} events only (*tuned*); every other cell "
-                  "is held out.", "",
-                  "| reports | reports n | incidents | P | R | F1 | F1 2016 | F1 2017-19 | "
-                  "R+review | review by design | ceiling F1 (identical reports alike) | "
-                  "ceiling F1, rule 2 |", "|---" * 12 + "|"]
+                  f"is held out. The target, F1 {TARGET_F1}, is set on the rows {STATED} "
+                  "(the issue's); as coded and noisier than stated are reported beside them.",
+                  "", "| reports | target | reports n | incidents | P | R | F1 | F1 2016 | "
+                  "F1 2017-19 | R+review | review by design | ceiling F1 (identical reports "
+                  "alike) | ceiling F1, rule 2 |", "|---" * 13 + "|"]
         for r in quality:
             p, rc, f1, _ = r["all"]
             early = f"{r['2016'][2]:.3f}" + (" *tuned*" if r["tuned"] == "2016" else "")
-            lines.append(f"| {r['name']} | {r['reports']:,} | {r['incidents']:,} | {p:.3f} | "
+            target = (f"{TARGET_F1} {'met' if f1 >= TARGET_F1 else 'not met'}"
+                      if r["name"].startswith(STATED) else "-")
+            lines.append(f"| {r['name']} | {target} | {r['reports']:,} | {r['incidents']:,} | "
+                         f"{p:.3f} | "
                          f"{rc:.3f} | {f1:.3f} | {early} | {r['2017-2019'][2]:.3f} | "
                          f"{r['review']:.3f} | "
                          f"{r['errors']['missed']['review by design'] / r['all'][3]:.3f} | "

@@ -52,15 +52,35 @@ def test_the_convoy_reports_of_five_sources_are_one_incident() -> None:
     assert len(matched) == 4 and all(e.score and e.score >= 5.5 and e.reasons for e in matched)
 
 
-def test_same_place_and_day_but_different_mechanism_families_are_two_incidents() -> None:
+def test_same_place_and_day_but_mechanisms_of_two_kinds_are_two_incidents() -> None:
     res = run([
         attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="air_strike", killed=4),
         attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
-               mechanism="shelling", killed=4),
+               mechanism="abduction", killed=4),
     ])
     assert not together(res, "OCHA/a", "SAMS/b")
     # not even a contender: the rules refuse the pair before any score
     assert res.of("OCHA/a").contenders == ()
+
+
+def test_mechanisms_of_two_families_of_one_kind_weigh_against_one_event_without_refusing() -> None:
+    # an air strike and a shelling are both weapons: one day's fighting is "raids" in one
+    # headline and "shelling" in another, so the pair is scored, and the difference counts against
+    told_apart = run([
+        attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="air_strike"),
+        attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
+               mechanism="shelling"),
+    ])
+    assert not together(told_apart, "OCHA/a", "SAMS/b")
+    (contender,) = told_apart.of("OCHA/a").contenders
+    assert "air_strike and shelling: two families of one kind, weapons" in contender.reasons
+    # the same toll as well makes them one
+    one = run([
+        attack("a", at=AL_SHAAR, place="al-Shaar", mechanism="air_strike", killed=4),
+        attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, place="al-Shaar",
+               mechanism="shelling", killed=4),
+    ])
+    assert together(one, "OCHA/a", "SAMS/b")
 
 
 def test_mechanisms_of_one_family_merge_and_say_so() -> None:
@@ -74,20 +94,51 @@ def test_mechanisms_of_one_family_merge_and_say_so() -> None:
     assert "barrel_bomb and air_strike are both aerial" in edge.reasons
 
 
-def test_an_unknown_mechanism_does_not_chain_an_air_strike_to_a_shelling() -> None:
+def test_an_unknown_mechanism_does_not_chain_an_air_strike_to_an_abduction() -> None:
     reports = [
         attack("air", at=AL_SHAAR, mechanism="air_strike", killed=4, targets=["market"]),
-        attack("shell", org="SAMS", agency="medical", at=AL_SHAAR, mechanism="shelling",
+        attack("taken", org="SAMS", agency="medical", at=AL_SHAAR, mechanism="abduction",
                killed=4, targets=["market"]),
         attack("vague", org="Reuters", agency="media", at=AL_SHAAR_NEARBY, killed=4,
                targets=["market"]),
     ]
     res = run(reports)
-    assert not together(res, "OCHA/air", "SAMS/shell")
+    assert not together(res, "OCHA/air", "SAMS/taken")
     # the vague report joins one of them, and the other is a contender, not a member
     vague = res.of("Reuters/vague")
     assert len(vague.members) == 2
     assert any("could not be one event" in c.why for c in vague.contenders)
+
+
+def test_a_report_that_says_little_does_not_chain_two_events_that_look_unlike() -> None:
+    # the vague report scores enough with either strike to join it; the two strikes, with
+    # tolls far apart, score 3.5 compared directly: above cohesion_at, but their incident's
+    # reports would score 4.25 on average, under cohesion_mean_at
+    reports = [
+        attack("jet", at=AL_SHAAR, mechanism="air_strike", killed=4, targets=["market"]),
+        attack("barrel", org="SAMS", agency="medical", at=AL_SHAAR, mechanism="barrel_bomb",
+               killed=12, targets=["market"]),
+        attack("vague", org="Reuters", agency="media", at=AL_SHAAR_NEARBY, targets=["market"]),
+    ]
+    res = run(reports)
+    assert not together(res, "OCHA/jet", "SAMS/barrel")
+    vague = res.of("Reuters/vague")
+    assert len(vague.members) == 2
+    assert any("on average" in c.why for c in vague.contenders), vague.contenders
+
+
+def test_two_reports_of_one_window_of_days_weigh_as_one_day() -> None:
+    profile = shipped_dedup_profile()
+    week = {"day": "2016-06-03", "occurred_to": "2016-06-05"}
+    a = event_from_report(attack("a", at=AL_SHAAR, **week))
+    b = event_from_report(attack("b", org="SAMS", agency="medical", at=AL_SHAAR_NEARBY, **week))
+    one_day = event_from_report(attack("c", org="AP", agency="media", at=AL_SHAAR_NEARBY,
+                                       day="2016-06-04"))
+    same = compare(a, b, profile)
+    inside = compare(a, one_day, profile)
+    assert same is not None and "same dates 2016-06-03..2016-06-05" in same.reasons
+    assert inside is not None and "dates overlap" in inside.reasons
+    assert same.score - inside.score == 1.0
 
 
 def test_a_country_level_report_is_never_merged_automatically_but_is_a_contender() -> None:
@@ -604,6 +655,18 @@ def test_an_exonym_or_the_reports_own_district_is_not_another_place() -> None:
     assert verdict is not None and not any("named" in r for r in verdict.reasons)
 
 
+def test_a_town_named_after_its_district_keeps_its_name() -> None:
+    # Manbij is a town and its district; "Manbij town" names the town, "west of Manbij" no place
+    def in_manbij(rid: str, org: str, place: str) -> Event:
+        return event_from_report(attack(rid, org=org, place=place, admin1="Aleppo",
+                                        admin2="Manbij", precision="within_25km"))
+
+    assert in_manbij("a", "AFP", "Manbij town").place == "manbij"
+    assert in_manbij("b", "AP", "al-Manbij").place == "manbij"
+    assert in_manbij("c", "AP", "west of Manbij").place is None
+    assert in_manbij("d", "AP", "Manbij district").place is None
+
+
 def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> None:
     precise = attack("sarc-1", org="SARC", agency="affected_organisation",
                      mechanism="air_strike", targets=["humanitarian_convoy"])
@@ -618,3 +681,13 @@ def test_a_coarse_report_of_a_rarely_hit_target_joins_the_attack_that_day() -> N
     assert any("rarely hit target" in r for r in joined.reasons)
     apart = compare(event_from_report(precise), event_from_report(market), profile)
     assert apart is None or apart.score < profile.settings.scoring.merge_at
+
+
+def test_a_mechanism_family_of_two_kinds_is_refused(tmp_path: Path) -> None:
+    data = read_data(PROFILES_DIR / "conflict" / "taxonomy.yaml")
+    data["mechanisms"]["kinds"]["violence"] = ["aerial"]
+    for name in ("dedup.yaml", "actors.yaml"):
+        (tmp_path / name).write_bytes((PROFILES_DIR / "conflict" / name).read_bytes())
+    (tmp_path / "taxonomy.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ProfileError, match="'aerial' is already of kind"):
+        load_dedup_profile(tmp_path)

@@ -13,7 +13,10 @@ that can never be one event. Here two clusters merge only when
 - every report of one is compatible with every report of the other (the rules of
   :func:`~joinedup.resolve.incidents.comparison.compare`: dates, places, mechanism, target,
   facility) and scores at least ``cohesion_at`` with it, so an incident never holds two reports
-  that could not be, or look unlike, one event.
+  that could not be, or look unlike, one event;
+- their reports, compared directly, score on average at least ``cohesion_mean_at``: a report
+  that says little (no toll, no mechanism) scores just enough with each of two events in one
+  town on one day, but the reports of those two events, compared across, do not.
 
 Must-links come first and skip the last three checks: an analyst's confirm (always applied, unless
 it contradicts a split, which is reported), a report ``derived_from`` another (it only repeats
@@ -65,10 +68,12 @@ class Clusters:
         exclusive: Callable[[Event], frozenset[Exclusion]],
         verdict: Callable[[int, int], Verdict | None],
         cohesion_at: float,
+        cohesion_mean_at: float | None = None,
     ) -> None:
         self._events = events
         self._verdict = verdict
         self._cohesion_at = cohesion_at
+        self._cohesion_mean_at = cohesion_mean_at
         self.parent = list(range(len(events)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(events))}
         self.held: dict[int, set[Exclusion]] = {
@@ -106,6 +111,7 @@ class Clusters:
         both = self.held.get(ri, set()) & self.held.get(rj, set())
         if both:
             return _refusal(both)
+        total, pairs = 0.0, 0
         for x in self.members[ri]:
             for y in self.members[rj]:
                 if x in self.vouched or y in self.vouched:
@@ -118,8 +124,12 @@ class Clusters:
                 elif v.score < self._cohesion_at:
                     what = f"score {v.score:g} compared directly"
                 else:
+                    total, pairs = total + v.score, pairs + 1
                     continue
                 return f"{self._events[x].key} and {self._events[y].key} {what}"
+        if self._cohesion_mean_at is not None and pairs and total / pairs < self._cohesion_mean_at:
+            return (f"their reports score {total / pairs:.2f} on average compared directly, "
+                    f"below {self._cohesion_mean_at:g}")
         return None
 
     def union(self, i: int, j: int) -> int:

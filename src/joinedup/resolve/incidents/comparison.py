@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from joinedup.resolve.incidents.events import DedupProfile, Event
+from joinedup.resolve.incidents.taxonomy import Families
 from joinedup.resolve.normalise.transliteration import skeleton
 
 __all__ = ["Verdict", "compare", "distance_km", "haversine_km", "place_level"]
@@ -97,6 +99,8 @@ def _dates(a: Event, b: Event, slack: int) -> tuple[str, str] | None:
         return None
     if a.first == a.last == b.first == b.last:
         return "same_day", f"same day {a.first_day}"
+    if a.first == b.first and a.last == b.last:
+        return "same_interval", f"same dates {a.first_day}..{date.fromordinal(a.last)}"
     if a.first <= b.last and b.first <= a.last:
         return "dates_overlap", "dates overlap"
     return "within_slack", f"dates {gap} day(s) apart, within the slack"
@@ -142,7 +146,7 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
     found = [dates] + ([place] if place[0] != "review" else [])
     if place[0] not in ("same_point", "review"):
         found += _place_names(a, b, settings.places.name_similarity)
-    found += _harm(a, b, settings.scoring.rare_targets)
+    found += _harm(a, b, settings.scoring.rare_targets, taxonomy.mechanisms)
     if similarity is not None:
         found.append(("facility_agrees", f"facility {a.facility!r} ~ {b.facility!r} "
                                          f"({similarity:.0f})"))
@@ -176,7 +180,9 @@ def _episode(a: Event, b: Event, min_days: int, ratio: float) -> bool:
     return long.days >= min_days and long.days >= ratio * short.days
 
 
-def _harm(a: Event, b: Event, rare_targets: frozenset[str]) -> list[tuple[str, str]]:
+def _harm(a: Event, b: Event, rare_targets: frozenset[str], mechanisms: Families) -> (
+    list[tuple[str, str]]
+):
     out = []
     if a.mechanism and b.mechanism:
         if a.mechanism == b.mechanism:
@@ -184,6 +190,10 @@ def _harm(a: Event, b: Event, rare_targets: frozenset[str]) -> list[tuple[str, s
         elif a.mechanism_family == b.mechanism_family:
             out.append(("same_mechanism_family",
                         f"{a.mechanism} and {b.mechanism} are both {a.mechanism_family}"))
+        elif mechanisms.same_kind(a.mechanism_family, b.mechanism_family):
+            out.append(("other_mechanism_of_kind",
+                        f"{a.mechanism} and {b.mechanism}: two families of one kind, "
+                        f"{mechanisms.kind_of[str(a.mechanism_family)]}"))
     if rare := a.targets & b.targets & rare_targets:
         out.append(("same_rare_target", f"same rarely hit target {', '.join(sorted(rare))}"))
     elif shared := a.targets & b.targets:

@@ -43,6 +43,7 @@ __all__ = [
 CONFLICT_DIR = PROFILES_DIR / "conflict"
 # settlement words a place name carries in one source and not another ("Urum al Kubra town")
 PLACE_WORDS = frozenset({"town", "village", "city", "hamlet"})
+ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "az", "an", "the"})
 
 
 @dataclass(frozen=True)
@@ -270,12 +271,19 @@ def _place(raw: Any, places: PlaceRules, admin: frozenset[str]) -> str | None:
     """A place's distinctive words: settlement words, directions, articles and the report's
     own admin names (``admin``: their skeletons) dropped, and an exonym made its canonical name
     (Halab is Aleppo: ``location.admin_names``); None when nothing is left ("west of Aleppo"
-    says no more than the report's governorate)."""
+    says no more than the report's governorate). A name that is its area's and nothing more but
+    settlement words and articles is the town the area is named after ("Manbij town" in Manbij
+    district, "Aleppo"), and keeps it: of the true pairs of the test set's tuning part left
+    unmerged, 295 of 476 had no name to compare, most often for a town so named."""
     if not raw:
         return None
-    words = [w for w in fold_words(str(raw)).split()
-             if w not in places.place_words and w not in PLACE_WORDS and skeleton(w) not in admin]
-    return places.canonical(" ".join(words)) or None
+    words = fold_words(str(raw)).split()
+    kept = [w for w in words if w not in places.place_words and w not in PLACE_WORDS]
+    distinct = [w for w in kept if skeleton(w) not in admin]
+    if not distinct and kept and all(w in kept or w in PLACE_WORDS or w in ARTICLES
+                                     for w in words):
+        distinct = kept  # the town its area is named after: "Manbij town", "Aleppo"
+    return places.canonical(" ".join(distinct)) or None
 
 
 def _facility(raw: Any, generic: frozenset[str],

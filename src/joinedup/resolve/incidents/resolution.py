@@ -159,8 +159,9 @@ class _Run:
                  verdicts: dict[tuple[int, int], Verdict]) -> None:
         self.events, self.data, self.verdicts = events, data, verdicts
         one_to_one = data.settings.sources.one_to_one_agencies
+        scoring = data.settings.scoring
         self.clusters = Clusters(events, lambda e: exclusions(e, one_to_one), self.verdict,
-                                 data.settings.scoring.cohesion_at)
+                                 scoring.cohesion_at, scoring.cohesion_mean_at)
         self.how: dict[tuple[int, int], tuple[EdgeKind, tuple[str, ...]]] = {}
         self.refused: dict[tuple[int, int], str] = {}
 

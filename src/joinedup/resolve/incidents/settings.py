@@ -31,10 +31,10 @@ __all__ = [
 
 # the evidence the comparison knows how to weigh (comparison.py); the file must give each
 WEIGHTS = frozenset({
-    "same_day", "same_rare_target",
+    "same_day", "same_interval", "same_rare_target",
     "dates_overlap", "within_slack", "same_point", "within_radius", "same_district",
     "same_governorate", "same_place_name", "different_place_names", "same_mechanism",
-    "same_mechanism_family", "same_target",
+    "same_mechanism_family", "other_mechanism_of_kind", "same_target",
     "same_target_family", "facility_agrees", "same_actors", "shared_actor", "related_actors",
     "different_actors", "other_sides",
     "killed_overlap", "killed_overlap_large", "killed_apart",
@@ -115,6 +115,7 @@ class ScoreRules:
     merge_at: float
     contender_at: float
     cohesion_at: float
+    cohesion_mean_at: float
     max_contenders: int
     max_episode_links: int
     weights: Mapping[str, float]
@@ -164,6 +165,7 @@ def load_settings(path: Path) -> DedupSettings:
         merge_at=get.number("scoring.merge_at"),
         contender_at=get.number("scoring.contender_at"),
         cohesion_at=get.number("scoring.cohesion_at"),
+        cohesion_mean_at=get.number("scoring.cohesion_mean_at"),
         max_contenders=get.whole("scoring.max_contenders"),
         max_episode_links=get.whole("scoring.max_episode_links"),
         weights=_weights(path, get.mapping("scoring.weights")),
