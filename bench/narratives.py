@@ -69,18 +69,26 @@ def accept_all(store: Any, org: str, report_id: str) -> Row:
 # -- the two runs -------------------------------------------------------------------------------
 
 
-def run_structured(reports: list[Row], folder: Path) -> Any:
-    """The baseline: the structured reports imported and processed in a full run."""
+def _imported(reports: list[Row], folder: Path, name: str) -> tuple[Any, Any]:
+    """A fresh SQLite store ``folder/<name>.db`` with ``reports`` imported from a JSONL file,
+    and the import's result; every report must be accepted."""
     from joinedup.ingest.importer import import_file
-    from joinedup.pipeline import process
     from joinedup.store import Store
 
-    path = folder / "structured.jsonl"
+    path = folder / f"{name}.jsonl"
     _write(reports, path)
-    store = Store.open(f"sqlite:///{folder / 'structured.db'}")
+    store = Store.open(f"sqlite:///{folder / f'{name}.db'}")
     result = import_file(store, path)
     if result.quarantined:
-        raise RuntimeError(f"structured reports quarantined: {result.errors[:3]}")
+        raise RuntimeError(f"{name} reports quarantined: {result.errors[:3]}")
+    return store, result
+
+
+def run_structured(reports: list[Row], folder: Path) -> Any:
+    """The baseline: the structured reports imported and processed in a full run."""
+    from joinedup.pipeline import process
+
+    store, _ = _imported(reports, folder, "structured")
     process(store)
     return store
 
@@ -89,16 +97,9 @@ def run_narratives(bare: list[Row], folder: Path) -> tuple[Any, Row]:
     """The narratives-only reports imported (and read), reviewed one by one in arrival order by
     :func:`accept_all`, then a full run; returns the store and what reading and review did."""
     from joinedup.generate import arrival_key
-    from joinedup.ingest.importer import import_file
     from joinedup.pipeline import process, process_new
-    from joinedup.store import Store
 
-    path = folder / "narratives.jsonl"
-    _write(bare, path)
-    store = Store.open(f"sqlite:///{folder / 'narratives.db'}")
-    result = import_file(store, path)
-    if result.quarantined:
-        raise RuntimeError(f"narrative reports quarantined: {result.errors[:3]}")
+    store, result = _imported(bare, folder, "narratives")
     process_new(store, result.reports)  # reads the narratives: the proposals are kept
     outcomes: Counter[str] = Counter()
     left_out: Counter[str] = Counter()
