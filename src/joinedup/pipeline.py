@@ -239,7 +239,8 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
     from joinedup.resolve.splink_model import train
 
     profile = load_profile(profile_name)
-    resolver = Resolver(person_model(store, profile), store.pair_decisions())
+    # the rounds' features, as the shipped model is trained on (splink_model.resolved_features)
+    resolver = Resolver(person_model(store, profile), store.pair_decisions(), closing=False)
     resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs())
     model = train(resolver.person_features)
     store.set_param("person_model", model.to_json())

@@ -40,6 +40,7 @@ Row = dict[str, Any]
 BLOCK_CAP = 300  # even after splitting, a larger block is too common to be evidence
 SPLIT_BLOCK = 100  # a block larger than this is split by town and context before comparing
 MATCH_WEIGHT = 0.0  # match probability 0.5
+CLOSING_FLOOR = -11.0  # a context can move a pair's weight by about ten bits
 ROUNDS = 3  # a third round: adults see the children the second round resolved (docs/resolution.md)
 NARROW_BIRTH = 3  # widest birth-year range still blocked on with a first name
 # Identifying comparisons that must agree (date of birth, address, id, phone...) before a pair
@@ -674,11 +675,24 @@ def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
     return parts
 
 
+def _apart(keys: Keys, clusters: Clusters, size: int) -> Keys:
+    """The pairs of ``keys`` whose two mentions are in different clusters."""
+    roots = np.arange(size, dtype=np.int64)
+    for pk in clusters.parent:
+        roots[pk] = clusters.find(pk)
+    return keys[roots[keys >> SHIFT] != roots[keys & ((1 << SHIFT) - 1)]]
+
+
 class Resolver:
     """Runs resolution over all current mentions of a store's partnership."""
 
-    def __init__(self, model: PersonModel, decisions: list[Row] | None = None) -> None:
+    def __init__(
+        self, model: PersonModel, decisions: list[Row] | None = None, *, closing: bool = True
+    ) -> None:
+        """``closing``: end with the closing pass (:meth:`_closing`); training reads the
+        features of the rounds without it (``splink_model.resolved_features``)."""
         self.model = model
+        self.closing = closing
         self.confirm = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "confirm"]
         self.split = [(d["a"], d["b"]) for d in decisions or [] if d["decision"] == "split"]
         # the last round's features and term frequencies: for training, and for resolving
@@ -832,13 +846,74 @@ class Resolver:
                 for pk in g:
                     entity_of[pk] = eid
             carried = scores.carry()
+            if round_ == ROUNDS - 1:  # kept for the closing pass, not through another round
+                last = clusters
+                # the pairs a changed context could still bring to the match weight
+                near = scores.keys[(scores.weights < MATCH_WEIGHT)
+                                   & (scores.weights >= CLOSING_FLOOR) & (scores.agreeing > 0)]
             del scores, clusters, kept, order, firsts, seconds  # before the next round's
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
+        if people and self.closing:
+            merges += self._closing(out, people, own, in_report, feats, last, tf, carried, near)
         self._verdicts.clear()
         self._sampled.clear()
         self.person_features = feats if people else {}
         self.frequencies = tf if people else self.model.shipped_frequencies()
+        return merges
+
+    def _closing(
+        self,
+        out: Resolution,
+        people: list[Row],
+        own: list[Row],
+        in_report: dict[int, list[int]],
+        feats: dict[int, Row],
+        clusters: Clusters,
+        tf: TermFrequencies,
+        carried: Carry | None,
+        near: Keys,
+    ) -> list[tuple[int, int, float]]:
+        """A last pass that only adds: what the last round merged changes what its mentions'
+        reports name, so the pairs split across its clusters whose report context changed are
+        scored again with that context, and merged on top of the last round's clusters.
+
+        Each round builds its context from the round before, so two mentions whose merge
+        waits on another's (a man known as "Sunny" named with a child the last round resolved)
+        would need one more round; a whole round from scratch undoes as much as it adds."""
+        entity_of = out.entity_of
+        hood, again = _neighbourhoods(in_report, entity_of)
+        changed = np.zeros(max(feats) + 1, dtype=bool)
+        for m, f in zip(people, own, strict=True):
+            before = (f["context"], f["network"], f["lone"])
+            self._with_context(f, m, in_report, entity_of, hood, again)
+            changed[m["pk"]] = before != (f["context"], f["network"], f["lone"])
+        del hood, again
+        find = clusters.find
+        keys = _apart(near, clusters, len(changed))
+        keys = keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
+        self._verdicts.clear()
+        self._sampled.clear()
+        # only the mentions of these pairs: each mention's columns are its own
+        pks = np.unique(np.concatenate((keys >> SHIFT, keys & ((1 << SHIFT) - 1))))
+        scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried)
+        kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
+        order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
+        firsts, seconds = scores.pairs(order)
+        merges: list[tuple[int, int, float]] = []
+        for weight, a, b, corroborated in zip(
+            scores.weights[order].tolist(), firsts, seconds,
+            (scores.agreeing[order] >= CORROBORATED).tolist(), strict=True,
+        ):
+            if find(a) == find(b):
+                continue
+            coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
+            if coherent and clusters.union(a, b, lenient=corroborated):
+                merges.append((a, b, weight))
+        for g in clusters.groups():
+            eid = f"P-{min(g)}"
+            for pk in g:
+                entity_of[pk] = eid
         return merges
 
     def _coherent(

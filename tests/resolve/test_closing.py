@@ -1,0 +1,89 @@
+"""The closing pass: after the last round, pairs whose report context that round changed are
+scored again and merged on top of its clusters (docs/resolution.md, "Closing pass")."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from joinedup.generate import generate_scenario, write_scenario
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import person_model
+from joinedup.profiles import load_profile
+from joinedup.resolve.resolver import Resolution, Resolver
+from joinedup.store import Store
+
+
+def _pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted(p)) for g in groups.values() for p in combinations(g, 2)}  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    tmp: Path = tmp_path_factory.mktemp("closing")
+    scenario = generate_scenario(seed=9, reports=1000)
+    write_scenario(scenario, tmp / "r.jsonl", tmp / "t.json")
+    store = Store.open(f"sqlite:///{tmp / 's.db'}")
+    import_file(store, tmp / "r.jsonl")
+    model = person_model(store, load_profile("safeguarding"))
+    mentions, links, orgs = store.current_mentions(), store.current_links(), store.report_orgs()
+    key = {r["pk"]: f"{r['org']}/{r['report_id']}" for r in store.current_reports()}
+    names = {m["pk"]: f"{key[m['report']]}#{m['ref']}" for m in mentions if m["kind"] == "person"}
+    out: dict[str, object] = {"names": names, "truth": json.loads((tmp / "t.json").read_text())}
+    for closing in (False, True):
+        resolver = Resolver(model, closing=closing)
+        res = resolver.run([dict(m, features=dict(m["features"])) for m in mentions], links, orgs)
+        out[str(closing)] = res
+    store.engine.dispose()
+    return out
+
+
+def _people(res: Resolution, names: dict[int, str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for pk, entity in res.entity_of.items():
+        if pk in names:
+            groups.setdefault(entity, []).append(names[pk])
+    return groups
+
+
+def test_the_closing_pass_only_adds_merges(runs: dict[str, object]) -> None:
+    names = runs["names"]
+    assert isinstance(names, dict)
+    without = _people(runs["False"], names)  # type: ignore[arg-type]
+    with_ = _people(runs["True"], names)  # type: ignore[arg-type]
+    entity_of = {m: e for e, ms in with_.items() for m in ms}
+    for members in without.values():  # every cluster of the rounds stays whole
+        assert len({entity_of[m] for m in members}) == 1
+    assert len(with_) < len(without)  # and some are joined
+
+
+def test_the_closing_pass_joins_more_true_pairs_than_false(runs: dict[str, object]) -> None:
+    names, truth = runs["names"], runs["truth"]
+    assert isinstance(names, dict) and isinstance(truth, dict)
+    identity = truth["mentions"]
+    added = _pairs(_people(runs["True"], names)) - _pairs(_people(runs["False"], names))  # type: ignore[arg-type]
+    verdicts = Counter(identity.get(a) == identity.get(b) for a, b in added)
+    assert verdicts[True] > 2 * verdicts[False], verdicts
+
+
+def test_merges_of_the_closing_pass_are_kept_with_their_reasons(runs: dict[str, object]) -> None:
+    res = runs["True"]
+    assert isinstance(res, Resolution)
+    edges = [e for e in res.edges if "reasons" in e and e["weight"] != 99.0]
+    entity_of = res.entity_of
+    joined = {(e["a"], e["b"]) for e in edges}
+    rounds = runs["False"]
+    assert isinstance(rounds, Resolution)
+    # a pair merged only by the closing pass: apart after the rounds, together after it
+    new = [(a, b) for a, b in joined if rounds.entity_of[a] != rounds.entity_of[b]]
+    assert new
+    for a, b in new:
+        assert entity_of[a] == entity_of[b]
+    for e in edges:
+        if (e["a"], e["b"]) in set(new):
+            assert e["weight"] >= 0
+            assert any(r["bayes_factor_log2"] > 0 for r in e["reasons"])
