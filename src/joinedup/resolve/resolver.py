@@ -824,34 +824,14 @@ class Resolver:
             if blocking is None:
                 blocking = Blocking(feats, report_of)
             scores = score_all(feats, blocking.keys(feats), self.model, tf, carried)
-            kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
-            order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
-            firsts, seconds = scores.pairs(order)
-            for weight, a, b, corroborated in zip(
-                scores.weights[order].tolist(),
-                firsts,
-                seconds,
-                (scores.agreeing[order] >= CORROBORATED).tolist(),
-                strict=True,
-            ):
-                if clusters.find(a) == clusters.find(b):
-                    continue
-                # average linkage stops one weak link (a shared nickname) chaining two people;
-                # a pair agreeing on two identifying things is not such a link
-                coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
-                if coherent and clusters.union(a, b, lenient=corroborated):
-                    merges.append((a, b, weight))
-            for g in clusters.groups():
-                eid = f"P-{min(g)}"
-                for pk in g:
-                    entity_of[pk] = eid
+            merges += self._merge(scores, clusters, feats, tf, entity_of)
             carried = scores.carry()
             if round_ == ROUNDS - 1:  # kept for the closing pass, not through another round
                 last = clusters
                 # the pairs a changed context could still bring to the match weight
                 near = scores.keys[(scores.weights < MATCH_WEIGHT)
                                    & (scores.weights >= CLOSING_FLOOR) & (scores.agreeing > 0)]
-            del scores, clusters, kept, order, firsts, seconds  # before the next round's
+            del scores, clusters  # before the next round's
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
         if people and self.closing:
@@ -889,7 +869,6 @@ class Resolver:
             self._with_context(f, m, in_report, entity_of, hood, again)
             changed[m["pk"]] = before != (f["context"], f["network"], f["lone"])
         del hood, again
-        find = clusters.find
         keys = _apart(near, clusters, len(changed))
         keys = keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
         self._verdicts.clear()
@@ -897,16 +876,33 @@ class Resolver:
         # only the mentions of these pairs: each mention's columns are its own
         pks = np.unique(np.concatenate((keys >> SHIFT, keys & ((1 << SHIFT) - 1))))
         scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried)
+        return self._merge(scores, clusters, feats, tf, entity_of)
+
+    def _merge(
+        self,
+        scores: Scores,
+        clusters: Clusters,
+        feats: dict[int, Row],
+        tf: TermFrequencies,
+        entity_of: dict[int, str],
+    ) -> list[tuple[int, int, float]]:
+        """Merge the scored pairs, strongest first, where the clusters allow; name every
+        mention's entity after its cluster; return the merges (pair and weight)."""
         kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
         order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
         firsts, seconds = scores.pairs(order)
         merges: list[tuple[int, int, float]] = []
         for weight, a, b, corroborated in zip(
-            scores.weights[order].tolist(), firsts, seconds,
-            (scores.agreeing[order] >= CORROBORATED).tolist(), strict=True,
+            scores.weights[order].tolist(),
+            firsts,
+            seconds,
+            (scores.agreeing[order] >= CORROBORATED).tolist(),
+            strict=True,
         ):
-            if find(a) == find(b):
+            if clusters.find(a) == clusters.find(b):
                 continue
+            # average linkage stops one weak link (a shared nickname) chaining two people;
+            # a pair agreeing on two identifying things is not such a link
             coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
             if coherent and clusters.union(a, b, lenient=corroborated):
                 merges.append((a, b, weight))
