@@ -36,8 +36,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from joinedup.extract.narrative.people import _DOES, _sentence_begins
-from joinedup.extract.narrative.pipeline import Reading, lexicon
+from joinedup.extract.narrative.people import _DOES, _sentence_begins, noun_phrase_back
+from joinedup.extract.narrative.pipeline import Reading
 
 _SEX = {
     **dict.fromkeys(("man", "men", "male", "lad", "boy", "father", "dad", "son", "brother",
@@ -242,18 +242,11 @@ def sex_before(before: str, name: str = "") -> str:
         return _SEX[title]
     before = before[_sentence_begins(before):].lower()
     before = _AGES.sub(" ", _QUOTED.sub(" ", before))
-    lex = lexicon()
-    passed, breaks = lex.words("role_passes"), lex.words("role_breaks")
-    counted = 0
-    for word in reversed(_WORDS.findall(before)):
+    words = _WORDS.findall(before)
+    for i, counted in noun_phrase_back(words, _REACH):
+        word = words[i]
         if word in _SEX and (counted == 0 or not word.endswith("self")):
             return _SEX[word]  # "who calls herself 'Cookie'", not "herself', who introduced"
-        if word in breaks:
-            return ""
-        if word not in passed:
-            counted += 1
-            if counted >= _REACH:
-                return ""
     return ""
 
 

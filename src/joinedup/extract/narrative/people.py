@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -341,21 +342,30 @@ def role_before(before: str, reach: int = 3, roles: tuple[str, ...] = ()) -> str
         before, changed = _AGE_WORDS.sub(" ", before), True
     if changed:
         words = _LOWER_WORD.findall(before)
-    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
-    counted = 0
-    for i in range(len(words) - 1, -1, -1):
+    for i, _ in noun_phrase_back(words, reach):
         word = words[i]
         role = phrases.get((words[i - 1], word), "") if i else ""
         role = role or by_word.get(word, "")
         if role and (not roles or role in roles):
             return role
-        if word in breaks:
-            return ""
-        if word not in passed:
+    return ""
+
+
+def noun_phrase_back(words: list[str], reach: int) -> Iterator[tuple[int, int]]:
+    """The indexes of ``words`` from the last one back while they may still belong to the
+    noun phrase a name ends, each with how many words were counted before it: a word that
+    starts another clause (``role_breaks``) is the last, what a writer puts between a noun and
+    a name (``role_passes``) is not counted, and ``reach`` counted words end the phrase."""
+    passed, breaks = lexicon().words("role_passes"), lexicon().words("role_breaks")
+    counted = 0
+    for i in range(len(words) - 1, -1, -1):
+        yield i, counted
+        if words[i] in breaks:
+            return
+        if words[i] not in passed:
             counted += 1
             if counted >= reach:
-                return ""
-    return ""
+                return
 
 
 # A young person said to have introduced the child to the men ("her friend Amy (16), who
