@@ -37,7 +37,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for closing in (False, True):
         resolver = Resolver(model, closing=closing)
         res = resolver.run([dict(m, features=dict(m["features"])) for m in mentions], links, orgs)
+        res.edges = list(res.edges)  # read by more than one test
         out[str(closing)] = res
+        out[f"prior {closing}"] = resolver.model.prior_weight
     store.engine.dispose()
     return out
 
@@ -87,3 +89,19 @@ def test_merges_of_the_closing_pass_are_kept_with_their_reasons(runs: dict[str, 
         if (e["a"], e["b"]) in set(new):
             assert e["weight"] >= 0
             assert any(r["bayes_factor_log2"] > 0 for r in e["reasons"])
+
+
+@pytest.mark.parametrize("closing", [False, True])
+def test_every_merge_is_explained_by_the_features_it_was_scored_on(
+    runs: dict[str, object], closing: bool
+) -> None:
+    """The prior and the reasons shown for a merge add up to its weight: the closing pass
+    rebuilds some mentions' context, and the last round's merges keep the reasons of the
+    context they were merged on."""
+    res, names, prior = runs[str(closing)], runs["names"], runs[f"prior {closing}"]
+    assert isinstance(res, Resolution) and isinstance(names, dict) and isinstance(prior, float)
+    edges = [e for e in res.edges if e["a"] in names and e["weight"] != 99.0]
+    assert len(edges) > 1000
+    off = [e for e in edges
+           if abs(prior + sum(r["bayes_factor_log2"] for r in e["reasons"]) - e["weight"]) > 0.01]
+    assert not off, off[:3]

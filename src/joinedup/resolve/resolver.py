@@ -708,6 +708,11 @@ class Resolver:
         # and by the two samples compared, in order: clusters grown past the sample size
         # compare the same members as before
         self._sampled: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
+        # the last round's context of the mentions the closing pass saw change, and how many
+        # of the merges are the last round's: those are explained with the features they were
+        # scored on
+        self._round_context: dict[int, tuple[Any, Any, Any]] = {}
+        self._round_merges = 0
 
     def run(
         self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
@@ -748,16 +753,28 @@ class Resolver:
             yield from ((k, pk) for k in person_keys(f))
 
     def _person_edges(self, merges: list[tuple[int, int, float]]) -> Iterator[Row]:
-        """The evidence of the last round's merges, with the reasons the model gives for each
-        pair (the last round's features are the ones kept)."""
+        """The evidence of the last round's and the closing pass's merges, with the reasons
+        the model gives for each pair on the features it was scored on: the closing pass
+        rebuilds some mentions' context, and a last-round merge explained with that context
+        would show reasons that do not add up to its weight."""
         feats, tf = self.person_features, self.frequencies
-        for a, b, weight in merges:
+        for i, (a, b, weight) in enumerate(merges):
             if weight == math.inf:
                 reasons = [{"comparison": "analyst", "level": "confirmed as one person"}]
                 yield {"a": a, "b": b, "weight": 99.0, "reasons": reasons}
             else:
-                ev = self.model.score(feats[a], feats[b], tf)
+                fa, fb = feats[a], feats[b]
+                if i < self._round_merges:
+                    fa, fb = self._as_scored(a, fa), self._as_scored(b, fb)
+                ev = self.model.score(fa, fb, tf)
                 yield {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
+
+    def _as_scored(self, pk: int, f: Row) -> Row:
+        """A mention's features as the last round scored them (before the closing pass)."""
+        before = self._round_context.get(pk)
+        if before is None:
+            return f
+        return {**f, "context": before[0], "network": before[1], "lone": before[2]}
 
     def _places(
         self, out: Resolution, places: list[Row], in_report: dict[int, list[int]]
@@ -834,6 +851,7 @@ class Resolver:
             del scores, clusters  # before the next round's
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
+        self._round_merges = len(merges)
         if people and self.closing:
             merges += self._closing(out, people, own, in_report, feats, last, tf, carried, near)
         self._verdicts.clear()
@@ -867,7 +885,9 @@ class Resolver:
         for m, f in zip(people, own, strict=True):
             before = (f["context"], f["network"], f["lone"])
             self._with_context(f, m, in_report, entity_of, hood, again)
-            changed[m["pk"]] = before != (f["context"], f["network"], f["lone"])
+            if before != (f["context"], f["network"], f["lone"]):
+                changed[m["pk"]] = True
+                self._round_context[m["pk"]] = before
         del hood, again
         keys = _apart(near, clusters, len(changed))
         keys = keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
