@@ -129,7 +129,26 @@ def test_clusters_with_different_identifiers_merge_only_on_a_corroborated_pair()
     # one character apart, as councils' sequential ids of two children are
     assert clusters.why_not(2, 3) == "different council_child_id:SAL"
     assert not clusters.union(2, 3)
-    assert clusters.union(2, 3, lenient=True)  # two identifying comparisons agree: a typo
+    # a corroborated pair excuses only a conflict it holds itself: "kasia" has no id, so her
+    # agreeing with the second katherine says nothing about the first one's id
+    assert not clusters.union(2, 3, lenient=True)
+    assert clusters.union(1, 3, lenient=True)  # two identifying comparisons agree: a typo
+
+
+def test_a_corroborated_pair_does_not_excuse_a_surname_its_cluster_holds() -> None:
+    from joinedup.resolve.cluster import Clusters
+
+    # "Lauren" matches "Lauren Hall" on first name and month of birth; her cluster already
+    # holds "Lauren Taylor": two girls, whatever one first-name-only mention agrees with
+    feats = {1: person("lauren", "hall"), 2: person("lauren"), 3: person("lauren", "taylor"),
+             4: person("lauren", "holt")}
+    clusters = Clusters(feats, {1: 10, 2: 20, 3: 30, 4: 40})
+    assert clusters.union(2, 3)
+    assert clusters.why_not(1, 2, lenient=True) == "different surnames"
+    assert not clusters.union(1, 2, lenient=True)
+    # the pair's own surnames differ: a corroborated pair takes that for a typo
+    assert clusters.why_not(1, 4) == "different surnames"
+    assert clusters.union(1, 4, lenient=True)
 
 
 def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:

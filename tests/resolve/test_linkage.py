@@ -55,7 +55,7 @@ def test_pairs_comparing_nothing_that_names_a_person_do_not_count(store: Store) 
     assert Resolver(model)._mean_weight([1], [2, 3, 4, 5], feats, tf, _no_scores()) >= (
         LINKAGE_WEIGHT)
     inc = IncrementalResolver(store, model, tf)
-    assert inc._coherent([1], [2, 3, 4, 5, 6], feats, reports)
+    assert inc._coherent([1], [2, 3, 4, 5, 6], feats, reports, False, (1, 6))
 
 
 def test_pairs_that_compare_and_disagree_still_refuse(store: Store) -> None:
@@ -67,7 +67,8 @@ def test_pairs_that_compare_and_disagree_still_refuse(store: Store) -> None:
     reports = {pk: pk for pk in feats}
     assert Resolver(model)._mean_weight([1], [2, 3, 4, 5], feats, tf, _no_scores()) < (
         LINKAGE_WEIGHT)
-    assert not IncrementalResolver(store, model, tf)._coherent([1], [2, 3, 4, 5], feats, reports)
+    assert not IncrementalResolver(store, model, tf)._coherent(
+        [1], [2, 3, 4, 5], feats, reports, False, (1, 2))
 
 
 def test_comparable_is_any_identifying_comparison_picking_a_level(store: Store) -> None:
@@ -86,3 +87,17 @@ def test_comparable_is_any_identifying_comparison_picking_a_level(store: Store) 
         assert model.comparable(a, b) == picked
         seen.add(picked)
     assert seen == {True, False}  # both cases occur in the sample
+
+
+def test_an_added_report_excuses_only_a_conflict_its_pair_holds(store: Store) -> None:
+    """As in a full run (test_comparisons): a new "Lauren" agreeing with a stored "Lauren
+    Hall" on two identifying things does not join her to a "Lauren Taylor" she is joined
+    with; a corroborated pair whose own surnames differ is taken for a typo."""
+    model = _model(store)
+    inc = IncrementalResolver(store, model, model.shipped_frequencies())
+    feats = {1: _person("lauren", "hall"), 2: _person("lauren"), 3: _person("lauren", "taylor"),
+             4: _person("lauren", "holt")}
+    reports = {pk: pk for pk in feats}
+    assert not inc._coherent([2, 3], [1], feats, reports, True, (2, 1))
+    assert inc._coherent([4], [1], feats, reports, True, (4, 1))
+    assert not inc._coherent([4], [1], feats, reports, False, (4, 1))

@@ -10,7 +10,7 @@ An analyst's confirm (must-link) is applied first and is never refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +80,38 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
+def _conflicts(ca: _Cluster, cb: _Cluster) -> Iterator[str]:
+    """What says two clusters are two people: identifiers, precise ages, age estimates far
+    apart, surnames (a surname written as a first name is a swap, not a conflict)."""
+    for scheme, value in ca.ids.items():
+        other = cb.ids.get(scheme)
+        if other is not None and other != value:
+            # one character off may be a typo, but only a corroborated pair (``lenient``)
+            # says so: councils number children in sequence, so two children's ids are
+            # often one character apart
+            yield f"different {scheme.rstrip(':')}"
+    if (
+        ca.birth
+        and cb.birth
+        and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
+    ):
+        yield "ages do not agree"
+    if ca.span and cb.span and _gap(ca.span, cb.span) > ESTIMATE_SLACK:
+        yield "ages far apart"  # a witness misjudges an age by years, not decades
+    if (
+        ca.surnames
+        and cb.surnames
+        and not any_alike(ca.surnames, cb.surnames, SURNAME_JW)
+        and not any_alike(ca.surnames, cb.firsts, SURNAME_JW)
+        and not any_alike(ca.firsts, cb.surnames, SURNAME_JW)
+    ):
+        yield "different surnames"
+
+
+def _conflict(ca: _Cluster, cb: _Cluster) -> str | None:
+    return next(_conflicts(ca, cb), None)
+
+
 class Clusters:
     """Union-find over mention pks with cluster-level coherence checks.
 
@@ -142,9 +174,12 @@ class Clusters:
     def why_not(self, a: int, b: int, lenient: bool = False) -> str | None:
         """The reason two clusters may not merge, or None when they may.
 
-        ``lenient``: the pair agrees on several identifying things, so different surnames,
-        identifiers or exact ages are taken for typos (as in FEBRL's noisy records); two
-        mentions of one report, an analyst's split and different sexes still refuse.
+        ``lenient``: the pair agrees on several identifying things, so where the pair's *own*
+        two mentions differ in surname, identifier or exact age, that is taken for a typo (as
+        in FEBRL's noisy records). Two mentions of one report, an analyst's split and different
+        sexes still refuse, and so does a conflict the pair does not hold itself: a "Lauren"
+        whose date of birth matches "Lauren Hall" says nothing about the "Lauren Taylor" her
+        own cluster already holds.
         """
         ca, cb = self._cluster(self.find(a)), self._cluster(self.find(b))
         if ca.reports & cb.reports:
@@ -153,32 +188,17 @@ class Clusters:
             return "an analyst split them"
         if ca.sex and cb.sex and ca.sex != cb.sex:
             return "different sex"
-        if lenient:
-            return _siblings(ca, cb)
-        for scheme, value in ca.ids.items():
-            other = cb.ids.get(scheme)
-            if other is not None and other != value:
-                # one character off may be a typo, but only a corroborated pair (``lenient``)
-                # says so: councils number children in sequence, so two children's ids are
-                # often one character apart
-                return f"different {scheme.rstrip(':')}"
-        if (
-            ca.birth
-            and cb.birth
-            and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
-        ):
-            return "ages do not agree"
-        if ca.span and cb.span and _gap(ca.span, cb.span) > ESTIMATE_SLACK:
-            return "ages far apart"  # a witness misjudges an age by years, not decades
-        if (
-            ca.surnames
-            and cb.surnames
-            and not any_alike(ca.surnames, cb.surnames, SURNAME_JW)
-            and not any_alike(ca.surnames, cb.firsts, SURNAME_JW)
-            and not any_alike(ca.firsts, cb.surnames, SURNAME_JW)
-        ):
-            return "different surnames"
-        return None
+        if not lenient:
+            return _conflict(ca, cb)
+        siblings = _siblings(ca, cb)
+        if siblings is not None:
+            return siblings
+        found = _conflict(ca, cb)
+        if found is None or len(ca.members) + len(cb.members) == 2:
+            return None
+        # excused only where the pair's own two mentions hold the conflict
+        own = set(_conflicts(self._single(a), self._single(b)))
+        return next((why for why in _conflicts(ca, cb) if why not in own), None)
 
     def union(self, a: int, b: int, force: bool = False, lenient: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)

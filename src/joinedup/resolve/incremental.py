@@ -295,10 +295,13 @@ class IncrementalResolver:
             best = max(by_entity[entity], key=lambda c: c[0])
             if weight < MATCH_WEIGHT + MARGIN or not best[1]:
                 break
-            if entity == joined or not self._fits(m, f, entity, best[1] >= CORROBORATED):
-                continue
             corroborated = best[1] >= CORROBORATED
-            if joined is not None and not self._one_person(joined, entity, corroborated):
+            partner = (best[2]["_pk"], _as_sets(best[2]), best[2]["_report"])
+            if entity == joined or not self._fits(m, f, entity, corroborated, partner):
+                continue
+            if joined is not None and not self._one_person(
+                joined, entity, corroborated, (m["pk"], f, m["report"]), partner
+            ):
                 continue
             ev = self.model.score(f, _as_sets(best[2]), self.tf)
             self.out.edges.append(
@@ -317,18 +320,28 @@ class IncrementalResolver:
         found = self.store.members_of([entity, *olds])
         return [pk for e in (entity, *olds) for pk in found.get(e, [])]
 
-    def _one_person(self, a: str, b: str, lenient: bool = False) -> bool:
+    def _one_person(
+        self, a: str, b: str, lenient: bool, mine: Member, partner: Member
+    ) -> bool:
         """Whether two stored entities, taken whole, still look like one person; ``lenient``
-        when the new mention joining them agrees with the second on two identifying things,
-        as a full run's merge through that pair would be."""
+        when the new mention (``mine``, joining ``a``) agrees with ``partner`` of ``b`` on two
+        identifying things, as a full run's merge through that pair would be."""
         (xs, fa, ra), (ys, fb, rb) = self._sample(a), self._sample(b)
-        return bool(xs and ys) and self._coherent(xs, ys, fa | fb, ra | rb, lenient)
+        if not (xs and ys):
+            return False
+        xs, ys = _with(xs, fa, ra, mine), _with(ys, fb, rb, partner)
+        return self._coherent(xs, ys, fa | fb, ra | rb, lenient, (mine[0], partner[0]))
 
-    def _fits(self, m: Row, f: Row, entity: str, lenient: bool) -> bool:
-        """The cluster checks and average linkage of a full run, against the entity's members."""
+    def _fits(self, m: Row, f: Row, entity: str, lenient: bool, partner: Member) -> bool:
+        """The cluster checks and average linkage of a full run, against the entity's members;
+        ``partner`` is the member the new mention scored best with."""
         ys, feats, reports = self._sample(entity)
-        return bool(ys) and self._coherent(
-            [m["pk"]], ys, {**feats, m["pk"]: f}, {**reports, m["pk"]: m["report"]}, lenient
+        if not ys:
+            return False
+        ys = _with(ys, feats, reports, partner)
+        return self._coherent(
+            [m["pk"]], ys, {**feats, m["pk"]: f}, {**reports, m["pk"]: m["report"]}, lenient,
+            (m["pk"], partner[0]),
         )
 
     def _sample(self, entity: str) -> tuple[list[int], dict[int, Row], dict[int, int]]:
@@ -346,15 +359,17 @@ class IncrementalResolver:
         ys: list[int],
         feats: dict[int, Row],
         reports: dict[int, int],
-        lenient: bool = False,
+        lenient: bool,
+        pair: tuple[int, int],
     ) -> bool:
-        """The cluster checks between two groups of mentions, each taken as one cluster, and
-        average linkage over a sample of their cross pairs."""
+        """The cluster checks between two groups of mentions, each taken as one cluster, for
+        a merge through ``pair`` (one mention of each), and average linkage over a sample of
+        their cross pairs."""
         clusters = Clusters(feats, reports)
         for group in (xs, ys):
             for pk in group[1:]:
                 clusters.union(group[0], pk, force=True)
-        if clusters.why_not(xs[0], ys[0], lenient) is not None:
+        if clusters.why_not(pair[0], pair[1], lenient) is not None:
             return False
         if lenient:  # a pair agreeing on two identifying things is not one weak link
             return True
@@ -364,6 +379,20 @@ class IncrementalResolver:
             return True
         total = sum(self.model.weight(feats[x], feats[y], self.tf) for x, y in crosses)
         return total / len(crosses) >= LINKAGE_WEIGHT
+
+
+Member = tuple[int, Row, int]  # a mention's pk, its features and its report
+
+
+def _with(group: list[int], feats: dict[int, Row], reports: dict[int, int], one: Member
+          ) -> list[int]:
+    """``group`` with ``one`` in it (its features and report added), for a cluster check
+    through that mention."""
+    pk, f, report = one
+    if pk in group:
+        return group
+    feats[pk], reports[pk] = f, report
+    return [*group, pk]
 
 
 def _as_sets(features: Row) -> Row:
