@@ -519,7 +519,10 @@ def train_from_labels(
     for name, levels in HAND_SET_M.items():
         for level, value in levels.items():
             m[name][level] = value
-            report.defaults_used.append(f"m {name}: {PERSON_LEVELS[name][level]} (hand-set)")
+            note = f"m {name}: {PERSON_LEVELS[name][level]}"
+            # set by hand whether or not the data observed it: one note, not two
+            report.defaults_used = [d for d in report.defaults_used if d != note]
+            report.defaults_used.append(f"{note} (hand-set)")
     if noise:
         m = with_noise_m(m, noise)
         report.noise = [f"{name}: {PERSON_LEVELS[name][i]}" for name in noise for i in noise[name]]
