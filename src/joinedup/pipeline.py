@@ -102,7 +102,12 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     weigh(store, profile)  # unconfirmed proposals: counted as the profile says, as now judged
     mentions = store.current_mentions()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
-    resolution = resolver.run(mentions, store.current_links(ITEM_LINKS), store.report_orgs())
+    resolution = resolver.run(
+        mentions,
+        store.current_links(ITEM_LINKS),
+        store.report_orgs(),
+        store.reports_of_agencies(profile.local_agencies),
+    )
     store.replace_resolution(
         resolution.entities,
         resolution.entity_of.items(),
@@ -241,7 +246,8 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
     profile = load_profile(profile_name)
     # the rounds' features, as the shipped model is trained on (splink_model.resolved_features)
     resolver = Resolver(person_model(store, profile), store.pair_decisions(), closing=False)
-    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs())
+    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs(),
+                 store.reports_of_agencies(profile.local_agencies))
     model = train(resolver.person_features)
     store.set_param("person_model", model.to_json())
     process(store, profile_name)

@@ -163,3 +163,45 @@ def test_a_flat_described_by_its_street_alone_stays_apart_without_a_shared_perso
     store: Store, tmp_path: Path
 ) -> None:
     assert len(_places(store, tmp_path, _street_no_location("Beth"))) == 2
+
+
+def _golden_point(town_b: str, agency_b: str = "education") -> list[dict]:
+    """"Golden Point" with no address, told of by a school in Heywood and by an organisation
+    of ``agency_b`` in ``town_b``; each one's other report says where it is."""
+    def home(rid: str, org: str, town: str, agency: str) -> dict:
+        return report(rid, org=org, agency=agency,
+                      people=[child("c0", "Cara", addresses=[f"2 Mill Lane, {town}"])])
+
+    def told(rid: str, org: str, name: str, agency: str) -> dict:
+        return report(rid, org=org, agency=agency, people=[child("c1", name)],
+                      places=[{"ref": "g", "name": "Golden Point", "kind": "takeaway"}])
+
+    return [home("h0", "School H", "Heywood", "education"),
+            told("h1", "School H", "Amy", "education"),
+            home("t0", "Other T", town_b, agency_b), told("t1", "Other T", "Beth", agency_b)]
+
+
+def test_a_name_told_of_from_two_towns_needs_a_shared_location_or_person(
+    store: Store, tmp_path: Path
+) -> None:
+    # two schools in two towns, no address, no one in common: two takeaways
+    places = _places(store, tmp_path, _golden_point("Todmorden"))
+    golden = [p for p in places if "Golden" in p["label"]]
+    assert len(golden) == 2, golden
+
+
+def test_a_name_told_of_from_one_town_joins_without_an_address(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _golden_point("Heywood"))
+    golden = [p for p in places if "Golden" in p["label"]]
+    assert len(golden) == 1 and len(golden[0]["mentions"]) == 2, golden
+
+
+
+def test_a_care_home_is_not_taken_to_speak_of_its_own_town(store: Store, tmp_path: Path) -> None:
+    # children placed from other areas go about several towns: a care home in Todmorden
+    # telling of "Golden Point" says nothing of where it is (profile: local_agencies)
+    places = _places(store, tmp_path, _golden_point("Todmorden", agency_b="care_home"))
+    golden = [p for p in places if "Golden" in p["label"]]
+    assert len(golden) == 1 and len(golden[0]["mentions"]) == 2, golden

@@ -106,6 +106,10 @@ class Profile:
     # What a narrative-only report's proposals count for before a person has applied them:
     # "ignore" (nothing) or "weak" (resolution, corroboration and alerts, marked unconfirmed).
     unconfirmed_proposals: str = "ignore"
+    # Agencies whose reports speak of their own town (a school): a place such a report names
+    # without an address counts in the organisation's home town when resolution decides
+    # whether a place name is common to several towns (resolve/places.py, common_names).
+    local_agencies: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -277,7 +281,20 @@ def load_profile_from(
         engine=engine,
         vocabularies=_vocabularies(data, path),
         unconfirmed_proposals=_unconfirmed(data, path),
+        local_agencies=_local_agencies(data, path),
     )
+
+
+def _local_agencies(data: dict[str, Any], path: Path) -> frozenset[str]:
+    """``local_agencies``: agencies of the profile's own list."""
+    found = frozenset(str(a) for a in data.get("local_agencies") or ())
+    unknown = sorted(found - frozenset(data.get("agencies") or ()))
+    if unknown:
+        raise ProfileError(
+            f"{path}: local_agencies: not among the profile's agencies: {', '.join(unknown)}",
+            hint="list agencies from `agencies`, or remove the entry",
+        )
+    return found
 
 
 def _unconfirmed(data: dict[str, Any], path: Path) -> str:

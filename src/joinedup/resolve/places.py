@@ -161,13 +161,21 @@ class _Clusters:
         return [sorted(c.members) for c in self.data.values()]
 
 
-def common_names(ms: list[Row]) -> set[str]:
-    """Place names seen in more than one town: they say which kind of place, not which place."""
+def common_names(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> set[str]:
+    """Place names seen in more than one town: they say which kind of place, not which place.
+
+    A mention that names no town counts in its reporter's home town where the profile takes
+    the reporter's agency to speak of its own town (``homes``: report -> the towns its
+    organisation reports from): "Golden Point" told of by a school in Heywood and one in
+    Todmorden is two takeaways until something says otherwise.
+    """
     towns: dict[str, set[str]] = defaultdict(set)
     for m in ms:
         f = m["features"]
         if f.get("town"):
             towns[core_name(f["name_key"])].add(f["town"])
+        elif homes and len(home := homes.get(m["report"]) or set()) == 1:
+            towns[core_name(f["name_key"])] |= home
     return {name for name, seen in towns.items() if len(seen) > 1}
 
 
@@ -203,9 +211,10 @@ class PlacePairs:
     common: set[str]
 
 
-def place_pairs(ms: list[Row]) -> PlacePairs:
+def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> PlacePairs:
     """Block place mentions on their distinctive words, street address and street (a home
-    described by its street meets the addresses on it), and compare them."""
+    described by its street meets the addresses on it), and compare them; ``homes`` (report ->
+    its organisation's home towns) as :func:`common_names` reads it."""
     ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
     # homes described by their street, and street addresses, by street (and postcode, for
@@ -228,7 +237,7 @@ def place_pairs(ms: list[Row]) -> PlacePairs:
             if f.get("postcode"):
                 described[(street, f["postcode"])].append(m)
     fixed, waiting, seen = [], [], set()
-    common = common_names(ms)
+    common = common_names(ms, homes)
     anyone = frozenset({""})  # stands for "some person both reports name"
     candidates = [
         combinations(block, 2) for block in blocks.values() if len(block) <= BLOCK_CAP

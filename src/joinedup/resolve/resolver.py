@@ -461,9 +461,12 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
     return out
 
 
-def with_locality(people: list[Row], orgs: dict[int, str]) -> list[Row]:
-    """People with ``locality``: the towns their report names and its organisation's home."""
-    home = home_towns(people, orgs)
+def with_locality(
+    people: list[Row], orgs: dict[int, str], home: dict[str, set[str]] | None = None
+) -> list[Row]:
+    """People with ``locality``: the towns their report names and its organisation's home
+    (``home``: :func:`home_towns`, computed here when not given)."""
+    home = home_towns(people, orgs) if home is None else home
     shared = SharedValues()  # a dozen towns: a few localities, each held once
     for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
         towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
@@ -715,11 +718,17 @@ class Resolver:
         self._round_merges = 0
 
     def run(
-        self, mentions: list[Row], links: list[Row], orgs: dict[int, str] | None = None
+        self,
+        mentions: list[Row],
+        links: list[Row],
+        orgs: dict[int, str] | None = None,
+        local: set[int] | None = None,
     ) -> Resolution:
         """Resolve every mention; ``orgs`` (report -> organisation) lends each report the towns
-        its organisation usually reports from. Of ``links``, only those of :data:`ITEM_LINKS`
-        are read (a person and the vehicles and phones that are theirs)."""
+        its organisation usually reports from, and ``local`` (reports of the profile's
+        ``local_agencies``) lends them to the places those reports name without an address.
+        Of ``links``, only those of :data:`ITEM_LINKS` are read (a person and the vehicles and
+        phones that are theirs)."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
         for m in mentions:
             by_kind[m["kind"]].append(m)
@@ -733,9 +742,15 @@ class Resolver:
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
-        self._place_pairs = place_pairs(by_kind["place"])
+        home = home_towns(by_kind["person"], orgs or {})
+        # only the reports that name places: a million-report store's every report is not
+        # needed here
+        homes = {report: home[org] for report in {m["report"] for m in by_kind["place"]}
+                 if report in (local or ()) and (org := (orgs or {}).get(report)) in home}
+        self._place_pairs = place_pairs(by_kind["place"], homes)
+        del homes
         self._places(out, by_kind["place"], in_report)
-        people = with_locality(by_kind["person"], orgs or {})
+        people = with_locality(by_kind["person"], orgs or {}, home)
         self.model = self.model.for_size(len(people))
         merges = self._people(out, people, links, in_report, by_kind["place"])
         later = self.place_edges + join_by_driver(out.entity_of, by_kind["vehicle"], links)

@@ -654,10 +654,13 @@ def resolved_features(store: Any, model: PersonModel) -> dict[int, dict[str, Any
 
     Without the closing pass: trained on its features instead, the model raised 41 false
     alerts on the 28 held-out scenarios (seeds 13-40) against 37 (docs/resolution.md)."""
+    from joinedup.profiles import load_profile
     from joinedup.resolve.resolver import ITEM_LINKS, Resolver
 
+    local = store.reports_of_agencies(load_profile("safeguarding").local_agencies)
     resolver = Resolver(model, closing=False)
-    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs())
+    resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs(),
+                 local)
     return resolver.person_features
 
 

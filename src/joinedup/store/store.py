@@ -548,6 +548,20 @@ class Store:
             )
             return {pk: intern(org) for pk, org in rows}
 
+    def reports_of_agencies(self, agencies: frozenset[str]) -> set[int]:
+        """The current reports of these agencies (pks), for resolution's reading of where
+        a report's places are (profile ``local_agencies``)."""
+        if not agencies:
+            return set()
+        r = t.report
+        with self.transaction("read", "reports/current") as conn:
+            rows = conn.execute(
+                select(r.c.pk).where(
+                    self._where(r), r.c.current.is_(True), r.c.agency.in_(sorted(agencies))
+                )
+            )
+            return {pk for (pk,) in rows}
+
     def current_mentions(self) -> list[Row]:
         m = t.mention
         with self.transaction("read", "mentions/current") as conn:

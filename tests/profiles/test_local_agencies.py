@@ -1,0 +1,31 @@
+"""``local_agencies``: which agencies' reports are taken to speak of their own town, when
+resolution decides whether a place name is common to several towns (docs/resolution.md)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from joinedup.errors import ProfileError
+from joinedup.profiles import PROFILES_DIR, load_profile, load_profile_from
+
+
+def test_the_shipped_profiles_say_which_agencies_are_local() -> None:
+    safeguarding = load_profile("safeguarding")
+    assert safeguarding.local_agencies == safeguarding.agencies - {"care_home"}
+    assert load_profile("conflict").local_agencies == frozenset()  # the default
+
+
+def test_an_agency_the_profile_does_not_know_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "safeguarding"
+    shutil.copytree(PROFILES_DIR / "safeguarding", copy)
+    path = copy / "profile.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "local_agencies: [police," in text
+    path.write_text(text.replace("local_agencies: [police,", "local_agencies: [school, police,"),
+                    encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile_from(copy)
+    assert "local_agencies" in str(err.value) and "school" in str(err.value)
