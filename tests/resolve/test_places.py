@@ -205,3 +205,27 @@ def test_a_care_home_is_not_taken_to_speak_of_its_own_town(store: Store, tmp_pat
     places = _places(store, tmp_path, _golden_point("Todmorden", agency_b="care_home"))
     golden = [p for p in places if "Golden" in p["label"]]
     assert len(golden) == 1 and len(golden[0]["mentions"]) == 2, golden
+
+
+def _union_street(child_b: str) -> list[dict]:
+    """"a flat on Union Street" in two reports, no town, postcode or address."""
+    def told(rid: str, org: str, name: str) -> dict:
+        return report(rid, org=org, agency="education",
+                      people=[child("c1", name, age=14, dob="1994-03-02")],
+                      places=[{"ref": "f", "name": "a flat on Union Street", "kind": "flat"}])
+
+    return [told("a", "School A", "Amy Walsh"), told("b", "School B", f"{child_b} Walsh")]
+
+
+def test_two_homes_described_by_one_street_join_only_through_a_person(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _union_street("Beth"))
+    assert len(places) == 2, places  # many flats on many Union Streets
+
+
+def test_two_homes_described_by_one_street_join_through_a_child_both_name(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _union_street("Amy"))
+    assert len(places) == 1 and len(places[0]["mentions"]) == 2, places

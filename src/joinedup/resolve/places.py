@@ -341,8 +341,13 @@ def _compare(
         score = NAME_SCORE  # "the Sultan's" for "Sultan's Grill": one name is the other, cut
     if score < NAME_SCORE:
         return None
-    if not located and km is None and (core_x in common or core_y in common) and not people:
-        return None  # "Town Park" names a park in many towns: only a shared location joins them
+    # "Town Park" names a park in many towns, "a flat on Union Street" one of many homes on
+    # one of many Union Streets: only a shared location, or a person both reports name, joins
+    vague = core_x in common or core_y in common or bool(
+        described_street(fx["name_key"]) and described_street(fy["name_key"])
+    )
+    if not located and km is None and vague and not people:
+        return None
     where = (
         f"same {_where(located[0])}"
         if located
