@@ -101,16 +101,13 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     note_rule_changes(store, profile)
     weigh(store, profile)  # unconfirmed proposals: counted as the profile says, as now judged
     mentions = store.current_mentions()
-    # of the local agencies' reports, only those naming a place are read (a 1M store's every
-    # report number would stay in memory through resolution)
-    local = {m["report"] for m in mentions if m["kind"] == "place"} & store.reports_of_agencies(
-        profile.local_agencies
-    )
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(
-        mentions, store.current_links(ITEM_LINKS), store.report_orgs(), local
+        mentions,
+        store.current_links(ITEM_LINKS),
+        store.report_orgs(),
+        store.place_reports_of(profile.local_agencies),
     )
-    del local
     store.replace_resolution(
         resolution.entities,
         resolution.entity_of.items(),
@@ -250,7 +247,7 @@ def train_person_model(store: Store, profile_name: str = "safeguarding") -> Pers
     # the rounds' features, as the shipped model is trained on (splink_model.resolved_features)
     resolver = Resolver(person_model(store, profile), store.pair_decisions(), closing=False)
     resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs(),
-                 store.reports_of_agencies(profile.local_agencies))
+                 store.place_reports_of(profile.local_agencies))
     model = train(resolver.person_features)
     store.set_param("person_model", model.to_json())
     process(store, profile_name)

@@ -193,12 +193,16 @@ class Clusters:
         siblings = _siblings(ca, cb)
         if siblings is not None:
             return siblings
-        found = _conflict(ca, cb)
-        if found is None or len(ca.members) + len(cb.members) == 2:
-            return None
-        # excused only where the pair's own two mentions hold the conflict
-        own = set(_conflicts(self._single(a), self._single(b)))
-        return next((why for why in _conflicts(ca, cb) if why not in own), None)
+        if len(ca.members) + len(cb.members) == 2:
+            return None  # the two clusters are the pair: every conflict is its own
+        own: set[str] | None = None
+        for why in _conflicts(ca, cb):
+            # excused only where the pair's own two mentions hold the conflict
+            if own is None:
+                own = set(_conflicts(self._single(a), self._single(b)))
+            if why not in own:
+                return why
+        return None
 
     def union(self, a: int, b: int, force: bool = False, lenient: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)

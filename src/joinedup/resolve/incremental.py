@@ -303,7 +303,7 @@ class IncrementalResolver:
                 joined, entity, corroborated, (m["pk"], f, m["report"]), partner
             ):
                 continue
-            ev = self.model.score(f, _as_sets(best[2]), self.tf)
+            ev = self.model.score(f, partner[1], self.tf)
             self.out.edges.append(
                 {"a": best[2]["_pk"], "b": m["pk"], "weight": round(weight, 3),
                  "reasons": ev.as_json()}

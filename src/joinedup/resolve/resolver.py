@@ -462,11 +462,10 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
 
 
 def with_locality(
-    people: list[Row], orgs: dict[int, str], home: dict[str, set[str]] | None = None
+    people: list[Row], orgs: dict[int, str], home: dict[str, set[str]]
 ) -> list[Row]:
     """People with ``locality``: the towns their report names and its organisation's home
-    (``home``: :func:`home_towns`, computed here when not given)."""
-    home = home_towns(people, orgs) if home is None else home
+    (``home``: :func:`home_towns`)."""
     shared = SharedValues()  # a dozen towns: a few localities, each held once
     for m in people:  # in place: a copy of every person's features costs hundreds of MB at 1M
         towns = set(m["features"].get("towns") or []) | home.get(orgs.get(m["report"], ""), set())
@@ -725,8 +724,9 @@ class Resolver:
         local: set[int] | None = None,
     ) -> Resolution:
         """Resolve every mention; ``orgs`` (report -> organisation) lends each report the towns
-        its organisation usually reports from, and ``local`` (reports of the profile's
-        ``local_agencies``) lends them to the places those reports name without an address.
+        its organisation usually reports from, and ``local`` (the reports of the profile's
+        ``local_agencies`` that name a place, ``Store.place_reports_of``) lends them to the
+        places those reports name without an address.
         Of ``links``, only those of :data:`ITEM_LINKS` are read (a person and the vehicles and
         phones that are theirs)."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
@@ -743,10 +743,8 @@ class Resolver:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
         home = home_towns(by_kind["person"], orgs or {})
-        # only the reports that name places: a million-report store's every report is not
-        # needed here
-        homes = {report: home[org] for report in {m["report"] for m in by_kind["place"]}
-                 if report in (local or ()) and (org := (orgs or {}).get(report)) in home}
+        homes = {report: home[org] for report in local or ()
+                 if (org := (orgs or {}).get(report)) in home}
         self._place_pairs = place_pairs(by_kind["place"], homes)
         del homes
         self._places(out, by_kind["place"], in_report)

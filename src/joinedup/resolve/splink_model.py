@@ -657,7 +657,7 @@ def resolved_features(store: Any, model: PersonModel) -> dict[int, dict[str, Any
     from joinedup.profiles import load_profile
     from joinedup.resolve.resolver import ITEM_LINKS, Resolver
 
-    local = store.reports_of_agencies(load_profile("safeguarding").local_agencies)
+    local = store.place_reports_of(load_profile("safeguarding").local_agencies)
     resolver = Resolver(model, closing=False)
     resolver.run(store.current_mentions(), store.current_links(ITEM_LINKS), store.report_orgs(),
                  local)

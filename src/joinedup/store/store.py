@@ -548,16 +548,24 @@ class Store:
             )
             return {pk: intern(org) for pk, org in rows}
 
-    def reports_of_agencies(self, agencies: frozenset[str]) -> set[int]:
-        """The current reports of these agencies (pks), for resolution's reading of where
-        a report's places are (profile ``local_agencies``)."""
+    def place_reports_of(self, agencies: frozenset[str]) -> set[int]:
+        """The current reports of these agencies that name a place (pks): resolution reads
+        the places they give no town for as in their organisation's home town (profile
+        ``local_agencies``). Only those naming a place: a million-report store's every report
+        number would stay in memory through resolution."""
         if not agencies:
             return set()
-        r = t.report
+        r, m = t.report, t.mention
         with self.transaction("read", "reports/current") as conn:
             rows = conn.execute(
-                select(r.c.pk).where(
-                    self._where(r), r.c.current.is_(True), r.c.agency.in_(sorted(agencies))
+                select(r.c.pk)
+                .distinct()
+                .join(m, m.c.report == r.c.pk)
+                .where(
+                    self._where(r),
+                    r.c.current.is_(True),
+                    r.c.agency.in_(sorted(agencies)),
+                    m.c.kind == "place",
                 )
             )
             return {pk for (pk,) in rows}
