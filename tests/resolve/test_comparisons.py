@@ -151,6 +151,27 @@ def test_a_corroborated_pair_does_not_excuse_a_surname_its_cluster_holds() -> No
     assert clusters.union(1, 4, lenient=True)
 
 
+def test_two_clusters_are_far_apart_in_age_when_any_two_estimates_are() -> None:
+    from joinedup.resolve.cluster import Clusters
+
+    # birth years as a witness's estimate gives them ("thirties", "late teens", "twenties"):
+    # one man's estimates drift over reports, so the hull of a cluster's estimates grows until
+    # nothing is far from it; a "Taz" in his thirties and a "Taz" in his late teens are two men
+    feats = {1: person("x", birth=[1968, 1977]), 2: person("x", birth=[1978, 1987]),
+             3: person("x", birth=[1988, 1990]), 4: person("x", birth=[1989, 1990])}
+    clusters = Clusters(feats, {1: 10, 2: 20, 3: 30, 4: 40})
+    assert clusters.union(1, 2)  # thirties and twenties: one man's estimates may be
+    assert clusters.union(3, 4)  # late teens and teens
+    # hulls 1968-1987 and 1988-1990 touch; the thirties and the late teens are 11 years apart
+    assert clusters.why_not(2, 3) == "ages far apart"
+    assert not clusters.union(2, 3)
+    # a date of birth is not an estimate: its typos are the identifying comparisons' (FEBRL)
+    exact = {1: person("x", birth=[1909, 1909]), 2: person("x", birth=[1990, 1990]),
+             3: person("x", birth=[1990, 1990])}
+    clusters = Clusters(exact, {1: 10, 2: 20, 3: 30})
+    assert clusters.union(1, 2, lenient=True) and clusters.union(2, 3)
+
+
 def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:
     def keys(alias: str) -> set[str]:
         return {k for k in person_keys(person("x") | {"first_key": None, "aliases": [alias]})

@@ -37,7 +37,7 @@ class _Cluster:
     sex: str | None
     forbidden: set[int] | frozenset[int] = NOTHING
     surnames: set[str] | frozenset[str] = NOTHING
-    span: tuple[int, int] | None = None  # the hull of every age estimate, precise or not
+    ages: _Ages | None = None  # what every age, precise or estimated, bounds
     firsts: set[str] | frozenset[str] = NOTHING  # a surname written as a first name is a swap
     alts: set[str] | frozenset[str] = NOTHING  # first names and their variants, for siblings
 
@@ -72,12 +72,45 @@ def _siblings(ca: _Cluster, cb: _Cluster) -> str | None:
     return None
 
 
+@dataclass(slots=True, frozen=True)
+class _Ages:
+    """The bounds a cluster's ages put on its birth year, each from one mention: the latest
+    earliest-year and the earliest latest-year, over every age (``lo``, ``hi``) and over the
+    witnesses' estimates alone (``est_lo``, ``est_hi``; None when it has none). Two clusters
+    are far apart in age when one mention's estimate and another's age, one from each, lie
+    more than :data:`ESTIMATE_SLACK` years apart; a hull of the estimates (earliest to latest)
+    grows with every mention until nothing is ever far from it."""
+
+    lo: int
+    hi: int
+    est_lo: int | None
+    est_hi: int | None
+
+    @staticmethod
+    def of(born: tuple[int, int], precise: bool) -> _Ages:
+        if precise:
+            return _Ages(born[0], born[1], None, None)
+        return _Ages(born[0], born[1], born[0], born[1])
+
+    def __or__(self, other: _Ages) -> _Ages:
+        return _Ages(max(self.lo, other.lo), min(self.hi, other.hi),
+                     _pick(max, self.est_lo, other.est_lo), _pick(min, self.est_hi, other.est_hi))
+
+    def apart(self, other: _Ages) -> int:
+        """The most years between an estimate of one and an age of the other."""
+        gaps = [0]
+        if self.est_lo is not None and self.est_hi is not None:
+            gaps += [self.est_lo - other.hi, other.lo - self.est_hi]
+        if other.est_lo is not None and other.est_hi is not None:
+            gaps += [other.est_lo - self.hi, self.lo - other.est_hi]
+        return max(gaps)
+
+
+def _pick(how: Any, a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else how(a, b)
+
+
 NO_IDS: dict[str, str] = {}  # never changed: a cluster gets a dict of its own when it has ids
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Years between two birth-year ranges (0 when they overlap)."""
-    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
 def _conflicts(ca: _Cluster, cb: _Cluster) -> Iterator[str]:
@@ -96,7 +129,7 @@ def _conflicts(ca: _Cluster, cb: _Cluster) -> Iterator[str]:
         and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
     ):
         yield "ages do not agree"
-    if ca.span and cb.span and _gap(ca.span, cb.span) > ESTIMATE_SLACK:
+    if ca.ages and cb.ages and ca.ages.apart(cb.ages) > ESTIMATE_SLACK:
         yield "ages far apart"  # a witness misjudges an age by years, not decades
     if (
         ca.surnames
@@ -156,7 +189,7 @@ class Clusters:
             ids,
             (born[0], born[1]) if born and precise else None,
             f.get("sex"),
-            span=(born[0], born[1]) if born else None,
+            ages=_Ages.of(born, bool(precise)) if born else None,
             surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
             firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
             alts=frozenset(f.get("first_alts") or ()) or NOTHING,
@@ -229,12 +262,8 @@ class Clusters:
         ca.sex = ca.sex or cb.sex
         ca.forbidden = _joined(ca.forbidden, cb.forbidden)
         ca.surnames = _joined(ca.surnames, cb.surnames)
-        if cb.span:
-            ca.span = (
-                cb.span
-                if not ca.span
-                else (min(ca.span[0], cb.span[0]), max(ca.span[1], cb.span[1]))
-            )
+        if cb.ages:
+            ca.ages = cb.ages if not ca.ages else ca.ages | cb.ages
         ca.firsts = _joined(ca.firsts, cb.firsts)
         ca.alts = _joined(ca.alts, cb.alts)
         return True
