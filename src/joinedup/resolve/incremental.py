@@ -36,6 +36,7 @@ from joinedup.resolve.resolver import (
     ROUNDS,
     item_keys,
     join_by_driver,
+    one_network,
     partial_plate_target,
     person_keys,
     vehicle_plate,
@@ -378,7 +379,7 @@ class IncrementalResolver:
         if not crosses:
             return True
         total = sum(self.model.weight(feats[x], feats[y], self.tf) for x, y in crosses)
-        return total / len(crosses) >= LINKAGE_WEIGHT
+        return total / len(crosses) >= LINKAGE_WEIGHT or one_network(xs, ys, feats)
 
 
 Member = tuple[int, Row, int]  # a mention's pk, its features and its report

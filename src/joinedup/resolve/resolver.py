@@ -677,6 +677,21 @@ def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
     return parts
 
 
+def one_network(xs: list[int], ys: list[int], feats: dict[int, Row]) -> bool:
+    """Whether two clusters' reports name mostly the same people and places with them: two
+    or more, and at least half of those the smaller side names. The first members of a
+    man's two halves may each be named with other children of his ("Jimmy" with Jacob in
+    one half, with David and Nazia in the other), so that their cross pairs fall short
+    although his two halves name the same four children; two men of one nickname in two
+    networks share a child at most, through a wrong merge."""
+    def named(group: list[int]) -> set[str]:
+        return {e for pk in group for e in feats[pk].get("context") or ()}
+
+    a, b = named(xs), named(ys)
+    common = len(a & b)
+    return common >= 2 and 2 * common >= min(len(a), len(b))
+
+
 def _apart(keys: Keys, clusters: Clusters, size: int) -> Keys:
     """The pairs of ``keys`` whose two mentions are in different clusters."""
     roots = np.arange(size, dtype=np.int64)
@@ -973,6 +988,8 @@ class Resolver:
         if verdict is None:
             verdict = self._mean_weight(ma, mb, feats, tf, scores) >= LINKAGE_WEIGHT
             self._sampled[samples] = verdict
+        if not verdict:
+            verdict = one_network(clusters.root_members(ra), clusters.root_members(rb), feats)
         self._verdicts[state] = verdict
         return verdict
 
