@@ -79,7 +79,11 @@ class Picture:
         child: first names alike and the same date of birth, identifier or surname, nothing
         that differs. An entity the resolver joined wrongly ("Elena" with "Elena Popescu")
         carries a surname the report tying "Elena" never gave; her own report's date of birth
-        still says she is "Elena Gheorghiou" of the other tie."""
+        still says she is "Elena Gheorghiou" of the other tie. And when every mention tying
+        one of them gives only a first name, and the age of a mention tying the other, it
+        says a girl of that name, not a second girl.
+
+        Two children one report names are always two."""
         tying: dict[str, set[int]] = {c: set() for c in children}
         for t in ties:
             if t.child in tying and t.mention is not None:
@@ -95,9 +99,26 @@ class Picture:
         return len(groups)
 
     def _could_be_one(self, a: str, b: str, tying: dict[str, set[int]]) -> bool:
+        if not set(self.mentioned_in.get(a, ())).isdisjoint(self.mentioned_in.get(b, ())):
+            return False  # one report names both: two children ("Jada, 15" and "Jada, 16")
         if _could_be_one(self.child_profile(a), self.child_profile(b)):
             return True
-        return any(_told_one(self.told(x), self.told(y)) for x in tying[a] for y in tying[b])
+        if any(_told_one(self.told(x), self.told(y)) for x in tying[a] for y in tying[b]):
+            return True
+        return self._only_named(a, b, tying) or self._only_named(b, a, tying)
+
+    def _only_named(self, a: str, b: str, tying: dict[str, set[int]]) -> bool:
+        """Whether every mention tying ``a`` gives only a first name, and the age of a mention
+        tying ``b``: "Anjali, 14" says a girl of that name, not a second girl, however the
+        resolver placed that mention. A 12-year-old and a 14-year-old are two girls."""
+        told = [self.told(x) for x in tying[a]]
+        other = [self.told(y) for y in tying[b]]
+        return bool(told) and all(
+            t is not None
+            and _first_name_only(t)
+            and any(_could_be_one(t, o, slack=0) for o in other)
+            for t in told
+        )
 
     def key(self, report: int) -> str | None:
         """The independence key of a report (None for a derived report)."""
@@ -208,9 +229,10 @@ def _of_concern(profile: Profile, m: Row | None) -> bool:
     return bool(spec and spec.of_concern)
 
 
-def _could_be_one(a: Row | None, b: Row | None) -> bool:
+def _could_be_one(a: Row | None, b: Row | None, slack: int = 1) -> bool:
     """Whether two child entities could be one child the resolver failed to join: names alike
-    allowing a typo ("Sana" / "Sna"), and nothing that differs (sex, an identifier, ages)."""
+    allowing a typo ("Sana" / "Sna"), and nothing that differs (sex, an identifier, ages:
+    birth years ``slack`` apart at most)."""
     if not a or not b or not a["firsts"] or not b["firsts"]:
         return False  # an unnamed child is not assumed to be anyone in particular
     if not firsts_alike(a["firsts"], b["firsts"]):
@@ -227,7 +249,7 @@ def _could_be_one(a: Row | None, b: Row | None) -> bool:
         if b["ids"].get(scheme, value) != value:
             return False
     if a["birth"] and b["birth"]:
-        return max(a["birth"][0], b["birth"][0]) <= min(a["birth"][1], b["birth"][1]) + 1
+        return max(a["birth"][0], b["birth"][0]) <= min(a["birth"][1], b["birth"][1]) + slack
     return True
 
 
@@ -241,6 +263,11 @@ def _told_one(a: Row | None, b: Row | None) -> bool:
         or (a["dob"] and a["dob"] == b["dob"])
         or set(a["ids"].values()) & set(b["ids"].values())
     )
+
+
+def _first_name_only(told: Row) -> bool:
+    """A mention naming a child by her first name alone: no surname, date of birth or id."""
+    return bool(told["firsts"]) and not (told["surnames"] or told["dob"] or told["ids"])
 
 
 def _fold(features: Iterable[Row]) -> Row:
