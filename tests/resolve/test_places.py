@@ -23,6 +23,40 @@ def test_premises_are_a_house_number_and_street_only() -> None:
     assert premises_of("Flat 2, 10 High Street, Oldham") is None  # flat 1 is another home
     assert premises_of("Manchester Road, Oldham") is None
     assert premises_of("157a Manchester Road") is None  # no town to place it in
+    # a small house number is kept as written (the nickname key spells "15" out as "fifteen",
+    # which once made "15 Moss Lane" no street address at all)
+    assert premises_of("15 Moss Lane, Bradford") == "15 moss lane"
+    assert premises_of("3 Ash Grove, Heywood") == "3 ash grove"
+
+
+def test_one_name_at_two_small_house_numbers_is_two_places(store: Store, tmp_path: Path) -> None:
+    def garden(address: str | None) -> dict:
+        p = {"ref": "t", "name": "Tandoori Garden", "kind": "takeaway"}
+        return p | {"address": address} if address else p
+
+    places = _places(store, tmp_path, [
+        report("a", people=[child("c1", "Amy")], places=[garden("15 Moss Lane, Bradford")]),
+        report("b", org="School", agency="education", people=[child("c2", "Beth")],
+               places=[garden("6 Thornton Road, Bradford")]),
+    ])
+    assert len(places) == 2, places
+
+
+def test_one_name_in_two_full_postcodes_is_two_places(store: Store, tmp_path: Path) -> None:
+    # one premises has one postcode; "Spice Stop" in BD3 4HY and in BD3 4XT is two shops
+    def stop(postcode: str, address: str | None = None) -> dict:
+        p = {"ref": "s", "name": "Spice Stop", "kind": "takeaway", "postcode": postcode}
+        return p | {"address": address} if address else p
+
+    places = _places(store, tmp_path, [
+        report("a", people=[child("c1", "Amy")],
+               places=[stop("BD3 4HY", "1 Oldham Road, Bradford")]),
+        report("b", org="School", agency="education", people=[child("c2", "Beth")],
+               places=[stop("BD3 4XT")]),
+        report("c", org="Clinic", agency="health", people=[child("c3", "Cara")],
+               places=[stop("BD3 4XT")]),
+    ])
+    assert sorted(len(p["mentions"]) for p in places) == [1, 2], places
 
 
 def test_two_names_for_one_street_address_in_one_town_are_one_place(

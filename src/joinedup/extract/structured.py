@@ -168,8 +168,15 @@ def premises_of(address: str) -> str | None:
     starts with a number: two names for one flat ("the flat above Chicken Garden", "a flat on
     Manchester Road") share it. "Flat 2, 10 High Street" gives none: flat 1 is another home.
     """
-    first = normalise_alias(address.split(",", 1)[0]) if "," in address else ""
-    return first if first[:1].isdigit() and any(ch.isalpha() for ch in first) else None
+    first = address.split(",", 1)[0].strip() if "," in address else ""
+    number, _, street = first.partition(" ")
+    # the number as written: the nickname key spells out small numbers ("Car 9" is "Car
+    # Nine"), which would make "15 Moss Lane" no street address at all
+    number = re.sub(r"[\W_]+", "-", number.casefold()).strip("-")
+    street = normalise_alias(street)
+    if not number[:1].isdigit() or not any(ch.isalpha() for ch in street):
+        return None
+    return f"{number} {street}"
 
 
 def report_towns(raw: dict[str, Any]) -> list[str]:

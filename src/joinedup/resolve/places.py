@@ -112,6 +112,7 @@ class _Cluster:
     districts: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     premises: set[str] = field(default_factory=set)
+    postcodes: set[str] = field(default_factory=set)
 
 
 class _Clusters:
@@ -127,6 +128,7 @@ class _Clusters:
                 {f["district"]} if f.get("district") else set(),
                 {f["kind"]} if f.get("kind") else set(),
                 {f["premises"]} if f.get("premises") else set(),
+                {f["postcode"]} if f.get("postcode") else set(),
             )
 
     def find(self, x: int) -> int:
@@ -145,6 +147,7 @@ class _Clusters:
             (ca.districts, cb.districts),
             (ca.kinds, cb.kinds),
             (ca.premises, cb.premises),
+            (ca.postcodes, cb.postcodes),
         ):
             if mine and theirs and not mine & theirs:
                 return False
@@ -152,7 +155,7 @@ class _Clusters:
             return False
         self.parent[rb] = ra
         ca.members += cb.members
-        for attr in ("reports", "towns", "districts", "kinds", "premises"):
+        for attr in ("reports", "towns", "districts", "kinds", "premises", "postcodes"):
             getattr(ca, attr).update(getattr(cb, attr))
         del self.data[rb]
         return True
@@ -305,6 +308,8 @@ def _compare(
     located = [a for a in ("district", "town") if fx.get(a) and fx.get(a) == fy.get(a)]
     if fx.get("premises") and fy.get("premises") and fx["premises"] != fy["premises"]:
         return None  # two street addresses: two "Queen Park"s or two branches of one shop
+    if fx.get("postcode") and fy.get("postcode") and fx["postcode"] != fy["postcode"]:
+        return None  # two full postcodes: one premises has one
     if fx.get("premises") and fx.get("premises") == fy.get("premises") and located:
         # one street address in one town: one place, whatever each report calls it
         return {
