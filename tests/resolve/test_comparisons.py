@@ -172,6 +172,32 @@ def test_two_clusters_are_far_apart_in_age_when_any_two_estimates_are() -> None:
     assert clusters.union(1, 2, lenient=True) and clusters.union(2, 3)
 
 
+def test_an_exact_age_rules_out_a_date_of_birth_it_cannot_be() -> None:
+    from datetime import date
+
+    from joinedup.resolve.cluster import AGE_DAYS_SLACK, Clusters
+    from joinedup.resolve.normalise import born_between
+
+    # "Niall, 15" told of on 27 November 2007 and Niall Byrne born 6 May 1991 (16 that day)
+    # share a birth year, so the year-level check let them be one boy
+    niall_15 = list(born_between(15, date(2007, 11, 27)))
+    feats = {1: person("niall", "byrne", dob="19910506"), 2: person("niall", age_born=niall_15),
+             3: person("niall", age_born=list(born_between(16, date(2007, 11, 27)))),
+             5: person("niall", age_born=list(born_between(13, date(2007, 11, 27))))}
+    clusters = Clusters(feats, {1: 10, 2: 20, 3: 30, 5: 50})
+    assert clusters.why_not(1, 2) == "age and date of birth do not agree"
+    assert clusters.why_not(2, 5) == "age and date of birth do not agree"  # 15 and 13
+    assert clusters.union(1, 3)  # 16 on that day: he may be
+    # an age given on the day of the events, weeks before the report, is not a conflict
+    weeks = [d - 30 for d in born_between(16, date(2007, 5, 1))]
+    feats[4] = person("niall", age_born=weeks)  # his 16th birthday fell 5 days after
+    assert Clusters(feats, {1: 10, 2: 20, 3: 30, 4: 40}).why_not(1, 4) is None
+    assert AGE_DAYS_SLACK >= 30
+    # two dates of birth are the dob comparison's to weigh (a record's typo), not this check's
+    other = {1: person("niall", dob="19910506"), 2: person("niall", dob="19910605")}
+    assert Clusters(other, {1: 10, 2: 20}).why_not(1, 2) is None
+
+
 def test_a_nickname_and_its_one_letter_typos_share_a_blocking_key() -> None:
     def keys(alias: str) -> set[str]:
         return {k for k in person_keys(person("x") | {"first_key": None, "aliases": [alias]})

@@ -15,6 +15,7 @@ from typing import Any
 from joinedup.profiles import Profile
 from joinedup.resolve.normalise import (
     birth_year_range,
+    born_between,
     first_name_alternatives,
     first_name_key,
     normalise_alias,
@@ -92,6 +93,8 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
         "alias_names": names,
         "birth": list(births) if births else None,
         "age": p.get("age"),
+        # the days an exact age puts a birthday between: checked against a date of birth
+        "age_born": list(born_between(p["age"], at)) if isinstance(p.get("age"), int) else None,
         "sex": p.get("sex") if p.get("sex") not in (None, "unknown") else None,
         "ids": sorted(
             f"{k}:{str(v).strip().upper()}" for k, v in (p.get("identifiers") or {}).items()

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from joinedup.resolve.comparisons import FIRST_JW, SURNAME_JW, any_alike, id_scheme, one_typo
+from joinedup.resolve.normalise import day_of
 
 Features = dict[str, Any]
 PRECISE_YEARS = 2
 ESTIMATE_SLACK = 10  # years two clusters' age estimates may lie apart
+# days an exact age may be out: a report gives a child's age on the day of the events it
+# tells of, some weeks before it was written
+AGE_DAYS_SLACK = 61
 
 
 NOTHING: frozenset[Any] = frozenset()
@@ -40,6 +44,8 @@ class _Cluster:
     ages: _Ages | None = None  # what every age, precise or estimated, bounds
     firsts: set[str] | frozenset[str] = NOTHING  # a surname written as a first name is a swap
     alts: set[str] | frozenset[str] = NOTHING  # first names and their variants, for siblings
+    born: tuple[int, int] | None = None  # the days every exact age puts the birthday between
+    dobs: frozenset[int] = frozenset()  # full dates of birth, as ordinals
 
 
 def _joined(
@@ -129,6 +135,8 @@ def _conflicts(ca: _Cluster, cb: _Cluster) -> Iterator[str]:
         and max(ca.birth[0], cb.birth[0]) > min(ca.birth[1], cb.birth[1]) + 1
     ):
         yield "ages do not agree"
+    if _days_disagree(ca, cb):
+        yield "age and date of birth do not agree"  # "Niall, 15" is not Niall born in May 1991
     if ca.ages and cb.ages and ca.ages.apart(cb.ages) > ESTIMATE_SLACK:
         yield "ages far apart"  # a witness misjudges an age by years, not decades
     if (
@@ -139,6 +147,27 @@ def _conflicts(ca: _Cluster, cb: _Cluster) -> Iterator[str]:
         and not any_alike(ca.firsts, cb.surnames, SURNAME_JW)
     ):
         yield "different surnames"
+
+
+def _window(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """The days both windows allow (up to :data:`AGE_DAYS_SLACK` apart); their hull when they
+    lie further apart (a corroborated pair's typo was excused, and the merged cluster's ages
+    say less than before)."""
+    lo, hi = max(a[0], b[0]), min(a[1], b[1])
+    return (lo, hi) if lo <= hi + AGE_DAYS_SLACK else (min(a[0], b[0]), max(a[1], b[1]))
+
+
+def _days_disagree(ca: _Cluster, cb: _Cluster) -> bool:
+    """Whether an exact age of one cluster, on its report's date, rules out an age or a date
+    of birth of the other. Two dates of birth are the identifying comparison's to weigh (a
+    record's typo), not this check's."""
+    slack = AGE_DAYS_SLACK
+    if ca.born and cb.born and max(ca.born[0], cb.born[0]) - min(ca.born[1], cb.born[1]) > slack:
+        return True
+    return any(
+        born and any(not born[0] - slack <= d <= born[1] + slack for d in dobs)
+        for born, dobs in ((ca.born, cb.dobs), (cb.born, ca.dobs))
+    )
 
 
 def _conflict(ca: _Cluster, cb: _Cluster) -> str | None:
@@ -193,6 +222,8 @@ class Clusters:
             surnames=frozenset((f["surname_key"],)) if f.get("surname_key") else NOTHING,
             firsts=frozenset((f["first"],)) if f.get("first") else NOTHING,
             alts=frozenset(f.get("first_alts") or ()) or NOTHING,
+            born=(aged[0], aged[1]) if (aged := f.get("age_born")) else None,
+            dobs=frozenset((d,)) if f.get("dob") and (d := day_of(f["dob"])) else NOTHING,
         )
 
     def find(self, x: int) -> int:
@@ -264,6 +295,9 @@ class Clusters:
         ca.surnames = _joined(ca.surnames, cb.surnames)
         if cb.ages:
             ca.ages = cb.ages if not ca.ages else ca.ages | cb.ages
+        if cb.born:
+            ca.born = cb.born if not ca.born else _window(ca.born, cb.born)
+        ca.dobs = ca.dobs | cb.dobs
         ca.firsts = _joined(ca.firsts, cb.firsts)
         ca.alts = _joined(ca.alts, cb.alts)
         return True

@@ -398,7 +398,7 @@ def _with(group: list[int], feats: dict[int, Row], reports: dict[int, int], one:
 
 def _as_sets(features: Row) -> Row:
     return {
-        k: frozenset(v) if isinstance(v, list) and k not in ("birth",) else v
+        k: frozenset(v) if isinstance(v, list) and k not in ("birth", "age_born") else v
         for k, v in features.items()
     }
 

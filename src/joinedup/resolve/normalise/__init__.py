@@ -1,7 +1,13 @@
 """Normalisers applied before record linkage: one spelling for each phone, plate, name,
 postcode and date, so that comparisons see what was meant rather than how it was typed."""
 
-from joinedup.resolve.normalise.dates import birth_year_range, overlap, parse_partial_date
+from joinedup.resolve.normalise.dates import (
+    birth_year_range,
+    born_between,
+    day_of,
+    overlap,
+    parse_partial_date,
+)
 from joinedup.resolve.normalise.names import (
     first_name_alternatives,
     first_name_key,
@@ -30,6 +36,8 @@ __all__ = [
     "Plate",
     "as_current_start",
     "birth_year_range",
+    "born_between",
+    "day_of",
     "first_name_alternatives",
     "first_name_key",
     "fold_words",

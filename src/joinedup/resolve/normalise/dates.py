@@ -13,7 +13,14 @@ from datetime import date, datetime, timedelta
 
 from joinedup.errors import InputError
 
-__all__ = ["birth_year_range", "overlap", "parse_age_range", "parse_partial_date"]
+__all__ = [
+    "birth_year_range",
+    "born_between",
+    "day_of",
+    "overlap",
+    "parse_age_range",
+    "parse_partial_date",
+]
 
 MAX_AGE = 100
 """Upper bound for open-ended ranges such as "30+" or "adult"."""
@@ -155,6 +162,28 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
         2
     """
     return max(0, min(a[1], b[1]) - max(a[0], b[0]) + 1)
+
+
+def born_between(age: int, at: date) -> tuple[int, int]:
+    """The first and last days (as ordinals) someone aged ``age`` on ``at`` can have been born:
+    "Niall, 15" on 27 November 2007 was born from 28 November 1991 to 27 November 1992, so he
+    is not the Niall born on 6 May 1991, although the two share a birth year.
+
+    Examples:
+        >>> [date.fromordinal(d).isoformat() for d in born_between(15, date(2007, 11, 27))]
+        ['1991-11-28', '1992-11-27']
+    """
+    earliest = _years_before(at, age + 1) + timedelta(days=1)
+    return earliest.toordinal(), _years_before(at, age).toordinal()
+
+
+def day_of(yyyymmdd: str) -> int | None:
+    """A full date of birth written ``YYYYMMDD`` as an ordinal; None when it is no date (a
+    record's typo may give a 31 June)."""
+    try:
+        return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8])).toordinal()
+    except ValueError:
+        return None
 
 
 def _years_for_ages(youngest: int, oldest: int, at: date) -> tuple[int, int]:
