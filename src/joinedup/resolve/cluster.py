@@ -3,8 +3,9 @@
 Connected components over pairwise links chain strangers through one bad link. Here pairs are
 taken strongest first and a merge is refused when the two clusters together would be incoherent:
 two mentions from one report (a report names different people), two different values of one
-identifier scheme, disjoint precise ages, different surnames, different sexes, or an analyst's
-split (cannot-link).
+identifier scheme, disjoint precise ages, an exact age that rules out a date of birth, age
+estimates decades apart, different surnames, different sexes, or an analyst's split
+(cannot-link).
 An analyst's confirm (must-link) is applied first and is never refused.
 """
 
@@ -297,7 +298,8 @@ class Clusters:
             ca.ages = cb.ages if not ca.ages else ca.ages | cb.ages
         if cb.born:
             ca.born = cb.born if not ca.born else _window(ca.born, cb.born)
-        ca.dobs = ca.dobs | cb.dobs
+        if cb.dobs:
+            ca.dobs = ca.dobs | cb.dobs
         ca.firsts = _joined(ca.firsts, cb.firsts)
         ca.alts = _joined(ca.alts, cb.alts)
         return True
