@@ -421,6 +421,10 @@ def term_frequencies(
 
 # compared as sets in every pair
 SET_FEATURES = ("aliases", "first_alts", "ids", "locality", "areas", "addresses")
+# read into ``locality`` (with_locality) before a run and not needed after it; left out of
+# every mention's features, as a dict of 22 keys takes 832 bytes and one of 21 takes 464 (a
+# million-report store holds about two million of them)
+READ_INTO_LOCALITY = frozenset({"towns"})
 HUB = 60  # an entity named with more than this many others is a hub, not a neighbourhood
 
 
@@ -1024,7 +1028,11 @@ class Resolver:
         f = m["features"]
         items = sorted({entity_of[i] for i in own_items.get(m["pk"], ())})
         return {
-            **{k: shared(intern(v) if isinstance(v, str) else v) for k, v in f.items()},
+            **{
+                k: shared(intern(v) if isinstance(v, str) else v)
+                for k, v in f.items()
+                if k not in READ_INTO_LOCALITY
+            },
             **{k: shared(frozenset(map(intern, f.get(k) or ())) or NONE) for k in SET_FEATURES},
             "items": shared(frozenset(items) or NONE),
         }
