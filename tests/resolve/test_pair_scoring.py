@@ -20,6 +20,7 @@ from joinedup.resolve.resolver import (
     Resolver,
     _split,
     candidate_keys,
+    near_spellings,
     person_keys,
 )
 from joinedup.resolve.scoring import PersonModel
@@ -44,8 +45,9 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Resolver, dict[i
 
 def _pairs_one_by_one(feats: dict[int, Row], report_of: dict[int, int]) -> set[int]:
     blocks: dict[str, list[int]] = {}
+    near = near_spellings(feats.values())
     for pk, f in feats.items():
-        for key in person_keys(f):
+        for key in person_keys(f, near):
             blocks.setdefault(key, []).append(pk)
     out = set()
     for members in blocks.values():

@@ -36,6 +36,7 @@ from joinedup.resolve.resolver import (
     ROUNDS,
     item_keys,
     join_by_driver,
+    near_lookup_keys,
     one_network,
     partial_plate_target,
     person_keys,
@@ -277,7 +278,7 @@ class IncrementalResolver:
 
     def _person(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> None:
         f = self._features(m, own, in_report)
-        keys = list(person_keys(f))
+        keys = [*person_keys(f), *near_lookup_keys(f)]
         by_entity: dict[str, list[tuple[float, int, Row]]] = defaultdict(list)
         for pk, (stored, resolved, row) in self._known(keys).items():
             if resolved is None or row["report"] == m["report"]:

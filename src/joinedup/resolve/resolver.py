@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from sys import intern
@@ -504,9 +504,9 @@ def _typo_keys(alias: str) -> set[str]:
     return {alias} | deleted
 
 
-def person_keys(f: Row) -> Iterator[str]:
+def person_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[str]:
     """Every blocking key of a person mention: :func:`own_keys` and :func:`context_keys`."""
-    yield from own_keys(f)
+    yield from own_keys(f, near)
     yield from context_keys(f)
 
 
@@ -525,8 +525,11 @@ def _context_blocks(f: Row) -> Iterator[tuple[str, str]]:
         yield g, c
 
 
-def own_keys(f: Row) -> Iterator[str]:
-    """Blocking keys of what a mention says of the person (the same in every round)."""
+def own_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[str]:
+    """Blocking keys of what a mention says of the person (the same in every round).
+
+    ``near`` (:func:`near_spellings`): the commoner first names of the store that a rarer
+    spelling may be a typo of; a mention so spelt blocks under those names too."""
     if not identifiable(f):
         return
     g = f.get("group", "adult")
@@ -539,20 +542,63 @@ def own_keys(f: Row) -> Iterator[str]:
         yield from (f"{g}|ad|{k}" for k in typo)
     # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
     # be "Kareem", "Sammy" "Samantha" or "Samuel")
-    firsts = sorted({f["first_key"], *(f.get("first_alts") or ())}) if f.get("first_key") else []
-    for first in firsts:
+    first = f.get("first_key")
+    firsts = (
+        sorted({first, *(f.get("first_alts") or ()), *(near or {}).get(first, ())}) if first else []
+    )
+    for name in firsts:
         if f.get("surname_key"):
-            yield f"{g}|n|{first}|{f['surname_key']}"
+            yield f"{g}|n|{name}|{f['surname_key']}"
         if f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
             # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
-                yield f"{g}|fb|{first}|{year}"
+                yield f"{g}|fb|{name}|{year}"
     if f.get("dob"):
         yield f"{g}|d|{f['dob']}"
     for i in f.get("ids") or []:
         yield f"{g}|i|{i}"
     for item in f.get("items") or []:
         yield f"{g}|x|{item}"
+
+
+NEAR_LENGTH = 4  # first names shorter than this are too close to one another ("Ama" / "Ada")
+
+
+def near_spellings(feats: Iterable[Row]) -> dict[str, tuple[str, ...]]:
+    """Each first name of these mentions that is a rarer spelling of another, and the commoner
+    names it is one typo from (a letter left out, added, changed, or two swapped).
+
+    The project's table knows the misspellings of the names it lists ("Katarzina"), not of every
+    name a community uses: "Khadrra" and "Hodn" would block with nobody. A spelling no commoner
+    than another one typo away may be its typo; blocking it with that name lets the model judge.
+    Only the rarer spelling blocks under the commoner: "Khadra" does not block under each typo
+    of itself the store holds."""
+    counts: Counter[str] = Counter(f["first_key"] for f in feats if f.get("first_key"))
+    by_deletion: dict[str, list[str]] = defaultdict(list)
+    for name in counts:
+        if len(name) >= NEAR_LENGTH - 1:
+            for d in _typo_keys(name):
+                by_deletion[d].append(name)
+    near: dict[str, set[str]] = defaultdict(set)
+    for names in by_deletion.values():
+        for a in names:
+            for b in names:
+                if a != b and counts[b] >= counts[a] and max(len(a), len(b)) >= NEAR_LENGTH:
+                    near[a].add(b)
+    return {a: tuple(sorted(bs)) for a, bs in near.items()}
+
+
+def near_lookup_keys(f: Row) -> list[str]:
+    """The keys a new mention looks up besides its own: those of its first name with a letter
+    left out. A report added on its own has no count of the store's spellings to go by, so a
+    new "Khadrra" finds the stored "Khadra" this way; a new "Hodn" waits for the next full run
+    to find "Hodan" (:func:`near_spellings`)."""
+    first = f.get("first_key")
+    if not first or len(first) < NEAR_LENGTH:
+        return []
+    own = set(own_keys(f))
+    shorter = {first: tuple(sorted(_typo_keys(first) - {first}))}
+    return [k for k in own_keys(f, shorter) if k not in own]
 
 
 def candidate_keys(feats: dict[int, Row], report_of: dict[int, int]) -> Keys:
@@ -577,8 +623,9 @@ class Blocking:
         self.report = np.zeros(max(report_of, default=0) + 1, dtype=np.int64)
         self.report[list(report_of)] = list(report_of.values())
         blocks: dict[str, list[int]] = defaultdict(list)
+        self.near = near_spellings(feats.values())
         for pk, f in feats.items():
-            for key in own_keys(f):
+            for key in own_keys(f, self.near):
                 blocks[key].append(pk)
         self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
         self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
@@ -721,6 +768,8 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self.place_edges: list[Row] = []
+        # the rarer first-name spellings and the commoner names they block with
+        self.near: dict[str, tuple[str, ...]] = {}
         # the compared place pairs of a run: only those waiting for people change by round
         self._place_pairs = PlacePairs([], [], [], set())
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
@@ -781,8 +830,9 @@ class Resolver:
         for m in mentions:
             if m["kind"] != "person":
                 yield from ((k, m["pk"]) for k in item_keys(m))
+        # a rarer spelling is kept under the commoner names too, for reports added later
         for pk, f in self.person_features.items():
-            yield from ((k, pk) for k in person_keys(f))
+            yield from ((k, pk) for k in person_keys(f, self.near))
 
     def _person_edges(self, merges: list[tuple[int, int, float]]) -> Iterator[Row]:
         """The evidence of the last round's and the closing pass's merges, with the reasons
@@ -872,6 +922,7 @@ class Resolver:
                     merges.append((a, b, math.inf))
             if blocking is None:
                 blocking = Blocking(feats, report_of)
+                self.near = blocking.near
             scores = score_all(feats, blocking.keys(feats), self.model, tf, carried)
             merges += self._merge(scores, clusters, feats, tf, entity_of)
             carried = scores.carry()
