@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from joinedup.ingest.importer import import_file
 from joinedup.store import Store
-from joinedup.store.store import copy_field
+from joinedup.store.store import copy_field, from_json, to_json
 from tests.factories import adult, child, report, write_jsonl
 
 AWKWARD = 'tab\there, line\nbreak, return\r, back\\slash \\N, "quoted", Łódź, 𝄞, \\t'
@@ -40,4 +43,12 @@ def test_copy_fields_use_postgresql_text_format() -> None:
     assert copy_field(float("inf")) == "Infinity" and copy_field(float("-inf")) == "-Infinity"
     assert copy_field(date(2008, 7, 1)) == "2008-07-01"
     assert copy_field(datetime(2008, 7, 1, 9, 30)) == "2008-07-01T09:30:00"
-    assert copy_field({"a": "x\ty"}, is_json=True) == '{"a": "x\\\\ty"}'
+    assert copy_field({"a": "x\ty"}, is_json=True) == '{"a":"x\\\\ty"}'
+
+
+def test_json_columns_hold_sets_as_lists_and_refuse_what_json_cannot_hold() -> None:
+    assert json.loads(to_json({"context": frozenset({"P-1"}), 7: "Zieliński"})) == {
+        "context": ["P-1"], "7": "Zieliński"}
+    with pytest.raises(TypeError):
+        to_json({"at": datetime(2008, 7, 1)})  # a date is written as text, by its column's code
+    assert from_json(to_json({"a": [1, 2.5, None, True]})) == {"a": [1, 2.5, None, True]}

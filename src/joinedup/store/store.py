@@ -20,6 +20,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     ColumnElement,
@@ -77,10 +78,17 @@ def _jsonable(value: object) -> list[Any]:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# datetimes and dataclasses go through _jsonable, which refuses them, as the json module did
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 def to_json(value: object) -> str:
     """JSON for a JSON column: sets (of resolved features) become lists, without a copy of
-    every features map beforehand."""
-    return json.dumps(value, default=_jsonable)
+    every features map beforehand. Written by orjson: a full run writes every mention's
+    resolved features, and the json module took a tenth of a 100k run's processing on it."""
+    return orjson.dumps(value, default=_jsonable, option=_ORJSON_OPTIONS).decode()
 
 
 SHARED_STRING = 40  # strings up to this length in stored JSON are held once however often read
