@@ -7,10 +7,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import JSON
 
 from joinedup.ingest.importer import import_file
-from joinedup.store import Store
-from joinedup.store.store import copy_field, from_json, to_json
+from joinedup.store import Store, tables
+from joinedup.store.store import _copy_writer, copy_field, from_json, to_json
 from tests.factories import adult, child, report, write_jsonl
 
 AWKWARD = 'tab\there, line\nbreak, return\r, back\\slash \\N, "quoted", Łódź, 𝄞, \\t'
@@ -52,3 +53,24 @@ def test_json_columns_hold_sets_as_lists_and_refuse_what_json_cannot_hold() -> N
     with pytest.raises(TypeError):
         to_json({"at": datetime(2008, 7, 1)})  # a date is written as text, by its column's code
     assert from_json(to_json({"a": [1, 2.5, None, True]})) == {"a": [1, 2.5, None, True]}
+
+
+def test_each_column_is_written_as_copy_field_writes_it() -> None:
+    """COPY's fields are written by a writer picked once a column; each must agree with
+    :func:`copy_field` on every value the column may hold."""
+    values = [None, 0, 7, -3, True, False, 0.1, "", "plain", AWKWARD, "a\\b", "x\ty",
+              date(2008, 7, 1), datetime(2008, 7, 1, 9, 30), {"a": AWKWARD}, ["P-1", None]]
+    for table, name in ((tables.mention, "pk"), (tables.mention, "label"),
+                        (tables.mention, "features"), (tables.report, "reported_at"),
+                        (tables.report, "current")):
+        column = table.c[name]
+        is_json = isinstance(column.type, JSON)
+        write = _copy_writer(column)
+        for v in values:
+            try:
+                expected = copy_field(v, is_json)
+            except TypeError:  # a date in a JSON column: refused by both
+                with pytest.raises(TypeError):
+                    write(v)
+                continue
+            assert write(v) == expected, (name, v)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -28,6 +29,8 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Integer,
+    String,
     Text,
     and_,
     case,
@@ -2130,6 +2133,41 @@ def copy_field(value: object, is_json: bool = False) -> str:
     )
 
 
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value: str) -> str:
+    """A text field of COPY's text format: most hold nothing to escape, and one search finds
+    that faster than four replaces."""
+    if _COPY_SPECIAL.search(value) is None:
+        return value
+    return copy_field(value)
+
+
+def _copy_int(value: object) -> str:
+    return str(value) if type(value) is int else copy_field(value)  # None, or a stray type
+
+
+def _copy_str(value: object) -> str:
+    return _copy_text(value) if type(value) is str else copy_field(value)
+
+
+def _copy_json(value: object) -> str:
+    return _copy_text(to_json(value))
+
+
+def _copy_writer(column: Any) -> Callable[[object], str]:
+    """The function writing one column's fields (:func:`copy_field`, picked once a column
+    rather than once a field: a full run at 1M writes some 70 million fields)."""
+    if isinstance(column.type, JSON):
+        return _copy_json
+    if isinstance(column.type, Integer):
+        return _copy_int
+    if isinstance(column.type, String):
+        return _copy_str
+    return copy_field
+
+
 def _copy(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
     """Insert rows with PostgreSQL's COPY, about four times faster than batched INSERTs; False,
     inserting nothing, when the rows do not all name the same columns (:func:`_columns`).
@@ -2139,15 +2177,13 @@ def _copy(conn: Connection, table: t.Table, rows: list[Row]) -> bool:
     cols = _columns(table, rows)
     if cols is None:
         return False
-    json_cols = [isinstance(table.c[c].type, JSON) for c in cols]
     quote = conn.dialect.identifier_preparer.quote
     sql = f"COPY {quote(table.name)} ({', '.join(map(quote, cols))}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None  # a connection in use has its driver's connection
-    pairs = list(zip(cols, json_cols, strict=True))
-    text = "".join(
-        "\t".join([copy_field(r[c], is_json) for c, is_json in pairs]) + "\n" for r in rows
-    )
+    # written a column at a time, each by its own writer: twice as fast as a field at a time
+    fields = [list(map(_copy_writer(table.c[c]), [r[c] for r in rows])) for c in cols]
+    text = "".join(["\t".join(row) + "\n" for row in zip(*fields, strict=True)])
     with raw.cursor() as cur, cur.copy(sql) as cp:
         cp.write(text.encode())
     return True
