@@ -11,7 +11,7 @@ from pathlib import Path
 from joinedup.cli.render import entities_json
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import process, process_new
-from joinedup.resolve.resolver import near_lookup_keys, near_spellings, own_keys
+from joinedup.resolve.resolver import NearSpellings, near_lookup_keys, near_spellings, own_keys
 from joinedup.store import Store
 from tests.factories import child, report, write_jsonl
 
@@ -21,14 +21,15 @@ def _feats(*firsts: str) -> list[dict[str, object]]:
 
 
 def test_a_rarer_spelling_blocks_with_the_commoner_name_and_not_the_other_way() -> None:
-    near = near_spellings(_feats("khadra", "khadra", "khadra", "khadrra", "hodan", "hodan", "hodn"))
+    near = near_spellings(
+        _feats("khadra", "khadra", "khadra", "khadrra", "hodan", "hodan", "hodn")).firsts
     assert near["khadrra"] == ("khadra",)  # a letter added
     assert near["hodn"] == ("hodan",)  # a letter left out
     assert "khadra" not in near and "hodan" not in near
 
 
 def test_letters_swapped_or_changed_are_near_too() -> None:
-    near = near_spellings(_feats("sophie", "sophie", "sohpie", "ngozi", "ngozi", "nogzi"))
+    near = near_spellings(_feats("sophie", "sophie", "sohpie", "ngozi", "ngozi", "nogzi")).firsts
     assert near["sohpie"] == ("sophie",)
     assert near["nogzi"] == ("ngozi",)
 
@@ -36,12 +37,20 @@ def test_letters_swapped_or_changed_are_near_too() -> None:
 def test_short_names_and_first_letters_are_never_near() -> None:
     # "Jay" and "Kay", "Mark" and "Bark": other names, not typos
     near = near_spellings(_feats("jay", "jay", "kay", "mark", "mark", "bark"))
-    assert near == {}
+    assert near == NearSpellings({}, {})
+
+
+def test_surnames_have_their_near_spellings_too() -> None:
+    feats = [{"first_key": "amal", "surname_key": s} for s in ("hassan", "hassan", "hasaan")]
+    near = near_spellings(feats)
+    assert near.surnames == {"hasaan": ("hassan",)} and near.firsts == {}
+    keys = set(own_keys({"first_key": "amal", "surname_key": "hasaan"}, near))
+    assert "adult|n|amal|hassan" in keys
 
 
 def test_the_near_name_gives_the_mention_its_blocking_keys() -> None:
     f = {"first_key": "khadrra", "surname_key": "hasaan", "birth": [1993, 1994]}
-    keys = set(own_keys(f, {"khadrra": ("khadra",)}))
+    keys = set(own_keys(f, NearSpellings({"khadrra": ("khadra",)}, {})))
     assert {"adult|fb|khadra|1993", "adult|fb|khadra|1994", "adult|n|khadra|hasaan"} <= keys
     assert "adult|fb|khadra|1994" not in set(own_keys(f))
 
@@ -50,6 +59,9 @@ def test_a_new_mention_looks_up_its_name_a_letter_shorter() -> None:
     f = {"first_key": "khadrra", "birth": [1994, 1994], "group": "young"}
     assert "young|fb|khadra|1994" in near_lookup_keys(f)
     assert near_lookup_keys({"first_key": "amy", "birth": [1994, 1994]}) == []
+    # a surname a letter longer than the stored one finds it through first name and surname
+    assert "adult|n|amal|hassan" in near_lookup_keys({"first_key": "amal",
+                                                      "surname_key": "hassaan"})
 
 
 def _girl(rid: str, org: str, name: str, at: str) -> dict[str, object]:

@@ -504,7 +504,7 @@ def _typo_keys(alias: str) -> set[str]:
     return {alias} | deleted
 
 
-def person_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[str]:
+def person_keys(f: Row, near: NearSpellings | None = None) -> Iterator[str]:
     """Every blocking key of a person mention: :func:`own_keys` and :func:`context_keys`."""
     yield from own_keys(f, near)
     yield from context_keys(f)
@@ -525,11 +525,11 @@ def _context_blocks(f: Row) -> Iterator[tuple[str, str]]:
         yield g, c
 
 
-def own_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Iterator[str]:
+def own_keys(f: Row, near: NearSpellings | None = None) -> Iterator[str]:
     """Blocking keys of what a mention says of the person (the same in every round).
 
-    ``near`` (:func:`near_spellings`): the commoner first names of the store that a rarer
-    spelling may be a typo of; a mention so spelt blocks under those names too."""
+    ``near`` (:func:`near_spellings`): the commoner first names and surnames of the store that
+    a rarer spelling may be a typo of; a mention so spelt blocks under those names too."""
     if not identifiable(f):
         return
     g = f.get("group", "adult")
@@ -542,13 +542,15 @@ def own_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Itera
         yield from (f"{g}|ad|{k}" for k in typo)
     # the first name's key and the keys of what it may be short for or a typo of ("Karem" may
     # be "Kareem", "Sammy" "Samantha" or "Samuel")
-    first = f.get("first_key")
+    first, surname = f.get("first_key"), f.get("surname_key")
+    near = near or NO_NEAR
     firsts = (
-        sorted({first, *(f.get("first_alts") or ()), *(near or {}).get(first, ())}) if first else []
+        sorted({first, *(f.get("first_alts") or ()), *near.firsts.get(first, ())}) if first else []
     )
+    surnames = [surname, *near.surnames.get(surname, ())] if surname else []
     for name in firsts:
-        if f.get("surname_key"):
-            yield f"{g}|n|{name}|{f['surname_key']}"
+        for family in surnames:
+            yield f"{g}|n|{name}|{family}"
         if f.get("birth") and f["birth"][1] - f["birth"][0] <= NARROW_BIRTH:
             # a first name and a witness's "in his forties" block too much to be worth it
             for year in range(f["birth"][0], f["birth"][1] + 1):
@@ -561,19 +563,42 @@ def own_keys(f: Row, near: Mapping[str, tuple[str, ...]] | None = None) -> Itera
         yield f"{g}|x|{item}"
 
 
-NEAR_LENGTH = 4  # first names shorter than this are too close to one another ("Ama" / "Ada")
+NEAR_LENGTH = 4  # names shorter than this are too close to one another ("Ama" / "Ada")
 
 
-def near_spellings(feats: Iterable[Row]) -> dict[str, tuple[str, ...]]:
-    """Each first name of these mentions that is a rarer spelling of another, and the commoner
-    names it is one typo from (a letter left out, added, changed, or two swapped).
+@dataclass(frozen=True)
+class NearSpellings:
+    """Rarer spellings of a store's first names and surnames, each with the commoner names it
+    is one typo from (:func:`near_spellings`)."""
+
+    firsts: Mapping[str, tuple[str, ...]]
+    surnames: Mapping[str, tuple[str, ...]]
+
+
+NO_NEAR = NearSpellings({}, {})
+
+
+def near_spellings(feats: Iterable[Row]) -> NearSpellings:
+    """Each first name and surname of these mentions that is a rarer spelling of another, and
+    the commoner names it is one typo from (a letter left out, added, changed, or two swapped).
 
     The project's table knows the misspellings of the names it lists ("Katarzina"), not of every
-    name a community uses: "Khadrra" and "Hodn" would block with nobody. A spelling no commoner
-    than another one typo away may be its typo; blocking it with that name lets the model judge.
-    Only the rarer spelling blocks under the commoner: "Khadra" does not block under each typo
-    of itself the store holds."""
-    counts: Counter[str] = Counter(f["first_key"] for f in feats if f.get("first_key"))
+    name a community uses: "Khadrra" and "Hodn" would block with nobody, and a first name with
+    "Hasaan" for "Hassan" only through a narrow age. A spelling no commoner than another one typo
+    away may be its typo; blocking it with that name lets the model judge. Only the rarer
+    spelling blocks under the commoner: "Khadra" does not block under each typo of itself the
+    store holds."""
+    firsts: Counter[str] = Counter()
+    surnames: Counter[str] = Counter()
+    for f in feats:
+        if f.get("first_key"):
+            firsts[f["first_key"]] += 1
+        if f.get("surname_key"):
+            surnames[f["surname_key"]] += 1
+    return NearSpellings(_near(firsts), _near(surnames))
+
+
+def _near(counts: Counter[str]) -> dict[str, tuple[str, ...]]:
     by_deletion: dict[str, list[str]] = defaultdict(list)
     for name in counts:
         if len(name) >= NEAR_LENGTH - 1:
@@ -589,15 +614,19 @@ def near_spellings(feats: Iterable[Row]) -> dict[str, tuple[str, ...]]:
 
 
 def near_lookup_keys(f: Row) -> list[str]:
-    """The keys a new mention looks up besides its own: those of its first name with a letter
-    left out. A report added on its own has no count of the store's spellings to go by, so a
-    new "Khadrra" finds the stored "Khadra" this way; a new "Hodn" waits for the next full run
-    to find "Hodan" (:func:`near_spellings`)."""
-    first = f.get("first_key")
-    if not first or len(first) < NEAR_LENGTH:
+    """The keys a new mention looks up besides its own: those of its names with a letter left
+    out. A report added on its own has no count of the store's spellings to go by, so a new
+    "Khadrra" finds the stored "Khadra" this way; a new "Hodn" waits for the next full run to
+    find "Hodan" (:func:`near_spellings`)."""
+    shorter = NearSpellings(*(
+        {name: tuple(sorted(_typo_keys(name) - {name}))}
+        if (name := f.get(key)) and len(name) >= NEAR_LENGTH
+        else {}
+        for key in ("first_key", "surname_key")
+    ))
+    if shorter == NO_NEAR:
         return []
     own = set(own_keys(f))
-    shorter = {first: tuple(sorted(_typo_keys(first) - {first}))}
     return [k for k in own_keys(f, shorter) if k not in own]
 
 
@@ -769,7 +798,7 @@ class Resolver:
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self.place_edges: list[Row] = []
         # the rarer first-name spellings and the commoner names they block with
-        self.near: dict[str, tuple[str, ...]] = {}
+        self.near = NO_NEAR
         # the compared place pairs of a run: only those waiting for people change by round
         self._place_pairs = PlacePairs([], [], [], set())
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
