@@ -797,7 +797,7 @@ class Resolver:
         self.person_features: dict[int, Row] = {}
         self.frequencies: TermFrequencies = model.shipped_frequencies()
         self.place_edges: list[Row] = []
-        # the rarer first-name spellings and the commoner names they block with
+        # the rarer spellings of first names and surnames, and the commoner names they block with
         self.near = NO_NEAR
         # the compared place pairs of a run: only those waiting for people change by round
         self._place_pairs = PlacePairs([], [], [], set())
