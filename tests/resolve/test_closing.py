@@ -52,15 +52,48 @@ def _people(res: Resolution, names: dict[int, str]) -> dict[str, list[str]]:
     return groups
 
 
-def test_the_closing_pass_only_adds_merges(runs: dict[str, object]) -> None:
+def _moved(runs: dict[str, object]) -> tuple[set[str], dict[str, str]]:
+    """The mentions the closing pass took out of a cluster of the rounds (those not in its
+    largest part), and every mention's entity after it."""
     names = runs["names"]
     assert isinstance(names, dict)
     without = _people(runs["False"], names)  # type: ignore[arg-type]
     with_ = _people(runs["True"], names)  # type: ignore[arg-type]
     entity_of = {m: e for e, ms in with_.items() for m in ms}
-    for members in without.values():  # every cluster of the rounds stays whole
-        assert len({entity_of[m] for m in members}) == 1
-    assert len(with_) < len(without)  # and some are joined
+    moved: set[str] = set()
+    for members in without.values():
+        parts = Counter(entity_of[m] for m in members)
+        main = parts.most_common(1)[0][0]
+        moved |= {m for m in members if entity_of[m] != main}
+    return moved, entity_of
+
+
+def test_the_closing_pass_keeps_the_rounds_clusters_but_for_the_few_it_moves(
+    runs: dict[str, object]
+) -> None:
+    names, truth = runs["names"], runs["truth"]
+    assert isinstance(names, dict) and isinstance(truth, dict)
+    moved, entity_of = _moved(runs)
+    assert len(set(entity_of.values())) < len(_people(runs["False"], names))  # type: ignore[arg-type]
+    assert 0 < len(moved) < len(names) / 500
+    # a mention moves to where its identity is, more often than away from it
+    identity = truth["mentions"]
+    members: dict[str, list[str]] = {}
+    for m, e in entity_of.items():
+        members.setdefault(e, []).append(m)
+    right = sum(
+        any(identity.get(o) == identity.get(m) for o in members[entity_of[m]] if o != m)
+        for m in moved
+    )
+    assert right > len(moved) / 2, (right, len(moved))
+
+
+def test_no_merge_kept_joins_two_entities(runs: dict[str, object]) -> None:
+    """A moved mention's old merge is dropped with it: every merge shown is inside an entity."""
+    res = runs["True"]
+    assert isinstance(res, Resolution)
+    entity_of = res.entity_of
+    assert all(entity_of[e["a"]] == entity_of[e["b"]] for e in res.edges)
 
 
 def test_the_closing_pass_joins_more_true_pairs_than_false(runs: dict[str, object]) -> None:

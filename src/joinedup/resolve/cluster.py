@@ -11,6 +11,7 @@ An analyst's confirm (must-link) is applied first and is never refused.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -175,6 +176,33 @@ def _conflict(ca: _Cluster, cb: _Cluster) -> str | None:
     return next(_conflicts(ca, cb), None)
 
 
+def _absorb(ca: _Cluster, cb: _Cluster) -> None:
+    """Grow ``ca`` by ``cb``: its members, and what they bind together."""
+    ca.members.extend(cb.members)
+    ca.reports = _joined(ca.reports, cb.reports)
+    if any(k not in ca.ids for k in cb.ids):
+        ca.ids = {**ca.ids, **{k: v for k, v in cb.ids.items() if k not in ca.ids}}
+    if cb.birth:
+        ca.birth = (
+            cb.birth
+            if not ca.birth
+            else (max(ca.birth[0], cb.birth[0]), min(ca.birth[1], cb.birth[1]))
+        )
+        if ca.birth[0] > ca.birth[1]:
+            ca.birth = (ca.birth[1], ca.birth[0])
+    ca.sex = ca.sex or cb.sex
+    ca.forbidden = _joined(ca.forbidden, cb.forbidden)
+    ca.surnames = _joined(ca.surnames, cb.surnames)
+    if cb.ages:
+        ca.ages = cb.ages if not ca.ages else ca.ages | cb.ages
+    if cb.born:
+        ca.born = cb.born if not ca.born else _window(ca.born, cb.born)
+    if cb.dobs:
+        ca.dobs = ca.dobs | cb.dobs
+    ca.firsts = _joined(ca.firsts, cb.firsts)
+    ca.alts = _joined(ca.alts, cb.alts)
+
+
 class Clusters:
     """Union-find over mention pks with cluster-level coherence checks.
 
@@ -193,11 +221,11 @@ class Clusters:
         self._report_of = report_of
         self.parent: dict[int, int] = {}  # only mentions merged into another's cluster
         self.data: dict[int, _Cluster] = {}  # the roots asked about so far
+        self._cannot: dict[int, set[int]] = defaultdict(set)  # an analyst's splits, by mention
         for a, b in cannot:
             if a in feats and b in feats:
-                ca, cb = self._cluster(a), self._cluster(b)
-                ca.forbidden = _joined(ca.forbidden, {b})
-                cb.forbidden = _joined(cb.forbidden, {a})
+                self._cannot[a].add(b)
+                self._cannot[b].add(a)
 
     def _cluster(self, root: int) -> _Cluster:
         """The data of the cluster whose root is ``root``, built from its features if new."""
@@ -225,6 +253,7 @@ class Clusters:
             alts=frozenset(f.get("first_alts") or ()) or NOTHING,
             born=(aged[0], aged[1]) if (aged := f.get("age_born")) else None,
             dobs=frozenset((d,)) if f.get("dob") and (d := day_of(f["dob"])) else NOTHING,
+            forbidden=frozenset(self._cannot.get(pk, NOTHING)) or NOTHING,
         )
 
     def find(self, x: int) -> int:
@@ -277,32 +306,30 @@ class Clusters:
             return False
         if len(self._cluster(ra).members) < len(self._cluster(rb).members):
             ra, rb = rb, ra
-        ca, cb = self.data[ra], self.data.pop(rb)
         self.parent[rb] = ra
-        ca.members.extend(cb.members)
-        ca.reports = _joined(ca.reports, cb.reports)
-        if any(k not in ca.ids for k in cb.ids):
-            ca.ids = {**ca.ids, **{k: v for k, v in cb.ids.items() if k not in ca.ids}}
-        if cb.birth:
-            ca.birth = (
-                cb.birth
-                if not ca.birth
-                else (max(ca.birth[0], cb.birth[0]), min(ca.birth[1], cb.birth[1]))
-            )
-            if ca.birth[0] > ca.birth[1]:
-                ca.birth = (ca.birth[1], ca.birth[0])
-        ca.sex = ca.sex or cb.sex
-        ca.forbidden = _joined(ca.forbidden, cb.forbidden)
-        ca.surnames = _joined(ca.surnames, cb.surnames)
-        if cb.ages:
-            ca.ages = cb.ages if not ca.ages else ca.ages | cb.ages
-        if cb.born:
-            ca.born = cb.born if not ca.born else _window(ca.born, cb.born)
-        if cb.dobs:
-            ca.dobs = ca.dobs | cb.dobs
-        ca.firsts = _joined(ca.firsts, cb.firsts)
-        ca.alts = _joined(ca.alts, cb.alts)
+        _absorb(self.data[ra], self.data.pop(rb))
         return True
+
+    def detach(self, x: int) -> int | None:
+        """Take ``x`` out of its cluster, whose other members stay together; return the root
+        they keep, or None when ``x`` was alone. A cluster's data is built again from its
+        members, so what ``x`` brought to it (a surname, an age) binds it no more.
+
+        Only the closing pass does this, to a mention held in its cluster by a single merge
+        (a leaf of the merges that built it: the rest stay joined without it)."""
+        root = self.find(x)
+        rest = [m for m in self.root_members(root) if m != x]
+        if not rest:
+            return None
+        del self.data[root]
+        for m in (x, *rest):
+            self.parent.pop(m, None)
+        keep, c = rest[0], self._single(rest[0])
+        for m in rest[1:]:
+            self.parent[m] = keep
+            _absorb(c, self._single(m))
+        self.data[keep] = c
+        return keep
 
     def root_members(self, root: int) -> list[int]:
         """The mentions of the cluster whose root is ``root`` (from :meth:`find`), first to join

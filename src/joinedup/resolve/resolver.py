@@ -49,6 +49,9 @@ CORROBORATED = 2
 MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join a full one
 LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
+# bits by which the closing pass's pair must beat the one merge that holds a mention where it is
+# before the mention moves (docs/resolution.md, "The closing pass")
+MOVE_MARGIN = 3.0
 # one empty set for every feature of every mention that has none (most have none)
 NONE: frozenset[str] = frozenset()
 ITEM_LINKS = ("drives", "uses_phone")  # the links resolution reads
@@ -965,7 +968,9 @@ class Resolver:
             self._places(out, places, in_report)
         self._round_merges = len(merges)
         if people and self.closing:
-            merges += self._closing(out, people, own, in_report, feats, last, tf, carried, near)
+            merges = self._closing(
+                out, people, own, in_report, feats, last, tf, carried, near, merges
+            )
         self._verdicts.clear()
         self._sampled.clear()
         self.person_features = feats if people else {}
@@ -983,14 +988,20 @@ class Resolver:
         tf: TermFrequencies,
         carried: Carry | None,
         near: Keys,
+        merges: list[tuple[int, int, float]],
     ) -> list[tuple[int, int, float]]:
-        """A last pass that only adds: what the last round merged changes what its mentions'
-        reports name, so the pairs split across its clusters whose report context changed are
-        scored again with that context, and merged on top of the last round's clusters.
+        """A last pass: what the last round merged changes what its mentions' reports name, so
+        the pairs split across its clusters whose report context changed are scored again with
+        that context, and merged on top of the last round's clusters (``merges``); return the
+        merges that stand after it.
 
         Each round builds its context from the round before, so two mentions whose merge
         waits on another's (a man known as "Sunny" named with a child the last round resolved)
-        would need one more round; a whole round from scratch undoes as much as it adds."""
+        would need one more round; a whole round from scratch undoes as much as it adds. The
+        pass adds merges, and moves a mention that a single weak merge holds where it is when
+        its new context ties it far more strongly elsewhere (:class:`Holds`): rounds that each
+        start from the last can put "Victoria, 15" with a namesake in another town in one round
+        and with the Victoria her report's man is named with in the next."""
         entity_of = out.entity_of
         hood, again = _neighbourhoods(in_report, entity_of)
         changed = np.zeros(max(feats) + 1, dtype=bool)
@@ -1008,7 +1019,11 @@ class Resolver:
         # only the mentions of these pairs: each mention's columns are its own
         pks = np.unique(np.concatenate((keys >> SHIFT, keys & ((1 << SHIFT) - 1))))
         scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried)
-        return self._merge(scores, clusters, feats, tf, entity_of)
+        held = Holds(merges, len(changed))
+        added = self._merge(scores, clusters, feats, tf, entity_of, held)
+        kept = [m for m in merges if (min(m[0], m[1]), max(m[0], m[1])) not in held.dropped]
+        self._round_merges = len(kept)
+        return kept + added
 
     def _merge(
         self,
@@ -1017,9 +1032,11 @@ class Resolver:
         feats: dict[int, Row],
         tf: TermFrequencies,
         entity_of: dict[int, str],
+        held: Holds | None = None,
     ) -> list[tuple[int, int, float]]:
         """Merge the scored pairs, strongest first, where the clusters allow; name every
-        mention's entity after its cluster; return the merges (pair and weight)."""
+        mention's entity after its cluster; return the merges (pair and weight). ``held``
+        (the closing pass): a pair the clusters refuse may move one of its mentions."""
         kept = np.flatnonzero((scores.weights >= MATCH_WEIGHT) & (scores.agreeing > 0))
         order = kept[np.lexsort((scores.keys[kept], -scores.weights[kept]))]
         firsts, seconds = scores.pairs(order)
@@ -1036,13 +1053,48 @@ class Resolver:
             # average linkage stops one weak link (a shared nickname) chaining two people;
             # a pair agreeing on two identifying things is not such a link
             coherent = corroborated or self._coherent(clusters, a, b, feats, tf, scores)
-            if coherent and clusters.union(a, b, lenient=corroborated):
+            if (coherent and clusters.union(a, b, lenient=corroborated)) or (
+                held is not None and self._move(clusters, a, b, weight, corroborated, held,
+                                                feats, tf, scores)
+            ):
                 merges.append((a, b, weight))
+                if held is not None:
+                    held.joined(a, b, weight)
         for g in clusters.groups():
             eid = f"P-{min(g)}"
             for pk in g:
                 entity_of[pk] = eid
         return merges
+
+    def _move(
+        self,
+        clusters: Clusters,
+        a: int,
+        b: int,
+        weight: float,
+        corroborated: bool,
+        held: Holds,
+        feats: dict[int, Row],
+        tf: TermFrequencies,
+        scores: Scores,
+    ) -> bool:
+        """Move ``a`` to ``b``'s cluster (or ``b`` to ``a``'s) where one merge, weaker than
+        ``weight`` by :data:`MOVE_MARGIN` or more, holds it in its own, and the move is coherent
+        by the same checks as any merge; else change nothing."""
+        for x, y in ((a, b), (b, a)):
+            if not held.movable(x, weight):
+                continue
+            old = held.partner_of(x)
+            clusters.detach(x)
+            self._verdicts.clear()  # a cluster no longer only grows: its key is not its state
+            if (corroborated or self._coherent(clusters, x, y, feats, tf, scores)) and (
+                clusters.union(x, y, lenient=corroborated)
+            ):
+                held.moved(x, old)
+                return True
+            clusters.union(x, old, force=True)
+            self._verdicts.clear()
+        return False
 
     def _coherent(
         self,
@@ -1151,6 +1203,55 @@ class Resolver:
         own["context"], own["network"] = tuple(context), tuple(network)
         own["lone"] = bool(context) and context.isdisjoint(again)
         return own
+
+
+class Holds:
+    """Which merge holds each mention in its cluster, for the closing pass.
+
+    The merges of a round join clusters two at a time, so they form a tree over each cluster;
+    a mention with one merge is a leaf of it, and taking it out leaves the others joined. Only
+    such a mention may move, and only its merge's weight is kept (an analyst's confirm weighs
+    infinitely: it never moves). Arrays by mention pk: a million-report store has millions of
+    mentions and most are in no merge.
+    """
+
+    def __init__(self, merges: list[tuple[int, int, float]], size: int) -> None:
+        self.degree = np.zeros(size, dtype=np.int32)
+        self.weight = np.full(size, np.inf, dtype=np.float64)
+        self.partner = np.full(size, -1, dtype=np.int64)
+        self.dropped: set[tuple[int, int]] = set()
+        if not merges:
+            return
+        a = np.fromiter((m[0] for m in merges), np.int64, len(merges))
+        b = np.fromiter((m[1] for m in merges), np.int64, len(merges))
+        w = np.fromiter((m[2] for m in merges), np.float64, len(merges))
+        np.add.at(self.degree, a, 1)
+        np.add.at(self.degree, b, 1)
+        for x, y in ((a, b), (b, a)):
+            leaf = self.degree[x] == 1
+            self.weight[x[leaf]] = w[leaf]
+            self.partner[x[leaf]] = y[leaf]
+
+    def movable(self, x: int, weight: float) -> bool:
+        return bool(self.degree[x] == 1 and weight >= self.weight[x] + MOVE_MARGIN)
+
+    def partner_of(self, x: int) -> int:
+        return int(self.partner[x])
+
+    def joined(self, a: int, b: int, weight: float) -> None:
+        for x, y in ((a, b), (b, a)):
+            self.degree[x] += 1
+            leaf = self.degree[x] == 1
+            self.weight[x] = weight if leaf else np.inf
+            self.partner[x] = y if leaf else -1
+
+    def moved(self, x: int, old: int) -> None:
+        """``x`` left the merge with ``old`` (its new one is :meth:`joined` next)."""
+        self.dropped.add((min(x, old), max(x, old)))
+        self.degree[x] -= 1
+        self.degree[old] -= 1
+        # the merge left holding ``old`` is not known here: it does not move
+        self.weight[old] = np.inf
 
 
 class SharedValues:
