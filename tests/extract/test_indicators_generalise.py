@@ -47,6 +47,18 @@ def signs(text: str) -> list[tuple[str, str]]:
      "must work until"),
     ("Staff found three SIM cards in her drawer.", "new_phone", "SIM cards"),
     ("He fell asleep twice in maths.", "chronic_fatigue", "fell asleep"),
+    # written by writers of the w6 and w7 waves' kind, in words none of them used
+    ("Staff found £140 in notes inside his trainers.", "money_unexplained", "140 in notes"),
+    ("She has two cheap handsets in her school bag.", "new_phone", "two cheap handsets"),
+    ("This is the fifth such episode since she was placed.", "missing_repeat",
+     "fifth such episode"),
+    ("He has a healing graze over his right eyebrow.", "physical_injury", "graze over his right"),
+    ("Mum says she didn't come home at all on Saturday.", "missing_overnight",
+     "come home at all"),
+    ("She is yawning through registration most days.", "chronic_fatigue", "yawning"),
+    ("He is not on roll at any school in the borough.", "school_absence", "not on roll"),
+    ("She was found in Hull, miles from anywhere she knows.", "trafficked_between_towns",
+     "miles from anywhere"),
 ])
 def test_a_sign_in_new_words_is_proposed_with_the_words_that_evidence_it(
         text: str, sign: str, phrase: str) -> None:
