@@ -50,7 +50,7 @@ MIN_KNOWN_PLATE = 5  # known characters a partial plate needs before it can join
 LINKAGE_SAMPLE = 4  # members per side whose cross pairs are scored before two clusters merge
 LINKAGE_WEIGHT = -3.0
 # bits by which the closing pass's pair must beat the one merge that holds a mention where it is
-# before the mention moves (docs/resolution.md, "The closing pass")
+# before the mention moves (docs/resolution.md, "A mention the closing pass moves")
 MOVE_MARGIN = 3.0
 # one empty set for every feature of every mention that has none (most have none)
 NONE: frozenset[str] = frozenset()
