@@ -222,3 +222,47 @@ def test_a_child_given_drink_or_drugs_by_adults_is_the_sign(text: str, sign: str
 def test_mixing_with_older_friends_is_a_new_older_circle(text: str) -> None:
     assert "new_older_friends" in [p.value for p in extract_narrative(text, date(2008, 1, 1))
                                    if p.type == "indicator"]
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Police found her drinking in the park. She was very drunk.", "substance_misuse"),
+    ("She was seen at the clinic today and smelled strongly of alcohol.", "substance_misuse"),
+    ("She came back to the home at 02:40. She was very drunk.", "returns_under_influence"),
+    ("Missing from 19:00. Returned by police at 23:10. Staff said she smelled strongly of "
+     "alcohol.", "returns_under_influence"),
+])
+def test_intoxication_is_a_return_under_the_influence_only_after_a_return(
+        text: str, sign: str) -> None:
+    found = [v for _, v in signs(text)]
+    assert sign in found
+    assert {"substance_misuse", "returns_under_influence"} - {sign} & set(found) == set()
+
+
+def test_a_sign_read_as_another_names_its_rule() -> None:
+    (p,) = [p for p in extract_narrative("In the park she was very drunk.", AT)
+            if p.type == "indicator"]
+    assert (p.value, p.rule.endswith(" read_as")) == ("substance_misuse", True)
+
+
+def test_read_as_naming_an_id_the_profile_lacks_is_refused(tmp_path: Path) -> None:
+    from joinedup.extract.narrative.sign_context import load_context
+    path = tmp_path / "indicator_concepts.yaml"
+    path.write_text("context:\n  read_as:\n    missing_once: {as: not_a_sign, unless: [x]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ProfileError, match="not_a_sign"):
+        load_context(path, frozenset({"missing_once"}))
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ('He has been told he has to "work off" a debt.', "controlling_adult"),
+    ('She said she can "work it off".', "controlling_adult"),
+    ("She would not name the men.", "secretive"),
+    ("Her carers found phone credit she could not explain.", "new_phone"),
+    ("She lives in a children's home in Bury.", "looked_after"),
+    ("She said she had been at a party at a house.", "taken_to_unknown_addresses"),
+    ("She never pays for the taxis.", "hotel_taxi_takeaway_links"),
+    ("She has been hanging about with some older men.", "associates_with_unknown_adults"),
+    ("She did not come home on Friday night.", "missing_overnight"),
+])
+def test_signs_as_a_second_reader_marks_them_are_read(text: str, sign: str) -> None:
+    assert sign in [v for _, v in signs(text)]

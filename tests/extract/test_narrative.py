@@ -193,7 +193,7 @@ def test_a_negated_indicator_is_not_proposed(text: str) -> None:
 
 
 def test_a_negation_does_not_reach_past_but() -> None:
-    text = "She was not hurt, but she smelled strongly of alcohol."
+    text = "She came back at two. She was not hurt, but she smelled strongly of alcohol."
     assert [v for _, v in found(text, "indicator")] == ["returns_under_influence"]
 
 

@@ -78,9 +78,8 @@ def propose_indicators(reading: Reading, directory: Path,
     if path.exists():
         propose_concepts(reading, path, indicator_ids)
         signs = [p for p in reading.proposals if p.type == "indicator"]
-        kept = {id(p) for p in load_context(path, indicator_ids).keep(reading, signs)}
-        reading.proposals[:] = [p for p in reading.proposals
-                                if p.type != "indicator" or id(p) in kept]
+        kept = load_context(path, indicator_ids).keep(reading, signs)
+        reading.proposals[:] = [p for p in reading.proposals if p.type != "indicator"] + kept
 
 
 def propose_concepts(reading: Reading, path: Path, indicator_ids: frozenset[str] | None

@@ -17,6 +17,9 @@ words do so, as data::
       not_before:                 # a sign left out where the next word is one of these,
         new_phone: [number]       # or one of the cues follows it within the window
         older_partner: {window: 8, cues: ["also", "same age"]}
+      read_as:                    # a sign that is itself only where the narrative says so
+        returns_under_influence:  # before it (back: sentences, or all), another otherwise
+          {as: substance_misuse, unless: [returned, "came back"], back: all}
 
 A cue reaches back at most ``window`` tokens, never across a sentence end or a word of its
 group's ``breaks``; a cue is one word or several in a row.
@@ -25,7 +28,7 @@ group's ``breaks``; a cue is one word or several in a row.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,9 +63,14 @@ class SignContext:
     not_before: dict[str, tuple[tuple[frozenset[Cue], int], ...]]
     """By sign: cues after it, within so many tokens in its sentence, that explain it away
     ("a new phone; he said it was his birthday present", "her boyfriend, who is also 15")."""
+    read_as: dict[str, tuple[str, frozenset[Cue], int]]
+    """By sign: the sign it is read as unless one of the cues is in its sentence or the
+    ``back`` sentences before it (``all``: anywhere before it). "Returns under the influence"
+    needs a return: a child found drunk in a park is the sign "drug or alcohol misuse"."""
 
     def keep(self, reading: Reading, signs: list[Proposal]) -> list[Proposal]:
-        """The signs whose context leaves them signs of the child."""
+        """The signs whose context leaves them signs of the child, each read as the sign its
+        context makes it (``read_as``)."""
         starts: list[int] = reading.doc.to_array(IDX).tolist()
         kept = []
         for p in signs:
@@ -70,8 +78,23 @@ class SignContext:
             last = bisect_right(starts, p.end - 1) - 1
             if self._doubted(reading, p.value, first) or self._followed(reading, p.value, last):
                 continue
-            kept.append(p)
+            kept.append(self._read(reading, p, first))
         return [p for p in kept if not self._subsumed(reading, p, kept, starts)]
+
+    def _read(self, reading: Reading, p: Proposal, first: int) -> Proposal:
+        spec = self.read_as.get(p.value)
+        if spec is None:
+            return p
+        other, cues, back = spec
+        sentence = _sentence(reading, first)
+        bounds = reading.bounds
+        start, end = bounds[max(0, sentence - back)][0], bounds[sentence][1]
+        lowers = reading.lowers
+        longest = max((len(c) for c in cues), default=0)
+        for i in range(start, end):
+            if any(tuple(lowers[i:i + n]) in cues for n in range(1, longest + 1)):
+                return p
+        return replace(p, value=other, rule=f"{p.rule} read_as")
 
     def _doubted(self, reading: Reading, value: str, first: int) -> bool:
         return any(cued(reading, first, g.cues, g.window, g.breaks) for g in self.groups
@@ -110,6 +133,15 @@ def _cues(raw: Any) -> frozenset[Cue]:
     return frozenset(tuple(str(c).lower().split()) for c in raw or [])
 
 
+ALL_BEFORE = 1 << 30
+"""``back: all``: more sentences than any narrative has."""
+
+
+def _back(spec: Any) -> int:
+    """How many sentences before a sign ``read_as`` looks in: a number, or ``all``."""
+    return ALL_BEFORE if spec == "all" else int(spec)
+
+
 def _after(spec: Any) -> tuple[tuple[frozenset[Cue], int], ...]:
     """A ``not_before`` entry: a list of next words, ``{window: N, cues: [...]}``, or a list
     of such mappings."""
@@ -138,11 +170,14 @@ def load_context(path: Path, known_ids: frozenset[str] | None) -> SignContext:
         subsumed = {str(k): frozenset(str(v) for v in vs)
                     for k, vs in (raw.get("subsumed_by") or {}).items()}
         not_before = {str(k): _after(spec) for k, spec in (raw.get("not_before") or {}).items()}
+        read_as = {str(k): (str(spec["as"]), _cues(spec["unless"]), _back(spec.get("back", 1)))
+                   for k, spec in (raw.get("read_as") or {}).items()}
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: context: {exc!r}") from exc
     if known_ids is not None:
         named = set(subsumed) | set(not_before) | {v for vs in subsumed.values() for v in vs}
         named |= {v for g in groups for v in g.exempt}
+        named |= set(read_as) | {spec[0] for spec in read_as.values()}
         for key in sorted(named - known_ids):
             raise ProfileError(f"{path}: context: {key!r} is not an id of the profile")
-    return SignContext(groups, subsumed, not_before)
+    return SignContext(groups, subsumed, not_before, read_as)
