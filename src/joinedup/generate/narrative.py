@@ -74,7 +74,7 @@ DEFAULT_CONTEXT: dict[str, str] = {
 LINK_TEXT: dict[str, str] = {
     "supplied_alcohol": "{a} gave {b} alcohol",
     "supplied_drugs": "{a} gave {b} cannabis",
-    "gave_gifts": "{a} gave {b} gifts and phone credit",
+    "gave_gifts": "{a} gave {b} gifts and clothes",
     "transported": "{a} drove {b} about{vehicle}",
     "sexual_contact": "{b} described {a} as an older boyfriend",
     "introduced": "{a} introduced {b} to older men",

@@ -277,7 +277,7 @@ DONE: dict[str, tuple[str, ...]] = {
         "{a} has been supplying {b} with cannabis",
     ),
     "gave_gifts": (
-        "{a} bought {obj} clothes and phone credit",
+        "{a} bought {obj} clothes and trainers",
         "{a} has given {b} money and presents",
         "{a} gave {obj} gifts",
     ),
