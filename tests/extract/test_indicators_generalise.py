@@ -263,6 +263,13 @@ def test_read_as_naming_an_id_the_profile_lacks_is_refused(tmp_path: Path) -> No
     ("She never pays for the taxis.", "hotel_taxi_takeaway_links"),
     ("She has been hanging about with some older men.", "associates_with_unknown_adults"),
     ("She did not come home on Friday night.", "missing_overnight"),
+    ("He has asked her to meet him in town.", "groomed_online"),
+    ("She told her mum she was sleeping at a friend's.", "secretive"),
+    ("Her phone showed 43 calls in two days from one number.", "phone_use_concerning"),
+    ("She has been out until midnight on school nights.", "staying_out_late"),
+    ("He was told he had to pay it back.", "controlling_adult"),
+    ("Staff saw fresh cuts on her left forearm.", "self_harm"),
+    ("He has failed to attend his last three appointments.", "disengaged_from_services"),
 ])
 def test_signs_as_a_second_reader_marks_them_are_read(text: str, sign: str) -> None:
     assert sign in [v for _, v in signs(text)]
