@@ -273,3 +273,25 @@ def test_read_as_naming_an_id_the_profile_lacks_is_refused(tmp_path: Path) -> No
 ])
 def test_signs_as_a_second_reader_marks_them_are_read(text: str, sign: str) -> None:
     assert sign in [v for _, v in signs(text)]
+
+
+@pytest.mark.parametrize(("back", "sign"), [
+    (1, "returns_under_influence"),  # the return is in the sentence before
+    (0, "substance_misuse"),  # only its own sentence is read
+])
+def test_read_as_looks_back_as_many_sentences_as_it_is_told(
+        tmp_path: Path, back: int, sign: str) -> None:
+    from joinedup.extract.narrative.pipeline import read
+    from joinedup.extract.narrative.sign_context import load_context
+    from joinedup.extract.proposals import Proposal
+    path = tmp_path / "indicator_concepts.yaml"
+    path.write_text("context:\n  read_as:\n    returns_under_influence:\n"
+                    f"      {{as: substance_misuse, unless: [returned], back: {back}}}\n",
+                    encoding="utf-8")
+    text = "She returned at two. She was very drunk."
+    start = text.index("very drunk")
+    sign_read = Proposal("indicator", start, start + len("very drunk"), "very drunk",
+                         "returns_under_influence", 0.7, rule="phrase")
+    ids = frozenset({"returns_under_influence", "substance_misuse"})
+    (kept,) = load_context(path, ids).keep(read(text), [sign_read])
+    assert kept.value == sign
