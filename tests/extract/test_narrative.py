@@ -504,3 +504,14 @@ def test_dates_without_a_year_or_said_loosely_are_read(text: str, value: str) ->
                                   "in 2/3 cases"])
 def test_a_fraction_is_not_a_date(text: str) -> None:
     assert found(text, "date") == []
+
+
+@pytest.mark.parametrize(("text", "link"), [
+    ("Tariq lives in a flat above the Golden Dragon.", ("lives in", "lives_at")),
+    ("He has a flat on Kelbridge Road.", ("has a flat on", "lives_at")),
+    ("The flat is rented to Imran Shah.", ("rented to", "lives_at")),
+    ("Imran is working at the Golden Dragon.", ("working at", "works_at")),
+    ("She was seen in a silver Vauxhall driven by an older man.", ("driven by", "drives")),
+])
+def test_where_someone_lives_works_or_drives_is_a_link(text: str, link: tuple[str, str]) -> None:
+    assert link in found(text, "link")
