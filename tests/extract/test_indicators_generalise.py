@@ -11,6 +11,9 @@ import pytest
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative import extract_narrative
 from joinedup.extract.narrative.concepts import load_concepts
+from joinedup.extract.narrative.pipeline import read
+from joinedup.extract.narrative.sign_context import load_context
+from joinedup.extract.proposals import Proposal
 from joinedup.profiles import load_profile
 
 AT = date(2011, 5, 9)
@@ -245,7 +248,6 @@ def test_a_sign_read_as_another_names_its_rule() -> None:
 
 
 def test_read_as_naming_an_id_the_profile_lacks_is_refused(tmp_path: Path) -> None:
-    from joinedup.extract.narrative.sign_context import load_context
     path = tmp_path / "indicator_concepts.yaml"
     path.write_text("context:\n  read_as:\n    missing_once: {as: not_a_sign, unless: [x]}\n",
                     encoding="utf-8")
@@ -281,9 +283,6 @@ def test_signs_as_a_second_reader_marks_them_are_read(text: str, sign: str) -> N
 ])
 def test_read_as_looks_back_as_many_sentences_as_it_is_told(
         tmp_path: Path, back: int, sign: str) -> None:
-    from joinedup.extract.narrative.pipeline import read
-    from joinedup.extract.narrative.sign_context import load_context
-    from joinedup.extract.proposals import Proposal
     path = tmp_path / "indicator_concepts.yaml"
     path.write_text("context:\n  read_as:\n    returns_under_influence:\n"
                     f"      {{as: substance_misuse, unless: [returned], back: {back}}}\n",
