@@ -78,6 +78,50 @@ def test_a_link_runs_to_a_child_named_after_it() -> None:
     assert made.links == [{"from": "p1", "to": "p2", "type": "contacted"}]
 
 
+def test_a_link_joins_the_man_its_own_sentence_names_after_it() -> None:
+    # "in the company of" names the man after it; a man named in an earlier sentence is not
+    # the one she was seen with
+    text = ('A man known as "Tiger" gave her vodka. Chloe (14) has been seen in the company of '
+            'a man who calls himself "Bgiman".')
+    sentence = [text.index("Chloe"), len(text)]
+    made = structured_from(proposals(text, [
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("link", "gave her vodka", "supplied_alcohol"),
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("link", "in the company of", "seen_with", "", {"sentence": sentence}),
+        ("alias", "Bgiman", "Bgiman", "person_of_concern")]))
+    assert {"from": "p3", "to": "p2", "type": "seen_with"} in made.links
+    assert made.left_out == []
+    # without the reader's sentence (a proposal stored before it gave one) the nearest man
+    # before the link is taken, as before
+    old = structured_from(proposals(text, [
+        ("alias", "Tiger", "Tiger", "person_of_concern"),
+        ("person", "Chloe", "Chloe", "child", {"age": "14"}),
+        ("link", "in the company of", "seen_with"),
+        ("alias", "Bgiman", "Bgiman", "person_of_concern")]))
+    assert old.links == [{"from": "p1", "to": "p2", "type": "seen_with"}]
+
+
+def test_the_reader_gives_a_link_its_sentence_and_the_review_joins_its_people() -> None:
+    from datetime import date
+
+    from joinedup.extract.propose import read_narrative
+
+    text = ('Maeve Doyle, aged 12, has missed a lot of school. Maeve has been seen in the '
+            'company of a man in his twenties who calls himself "Bgiman".')
+    found = read_narrative(text, date(2007, 2, 1))
+    link = next(p for p in found if p.type == "link")
+    assert link.value == "seen_with"
+    assert link.attrs["sentence"] == [text.index("Maeve has"), len(text)]
+    accepted = [{"id": i, "type": p.type, "start": p.start, "end": p.end, "text": p.text,
+                 "value": p.value, "role": p.role, "attrs": dict(p.attrs),
+                 "status": "accepted", "edited_value": None} for i, p in enumerate(found)]
+    made = structured_from(accepted)
+    man = next(q["ref"] for q in made.people if q["role"] == "person_of_concern")
+    child = next(q["ref"] for q in made.people if q["role"] == "child")
+    assert made.links == [{"from": man, "to": child, "type": "seen_with"}]
+
+
 def test_a_registration_after_a_description_is_the_same_vehicle() -> None:
     text = 'A man known as "Tiger" drives a silver Toyota taxi, registration MA08 XKZ.'
     made = structured_from(proposals(text, [

@@ -30,7 +30,10 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   its location; a warning sign is about the
   report's child (the nearest child named before it where there are several);
 - a link runs from the nearest adult before it to the nearest child before it (else the first
-  after it); an introduction from the nearest person before it, young or adult (a young
+  after it), the people its own sentence names first, when the reader gave the sentence: the
+  one named nearest before the link in it, else the first after it ("Maeve has been seen in
+  the company of a man known as 'Bgiman'" joins Maeve and that man, not a man named in an
+  earlier sentence); an introduction from the nearest person before it, young or adult (a young
   person who introduces other children is a possible recruiter); being taken to,
   frequenting, living or working at somewhere from the nearest person before it (for being
   taken, the nearest child), to the first place named after it (else the last before it);
@@ -109,7 +112,7 @@ def structured_from(proposals: list[Row]) -> Structured:
             out.indicators.append({"id": value, "about": child["ref"]} if child and several
                                   else value)
         elif kind == "link":
-            ends = named.link_ends(value, p["start"], p["end"])
+            ends = named.link_ends(value, p["start"], p["end"], attrs.get("sentence"))
             if ends is None:
                 out.left_out.append(f"link {p['text']!r}: who or what it links is not named "
                                     "where it can be placed")
@@ -209,20 +212,42 @@ class _Named:
                 return person
         return None
 
-    def link_ends(self, kind: str, start: int, end: int) -> tuple[Row, Row] | None:
-        """Who or what a link joins, by where they are named (see the module docstring)."""
+    def link_ends(self, kind: str, start: int, end: int, sentence: Any = None
+                  ) -> tuple[Row, Row] | None:
+        """Who or what a link joins, by where they are named (see the module docstring);
+        ``sentence``, the offsets of the link's sentence as the reader gave them: the people
+        that sentence names come first."""
         if kind in TO_PLACE:
             source = (self.before(start, adult=False) if kind == "taken_to" else None) \
                 or self.before(start)
             target = next((pl for at, _, pl in self.places if at >= end), None) or next(
                 (pl for at, _, pl in reversed(self.places) if at < start), None)
-        else:
-            source = self.before(start) if kind == "introduced" else self.before(
-                start, adult=True)
-            target = self.before(start, adult=False, but=source) or next(
+            return (source, target) if source is not None and target is not None else None
+        adult = None if kind == "introduced" else True
+        source = self._in_sentence(sentence, start, end, adult) or self.before(start, adult)
+        target = self._in_sentence(sentence, start, end, False, but=source) \
+            or self.before(start, adult=False, but=source) or next(
                 (q for at, q in self.people if at > end and q["role"] in YOUNG
                  and q is not source), None)
         return (source, target) if source is not None and target is not None else None
+
+    def _in_sentence(self, sentence: Any, start: int, end: int, adult: bool | None,
+                     but: Row | None = None) -> Row | None:
+        """The person the link's own sentence names nearest before it, else first after it
+        ("Maeve has been seen in the company of a man known as 'Bgiman'")."""
+        if not (isinstance(sentence, list) and len(sentence) == 2):
+            return None
+        first, last = sentence
+
+        def fits(person: Row) -> bool:
+            return person is not but and (adult is None or (person["role"] not in YOUNG)
+                                          == adult)
+
+        found = self.before(start, adult, but)
+        if found is not None and any(first <= at <= start and q is found
+                                     for at, q in self.people):
+            return found
+        return next((q for at, q in self.people if end < at <= last and fits(q)), None)
 
 
 def _same_group(role: str | None, other: str) -> bool:

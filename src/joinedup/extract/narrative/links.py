@@ -18,4 +18,4 @@ CONFIDENCE = 0.75
 
 def propose_links(reading: Reading, directory: Path, link_types: frozenset[str] | None) -> None:
     matcher = phrase_index(directory / "link_phrases.yaml", link_types)
-    propose_phrases(reading, matcher, "link", CONFIDENCE, "link")
+    propose_phrases(reading, matcher, "link", CONFIDENCE, "link", sentence=True)

@@ -23,6 +23,7 @@ token further than any match can reach, so the matches, and their order, are the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -228,15 +229,23 @@ def phrase_index(path: Path, known_ids: frozenset[str] | None) -> PhraseIndex:
 
 
 def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence: float,
-                    rule: str) -> None:
-    """One proposal per longest non-overlapping match that is not negated."""
+                    rule: str, sentence: bool = False) -> None:
+    """One proposal per longest non-overlapping match that is not negated; ``sentence``: each
+    carries the character offsets of its sentence (``attrs["sentence"]``), so that a review
+    can join a link to the people its own sentence names ("Maeve was seen in the company of
+    a man known as 'Bgiman'")."""
     found: list[Span] = []
     doc, ids = reading.doc, reading.lower_ids
     for (a, b), words, present in zip(reading.bounds, reading.sentence_words,
                                       reading.sentence_ids, strict=True):
         found.extend(index.spans(doc, ids, a, b, words, present))
+    firsts = [a for a, _ in reading.bounds]
     for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(reading, span.start):
             continue
+        attrs: dict[str, Any] | None = None
+        if sentence:
+            a, b = reading.bounds[bisect_right(firsts, span.start) - 1]
+            attrs = {"sentence": [doc[a].idx, doc[b - 1].idx + len(doc[b - 1])]}
         reading.propose(kind, span.start_char, span.end_char, span.label_, confidence,
-                        f"{rule}.{span.label_}", claim=False)
+                        f"{rule}.{span.label_}", claim=False, attrs=attrs)
