@@ -122,6 +122,28 @@ def test_the_reader_gives_a_link_its_sentence_and_the_review_joins_its_people() 
     assert made.links == [{"from": man, "to": child, "type": "seen_with"}]
 
 
+def test_a_link_runs_past_a_town_to_the_address_said_just_after_it() -> None:
+    # a misspelt "bus tation" leaves the premises unread: the place she hangs around at is
+    # the one at the address, not the town
+    text = "Amal (14) hangs around at Rochdale bus tation taxi rank, 113 High Street, Rochdale."
+    spans = [("person", "Amal", "Amal", "child", {"age": "14"}),
+             ("link", "hangs around at", "frequents", "", {"sentence": [0, len(text)]}),
+             ("place", "Rochdale", "Rochdale", "", {"kind": "town"}),
+             ("place", "113 High Street", "113 High Street", "", {"kind": "street"}),
+             ("place", "Rochdale", "Rochdale", "", {"kind": "town"})]
+    made = structured_from(proposals(text, spans))
+    [street] = [p["ref"] for p in made.places if p.get("name") == "113 High Street"]
+    assert made.links == [{"from": "p1", "to": street, "type": "frequents"}]
+    # a town alone in the sentence is the place
+    text = "Amal (14) was taken to Rochdale. A man lives at 113 High Street."
+    made = structured_from(proposals(text, [
+        ("person", "Amal", "Amal", "child", {"age": "14"}),
+        ("link", "was taken to", "taken_to", "", {"sentence": [0, text.index(".") + 1]}),
+        ("place", "Rochdale", "Rochdale", "", {"kind": "town"}),
+        ("place", "113 High Street", "113 High Street", "", {"kind": "street"})]))
+    assert made.links[0] == {"from": "p1", "to": "l1", "type": "taken_to"}
+
+
 def test_a_registration_after_a_description_is_the_same_vehicle() -> None:
     text = 'A man known as "Tiger" drives a silver Toyota taxi, registration MA08 XKZ.'
     made = structured_from(proposals(text, [

@@ -401,6 +401,23 @@ def test_premises_take_the_kind_their_words_say() -> None:
                      ("the flat above Grill Garden", "flat")]
 
 
+@pytest.mark.parametrize(("text", "place", "kind"), [
+    ("A man hangs around at Market car park most nights.", "Market car park", "car_park"),
+    ("She was seen at the Leisure Centre car park.", "the Leisure Centre car park", "car_park"),
+    ("She hangs around at Rochdale bus station taxi rank.", "Rochdale bus station taxi rank",
+     "taxi_rank"),
+    ("Girls wait at Oldham station taxi rank.", "Oldham station taxi rank", "taxi_rank"),
+])
+def test_a_car_park_or_taxi_rank_named_by_its_town_or_institution_is_a_place(
+        text: str, place: str, kind: str) -> None:
+    assert [(p.text, p.attrs.get("kind")) for p in extract_narrative(text, AT)
+            if p.type == "place"] == [(place, kind)]
+
+
+def test_a_town_bus_station_still_names_the_town() -> None:
+    assert found("She was found at Burnley bus station.", "place") == [("Burnley", "Burnley")]
+
+
 @pytest.mark.parametrize(("text", "place"), [
     ("a man is employed at the Star King.", "the Star King"),
     ("She hangs around outside the Golden Bull most nights.", "the Golden Bull"),

@@ -36,7 +36,9 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   earlier sentence); an introduction from the nearest person before it, young or adult (a young
   person who introduces other children is a possible recruiter); being taken to,
   frequenting, living or working at somewhere from the nearest person before it (for being
-  taken, the nearest child), to the first place named after it (else the last before it);
+  taken, the nearest child), to the first place named after it (past a town that another
+  place follows closely in the link's sentence: "at Rochdale bus tation taxi rank, 113 High
+  Street" is at the address), else the last before it;
 - dates give the period the report is about (``occurred_from``, ``occurred_to``).
 """
 
@@ -220,7 +222,8 @@ class _Named:
         if kind in TO_PLACE:
             source = (self.before(start, adult=False) if kind == "taken_to" else None) \
                 or self.before(start)
-            target = next((pl for at, _, pl in self.places if at >= end), None) or next(
+            after = [(at, last, pl) for at, last, pl in self.places if at >= end]
+            target = _past_town(after, sentence) or next(
                 (pl for at, _, pl in reversed(self.places) if at < start), None)
             return (source, target) if source is not None and target is not None else None
         adult = None if kind == "introduced" else True
@@ -248,6 +251,21 @@ class _Named:
                                      for at, q in self.people):
             return found
         return next((q for at, q in self.people if end < at <= last and fits(q)), None)
+
+
+def _past_town(after: list[tuple[int, int, Row]], sentence: Any) -> Row | None:
+    """The first of the places named after a link, unless it is a town with another place
+    named just after it in the link's sentence ("hangs around at Rochdale bus tation taxi
+    rank, 113 High Street": the premises at that address, which a misspelt name left unread,
+    not the town)."""
+    if not after:
+        return None
+    _, first_end, first = after[0]
+    if first.get("kind") == "town" and len(after) > 1 and isinstance(sentence, list):
+        at, _, then = after[1]
+        if then.get("kind") != "town" and at - first_end <= NEAR and at < sentence[-1]:
+            return then
+    return first
 
 
 def _same_group(role: str | None, other: str) -> bool:

@@ -69,7 +69,7 @@ def _is_premises(surface: str) -> bool:
     words = surface.split()
     if words[0].lower() == "the":
         words = words[1:]
-    if _has_not_place(surface):
+    if _has_not_place(surface) and not _grounds(surface):
         return False
     if len(words) <= 1:
         return bool(words) and words[0] in lex.words("premises_alone")
@@ -77,6 +77,13 @@ def _is_premises(surface: str) -> bool:
         owner = words[0][:-2].lower() if words[0].endswith(("'s", "’s")) else ""
         return not (len(words) == 2 and owner in given_names())  # not "Yusuf's estate"
     return _premises_word().search(" ".join(words[1:])) is not None
+
+
+def _grounds(surface: str) -> bool:
+    """Whether premises end with words that make an institution's name a place where anyone
+    may be (``institution_grounds``: "the Leisure Centre car park" is a car park)."""
+    lower = surface.lower()
+    return any(lower.endswith(" " + w) for w in lexicon().words("institution_grounds", True))
 
 
 @cache
