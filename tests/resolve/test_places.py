@@ -164,6 +164,19 @@ def test_a_flat_on_another_street_in_one_postcode_stays_apart(
     assert len(_places(store, tmp_path, _street_reports("OL12 8SW", "Bury Road"))) == 2
 
 
+def test_a_flat_on_a_misspelt_street_joins_the_address_in_its_postcode(
+    store: Store, tmp_path: Path
+) -> None:
+    places = _places(store, tmp_path, _street_reports("OL12 8SW", "Spotland Rod"))
+    assert len(places) == 1, places
+
+
+def test_a_flat_on_a_misspelt_street_in_another_postcode_stays_apart(
+    store: Store, tmp_path: Path
+) -> None:
+    assert len(_places(store, tmp_path, _street_reports("OL12 8SX", "Spotland Rod"))) == 2
+
+
 def test_only_a_description_by_street_is_read_as_a_street() -> None:
     from joinedup.resolve.places import described_street, premises_street
 

@@ -8,8 +8,9 @@ or kinds of place, so that a mention with no location cannot bridge two parks of
 two towns.
 
 A description by street ("a flat on Spotland Road") is not a name: it joins a mention whose
-street address is on that street ("9a Spotland Road") when both give the same full postcode, or,
-once people are resolved, when the two reports name the same person.
+street address is on that street ("9a Spotland Road") when both give the same full postcode (then
+a street misspelt, "a flat on Spotland Rod", is that street too), or, once people are resolved,
+when the two reports name the same person.
 
 A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
 only with a shared location, or, once people are resolved, when the two reports name the same
@@ -72,13 +73,23 @@ def premises_street(premises: str) -> str:
     return premises.split(" ", 1)[1] if " " in premises else premises
 
 
-def _on_one_street(fx: Row, fy: Row) -> str | None:
+STREET_SCORE = 90
+"""How alike (rapidfuzz ratio) a described street and an address's street must be to be one
+street misspelt ("a flat on Whitworth Rod", "122a Whitworth Road"), where both give one full
+postcode."""
+
+
+def _on_one_street(fx: Row, fy: Row, misspelt: bool = False) -> str | None:
     """The street, when one mention describes a home on the street where the other's address
-    is ("a flat on Spotland Road", "9a Spotland Road"); else None."""
+    is ("a flat on Spotland Road", "9a Spotland Road"); ``misspelt``: or on a street named
+    almost alike (:data:`STREET_SCORE`); else None."""
     for a, b in ((fx, fy), (fy, fx)):
         street = described_street(a["name_key"])
-        if street and b.get("premises") and premises_street(b["premises"]) == street:
-            return street
+        if not (street and b.get("premises")):
+            continue
+        on = premises_street(b["premises"])
+        if on == street or misspelt and fuzz.ratio(on, street) >= STREET_SCORE:
+            return on
     return None
 
 
@@ -221,7 +232,8 @@ def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> P
     ms = _with_towns(ms)
     blocks: dict[str, list[Row]] = defaultdict(list)
     # homes described by their street, and street addresses, by street (and postcode, for
-    # streets with too many addresses to compare each)
+    # streets with too many addresses to compare each), and by postcode alone (a home on a
+    # misspelt street meets the addresses of its postcode)
     described: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     on_street: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     for m in ms:
@@ -239,6 +251,9 @@ def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> P
             described[street].append(m)
             if f.get("postcode"):
                 described[(street, f["postcode"])].append(m)
+                described[("@", f["postcode"])].append(m)  # its street may be misspelt
+        if f.get("premises") and f.get("postcode"):
+            on_street[("@", f["postcode"])].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms, homes)
     anyone = frozenset({""})  # stands for "some person both reports name"
@@ -321,8 +336,8 @@ def _compare(
                 {"comparison": "location", "level": f"same {_where(located[0])}"},
             ],
         }
-    street = _on_one_street(fx, fy)
     postcode = fx.get("postcode") if fx.get("postcode") == fy.get("postcode") else None
+    street = _on_one_street(fx, fy, misspelt=postcode is not None)
     if street is not None and (postcode or (people and not located and km is None)):
         # "a flat on Spotland Road" and "9a Spotland Road": one home if both give one full
         # postcode (a few dozen addresses), or both reports name one person
