@@ -414,6 +414,19 @@ def test_a_car_park_or_taxi_rank_named_by_its_town_or_institution_is_a_place(
             if p.type == "place"] == [(place, kind)]
 
 
+@pytest.mark.parametrize(("text", "street"), [
+    ("Shannon was taken to a flat on Whitworth Rod, M24 1WR.", "Whitworth Rod"),
+    ("She stays at a house on Moss Lnae.", "Moss Lnae"),
+])
+def test_a_home_on_a_street_with_its_street_word_misspelt_is_read(text: str, street: str) -> None:
+    [place] = [p for p in extract_narrative(text, AT) if p.type == "place" and p.text == street]
+    assert place.attrs["kind"] in ("flat", "house")
+
+
+def test_a_misspelt_street_word_is_read_only_after_a_home_on_it() -> None:
+    assert found("Rod Stewart was on the radio. She met Jan Rod.", "place") == []
+
+
 def test_a_town_bus_station_still_names_the_town() -> None:
     assert found("She was found at Burnley bus station.", "place") == [("Burnley", "Burnley")]
 

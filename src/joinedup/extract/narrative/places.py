@@ -23,6 +23,8 @@ import re
 from functools import cache
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from joinedup.extract.narrative.pipeline import UPPER_LETTERS, Reading, given_names, lexicon
 from joinedup.resolve.normalise import normalise_postcode
 
@@ -240,10 +242,35 @@ def propose_streets_and_premises(reading: Reading) -> None:
             found = kind or _kind_of(surface)
             reading.propose("place", start, end, surface, confidence, rule,
                             attrs={"kind": found} if found else {})
+    _misspelt_streets(reading)
     _premises_again(reading)
     # premises by position, and said again
     if _premises_by_position(reading):
         _premises_again(reading)
+
+
+# A home described by its street, the street word misspelt ("a flat on Whitworth Rod"):
+# capitalised words after "flat on", the last one letter away from a street word
+_HOMES = ("flat", "house", "room", "bedsit", "maisonette")
+_HOME_ON_STREET = re.compile(rf"(?<![\w-])(?i:{'|'.join(_HOMES)})\s+(?:on|off)\s+"
+                             rf"((?:{_WORD}[ ]){{1,3}}([A-Z][a-z]{{1,8}}))(?![\w-])")
+
+
+def _misspelt_streets(reading: Reading) -> None:
+    """Streets whose street word is one letter or one swap away from a street word ("Rod",
+    "Lnae", "Stret"), read only where a home is said to be on them: elsewhere "Rod" is a
+    name."""
+    if not any(word in reading.folded for word in _HOMES):
+        return
+    streets = lexicon().words("streets")
+    for match in _HOME_ON_STREET.finditer(reading.text):
+        last = match[2]
+        if last in streets or not reading.free(match.start(1), match.end(1)):
+            continue
+        if any(OSA.distance(last, word) == 1 for word in streets
+               if " " not in word and len(word) >= 3):
+            reading.propose("place", match.start(1), match.end(1), match[1], 0.6,
+                            "place.street.misspelt", attrs={"kind": "street"})
 
 
 _STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?station\b")
