@@ -14,7 +14,8 @@ that resolution keeps a flat and the takeaway below it apart.
 
 Confidence by rule: a postcode 0.95; a street 0.9; a premises with its kind ("the Golden
 Spoon takeaway", "Oakridge House") or a flat above one 0.85; a gazetteer town 0.85; premises
-said again 0.75; a town or premises by position 0.6.
+said again 0.75; a town or premises by position, or a home's street with its street word
+misspelt ("a flat on Whitworth Rod"), 0.6.
 """
 
 from __future__ import annotations
