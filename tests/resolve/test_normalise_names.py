@@ -48,6 +48,8 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
         (["Mr. Nice", "Mister Nice", "mr nice"], "mr nice"),
         (["Master", "Masta", "Mastah", "the Master"], "master"),
         (["Gangsta", "Gangster"], "gangster"),
+        (["Gold Teeth", "Gold Tooth", "gold-tooth"], "gold tooth"),
+        (["Big Men", "Big Man"], "big man"),
     ],
 )
 def test_spoken_forms_of_one_nickname_share_a_key(forms: list[str], key: str) -> None:

@@ -77,7 +77,8 @@ def normalise_alias(raw: str) -> str:
 
     A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname), as is
     a one-letter nickname ("K" and "Kay"); a title's abbreviation is written in full ("Doc",
-    "the Doctor"); and the street spelling "-sta(h)" is read as "-ster" ("Masta", "Master").
+    "the Doctor"); an irregular plural is read in the singular ("Gold Teeth", "Gold Tooth");
+    and the street spelling "-sta(h)" is read as "-ster" ("Masta", "Master").
 
     Examples:
         >>> normalise_alias("the Ugly One"), normalise_alias("'Tiger'"), normalise_alias("Car-Zero")
@@ -86,12 +87,15 @@ def normalise_alias(raw: str) -> str:
         ('car nine', 'quiet one')
         >>> normalise_alias("K."), normalise_alias("Doc"), normalise_alias("Mastah")
         ('kay', 'doctor', 'master')
+        >>> normalise_alias("Gold Teeth")
+        'gold tooth'
     """
     text = re.sub(r"[\W_]+", " ", _fold(raw).translate(_QUOTES)).strip()
     words = [_NUMBER_WORDS.get(w, w) for w in text.split()]
     if len(words) == 1:
         words = [_LETTER_NAMES.get(words[0], words[0])]
     words = [_TITLES.get(w, w) for w in words]
+    words = [_SINGULAR.get(w, w) for w in words]
     words = [_STREET_ER.sub("er", w) for w in words]
     return " ".join(words).removeprefix("the ")
 
@@ -122,6 +126,13 @@ _TITLES: dict[str, str] = {
     "doc": "doctor", "docs": "doctor", "dr": "doctor", "prof": "professor", "capt": "captain",
     "cap": "captain",
     "mister": "mr", "sarge": "sergeant", "rev": "reverend",
+}
+# Irregular plurals, read in the singular: one man is "Gold Teeth" to one child and "Gold
+# Tooth" to another. (Regular plurals are not touched: "Boss" and "Sweets" are not plurals of
+# anything a nickname would be.)
+_SINGULAR: dict[str, str] = {
+    "teeth": "tooth", "feet": "foot", "men": "man", "women": "woman", "mice": "mouse",
+    "geese": "goose",
 }
 # The street spelling of a final unstressed -ster: "Masta", "Mastah" (Master), "Gangsta",
 # "Monsta". Only after "st": "Papa" is not "Paper", nor "Sarah" "Sarer".
