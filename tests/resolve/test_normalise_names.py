@@ -49,6 +49,7 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
         (["Master", "Masta", "Mastah", "the Master"], "master"),
         (["Gangsta", "Gangster"], "gangster"),
         (["Gold Teeth", "Gold Tooth", "gold-tooth"], "gold tooth"),
+        (["te Prof", "the The Prof", "teh Professor"], "professor"),
         (["Big Men", "Big Man"], "big man"),
     ],
 )

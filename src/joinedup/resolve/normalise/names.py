@@ -71,9 +71,9 @@ NAMES_CACHED = 1 << 16
 def normalise_alias(raw: str) -> str:
     """Return the comparison key of a nickname ("street name").
 
-    Case, accents, quotes and punctuation are dropped and a leading "the" is removed,
-    because "The Ugly One", "'ugly one'" and "UGLY-ONE" are the same alias written down by
-    different people.
+    Case, accents, quotes and punctuation are dropped and a leading "the" is removed (also
+    when mistyped, "te", or said twice), because "The Ugly One", "'ugly one'" and "UGLY-ONE"
+    are the same alias written down by different people.
 
     A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname), as is
     a one-letter nickname ("K" and "Kay"); a title's abbreviation is written in full ("Doc",
@@ -97,7 +97,9 @@ def normalise_alias(raw: str) -> str:
     words = [_TITLES.get(w, w) for w in words]
     words = [_SINGULAR.get(w, w) for w in words]
     words = [_STREET_ER.sub("er", w) for w in words]
-    return " ".join(words).removeprefix("the ")
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]  # "the The Prof", and "te Prof" typed for "the Prof"
+    return " ".join(words)
 
 
 @lru_cache(maxsize=NAMES_CACHED)
@@ -127,6 +129,8 @@ _TITLES: dict[str, str] = {
     "cap": "captain",
     "mister": "mr", "sarge": "sergeant", "rev": "reverend",
 }
+# A leading "the", also mistyped, is no part of a nickname (said twice: "the The Prof")
+_ARTICLES = frozenset({"the", "teh", "te", "hte"})
 # Irregular plurals, read in the singular: one man is "Gold Teeth" to one child and "Gold
 # Tooth" to another. (Regular plurals are not touched: "Boss" and "Sweets" are not plurals of
 # anything a nickname would be.)
