@@ -38,6 +38,7 @@ from typing import Any
 
 from joinedup.extract.narrative.people import _DOES, _sentence_begins, noun_phrase_back
 from joinedup.extract.narrative.pipeline import Reading
+from joinedup.extract.narrative.places import HOMES
 
 _SEX = {
     **dict.fromkeys(("man", "men", "male", "lad", "boy", "father", "dad", "son", "brother",
@@ -172,7 +173,7 @@ def homes_on_streets(reading: Reading) -> None:
     Moss Lane") keeps its span and value (the street, as the evaluation set marks it) and
     gets, in its attrs, the home's kind and the description as ``described``: the review
     makes the flat, not the street, which resolution joins to an address on that street."""
-    if not any(w in reading.folded for w in _HOMES):
+    if not any(w in reading.folded for w in HOMES):
         return
     text = reading.text
     for i, p in enumerate(reading.proposals):
@@ -224,8 +225,7 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return any(long[:k] + long[k + 1:] == short for k in range(len(long)))
 
 
-_HOMES = ("flat", "house", "room", "bedsit", "maisonette")
-_HOME_ON = re.compile(r"\b(an?|the)\s+(flat|house|room|bedsit|maisonette)\s+(on|in|off)\s+$",
+_HOME_ON = re.compile(rf"\b(an?|the)\s+({'|'.join(HOMES)})\s+(on|in|off)\s+$",
                       re.IGNORECASE)
 
 

@@ -239,7 +239,7 @@ def propose_phrases(reading: Reading, index: PhraseIndex, kind: str, confidence:
     for (a, b), words, present in zip(reading.bounds, reading.sentence_words,
                                       reading.sentence_ids, strict=True):
         found.extend(index.spans(doc, ids, a, b, words, present))
-    firsts = [a for a, _ in reading.bounds]
+    firsts = [a for a, _ in reading.bounds] if sentence else []
     for span in sorted(filter_spans(found), key=lambda s: s.start):
         if negated(reading, span.start):
             continue

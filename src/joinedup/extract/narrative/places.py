@@ -252,8 +252,9 @@ def propose_streets_and_premises(reading: Reading) -> None:
 
 # A home described by its street, the street word misspelt ("a flat on Whitworth Rod"):
 # capitalised words after "flat on", the last one letter away from a street word
-_HOMES = ("flat", "house", "room", "bedsit", "maisonette")
-_HOME_ON_STREET = re.compile(rf"(?<![\w-])(?i:{'|'.join(_HOMES)})\s+(?:on|off)\s+"
+HOMES = ("flat", "house", "room", "bedsit", "maisonette")
+"""Nouns of a home that a narrative describes by its street ("a flat on Moss Lane")."""
+_HOME_ON_STREET = re.compile(rf"(?<![\w-])(?i:{'|'.join(HOMES)})\s+(?:on|off)\s+"
                              rf"((?:{_WORD}[ ]){{1,3}}([A-Z][a-z]{{1,8}}))(?![\w-])")
 
 
@@ -261,7 +262,7 @@ def _misspelt_streets(reading: Reading) -> None:
     """Streets whose street word is one letter or one swap away from a street word ("Rod",
     "Lnae", "Stret"), read only where a home is said to be on them: elsewhere "Rod" is a
     name."""
-    if not any(word in reading.folded for word in _HOMES):
+    if not any(word in reading.folded for word in HOMES):
         return
     streets = lexicon().words("streets")
     for match in _HOME_ON_STREET.finditer(reading.text):
