@@ -114,6 +114,38 @@ def test_an_analyst_splits_a_merge_from_the_command_line_and_it_holds(tmp_path: 
     assert len(after) == 2
 
 
+def test_possible_lists_who_may_be_the_same_person_for_confirm(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    reports = [
+        report("R1", informant="c1", people=[child("c1", "Amy", 14), adult("a1", "Kaz")],
+               links=[{"from": "a1", "to": "c1", "type": "sexual_contact"}]),
+        report("Y1", org="Youth Project", agency="youth_service", informant="c1",
+               people=[child("c1", "Beth Jones", 15), adult("a1", "Kaz")],
+               links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}]),
+    ]
+    runner.invoke(app, ["ingest", "--db", db, "--quiet",
+                        str(write_jsonl(tmp_path / "a.jsonl", reports))])
+    kaz = [e for e in json.loads(runner.invoke(app, ["entities", "--db", db, "--json",
+                                                     "--type", "person"]).stdout)
+           if "kaz" in e["aliases"]]
+    assert len(kaz) == 2  # a nickname alone: kept apart
+    res = runner.invoke(app, ["possible", kaz[0]["id"], "--db", db, "--json"])
+    assert res.exit_code == 0, res.output
+    [found] = json.loads(res.stdout)
+    assert found["entity"]["id"] == kaz[1]["id"]
+    assert set(found) >= {"entity", "own", "mention", "weight", "probability", "reasons"}
+    text = runner.invoke(app, ["possible", kaz[0]["id"], "--db", db]).stdout
+    assert kaz[1]["id"] in text and "alias: a nickname in common" in text
+    # the mentions it names are what confirm takes
+    res = runner.invoke(app, ["confirm", found["own"], found["mention"], "--reason",
+                              "one man, per the youth worker", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert json.loads(runner.invoke(app, ["possible", kaz[0]["id"], "--db", db,
+                                          "--json"]).stdout) == []
+    missing = runner.invoke(app, ["possible", "P-nobody", "--db", db])
+    assert missing.exit_code == 2 and "no entity" in missing.output
+
+
 def test_a_mention_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
     res = runner.invoke(app, ["confirm", "nowhere/x#p1", "nowhere/y#p1", "--reason", "r",
                               "--db", str(tmp_path / "s.db")])

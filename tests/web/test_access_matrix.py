@@ -76,6 +76,7 @@ def _routes(w: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[str]]
     reads = ["/alerts", f"/alerts/{a}", f"/entities/{e}", f"/timeline?alert={a}",
              "/search?q=sultan", "/api/alerts", f"/api/alerts/{a}", f"/api/entities/{e}",
              f"/api/entities/{e}/network", f"/api/entities/{e}/places",
+             f"/api/entities/{e}/possible",
              f"/api/timeline?alert={a}", "/api/search?q=sultan",
              # the conflict profile: incidents are casework
              "/incidents", "/incidents?certainty=probable&attribution=weak&attribution=fair",

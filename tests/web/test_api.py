@@ -152,8 +152,30 @@ def test_the_openapi_document_lists_the_operations(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for p in ("/api/alerts", "/api/alerts/{alert_id}", "/api/alerts/{alert_id}/decisions",
               "/api/entities/{entity_id}", "/api/entities/{entity_id}/network",
-              "/api/reports", "/api/search", "/api/timeline", "/api/pairs"):
+              "/api/entities/{entity_id}/possible", "/api/reports", "/api/search",
+              "/api/timeline", "/api/pairs"):
         assert p in paths
+
+
+def test_who_may_be_the_same_person_is_offered_for_judgement(
+    client: TestClient, store: Store
+) -> None:
+    """The demo's two reports of a boy named Connor Ashby at one youth club, with nothing else
+    in common, are kept apart and offered to the analyst, on the page and through the API."""
+    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    one, two = "kelbridge-youth-club/KYS-0061#con", "kelbridge-youth-club/KYS-0088#con"
+    assert entity[one] != entity[two]
+    found = client.get(f"/api/entities/{entity[one]}/possible").json()
+    pair = next(p for p in found if p["entity"]["id"] == entity[two])
+    assert (pair["own"], pair["mention"]) == (one, two)
+    assert pair["weight"] < 0 and any(r["comparison"] == "name" for r in pair["reasons"])
+    page = client.get(f"/entities/{entity[one]}").text
+    assert "Possibly the same person" in page
+    assert f'href="/entities/{entity[two]}"' in page
+    assert f'name="b" value="{two}"' in page and 'value="confirm"' in page
+    assert client.get("/api/entities/P-999999/possible").status_code == 404
+    place = next(e for k, e in entity.items() if e.startswith("L-"))
+    assert client.get(f"/api/entities/{place}/possible").json() == []
 
 
 def test_a_split_sticks_and_a_confirm_joins(client: TestClient, store: Store) -> None:

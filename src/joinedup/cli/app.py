@@ -425,6 +425,35 @@ def merges(entity: str, db: DbOption = "") -> None:
 
 
 @app.command()
+def possible(entity: str, db: DbOption = "", json_: JsonOption = False) -> None:
+    """Who may be the same person as an entity although the resolver kept them apart (a
+    nickname alone, say): each with the two mentions compared, the weight and the reasons.
+    Confirm a pair with `joinedup confirm`, or say it is two people with `joinedup split`."""
+    from joinedup.pipeline import person_model
+    from joinedup.profiles import load_profile
+    from joinedup.resolve.possible import described
+
+    try:
+        store = _open(db)
+        rows = described(store, entity, person_model(store, load_profile("safeguarding")))
+    except JoinedupError as err:
+        _fail(err)
+    if json_:
+        _dump(rows)
+        return
+    if not rows:
+        out.print(f"nobody the resolver weighed as possibly {entity}", markup=False)
+    for r in rows:
+        reasons = "; ".join(f"{x['comparison']}: {x['level']} ({x['bayes_factor_log2']:+.1f})"
+                            for x in r["reasons"])
+        out.print(
+            f"{r['entity']['id']} {r['entity']['label']}  weight {r['weight']:+.1f} "
+            f"(probability {r['probability']:.2f})  {r['own']} ~ {r['mention']}  ({reasons})",
+            markup=False,
+        )
+
+
+@app.command()
 def quarantine(db: DbOption = "", json_: JsonOption = False) -> None:
     """List quarantined records: file, line, field and reason."""
     try:

@@ -284,7 +284,7 @@ class IncrementalResolver:
             if resolved is None or row["report"] == m["report"]:
                 continue
             entity = self.out.current(stored)
-            weight, agreeing = self.model.quick(f, _as_sets(resolved), self.tf)
+            weight, agreeing = self.model.quick(f, as_sets(resolved), self.tf)
             by_entity[entity].append(
                 (weight, agreeing, {**resolved, "_pk": pk, "_report": row["report"]})
             )
@@ -298,7 +298,7 @@ class IncrementalResolver:
             if weight < MATCH_WEIGHT + MARGIN or not best[1]:
                 break
             corroborated = best[1] >= CORROBORATED
-            partner = (best[2]["_pk"], _as_sets(best[2]), best[2]["_report"])
+            partner = (best[2]["_pk"], as_sets(best[2]), best[2]["_report"])
             if entity == joined or not self._fits(m, f, entity, corroborated, partner):
                 continue
             if joined is not None and not self._one_person(
@@ -351,7 +351,7 @@ class IncrementalResolver:
         features and their reports."""
         members = self._members(entity)[: LINKAGE_SAMPLE * 4]
         known = self.store.resolved_of(members)
-        feats = {pk: _as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
+        feats = {pk: as_sets(r) for pk, (_, r, _) in known.items() if r is not None}
         reports = {pk: row["report"] for pk, (_, _, row) in known.items()}
         return [pk for pk in members if pk in feats], feats, reports
 
@@ -397,7 +397,8 @@ def _with(group: list[int], feats: dict[int, Row], reports: dict[int, int], one:
     return [*group, pk]
 
 
-def _as_sets(features: Row) -> Row:
+def as_sets(features: Row) -> Row:
+    """Stored person features (sets written as lists) as the model compares them."""
     return {
         k: frozenset(v) if isinstance(v, list) and k not in ("birth", "age_born") else v
         for k, v in features.items()

@@ -108,6 +108,16 @@ def entity(entity_id: str, store: StoreDep) -> Json:
     return views.entity_detail(store, entity_id)
 
 
+@router.get(
+    "/entities/{entity_id}/possible",
+    summary="Who may be the same person although the resolver kept them apart",
+)
+def possible(entity_id: str, store: StoreDep) -> list[Json]:
+    """Each with the two mentions compared (give them to `POST /api/pairs` to confirm or
+    split), the match weight, its probability and the reasons; best first."""
+    return views.possible(store, entity_id)
+
+
 @router.get("/entities/{entity_id}/network", summary="Its network, as Cytoscape.js elements")
 def network(entity_id: str, store: StoreDep) -> Json:
     return views.network(store, entity_id)

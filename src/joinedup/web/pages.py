@@ -131,7 +131,8 @@ def entity(request: Request, entity_id: str) -> HTMLResponse:
     store = _store(request)
     detail = views.entity_detail(store, entity_id)
     graph = views.network(store, entity_id)  # also as a list, for keyboards and screen readers
-    return _render(request, "entity.html", entity=detail, graph=graph)
+    possible = views.possible(store, entity_id)
+    return _render(request, "entity.html", entity=detail, graph=graph, possible=possible)
 
 
 @router.post("/pairs", response_model=None)

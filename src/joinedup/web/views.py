@@ -17,7 +17,9 @@ from typing import Any
 from joinedup.decide import decision_rules, decision_state, waited_text
 from joinedup.decide.timescales import timescales
 from joinedup.errors import NotFound
+from joinedup.pipeline import person_model
 from joinedup.profiles import Profile, load_profile
+from joinedup.resolve.possible import described
 from joinedup.store import Store
 
 Row = dict[str, Any]
@@ -331,6 +333,12 @@ def highlight(text: str, words: Iterable[str], *, prefix: bool = False) -> str:
 
 
 # -- one entity ------------------------------------------------------------------------------
+def possible(store: Store, entity_id: str) -> list[Row]:
+    """Who may be the same person as an entity although the resolver kept them apart
+    (:mod:`joinedup.resolve.possible`), for the analyst to confirm or split."""
+    return described(store, entity_id, person_model(store, load_profile("safeguarding")))
+
+
 def entity_detail(store: Store, entity_id: str) -> Row:
     """An entity: aliases, the reports that mention it, why its mentions were merged, its
     corroboration and the alerts about it."""

@@ -1,0 +1,178 @@
+"""Possibly the same person: mentions the resolver weighed against an entity and left apart.
+
+A nickname alone is weak evidence. Two reports of a man "known as 'Kaz'", one from a girl
+interviewed by the police and one from a youth project about another girl, share the nickname
+and an age range and nothing else: the model weighs such a pair at about -2.7 bits (about one
+such pair in eight is one man), and the resolver rightly keeps the two apart. Yet the men
+of Rochdale were known only as "Tiger", "Master" and "Car Zero", and what each agency held was
+a fragment of the same man. Someone who knows the area may know that there is one Kaz.
+
+So an entity's page lists the person entities whose mentions share a blocking key with its own
+(a nickname or its typo, a name, a date of birth, an identifier, a vehicle or phone), scored by
+the same model the resolver uses, with the reasons, where something that names a person agrees
+and the weight lies between :data:`POSSIBLE_WEIGHT` and the match weight. A pair weighing more
+than the match weight and still apart was refused by a check of the two entities as wholes
+(their other mentions, a date of birth, two children of one report); on generated scenarios
+such a check was wrong for about one pair in 37, so those are not offered. An analyst confirms
+a pair (it is one person from then on, on every later resolution) or splits it (it is never
+suggested again). Nothing here changes the resolution or an alert by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from joinedup.resolve.incremental import as_sets
+from joinedup.resolve.resolver import BLOCK_CAP, MATCH_WEIGHT, near_lookup_keys, own_keys
+from joinedup.resolve.scoring import Evidence, PersonModel, TermFrequencies, probability
+from joinedup.store import Store
+
+__all__ = ["POSSIBLE_WEIGHT", "PossibleMatch", "described", "possible_matches",
+           "resolution_model"]
+
+Row = dict[str, Any]
+
+# The lowest match weight shown: 2**-3, odds of one in eight by the model (a probability of
+# 0.11). On generated scenarios (docs/resolution.md, "Possibly the same person") about one pair
+# in nine offered was one person: one in seven of children and other people, one in eighteen
+# of people of concern, whose common nicknames ("Mo", "Big Man") several men share. Lower, the
+# list is mostly such men.
+POSSIBLE_WEIGHT = -3.0
+# The entity's mentions compared: those saying the most different things, up to this many (a
+# man named in 200 reports says the same few things in most of them).
+MAX_OWN = 40
+LIMIT = 10  # other entities listed, best first
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """Another entity that may be the same person: its best pair with one of this entity's
+    mentions, and the model's evidence for that pair."""
+
+    entity: str
+    mention: int  # the other entity's mention
+    own: int  # this entity's mention it was compared with
+    evidence: Evidence
+
+
+def possible_matches(
+    store: Store,
+    entity_id: str,
+    model: PersonModel,
+    tf: TermFrequencies,
+    *,
+    floor: float = POSSIBLE_WEIGHT,
+    limit: int = LIMIT,
+) -> list[PossibleMatch]:
+    """The person entities that may be ``entity_id`` (a person), best first (see the module
+    docstring). ``model`` and ``tf``: those of the last resolution (:func:`resolution_model`).
+    Pairs of one report are never compared (two people), nor entities an analyst split off."""
+    members = store.members_of([entity_id]).get(entity_id, [])
+    resolved = store.resolved_of(members)
+    own = _distinct((pk, f) for pk, (_, f, _) in resolved.items() if f is not None)
+    if not own:
+        return []
+    wanted: dict[int, list[str]] = {pk: [*own_keys(f), *near_lookup_keys(f)] for pk, f in own}
+    found = store.lookup_keys({k for keys in wanted.values() for k in keys}, BLOCK_CAP)
+    mine = set(members)
+    others = store.resolved_of(
+        {o for keys in found.values() for o in keys if o not in mine}
+    )
+    apart = _split_from(store, mine)
+    reports = {pk: row["report"] for pk, (_, _, row) in resolved.items()}
+    best: dict[str, PossibleMatch] = {}
+    for pk, f in own:
+        compared: set[int] = set()
+        for key in wanted[pk]:
+            for other in found.get(key, ()):
+                if other in compared or other not in others:
+                    continue
+                compared.add(other)
+                entity, theirs, row = others[other]
+                if (
+                    theirs is None
+                    or not entity.startswith("P-")
+                    or entity == entity_id
+                    or entity in apart
+                    or row["report"] == reports.get(pk)
+                ):
+                    continue
+                ev = model.score(f, as_sets(theirs), tf)
+                if not floor <= ev.weight < MATCH_WEIGHT or not ev.identifies():
+                    continue
+                held = best.get(entity)
+                if held is None or ev.weight > held.evidence.weight:
+                    best[entity] = PossibleMatch(entity, other, pk, ev)
+    return sorted(best.values(), key=lambda p: (-p.evidence.weight, p.entity))[:limit]
+
+
+def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
+    """:func:`possible_matches` of an entity as the CLI, the API and its page show them: the
+    other entity (id, label, aliases), the two mentions compared (``org/report#ref``, as
+    ``joinedup confirm`` and ``split`` take them), the weight, its probability and the reasons.
+    Raises NotFound for an entity the store does not hold."""
+    entity = store.entity(entity_id)
+    if entity["kind"] != "person":
+        return []
+    sized, tf = resolution_model(store, model)
+    found = possible_matches(store, entity_id, sized, tf)
+    rows = store.resolved_of({pk for p in found for pk in (p.mention, p.own)})
+    reports = store.reports_by_pk({row["report"] for _, _, row in rows.values()})
+
+    def name(pk: int) -> str:
+        row = rows[pk][2]
+        report = reports[row["report"]]
+        return f"{report['org']}/{report['report_id']}#{row['ref']}"
+
+    others = {e["id"]: e for e in store.entities_by_id({p.entity for p in found})}
+    return [
+        {
+            "entity": {
+                "id": p.entity,
+                "label": others[p.entity]["label"],
+                "aliases": others[p.entity]["data"].get("aliases", []),
+            },
+            "mention": name(p.mention),
+            "own": name(p.own),
+            "weight": round(p.evidence.weight, 2),
+            "probability": round(probability(p.evidence.weight), 3),
+            "reasons": p.evidence.as_json(),
+        }
+        for p in found
+    ]
+
+
+def resolution_model(store: Store, model: PersonModel) -> tuple[PersonModel, TermFrequencies]:
+    """The model as the last full resolution used it (sized to the store's person mentions) and
+    that resolution's term frequencies; the shipped ones before any resolution."""
+    saved = store.get_param("term_frequencies")
+    if not saved:
+        return model, model.shipped_frequencies()
+    tf = TermFrequencies(saved["tables"], saved["defaults"])
+    return model.for_size(saved.get("person_mentions", 0)), tf
+
+
+def _distinct(features: Iterable[tuple[int, Row]]) -> list[tuple[int, Row]]:
+    """The mentions saying different things of the person, up to :data:`MAX_OWN`, as sets."""
+    seen: set[str] = set()
+    out = []
+    for pk, f in sorted(features, key=lambda x: x[0]):
+        said = repr([f.get(k) for k in ("aliases", "first_key", "surname_key", "dob", "birth",
+                                          "ids", "items", "addresses")])
+        if said not in seen:
+            seen.add(said)
+            out.append((pk, as_sets(f)))
+    return out[:MAX_OWN]
+
+
+def _split_from(store: Store, mine: set[int]) -> set[str]:
+    """The entities an analyst said are not this one: the current entity of the other side of
+    every split that has a side among ``mine``."""
+    other = {
+        d["b"] if d["a"] in mine else d["a"]
+        for d in store.pair_decisions()
+        if d["decision"] == "split" and (d["a"] in mine) != (d["b"] in mine)
+    }
+    return {entity for entity, _, _ in store.resolved_of(other).values()} if other else set()

@@ -1,0 +1,104 @@
+"""Possibly the same person: what the resolver kept apart on weak evidence, shown with its weight
+and reasons for an analyst to confirm or split, and never suggested again once split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from joinedup.ingest.importer import import_file
+from joinedup.pipeline import person_model, process
+from joinedup.profiles import load_profile
+from joinedup.resolve.possible import POSSIBLE_WEIGHT, described
+from joinedup.store import Store
+from joinedup.web.service import decide_pair
+from tests.factories import adult, child, report, write_jsonl
+
+POLICE = "Police North/R1#a1"
+YOUTH = "Youth Project/Y1#a1"
+
+
+def _two_kaz(store: Store, tmp_path: Path, *more: dict[str, Any]) -> dict[str, str]:
+    """A man known only as "Kaz", named by one girl to the police and by another to a youth
+    project: nothing but the nickname and an age range in common. Returns each mention's entity
+    by name."""
+    reports = [
+        report("R1", informant="c1", people=[child("c1", "Amy", 14), adult("a1", "Kaz")],
+               links=[{"from": "a1", "to": "c1", "type": "sexual_contact"}]),
+        report("Y1", org="Youth Project", agency="youth_service", reported_at="2008-02-01",
+               informant="c1", people=[child("c1", "Beth Jones", 15), adult("a1", "Kaz")],
+               links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}]),
+        *more,
+    ]
+    import_file(store, write_jsonl(tmp_path / "r.jsonl", reports))
+    process(store)
+    return {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+
+
+def _possible(store: Store, entity: str) -> list[dict[str, Any]]:
+    return described(store, entity, person_model(store, load_profile("safeguarding")))
+
+
+def test_a_nickname_alone_is_suggested_not_merged(store: Store, tmp_path: Path) -> None:
+    entity = _two_kaz(store, tmp_path)
+    assert entity[POLICE] != entity[YOUTH]  # the resolver keeps them apart
+    [found] = _possible(store, entity[POLICE])
+    assert found["entity"]["id"] == entity[YOUTH]
+    assert found["entity"]["aliases"] == ["kaz"]
+    assert (found["own"], found["mention"]) == (POLICE, YOUTH)
+    assert POSSIBLE_WEIGHT <= found["weight"] < 0
+    assert 0 < found["probability"] < 0.5
+    reasons = {r["comparison"]: r["bayes_factor_log2"] for r in found["reasons"]}
+    assert reasons["alias"] > 0  # what they share
+    assert reasons["network"] < 0  # and what speaks against: nothing else in common
+    assert round(sum(reasons.values()), 1) > found["weight"]  # the prior is below zero
+    # and the same pair from the other side
+    [back] = _possible(store, entity[YOUTH])
+    assert (back["entity"]["id"], back["own"], back["mention"]) == (entity[POLICE], YOUTH, POLICE)
+
+
+def test_confirming_a_suggestion_makes_one_person(store: Store, tmp_path: Path) -> None:
+    entity = _two_kaz(store, tmp_path)
+    out = decide_pair(store, POLICE, YOUTH, "confirm", "the youth worker knows him")
+    assert out["a"]["entity"] == out["b"]["entity"]
+    assert _possible(store, out["a"]["entity"]) == []
+    assert entity[POLICE] != entity[YOUTH]
+
+
+def test_not_the_same_is_never_suggested_again(store: Store, tmp_path: Path) -> None:
+    entity = _two_kaz(store, tmp_path)
+    decide_pair(store, POLICE, YOUTH, "split", "two men: one is in prison")
+    now = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    assert now[POLICE] != now[YOUTH]
+    assert _possible(store, now[POLICE]) == []
+    assert _possible(store, now[YOUTH]) == []
+    assert entity[POLICE] != entity[YOUTH]
+
+
+def test_weaker_pairs_and_context_alone_are_not_suggested(store: Store, tmp_path: Path) -> None:
+    """A "Kaz" who is a woman in her sixties weighs far below the floor; a man with no name
+    and no nickname, named with the same girl, shares only context, which never names a
+    person."""
+    other = report(
+        "S1", org="School", agency="education", reported_at="2008-03-01",
+        people=[child("c1", "Amy", 14),
+                adult("a1", "Kaz", sex="female", age_range="60-69"),
+                adult("a2", None)],
+        links=[{"from": "a1", "to": "c1", "type": "seen_with"},
+               {"from": "a2", "to": "c1", "type": "seen_with"}],
+    )
+    entity = _two_kaz(store, tmp_path, other)
+    found = {p["entity"]["id"] for p in _possible(store, entity[POLICE])}
+    assert entity[YOUTH] in found
+    assert entity["School/S1#a1"] not in found
+    assert entity["School/S1#a2"] not in found
+    assert entity["School/S1#a2"] not in {p["entity"]["id"]
+                                           for p in _possible(store, entity[YOUTH])}
+
+
+def test_only_people_are_compared(store: Store, tmp_path: Path) -> None:
+    takeaway = {"ref": "l1", "name": "Kebab Corner", "kind": "takeaway", "postcode": "OL16 1AA"}
+    r = report("R9", people=[adult("a1", "Kaz")], places=[takeaway],
+               links=[{"from": "a1", "to": "l1", "type": "frequents"}])
+    entity = _two_kaz(store, tmp_path, r)
+    assert _possible(store, entity["Police North/R9#l1"]) == []
