@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -160,3 +162,37 @@ def test_a_concern_the_store_fails_to_save_comes_back_as_typed(
     r = client.post("/concerns", data=_concern_form(csrf=token(client)))
     assert r.status_code == 503
     assert "could not be saved" in r.text and 'value="Hawk"' in r.text
+
+
+def test_an_alert_shows_who_may_be_its_subject_although_kept_apart(tmp_path: Path) -> None:
+    """Two girls name a man "Kaz" who rings them from one number (one man, alerted); a third
+    girl names a "Kaz" to a youth project, nothing else in common: kept apart, and shown on
+    the alert so that the panel sees the fragment."""
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import process
+    from joinedup.web.app import create_app
+    from tests.factories import adult, child, report, write_jsonl
+
+    def told(rid: str, name: str, **kw: Any) -> dict[str, Any]:
+        return report(rid, informant="c1", people=[child("c1", name, 14), adult("a1", "Kaz", **kw)],
+                      links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}])
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = Store.open(url)
+    reports = [told("R1", "Amy Hill", phones=["07700 900123"]),
+               told("R2", "Cara Lee", phones=["07700900123"]),
+               {**told("Y1", "Beth Jones"), "source": {"agency": "youth_service",
+                                                       "org": "Youth Project"}}]
+    import_file(store, write_jsonl(tmp_path / "r.jsonl", reports))
+    process(store)
+    [a] = [x for x in store.alerts("open") if x["rule"] == "linked_children"]
+    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    assert a["subject"] == entity["Police North/R1#a1"] != entity["Youth Project/Y1#a1"]
+    store.engine.dispose()
+    app = create_app(url)
+    with TestClient(app, base_url="http://testserver") as client:
+        page = client.get(f"/alerts/{a['id']}").text
+    app.state.ctx.engine.dispose()
+    assert "Possibly the same person" in page
+    assert f'href="/entities/{entity["Youth Project/Y1#a1"]}"' in page
+    assert f'href="/entities/{a["subject"]}#possible"' in page

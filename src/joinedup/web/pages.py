@@ -41,8 +41,12 @@ def inbox(request: Request, q: Annotated[dict[str, Any], Depends(inbox_query)]) 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert(request: Request, alert_id: str) -> HTMLResponse:
-    return _render(request, "alert.html", alert=views.alert_detail(_store(request), alert_id),
-                   form={}, errors={})
+    store = _store(request)
+    detail = views.alert_detail(store, alert_id)
+    subject = detail["subject"]
+    # fragments of the subject the resolver kept apart (a nickname alone): the panel sees them
+    possible = views.possible(store, subject["id"]) if subject["type"] == "person" else []
+    return _render(request, "alert.html", alert=detail, possible=possible, form={}, errors={})
 
 
 @router.post("/alerts/{alert_id}/decisions", response_model=None)
