@@ -68,6 +68,7 @@ def pages(url: str) -> dict[str, str]:
         "alert": f"/alerts/{heaviest['id']}",
         "entity": f"/entities/{subject}",
         "network (API)": f"/api/entities/{subject}/network",
+        "possibly the same (API)": f"/api/entities/{subject}/possible",
         "map places (API)": f"/api/entities/{place}/places",
         "timeline": f"/timeline?entity={subject}",
         "search": f"/search?q={word}",

@@ -110,6 +110,8 @@ def evaluate(seed: int, reports: int, tmp: Path) -> Row:
     imported = import_file(store, src)
     process(store)
     row = score(store, s.reports, s.truth)
+    if reports <= REPORTS:
+        row["possible"] = possible_offered(store, s.truth)
     store.engine.dispose()
     return row | {"seed": seed, "quarantined": imported.quarantined,
                   "seconds": time.perf_counter() - t0}
@@ -201,6 +203,31 @@ def score(store: Any, reports: list[Row], truth: Row) -> Row:
     return row
 
 
+def possible_offered(store: Any, truth: Row) -> tuple[int, int, int]:
+    """Pairs "possibly the same person" offered on every person's page (each pair once), how
+    many of them are one true identity (each side mapped to the identity most of its
+    mentions have), and the person entities looked at."""
+    from joinedup.pipeline import person_model
+    from joinedup.profiles import load_profile
+    from joinedup.resolve.possible import possible_matches, resolution_model
+
+    model, tf = resolution_model(store, person_model(store, load_profile("safeguarding")))
+    members: dict[str, list[str]] = defaultdict(list)
+    for m in store.memberships():
+        if m["entity"].startswith("P-"):
+            members[m["entity"]].append(f"{m['org']}/{m['report_id']}#{m['ref']}")
+    mentions = truth["mentions"]
+
+    def identity(entity: str) -> str | None:
+        ids = Counter(mentions[k] for k in members[entity] if k in mentions)
+        return ids.most_common(1)[0][0] if ids else None
+
+    pairs = {frozenset((e, p.entity)) for e in members
+             for p in possible_matches(store, e, model, tf)}
+    same = sum(1 for pair in pairs if len({identity(e) for e in pair}) == 1)
+    return len(pairs), same, len(members)
+
+
 def run(
     seeds: tuple[int, ...] = SEEDS,
     reports: int = REPORTS,
@@ -227,6 +254,12 @@ def summary(rows: list[Row], label: str) -> str:
         "networks", "networks_alerted", "networks_timely", "expected", "alerted", "timely",
         "false_alerts", "noise_reports")}
     f1s = sorted(r["f1"] for r in rows)
+    offered, same, people = (sum(r.get("possible", (0, 0, 0))[i] for r in rows) for i in range(3))
+    possible = (
+        f" Possibly the same person, offered on person pages: {offered} pairs "
+        f"({offered / max(1, people):.2f} a person entity), {same} of them one person "
+        f"({same / max(1, offered):.0%})." if people else ""
+    )
     return (
         f"Over {label}: person F1 {f1s[0]:.3f}-{f1s[-1]:.3f} "
         f"(median {f1s[len(f1s) // 2]:.3f}; bar 0.95); "
@@ -235,6 +268,7 @@ def summary(rows: list[Row], label: str) -> str:
         f"{t['alerted']} of {t['expected']} expected alerts raised, {t['timely']} in time; "
         f"{t['false_alerts']} false alerts over {t['noise_reports']:,} noise reports "
         f"({1000 * t['false_alerts'] / max(1, t['noise_reports']):.2f} per 1,000; bar < 1)."
+        + possible
     )
 
 

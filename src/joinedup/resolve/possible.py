@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from joinedup.resolve.incremental import as_sets
-from joinedup.resolve.resolver import BLOCK_CAP, MATCH_WEIGHT, near_lookup_keys, own_keys
+from joinedup.resolve.resolver import MATCH_WEIGHT, near_lookup_keys, own_keys
 from joinedup.resolve.scoring import Evidence, PersonModel, TermFrequencies, probability
 from joinedup.store import Store
 
@@ -44,6 +44,10 @@ POSSIBLE_WEIGHT = -3.0
 # man named in 200 reports says the same few things in most of them).
 MAX_OWN = 40
 LIMIT = 10  # other entities listed, best first
+# A key held by more mentions than this is left out: a nickname a hundred reports give ("Mo" at
+# 100,000 reports) weighs too little to suggest anyone, and comparing its holders is most of
+# the page's time (the resolver blocks up to BLOCK_CAP, 300).
+KEY_CAP = 100
 
 
 @dataclass(frozen=True)
@@ -75,37 +79,37 @@ def possible_matches(
     if not own:
         return []
     wanted: dict[int, list[str]] = {pk: [*own_keys(f), *near_lookup_keys(f)] for pk, f in own}
-    found = store.lookup_keys({k for keys in wanted.values() for k in keys}, BLOCK_CAP)
+    found = store.lookup_keys({k for keys in wanted.values() for k in keys}, KEY_CAP)
     mine = set(members)
     others = store.resolved_of(
         {o for keys in found.values() for o in keys if o not in mine}
     )
     apart = _split_from(store, mine)
     reports = {pk: row["report"] for pk, (_, _, row) in resolved.items()}
-    best: dict[str, PossibleMatch] = {}
+    theirs = {pk: as_sets(f) for pk, (entity, f, _) in others.items()
+              if f is not None and entity.startswith("P-") and entity != entity_id
+              and entity not in apart}
+    best: dict[str, tuple[float, int, int]] = {}  # other entity -> weight, own, other mention
     for pk, f in own:
         compared: set[int] = set()
         for key in wanted[pk]:
             for other in found.get(key, ()):
-                if other in compared or other not in others:
+                if other in compared or other not in theirs:
                     continue
                 compared.add(other)
-                entity, theirs, row = others[other]
-                if (
-                    theirs is None
-                    or not entity.startswith("P-")
-                    or entity == entity_id
-                    or entity in apart
-                    or row["report"] == reports.get(pk)
-                ):
+                if others[other][2]["report"] == reports[pk]:
+                    continue  # two people of one report
+                weight, agreeing = model.quick(f, theirs[other], tf)
+                if not floor <= weight < MATCH_WEIGHT or not agreeing:
                     continue
-                ev = model.score(f, as_sets(theirs), tf)
-                if not floor <= ev.weight < MATCH_WEIGHT or not ev.identifies():
-                    continue
-                held = best.get(entity)
-                if held is None or ev.weight > held.evidence.weight:
-                    best[entity] = PossibleMatch(entity, other, pk, ev)
-    return sorted(best.values(), key=lambda p: (-p.evidence.weight, p.entity))[:limit]
+                entity = others[other][0]
+                if entity not in best or weight > best[entity][0]:
+                    best[entity] = (weight, pk, other)
+    own_features = dict(own)
+    kept = sorted(best.items(), key=lambda x: (-x[1][0], x[0]))[:limit]
+    # explained once each: the reasons behind the weight of the pairs kept
+    return [PossibleMatch(entity, other, pk, model.score(own_features[pk], theirs[other], tf))
+            for entity, (_, pk, other) in kept]
 
 
 def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
