@@ -106,6 +106,7 @@ def test_an_analyst_splits_a_merge_from_the_command_line_and_it_holds(tmp_path: 
     shown = runner.invoke(app, ["merges", tiger["id"], "--db", db])
     assert "weight" in shown.stdout and "alias: a nickname in common" in shown.stdout
     a, b = (f"{m['org']}/{m['report']}#{m['ref']}" for m in tiger["mentions"])
+    assert f"{a} ~ {b}" in shown.stdout or f"{b} ~ {a}" in shown.stdout  # named as confirm takes
     res = runner.invoke(app, ["split", a, b, "--reason", "two men, per police", "--db", db])
     assert res.exit_code == 0, res.output
     after = [e for e in json.loads(runner.invoke(app, ["entities", "--db", db, "--json",

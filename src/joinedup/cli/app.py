@@ -405,11 +405,7 @@ def merges(entity: str, db: DbOption = "") -> None:
     """Why the mentions of an entity were put together: each merge's weight and reasons."""
     try:
         store = _open(db)
-        names = {
-            m["pk"]: f"{m['org']}/{m['report_id']}#{m['ref']}"
-            for m in store.memberships()
-            if m["entity"] == entity
-        }
+        names = store.mention_names(store.members_of([entity]).get(entity, []))
         edges = store.merge_edges(entity)
     except JoinedupError as err:
         _fail(err)

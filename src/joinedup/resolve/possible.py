@@ -122,14 +122,7 @@ def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
         return []
     sized, tf = resolution_model(store, model)
     found = possible_matches(store, entity_id, sized, tf)
-    rows = store.resolved_of({pk for p in found for pk in (p.mention, p.own)})
-    reports = store.reports_by_pk({row["report"] for _, _, row in rows.values()})
-
-    def name(pk: int) -> str:
-        row = rows[pk][2]
-        report = reports[row["report"]]
-        return f"{report['org']}/{report['report_id']}#{row['ref']}"
-
+    name = store.mention_names({pk for p in found for pk in (p.mention, p.own)})
     others = {e["id"]: e for e in store.entities_by_id({p.entity for p in found})}
     return [
         {
@@ -138,8 +131,8 @@ def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
                 "label": others[p.entity]["label"],
                 "aliases": others[p.entity]["data"].get("aliases", []),
             },
-            "mention": name(p.mention),
-            "own": name(p.own),
+            "mention": name[p.mention],
+            "own": name[p.own],
             "weight": round(p.evidence.weight, 2),
             "probability": round(probability(p.evidence.weight), 3),
             "reasons": p.evidence.as_json(),

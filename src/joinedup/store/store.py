@@ -1625,6 +1625,21 @@ class Store:
             )
             return [dict(x._mapping) for x in rows]
 
+    def mention_names(self, mentions: Iterable[int]) -> dict[int, str]:
+        """Mentions named as the CLI and ``entities --json`` name them: ``org/report#ref``."""
+        wanted = sorted(set(mentions))
+        m, r = t.mention, t.report
+        out: dict[int, str] = {}
+        with self.transaction("read", "mention-names", count=len(wanted)) as conn:
+            for chunk in _chunks(wanted, 500):
+                for pk, ref, org, report_id in conn.execute(
+                    select(m.c.pk, m.c.ref, r.c.org, r.c.report_id)
+                    .join(r, r.c.pk == m.c.report)
+                    .where(self._where(m), m.c.pk.in_(chunk))
+                ):
+                    out[int(pk)] = f"{org}/{report_id}#{ref}"
+        return out
+
     def merge_edges(self, entity: str) -> list[Row]:
         me, e = t.mention_entity, t.merge_edge
         with self.transaction("read", f"merges/{entity}") as conn:
