@@ -10,10 +10,11 @@ a fragment of the same man. Someone who knows the area may know that there is on
 So an entity's page lists the person entities whose mentions share a blocking key with its own
 (a nickname or its typo, a name, a date of birth, an identifier, a vehicle or phone), scored by
 the same model the resolver uses, with the reasons, where something that names a person agrees
-and the weight lies between :data:`POSSIBLE_WEIGHT` and the match weight. A pair weighing more
-than the match weight and still apart was refused by a check of the two entities as wholes
-(their other mentions, a date of birth, two children of one report); on generated scenarios
-such a check was wrong for about one pair in 37, so those are not offered. An analyst confirms
+and the weight lies between :data:`POSSIBLE_WEIGHT` and the match weight. Two entities with a
+pair of mentions weighing more than the match weight and still apart were refused by a check of
+the two as wholes (their other mentions, a date of birth, two children of one report); on
+generated scenarios such a check was wrong for about one pair in 37, so those entities are not
+offered, whatever their other pairs weigh. An analyst confirms
 a pair (it is one person from then on, on every later resolution) or splits it (it is never
 suggested again). Nothing here changes the resolution or an alert by itself.
 """
@@ -36,7 +37,7 @@ Row = dict[str, Any]
 
 # The lowest match weight shown: 2**-3, odds of one in eight by the model (a probability of
 # 0.11). On generated scenarios (docs/resolution.md, "Possibly the same person") about one pair
-# in nine offered was one person: one in seven of children and other people, one in eighteen
+# in eight offered was one person: one in six of children and other people, one in nineteen
 # of people of concern, whose common nicknames ("Mo", "Big Man") several men share. Lower, the
 # list is mostly such men.
 POSSIBLE_WEIGHT = -3.0
@@ -90,6 +91,7 @@ def possible_matches(
               if f is not None and entity.startswith("P-") and entity != entity_id
               and entity not in apart}
     best: dict[str, tuple[float, int, int]] = {}  # other entity -> weight, own, other mention
+    refused: set[str] = set()
     for pk, f in own:
         compared: set[int] = set()
         for key in wanted[pk]:
@@ -100,13 +102,16 @@ def possible_matches(
                 if others[other][2]["report"] == reports[pk]:
                     continue  # two people of one report
                 weight, agreeing = model.quick(f, theirs[other], tf)
+                entity = others[other][0]
+                if weight >= MATCH_WEIGHT and agreeing:
+                    refused.add(entity)  # the checks of the two as wholes said no
                 if not floor <= weight < MATCH_WEIGHT or not agreeing:
                     continue
-                entity = others[other][0]
                 if entity not in best or weight > best[entity][0]:
                     best[entity] = (weight, pk, other)
     own_features = dict(own)
-    kept = sorted(best.items(), key=lambda x: (-x[1][0], x[0]))[:limit]
+    kept = sorted(((e, b) for e, b in best.items() if e not in refused),
+                  key=lambda x: (-x[1][0], x[0]))[:limit]
     # explained once each: the reasons behind the weight of the pairs kept
     return [PossibleMatch(entity, other, pk, model.score(own_features[pk], theirs[other], tf))
             for entity, (_, pk, other) in kept]
