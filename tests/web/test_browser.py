@@ -28,12 +28,28 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored by a
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.db'}"
     store = Store.open(url)
     load_demo(store)
     store.engine.dispose()
-    yield from _serve(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(demo_url: str) -> Iterator[str]:
+    yield from _serve(demo_url)
+
+
+def _entity_of(url: str, mention: str) -> str:
+    store = Store.open(url)
+    found = next(m["entity"] for m in store.memberships()
+                 if f"{m['org']}/{m['report_id']}#{m['ref']}" == mention)
+    store.engine.dispose()
+    return str(found)
+
+
+CONNOR = ("kelbridge-youth-club/KYS-0061#con", "kelbridge-youth-club/KYS-0088#con")
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +212,9 @@ def _axe_violations(pg: Page, paths: Iterable[str | None]) -> dict[str, list[str
     return found
 
 
-def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) -> None:
+def test_the_pages_pass_an_accessibility_check(
+    browser: Browser, server: str, demo_url: str
+) -> None:
     """axe-core's WCAG 2 A and AA rules (labels, contrast, names, structure) on every kind of
     page: no serious or critical violation. The check's script is injected, so this context
     alone lets it past the app's Content-Security-Policy."""
@@ -208,7 +226,8 @@ def test_the_pages_pass_an_accessibility_check(browser: Browser, server: str) ->
     entity = pg.locator("table.inbox tbody a[href^='/entities/']").first.get_attribute("href")
     found = _axe_violations(pg, ("/alerts", alert, entity,
                                  f"/timeline?entity={str(entity).rsplit('/', 1)[-1]}",
-                                 "/search?q=sultan", "/concerns/new", "/login"))
+                                 "/search?q=sultan", "/concerns/new", "/login",
+                                 f"/entities/{_entity_of(demo_url, CONNOR[0])}"))
     ctx.close()
     assert found == {}
 
@@ -294,3 +313,26 @@ def lambda_re(pattern: str) -> object:
     import re
 
     return re.compile(pattern)
+
+
+def test_a_person_possibly_the_same_is_confirmed_from_the_page(
+    page: Page, demo_url: str, shots: Path
+) -> None:
+    """The demo's two youth-club reports of Connor Ashby share his name and nothing else: kept
+    apart, offered on his page, and one person once the analyst confirms it there."""
+    one, two = (_entity_of(demo_url, m) for m in CONNOR)
+    assert one != two
+    page.goto(f"/entities/{one}")
+    offered = page.locator("table.possible tbody tr")
+    expect(offered).to_have_count(1)
+    expect(offered.locator("a").first).to_have_attribute("href", f"/entities/{two}")
+    page.screenshot(path=str(shots / "possible.png"), full_page=True)
+    offered.locator("input[name=reason]").fill("One boy: the club's register gives one Connor")
+    offered.locator("button", has_text="Confirm: one person").click()
+    expect(page.locator("h2#merges")).to_be_visible()
+    mentions = page.locator("table").filter(has_text="As given").locator("tbody tr")
+    expect(mentions).to_have_count(2)
+    expect(page.locator("table.merges").first).to_contain_text("confirmed as one person")
+    expect(page.locator("table.possible")).to_have_count(0)
+    assert _entity_of(demo_url, CONNOR[0]) == _entity_of(demo_url, CONNOR[1])
+
