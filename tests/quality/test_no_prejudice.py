@@ -2,7 +2,8 @@
 
 Ethnicity, religion, nationality and the like may be stored, but they must never reach
 resolution, rules or ranking. The proof is counterfactual: rewrite them on every person of a
-generated scenario and compare entities and alerts with the original run.
+generated scenario and compare entities, alerts and the people offered as possibly the same
+(a ranking an analyst acts on) with the original run.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 from joinedup.cli.render import alerts_json, entities_json
 from joinedup.generate import generate_scenario
 from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
+from joinedup.pipeline import person_model, process
 from joinedup.profiles import load_profile
+from joinedup.resolve.possible import possible_matches, resolution_model
 from joinedup.store import Store
 from tests.factories import write_jsonl
 
@@ -32,7 +34,7 @@ def _flip(reports: list[dict]) -> list[dict]:
     return out
 
 
-def _run(tmp_path: Path, name: str, reports: list[dict]) -> tuple[list, list]:
+def _run(tmp_path: Path, name: str, reports: list[dict]) -> tuple[list, list, list]:
     store = Store.open(f"sqlite:///{tmp_path / name}.db")
     import_file(store, write_jsonl(tmp_path / f"{name}.jsonl", reports))
     process(store)
@@ -41,7 +43,11 @@ def _run(tmp_path: Path, name: str, reports: list[dict]) -> tuple[list, list]:
                   for e in entities_json(store, None))
     alerts = sorted((a["rule"], a["subject"]["id"], tuple(a["evidence"]),
                      a["raised_by"]["report"]) for a in alerts_json(store))
-    return ents, alerts
+    model, tf = resolution_model(store, person_model(store, load_profile("safeguarding")))
+    possible = [(e[0], [(p.entity, p.own, p.mention, p.evidence.weight)
+                        for p in possible_matches(store, e[0], model, tf)])
+                for e in ents if e[1] == "person"]
+    return ents, alerts, possible
 
 
 def test_flipping_protected_attributes_changes_no_entity_and_no_alert(tmp_path: Path) -> None:
@@ -50,6 +56,7 @@ def test_flipping_protected_attributes_changes_no_entity_and_no_alert(tmp_path: 
     original = _run(tmp_path, "original", reports)
     flipped = _run(tmp_path, "flipped", _flip(reports))
     assert original[1], "the scenario should raise alerts, or the comparison proves nothing"
+    assert any(found for _, found in original[2]), "nobody offered: the check proves nothing"
     assert flipped == original
 
 
