@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import person_model, process
 from joinedup.profiles import load_profile
@@ -102,3 +104,42 @@ def test_only_people_are_compared(store: Store, tmp_path: Path) -> None:
                links=[{"from": "a1", "to": "l1", "type": "frequents"}])
     entity = _two_kaz(store, tmp_path, r)
     assert _possible(store, entity["Police North/R9#l1"]) == []
+
+
+def test_a_pair_alike_whose_people_as_wholes_disagree_is_not_offered(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The youth project's "Kaz" shares a phone with a named man in his sixties: one entity.
+    Its "Kaz" is as alike to the police's "Kaz" as before, but the two entities' mentions
+    across weigh below the mean floor (the resolver's average linkage, with three bits of
+    slack), so it is not offered; without that check it would be."""
+    import joinedup.resolve.possible as possible
+
+    older = report(
+        "H1", org="Health", agency="health", reported_at="2008-03-01", informant="c1",
+        people=[child("c1", "Cara Lee", 15),
+                adult("a1", "Kaz", name="Darius Kowalczyk", age_range="60-69",
+                      phones=["07700900111"])],
+        links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}],
+    )
+    reports = [
+        report("R1", informant="c1", people=[child("c1", "Amy", 14), adult("a1", "Kaz")],
+               links=[{"from": "a1", "to": "c1", "type": "sexual_contact"}]),
+        report("Y1", org="Youth Project", agency="youth_service", reported_at="2008-02-01",
+               informant="c1",
+               people=[child("c1", "Beth Jones", 15),
+                       adult("a1", "Kaz", phones=["07700 900111"])],
+               links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}]),
+        older,
+    ]
+    import_file(store, write_jsonl(tmp_path / "r.jsonl", reports))
+    process(store)
+    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    assert entity[YOUTH] == entity["Health/H1#a1"] != entity[POLICE]
+    assert _possible(store, entity[POLICE]) == []
+    model, tf = possible.resolution_model(
+        store, person_model(store, load_profile("safeguarding")))
+    monkeypatch.setattr(possible, "MEAN_FLOOR", -100.0)
+    [found] = possible.possible_matches(store, entity[POLICE], model, tf)
+    assert found.entity == entity[YOUTH]
+    assert found.evidence.weight >= POSSIBLE_WEIGHT > found.mean_weight

@@ -444,7 +444,8 @@ def possible(entity: str, db: DbOption = "", json_: JsonOption = False) -> None:
                             for x in r["reasons"])
         out.print(
             f"{r['entity']['id']} {r['entity']['label']}  weight {r['weight']:+.1f} "
-            f"(probability {r['probability']:.2f})  {r['own']} ~ {r['mention']}  ({reasons})",
+            f"(probability {r['probability']:.2f}, as wholes {r['mean_weight']})  "
+            f"{r['own']} ~ {r['mention']}  ({reasons})",
             markup=False,
         )
 

@@ -9,24 +9,32 @@ a fragment of the same man. Someone who knows the area may know that there is on
 
 So an entity's page lists the person entities whose mentions share a blocking key with its own
 (a nickname or its typo, a name, a date of birth, an identifier, a vehicle or phone), scored by
-the same model the resolver uses, with the reasons, where something that names a person agrees
-and the weight lies between :data:`POSSIBLE_WEIGHT` and the match weight. Two entities with a
-pair of mentions weighing more than the match weight and still apart were refused by a check of
-the two as wholes (their other mentions, a date of birth, two children of one report); on
-generated scenarios such a check was wrong for about one pair in 37, so those entities are not
-offered, whatever their other pairs weigh. An analyst confirms
-a pair (it is one person from then on, on every later resolution) or splits it (it is never
-suggested again). Nothing here changes the resolution or an alert by itself.
+the same model the resolver uses, with the reasons, where something that names a person agrees,
+the weight lies between :data:`POSSIBLE_WEIGHT` and the match weight, and the two entities'
+mentions across weigh on average no less than :data:`MEAN_FLOOR` (one pair alike can hide the
+rest disagreeing). Two entities with a pair of mentions weighing more than the match weight and
+still apart were refused by a check of the two as wholes (their other mentions, a date of
+birth, two children of one report); on generated scenarios such a check was wrong for about one
+pair in 37, so those entities are not offered, whatever their other pairs weigh. An analyst
+confirms a pair (it is one person from then on, on every later resolution) or splits it (it is
+never suggested again). Nothing here changes the resolution or an alert by itself.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from joinedup.resolve.incremental import as_sets
-from joinedup.resolve.resolver import MATCH_WEIGHT, near_lookup_keys, own_keys
+from joinedup.resolve.resolver import (
+    LINKAGE_SAMPLE,
+    LINKAGE_WEIGHT,
+    MATCH_WEIGHT,
+    near_lookup_keys,
+    own_keys,
+)
 from joinedup.resolve.scoring import Evidence, PersonModel, TermFrequencies, probability
 from joinedup.store import Store
 
@@ -37,10 +45,14 @@ Row = dict[str, Any]
 
 # The lowest match weight shown: 2**-3, odds of one in eight by the model (a probability of
 # 0.11). On generated scenarios (docs/resolution.md, "Possibly the same person") about one pair
-# in eight offered was one person: one in six of children and other people, one in nineteen
-# of people of concern, whose common nicknames ("Mo", "Big Man") several men share. Lower, the
+# in six offered was one person: one in five of children and other people, one in fifteen of
+# people of concern, whose common nicknames ("Mo", "Big Man") several men share. Lower, the
 # list is mostly such men.
 POSSIBLE_WEIGHT = -3.0
+# And the lowest mean weight of the two entities' mentions across (average linkage): the
+# resolver's own bar for that, LINKAGE_WEIGHT, with the same slack of three bits. On generated
+# scenarios (seeds 41-60) one pair in 140 below it was one person.
+MEAN_FLOOR = LINKAGE_WEIGHT + (POSSIBLE_WEIGHT - MATCH_WEIGHT)
 # The entity's mentions compared: those saying the most different things, up to this many (a
 # man named in 200 reports says the same few things in most of them).
 MAX_OWN = 40
@@ -60,6 +72,7 @@ class PossibleMatch:
     mention: int  # the other entity's mention
     own: int  # this entity's mention it was compared with
     evidence: Evidence
+    mean_weight: float  # over samples of both entities' mentions (average linkage)
 
 
 def possible_matches(
@@ -109,12 +122,43 @@ def possible_matches(
                     continue
                 if entity not in best or weight > best[entity][0]:
                     best[entity] = (weight, pk, other)
-    own_features = dict(own)
-    kept = sorted(((e, b) for e, b in best.items() if e not in refused),
+    candidates = {e: b for e, b in best.items() if e not in refused}
+    means = _mean_weights(store, model, tf, [pk for pk, _ in own], candidates)
+    kept = sorted(((e, b) for e, b in candidates.items() if means[e] >= MEAN_FLOOR),
                   key=lambda x: (-x[1][0], x[0]))[:limit]
+    own_features = dict(own)
     # explained once each: the reasons behind the weight of the pairs kept
-    return [PossibleMatch(entity, other, pk, model.score(own_features[pk], theirs[other], tf))
+    return [PossibleMatch(entity, other, pk, model.score(own_features[pk], theirs[other], tf),
+                          means[entity])
             for entity, (_, pk, other) in kept]
+
+
+def _mean_weights(
+    store: Store, model: PersonModel, tf: TermFrequencies, own: list[int],
+    candidates: dict[str, Any],
+) -> dict[str, float]:
+    """For each candidate entity, the mean weight of the cross pairs of the first
+    :data:`LINKAGE_SAMPLE` mentions of each side that compare something naming a person: the
+    resolver's average linkage, which a merge must pass. One pair of mentions alike can hide
+    the rest disagreeing (two girls called Amina, one "Amina Shah" born in 1993 and one "Amina
+    Begum" born in 1995); on generated scenarios (seeds 41-60) a quarter of the pairs offered
+    whose mean was at least :data:`LINKAGE_WEIGHT` were one person, one in twenty from there
+    down to :data:`MEAN_FLOOR`, one in 140 below."""
+    if not candidates:
+        return {}
+    members = store.members_of(candidates)
+    sample = {e: pks[:LINKAGE_SAMPLE] for e, pks in members.items()}
+    resolved = store.resolved_of({pk for pks in sample.values() for pk in pks}
+                                 | set(own[:LINKAGE_SAMPLE]))
+    feats = {pk: as_sets(f) for pk, (_, f, _) in resolved.items() if f is not None}
+    mine = [feats[pk] for pk in own[:LINKAGE_SAMPLE] if pk in feats]
+    out: dict[str, float] = {}
+    for entity in candidates:
+        weights = [model.quick(a, feats[pk], tf)[0] for a in mine
+                   for pk in sample.get(entity, ()) if pk in feats
+                   and model.comparable(a, feats[pk])]
+        out[entity] = sum(weights) / len(weights) if weights else math.inf
+    return out
 
 
 def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
@@ -139,6 +183,7 @@ def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
             "mention": name[p.mention],
             "own": name[p.own],
             "weight": round(p.evidence.weight, 2),
+            "mean_weight": round(p.mean_weight, 2) if math.isfinite(p.mean_weight) else None,
             "probability": round(probability(p.evidence.weight), 3),
             "reasons": p.evidence.as_json(),
         }
