@@ -143,3 +143,25 @@ def test_a_pair_alike_whose_people_as_wholes_disagree_is_not_offered(
     [found] = possible.possible_matches(store, entity[POLICE], model, tf)
     assert found.entity == entity[YOUTH]
     assert found.evidence.weight >= POSSIBLE_WEIGHT > found.mean_weight
+
+
+def test_a_report_added_on_its_own_is_offered_at_once(store: Store, tmp_path: Path) -> None:
+    """The incremental path (one new report, no full run) stores the new mention's keys and
+    features, so the new "Kaz" and the stored one are offered to each other straight away."""
+    from joinedup.pipeline import process_new
+
+    first = [report("R1", informant="c1", people=[child("c1", "Amy", 14), adult("a1", "Kaz")],
+                    links=[{"from": "a1", "to": "c1", "type": "sexual_contact"}]),
+             report("R2", reported_at="2008-01-20", informant="c1",
+                    people=[child("c1", "Dana Fox", 13), adult("a1", "Tiger")],
+                    links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}])]
+    import_file(store, write_jsonl(tmp_path / "a.jsonl", first))
+    process(store)
+    later = report("Y1", org="Youth Project", agency="youth_service", reported_at="2008-02-01",
+                   informant="c1", people=[child("c1", "Beth Jones", 15), adult("a1", "Kaz")],
+                   links=[{"from": "a1", "to": "c1", "type": "gave_gifts"}])
+    process_new(store, import_file(store, write_jsonl(tmp_path / "b.jsonl", [later])).reports)
+    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    assert entity[POLICE] != entity[YOUTH]
+    assert [p["entity"]["id"] for p in _possible(store, entity[YOUTH])] == [entity[POLICE]]
+    assert [p["entity"]["id"] for p in _possible(store, entity[POLICE])] == [entity[YOUTH]]
