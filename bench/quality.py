@@ -209,30 +209,24 @@ def possible_review(store: Any, reports: list[Row], truth: Row) -> Row:
     and what an analyst who confirms exactly those, in one pass after the run, would see: the
     store processed again with those confirms and scored. The analyst is an oracle, as the
     narratives bench's reviewer accepts everything: an upper bound on one pass, not a forecast."""
-    from joinedup.pipeline import person_model, process
-    from joinedup.profiles import load_profile
-    from joinedup.resolve.possible import possible_matches, resolution_model
+    from joinedup.pipeline import process
+    from joinedup.resolve.possible import offered_pairs
 
-    model, tf = resolution_model(store, person_model(store, load_profile("safeguarding")))
     key_of = {m["pk"]: f"{m['org']}/{m['report_id']}#{m['ref']}" for m in store.memberships()}
     people = sorted({m["entity"] for m in store.memberships() if m["entity"].startswith("P-")})
     mentions = truth["mentions"]
-    seen: set[frozenset[str]] = set()
+    offered = 0
     right: list[tuple[int, int]] = []
-    for entity in people:
-        for p in possible_matches(store, entity, model, tf):
-            pair = frozenset((entity, p.entity))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            a, b = mentions.get(key_of[p.own]), mentions.get(key_of[p.mention])
-            if a is not None and a == b:
-                right.append((p.own, p.mention))
+    for _, p in offered_pairs(store, people):
+        offered += 1
+        a, b = mentions.get(key_of[p.own]), mentions.get(key_of[p.mention])
+        if a is not None and a == b:
+            right.append((p.own, p.mention))
     for a, b in right:
         store.add_pair_decision(a, b, "confirm", "bench: one true identity")
     process(store)
     after = score(store, reports, truth)
-    return {"offered": len(seen), "same": len(right), "people": len(people),
+    return {"offered": offered, "same": len(right), "people": len(people),
             **{k: after[k] for k in ("networks_timely", "timely", "false_alerts", "f1")}}
 
 

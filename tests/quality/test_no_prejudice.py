@@ -14,7 +14,7 @@ from pathlib import Path
 from joinedup.cli.render import alerts_json, entities_json
 from joinedup.generate import generate_scenario
 from joinedup.ingest.importer import import_file
-from joinedup.pipeline import person_model, process
+from joinedup.pipeline import process
 from joinedup.profiles import load_profile
 from joinedup.resolve.possible import possible_matches, resolution_model
 from joinedup.store import Store
@@ -43,7 +43,7 @@ def _run(tmp_path: Path, name: str, reports: list[dict]) -> tuple[list, list, li
                   for e in entities_json(store, None))
     alerts = sorted((a["rule"], a["subject"]["id"], tuple(a["evidence"]),
                      a["raised_by"]["report"]) for a in alerts_json(store))
-    model, tf = resolution_model(store, person_model(store, load_profile("safeguarding")))
+    model, tf = resolution_model(store)
     possible = [(e[0], [(p.entity, p.own, p.mention, p.evidence.weight)
                         for p in possible_matches(store, e[0], model, tf)])
                 for e in ents if e[1] == "person"]

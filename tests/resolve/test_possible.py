@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from joinedup.ingest.importer import import_file
-from joinedup.pipeline import person_model, process
-from joinedup.profiles import load_profile
+from joinedup.pipeline import process
 from joinedup.resolve.possible import POSSIBLE_WEIGHT, described
 from joinedup.store import Store
 from joinedup.web.service import decide_pair
@@ -38,7 +37,7 @@ def _two_kaz(store: Store, tmp_path: Path, *more: dict[str, Any]) -> dict[str, s
 
 
 def _possible(store: Store, entity: str) -> list[dict[str, Any]]:
-    return described(store, entity, person_model(store, load_profile("safeguarding")))
+    return described(store, entity)
 
 
 def test_a_nickname_alone_is_suggested_not_merged(store: Store, tmp_path: Path) -> None:
@@ -137,8 +136,7 @@ def test_a_pair_alike_whose_people_as_wholes_disagree_is_not_offered(
     entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
     assert entity[YOUTH] == entity["Health/H1#a1"] != entity[POLICE]
     assert _possible(store, entity[POLICE]) == []
-    model, tf = possible.resolution_model(
-        store, person_model(store, load_profile("safeguarding")))
+    model, tf = possible.resolution_model(store)
     monkeypatch.setattr(possible, "MEAN_FLOOR", -100.0)
     [found] = possible.possible_matches(store, entity[POLICE], model, tf)
     assert found.entity == entity[YOUTH]

@@ -425,13 +425,11 @@ def possible(entity: str, db: DbOption = "", json_: JsonOption = False) -> None:
     """Who may be the same person as an entity although the resolver kept them apart (a
     nickname alone, say): each with the two mentions compared, the weight and the reasons.
     Confirm a pair with `joinedup confirm`, or say it is two people with `joinedup split`."""
-    from joinedup.pipeline import person_model
-    from joinedup.profiles import load_profile
     from joinedup.resolve.possible import described
 
     try:
         store = _open(db)
-        rows = described(store, entity, person_model(store, load_profile("safeguarding")))
+        rows = described(store, entity)
     except JoinedupError as err:
         _fail(err)
     if json_:

@@ -9,9 +9,9 @@ from joinedup.alerts import evaluate_rules
 from joinedup.cli import render
 from joinedup.corroborate import build_picture
 from joinedup.ingest.importer import import_file
-from joinedup.pipeline import person_model, process
+from joinedup.pipeline import process
 from joinedup.profiles import load_profile
-from joinedup.resolve.possible import possible_matches, resolution_model
+from joinedup.resolve.possible import offered_pairs
 from joinedup.store import Store
 
 
@@ -90,19 +90,12 @@ def possibly_the_same(store: Store) -> list[str]:
     """The pairs of people kept apart on weak evidence that the people's pages offer for an
     analyst to judge (:mod:`joinedup.resolve.possible`), each pair once. Every person of the
     store is looked at: a demo's few hundred, not a deployment's store."""
-    model, tf = resolution_model(store, person_model(store, load_profile("safeguarding")))
     people = {e["id"]: e for e in render.entities_json(store, "person")}
-    seen: set[frozenset[str]] = set()
     lines = ["Kept apart on weak evidence, possibly the same person (confirm or split on "
              "each person's page, or with joinedup confirm / split):"]
-    for entity in sorted(people):
-        for p in possible_matches(store, entity, model, tf):
-            if frozenset((entity, p.entity)) in seen:
-                continue
-            seen.add(frozenset((entity, p.entity)))
-            lines.append(f"  {people[entity]['label']} ({entity}) ~ "
-                         f"{people[p.entity]['label']} ({p.entity}): weight "
-                         f"{p.evidence.weight:+.1f}")
+    for entity, p in offered_pairs(store, sorted(people)):
+        lines.append(f"  {people[entity]['label']} ({entity}) ~ {people[p.entity]['label']} "
+                     f"({p.entity}): weight {p.evidence.weight:+.1f}")
     if len(lines) == 1:
         lines.append("  none")
     return lines

@@ -23,10 +23,12 @@ never suggested again). Nothing here changes the resolution or an alert by itsel
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from joinedup.pipeline import person_model
+from joinedup.profiles import load_profile
 from joinedup.resolve.incremental import as_sets
 from joinedup.resolve.resolver import (
     LINKAGE_SAMPLE,
@@ -38,7 +40,7 @@ from joinedup.resolve.resolver import (
 from joinedup.resolve.scoring import Evidence, PersonModel, TermFrequencies, probability
 from joinedup.store import Store
 
-__all__ = ["POSSIBLE_WEIGHT", "PossibleMatch", "described", "possible_matches",
+__all__ = ["POSSIBLE_WEIGHT", "PossibleMatch", "described", "offered_pairs", "possible_matches",
            "resolution_model"]
 
 Row = dict[str, Any]
@@ -161,7 +163,20 @@ def _mean_weights(
     return out
 
 
-def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
+def offered_pairs(store: Store, entities: Iterable[str]) -> Iterator[tuple[str, PossibleMatch]]:
+    """Every pair the pages of ``entities`` (people) offer, each once, with the entity on whose
+    page it was first found."""
+    model, tf = resolution_model(store)
+    seen: set[frozenset[str]] = set()
+    for entity in entities:
+        for p in possible_matches(store, entity, model, tf):
+            pair = frozenset((entity, p.entity))
+            if pair not in seen:
+                seen.add(pair)
+                yield entity, p
+
+
+def described(store: Store, entity_id: str) -> list[Row]:
     """:func:`possible_matches` of an entity as the CLI, the API and its page show them: the
     other entity (id, label, aliases), the two mentions compared (``org/report#ref``, as
     ``joinedup confirm`` and ``split`` take them), the weight, its probability and the reasons.
@@ -169,8 +184,7 @@ def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
     entity = store.entity(entity_id)
     if entity["kind"] != "person":
         return []
-    sized, tf = resolution_model(store, model)
-    found = possible_matches(store, entity_id, sized, tf)
+    found = possible_matches(store, entity_id, *resolution_model(store))
     name = store.mention_names({pk for p in found for pk in (p.mention, p.own)})
     others = {e["id"]: e for e in store.entities_by_id({p.entity for p in found})}
     return [
@@ -191,9 +205,10 @@ def described(store: Store, entity_id: str, model: PersonModel) -> list[Row]:
     ]
 
 
-def resolution_model(store: Store, model: PersonModel) -> tuple[PersonModel, TermFrequencies]:
-    """The model as the last full resolution used it (sized to the store's person mentions) and
-    that resolution's term frequencies; the shipped ones before any resolution."""
+def resolution_model(store: Store) -> tuple[PersonModel, TermFrequencies]:
+    """The store's person model as the last full resolution used it (sized to the store's person
+    mentions) and that resolution's term frequencies; the shipped ones before any resolution."""
+    model = person_model(store, load_profile("safeguarding"))
     saved = store.get_param("term_frequencies")
     if not saved:
         return model, model.shipped_frequencies()

@@ -135,7 +135,7 @@ def entity(request: Request, entity_id: str) -> HTMLResponse:
     store = _store(request)
     detail = views.entity_detail(store, entity_id)
     graph = views.network(store, entity_id)  # also as a list, for keyboards and screen readers
-    possible = views.possible(store, entity_id)
+    possible = views.possible(store, entity_id) if detail["type"] == "person" else []
     return _render(request, "entity.html", entity=detail, graph=graph, possible=possible)
 
 

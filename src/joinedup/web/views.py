@@ -17,7 +17,6 @@ from typing import Any
 from joinedup.decide import decision_rules, decision_state, waited_text
 from joinedup.decide.timescales import timescales
 from joinedup.errors import NotFound
-from joinedup.pipeline import person_model
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.possible import described
 from joinedup.store import Store
@@ -336,7 +335,7 @@ def highlight(text: str, words: Iterable[str], *, prefix: bool = False) -> str:
 def possible(store: Store, entity_id: str) -> list[Row]:
     """Who may be the same person as an entity although the resolver kept them apart
     (:mod:`joinedup.resolve.possible`), for the analyst to confirm or split."""
-    return described(store, entity_id, person_model(store, load_profile("safeguarding")))
+    return described(store, entity_id)
 
 
 def entity_detail(store: Store, entity_id: str) -> Row:
