@@ -49,6 +49,9 @@ _SEX = {
                      "girlfriend", "stepdaughter", "granddaughter", "niece", "schoolgirl",
                      "herself", "mrs", "ms", "miss"), "female"),
 }
+# any word of ``_SEX``, as :data:`_WORDS` would find it (a whole run of letters)
+_ANY_SEX = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_SEX, key=len, reverse=True))
+                      + r")(?![^\W\d_])")
 _PRONOUN = {"she": "female", "her": "female", "herself": "female",
             "he": "male", "him": "male", "his": "male", "himself": "male"}
 _REACH = 2  # words, other than those passed over, between a mention and the noun before it
@@ -74,6 +77,7 @@ _IDENTIFIERS = (
     ("nhs_number", re.compile(r"\bNHS\s+(?:number|no\.?)(?:\s+is)?\s*:?\s*"
                               r"(\d{3}\s?\d{3}\s?\d{4})\b")),
 )
+_IDENTIFIER_CUES = {"council_child_id": "council", "nhs_number": "nhs"}
 
 
 def person_details(reading: Reading) -> None:
@@ -96,21 +100,30 @@ def person_details(reading: Reading) -> None:
             sexes[i].add(said)
     centre: int | None = None
     at = 0
+    starts = [reading.proposals[i].start for i in mentions]
+    folded = reading.folded
+    # each pattern is tried only in a narrative that has its cue word (most have none)
+    dobs = any(cue in folded for cue in ("birth", "dob", "d.o.b", "born"))
+    schemes = [(scheme, pattern) for scheme, pattern in _IDENTIFIERS
+               if _IDENTIFIER_CUES[scheme] in folded]
     for start, end in _sentences(reading):
-        while at < len(mentions) and reading.proposals[mentions[at]].start < start:
+        while at < len(mentions) and starts[at] < start:
             at += 1
-        inside = [i for i in mentions[at:] if reading.proposals[i].start < end]
+        upto = at
+        while upto < len(mentions) and starts[upto] < end:
+            upto += 1
+        inside = mentions[at:upto]
         sentence = text[start:end]
         head = _HEAD.match(sentence)
         first = reading.proposals[inside[0]].start - start if inside else len(sentence)
         if head and centre is not None and head.end() <= first:
             sexes[centre].add(_PRONOUN[head[1].lower()])
-        for match in _DOB.finditer(sentence):
+        for match in _DOB.finditer(sentence) if dobs else ():
             who = _owner(reading, inside, start + match.start(), centre)
             dob = _iso(match)
             if who is not None and dob:
                 found[who].setdefault("dob", dob)
-        for scheme, pattern in _IDENTIFIERS:
+        for scheme, pattern in schemes:
             for match in pattern.finditer(sentence):
                 who = _owner(reading, inside, start + match.start(), centre)
                 if who is not None:
@@ -241,6 +254,8 @@ def sex_before(before: str, name: str = "") -> str:
     if title in ("mr", "mrs", "ms", "miss"):
         return _SEX[title]
     before = before[_sentence_begins(before):].lower()
+    if not _ANY_SEX.search(before):
+        return ""  # most mentions: no word of the table to find, so none to pass over
     before = _AGES.sub(" ", _QUOTED.sub(" ", before))
     words = _WORDS.findall(before)
     for i, counted in noun_phrase_back(words, _REACH):
