@@ -79,7 +79,7 @@ SIGNS: dict[str, tuple[str, ...]] = {
     "alcohol_supplied": (
         "has been given alcohol by adults",
         "said adults give {obj} alcohol",
-        "was found drunk in the early hours on alcohol an adult had bought",
+        "was given alcohol late at night by an adult who had bought it",
     ),
     "drugs_supplied": (
         "said adults had given {obj} cannabis",
