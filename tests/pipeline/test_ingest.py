@@ -53,6 +53,47 @@ def test_changed_record_becomes_a_new_version_and_the_old_is_kept(
     assert body["version"] == 2 and body["narrative"] == "A later, corrected account."
 
 
+def test_reimporting_an_earlier_file_after_a_correction_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", _two_reports())
+    import_file(store, first)
+    changed = _two_reports()
+    changed[0]["narrative"] = "A later, corrected account."
+    import_file(store, write_jsonl(tmp_path / "b.jsonl", changed))
+    again = import_file(store, first)  # the first file sent again: the correction stands
+    assert (again.accepted, again.unchanged) == (0, 2)
+    assert store.counts()["reports"] == 3
+    (current,) = [r for r in store.current_reports() if r["report_id"] == "r1"]
+    assert store.reports_by_pk([current["pk"]])[current["pk"]]["version"] == 2
+
+
+def test_reimporting_a_narrative_after_its_review_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    from joinedup.pipeline import process_new
+    from joinedup.web.review import apply_review, review
+
+    text = ("Amy Cole (14) has been given alcohol by adults. A man known as 'Tiger', in his "
+            "thirties, drove her to Rochdale.")
+    path = write_jsonl(tmp_path / "n.jsonl", [{
+        "id": "N-1", "source": {"agency": "police", "org": "test-police"},
+        "reported_at": "2008-03-02", "narrative": text}])
+    process_new(store, import_file(store, path).reports)
+    read = store.proposals("test-police", "N-1")
+    for p in read:
+        review(store, "test-police", "N-1", p["pk"], "accepted")
+    apply_review(store, store, "test-police", "N-1")
+    reviewed = store.submission("test-police", "N-1")
+    assert reviewed["version"] == 2 and reviewed["body"]["indicators"] == ["alcohol_supplied"]
+    again = import_file(store, path)
+    assert (again.accepted, again.unchanged, again.reports) == (0, 1, [])
+    process_new(store, again.reports)
+    assert len(store.proposals("test-police", "N-1")) == len(read)  # not read a second time
+    now = store.submission("test-police", "N-1")
+    assert (now["version"], now["body"]) == (2, reviewed["body"])
+
+
 def test_invalid_records_are_quarantined_with_file_line_field_and_reason(
     store: Store, tmp_path: Path
 ) -> None:

@@ -1,9 +1,11 @@
 """Import report files into the store: validate, quarantine what is bad, keep versions.
 
 Valid records are committed atomically per batch together with what was extracted from them.
-Re-importing the same file changes nothing: a record whose content hash is already the current
-version of its (org, id) is counted as unchanged, and a bad record already quarantined with the
-same content is not quarantined twice. A changed record becomes a new version; the old one is kept.
+Re-importing the same file changes nothing: a record whose content hash is already held by a
+version of its (org, id) is counted as unchanged (the current one, or an earlier one: the file
+sent again after the report was reviewed, or after a correction), and a bad record already
+quarantined with the same content is not quarantined twice. A changed record becomes a new
+version; the old one is kept.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def import_records(
     result = ImportResult(name)
     pending: list[tuple[dict[str, Any], str, int, Profile]] = []
     rejected: list[tuple[RecordError, str, str]] = []
-    latest: dict[tuple[str, str], tuple[int, int, str]] = {}  # versions written by this file
+    latest: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}  # written by this file
     seen_bad: set[str] = set()
     analysed = [BATCH]  # reports accepted when statistics were last refreshed (first at 2 batches)
 
@@ -181,11 +183,12 @@ def import_records(
         items: list[tuple[Row, Extraction]] = []
         for raw, digest, line, profile in pending:
             current = index.get(_key(raw))
-            if current and current[2] == digest:
+            if current and digest in current[2]:
                 result.unchanged += 1
                 continue
             version = current[1] + 1 if current else 1
-            index[_key(raw)] = latest[_key(raw)] = (0, version, digest)
+            held = current[2] if current else frozenset()
+            index[_key(raw)] = latest[_key(raw)] = (0, version, held | {digest})
             items.append((_report_row(raw, version, digest, line), extract_report(raw, profile)))
             result.accepted += 1
         bad = []

@@ -311,12 +311,15 @@ class Store:
 
     def report_index(
         self, keys: Iterable[tuple[str, str]]
-    ) -> dict[tuple[str, str], tuple[int, int, str]]:
-        """(org, id) -> (pk, version, content hash) of the current reports among ``keys``."""
+    ) -> dict[tuple[str, str], tuple[int, int, frozenset[str]]]:
+        """(org, id) -> (pk, version) of the current reports among ``keys``, and the content
+        hashes of every version of each: a record any version already holds is not new (a
+        file imported again after the report was reviewed, or after a later correction)."""
         wanted = sorted(set(keys))
         r = t.report
         columns = (r.c.org, r.c.report_id, r.c.pk, r.c.version, r.c.content_hash, r.c.current)
-        out: dict[tuple[str, str], tuple[int, int, str]] = {}
+        out: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}
+        held: dict[tuple[str, str], set[str]] = defaultdict(set)
         with self.transaction("read", "report-index", count=len(wanted)) as conn:
             # (partnership, org, report_id) is indexed. PostgreSQL looks pairs up through it:
             # one round trip a chunk, not one an organisation (a batch names dozens); SQLite
@@ -331,10 +334,12 @@ class Store:
                 where = [(r.c.org == o) & r.c.report_id.in_(ids) for o, ids in by_org.items()]
             for condition in where:
                 for row in conn.execute(select(*columns).where(self._where(r), condition)):
+                    key = (row.org, row.report_id)
+                    held[key].add(row.content_hash)
                     # `current` filtered here: in SQL it steers SQLite off the index
                     if row.current:
-                        out[(row.org, row.report_id)] = (row.pk, row.version, row.content_hash)
-        return out
+                        out[key] = (row.pk, row.version, frozenset())
+        return {key: (pk, version, frozenset(held[key])) for key, (pk, version, _) in out.items()}
 
     def quarantined_hashes(self, digests: Iterable[str]) -> set[str]:
         """Which of ``digests`` are already quarantined."""
