@@ -312,3 +312,21 @@ def test_a_car_is_no_kind_of_vehicle_a_taxi_could_disagree_with() -> None:
         ("vehicle", "a silver car", "a silver car"),
         ("vehicle", "MM06 X??", "MM06 X??")]))
     assert made.people[0]["vehicles"] == [{"colour": "silver", "reg": "MM06 X??"}]
+
+
+def test_a_sign_said_twice_is_added_once() -> None:
+    text = ("Leah (14) said he is her boyfriend. Staff think the boyfriend is much older. "
+            "Kayla (15) has a boyfriend too.")
+    made = structured_from(proposals(text, [
+        ("person", "Leah", "Leah", "child", {"age": "14"}),
+        ("indicator", "her boyfriend", "older_partner"),
+        ("indicator", "the boyfriend", "older_partner")]))
+    assert made.indicators == ["older_partner"]
+    two = structured_from(proposals(text, [
+        ("person", "Leah", "Leah", "child", {"age": "14"}),
+        ("indicator", "her boyfriend", "older_partner"),
+        ("indicator", "the boyfriend", "older_partner"),
+        ("person", "Kayla", "Kayla", "child", {"age": "15"}),
+        ("indicator", "a boyfriend", "older_partner")]))
+    assert two.indicators == [{"id": "older_partner", "about": "p1"},
+                              {"id": "older_partner", "about": "p2"}]

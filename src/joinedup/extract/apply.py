@@ -111,8 +111,9 @@ def structured_from(proposals: list[Row]) -> Structured:
         elif kind == "indicator":
             child = named.before(p["start"], adult=False)
             several = sum(1 for q in out.people if q["role"] in YOUNG) > 1
-            out.indicators.append({"id": value, "about": child["ref"]} if child and several
-                                  else value)
+            sign = {"id": value, "about": child["ref"]} if child and several else value
+            if sign not in out.indicators:  # a sign said twice is one sign of the report
+                out.indicators.append(sign)
         elif kind == "link":
             ends = named.link_ends(value, p["start"], p["end"], attrs.get("sentence"))
             if ends is None:
