@@ -94,6 +94,33 @@ def test_reimporting_a_narrative_after_its_review_changes_nothing(
     assert (now["version"], now["body"]) == (2, reviewed["body"])
 
 
+def test_a_correction_after_a_review_is_read_and_reviewed_on_its_own(
+    store: Store, tmp_path: Path
+) -> None:
+    from joinedup.pipeline import process_new
+    from joinedup.web.review import apply_review, proposals_view, review
+
+    def reviewed(text: str, name: str) -> dict:
+        path = write_jsonl(tmp_path / name, [{
+            "id": "N-2", "source": {"agency": "police", "org": "test-police"},
+            "reported_at": "2008-03-02", "narrative": text}])
+        process_new(store, import_file(store, path).reports)
+        for p in proposals_view(store, "test-police", "N-2")["proposals"]:
+            review(store, "test-police", "N-2", p["id"], "accepted")
+        apply_review(store, store, "test-police", "N-2")
+        return store.submission("test-police", "N-2")
+
+    reviewed("Amy Cole (14) has been given alcohol by adults.", "a.jsonl")
+    # the name was mistyped: the correction is read and reviewed, the first reading is history
+    corrected = reviewed("Amy Coles (14) has been given alcohol by adults. A man known as "
+                         "'Tiger', in his thirties, drove her to Rochdale.", "b.jsonl")
+    assert corrected["version"] == 4  # read, reviewed, corrected, reviewed
+    people = corrected["body"]["people"]
+    assert sorted(str(p.get("name") or p.get("aliases")) for p in people) == [
+        "Amy Coles", "['Tiger']"]
+    assert corrected["body"]["indicators"] == ["alcohol_supplied"]
+
+
 def test_invalid_records_are_quarantined_with_file_line_field_and_reason(
     store: Store, tmp_path: Path
 ) -> None:

@@ -25,7 +25,7 @@ DECISIONS = ("accepted", "edited", "rejected")
 def proposals_view(store: Store, org: str, report_id: str) -> Row:
     stored = store.submission(org, report_id)
     report = submissions.submission_view(stored)
-    rows = [_row(p) for p in store.proposals(org, report_id)]
+    rows = [_row(p) for p in _latest_reading(store.proposals(org, report_id))]
     text = report["narrative"]
     made = _to_apply(stored["body"], rows)
     return {"report": report, "proposals": rows, "segments": segments(text, rows),
@@ -42,13 +42,21 @@ def apply_review(store: Store, system: Store, org: str, report_id: str) -> Row:
     reviewer; resolution, corroboration and alerting follow as for any submission."""
     from joinedup.web.service import submit
 
-    rows = [_row(p) for p in store.proposals(org, report_id)]
+    rows = [_row(p) for p in _latest_reading(store.proposals(org, report_id))]
     body = store.submission(org, report_id)["body"]
     made = _to_apply(body, rows)
     if not made.used:
         raise InputError("nothing accepted is waiting to be added",
                          hint="accept or correct proposals first")
     return submit(store, apply_to(body, made), "review", system)
+
+
+def _latest_reading(found: list[Row]) -> list[Row]:
+    """The proposals read in the report's latest version that was read. A correction the
+    source sends after a review is read again; what was read in the text it replaces was
+    added already, or is history, and is not waiting to be added a second time."""
+    last = max((p["report"] for p in found), default=None)
+    return [p for p in found if p["report"] == last]
 
 
 def _to_apply(body: Row | None, rows: list[Row]) -> Structured:
