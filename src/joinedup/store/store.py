@@ -318,7 +318,7 @@ class Store:
         wanted = sorted(set(keys))
         r = t.report
         columns = (r.c.org, r.c.report_id, r.c.pk, r.c.version, r.c.content_hash, r.c.current)
-        out: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}
+        current: dict[tuple[str, str], tuple[int, int]] = {}
         held: dict[tuple[str, str], set[str]] = defaultdict(set)
         with self.transaction("read", "report-index", count=len(wanted)) as conn:
             # (partnership, org, report_id) is indexed. PostgreSQL looks pairs up through it:
@@ -338,8 +338,8 @@ class Store:
                     held[key].add(row.content_hash)
                     # `current` filtered here: in SQL it steers SQLite off the index
                     if row.current:
-                        out[key] = (row.pk, row.version, frozenset())
-        return {key: (pk, version, frozenset(held[key])) for key, (pk, version, _) in out.items()}
+                        current[key] = (row.pk, row.version)
+        return {key: (pk, version, frozenset(held[key])) for key, (pk, version) in current.items()}
 
     def quarantined_hashes(self, digests: Iterable[str]) -> set[str]:
         """Which of ``digests`` are already quarantined."""

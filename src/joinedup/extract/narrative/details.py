@@ -71,13 +71,14 @@ _MONTH = "|".join(m for m in calendar.month_name if m)
 _DOB = re.compile(r"\b(?:date\s+of\s+birth|DOB|D\.O\.B\.?|born)(?:\s+(?:is|was|on))?\s*:?\s*"
                   rf"(?:(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|({_MONTH})\s+(\d{{4}}))\b",
                   re.IGNORECASE)
+# (scheme, a word every match holds in lower case, pattern)
 _IDENTIFIERS = (
-    ("council_child_id", re.compile(r"\bcouncil\s+(?:reference|ref\.?|id|number)(?:\s+is)?\s*:?"
-                                    r"\s*([A-Z]{2,5}-?\d{3,})\b", re.IGNORECASE)),
-    ("nhs_number", re.compile(r"\bNHS\s+(?:number|no\.?)(?:\s+is)?\s*:?\s*"
-                              r"(\d{3}\s?\d{3}\s?\d{4})\b")),
+    ("council_child_id", "council",
+     re.compile(r"\bcouncil\s+(?:reference|ref\.?|id|number)(?:\s+is)?\s*:?"
+                r"\s*([A-Z]{2,5}-?\d{3,})\b", re.IGNORECASE)),
+    ("nhs_number", "nhs",
+     re.compile(r"\bNHS\s+(?:number|no\.?)(?:\s+is)?\s*:?\s*(\d{3}\s?\d{3}\s?\d{4})\b")),
 )
-_IDENTIFIER_CUES = {"council_child_id": "council", "nhs_number": "nhs"}
 
 
 def person_details(reading: Reading) -> None:
@@ -104,8 +105,7 @@ def person_details(reading: Reading) -> None:
     folded = reading.folded
     # each pattern is tried only in a narrative that has its cue word (most have none)
     dobs = any(cue in folded for cue in ("birth", "dob", "d.o.b", "born"))
-    schemes = [(scheme, pattern) for scheme, pattern in _IDENTIFIERS
-               if _IDENTIFIER_CUES[scheme] in folded]
+    schemes = [(scheme, pattern) for scheme, cue, pattern in _IDENTIFIERS if cue in folded]
     for start, end in _sentences(reading):
         while at < len(mentions) and starts[at] < start:
             at += 1
