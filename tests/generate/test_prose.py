@@ -37,7 +37,8 @@ def test_a_narrative_only_report_keeps_only_its_envelope_and_its_prose(
 
 def test_every_sign_the_generator_writes_has_several_wordings() -> None:
     written = {i for pool in (*POOLS.values(), *WELFARE.values()) for i in pool}
-    written |= set(IMPLIED.values()) | set(PLACE_IMPLIED.values()) | {"associates_with_suspects"}
+    written |= set(IMPLIED.values()) | {s for signs in PLACE_IMPLIED.values() for s in signs}
+    written |= {"associates_with_suspects"}
     assert written <= SIGNS.keys()
     assert all(len(SIGNS[i]) >= 2 for i in written)
 

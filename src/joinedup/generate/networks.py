@@ -33,8 +33,11 @@ from joinedup.generate.render import (
 
 Json = dict[str, Any]
 
-# Largest score one agency may hold about a child, counting every significant indicator at 5:
-# so no single agency's reports ever reach the high-risk band (16) on their own.
+# Largest score one agency's other observations may take a child to, counting every significant
+# indicator at 5: so no single agency's reports reach the high-risk band (16) on their own unless
+# the signs their own fields imply (a link, a place, a taxi, a placing council) do. Those are
+# always ticked: a reader of the report's prose finds them, so an agency kept under the band
+# only by leaving them unticked would reach it once its reports were read.
 AGENCY_CAP = 15
 
 AGENCY_WEIGHTS: dict[str, float] = {
@@ -141,12 +144,15 @@ IMPLIED: dict[str, str] = {
     "contacted": "phone_contact_unknown_adults",
     "seen_with": "associates_with_unknown_adults",
 }
-PLACE_IMPLIED: dict[str, str] = {
-    "takeaway": "seen_in_hotspot",
-    "flat": "taken_to_unknown_addresses",
-    "hotel": "hotel_keys",
-    "taxi_rank": "hotel_taxi_takeaway_links",
+# A network's takeaway or taxi rank is a hotspot and a link to takeaways or taxis.
+PLACE_IMPLIED: dict[str, tuple[str, ...]] = {
+    "takeaway": ("seen_in_hotspot", "hotel_taxi_takeaway_links"),
+    "flat": ("taken_to_unknown_addresses",),
+    "hotel": ("hotel_keys",),
+    "taxi_rank": ("hotel_taxi_takeaway_links", "seen_in_hotspot"),
 }
+TAXI_IMPLIED = "hotel_taxi_takeaway_links"  # an adult of the report seen with a taxi
+PLACED_IMPLIED = "looked_after"  # a placing council named, or the child living at a care home
 INFORMANT: dict[str, tuple[float, float]] = {  # (child, parent) chances by agency
     "police": (0.5, 0.2),
     "health": (0.85, 0.0),
@@ -237,6 +243,7 @@ class NetworkWriter:
         self.world, self.rng, self.net, self.end = world, rng, net, end
         self.recs: list[Rec] = []
         self.held: dict[tuple[str, str], set[str]] = {}
+        self.recorded: dict[tuple[str, str], set[str]] = {}
 
     def write(self, budget: int) -> list[Rec]:
         """Exactly ``budget`` reports: two seeds that link the hub offender to two children
@@ -281,23 +288,30 @@ class NetworkWriter:
         org = self._org(child, agency)
         day = self._day(child)
         draft = Draft(self.world, rng, org, day)
+        found: list[str] = []  # the signs observed, one a link or place, then the others
+        implied: list[str] = []  # every sign the report's fields imply
         cm = child_mention(rng, child, agency, day)
+        if "placing_authority" in cm.get("attributes", {}):
+            implied.append(PLACED_IMPLIED)
         cref = draft.add_person(child, cm, [], [])
-        found: list[str] = []
         clauses: list[str] = []
         for who in self._pick_offenders(offender):
-            self._offender(draft, who, cref, agency, child, found, clauses)
+            self._offender(draft, who, cref, agency, found, implied, clauses)
         if with_recruiter is None:
             with_recruiter = child in self.net.introduced and rng.random() < 0.25
         if with_recruiter and self.net.recruiter is not None:
             self._recruiter(draft, cref, agency, day, clauses)
         if rng.random() < (0.55 if agency == "police" else 0.35):
-            self._place(draft, cref, rng.choice(self.net.places), agency, found, clauses, cm)
+            place = rng.choice(self.net.places)
+            self._place(draft, cref, place, agency, clauses, cm)
+            found.append(PLACE_IMPLIED[place.kind][0])
+            implied.extend(PLACE_IMPLIED[place.kind])
         if child.placing_authority and child.home and agency == "care_home" and rng.random() < 0.5:
             self._home(draft, cref, child.home, agency)
+            implied.append(PLACED_IMPLIED)
         extras = rng.randint(1, 2) if child.id in self.net.high_risk else rng.randint(0, 1)
         found.extend(rng.sample(POOLS[agency], extras))
-        self._indicators(draft, child, agency, found, None)
+        self._indicators(draft, child, agency, found, implied)
         speaker, informant = self._informant(draft, child, cref, agency, force_child_informant)
         plain = [i for i in draft.indicators if isinstance(i, str)]
         text = compose(agency, cm, plain, clauses, speaker)
@@ -348,8 +362,8 @@ class NetworkWriter:
         who: Person,
         cref: str,
         agency: str,
-        child: Person,
         found: list[str],
+        implied: list[str],
         clauses: list[str],
     ) -> None:
         rng = self.rng
@@ -361,12 +375,13 @@ class NetworkWriter:
         mention, vids, pids = offender_mention(
             rng, who, agency, draft.day, show_vehicle, show_phone
         )
+        signs = _link_implies(kind, agency)
+        found.append(signs[0])
+        implied.extend(signs)
+        if any(v.get("kind") == "taxi" for v in mention.get("vehicles", [])):
+            implied.append(TAXI_IMPLIED)
         oref = draft.add_person(who, mention, vids, pids)
         draft.link(oref, cref, kind)
-        implied = IMPLIED[kind]
-        if kind == "seen_with" and agency == "police":
-            implied = "associates_with_suspects"
-        found.append(implied)
         clauses.append(
             LINK_TEXT[kind].format(
                 a=adult_label(mention),
@@ -396,7 +411,6 @@ class NetworkWriter:
         cref: str,
         place: Place,
         agency: str,
-        found: list[str],
         clauses: list[str],
         cm: Json,
     ) -> None:
@@ -404,7 +418,6 @@ class NetworkWriter:
         pref = draft.add_place(place, mention)
         kind = "taken_to" if place.kind in ("flat", "hotel") else "frequents"
         draft.link(cref, pref, kind)
-        found.append(PLACE_IMPLIED[place.kind])
         clauses.append(LINK_TEXT[kind].format(a=short_name(cm), b=mention["name"]))
         worker = next((p for p in draft.people if p["role"] == "person_of_concern"), None)
         if place.kind == "takeaway" and worker and self.rng.random() < 0.4:
@@ -415,25 +428,40 @@ class NetworkWriter:
         draft.link(cref, pref, "lives_at")
 
     def _indicators(
-        self, draft: Draft, child: Person, agency: str, found: list[str], about: str | None
+        self, draft: Draft, child: Person, agency: str, found: list[str], implied: list[str]
     ) -> None:
-        """Record the indicators found, dropping any that would take the agency's score about
-        the child to the high-risk band; children not planned as high risk get fewer
-        significant ones."""
-        held = self.held.setdefault((child.id, agency), set())
-        score = sum(_worst(i) for i in held)
+        """Tick every sign the report's fields imply, and the other signs observed that the
+        agency records and that keep its score about the child under the high-risk band.
+
+        Which observed signs are recorded is drawn as it was before the signs implied by fields
+        were always ticked, against the agency's record of its own choices (``self.recorded``),
+        so that each seed keeps its people, places and links (and the shipped person model,
+        trained on seed 1, its training data). A sign the agency already has is recorded again
+        30% of the time, and for a child not planned as high risk a quarter of significant
+        signs are recorded."""
+        key = (child.id, agency)
+        recorded = self.recorded.setdefault(key, set())
+        score = sum(_worst(i) for i in recorded)
         high = child.id in self.net.high_risk
+        kept = []
         for indicator in dict.fromkeys(found):
             if indicator in SIGNIFICANT and not high and self.rng.random() < 0.75:
                 continue
-            if indicator in held and self.rng.random() < 0.7:
+            if indicator in recorded and self.rng.random() < 0.7:
                 continue
-            if indicator not in held and score + _worst(indicator) > AGENCY_CAP:
+            if indicator not in recorded and score + _worst(indicator) > AGENCY_CAP:
                 continue
-            if indicator not in held:
-                held.add(indicator)
+            if indicator not in recorded:
+                recorded.add(indicator)
                 score += _worst(indicator)
-            draft.indicators.append({"id": indicator, "about": about} if about else indicator)
+            kept.append(indicator)
+        held = self.held.setdefault(key, set())
+        ticked = list(dict.fromkeys(implied))
+        for indicator in kept:
+            if indicator not in ticked and _fits(held, ticked, indicator):
+                ticked.append(indicator)
+        held.update(ticked)
+        draft.indicators.extend(ticked)
 
     def _informant(
         self, draft: Draft, child: Person, cref: str, agency: str, force_child: bool
@@ -537,6 +565,21 @@ def _worst(indicator: str) -> int:
     if indicator in SIGNIFICANT:
         return 5
     return 0 if indicator in GENERAL else 1
+
+
+def _fits(held: set[str], ticked: list[str], indicator: str) -> bool:
+    """Whether the agency can hold ``indicator`` about the child besides what it holds and
+    what this report already ticks, without reaching the high-risk band."""
+    return sum(_worst(i) for i in held.union(ticked, [indicator])) <= AGENCY_CAP
+
+
+def _link_implies(kind: str, agency: str) -> tuple[str, ...]:
+    """The signs a link of ``kind`` from an offender to the child implies: the police word
+    "seen with" as with men known to them, and the man is still an adult the child's family
+    and carers do not know."""
+    if kind == "seen_with" and agency == "police":
+        return ("associates_with_suspects", IMPLIED[kind])
+    return (IMPLIED[kind],)
 
 
 def network_truth(net: Network) -> Json:

@@ -23,7 +23,7 @@ from joinedup.generate.entities import (
 )
 from joinedup.generate.narrative import LINK_TEXT, adult_label, compose, phone_text, short_name
 from joinedup.generate.narrative import vehicle_text as vehicle_words
-from joinedup.generate.networks import repeat_of
+from joinedup.generate.networks import PLACED_IMPLIED, repeat_of
 from joinedup.generate.render import (
     Draft,
     Rec,
@@ -106,6 +106,8 @@ class NoiseWriter:
         cref = draft.add_person(child, cm, [], [])
         clauses: list[str] = []
         found = list(rng.sample(WELFARE[agency], rng.randint(1, 2)))
+        if "placing_authority" in cm.get("attributes", {}):
+            found.append(PLACED_IMPLIED)  # the report says where the child was placed from
         if adult is not None and rng.random() < 0.7:
             kind = rng.choice(("seen_with", "contacted"))
             mention, vids, pids = offender_mention(
