@@ -33,11 +33,12 @@ from joinedup.generate.render import (
 
 Json = dict[str, Any]
 
-# Largest score one agency's other observations may take a child to, counting every significant
-# indicator at 5: so no single agency's reports reach the high-risk band (16) on their own unless
-# the signs their own fields imply (a link, a place, a taxi, a placing council) do. Those are
-# always ticked: a reader of the report's prose finds them, so an agency kept under the band
-# only by leaving them unticked would reach it once its reports were read.
+# Largest score one agency may hold about a child, counting every significant indicator at 5:
+# so no single agency's reports reach the high-risk band (16) on their own. The signs a report's
+# own fields imply (a link, a place, a taxi, a placing council) count, and are always ticked: a
+# reader of the report's prose finds them, so an agency kept under the band only by leaving them
+# unticked would reach it once its reports were read. A link whose sign would pass the cap is
+# written as a link of another kind, a place or a placing council not linked or not named.
 AGENCY_CAP = 15
 
 AGENCY_WEIGHTS: dict[str, float] = {
@@ -151,6 +152,8 @@ PLACE_IMPLIED: dict[str, tuple[str, ...]] = {
     "hotel": ("hotel_keys",),
     "taxi_rank": ("hotel_taxi_takeaway_links", "seen_in_hotspot"),
 }
+# Kinds of link a report falls back on when those drawn for its agency would take it to the band.
+FALLBACK_LINKS = ("seen_with", "contacted")
 TAXI_IMPLIED = "hotel_taxi_takeaway_links"  # an adult of the report seen with a taxi
 PLACED_IMPLIED = "looked_after"  # a placing council named, or the child living at a care home
 INFORMANT: dict[str, tuple[float, float]] = {  # (child, parent) chances by agency
@@ -288,27 +291,35 @@ class NetworkWriter:
         org = self._org(child, agency)
         day = self._day(child)
         draft = Draft(self.world, rng, org, day)
+        held = self.held.setdefault((child.id, agency), set())
         found: list[str] = []  # the signs observed, one a link or place, then the others
         implied: list[str] = []  # every sign the report's fields imply
         cm = child_mention(rng, child, agency, day)
         if "placing_authority" in cm.get("attributes", {}):
-            implied.append(PLACED_IMPLIED)
+            if _fits(held, implied, PLACED_IMPLIED):
+                implied.append(PLACED_IMPLIED)
+            else:
+                _drop_attribute(cm, "placing_authority")
         cref = draft.add_person(child, cm, [], [])
         clauses: list[str] = []
         for who in self._pick_offenders(offender):
-            self._offender(draft, who, cref, agency, found, implied, clauses)
+            self._offender(draft, who, cref, agency, held, found, implied, clauses)
         if with_recruiter is None:
             with_recruiter = child in self.net.introduced and rng.random() < 0.25
         if with_recruiter and self.net.recruiter is not None:
             self._recruiter(draft, cref, agency, day, clauses)
         if rng.random() < (0.55 if agency == "police" else 0.35):
             place = rng.choice(self.net.places)
-            self._place(draft, cref, place, agency, clauses, cm)
+            linked = _fits(held, implied, *PLACE_IMPLIED[place.kind])
+            self._place(draft, cref, place, agency, clauses, cm, linked)
             found.append(PLACE_IMPLIED[place.kind][0])
-            implied.extend(PLACE_IMPLIED[place.kind])
+            if linked:
+                implied.extend(PLACE_IMPLIED[place.kind])
         if child.placing_authority and child.home and agency == "care_home" and rng.random() < 0.5:
-            self._home(draft, cref, child.home, agency)
-            implied.append(PLACED_IMPLIED)
+            linked = _fits(held, implied, PLACED_IMPLIED)
+            self._home(draft, cref, child.home, agency, linked)
+            if linked:
+                implied.append(PLACED_IMPLIED)
         extras = rng.randint(1, 2) if child.id in self.net.high_risk else rng.randint(0, 1)
         found.extend(rng.sample(POOLS[agency], extras))
         self._indicators(draft, child, agency, found, implied)
@@ -362,24 +373,32 @@ class NetworkWriter:
         who: Person,
         cref: str,
         agency: str,
+        held: set[str],
         found: list[str],
         implied: list[str],
         clauses: list[str],
     ) -> None:
+        """Link the man to the child by the kind of link drawn, or, if its sign would take the
+        agency to the band, by the first kind whose signs it can still hold."""
         rng = self.rng
-        kind = rng.choice(LINKS[agency])
+        drawn = rng.choice(LINKS[agency])
         show_vehicle = bool(who.vehicles) and rng.random() < (
-            0.7 if kind == "transported" else 0.15
+            0.7 if drawn == "transported" else 0.15
         )
-        show_phone = bool(who.phones) and rng.random() < (0.8 if kind == "contacted" else 0.15)
+        show_phone = bool(who.phones) and rng.random() < (0.8 if drawn == "contacted" else 0.15)
         mention, vids, pids = offender_mention(
             rng, who, agency, draft.day, show_vehicle, show_phone
         )
-        signs = _link_implies(kind, agency)
-        found.append(signs[0])
-        implied.extend(signs)
+        found.append(_link_implies(drawn, agency)[0])
+        kind = next((k for k in (drawn, *LINKS[agency], *FALLBACK_LINKS)
+                     if _fits(held, implied, *_link_implies(k, agency))), drawn)
+        implied.extend(_link_implies(kind, agency))
         if any(v.get("kind") == "taxi" for v in mention.get("vehicles", [])):
-            implied.append(TAXI_IMPLIED)
+            if _fits(held, implied, TAXI_IMPLIED):
+                implied.append(TAXI_IMPLIED)
+            else:
+                for vehicle in mention["vehicles"]:
+                    vehicle.pop("kind", None)
         oref = draft.add_person(who, mention, vids, pids)
         draft.link(oref, cref, kind)
         clauses.append(
@@ -413,19 +432,25 @@ class NetworkWriter:
         agency: str,
         clauses: list[str],
         cm: Json,
+        linked: bool,
     ) -> None:
+        """A network place linked to the child, and to a man of the report who works there;
+        not linked to the child if its signs would take the agency to the band (it is still
+        named, as a place the report is about)."""
         mention = place_mention(self.rng, place, agency)
         pref = draft.add_place(place, mention)
-        kind = "taken_to" if place.kind in ("flat", "hotel") else "frequents"
-        draft.link(cref, pref, kind)
-        clauses.append(LINK_TEXT[kind].format(a=short_name(cm), b=mention["name"]))
+        if linked:
+            kind = "taken_to" if place.kind in ("flat", "hotel") else "frequents"
+            draft.link(cref, pref, kind)
+            clauses.append(LINK_TEXT[kind].format(a=short_name(cm), b=mention["name"]))
         worker = next((p for p in draft.people if p["role"] == "person_of_concern"), None)
         if place.kind == "takeaway" and worker and self.rng.random() < 0.4:
             draft.link(worker["ref"], pref, "works_at")
 
-    def _home(self, draft: Draft, cref: str, home: Place, agency: str) -> None:
-        pref = draft.add_place(home, place_mention(self.rng, home, agency))
-        draft.link(cref, pref, "lives_at")
+    def _home(self, draft: Draft, cref: str, home: Place, agency: str, linked: bool) -> None:
+        mention = place_mention(self.rng, home, agency)
+        if linked:
+            draft.link(cref, draft.add_place(home, mention), "lives_at")
 
     def _indicators(
         self, draft: Draft, child: Person, agency: str, found: list[str], implied: list[str]
@@ -435,7 +460,7 @@ class NetworkWriter:
 
         Which observed signs are recorded is drawn as it was before the signs implied by fields
         were always ticked, against the agency's record of its own choices (``self.recorded``),
-        so that each seed keeps its people, places and links (and the shipped person model,
+        so that each seed keeps its people, vehicles and phones (and the shipped person model,
         trained on seed 1, its training data). A sign the agency already has is recorded again
         30% of the time, and for a child not planned as high risk a quarter of significant
         signs are recorded."""
@@ -567,10 +592,17 @@ def _worst(indicator: str) -> int:
     return 0 if indicator in GENERAL else 1
 
 
-def _fits(held: set[str], ticked: list[str], indicator: str) -> bool:
-    """Whether the agency can hold ``indicator`` about the child besides what it holds and
+def _fits(held: set[str], ticked: list[str], *indicators: str) -> bool:
+    """Whether the agency can hold ``indicators`` about the child besides what it holds and
     what this report already ticks, without reaching the high-risk band."""
-    return sum(_worst(i) for i in held.union(ticked, [indicator])) <= AGENCY_CAP
+    return sum(_worst(i) for i in held.union(ticked, indicators)) <= AGENCY_CAP
+
+
+def _drop_attribute(mention: Json, name: str) -> None:
+    attributes = mention["attributes"]
+    del attributes[name]
+    if not attributes:
+        del mention["attributes"]
 
 
 def _link_implies(kind: str, agency: str) -> tuple[str, ...]:

@@ -386,7 +386,7 @@ class Writer:
             parts = [self.copy_of(), *self.without_child()]
         else:
             parts = [self.copy_of(), *self.about_child(), *self.account(), *self.recruiters(),
-                     *self.place_links()]
+                     *self.place_links(), *self.other_places()]
         return " ".join(p for p in parts if p)
 
     # -- the record this one repeats, and when ---------------------------------------------
@@ -693,6 +693,13 @@ class Writer:
             text = self.pick(AT_PLACE[link["type"]]).format(a=name, p=label, **self.slots)
             out.append(_sentence(text))
         return out
+
+    def other_places(self) -> list[str]:
+        """Places the report names that no link ties to anyone, named with nothing said of
+        them (so the prose gives no sign the fields do not)."""
+        unsaid = [p for ref, p in self.places.items() if ref not in self.places_said]
+        self.places_said.update(p["ref"] for p in unsaid)
+        return [_sentence(f"The report also names {self.place_label(p)}") for p in unsaid]
 
     def again(self, person: Json) -> str:
         """A person already introduced, said again."""
