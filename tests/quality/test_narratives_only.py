@@ -9,7 +9,7 @@ is allowed, and asserted exactly: a narrative-only report names no informant (th
 proposes none), so its account counts as its organisation and reporter's, and where the answer
 key computed that way names another earliest report, that report may raise the alert. This
 scenario meets it (since 2026-12-05); bench/narratives.py's three larger seeds raise every
-planted alert (since 2026-12-06), 4 of 148 by a later report than the structured run's
+planted alert (since 2026-12-06), 2 of 148 by a later report than the structured run's
 (docs/extraction.md, "Measured end to end"), and the floors below keep what holds there from
 slipping here.
 """
