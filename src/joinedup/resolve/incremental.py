@@ -375,12 +375,9 @@ class IncrementalResolver:
             return False
         if lenient:  # a pair agreeing on two identifying things is not one weak link
             return True
-        sx, sy = xs[:LINKAGE_SAMPLE], ys[:LINKAGE_SAMPLE]
-        crosses = [(x, y) for x in sx for y in sy if self.model.comparable(feats[x], feats[y])]
-        if not crosses:
-            return True
-        total = sum(self.model.weight(feats[x], feats[y], self.tf) for x, y in crosses)
-        return total / len(crosses) >= LINKAGE_WEIGHT or one_network(xs, ys, feats)
+        mean = self.model.mean_weight([feats[x] for x in xs[:LINKAGE_SAMPLE]],
+                                      [feats[y] for y in ys[:LINKAGE_SAMPLE]], self.tf)
+        return mean >= LINKAGE_WEIGHT or one_network(xs, ys, feats)
 
 
 Member = tuple[int, Row, int]  # a mention's pk, its features and its report

@@ -154,13 +154,9 @@ def _mean_weights(
                                  | set(own[:LINKAGE_SAMPLE]))
     feats = {pk: as_sets(f) for pk, (_, f, _) in resolved.items() if f is not None}
     mine = [feats[pk] for pk in own[:LINKAGE_SAMPLE] if pk in feats]
-    out: dict[str, float] = {}
-    for entity in candidates:
-        weights = [model.quick(a, feats[pk], tf)[0] for a in mine
-                   for pk in sample.get(entity, ()) if pk in feats
-                   and model.comparable(a, feats[pk])]
-        out[entity] = sum(weights) / len(weights) if weights else math.inf
-    return out
+    return {entity: model.mean_weight(
+                mine, [feats[pk] for pk in sample.get(entity, ()) if pk in feats], tf)
+            for entity in candidates}
 
 
 def offered_pairs(store: Store, entities: Iterable[str]) -> Iterator[tuple[str, PossibleMatch]]:

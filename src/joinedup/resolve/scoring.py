@@ -355,6 +355,13 @@ class PersonModel:
         """The match weight alone (no reasons): for the many cross pairs of a cluster check."""
         return self.quick(a, b, tf or self.shipped_frequencies())[0]
 
+    def mean_weight(self, xs: list[Features], ys: list[Features], tf: TermFrequencies) -> float:
+        """Average linkage of two samples of mentions: the mean weight of their cross pairs
+        that compare something naming a person (:meth:`comparable`), summed x by x; +inf when
+        none does. (The full resolution computes the same through its cache of scores.)"""
+        weights = [self.quick(a, b, tf)[0] for a in xs for b in ys if self.comparable(a, b)]
+        return sum(weights) / len(weights) if weights else math.inf
+
     def score(self, a: Features, b: Features, tf: TermFrequencies | None = None) -> Evidence:
         """The match weight of two mentions and the reasons, level by level.
 
