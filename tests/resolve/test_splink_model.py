@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 from random import Random
@@ -15,7 +16,9 @@ from joinedup.resolve.scoring import PersonModel
 from joinedup.resolve.splink_model import (
     features_frame,
     linker_for,
+    TrainingReport,
     main,
+    pooled,
     python_level,
     shipped_model,
     splink_settings,
@@ -121,6 +124,41 @@ def test_the_command_trains_on_a_generated_scenario_and_writes_a_loadable_model(
     assert main(["--out", str(out), "--reports", "150", "--seed", "5", "--rounds", "2"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) >= {"_comment", "prior", "m", "u", "alias_tf", "alias_tf_default"}
+    model = PersonModel.from_json(data)
+    assert all(0 < p <= 1 for table in (model.m, model.u) for ps in table.values() for p in ps)
+
+
+def test_a_model_pooled_from_several_scenarios_takes_the_mean_of_what_each_observed() -> None:
+    """Several draws of the generator train one model: each probability is the mean over the
+    scenarios that observed its level (one that left it at the shipped value does not pull
+    it), a term frequency one scenario does not list counts at that scenario's default."""
+    base = PersonModel.from_json(shipped_model())
+    first, second = PERSON_COMPARISONS[0].name, PERSON_COMPARISONS[1].name
+    a = replace(base, prior=0.01, m={**base.m, first: [0.2] + base.m[first][1:]},
+                alias_tf={"tiger": 0.01}, alias_tf_default=0.002)
+    b = replace(base, prior=0.03, m={**base.m, first: [0.4] + base.m[first][1:],
+                                     second: [0.9] + base.m[second][1:]},
+                alias_tf={"tiger": 0.03, "mo": 0.05}, alias_tf_default=0.004)
+    ra, rb = TrainingReport(mentions=100), TrainingReport(mentions=300)
+    ra.defaulted.add(("m", second, 0))  # a did not observe the second comparison's first level
+    ra.defaulted.add(("u", first, 1))
+    rb.defaulted.add(("u", first, 1))  # nor did either observe this one
+    model, report = pooled([a, b], [ra, rb])
+    assert model.prior == pytest.approx(0.02)
+    assert model.m[first][0] == pytest.approx(0.3)
+    assert model.m[second][0] == pytest.approx(0.9)
+    assert model.u[first][1] == base.u[first][1]
+    assert report.defaulted == {("u", first, 1)}
+    assert report.mentions == 200
+    assert model.alias_tf == pytest.approx({"tiger": 0.02, "mo": 0.026})
+    assert model.alias_tf_default == pytest.approx(0.003)
+
+
+def test_the_command_trains_one_model_on_several_scenarios(tmp_path: Path) -> None:
+    out = tmp_path / "person_model.json"
+    assert main(["--out", str(out), "--reports", "150", "--seed", "5", "6", "--rounds", "2"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "seed=5 6" in data["_comment"]
     model = PersonModel.from_json(data)
     assert all(0 < p <= 1 for table in (model.m, model.u) for ps in table.values() for p in ps)
 

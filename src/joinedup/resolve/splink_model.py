@@ -18,12 +18,13 @@ import argparse
 import json
 import logging
 import math
+import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -333,6 +334,9 @@ class TrainingReport:
     defaults_used: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     noise: list[str] = field(default_factory=list)  # levels whose m came from FEBRL1 and FEBRL2
+    # (m or u, comparison, level) of the levels left at the shipped file's value: a model pooled
+    # from several scenarios averages a level over the scenarios that observed it
+    defaulted: set[tuple[str, str, int]] = field(default_factory=set)
 
 
 def _culprit(exc: BaseException) -> tuple[str, int] | None:
@@ -430,6 +434,7 @@ def _read_model(
                 if value is None:
                     value = float(default[key[0]][comp.name][i])
                     report.defaults_used.append(f"{key[0]} {comp.name}: {comp.levels[i]}")
+                    report.defaulted.add((key[0], comp.name, i))
                 if key == "m_probability" and value < M_FLOOR:
                     value = M_FLOOR
                     report.fixed_m.append(f"{comp.name}: {comp.levels[i]}")
@@ -498,7 +503,6 @@ def train_from_labels(
     (:func:`joinedup.resolve.record_noise.noise_m`, from FEBRL1 and FEBRL2); without it those
     levels keep the shipped file's values. :data:`HAND_SET_M` applies either way.
     """
-    from joinedup.resolve.resolver import term_frequencies
 
     report = report if report is not None else TrainingReport()
     started = time.perf_counter()
@@ -513,8 +517,6 @@ def train_from_labels(
     matches = sum(n * (n - 1) / 2 for g in groups.values() for n in _counts(g))
     pairs = sum(len(g) * (len(g) - 1) / 2 for g in groups.values())
     model = _read_model(linker, features, report)
-    people = [{"pk": pk, "features": f} for pk, f in labelled.items()]
-    tf = term_frequencies(people, {pk: str(lb) for pk, lb in labels.items()}, model, True)
     m = {name: list(values) for name, values in model.m.items()}
     for name, levels in HAND_SET_M.items():
         for level, value in levels.items():
@@ -528,18 +530,96 @@ def train_from_labels(
         report.noise = [f"{name}: {PERSON_LEVELS[name][i]}" for name in noise for i in noise[name]]
         replaced = {f"m {level}" for level in report.noise}
         report.defaults_used = [d for d in report.defaults_used if d not in replaced]
-    model = PersonModel(
+    model = replace(
+        _with_frequencies(model, labelled),
         prior=matches / pairs if pairs else model.prior,
         m=m,
         u=_u_of_non_matches(labelled, model.u, seed),
-        alias_tf={k: float(f"{v:.6g}") for k, v in tf.tables["aliases"].items()},
-        alias_tf_default=float(f"{tf.defaults['aliases']:.6g}"),
-        first_tf={k: float(f"{v:.6g}") for k, v in tf.tables["first_key"].items()},
-        first_tf_default=float(f"{tf.defaults['first_key']:.6g}"),
         mentions=len(labelled),
     )
     report.seconds = time.perf_counter() - started
     return model
+
+
+def _with_frequencies(
+    model: PersonModel, labelled: Mapping[int, Mapping[str, Any]]
+) -> PersonModel:
+    """``model`` with the term frequencies of nicknames and first names among the true
+    identities of ``labelled`` (mentions with their ``label``), blended as a store blends its
+    own with the file's (``resolver.term_frequencies``), here with the mentions' own nickname
+    shares (:func:`alias_frequencies`)."""
+    from joinedup.resolve.resolver import term_frequencies
+
+    people = [{"pk": pk, "features": f} for pk, f in labelled.items()]
+    labels = {pk: str(f["label"]) for pk, f in labelled.items()}
+    tf = term_frequencies(people, labels, model, True)
+    return replace(
+        model,
+        alias_tf={k: float(f"{v:.6g}") for k, v in tf.tables["aliases"].items()},
+        alias_tf_default=float(f"{tf.defaults['aliases']:.6g}"),
+        first_tf={k: float(f"{v:.6g}") for k, v in tf.tables["first_key"].items()},
+        first_tf_default=float(f"{tf.defaults['first_key']:.6g}"),
+    )
+
+
+def pooled(
+    models: Sequence[PersonModel], reports: Sequence[TrainingReport]
+) -> tuple[PersonModel, TrainingReport]:
+    """One model from models trained on several scenarios, each scenario one draw of the
+    generator: m, u, the prior and the term frequencies are the means over the scenarios (a
+    level's over those that observed it).
+
+    Why means and not one Splink session over every scenario's mentions: the u of levels that
+    agree on a store's own entities ("one person or place in common", "a phone in common")
+    describes one store, and pairs across two stores never agree on those, which would make
+    them rarer the more scenarios were pooled. A model trained on one draw moved the figures
+    with the draw (docs/resolution.md, "The model depends on its draw")."""
+    report = TrainingReport(
+        seconds=sum(r.seconds for r in reports),
+        mentions=round(statistics.mean(r.mentions for r in reports)),
+        fixed_m=sorted({x for r in reports for x in r.fixed_m}),
+        skipped=sorted({x for r in reports for x in r.skipped}),
+        noise=reports[0].noise,
+    )
+    tables: dict[str, dict[str, list[float]]] = {"m": {}, "u": {}}
+    for key, table in tables.items():
+        for comp in PERSON_COMPARISONS:
+            table[comp.name] = []
+            for i in range(len(comp.levels)):
+                seen = [getattr(mod, key)[comp.name][i]
+                        for mod, r in zip(models, reports, strict=True)
+                        if (key, comp.name, i) not in r.defaulted]
+                if not seen:
+                    seen = [getattr(models[0], key)[comp.name][i]]
+                    report.defaulted.add((key, comp.name, i))
+                table[comp.name].append(float(f"{statistics.mean(seen):.6g}"))
+    report.defaults_used = [d for d in reports[0].defaults_used
+                            if all(d in r.defaults_used for r in reports)]
+    model = PersonModel(
+        prior=statistics.mean(m.prior for m in models), m=tables["m"], u=tables["u"],
+        alias_tf={}, alias_tf_default=0.0, mentions=report.mentions,
+    )
+    return _mean_frequencies(model, models), report
+
+
+def _mean_frequencies(model: PersonModel, models: Sequence[PersonModel]) -> PersonModel:
+    """``model`` with each term frequency the mean over ``models`` (a value one model does not
+    list counts at its default there). Means and not counts over every scenario's identities:
+    a value seen once among one store's people is as common as one in that store's count, and
+    counted over five stores it came out five times rarer, weighing a shared rare nickname
+    two bits more than one store's data says."""
+    def mean(tables: list[dict[str, float]], defaults: list[float]) -> dict[str, float]:
+        pairs = list(zip(tables, defaults, strict=True))
+        return {v: float(f"{statistics.mean(t.get(v, d) for t, d in pairs):.6g}")
+                for v in sorted({v for t in tables for v in t})}
+
+    return replace(
+        model,
+        alias_tf=mean([m.alias_tf for m in models], [m.alias_tf_default for m in models]),
+        alias_tf_default=float(f"{statistics.mean(m.alias_tf_default for m in models):.6g}"),
+        first_tf=mean([m.first_tf for m in models], [m.first_tf_default for m in models]),
+        first_tf_default=float(f"{statistics.mean(m.first_tf_default for m in models):.6g}"),
+    )
 
 
 # m of levels that generated data shows too rarely to estimate, set by hand (then scaled with the
@@ -635,6 +715,7 @@ def scenario_store(seed: int, reports: int, work: Path) -> tuple[Any, dict[int, 
     from joinedup.store import Store
 
     scenario = generate_scenario(seed=seed, reports=reports)
+    work.mkdir(parents=True, exist_ok=True)
     path = work / "scenario.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in scenario.reports), encoding="utf-8")
     store = Store.open(f"sqlite:///{work / 'train.db'}")
@@ -688,9 +769,13 @@ def _table(model: PersonModel) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the model JSON")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seed", type=int, nargs="+", default=[1],
+        help="the generated scenarios to train on (several: one model pooled from all, "
+        "see pooled())",
+    )
     parser.add_argument("--reports", type=int, default=1000)
-    # resolving seed 1 with one model and training on it gives a second model, and that one
+    # resolving a scenario with one model and training on it gives a second model, and that one
     # gives the first back (a few merges more or fewer): an even number of rounds makes the
     # shipped file reproduce itself
     parser.add_argument(
@@ -714,23 +799,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         noise = with_moves(febrl)
         print(f"noise levels from FEBRL1 and FEBRL2 true pairs: {compared}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        store, labels = scenario_store(args.seed, args.reports, Path(tmp))
+        scenarios = [scenario_store(seed, args.reports, Path(tmp) / str(seed))
+                     for seed in args.seed]
         try:
             for _ in range(args.rounds):
-                features = resolved_features(store, model)
-                report = TrainingReport()
-                model = (
-                    train(features, seed=args.seed, report=report)
-                    if args.em
-                    else train_from_labels(
-                        features, labels, seed=args.seed, report=report, noise=noise
+                models, reports = [], []
+                for seed, (store, labels) in zip(args.seed, scenarios, strict=True):
+                    features = resolved_features(store, model)
+                    report = TrainingReport()
+                    models.append(
+                        train(features, seed=seed, report=report)
+                        if args.em
+                        else train_from_labels(
+                            features, labels, seed=seed, report=report, noise=noise
+                        )
                     )
+                    reports.append(report)
+                model, report = (
+                    (models[0], reports[0]) if len(models) == 1 else pooled(models, reports)
                 )
         finally:
-            store.engine.dispose()
+            for store, _ in scenarios:
+                store.engine.dispose()
     how = "EM" if args.em else "labels"
+    seeds = args.seed[0] if len(args.seed) == 1 else " ".join(map(str, args.seed))
     data = model_json(
-        model, report, seed=args.seed, reports=args.reports, rounds=args.rounds, estimated_from=how
+        model, report, seed=seeds, reports=args.reports, rounds=args.rounds, estimated_from=how
     )
     args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(
