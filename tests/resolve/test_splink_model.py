@@ -14,9 +14,9 @@ import pytest
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
 from joinedup.resolve.scoring import PersonModel
 from joinedup.resolve.splink_model import (
+    TrainingReport,
     features_frame,
     linker_for,
-    TrainingReport,
     main,
     pooled,
     python_level,
