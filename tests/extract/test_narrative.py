@@ -376,6 +376,14 @@ def test_a_flat_named_by_the_premises_below_it_is_a_place_of_its_own() -> None:
         ("the rooms over the Golden Dragon takeaway", "the rooms over the Golden Dragon takeaway")]
 
 
+def test_premises_named_with_a_word_that_is_never_a_persons_name_still_name_a_flat() -> None:
+    """"Royal" is never part of a person's name, but it names premises ("Royal Point")."""
+    text = "Maeve was taken to flat above Royal Point, BD17 2JX. Later she was at Royal Point."
+    assert found(text, "place") == [
+        ("flat above Royal Point", "flat above Royal Point"), ("BD17 2JX", "BD17 2JX"),
+        ("Royal Point", "Royal Point")]
+
+
 def test_premises_said_again_by_name_are_that_place_not_a_person_nor_a_sign() -> None:
     text = ("Chloe spends time at Golden Bull takeaway. She hangs around at the Golden Bull "
             "and at the Bull. She is being bullied.")

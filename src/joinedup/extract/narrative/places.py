@@ -377,7 +377,7 @@ def _flat() -> re.Pattern[str]:
 def _flats_above(reading: Reading) -> None:
     """Places named by the premises they are above or behind (see :func:`_flat`), with the
     "the" before them; the premises' name must be a name (capitalised, not "The" or "Her")."""
-    blocked, text = lexicon().words("not_names"), reading.text
+    blocked, text = _not_premises_names(), reading.text
     for match in reading.scan(_flat(), _FLAT_NOUNS, any_case=True):
         start = match.start() - 4 if text[max(0, match.start() - 4):match.start()] in (
             "the ", "The ") else match.start()
@@ -388,13 +388,21 @@ def _flats_above(reading: Reading) -> None:
                         "place.above", attrs={"kind": kind} if kind else {})
 
 
+@cache
+def _not_premises_names() -> frozenset[str]:
+    """Capitalised words that are not (part of) a premises' name: those that are never part
+    of a person's name, less the words premises are named with ("Royal Point", "Park View",
+    "Station Cafe": "Royal" is no girl's name, but it names a takeaway)."""
+    return lexicon().words("not_names") - lexicon().words("premises")
+
+
 def _premises_again(reading: Reading) -> None:
     """Premises said again by their name alone ("the Golden Bull" after "Golden Bull
     takeaway"): the same place (its value and kind are the place's), not a person and not a
     sign ("Bull"). After "flat above Chicken Point", "Chicken Point" alone is the premises
     below the flat, not the flat."""
     names: dict[str, tuple[str, dict[str, Any]]] = {}  # a name said alone -> value, attrs
-    lowers, blocked = lexicon().words("premises_lower"), lexicon().words("not_names")
+    lowers, blocked = lexicon().words("premises_lower"), _not_premises_names()
     for p in sorted((p for p in reading.proposals if p.type == "place"
                      and p.rule in ("place.premises", "place.above",
                                     "place.premises.position")),
