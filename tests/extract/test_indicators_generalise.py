@@ -193,6 +193,13 @@ def test_a_sign_the_words_after_it_explain_away_is_not_proposed(text: str) -> No
     assert signs(text) == []
 
 
+def test_not_saying_where_a_gift_came_from_is_the_gift_not_secrecy_about_whereabouts() -> None:
+    """The phrase takes in the words after "where", so the cue is looked for among them."""
+    assert [v for _, v in signs(
+        "She has a new phone and will not say where it came from.")] == ["new_phone"]
+    assert [v for _, v in signs("She will not say where she goes.")] == ["secretive"]
+
+
 @pytest.mark.parametrize(("text", "sign"), [
     ("Her attendance has dropped to 74% this term.", "school_absence"),
     ("He stayed out for three nights.", "missing_overnight"),

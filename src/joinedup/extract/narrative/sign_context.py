@@ -17,6 +17,7 @@ words do so, as data::
       not_before:                 # a sign left out where the next word is one of these,
         new_phone: [number]       # or one of the cues follows it within the window
         older_partner: {window: 8, cues: ["also", "same age"]}
+        secretive: {within: true, window: 4, cues: ["came from"]}  # or within its words
       read_as:                    # a sign that is itself only where the narrative says so
         returns_under_influence:  # before it (back: sentences, or all), another otherwise
           {as: substance_misuse, unless: [returned, "came back"], back: all}
@@ -60,9 +61,11 @@ class CueGroup:
 class SignContext:
     groups: tuple[CueGroup, ...]
     subsumed_by: dict[str, frozenset[str]]
-    not_before: dict[str, tuple[tuple[frozenset[Cue], int], ...]]
+    not_before: dict[str, tuple[tuple[frozenset[Cue], int, bool], ...]]
     """By sign: cues after it, within so many tokens in its sentence, that explain it away
-    ("a new phone; he said it was his birthday present", "her boyfriend, who is also 15")."""
+    ("a new phone; he said it was his birthday present", "her boyfriend, who is also 15");
+    with ``within``, also among its own words after the first, for a phrase that takes in the
+    words after its core ("will not say where _{0,4}" takes in "where it came from")."""
     read_as: dict[str, tuple[str, frozenset[Cue], int]]
     """By sign: the sign it is read as unless one of the cues is in its sentence or the
     ``back`` sentences before it (``all``: anywhere before it). "Returns under the influence"
@@ -76,7 +79,8 @@ class SignContext:
         for p in signs:
             first = bisect_right(starts, p.start) - 1
             last = bisect_right(starts, p.end - 1) - 1
-            if self._doubted(reading, p.value, first) or self._followed(reading, p.value, last):
+            if self._doubted(reading, p.value, first) or self._followed(
+                    reading, p.value, first, last):
                 continue
             kept.append(self._read(reading, p, first))
         return [p for p in kept if not self._subsumed(reading, p, kept, starts)]
@@ -100,11 +104,12 @@ class SignContext:
         return any(cued(reading, first, g.cues, g.window, g.breaks) for g in self.groups
                    if value not in g.exempt)
 
-    def _followed(self, reading: Reading, value: str, last: int) -> bool:
+    def _followed(self, reading: Reading, value: str, first: int, last: int) -> bool:
         lowers, ends = reading.lowers, reading.sentence_ends
-        for cues, window in self.not_before.get(value, ()):
+        for cues, window, within in self.not_before.get(value, ()):
             longest = max((len(c) for c in cues), default=0)
-            for i in range(last + 1, min(len(lowers), last + 1 + window)):
+            for i in range(first + 1 if within else last + 1,
+                           min(len(lowers), last + 1 + window)):
                 if any(tuple(lowers[i:i + n]) in cues for n in range(1, longest + 1)):
                     return True
                 if i in ends:
@@ -142,14 +147,14 @@ def _back(spec: Any) -> int:
     return ALL_BEFORE if spec == "all" else int(spec)
 
 
-def _after(spec: Any) -> tuple[tuple[frozenset[Cue], int], ...]:
-    """A ``not_before`` entry: a list of next words, ``{window: N, cues: [...]}``, or a list
-    of such mappings."""
+def _after(spec: Any) -> tuple[tuple[frozenset[Cue], int, bool], ...]:
+    """A ``not_before`` entry: a list of next words, ``{window: N, cues: [...]}`` (and
+    ``within: true``), or a list of such mappings."""
     if isinstance(spec, dict):
-        return ((_cues(spec["cues"]), int(spec.get("window", 1))),)
+        return ((_cues(spec["cues"]), int(spec.get("window", 1)), bool(spec.get("within"))),)
     if all(isinstance(item, dict) for item in spec):
         return tuple(one for item in spec for one in _after(item))
-    return ((_cues(spec), 1),)
+    return ((_cues(spec), 1, False),)
 
 
 @cache
