@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
-SEEDS = (2, 3, 4)  # seed 1 trained the shipped person model
+# seed 1 trained the shipped person model; 2-10 were all looked at while the generator's prose
+# and the reader were changed for this bench (5-10 since 2026-12-06)
+SEEDS = tuple(range(2, 11))
 REPORTS = 300
 RECOVERED = ("child", "victim", "person_of_concern", "recruiter", "parent", "phones", "vehicles",
              "places", "signs", "links", "periods")
