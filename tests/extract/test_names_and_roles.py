@@ -60,6 +60,16 @@ def test_a_name_with_the_letters_of_its_origin_is_read_whole_with_its_age(
         assert (found.attrs.get("age"), found.role) == ("14", "child")
 
 
+def test_a_name_no_list_holds_is_a_child_where_an_age_follows_it_between_commas() -> None:
+    """A misspelt name ("Aayn" for Ayan) is no given name the lists hold; "Aayn, 16," says it
+    is a person as "Aayn (16)" does. A town so written stays a town."""
+    for written in ("Aayn, 16, has expensive gifts nobody can account for.",
+                    "Aayn, aged 16, has expensive gifts nobody can account for."):
+        assert (person(written, "Aayn").attrs.get("age"), person(written, "Aayn").role) == (
+            "16", "child")
+    assert people("Rochdale, 16, is a town.") == []
+
+
 def test_a_name_typed_with_combining_accents_is_read_whole() -> None:
     name = "Jose\u0301 Garci\u0301a"  # é and í written as a letter and an accent
     assert person(f"{name} (15) was seen.", name).attrs.get("age") == "15"

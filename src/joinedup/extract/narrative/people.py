@@ -77,6 +77,9 @@ _INTRO = re.compile(
 # A single capitalised word is a person when an age follows ("Tia (14)") or, at the start of a
 # sentence, a verb of saying or doing ("Ruby said", "Jodie went").
 _AGE_NEXT = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
+# ... or an age between commas, as a report introduces a child ("Aayn, 16, has gifts"), a name
+# no list holds (a misspelling) included; a town so written is a town ("Rochdale, 16, ...")
+_AGE_BETWEEN_COMMAS = re.compile(r",\s(?:aged\s)?\d{1,2}\s?[,.;]")
 _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
@@ -230,6 +233,8 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
         return "person.aged", 0.85
     if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
         return None, 0.0
+    if _AGE_BETWEEN_COMMAS.match(after):
+        return "person.aged", 0.85
     if words[0].lower() not in given_names() and _PLACE_CUE.search(before):
         return None, 0.0
     if _given(words[0]):
