@@ -144,6 +144,23 @@ def test_a_link_runs_past_a_town_to_the_address_said_just_after_it() -> None:
     assert made.links[0] == {"from": "p1", "to": "l1", "type": "taken_to"}
 
 
+def test_a_link_to_a_place_keeps_to_the_places_its_own_sentence_names() -> None:
+    """"Spends time at takeaways and in taxis" names no place: it is no link to the taxi rank
+    the next sentence names (a false hotspot, before). Without the reader's sentence (a
+    proposal stored before it gave one) the first place after the link is taken, as before."""
+    text = ("Bridget (16) spends time at takeaways and in taxis. "
+            "The report also names Middleton station taxi rank.")
+    spans = [("person", "Bridget", "Bridget", "child", {"age": "16"}),
+             ("link", "spends time at", "frequents", "", {"sentence": [0, text.index(".") + 1]}),
+             ("place", "Middleton station taxi rank", "Middleton station taxi rank")]
+    made = structured_from(proposals(text, spans))
+    assert made.links == []
+    assert [p.get("name") for p in made.places] == ["Middleton station taxi rank"]
+    spans[1] = ("link", "spends time at", "frequents")
+    assert structured_from(proposals(text, spans)).links == [
+        {"from": "p1", "to": "l1", "type": "frequents"}]
+
+
 def test_a_registration_after_a_description_is_the_same_vehicle() -> None:
     text = 'A man known as "Tiger" drives a silver Toyota taxi, registration MA08 XKZ.'
     made = structured_from(proposals(text, [

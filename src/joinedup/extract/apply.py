@@ -38,7 +38,9 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   frequenting, living or working at somewhere from the nearest person before it (for being
   taken, the nearest child), to the first place named after it (past a town that another
   place follows closely in the link's sentence: "at Rochdale bus tation taxi rank, 113 High
-  Street" is at the address), else the last before it;
+  Street" is at the address), else the last before it, both in the link's own sentence when
+  the reader gave it ("she spends time at takeaways and in taxis" is no link to a taxi rank
+  the next sentence names);
 - dates give the period the report is about (``occurred_from``, ``occurred_to``).
 """
 
@@ -223,9 +225,15 @@ class _Named:
         if kind in TO_PLACE:
             source = (self.before(start, adult=False) if kind == "taken_to" else None) \
                 or self.before(start)
-            after = [(at, last, pl) for at, last, pl in self.places if at >= end]
+            # a place of the link's own sentence, where the reader gave it: "she spends time
+            # at takeaways and in taxis" names no place, and is no link to the taxi rank a
+            # later sentence names
+            first, last_at = (sentence if isinstance(sentence, list) and len(sentence) == 2
+                              else (0, None))
+            after = [(at, last, pl) for at, last, pl in self.places
+                     if at >= end and (last_at is None or at < last_at)]
             target = _past_town(after, sentence) or next(
-                (pl for at, _, pl in reversed(self.places) if at < start), None)
+                (pl for at, _, pl in reversed(self.places) if first <= at < start), None)
             return (source, target) if source is not None and target is not None else None
         adult = None if kind == "introduced" else True
         source = self._in_sentence(sentence, start, end, adult) or self.before(start, adult)
