@@ -107,6 +107,48 @@ def test_a_name_common_to_two_towns_joins_through_a_child_both_reports_name(
     assert len(joined) == 1 and len(places) == 3
 
 
+def test_a_town_and_a_postcode_of_another_area_are_two_places_whoever_both_name(
+    store: Store, tmp_path: Path
+) -> None:
+    """One report puts a shop in Ashton-under-Lyne by its town alone, another at M8 by its
+    postcode alone; a child both name (perhaps two girls the resolver took for one) does not
+    make them one shop: the store's places put Ashton-under-Lyne in OL, not M. Without the
+    place that says so, the child joins them, as before."""
+    def shop(**where: str) -> dict:
+        return {"ref": "s", "name": "Best Shop", "kind": "shop", **where}
+
+    amy = {"age": 14, "dob": "1994-03-02"}
+    reports = [
+        report("a", org="School", agency="education",
+               people=[child("c1", "Amy Walsh", **amy)],
+               places=[shop(address="8 Spotland Road, Ashton-under-Lyne")]),
+        report("b", org="Clinic", agency="health",
+               people=[child("c2", "Amy Walsh", **amy)], places=[shop(postcode="M8 3ND")]),
+    ]
+    located = report("o", org="Council", agency="social_care", places=[{
+        "ref": "h", "name": "Oak House", "kind": "care_home",
+        "address": "2 Mill Lane, Ashton-under-Lyne", "postcode": "OL6 3FE"}])
+    apart = _places(store, tmp_path, [*reports, located])
+    assert len([p for p in apart if p["label"] == "Best Shop"]) == 2, apart
+
+
+def test_without_a_place_that_locates_the_town_its_postcode_area_is_not_guessed(
+    store: Store, tmp_path: Path
+) -> None:
+    amy = {"age": 14, "dob": "1994-03-02"}
+    shop = {"ref": "s", "name": "Best Shop", "kind": "shop"}
+    reports = [
+        report("a", org="School", agency="education",
+               people=[child("c1", "Amy Walsh", **amy)],
+               places=[{**shop, "address": "8 Spotland Road, Ashton-under-Lyne"}]),
+        report("b", org="Clinic", agency="health",
+               people=[child("c2", "Amy Walsh", **amy)],
+               places=[{**shop, "postcode": "M8 3ND"}]),
+    ]
+    joined = _places(store, tmp_path, reports)
+    assert len([p for p in joined if p["label"] == "Best Shop"]) == 1, joined
+
+
 def test_a_name_common_to_two_towns_stays_apart_without_a_shared_person(
     store: Store, tmp_path: Path
 ) -> None:

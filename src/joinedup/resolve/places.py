@@ -5,7 +5,8 @@ Names are compared on their distinctive words ("the Spice Hut takeaway" and "Spi
 not conflict (postcode district, town of the address, coordinates). Pairs are merged strongest
 first, and a merge is refused when the two clusters as wholes name different towns, districts
 or kinds of place, so that a mention with no location cannot bridge two parks of one name in
-two towns.
+two towns, or when one is known by its town alone and the other by a postcode in an area the
+store's places never put that town in.
 
 A description by street ("a flat on Spotland Road") is not a name: it joins a mention whose
 street address is on that street ("9a Spotland Road") when both give the same full postcode (then
@@ -128,6 +129,7 @@ class _Cluster:
 
 class _Clusters:
     def __init__(self, ms: list[Row]) -> None:
+        self.areas_of = _town_areas(ms)
         self.parent = {m["pk"]: m["pk"] for m in ms}
         self.data: dict[int, _Cluster] = {}
         for m in ms:
@@ -162,7 +164,7 @@ class _Clusters:
         ):
             if mine and theirs and not mine & theirs:
                 return False
-        if ca.reports & cb.reports:
+        if ca.reports & cb.reports or self._areas_differ(ca, cb) or self._areas_differ(cb, ca):
             return False
         self.parent[rb] = ra
         ca.members += cb.members
@@ -173,6 +175,35 @@ class _Clusters:
 
     def groups(self) -> list[list[int]]:
         return [sorted(c.members) for c in self.data.values()]
+
+    def _areas_differ(self, known_by_town: _Cluster, known_by_postcode: _Cluster) -> bool:
+        """Whether a cluster located by its town alone and one by its postcode alone lie in
+        different postcode areas: the store's other places put the town in areas the postcode
+        is not in (a "Best Shop" in Ashton-under-Lyne, OL, and one at M8: two shops). Areas,
+        not districts: a town spans districts the store may not have seen yet."""
+        if known_by_postcode.towns or not known_by_town.towns or not known_by_postcode.districts:
+            return False
+        areas = {a for t in known_by_town.towns for a in self.areas_of.get(t, ())}
+        return bool(areas) and areas.isdisjoint(_area(d) for d in known_by_postcode.districts)
+
+
+def _area(district: str) -> str:
+    """A postcode district's area, its leading letters: "OL" for "OL11"."""
+    match = _AREA_OF.match(district)
+    return match.group() if match else district
+
+
+_AREA_OF = re.compile(r"[A-Za-z]+")
+
+
+def _town_areas(ms: list[Row]) -> dict[str, set[str]]:
+    """The postcode areas the store's places put each town in (where a place gives both)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for m in ms:
+        f = m["features"]
+        if f.get("town") and f.get("district"):
+            out[f["town"]].add(_area(f["district"]))
+    return out
 
 
 def common_names(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> set[str]:
