@@ -31,6 +31,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from joinedup.resolve.normalise.postcodes import district_area
+
 Row = dict[str, Any]
 BLOCK_CAP = 300
 NAME_SCORE = 88
@@ -184,16 +186,7 @@ class _Clusters:
         if known_by_postcode.towns or not known_by_town.towns or not known_by_postcode.districts:
             return False
         areas = {a for t in known_by_town.towns for a in self.areas_of.get(t, ())}
-        return bool(areas) and areas.isdisjoint(_area(d) for d in known_by_postcode.districts)
-
-
-def _area(district: str) -> str:
-    """A postcode district's area, its leading letters: "OL" for "OL11"."""
-    match = _AREA_OF.match(district)
-    return match.group() if match else district
-
-
-_AREA_OF = re.compile(r"[A-Za-z]+")
+        return bool(areas) and areas.isdisjoint(map(district_area, known_by_postcode.districts))
 
 
 def _town_areas(ms: list[Row]) -> dict[str, set[str]]:
@@ -202,7 +195,7 @@ def _town_areas(ms: list[Row]) -> dict[str, set[str]]:
     for m in ms:
         f = m["features"]
         if f.get("town") and f.get("district"):
-            out[f["town"]].add(_area(f["district"]))
+            out[f["town"]].add(district_area(f["district"]))
     return out
 
 

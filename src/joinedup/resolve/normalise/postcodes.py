@@ -11,7 +11,7 @@ import re
 
 from joinedup.errors import InputError
 
-__all__ = ["normalise_postcode", "postcode_area", "postcode_district"]
+__all__ = ["district_area", "normalise_postcode", "postcode_area", "postcode_district"]
 
 # The official format (BS 7666, as published by the Government Data Standards Catalogue):
 # an outward code of one of six shapes, then an inward code of a digit and two letters that
@@ -69,9 +69,14 @@ def postcode_area(pc: str) -> str:
     Raises:
         InputError: If `pc` is not a UK postcode.
     """
-    match = _AREA.match(_canonical(pc))
-    assert match is not None  # every canonical postcode starts with a letter
-    return match.group()
+    return district_area(_canonical(pc))
+
+
+def district_area(district: str) -> str:
+    """Return the area of a postcode district (or postcode), its leading letters: "OL" for
+    "OL11"; a value that does not start with letters is returned as it is."""
+    match = _AREA.match(district)
+    return match.group() if match else district
 
 
 def _canonical(pc: str) -> str:
