@@ -130,8 +130,8 @@ class _Cluster:
 
 
 class _Clusters:
-    def __init__(self, ms: list[Row]) -> None:
-        self.areas_of = _town_areas(ms)
+    def __init__(self, ms: list[Row], areas_of: Mapping[str, set[str]]) -> None:
+        self.areas_of = areas_of  # the postcode areas of each town (PlacePairs.areas)
         self.parent = {m["pk"]: m["pk"] for m in ms}
         self.data: dict[int, _Cluster] = {}
         for m in ms:
@@ -247,6 +247,7 @@ class PlacePairs:
     fixed: list[tuple[float, int, int, Row, Row]]
     waiting: list[tuple[int, int, Row, Row]]  # (a, b, features a, features b)
     common: set[str]
+    areas: dict[str, set[str]]  # the postcode areas the places put each town in
 
 
 def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> PlacePairs:
@@ -301,7 +302,7 @@ def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> P
                 fixed.append((edge["weight"], key[0], key[1], x["features"], y["features"]))
             else:  # no location to compare: a person both reports name joins or strengthens it
                 waiting.append((key[0], key[1], x["features"], y["features"]))
-    return PlacePairs(ms, fixed, waiting, common)
+    return PlacePairs(ms, fixed, waiting, common, _town_areas(ms))
 
 
 Scored = tuple[float, int, int, Row, Row, frozenset[str]]  # weight, a, b, features, people
@@ -427,7 +428,7 @@ def resolve_places(
     place mention, the resolved people its report names (none before people are resolved).
     """
     pairs = ms if isinstance(ms, PlacePairs) else place_pairs(ms)
-    clusters = _Clusters(pairs.ms)
+    clusters = _Clusters(pairs.ms, pairs.areas)
     scored = _scored_pairs(pairs, context or {})
     edges = [
         _compare(fa, fb, (a, b), pairs.common, people)  # the evidence again, of merges only

@@ -803,7 +803,7 @@ class Resolver:
         # the rarer spellings of first names and surnames, and the commoner names they block with
         self.near = NO_NEAR
         # the compared place pairs of a run: only those waiting for people change by round
-        self._place_pairs = PlacePairs([], [], [], set())
+        self._place_pairs = PlacePairs([], [], [], set(), {})
         # average linkage's verdict on two clusters, by (root, root, joint size): a cluster
         # changes only by growing, so the same key is the same two clusters and the same verdict
         self._verdicts: dict[tuple[int, int, int], bool] = {}
