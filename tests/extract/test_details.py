@@ -33,6 +33,12 @@ def said_of(text: str) -> dict[str, dict[str, Any]]:
     ("Andrew Wright (12) was found drunk. In interview he said that a man bought him drink.",
      "Andrew Wright", "male"),
     ("Ayan, 14, said she has a much older boyfriend.", "Ayan", "female"),
+    ("Hodan told a project worker that she has been seen with a man.", "Hodan", "female"),
+    ("Rania Nasser, a 14-year-old girl, is being bullied.", "Rania Nasser", "female"),
+    ("Leah (15), a girl known to the project, was out late.", "Leah", "female"),
+    # the man is not "she": the pronouns are about the child of the sentence before
+    ("Hodan, 13, was collected in cars. An older man she knows as 'Little Lion', in his late "
+     "twenties, has been giving her lifts.", "Hodan", "female"),
 ])
 def test_sex_is_read_from_the_noun_or_the_pronoun_that_refers_to_the_person(
         text: str, who: str, sex: str) -> None:
@@ -51,6 +57,13 @@ def test_sex_is_read_from_the_noun_or_the_pronoun_that_refers_to_the_person(
      "forties, keeps calling Emma. His number is 07700900183.", "Emma"),
     ("Temitope (16) has new clothes. She has been out late. His carers cannot explain them.",
      "Temitope"),  # both said
+    # whom she told is hers: "her mum" and "he" say both
+    ("Amy told her mum that he gave her vodka.", "Amy"),
+    # the sentence before was about an adult, not a child: "her" is not the nickname's
+    ('Roxana, 16, has gifts. She said an adult she knows as "Crazy Lion", in their fifties, '
+     'gave her gifts. In addition, a man known as "Black Doctor" gave her gifts.', "Crazy Lion"),
+    # "his" is the man's own age, and says nothing of the child
+    ("Tom (14) was seen. A man known as 'Red', in his forties, gave his sister money.", "Tom"),
 ])
 def test_no_sex_is_given_where_the_words_are_someone_elses(text: str, who: str) -> None:
     assert "sex" not in said_of(text)[who]

@@ -273,6 +273,28 @@ def test_a_nickname_carries_the_age_said_of_the_person_it_names(text: str, age: 
     assert alias.attrs.get("age") == age
 
 
+@pytest.mark.parametrize(("text", "name", "age"), [
+    ("Rania Nasser, a 14-year-old girl, is being bullied.", "Rania Nasser", "14"),
+    ("Leah, a girl of 15, is missing.", "Leah", "15"),
+    ("She was seen with a lad called Kane, who she thinks is about 19.", "Kane", "19"),
+    ("Her boyfriend Dwayne, who staff understand is 24, collected her.", "Dwayne", "24"),
+    ("She described her relationship with a 27-year-old man, Ricky Vance.", "Ricky Vance",
+     "27"),
+    ("She is going out with a 23-year-old called Jamie Colcutt.", "Jamie Colcutt", "23"),
+    # an age said of another noun phrase of the sentence is not the name's
+    ("A 45-year-old man gave Chloe vodka.", "Chloe", None),
+])
+def test_an_age_in_apposition_or_believed_is_the_persons(text: str, name: str,
+                                                         age: str | None) -> None:
+    assert person(text, name).attrs.get("age") == age
+
+
+def test_a_decade_someone_believes_is_the_nicknames_age() -> None:
+    [alias] = [p for p in people("A man they call Master, who she thinks is in his forties, "
+                                 "runs the house.") if p.type == "alias"]
+    assert alias.attrs.get("age") == "40-49"
+
+
 @pytest.mark.parametrize("text", ["Recorded ethnicity: White Irish.", "Religion: Muslim.",
                                   "Nationality: Irish."])
 def test_the_value_of_a_label_such_as_ethnicity_is_not_a_person(text: str) -> None:

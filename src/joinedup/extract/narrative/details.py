@@ -10,10 +10,14 @@ is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
 
 - **sex** from the noun, title or reflexive pronoun that introduces the person ("a man known
   as", "Her father Kofi Adeyemi", "a girl called Amy", "Mrs Joan Whitlock", "who calls herself
-  'Sparkle'"), else from a pronoun that refers back to them: one that opens a sentence ("She
+  'Sparkle'") or a noun in apposition just after the name ("Leah, a 15-year-old girl,"), else
+  from a pronoun that refers back to them: one that opens a sentence ("She
   has also...", "In interview he said", "Her council reference is...") refers to the first
   person named in the last sentence that named anyone, if that sentence named no one else,
-  and one just after a name and its verb of saying ("Ayan, 14, said she") to that name.
+  and one just after a name and its verb of saying ("Ayan, 14, said she", "Hodan told a
+  project worker that she") to that name; so does any pronoun of a sentence whose named
+  people are all of the other sex ("An older man she knows as 'Little Lion' has been giving her
+  lifts").
   Where the text says both, none is given.
 - **dob** (ISO, or a year and month) from "date of birth", "DOB" or "born" followed by a date
   ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
@@ -54,6 +58,7 @@ _ANY_SEX = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_SEX, key=len, rever
                       + r")(?![^\W\d_])")
 _PRONOUN = {"she": "female", "her": "female", "herself": "female",
             "he": "male", "him": "male", "his": "male", "himself": "male"}
+_PRONOUNS = re.compile(r"\b(she|her|herself|he|him|his|himself)\b", re.IGNORECASE)
 _REACH = 2  # words, other than those passed over, between a mention and the noun before it
 _WORDS = re.compile(r"[^\W\d_]+")
 _QUOTED = re.compile(r"[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
@@ -67,6 +72,16 @@ _HEAD = re.compile(r"^\W*(?:(?:in\s+interview|it\s+is\s+(?:also\s+)?noted\s+that
 # A pronoun just after a name and its verb of saying ("Ayan, 14, said she")
 _SAID = re.compile(r"(?:,[^,.]{0,20},)?\s+(?:said|says|stated|disclosed|told\s+\w+)"
                    r"(?:\s+that)?\s+(she|he)\b", re.IGNORECASE)
+# ... and after whom they told, in two or three words ("Hodan told a project worker that she");
+# a possessive among those words says the teller's sex too ("told her mum that he gave her"
+# says both, so neither is given)
+_TOLD = re.compile(r"(?:,[^,.]{0,20},)?\s+told\s+([a-z]+(?:\s+[a-z]+){1,2})\s+that\s+(she|he)\b",
+                   re.IGNORECASE)
+# A noun in apposition just after a name, past an age ("Leah Brennan, a 15-year-old girl,",
+# "Leah (15), a girl known to us", "Leah, a girl of 15")
+_NOUN_AFTER = re.compile(r"(?:\s*\(\d{1,2}\)|,\s*(?:aged\s+)?\d{1,2})?,\s+an?\s+"
+                         r"(?:\d{1,2}-year-old\s+)?(?:young\s+)?(girl|boy|woman|man|lad)\b",
+                         re.IGNORECASE)
 _MONTH = "|".join(m for m in calendar.month_name if m)
 _DOB = re.compile(r"\b(?:date\s+of\s+birth|DOB|D\.O\.B\.?|born)(?:\s+(?:is|was|on))?\s*:?\s*"
                   rf"(?:(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|({_MONTH})\s+(\d{{4}}))\b",
@@ -97,6 +112,8 @@ def person_details(reading: Reading) -> None:
         owner = text.startswith(("'s", "’s"), p.end)  # "Liban's boyfriend": not Liban's sex
         said = "" if owner or _DOES.match(text, p.end) else sex_before(
             text[max(0, p.start - 90):p.start], p.text)
+        if not said and not owner and (noun := _NOUN_AFTER.match(text, p.end)):
+            said = _SEX[noun[1].lower()]
         if said:
             sexes[i].add(said)
     centre: int | None = None
@@ -118,6 +135,9 @@ def person_details(reading: Reading) -> None:
         first = reading.proposals[inside[0]].start - start if inside else len(sentence)
         if head and centre is not None and head.end() <= first:
             sexes[centre].add(_PRONOUN[head[1].lower()])
+        elif centre is not None and inside and _young(reading.proposals[centre]) and (
+                other := _other_sex(sentence, [sexes[i] for i in inside])):
+            sexes[centre].add(other)
         for match in _DOB.finditer(sentence) if dobs else ():
             who = _owner(reading, inside, start + match.start(), centre)
             dob = _iso(match)
@@ -134,6 +154,10 @@ def person_details(reading: Reading) -> None:
             p = reading.proposals[named[0]]
             if pronoun := _SAID.match(text, p.end, end):
                 sexes[named[0]].add(_PRONOUN[pronoun[1].lower()])
+            elif told := _TOLD.match(text, p.end, end):
+                sexes[named[0]].add(_PRONOUN[told[2].lower()])
+                sexes[named[0]].update(_PRONOUN[w] for w in told[1].lower().split()
+                                       if w in ("her", "his"))
             # a pronoun in a later sentence is this one's person only if it names no other
             one = {reading.proposals[i].value.split()[0] for i in named}
             centre = named[0] if len(one) == 1 else None
@@ -244,6 +268,25 @@ _HOME_ON = re.compile(rf"\b(an?|the)\s+({'|'.join(HOMES)})\s+(on|in|off)\s+$",
 
 _LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{1,2}\.\d+),\s*"
                        r"(-?\d{1,3}\.\d+)\)", re.IGNORECASE)
+
+
+def _young(p: Any) -> bool:
+    """A named person who is not an adult of the report: whom an unnamed pronoun is about
+    when the adults named beside it are of the other sex (a nickname is an adult's)."""
+    return bool(p.type == "person" and p.role not in ("person_of_concern", "parent",
+                                                      "professional", "witness"))
+
+
+def _other_sex(sentence: str, named: list[set[str]]) -> str:
+    """The sex of the pronouns of a sentence whose named people are all of the other sex ("An
+    older man she knows as 'Little Lion' has been giving her lifts": the man is not "she", so
+    "she" is the person the sentence before was about), or "". An age ("in his twenties") is
+    the named person's own and says nothing of anyone else."""
+    said = {_PRONOUN[w.lower()] for w in _PRONOUNS.findall(_AGES.sub("", sentence))}
+    if len(said) != 1:
+        return ""
+    sex = next(iter(said))
+    return sex if all(len(s) == 1 and sex not in s for s in named) else ""
 
 
 def sex_before(before: str, name: str = "") -> str:

@@ -66,7 +66,24 @@ _RANGE_AFTER = re.compile(r"^,?\s*(?:\()?(?:aged?\s+)(?:between\s+)?(\d{1,2})\s*
 _AGE_AFTER = re.compile(
     r"^(?:\s*\((\d{1,2})\)|,\s*(\d{1,2})\s*(?:,|\.|;|\n|$|\s(?:years?|yrs))|,?\s*aged\s+(\d{1,2})"
     r"|,\s*who\s+is\s+(\d{1,2})|,?\s*\((?:aged?\s*)?(\d{1,2})\s*(?:yrs?|years?)?\)"
-    r"|[.,;]?\s*age:?\s*(\d{1,2})\b)", re.IGNORECASE)
+    r"|[.,;]?\s*age:?\s*(\d{1,2})\b"
+    # an apposition: "Leah Brennan, a 15-year-old girl,", "Leah, a girl of 15,"
+    r"|,\s*an?\s+(\d{1,2})-year-old\b"
+    r"|,\s*an?\s+(?:girl|boy|young\s+(?:man|woman)|man|woman)\s+(?:of|aged)\s+(\d{1,2})\b)",
+    re.IGNORECASE)
+# An age someone believes or has been told ("Kane, who she thinks is about 19", "Dwayne, who
+# staff understand is 24", "Master, who she thinks is in his forties"): what follows "is"
+_WHO_IS = re.compile(r"^,\s*who\s+(?:(?:she|he|they|staff|police|carers|[a-z]+)\s+)?"
+                     r"(?:thinks|think|believes|believe|understand|understands|says|said|"
+                     r"reckons|guesses|estimates|estimated)\s+is\s+"
+                     r"(?:about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?",
+                     re.IGNORECASE)
+# An age before a name, said by the noun phrase that introduces it ("a 27-year-old man, Ricky
+# Vance", "her 19-year-old boyfriend, Marlon Tait", "a 23-year-old called Jamie"): the name
+# must follow the noun phrase at once, or an adult's age would be a child's named after him
+_AGE_JUST_BEFORE = re.compile(r"\b(?:an?|her|his|their|the)\s+(\d{1,2})-year-old"
+                              r"(?:\s+[a-z]+)?\s*(?:,\s*|\s+(?:called|named)\s+)$",
+                              re.IGNORECASE)
 _INTRO = re.compile(
     r"(?:\b(?:called|named|name\s+is|name:|known\s+as|knows\s+as|knows\s+him\s+as|dear|"
     r"regards,?|thanks,?|wishes,?|sincerely,?|officer:?|oic|worker|manager:?|nurse|"
@@ -272,7 +289,8 @@ def _sentence_start(before: str) -> bool:
 def _add_person(reading: Reading, start: int, end: int, rule: str, confidence: float,
                 before: str) -> None:
     after = reading.text[end:end + 60]
-    age = age_after(after, reading.reported_at)
+    age = age_after(after, reading.reported_at) or _age_just_before(
+        reading.text[max(0, start - 60):start])
     attrs = {"age": age} if age else {}
     # the role's words may lie further back than the evidence's ("a man known as 'Black
     # Cat', whose name is Thomas Thomson"): role_before counts only the words that matter
@@ -297,7 +315,22 @@ def age_after(after: str, at: date | None = None) -> str:
         ages = parse_age_range(decade[0])
         if ages:
             return f"{ages[0]}-{ages[1]}"
+    if believed := _WHO_IS.match(after):
+        rest = after[believed.end():]
+        if (number := re.match(r"(\d{1,2})\b", rest)) is not None:
+            return number[1]
+        if (decade := _decade(" " + rest)) is not None:
+            ages = parse_age_range(decade[0])
+            return f"{ages[0]}-{ages[1]}" if ages else ""
     return ""
+
+
+def _age_just_before(before: str) -> str:
+    """The age of the noun phrase just before a name ("a 27-year-old man, Ricky Vance")."""
+    if "year-old" not in before:
+        return ""
+    said = _AGE_JUST_BEFORE.search(before)
+    return said[1] if said else ""
 
 
 # An age said of the adult a noun introduces, before their name or nickname ("a man in his
