@@ -200,6 +200,17 @@ def test_not_saying_where_a_gift_came_from_is_the_gift_not_secrecy_about_whereab
     assert [v for _, v in signs("She will not say where she goes.")] == ["secretive"]
 
 
+def test_the_words_of_a_sexual_contact_link_are_not_company_with_unknown_adults() -> None:
+    """A cue group may touch some signs only (``only``): "sexual activity with a man" is the
+    link's words, while "seen with a man" is still the sign."""
+    assert signs('In interview she said that she disclosed sexual activity with a man known '
+                 'as "Boss".') == []
+    assert [v for _, v in signs("She was seen with a man at the park.")] == [
+        "associates_with_unknown_adults"]
+    # the group touches that sign only: where it happened is still a sign
+    assert [v for _, v in signs("She had sex at a hotel.")] == ["hotel_taxi_takeaway_links"]
+
+
 @pytest.mark.parametrize(("text", "sign"), [
     ("Her attendance has dropped to 74% this term.", "school_absence"),
     ("He stayed out for three nights.", "missing_overnight"),

@@ -12,6 +12,7 @@ words do so, as data::
         doubted: {window: 14, breaks: "but however", cues: ["no sign", "nothing to suggest"]}
         hypothetical: {window: 6, cues: ["if", "any further"]}
         other_child: {cues: ["her friend"], breaks: "said", except: [peers_exploited]}
+        a_link: {window: 2, cues: ["sexual activity"], only: [associates_with_unknown_adults]}
       subsumed_by:                # a sign left out where a narrower one is in its sentence
         sti: [sti_repeat]
       not_before:                 # a sign left out where the next word is one of these,
@@ -55,6 +56,12 @@ class CueGroup:
     breaks: frozenset[str]
     exempt: frozenset[str] = frozenset()
     """Signs the cues do not touch (a friend's exploitation is the sign "peers exploited")."""
+    only: frozenset[str] = frozenset()
+    """If given, the only signs the cues touch ("sexual activity with a man" is the link's
+    words, not the sign "associates with unknown adults")."""
+
+    def touches(self, sign: str) -> bool:
+        return sign not in self.exempt and (not self.only or sign in self.only)
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class SignContext:
 
     def _doubted(self, reading: Reading, value: str, first: int) -> bool:
         return any(cued(reading, first, g.cues, g.window, g.breaks) for g in self.groups
-                   if value not in g.exempt)
+                   if g.touches(value))
 
     def _followed(self, reading: Reading, value: str, first: int, last: int) -> bool:
         lowers, ends = reading.lowers, reading.sentence_ends
@@ -170,7 +177,8 @@ def load_context(path: Path, known_ids: frozenset[str] | None) -> SignContext:
         groups = tuple(
             CueGroup(str(name), _cues(spec["cues"]), int(spec.get("window", 7)),
                      frozenset(str(spec.get("breaks", "")).lower().split()),
-                     frozenset(str(v) for v in spec.get("except") or []))
+                     frozenset(str(v) for v in spec.get("except") or []),
+                     frozenset(str(v) for v in spec.get("only") or []))
             for name, spec in (raw.get("cues") or {}).items())
         subsumed = {str(k): frozenset(str(v) for v in vs)
                     for k, vs in (raw.get("subsumed_by") or {}).items()}
@@ -181,7 +189,7 @@ def load_context(path: Path, known_ids: frozenset[str] | None) -> SignContext:
         raise ProfileError(f"{path}: context: {exc!r}") from exc
     if known_ids is not None:
         named = set(subsumed) | set(not_before) | {v for vs in subsumed.values() for v in vs}
-        named |= {v for g in groups for v in g.exempt}
+        named |= {v for g in groups for v in g.exempt | g.only}
         named |= set(read_as) | {spec[0] for spec in read_as.values()}
         for key in sorted(named - known_ids):
             raise ProfileError(f"{path}: context: {key!r} is not an id of the profile")
