@@ -86,6 +86,29 @@ def _said(wording: str, text: str) -> bool:
     return re.search(pattern, text.replace(" also ", " ")) is not None
 
 
+def test_what_a_child_told_is_said_of_her_or_him(scenario: Scenario,
+                                                bare: list[dict[str, Any]]) -> None:
+    """A child who gives the account and whose sex the report gives is "she" or "he" in what
+    she told, as a writer has it ("Hodan told a project worker that she has been seen"), not
+    named again ("... that Hodan has been seen"), which would leave her sex unsaid."""
+    told_by_child = 0
+    for report, told in zip(scenario.reports, bare, strict=True):
+        people = {p["ref"]: p for p in report.get("people") or []}
+        child = people.get(str(report.get("informant") or ""))
+        if child is None or child["role"] != "child" or child.get("sex") is None:
+            continue
+        first = str(child.get("name") or "").split(" ")[0]
+        if not first:
+            continue
+        told_by_child += 1
+        leads = (f"{first} told", "She told", "He told", "She said", "He said", "she said",
+                 "he said")
+        for lead in leads:
+            assert not re.search(rf"{lead} [\w ]*that {re.escape(first)}\b", told["narrative"]
+                                 ), told["narrative"]
+    assert told_by_child > 50
+
+
 def test_each_fact_is_worded_in_more_than_one_way(bare: list[dict[str, Any]]) -> None:
     seen: dict[str, set[str]] = defaultdict(set)
     for told in bare:

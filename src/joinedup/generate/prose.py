@@ -496,7 +496,10 @@ class Writer:
         for i, adult in enumerate(adults):
             kinds = [lk["type"] for lk in self.links
                      if lk["from"] == adult["ref"] and lk["to"] == child["ref"]]
-            clause = self.done(adult, kinds[0] if kinds else "seen_with")
+            # what the child told is said of "her" or "him", as a writer would: "Hodan told a
+            # project worker that she has been seen", not "... that Hodan has been seen"
+            told = i == 0 and self.r.get("informant") == child["ref"]
+            clause = self.done(adult, kinds[0] if kinds else "seen_with", told)
             if i == 0:
                 clause = lead + clause if lead else clause
             else:
@@ -540,8 +543,9 @@ class Writer:
             return self.pick(SPEAKER["staff"])
         return ""
 
-    def done(self, adult: Json, kind: str) -> str:
-        """One clause: the adult, introduced, and what they did with the child."""
+    def done(self, adult: Json, kind: str, told: bool = False) -> str:
+        """One clause: the adult, introduced, and what they did with the child; ``told``: the
+        child is telling it, so a child whose sex the report gives is a pronoun in it."""
         child = self.child
         assert child is not None
         veh = ""
@@ -551,7 +555,10 @@ class Writer:
         label = self.adult_label(adult)
         if template.startswith("{b}"):  # the adult introduced mid-sentence
             label = label[0].lower() + label[1:] if label.startswith(("A ", "An ")) else label
-        return template.format(a=label, b=_first(child), veh=veh, **self.slots)
+        b = _first(child)
+        if told and child.get("sex") in ("male", "female"):
+            b = self.slots["subj"] if template.startswith("{b}") else self.slots["obj"]
+        return template.format(a=label, b=b, veh=veh, **self.slots)
 
     def quoted(self, alias: str) -> str:
         """A nickname in quotation marks, double or single as a writer has them."""
