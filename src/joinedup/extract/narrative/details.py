@@ -282,11 +282,11 @@ def _other_sex(sentence: str, named: list[set[str]]) -> str:
     older man she knows as 'Little Lion' has been giving her lifts": the man is not "she", so
     "she" is the person the sentence before was about), or "". An age ("in his twenties") is
     the named person's own and says nothing of anyone else."""
-    said = {_PRONOUN[w.lower()] for w in _PRONOUNS.findall(_AGES.sub("", sentence))}
-    if len(said) != 1:
+    sexes = {sex for s in named for sex in s}
+    if len(sexes) != 1 or not all(named):  # checked first: most sentences end here, cheaply
         return ""
-    sex = next(iter(said))
-    return sex if all(len(s) == 1 and sex not in s for s in named) else ""
+    said = {_PRONOUN[w.lower()] for w in _PRONOUNS.findall(_AGES.sub("", sentence))}
+    return said.pop() if len(said) == 1 and said.isdisjoint(sexes) else ""
 
 
 def sex_before(before: str, name: str = "") -> str:
