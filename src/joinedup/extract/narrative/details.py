@@ -273,8 +273,8 @@ _LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{
 def _young(p: Any) -> bool:
     """A named person who is not an adult of the report: whom an unnamed pronoun is about
     when the adults named beside it are of the other sex (a nickname is an adult's)."""
-    return bool(p.type == "person" and p.role not in ("person_of_concern", "parent",
-                                                      "professional", "witness"))
+    return p.type == "person" and p.role not in ("person_of_concern", "parent", "professional",
+                                                 "witness")
 
 
 def _other_sex(sentence: str, named: list[set[str]]) -> str:

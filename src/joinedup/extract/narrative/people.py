@@ -73,7 +73,7 @@ _AGE_AFTER = re.compile(
     re.IGNORECASE)
 # An age someone believes or has been told ("Kane, who she thinks is about 19", "Dwayne, who
 # staff understand is 24", "Master, who she thinks is in his forties"): what follows "is"
-_WHO_IS = re.compile(r"^,\s*who\s+(?:(?:she|he|they|staff|police|carers|[a-z]+)\s+)?"
+_WHO_IS = re.compile(r"^,\s*who\s+(?:[a-z]+\s+)?"  # "who she thinks", "who staff understand"
                      r"(?:thinks|think|believes|believe|understand|understands|says|said|"
                      r"reckons|guesses|estimates|estimated)\s+is\s+"
                      r"(?:about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?",
@@ -319,7 +319,7 @@ def age_after(after: str, at: date | None = None) -> str:
         rest = after[believed.end():]
         if (number := re.match(r"(\d{1,2})\b", rest)) is not None:
             return number[1]
-        if (decade := _decade(" " + rest)) is not None:
+        if (decade := _decade(rest)) is not None:
             ages = parse_age_range(decade[0])
             return f"{ages[0]}-{ages[1]}" if ages else ""
     return ""
