@@ -347,3 +347,29 @@ def test_a_sign_said_twice_is_added_once() -> None:
         ("indicator", "a boyfriend", "older_partner")]))
     assert two.indicators == [{"id": "older_partner", "about": "p1"},
                               {"id": "older_partner", "about": "p2"}]
+
+
+def test_the_person_who_gave_the_account_is_the_reports_informant() -> None:
+    from joinedup.extract.apply import apply_to
+
+    text = "Kayleigh (14) was seen. Her mother, Joan, reported that a man known as 'K' calls her."
+    made = structured_from(proposals(text, [
+        ("person", "Kayleigh", "Kayleigh", "child", {"age": "14"}),
+        ("person", "Joan", "Joan", "parent", {"informant": True}),
+        ("alias", "K", "K", "person_of_concern")]))
+    assert made.informant == "p2"
+    # a report that already names one keeps it; refs taken by its people are renamed
+    body = {"id": "r1", "people": [{"ref": "p2", "role": "witness", "name": "Ann"}]}
+    assert apply_to(body, made)["informant"] == "rp2"
+    assert apply_to({**body, "informant": "p2"}, made)["informant"] == "p2"
+
+
+def test_a_report_with_no_teller_read_names_no_informant() -> None:
+    from joinedup.extract.apply import apply_to
+
+    text = "Kayleigh (14) was seen with a man known as 'K'."
+    made = structured_from(proposals(text, [
+        ("person", "Kayleigh", "Kayleigh", "child", {"age": "14"}),
+        ("alias", "K", "K", "person_of_concern")]))
+    assert made.informant is None
+    assert "informant" not in apply_to({"id": "r1"}, made)

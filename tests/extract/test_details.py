@@ -126,3 +126,44 @@ def test_premises_with_no_flat_before_them_stay_premises() -> None:
     [place] = [p for p in extract_narrative("She is often at Grill Garden, from five.",
                                             date(2008, 1, 24)) if p.type == "place"]
     assert "described" not in place.attrs
+
+
+def teller(text: str) -> list[str]:
+    """The mentions the reader marks as the one who gave the account."""
+    return [p.text for p in extract_narrative(text, date(2008, 1, 24))
+            if p.attrs.get("informant")]
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Gemma (14) is contacted by adults. She said that a man named Tom Reid messages her.",
+     "Gemma"),
+    ("Hodan, 13, spends time with adults. Hodan told a project worker that she was seen.",
+     "Hodan"),
+    ("Sam, 13, is looked after. A man known as 'Billy' texts Sam. This is Sam's own account.",
+     "Sam"),
+    # a parent who reports outranks the child's "said" before it
+    ("Aga, 13, said adults give her alcohol. Her mother, Hannah Nowak, reported that a man "
+     "known as 'Lion' gave her vodka.", "Hannah Nowak"),
+    ("Rania, 16, has gifts. Rania's father, Shawn Saleh, told officers that a man known as "
+     "'Shadow' gave her money.", "Shawn Saleh"),
+    ("Farzana Shah, 16, has outbursts. The report was made by her mother, Chloe.", "Chloe"),
+    # a parent telling an agency is making the report, whatever the verb
+    ("Ama, 13, said adults give her drink. Her father Kofi Mensah told officers that a man "
+     "known as 'Lion' buys it.", "Kofi Mensah"),
+])
+def test_the_person_who_gave_the_account_is_marked_as_the_informant(text: str, who: str
+                                                                   ) -> None:
+    assert teller(text) == [who]
+
+
+@pytest.mark.parametrize("text", [
+    "PC Amy Smith said that Chloe (14) was at the flat.",  # a professional's record
+    "A man known as 'Boss' said he was her boyfriend. Chloe (14) was seen.",
+    "Chloe (14) was at the flat. She has been seen with men.",  # no verb of telling
+    "Jakub Nowak (15) reports being bullied at school.",  # what happened to him
+    # a sign the agency records, not the account the report gives
+    "Chloe (14) is looked after. It is also noted that she said adults had taken her to flats.",
+])
+def test_no_informant_is_marked_where_no_child_parent_or_witness_gives_an_account(
+        text: str) -> None:
+    assert teller(text) == []

@@ -136,3 +136,24 @@ def test_a_person_is_added_only_with_a_role_the_reviewer_gives(app: Any) -> None
     people = client.get(f"/api{PAGE}").json()["preview"]["people"]
     assert {"ref": "p1", "role": "child", "name": "Leah"} in people
     assert '<select id="r-' in client.get(PAGE).text
+
+
+def test_the_preview_says_who_gave_the_account(app: Any) -> None:
+    """The informant the reader marked is shown before the review is applied: independence
+    is counted by who told, so the reviewer sees whom it will be counted by."""
+    text = "Amy (14) was out late. Her mother, Joan Hale, reported that a man called her."
+    carer = Store(app.state.ctx.engine, Actor("carer", "default", "reporter", ORG))
+    (pk,) = submit_report(carer, {"id": "MFC-2", "source": {"agency": "care_home", "org": ORG},
+                                  "reported_at": "2009-03-02", "narrative": text},
+                          "web form").reports
+    Store(app.state.ctx.engine, Actor("root", "default", "admin", None)).add_proposals([
+        {"report": pk, "type": "person", "start": text.index(w), "end": text.index(w) + len(w),
+         "text": w, "value": w, "role": role, "confidence": 0.8, "rule": "test", "attrs": attrs}
+        for w, role, attrs in (("Amy", "child", {"age": "14"}),
+                               ("Joan Hale", "parent", {"informant": True}))])
+    client = _signed_in(app, "carer")
+    page = f"/submissions/{ORG}/MFC-2/proposals"
+    for row in client.get(f"/api{page}").json()["proposals"]:
+        client.post(f"/api{page}/{row['id']}", json={"status": "accepted"})
+    assert client.get(f"/api{page}").json()["preview"]["informant"] == "p2"
+    assert "Account given by</dt><dd>Joan Hale" in client.get(page).text

@@ -41,7 +41,9 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
   Street" is at the address), else the last before it, both in the link's own sentence when
   the reader gave it ("she spends time at takeaways and in taxis" is no link to a taxi rank
   the next sentence names);
-- dates give the period the report is about (``occurred_from``, ``occurred_to``).
+- dates give the period the report is about (``occurred_from``, ``occurred_to``);
+- the person the reader marked as having given the account (``attrs["informant"]``) is the
+  report's ``informant``, unless the report already names one.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Structured:
     links: list[Row] = field(default_factory=list)
     indicators: list[Any] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    informant: str | None = None  # the ref of the person who gave the account
     left_out: list[str] = field(default_factory=list)  # what could not be placed, and why
     used: list[int] = field(default_factory=list)  # proposal ids applied
 
@@ -168,6 +171,8 @@ class _Named:
                 self.by_ref[ref] = person
         self.people.append((p["end"], person))
         self.used.add(_key(p))
+        if attrs.get("informant") and self.out.informant is None:
+            self.out.informant = str(person["ref"])
         if kind == "alias":
             if _alias_key(value) not in {_alias_key(a) for a in person.get("aliases") or []}:
                 person.setdefault("aliases", []).append(value)
@@ -314,6 +319,8 @@ def apply_to(body: Row, s: Structured) -> Row:
         {**lk, "from": rename[lk["from"]], "to": rename[lk["to"]]} for lk in s.links]
     new["indicators"] = (new.get("indicators") or []) + [
         {**i, "about": rename[i["about"]]} if isinstance(i, dict) else i for i in s.indicators]
+    if s.informant and not new.get("informant"):
+        new["informant"] = rename[s.informant]
     if s.dates and not new.get("occurred_from"):
         new["occurred_from"], new["occurred_to"] = min(s.dates), max(s.dates)
     for key in ("people", "places", "links", "indicators"):

@@ -34,7 +34,8 @@ def proposals_view(store: Store, org: str, report_id: str) -> Row:
                        for s in ("proposed", *DECISIONS)},
             "preview": {"people": made.people, "places": made.places, "links": made.links,
                         "indicators": made.indicators, "dates": made.dates,
-                        "left_out": made.left_out, "proposals": made.used}}
+                        "informant": made.informant, "left_out": made.left_out,
+                        "proposals": made.used}}
 
 
 def apply_review(store: Store, system: Store, org: str, report_id: str) -> Row:

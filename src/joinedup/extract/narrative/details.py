@@ -82,6 +82,25 @@ _TOLD = re.compile(r"(?:,[^,.]{0,20},)?\s+told\s+([a-z]+(?:\s+[a-z]+){1,2})\s+th
 _NOUN_AFTER = re.compile(r"(?:\s*\(\d{1,2}\)|,\s*(?:aged\s+)?\d{1,2})?,\s+an?\s+"
                          r"(?:\d{1,2}-year-old\s+)?(?:young\s+)?(girl|boy|woman|man|lad)\b",
                          re.IGNORECASE)
+# Who gave the account (:func:`_teller`): a verb of telling after its subject, past an age or
+# an apposition ("Ayan, 14, said", "Hannah Zielinski, her mother, reported")
+# with what was told after "that": "she said adults had taken her to flats", a warning sign
+# an agency records, is not the account the report gives ("She said that a man...")
+_TELLS = re.compile(r"(?:\s*\(\d{1,2}\))?(?:,[^,.]{0,40},)?,?\s+(?:also\s+)?"
+                    r"(?:((?:reported|reports)\s+that|rang\s+to\s+say|made\s+this\s+report|"
+                    r"gave\s+this\s+account)|(?:said|says|stated|states|disclosed|discloses|"
+                    r"(?:told|tells)(?:\s+[a-z]+){1,3}?)\s+that)\b", re.IGNORECASE)
+# A possessive and a relation between a name and the next ("Rania's father, Shawn Saleh")
+_WHOSE = re.compile(r"['’]s\s+[a-z]+,?\s+", re.IGNORECASE)
+# "The report was made by her mother, Chloe."
+_MADE_BY = re.compile(r"\W*the\s+report\s+was\s+made\s+by\s+(?:(?:her|his|their)\s+[a-z]+,?\s+)?",
+                      re.IGNORECASE)
+_SAID_SO, _MADE_REPORT = 1, 2  # how plainly a sentence says who gave the account
+_OWN_ACCOUNT = re.compile(r"['’]s\s+own\s+account\b", re.IGNORECASE)
+# What a sentence may say before its teller: a lead ("In interview", "This is") and whose
+# relation they are ("Her mother,")
+_LEAD = re.compile(r"\W*(?:(?:in\s+interview|later|also|separately|in\s+addition|this\s+is)"
+                   r"[,\s]+)?(?:(?:her|his|their)\s+[a-z]+,?\s+)?", re.IGNORECASE)
 _MONTH = "|".join(m for m in calendar.month_name if m)
 _DOB = re.compile(r"\b(?:date\s+of\s+birth|DOB|D\.O\.B\.?|born)(?:\s+(?:is|was|on))?\s*:?\s*"
                   rf"(?:(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|({_MONTH})\s+(\d{{4}}))\b",
@@ -123,6 +142,7 @@ def person_details(reading: Reading) -> None:
     # each pattern is tried only in a narrative that has its cue word (most have none)
     dobs = any(cue in folded for cue in ("birth", "dob", "d.o.b", "born"))
     schemes = [(scheme, pattern) for scheme, cue, pattern in _IDENTIFIERS if cue in folded]
+    told_by: tuple[int, int] | None = None  # the informant's mention, and how plainly said
     for start, end in _sentences(reading):
         while at < len(mentions) and starts[at] < start:
             at += 1
@@ -138,6 +158,10 @@ def person_details(reading: Reading) -> None:
         elif centre is not None and inside and _young(reading.proposals[centre]) and (
                 other := _other_sex(sentence, [sexes[i] for i in inside])):
             sexes[centre].add(other)
+        if told_by is None or told_by[1] < _MADE_REPORT:
+            found_teller = _teller(reading, sentence, start, inside, head, centre)
+            if found_teller is not None and (told_by is None or found_teller[1] > told_by[1]):
+                told_by = found_teller
         for match in _DOB.finditer(sentence) if dobs else ():
             who = _owner(reading, inside, start + match.start(), centre)
             dob = _iso(match)
@@ -161,6 +185,8 @@ def person_details(reading: Reading) -> None:
             # a pronoun in a later sentence is this one's person only if it names no other
             one = {reading.proposals[i].value.split()[0] for i in named}
             centre = named[0] if len(one) == 1 else None
+    if told_by is not None:
+        found[told_by[0]]["informant"] = True
     for i in mentions:
         if len(sexes[i]) == 1:
             found[i]["sex"] = next(iter(sexes[i]))
@@ -268,6 +294,49 @@ _HOME_ON = re.compile(rf"\b(an?|the)\s+({'|'.join(HOMES)})\s+(on|in|off)\s+$",
 
 _LOCATION = re.compile(r"\s?\((?:location|grid|lat/?long|coordinates):?\s*(-?\d{1,2}\.\d+),\s*"
                        r"(-?\d{1,3}\.\d+)\)", re.IGNORECASE)
+
+
+def _teller(reading: Reading, sentence: str, start: int, inside: list[int],
+            head: re.Match[str] | None, centre: int | None) -> tuple[int, int] | None:
+    """Who gave the account, if this sentence says so, and how plainly: the person it opens
+    with, past a few lead words ("In interview", "Her mother,"), or the child of the sentence
+    before that an opening "she" or "he" refers to, followed by a verb of telling ("Hodan told
+    a project worker that", "In interview she said that": :data:`_SAID_SO`) or of making the
+    report ("Her mother, Hannah Zielinski, reported that", "This is Hodan's own account":
+    :data:`_MADE_REPORT`, which outranks a child's "said" earlier in the report). A
+    professional or an adult of concern is not taken for the informant: what they say is a
+    record, not an account to count."""
+    first = reading.proposals[inside[0]] if inside else None
+    if head is not None and head[1].lower() in ("she", "he") and centre is not None \
+            and (first is None or head.end() <= first.start - start) \
+            and _young(reading.proposals[centre]) \
+            and (verb := _TELLS.match(sentence, head.end())) is not None:
+        return centre, _how_plainly(verb, reading.proposals[centre])
+    if first is None:
+        return None
+    text = reading.text
+    lead = first.start - start
+    if len(inside) > 1 and (whose := _WHOSE.match(text, first.end)) \
+            and reading.proposals[inside[1]].start == whose.end():
+        # "Rania's father, Shawn Saleh, told officers": the father tells, not Rania
+        lead, first, inside = 0, reading.proposals[inside[1]], inside[1:]
+    if first.type != "person" or first.role in ("professional", "person_of_concern"):
+        return None
+    if _MADE_BY.fullmatch(sentence, 0, lead):
+        return inside[0], _MADE_REPORT
+    if lead and not _LEAD.fullmatch(sentence, 0, lead):
+        return None
+    if _OWN_ACCOUNT.match(text, first.end):
+        return inside[0], _MADE_REPORT
+    verb = _TELLS.match(text, first.end)
+    return (inside[0], _how_plainly(verb, first)) if verb is not None else None
+
+
+def _how_plainly(verb: re.Match[str], teller: Any) -> int:
+    """A parent or a witness who tells an agency is making the report; so is anyone who
+    "reported that"; a child who said something may be quoted in someone else's report."""
+    return _MADE_REPORT if verb[1] is not None or teller.role in ("parent", "witness") \
+        else _SAID_SO
 
 
 def _young(p: Any) -> bool:
