@@ -223,6 +223,10 @@ def extract(
         "--reported-at", help="The day the texts were written (YYYY-MM-DD), for relative "
                               "dates; an email's Date header or a report's reported_at "
                               "otherwise")] = "",
+    sign_model: Annotated[bool | None, typer.Option(
+        "--sign-model/--no-sign-model",
+        help="Also read warning signs with the learned model (needs the model extra); "
+             "default: as the profile says")] = None,
 ) -> None:
     """Print what each narrative names (people, nicknames, places, vehicles, phones, dates,
     links, warning signs) as proposals with their spans and confidence. Reads no store."""
@@ -233,7 +237,7 @@ def extract(
         for path in files:
             if not path.is_file():
                 raise InputError(f"{path}: no such file", hint="check the path")
-            results += proposals_of_file(path, reported_at)
+            results += proposals_of_file(path, reported_at, sign_model)
     except JoinedupError as err:
         _fail(err)
     if json_:

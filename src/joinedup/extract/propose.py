@@ -22,12 +22,16 @@ from joinedup.store import Store
 
 
 def read_narrative(text: str, reported_at: date | datetime,
-                   profile_name: str = "safeguarding") -> list[Proposal]:
-    """What a narrative names, as proposals (the rule-based reader)."""
+                   profile_name: str = "safeguarding", sign_model: bool | None = None
+                   ) -> list[Proposal]:
+    """What a narrative names, as proposals: the rules, and the learned sign model after them
+    where ``sign_model`` asks for it (``None``: as the profile says)."""
     from joinedup.extract.narrative import extract_narrative
 
     day = reported_at.date() if isinstance(reported_at, datetime) else reported_at
-    return extract_narrative(text, day, load_profile(profile_name))
+    profile = load_profile(profile_name)
+    use_model = profile.sign_model if sign_model is None else sign_model
+    return extract_narrative(text, day, profile, sign_model=use_model)
 
 
 def propose(store: Store, reports: Sequence[int]) -> int:
@@ -46,9 +50,11 @@ def propose(store: Store, reports: Sequence[int]) -> int:
     return len(rows)
 
 
-def proposals_of_file(path: Path, reported_at: str = "") -> list[dict[str, Any]]:
+def proposals_of_file(path: Path, reported_at: str = "", sign_model: bool | None = None
+                      ) -> list[dict[str, Any]]:
     """``joinedup extract``: the proposals for each report a file holds (a text file or an
-    email is one report; a JSON Lines or JSON file, each of its reports with a narrative)."""
+    email is one report; a JSON Lines or JSON file, each of its reports with a narrative).
+    ``sign_model``: read signs with the learned model too (``None``: as the profile says)."""
     from joinedup.ingest.reader import read_records
     from joinedup.ingest.text import TextSource, is_text_file, text_record
 
@@ -69,8 +75,8 @@ def proposals_of_file(path: Path, reported_at: str = "") -> list[dict[str, Any]]
             day = date.fromisoformat(when)
         except ValueError:
             raise_missing_date(path)
-        found = read_narrative(str(raw["narrative"]), day, str(raw.get("profile",
-                                                                       "safeguarding")))
+        found = read_narrative(str(raw["narrative"]), day,
+                               str(raw.get("profile", "safeguarding")), sign_model)
         out.append({"file": str(path), "line": rec.line, "report": str(raw.get("id", "")),
                     "reported_at": day.isoformat(), "proposals": [p.as_json() for p in found]})
     return out

@@ -110,6 +110,9 @@ class Profile:
     # without an address counts in the organisation's home town when resolution decides
     # whether a place name is common to several towns (resolve/places.py, common_names).
     local_agencies: frozenset[str] = frozenset()
+    # Whether narratives are also read by the learned sign model after the rules
+    # (extract/narrative/sign_model.py); off unless the profile turns it on.
+    sign_model: bool = False
 
     @property
     def roles(self) -> frozenset[str]:
@@ -282,7 +285,20 @@ def load_profile_from(
         vocabularies=_vocabularies(data, path),
         unconfirmed_proposals=_unconfirmed(data, path),
         local_agencies=_local_agencies(data, path),
+        sign_model=_sign_model(data, path),
     )
+
+
+def _sign_model(data: dict[str, Any], path: Path) -> bool:
+    """``sign_model``: true or false (the default); the model file must be beside it."""
+    value = data.get("sign_model", False)
+    if not isinstance(value, bool):
+        raise ProfileError(f"{path}: sign_model: {value!r} is not true or false",
+                           hint="write sign_model: true, or leave it out")
+    if value and not (path.parent / "sign_model.json").exists():
+        raise ProfileError(f"{path}: sign_model: true, but there is no sign_model.json beside it",
+                           hint="train one (make train-sign-model) or leave sign_model out")
+    return value
 
 
 def _local_agencies(data: dict[str, Any], path: Path) -> frozenset[str]:

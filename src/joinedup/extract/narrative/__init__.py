@@ -35,7 +35,7 @@ from joinedup.extract.narrative.indicators import propose_indicators
 from joinedup.extract.narrative.links import propose_links
 from joinedup.extract.narrative.people import children_of_signs, propose_people
 from joinedup.extract.narrative.phones import propose_phones
-from joinedup.extract.narrative.pipeline import read
+from joinedup.extract.narrative.pipeline import Reading, read
 from joinedup.extract.narrative.places import (
     propose_postcodes,
     propose_streets_and_premises,
@@ -48,19 +48,31 @@ from joinedup.profiles import Profile, load_profile
 __all__ = ["extract_narrative"]
 
 
-def extract_narrative(text: str, reported_at: date, profile: Profile | None = None
-                      ) -> list[Proposal]:
+def extract_narrative(text: str, reported_at: date, profile: Profile | None = None,
+                      sign_model: bool = False) -> list[Proposal]:
     """Everything the rules find in one narrative, in text order.
 
     Args:
         text: The narrative.
         reported_at: The day the report was made; relative dates resolve against it.
         profile: Whose link and indicator phrases to use (default: safeguarding).
+        sign_model: Also read warning signs with the profile's learned model
+            (:mod:`.sign_model`), after the rules; off by default.
 
     Returns:
         Proposals sorted by position, then type.
     """
     profile = profile or load_profile("safeguarding")
+    reading = rule_reading(text, reported_at, profile)
+    if sign_model:
+        from joinedup.extract.narrative.sign_model import propose_signs
+
+        propose_signs(reading, profile.directory, profile.indicators)
+    return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))
+
+
+def rule_reading(text: str, reported_at: date, profile: Profile) -> Reading:
+    """The reading of a narrative with every rule's proposals in it."""
     reading = read(text, reported_at)
     propose_phones(reading)
     propose_postcodes(reading)
@@ -78,4 +90,4 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     place_locations(reading)
     homes_on_streets(reading)
     flats_above_misspelt(reading)
-    return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))
+    return reading
