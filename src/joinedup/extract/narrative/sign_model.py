@@ -89,6 +89,9 @@ class SignModel:
 @lru_cache(maxsize=8)
 def load_model(path: Path) -> SignModel:
     data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("encoder_sha256") != ENCODER_SHA256:
+        raise InputError(f"{path}: trained on another encoder than {ENCODER}",
+                         hint="train it again: make train-sign-model")
     signs = tuple(data["signs"])
     return SignModel(signs, np.array([data["signs"][s]["coef"] for s in signs]),
                      np.array([data["signs"][s]["intercept"] for s in signs]),
