@@ -444,6 +444,9 @@ def test_a_town_bus_station_still_names_the_town() -> None:
     ("She hangs around outside the Golden Bull most nights.", "the Golden Bull"),
     ("a crew from the Marlowe estate in Tottenham", "the Marlowe estate"),
     ("Anjali is often at Chicken Point.", "Chicken Point"),
+    ("Priya spends time at Royal Stop.", "Royal Stop"),
+    ("Anna hangs around at Golden Corner.", "Golden Corner"),
+    ("He is often at Star Point most nights.", "Star Point"),
 ])
 def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
     assert place in [t for t, _ in found(text, "place")]
@@ -550,6 +553,21 @@ def test_a_fraction_is_not_a_date(text: str) -> None:
     ("The flat is rented to Imran Shah.", ("rented to", "lives_at")),
     ("Imran is working at the Golden Dragon.", ("working at", "works_at")),
     ("She was seen in a silver Vauxhall driven by an older man.", ("driven by", "drives")),
+    ("A man known as 'Tiger' has been giving Rukhsana lifts.",
+     ("giving Rukhsana lifts", "transported")),
 ])
 def test_where_someone_lives_works_or_drives_is_a_link(text: str, link: tuple[str, str]) -> None:
     assert link in found(text, "link")
+
+
+def test_a_sign_said_of_a_child_by_name_is_read() -> None:
+    """Where a writer repeats the child's name for want of a pronoun."""
+    text = "Marek told the crisis team Marek had thought about ending Marek's life."
+    assert ("ending Marek's life", "suicidal") in found(text, "indicator")
+
+
+@pytest.mark.parametrize("nickname", ["Mr. Nice", "Mr Big", "K."])
+def test_a_title_quoted_after_a_naming_cue_is_a_nickname_not_a_surname(nickname: str) -> None:
+    text = f'He said that an older man he knows as "{nickname}", in his thirties, gave him money.'
+    assert found(text, "alias") == [(nickname, nickname)]
+    assert found(text, "person") == []

@@ -39,8 +39,9 @@ _PERSONLIKE = re.compile(rf"{_UP}\.?\s+{_UP}{_LOW}+|{_UP}{_LOW}+\s+{_UP}{_LOW}+"
 _NICKNAMING = re.compile(r"\b(?:they\s+call|call(?:s|ed|ing)\s+(?:him|her)self|nicknamed|goes\s+by|"
                          r"call\s+him|call\s+her)\b", re.IGNORECASE)
 # A nickname after a naming cue, as written: up to three words of any case ("sam", "car zero",
-# "Little Dog"), or one letter with or without its full stop ("K", "K.")
-_ANY_NICKNAME = re.compile(r"(?:[^\W\d_][\w'’-]*|[^\W\d_]\.)(?:\s+[\w'’-]+){0,2}")
+# "Little Dog"), the first with or without a full stop ("K", "K.", "Mr. Nice": a title in
+# quotes after the cue is part of the nickname, not a man's surname)
+_ANY_NICKNAME = re.compile(r"[^\W\d_][\w'’-]*\.?(?:\s+[\w'’-]+){0,2}")
 _WORD_RUN = re.compile(rf"(?:the\s+)?{_UP}[\w'-]*(?:\s+{_UP}[\w'-]*){{0,2}}")
 
 
