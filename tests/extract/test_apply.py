@@ -227,6 +227,37 @@ def test_a_nickname_just_after_a_name_is_that_persons() -> None:
                             "aliases": ["Tiger"]}]
 
 
+def test_a_nickname_whose_owner_is_of_another_age_or_sex_is_someone_else() -> None:
+    text = ('She was seen with a man named Tyrone Francis (36). A man in his mid fifties who '
+            'calls himself "Crazy Tiger" bought her drink. A man named Tom Hart, known as "T", '
+            'and Ann Day, known as "Big Man".')
+    made = structured_from(proposals(text, [
+        ("person", "Tyrone Francis", "Tyrone Francis", "person_of_concern",
+         {"age": "36", "sex": "male"}),
+        ("alias", "Crazy Tiger", "Crazy Tiger", "person_of_concern", {"age": "53-57"}),
+        ("person", "Tom Hart", "Tom Hart", "person_of_concern", {"age": "50-59"}),
+        ("alias", "T", "T", "person_of_concern", {"age": "55", "sex": "male"}),
+        ("person", "Ann Day", "Ann Day", "person_of_concern", {"sex": "female"}),
+        ("alias", "Big Man", "Big Man", "person_of_concern", {"sex": "male"})]))
+    assert [(p.get("name"), p.get("aliases")) for p in made.people] == [
+        ("Tyrone Francis", None), (None, ["Crazy Tiger"]), ("Tom Hart", ["T"]),
+        ("Ann Day", None), (None, ["Big Man"])]
+
+
+def test_a_link_told_by_a_parent_joins_the_man_it_names_not_the_parent() -> None:
+    text = ("Her mother, Alexandra Wojcik, reported that Shantelle was seen with a man named "
+            "Tyrone Francis. Her father, Tom, drove her home.")
+    made = structured_from(proposals(text, [
+        ("person", "Alexandra Wojcik", "Alexandra Wojcik", "parent"),
+        ("person", "Shantelle", "Shantelle", "child"),
+        ("link", "was seen with", "seen_with", "", {"sentence": [0, 95]}),
+        ("person", "Tyrone Francis", "Tyrone Francis", "person_of_concern"),
+        ("person", "Tom", "Tom", "parent"),
+        ("link", "drove her home", "transported", "", {"sentence": [96, 128]})]))
+    assert made.links == [{"from": "p3", "to": "p2", "type": "seen_with"},
+                          {"from": "p4", "to": "p2", "type": "transported"}]
+
+
 def test_what_the_reader_said_of_a_person_is_kept_whichever_mention_says_it() -> None:
     text = ('Bridget (13) was missing overnight. DOB 23/02/1994. A man in his thirties known '
             'as "Boss" texts Bridget.')

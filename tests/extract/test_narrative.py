@@ -571,3 +571,10 @@ def test_a_title_quoted_after_a_naming_cue_is_a_nickname_not_a_surname(nickname:
     text = f'He said that an older man he knows as "{nickname}", in his thirties, gave him money.'
     assert found(text, "alias") == [(nickname, nickname)]
     assert found(text, "person") == []
+
+
+def test_a_nickname_inside_a_longer_name_is_not_that_nickname_again() -> None:
+    text = ("A man known as 'Ali' picked her up. Priya Ali (12) is picked up by adults. "
+            "Then Ali drove her. She said Ali Hassan is his cousin.")
+    assert [t for t, _ in found(text, "alias")] == ["Ali", "Ali"]
+    assert [t for t, _ in found(text, "person")] == ["Priya Ali", "Ali Hassan"]

@@ -318,3 +318,22 @@ def test_two_homes_described_by_one_street_join_through_a_child_both_name(
 ) -> None:
     places = _places(store, tmp_path, _union_street("Amy"))
     assert len(places) == 1 and len(places[0]["mentions"]) == 2, places
+
+
+def test_the_flat_above_premises_is_not_the_premises(store: Store, tmp_path: Path) -> None:
+    """A name that only the reader gave (no kind) cannot bridge the flat and the takeaway."""
+    def place(name: str, kind: str | None = None) -> dict:
+        p = {"ref": "l", "name": name, "address": "Market Street, Shipley"}
+        return p | {"kind": kind} if kind else p
+
+    places = _places(store, tmp_path, [
+        report("a", people=[child("c1", "Amy")], places=[place("flat above Royal Point", "flat")]),
+        report("b", org="Clinic", agency="health", people=[child("c2", "Beth")],
+               places=[place("Royal Point")]),
+        report("c", org="School", agency="education", people=[child("c3", "Cara")],
+               places=[place("Royal Point takeaway", "takeaway")]),
+        report("d", org="Youth", agency="youth_service", people=[child("c4", "Dana")],
+               places=[place("the Royal Point flat", "flat")]),
+    ])
+    assert sorted(sorted(m["report"] for m in p["mentions"]) for p in places) == [
+        ["a", "d"], ["b", "c"]], places

@@ -55,6 +55,7 @@ from typing import Any
 Row = dict[str, Any]
 YOUNG = ("child", "victim", "recruiter")
 TO_PLACE = ("taken_to", "frequents", "lives_at", "works_at")
+TELLERS = ("parent", "professional", "witness")  # adults who tell of a link, seldom its end
 NEAR = 60  # characters between a name and the nickname that follows it, or a vehicle's
 # description and its registration
 ADDRESS_GAP = 3  # characters between a place and the address or postcode that follows it
@@ -157,7 +158,7 @@ class _Named:
             person = self._again(kind, value)
         if kind == "alias" and person is None and last is not None \
                 and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
-                and _same_group(p["role"], last[1]["role"]):
+                and _same_group(p["role"], last[1]["role"]) and _may_be(last[1], attrs):
             person = last[1]  # "Tariq, known as 'Tiger'" (not "Chloe said a man known as")
         if person is None:
             if not p["role"]:
@@ -213,11 +214,12 @@ class _Named:
         self.out.places.append(place)
         self.places.append((p["start"], p["end"], place))
 
-    def before(self, at: int, adult: bool | None = None, but: Row | None = None
-               ) -> Row | None:
-        """The person named nearest before ``at`` (an adult, a young person, or either)."""
+    def before(self, at: int, adult: bool | None = None, but: Row | None = None,
+               skip: tuple[str, ...] = ()) -> Row | None:
+        """The person named nearest before ``at`` (an adult, a young person, or either), not
+        of a role in ``skip``."""
         for end, person in reversed(self.people):
-            if end <= at and person is not but and (
+            if end <= at and person is not but and person["role"] not in skip and (
                     adult is None or (person["role"] not in YOUNG) == adult):
                 return person
         return None
@@ -241,7 +243,11 @@ class _Named:
                 (pl for at, _, pl in reversed(self.places) if first <= at < start), None)
             return (source, target) if source is not None and target is not None else None
         adult = None if kind == "introduced" else True
-        source = self._in_sentence(sentence, start, end, adult) or self.before(start, adult)
+        # the adult of a link is one of concern where its sentence names one: "Her mother,
+        # Alexandra, reported that Shantelle was seen with Tyrone Francis" links Tyrone
+        skip = TELLERS if adult else ()
+        source = self._in_sentence(sentence, start, end, adult, skip=skip) \
+            or self._in_sentence(sentence, start, end, adult) or self.before(start, adult)
         target = self._in_sentence(sentence, start, end, False, but=source) \
             or self.before(start, adult=False, but=source) or next(
                 (q for at, q in self.people if at > end and q["role"] in YOUNG
@@ -249,18 +255,19 @@ class _Named:
         return (source, target) if source is not None and target is not None else None
 
     def _in_sentence(self, sentence: Any, start: int, end: int, adult: bool | None,
-                     but: Row | None = None) -> Row | None:
+                     but: Row | None = None, skip: tuple[str, ...] = ()) -> Row | None:
         """The person the link's own sentence names nearest before it, else first after it
-        ("Maeve has been seen in the company of a man known as 'Bgiman'")."""
+        ("Maeve has been seen in the company of a man known as 'Bgiman'"), not of a role in
+        ``skip``."""
         if not (isinstance(sentence, list) and len(sentence) == 2):
             return None
         first, last = sentence
 
         def fits(person: Row) -> bool:
-            return person is not but and (adult is None or (person["role"] not in YOUNG)
-                                          == adult)
+            return person is not but and person["role"] not in skip and (
+                adult is None or (person["role"] not in YOUNG) == adult)
 
-        found = self.before(start, adult, but)
+        found = self.before(start, adult, but, skip)
         if found is not None and any(first <= at <= start and q is found
                                      for at, q in self.people):
             return found
@@ -287,6 +294,23 @@ def _same_group(role: str | None, other: str) -> bool:
     no role, the same one, or both young ("Amy, a recruiter, who calls herself 'Sparkle'",
     the nickname read as a girl's)."""
     return role in ("", None, other) or (role in YOUNG and other in YOUNG)
+
+
+def _may_be(person: Row, attrs: Row) -> bool:
+    """Whether what the reader said of a nickname's owner (age, sex) agrees with ``person``:
+    "Tyrone Francis (36). A man in his mid fifties who calls himself 'Crazy Tiger'" is two men."""
+    if attrs.get("sex") and person.get("sex") and str(attrs["sex"]) != person["sex"]:
+        return False
+    mine, theirs = _years(attrs.get("age")), _years(person.get("age", person.get("age_range")))
+    return mine is None or theirs is None or (mine[0] <= theirs[1] and theirs[0] <= mine[1])
+
+
+def _years(age: Any) -> tuple[int, int] | None:
+    """An age ("36") or a range ("53-57") as (lowest, highest), or None."""
+    parts = str(age if age is not None else "").split("-")
+    if not all(part.strip().isdigit() for part in parts) or len(parts) > 2:
+        return None
+    return int(parts[0]), int(parts[-1])
 
 
 def _key(p: Row) -> int:

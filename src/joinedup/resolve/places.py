@@ -57,6 +57,9 @@ GENERIC = frozenset(
 )
 
 
+# Words that put a place above, over or behind premises named after them
+POSITION = frozenset({"above", "over", "upstairs", "behind", "rear"})
+
 # "a flat on Spotland Road": a kind of home described by its street, not a name
 _ON_STREET = re.compile(
     r"^(?:an? |the )?(?:flat|house|room|bedsit|maisonette|home)s? (?:on|in) (?P<street>.+)$"
@@ -380,6 +383,8 @@ def _compare(
                 },
             ],
         }
+    if _below(fx, fy) or _below(fy, fx):
+        return None  # "flat above Royal Point" is not Royal Point
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
     score = fuzz.token_sort_ratio(core_x, core_y)
     if score < NAME_SCORE and _shortened(core_x, core_y):
@@ -413,6 +418,14 @@ def _compare(
             {"comparison": "location", "level": where},
         ],
     }
+
+
+def _below(fx: Row, fy: Row) -> bool:
+    """Whether ``fx`` is a place above, over or behind premises and ``fy`` is named as the
+    premises themselves (not a flat): the flat above a takeaway and the takeaway are two
+    places, the one a child is taken to and the one a man works at."""
+    return bool(POSITION & set(fx["name_key"].split())) \
+        and not POSITION & set(fy["name_key"].split()) and fy.get("kind") != "flat"
 
 
 def _where(attr: str) -> str:

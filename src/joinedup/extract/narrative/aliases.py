@@ -155,6 +155,7 @@ def _repeats(reading: Reading, found: set[str]) -> None:
     of one letter ("scar", "K"), only in quotation marks, as such a word is often just a word
     ("a scar on his cheek")."""
     text = reading.text
+    blocked = lexicon().words("not_names")
     roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
     for alias in sorted(found, key=len, reverse=True):
         quoted = alias.islower() or len(alias.rstrip(".")) == 1
@@ -166,10 +167,25 @@ def _repeats(reading: Reading, found: set[str]) -> None:
             if quoted:
                 whole = whole and start > 0 and text[start - 1] in _OPENING \
                     and text[end:end + 1] in _CLOSING
+            elif whole and _in_a_name(text, start, end, blocked):
+                whole = False  # "Priya Ali (12)": the child's surname, not the man "Ali"
             if whole and reading.free(start, end):
                 reading.propose("alias", start, end, alias, 0.75, "alias.repeated",
                                 role=roles.get(alias, ""))
             start = text.find(alias, end)
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*) $")
+_WORD_AFTER = re.compile(r" ([^\W\d_][\w'’-]*)")
+
+
+def _in_a_name(text: str, start: int, end: int, blocked: frozenset[str]) -> bool:
+    """Whether ``[start, end)`` has a capitalised word that is not a common word right before
+    or after it, one space away: part of a longer name ("Priya Ali", "Ali Hassan")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.match(text, end)
+    return any(m is not None and m[1][0].isupper() and m[1] not in blocked
+               for m in (before, after))
 
 
 def _wordlike(ch: str) -> bool:

@@ -6,7 +6,8 @@ separated by spaces. A token is written as:
 
 * ``word`` or ``drove|drives|driving``: the lower-cased token is one of these words;
 * ``@obj``: a macro from the file's ``macros`` (itself such a token);
-* ``NAME``: a capitalised word; ``NUM``: a number; ``QUOTE``: a quotation mark;
+* ``NAME``: a name, one capitalised word or two joined by a hyphen or a space ("Leah",
+  "Chiamaka-Grace", "Priya Ali"); ``NUM``: a number; ``QUOTE``: a quotation mark;
 * ``_``: any one token;
 * a suffix ``?`` (optional) or ``{0,3}`` (between 0 and 3 of them), as in ``_{0,3}``.
 
@@ -38,6 +39,10 @@ _SPECIAL: dict[str, dict[str, Any]] = {
     "QUOTE": {"IS_QUOTE": True},
 }
 
+# A name as a phrase says it: a capitalised word, or two joined by a hyphen or a space
+_NAME: list[dict[str, Any]] = [{"IS_TITLE": True}, {"ORTH": "-", "OP": "?"},
+                               {"IS_TITLE": True, "OP": "?"}]
+
 PhraseBook = dict[str, list[list[dict[str, Any]]]]
 """An id (a link type, an indicator) and its compiled token patterns."""
 
@@ -59,6 +64,9 @@ def compile_pattern(text: str, macros: dict[str, str]) -> list[dict[str, Any]]:
             raise ValueError(f"{raw!r}: NAME, NUM, QUOTE and _ stand alone, not in a list")
         if not body:
             raise ValueError(f"empty token in {text!r}")
+        if body == "NAME" and not op:
+            tokens += _NAME  # "Leah", "Chiamaka-Grace", "Priya Ali"
+            continue
         spec = dict(_SPECIAL[body]) if body in _SPECIAL else _words(body)
         if op:
             spec["OP"] = op
