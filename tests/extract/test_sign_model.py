@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -168,3 +169,34 @@ def test_make_train_sign_model_gives_back_the_shipped_model() -> None:
     for sign, fit in shipped["signs"].items():
         assert np.allclose(again["signs"][sign]["coef"], fit["coef"], atol=2e-3), sign
         assert again["signs"][sign]["intercept"] == pytest.approx(fit["intercept"], abs=2e-3)
+
+
+def test_narratives_read_together_read_as_one_at_a_time() -> None:
+    from joinedup.extract.narrative import extract_narrative, extract_narratives
+
+    texts = [(PICKED_UP, DAY), (SMALL_HOURS, DAY), ("Nothing of note.", DAY)]
+    together = extract_narratives(texts, PROFILE, sign_model=True)
+    assert together == [extract_narrative(t, d, PROFILE, sign_model=True) for t, d in texts]
+    assert [[p.rule for p in found if p.rule.startswith("sign_model.")] for found in together] \
+        == [["sign_model.transported_by_unknown_adults"],
+            ["sign_model.returns_under_influence"], []]
+
+
+def test_a_profile_that_turns_it_on_reads_imported_narratives_with_it(
+        store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import joinedup.extract.propose as propose_module
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import process_new
+    from tests.factories import report, write_jsonl
+
+    on = dataclasses.replace(PROFILE, sign_model=True)
+    monkeypatch.setattr(propose_module, "load_profile",
+                        lambda name: on if name == "safeguarding" else load_profile(name))
+    bare = report("n1", people=[], narrative=f"Leah, 14, lives with her nan. {PICKED_UP}")
+    result = import_file(store, write_jsonl(tmp_path / "n.jsonl", [bare]))
+    process_new(store, result.reports)
+    rules = [p["rule"] for p in store.proposals(bare["source"]["org"], "n1")
+             if p["type"] == "indicator"]
+    assert rules == ["sign_model.transported_by_unknown_adults"]

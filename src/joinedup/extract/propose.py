@@ -20,6 +20,8 @@ from joinedup.extract.proposals import Proposal
 from joinedup.profiles import load_profile
 from joinedup.store import Store
 
+READ_BATCH = 256  # narratives read together
+
 
 def read_narrative(text: str, reported_at: date | datetime,
                    profile_name: str = "safeguarding", sign_model: bool | None = None
@@ -28,26 +30,41 @@ def read_narrative(text: str, reported_at: date | datetime,
     where ``sign_model`` asks for it (``None``: as the profile says)."""
     from joinedup.extract.narrative import extract_narrative
 
-    day = reported_at.date() if isinstance(reported_at, datetime) else reported_at
     profile = load_profile(profile_name)
     use_model = profile.sign_model if sign_model is None else sign_model
-    return extract_narrative(text, day, profile, sign_model=use_model)
+    return extract_narrative(text, _day(reported_at), profile, sign_model=use_model)
 
 
 def propose(store: Store, reports: Sequence[int]) -> int:
     """Read the narrative-only reports among ``reports`` and keep their proposals; return how
     many were proposed. Only profiles whose reports are joined up into entities have a reader
     (its phrase books are theirs); a conflict report's narrative is kept and searchable."""
-    rows: list[dict[str, Any]] = []
+    from joinedup.extract.narrative import extract_narratives
+
+    by_profile: dict[str, list[dict[str, Any]]] = {}
     for r in store.narratives_to_read(reports):
-        if load_profile(r["profile"]).engine != "entities":
-            continue
-        for p in read_narrative(r["narrative"], r["reported_at"], r["profile"]):
-            rows.append({"report": r["pk"], "type": p.type, "start": p.start, "end": p.end,
-                         "text": p.text, "value": p.value, "role": p.role or None,
-                         "confidence": p.confidence, "rule": p.rule, "attrs": dict(p.attrs)})
+        if load_profile(r["profile"]).engine == "entities":
+            by_profile.setdefault(r["profile"], []).append(r)
+    rows: list[dict[str, Any]] = []
+    for name, found in by_profile.items():
+        profile = load_profile(name)
+        # a batch at a time: the sign model embeds a batch's sentences in one pass, and a
+        # batch's readings (spaCy docs) are let go before the next
+        for at in range(0, len(found), READ_BATCH):
+            batch = found[at:at + READ_BATCH]
+            texts = [(str(r["narrative"]), _day(r["reported_at"])) for r in batch]
+            read = extract_narratives(texts, profile, profile.sign_model)
+            for r, proposals in zip(batch, read, strict=True):
+                rows += [{"report": r["pk"], "type": p.type, "start": p.start, "end": p.end,
+                          "text": p.text, "value": p.value, "role": p.role or None,
+                          "confidence": p.confidence, "rule": p.rule, "attrs": dict(p.attrs)}
+                         for p in proposals]
     store.add_proposals(rows)
     return len(rows)
+
+
+def _day(when: date | datetime) -> date:
+    return when.date() if isinstance(when, datetime) else when
 
 
 def proposals_of_file(path: Path, reported_at: str = "", sign_model: bool | None = None

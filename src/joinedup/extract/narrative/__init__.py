@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from joinedup.extract.narrative.aliases import propose_aliases
@@ -45,7 +46,7 @@ from joinedup.extract.narrative.vehicles import propose_vehicles
 from joinedup.extract.proposals import Proposal
 from joinedup.profiles import Profile, load_profile
 
-__all__ = ["extract_narrative"]
+__all__ = ["extract_narrative", "extract_narratives"]
 
 
 def extract_narrative(text: str, reported_at: date, profile: Profile | None = None,
@@ -62,13 +63,20 @@ def extract_narrative(text: str, reported_at: date, profile: Profile | None = No
     Returns:
         Proposals sorted by position, then type.
     """
+    return extract_narratives([(text, reported_at)], profile, sign_model)[0]
+
+
+def extract_narratives(texts: Sequence[tuple[str, date]], profile: Profile | None = None,
+                       sign_model: bool = False) -> list[list[Proposal]]:
+    """:func:`extract_narrative` for several narratives at once: the learned sign model, where
+    asked for, embeds all their sentences in one pass, which is quicker than one at a time."""
     profile = profile or load_profile("safeguarding")
-    reading = rule_reading(text, reported_at, profile)
+    readings = [rule_reading(text, day, profile) for text, day in texts]
     if sign_model:
         from joinedup.extract.narrative.sign_model import propose_signs
 
-        propose_signs(reading, profile.directory, profile.indicators)
-    return sorted(reading.proposals, key=lambda p: (p.start, p.end, p.type))
+        propose_signs(readings, profile.directory, profile.indicators)
+    return [sorted(r.proposals, key=lambda p: (p.start, p.end, p.type)) for r in readings]
 
 
 def rule_reading(text: str, reported_at: date, profile: Profile) -> Reading:

@@ -165,26 +165,30 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float64)
 
 
-def propose_signs(reading: Reading, directory: Path,
+def propose_signs(readings: Sequence[Reading], directory: Path,
                   indicator_ids: frozenset[str] | None) -> None:
-    """Add the model's signs to ``reading``: one proposal over a sentence for each sign whose
-    probability reaches the threshold, unless a rule already proposed that sign there."""
+    """Add the model's signs to each reading: one proposal over a sentence for each sign whose
+    probability reaches the threshold, unless a rule already proposed that sign there. The
+    sentences of all the readings are embedded together."""
     path = directory / MODEL_FILE
     if not path.exists():
         raise InputError(f"{directory.name}: this profile has no sign model ({MODEL_FILE})",
                          hint="turn the sign model off, or train one for the profile")
     model = load_model(path)
-    sentences = sentence_texts(reading, protected_words(directory / PROTECTED_FILE))
+    protected = protected_words(directory / PROTECTED_FILE)
+    sentences = [(reading, start, end, text) for reading in readings
+                 for start, end, text in sentence_texts(reading, protected)]
     if not sentences:
         return
-    probs = model.probabilities(embed([t for _, _, t in sentences]))
-    rules = [(p.start, p.end, p.value) for p in reading.proposals if p.type == "indicator"]
-    for (start, end, _), row in zip(sentences, probs, strict=True):
+    probs = model.probabilities(embed([text for *_, text in sentences]))
+    rules = {id(r): [(p.start, p.end, p.value) for p in r.proposals if p.type == "indicator"]
+             for r in readings}
+    for (reading, start, end, _), row in zip(sentences, probs, strict=True):
         for j in np.flatnonzero(row >= model.threshold):
             sign = model.signs[j]
             if indicator_ids is not None and sign not in indicator_ids:
                 continue
-            if any(v == sign and a < end and start < b for a, b, v in rules):
+            if any(v == sign and a < end and start < b for a, b, v in rules[id(reading)]):
                 continue
             reading.propose("indicator", start, end, sign, CONFIDENCE, f"sign_model.{sign}",
                             claim=False, attrs={"probability": round(float(row[j]), 3)})
