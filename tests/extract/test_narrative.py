@@ -578,3 +578,11 @@ def test_a_nickname_inside_a_longer_name_is_not_that_nickname_again() -> None:
             "Then Ali drove her. She said Ali Hassan is his cousin.")
     assert [t for t, _ in found(text, "alias")] == ["Ali", "Ali"]
     assert [t for t, _ in found(text, "person")] == ["Priya Ali", "Ali Hassan"]
+
+
+def test_the_council_that_placed_a_child_is_not_a_place() -> None:
+    text = ("She was placed here by Birmingham. Her placing authority is Bradford. Later she "
+            "went to Birmingham.")
+    assert found(text, "place") == [("Birmingham", "Birmingham")]
+    [place] = [p for p in extract_narrative(text, AT) if p.type == "place"]
+    assert place.start == text.rindex("Birmingham")
