@@ -447,6 +447,7 @@ def test_a_town_bus_station_still_names_the_town() -> None:
     ("Priya spends time at Royal Stop.", "Royal Stop"),
     ("Anna hangs around at Golden Corner.", "Golden Corner"),
     ("He is often at Star Point most nights.", "Star Point"),
+    ("Priya is often at Karahi  Palace.", "Karahi  Palace"),  # two spaces, as typed
 ])
 def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
     assert place in [t for t, _ in found(text, "place")]

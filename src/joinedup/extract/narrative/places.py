@@ -67,7 +67,7 @@ def _premises() -> re.Pattern[str]:
     alone = _alternation(lexicon().words("premises_alone"))
     return re.compile(
         rf"(?<![\w-])(?:[Tt]he[ ](?:{alone})(?![\w-])"
-        rf"|(?:[Tt]he[ ])?{_WORD}(?:[ ]{_WORD}){{0,4}}(?:[ ](?:{lower})(?![\w-]))?)")
+        rf"|(?:[Tt]he[ ])?{_WORD}(?:[ ]{{1,2}}{_WORD}){{0,4}}(?:[ ](?:{lower})(?![\w-]))?)")
 
 
 def _is_premises(surface: str) -> bool:
