@@ -448,6 +448,7 @@ def test_a_town_bus_station_still_names_the_town() -> None:
     ("Anna hangs around at Golden Corner.", "Golden Corner"),
     ("He is often at Star Point most nights.", "Star Point"),
     ("Priya is often at Karahi  Palace.", "Karahi  Palace"),  # two spaces, as typed
+    ("Priya is often at Star King.", "Star King"),
 ])
 def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place: str) -> None:
     assert place in [t for t, _ in found(text, "place")]
@@ -458,7 +459,8 @@ def test_premises_named_after_a_place_word_and_the_are_a_place(text: str, place:
                                   "She was seen at the Royal Oldham Hospital.",
                                   "staff at the Tyneside-based charity said",
                                   "She lives on Yusuf's estate.",
-                                  "She went to Kayleigh Smith for help."])
+                                  "She went to Kayleigh Smith for help.",
+                                  "She read a book by Stephen King."])
 def test_no_premises_by_position_without_a_name(text: str) -> None:
     assert found(text, "place") == []
 

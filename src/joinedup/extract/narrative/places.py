@@ -84,7 +84,11 @@ def _is_premises(surface: str) -> bool:
     if words[-1].islower():
         owner = words[0][:-2].lower() if words[0].endswith(("'s", "’s")) else ""
         return not (len(words) == 2 and owner in given_names())  # not "Yusuf's estate"
-    return _premises_word().search(" ".join(words[1:])) is not None
+    if _premises_word().search(" ".join(words[1:])) is not None:
+        return True
+    # "Star King" is a takeaway, "Stephen King" a man
+    return words[-1] in lex.words("premises_surnames") \
+        and words[0].lower() not in given_names()
 
 
 def _grounds(surface: str) -> bool:
@@ -103,7 +107,8 @@ def _street_word() -> re.Pattern[str]:
 @cache
 def _premises_hint() -> re.Pattern[str] | None:
     """The premises words (with and without a name), without the lookarounds, or None."""
-    words = lexicon().words("premises") | lexicon().words("premises_alone")
+    lex = lexicon()
+    words = lex.words("premises") | lex.words("premises_alone") | lex.words("premises_surnames")
     return re.compile(_alternation(words)) if words else None
 
 
