@@ -15,8 +15,9 @@ structured report it stands for by name, nickname, postcode, plate or number (:f
 scoring only. An alert is *late* when the report that raised it came after the answer key's
 earliest report; *false* when no planted or noise-expected alert has its rule and subject.
 
-Independence differs by design: a narrative-only report names no informant (the reader proposes
-none), so its account counts as its organisation and reporter's. The answer key is computed
+Independence may differ: a narrative-only report names an informant only where the reader
+reads who gave its account (since 2026-12-06); otherwise its account counts as its organisation
+and reporter's. The answer key is computed
 again that way (``source key`` in the table) to tell a difference that comes from that from one
 that comes from reading.
 """
