@@ -589,3 +589,13 @@ def test_the_council_that_placed_a_child_is_not_a_place() -> None:
     assert found(text, "place") == [("Birmingham", "Birmingham")]
     [place] = [p for p in extract_narrative(text, AT) if p.type == "place"]
     assert place.start == text.rindex("Birmingham")
+
+
+@pytest.mark.parametrize("text", ["Daniella Green (17) spends time with adults nobody knows.",
+                                  "Daniella Green, aged 17, was seen with a man."])
+def test_a_name_ending_in_a_street_word_with_an_age_after_it_is_a_person(text: str) -> None:
+    """Whatever the given name ("Daniella" is in no list the reader keeps)."""
+    assert found(text, "person") == [("Daniella Green", "Daniella Green")]
+    assert found(text, "place") == []
+    assert found("She was seen on Daniella Green (17).", "place") == [
+        ("Daniella Green", "Daniella Green")]

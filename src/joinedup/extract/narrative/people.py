@@ -42,6 +42,8 @@ from functools import cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from joinedup.extract.narrative.pipeline import (
+    AGE_BETWEEN_COMMAS,
+    AGE_IN_BRACKETS,
     LOWER_LETTERS,
     UPPER_LETTERS,
     Reading,
@@ -93,10 +95,10 @@ _INTRO = re.compile(
     re.IGNORECASE)
 # A single capitalised word is a person when an age follows ("Tia (14)") or, at the start of a
 # sentence, a verb of saying or doing ("Ruby said", "Jodie went").
-_AGE_NEXT = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
+_AGE_NEXT = AGE_IN_BRACKETS
 # ... or an age between commas, as a report introduces a child ("Aayn, 16, has gifts"), a name
 # no list holds (a misspelling) included; a town so written is a town ("Rochdale, 16, ...")
-_AGE_BETWEEN_COMMAS = re.compile(r",\s(?:aged\s)?\d{1,2}\s?[,.;]")
+_AGE_BETWEEN_COMMAS = AGE_BETWEEN_COMMAS
 _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
@@ -215,8 +217,9 @@ def propose_people(reading: Reading) -> None:
             start += len(words[0]) + 1
             words = words[1:]
         while words and words[-1] in not_name and not (
-                words[-1] in surnames and len(words) == 2 and _given(words[0])):
-            words = words[:-1]
+                words[-1] in surnames and len(words) == 2 and (_given(words[0]) or _aged(
+                    text, start + len(words[0]) + 1 + len(words[1])))):
+            words = words[:-1]  # "Daniella Green (17)": an age says a name, whatever the name
         if not words:
             continue
         end = start + len(" ".join(words))
@@ -238,6 +241,12 @@ def propose_people(reading: Reading) -> None:
         if match[0] in seen and reading.free(match.start(), match.end()):
             _add_person(reading, match.start(), match.end(), "person.again", 0.8,
                         text[max(0, match.start() - 30):match.start()])
+
+
+def _aged(text: str, end: int) -> bool:
+    """Whether an age follows right after ``end``."""
+    return AGE_IN_BRACKETS.match(text, end) is not None \
+        or AGE_BETWEEN_COMMAS.match(text, end) is not None
 
 
 def _evidence(words: list[str], before: str, titled: bool, after: str

@@ -46,6 +46,10 @@ def _letter_class(test: Callable[[str], bool]) -> str:
 
 
 UPPER_LETTERS = _letter_class(lambda ch: ch.isupper() or ch.istitle())
+# An age said just after a name, which makes the name a person's whatever it looks like: in
+# brackets ("Aayn (16)", "Daniella Green (17)") or between commas ("Aayn, 16, has gifts")
+AGE_IN_BRACKETS = re.compile(r"\s?\((?:aged?\s)?\d{1,2}\)")
+AGE_BETWEEN_COMMAS = re.compile(r",\s(?:aged\s)?\d{1,2}\s?[,.;]")
 """Capital letters in any alphabet, for a regex character class: ``[{UPPER_LETTERS}]``. A name is
 written with the letters of its origin ("Łukasz", "Şahin", "Émilie", "Ömer", "İbrahim"): a
 name pattern written with ``A-Z`` cuts them short, and loses more children of some origins

@@ -26,7 +26,14 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from joinedup.extract.narrative.pipeline import UPPER_LETTERS, Reading, given_names, lexicon
+from joinedup.extract.narrative.pipeline import (
+    AGE_BETWEEN_COMMAS,
+    AGE_IN_BRACKETS,
+    UPPER_LETTERS,
+    Reading,
+    given_names,
+    lexicon,
+)
 from joinedup.resolve.normalise import normalise_postcode
 
 MIN_TOWN_POPULATION = 5000
@@ -446,11 +453,14 @@ def _name_again() -> re.Pattern[str]:
 
 def _surname(text: str, start: int, surface: str) -> bool:
     """Whether a "street" is a person's name ending in a street word that is also a surname
-    ("Sophie Green (12)", "a local man, Stephen Green,"): a given name, no house number, and no
-    word before it that says a place is meant ("on Rose Hill", "at Mary Lane")."""
+    ("Sophie Green (12)", "a local man, Stephen Green,"): a given name, or any first word with
+    an age after it ("Daniella Green (17)"), no house number, and no word before it that says a
+    place is meant ("on Rose Hill", "at Mary Lane")."""
     words = surface.split()
     return (len(words) == 2 and words[-1] in lexicon().words("street_surnames")
-            and words[0].lower() in given_names()
+            and (words[0].lower() in given_names()
+                 or AGE_IN_BRACKETS.match(text, start + len(surface)) is not None
+                 or AGE_BETWEEN_COMMAS.match(text, start + len(surface)) is not None)
             and not _STREET_CUE.search(text[max(0, start - 12):start]))
 
 
