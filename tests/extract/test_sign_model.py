@@ -49,7 +49,11 @@ def test_off_by_default_and_reads_what_the_rules_miss() -> None:
     p = found[0]
     assert (p.start, p.end) == (0, len(SMALL_HOURS))  # the sentence is the evidence
     assert p.confidence == sm.CONFIDENCE
-    assert p.attrs["probability"] >= sm.load_model(PROFILE.directory / sm.MODEL_FILE).threshold
+    model = sm.load_model(PROFILE.directory / sm.MODEL_FILE)
+    assert p.attrs["probability"] >= model.threshold
+    # why: the training sentence of that sign it reads most like
+    examples = model.examples[model.signs.index("returns_under_influence")]
+    assert p.attrs["like"] in examples and len(examples) == sm.EXAMPLES
 
 
 def test_a_sign_a_rule_proposed_in_the_sentence_is_not_proposed_again() -> None:
@@ -169,6 +173,9 @@ def test_make_train_sign_model_gives_back_the_shipped_model() -> None:
     for sign, fit in shipped["signs"].items():
         assert np.allclose(again["signs"][sign]["coef"], fit["coef"], atol=2e-3), sign
         assert again["signs"][sign]["intercept"] == pytest.approx(fit["intercept"], abs=2e-3)
+        # the examples are the sentences the fit is surest of: a near tie may swap the last
+        shared = set(again["signs"][sign]["examples"]) & set(fit["examples"])
+        assert len(shared) >= len(fit["examples"]) - 1, sign
 
 
 def test_narratives_read_together_read_as_one_at_a_time() -> None:

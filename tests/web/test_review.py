@@ -157,3 +157,22 @@ def test_the_preview_says_who_gave_the_account(app: Any) -> None:
         client.post(f"/api{page}/{row['id']}", json={"status": "accepted"})
     assert client.get(f"/api{page}").json()["preview"]["informant"] == "p2"
     assert "Account given by</dt><dd>Joan Hale" in client.get(page).text
+
+
+def test_a_learned_sign_says_what_it_was_read_like(app: Any) -> None:
+    """A sign the learned model proposed shows the training sentence it reads most like, as
+    text (escaped), so that the reviewer sees why it was read."""
+    text = "She is picked up at the gates by a man in a grey car."
+    carer = Store(app.state.ctx.engine, Actor("carer", "default", "reporter", ORG))
+    (pk,) = submit_report(carer, {"id": "MFC-3", "source": {"agency": "care_home", "org": ORG},
+                                  "reported_at": "2009-03-02", "narrative": text},
+                          "web form").reports
+    like = "Staff have seen <Sam> dropped off by men in cars."
+    Store(app.state.ctx.engine, Actor("root", "default", "admin", None)).add_proposals([
+        {"report": pk, "type": "indicator", "start": 0, "end": len(text), "text": text,
+         "value": "transported_by_unknown_adults", "role": None, "confidence": 0.55,
+         "rule": "sign_model.transported_by_unknown_adults",
+         "attrs": {"probability": 0.97, "like": like}}])
+    page = _signed_in(app, "carer").get(f"/submissions/{ORG}/MFC-3/proposals").text
+    assert "read like “Staff have seen &lt;Sam&gt; dropped off by men in cars.”" in page
+    assert "rule: sign_model.transported_by_unknown_adults" in page

@@ -8,7 +8,8 @@ narrative is embedded with a small sentence encoder (all-MiniLM-L6-v2, installed
 its weights, never downloaded at run time), and one logistic regression per sign, trained on the
 development split of ``eval/extract``, gives the probability that the sentence says that sign.
 A sign is proposed over the whole sentence where that probability reaches the model file's
-threshold and no rule proposed the same sign there.
+threshold and no rule proposed the same sign there, with the training sentence of that sign it
+reads most like, which the review page shows: a reviewer sees why it was read.
 
 It is off by default: extraction is deterministic and explainable by rules first. A partnership
 turns it on with ``sign_model: true`` in its profile, or ``joinedup extract --sign-model`` tries
@@ -56,6 +57,7 @@ ENCODER = "sentence-transformers/all-MiniLM-L6-v2"
 # checked before they are used.
 ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 STAND_IN = "Sam"  # every name and nickname, before a sentence is embedded
+EXAMPLES = 8  # training sentences kept for each sign, to say what a proposal was read like
 _NAMES = frozenset({"person", "alias"})
 INSTALL_HINT = 'install the model extra: .venv/bin/pip install -e ".[model]"'
 
@@ -69,6 +71,9 @@ class SignModel:
     intercept: np.ndarray  # signs
     threshold: float
     trained_on: str
+    # each sign's most typical training sentences (masked, as the model saw them): a proposal
+    # names the one its sentence is nearest to, so that a reviewer sees why it was read
+    examples: tuple[tuple[str, ...], ...] = ()
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """Sentences x signs: the probability that each sentence says each sign."""
@@ -79,10 +84,13 @@ class SignModel:
         head = {"encoder": ENCODER, "encoder_sha256": ENCODER_SHA256,
                 "trained_on": self.trained_on, "threshold": self.threshold}
         lines = [f" {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items()]
+        examples = self.examples or tuple(() for _ in self.signs)
         signs = [f"  {json.dumps(s)}: " + json.dumps(
-                    {"intercept": round(float(b), 6), "coef": [round(float(w), 6) for w in row]},
-                    separators=(",", ":"))
-                 for s, row, b in zip(self.signs, self.coef, self.intercept, strict=True)]
+                    {"intercept": round(float(b), 6), "examples": list(ex),
+                     "coef": [round(float(w), 6) for w in row]},
+                    separators=(",", ":"), ensure_ascii=False)
+                 for s, row, b, ex in zip(self.signs, self.coef, self.intercept, examples,
+                                          strict=True)]
         return "{\n" + "\n".join(lines) + '\n "signs": {\n' + ",\n".join(signs) + "\n }\n}\n"
 
 
@@ -95,7 +103,24 @@ def load_model(path: Path) -> SignModel:
     signs = tuple(data["signs"])
     return SignModel(signs, np.array([data["signs"][s]["coef"] for s in signs]),
                      np.array([data["signs"][s]["intercept"] for s in signs]),
-                     float(data["threshold"]), str(data.get("trained_on", "")))
+                     float(data["threshold"]), str(data.get("trained_on", "")),
+                     tuple(tuple(data["signs"][s].get("examples") or ()) for s in signs))
+
+
+@lru_cache(maxsize=8)
+def _example_vectors(path: Path) -> tuple[np.ndarray, ...]:
+    """The embeddings of each sign's examples (computed once a process)."""
+    model = load_model(path)
+    return tuple(embed(list(ex)) for ex in model.examples)
+
+
+def _like(path: Path, sign_index: int, vector: np.ndarray) -> str | None:
+    """The example of a sign that a sentence's embedding is nearest to."""
+    model = load_model(path)
+    if not model.examples or not model.examples[sign_index]:
+        return None
+    scores = _example_vectors(path)[sign_index] @ vector
+    return model.examples[sign_index][int(np.argmax(scores))]
 
 
 @lru_cache(maxsize=4)
@@ -180,18 +205,23 @@ def propose_signs(readings: Sequence[Reading], directory: Path,
                  for start, end, text in sentence_texts(reading, protected)]
     if not sentences:
         return
-    probs = model.probabilities(embed([text for *_, text in sentences]))
+    vectors = embed([text for *_, text in sentences])
+    probs = model.probabilities(vectors)
     rules = {id(r): [(p.start, p.end, p.value) for p in r.proposals if p.type == "indicator"]
              for r in readings}
-    for (reading, start, end, _), row in zip(sentences, probs, strict=True):
+    for (reading, start, end, _), row, vector in zip(sentences, probs, vectors, strict=True):
         for j in np.flatnonzero(row >= model.threshold):
             sign = model.signs[j]
             if indicator_ids is not None and sign not in indicator_ids:
                 continue
             if any(v == sign and a < end and start < b for a, b, v in rules[id(reading)]):
                 continue
+            attrs: dict[str, Any] = {"probability": round(float(row[j]), 3)}
+            like = _like(path, int(j), vector)
+            if like:
+                attrs["like"] = like
             reading.propose("indicator", start, end, sign, CONFIDENCE, f"sign_model.{sign}",
-                            claim=False, attrs={"probability": round(float(row[j]), 3)})
+                            claim=False, attrs=attrs)
 
 
 def training_rows(narratives: Sequence[Narrative], directory: Path
@@ -229,13 +259,24 @@ def train(narratives: Sequence[Narrative], directory: Path, *, threshold: float 
     x = embed(texts)
     signs = sorted({s for ls in labels for s in ls
                     if sum(s in other for other in labels) >= min_examples})
-    coef, intercept = [], []
+    coef, intercept, examples = [], [], []
     for sign in signs:
         y = np.array([sign in ls for ls in labels])
         fit = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
         coef.append(fit.coef_[0])
         intercept.append(float(fit.intercept_[0]))
-    return SignModel(tuple(signs), np.array(coef), np.array(intercept), threshold, trained_on)
+        # the sentences of the sign the fit is surest of, each once, as its examples
+        ranked = sorted((i for i in np.flatnonzero(y)), key=lambda i: -float(
+            fit.decision_function(x[i:i + 1])[0]))
+        kept: list[str] = []
+        for i in ranked:
+            if texts[i] not in kept:
+                kept.append(texts[i])
+            if len(kept) == EXAMPLES:
+                break
+        examples.append(tuple(kept))
+    return SignModel(tuple(signs), np.array(coef), np.array(intercept), threshold, trained_on,
+                     tuple(examples))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
