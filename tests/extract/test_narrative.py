@@ -599,3 +599,13 @@ def test_a_name_ending_in_a_street_word_with_an_age_after_it_is_a_person(text: s
     assert found(text, "place") == []
     assert found("She was seen on Daniella Green (17).", "place") == [
         ("Daniella Green", "Daniella Green")]
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("Samantha said adults give Samantha alcohol.", "alcohol_supplied"),
+    ("She said adults give her cannabis.", "drugs_supplied"),
+    ("Men gave Kayleigh Smith weed.", "drugs_supplied"),
+])
+def test_adults_giving_a_child_drink_or_drugs_is_the_sign_whoever_the_child_is_called(
+        text: str, sign: str) -> None:
+    assert sign in [v for _, v in found(text, "indicator")]
