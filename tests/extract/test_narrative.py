@@ -609,3 +609,11 @@ def test_a_name_ending_in_a_street_word_with_an_age_after_it_is_a_person(text: s
 def test_adults_giving_a_child_drink_or_drugs_is_the_sign_whoever_the_child_is_called(
         text: str, sign: str) -> None:
     assert sign in [v for _, v in found(text, "indicator")]
+
+
+def test_a_name_word_says_a_kind_only_where_it_ends_the_name_but_a_dish_anywhere() -> None:
+    text = "She was taken to the Park View Htel. She was at Kebab Corner and the Crown Inn."
+    kinds = [(p.text, p.attrs.get("kind")) for p in extract_narrative(text, AT)
+             if p.type == "place"]
+    assert kinds == [("the Park View Htel", None), ("Kebab Corner", "takeaway"),
+                     ("the Crown Inn", "hotel")]

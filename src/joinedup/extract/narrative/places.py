@@ -357,8 +357,12 @@ def _kind_of(surface: str) -> str:
     said = kinds.get(" ".join(words[-2:]), "") or kinds.get(words[-1], "")
     if said:
         return said
-    named = _premises_kind_names()
-    return next((named[w] for w in surface.split() if w in named), "")
+    # a name word says its kind where it ends the name ("Victoria Park", "Crown Inn"); a dish
+    # says a takeaway wherever it stands ("Grill Palace", "Kebab Corner"), but "Park" in
+    # "Park View Htel" (a hotel misspelt) says no park
+    named, names = _premises_kind_names(), surface.split()
+    return next((named[w] for i, w in enumerate(names) if w in named
+                 and (named[w] == "takeaway" or i == len(names) - 1)), "")
 
 
 @cache
