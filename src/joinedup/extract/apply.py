@@ -52,6 +52,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from joinedup.resolve.normalise.dates import parse_age_range
+
 Row = dict[str, Any]
 YOUNG = ("child", "victim", "recruiter")
 TO_PLACE = ("taken_to", "frequents", "lives_at", "works_at")
@@ -301,16 +303,9 @@ def _may_be(person: Row, attrs: Row) -> bool:
     "Tyrone Francis (36). A man in his mid fifties who calls himself 'Crazy Tiger'" is two men."""
     if attrs.get("sex") and person.get("sex") and str(attrs["sex"]) != person["sex"]:
         return False
-    mine, theirs = _years(attrs.get("age")), _years(person.get("age", person.get("age_range")))
+    mine, theirs = (parse_age_range(str(a)) if a is not None else None
+                    for a in (attrs.get("age"), person.get("age", person.get("age_range"))))
     return mine is None or theirs is None or (mine[0] <= theirs[1] and theirs[0] <= mine[1])
-
-
-def _years(age: Any) -> tuple[int, int] | None:
-    """An age ("36") or a range ("53-57") as (lowest, highest), or None."""
-    parts = str(age if age is not None else "").split("-")
-    if not all(part.strip().isdigit() for part in parts) or len(parts) > 2:
-        return None
-    return int(parts[0]), int(parts[-1])
 
 
 def _key(p: Row) -> int:
