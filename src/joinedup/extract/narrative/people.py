@@ -93,12 +93,11 @@ _INTRO = re.compile(
     r"driver|told|saw|and|with|PC\s+\d+|YP:|son|daughter|brother|sister|driven\s+by|"
     r"named\s+one\s+as|one\s+lad,|of\s+them,|of\s+the\s+boys,|of\s+the\s+girls,)\s*)$",
     re.IGNORECASE)
-# A single capitalised word is a person when an age follows ("Tia (14)") or, at the start of a
-# sentence, a verb of saying or doing ("Ruby said", "Jodie went").
-_AGE_NEXT = AGE_IN_BRACKETS
-# ... or an age between commas, as a report introduces a child ("Aayn, 16, has gifts"), a name
-# no list holds (a misspelling) included; a town so written is a town ("Rochdale, 16, ...")
-_AGE_BETWEEN_COMMAS = AGE_BETWEEN_COMMAS
+# A single capitalised word is a person when an age follows, in brackets ("Tia (14)") or between
+# commas, as a report introduces a child ("Aayn, 16, has gifts": a name no list holds, a
+# misspelling, included; a town so written is a town, "Rochdale, 16, ..."): AGE_IN_BRACKETS and
+# AGE_BETWEEN_COMMAS of pipeline.py; or, at the start of a sentence, a verb of saying or doing
+# ("Ruby said", "Jodie went").
 _SPEAKS = re.compile(r" (?:said|says|told|tells|seemed|seems|went|came|left|returned|"
                      r"stated|states|asked|agreed|was|is|has|had|goes|got|gets)\b")
 _STRONG_INTRO = re.compile(r"\b(?:called|named|name\s+is|known\s+as|dear)\s*$", re.IGNORECASE)
@@ -255,11 +254,11 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
         return "person.title", 0.9
     if ":" in before and _label_before(before):
         return None, 0.0  # "Ethnicity: White Irish", "Religion: Muslim"
-    if _AGE_NEXT.match(after):
+    if AGE_IN_BRACKETS.match(after):
         return "person.aged", 0.85
     if len(words) == 1 and words[0] in towns() and not _STRONG_INTRO.search(before):
         return None, 0.0
-    if _AGE_BETWEEN_COMMAS.match(after):
+    if AGE_BETWEEN_COMMAS.match(after):
         return "person.aged", 0.85
     if words[0].lower() not in given_names() and _PLACE_CUE.search(before):
         return None, 0.0
