@@ -167,3 +167,17 @@ def test_the_person_who_gave_the_account_is_marked_as_the_informant(text: str, w
 def test_no_informant_is_marked_where_no_child_parent_or_witness_gives_an_account(
         text: str) -> None:
     assert teller(text) == []
+
+
+def test_a_pronoun_referring_back_never_goes_against_a_persons_own_noun() -> None:
+    """"She" opens a sentence after one that named only the man: it is about the girl the
+    narrative is about, not him; the man's own noun ("a man") says what he is."""
+    text = ('Marcia seems to be controlled by an older man. She told the social worker that '
+            'a man aged 20 to 29 known as "Sunny" seems to decide where she goes. His number '
+            'is 07700 900821. She mentioned a girl called Saima (16).')
+    assert said_of(text)["Sunny"]["sex"] == "male"
+
+
+def test_a_pronoun_referring_back_still_gives_a_sex_no_noun_gave() -> None:
+    text = 'She said a person known as "Sunny" drove her. His number is 07700 900821.'
+    assert said_of(text)["Sunny"]["sex"] == "male"

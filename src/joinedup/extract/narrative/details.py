@@ -18,7 +18,9 @@ is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
   project worker that she") to that name; so does any pronoun of a sentence whose named
   people are all of the other sex ("An older man she knows as 'Little Lion' has been giving her
   lifts").
-  Where the text says both, none is given.
+  A pronoun that refers back never goes against the sex the person's own noun, title or
+  apposition gives ("a man known as 'Sunny'. His number is ... She mentioned a girl": "She"
+  is someone else). Where the text says both otherwise, none is given.
 - **dob** (ISO, or a year and month) from "date of birth", "DOB" or "born" followed by a date
   ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
   person named before it in its sentence ("Amy's date of birth is", "Callum Reid, DOB"), else,
@@ -135,6 +137,14 @@ def person_details(reading: Reading) -> None:
             said = _SEX[noun[1].lower()]
         if said:
             sexes[i].add(said)
+    # a pronoun that refers back is weaker than the person's own noun: "a man aged 20 to 29
+    # known as 'Sunny' ... His number is ... She mentioned a girl": "She" is not Sunny
+    stated = {i: frozenset(sexes[i]) for i in mentions}
+
+    def refers_back(i: int, sex: str) -> None:
+        if not stated[i] or sex in stated[i]:
+            sexes[i].add(sex)
+
     centre: int | None = None
     at = 0
     starts = [reading.proposals[i].start for i in mentions]
@@ -154,10 +164,10 @@ def person_details(reading: Reading) -> None:
         head = _HEAD.match(sentence)
         first = reading.proposals[inside[0]].start - start if inside else len(sentence)
         if head and centre is not None and head.end() <= first:
-            sexes[centre].add(_PRONOUN[head[1].lower()])
+            refers_back(centre, _PRONOUN[head[1].lower()])
         elif centre is not None and inside and _young(reading.proposals[centre]) and (
                 other := _other_sex(sentence, [sexes[i] for i in inside])):
-            sexes[centre].add(other)
+            refers_back(centre, other)
         if told_by is None or told_by[1] < _MADE_REPORT:
             found_teller = _teller(reading, sentence, start, inside, head, centre)
             if found_teller is not None and (told_by is None or found_teller[1] > told_by[1]):
