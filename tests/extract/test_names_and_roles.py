@@ -238,6 +238,9 @@ def test_a_lower_case_or_one_letter_nickname_is_said_again_only_in_quotes() -> N
     ("Jodie went out at 16:00 and did not return until the next morning.", "Jodie"),
     ("Copy of our record 17. Charlotte Wilson is contacted on her phone by unknown adults.",
      "Charlotte Wilson"),
+    # a link said of her, its other end no pronoun, between her name and the sign
+    ("Yasmin Haddad has been seen getting into cars with adults not known to her carers. "
+     "Yasmin named an older girl, Sana (15), who introduced her to them.", "Yasmin Haddad"),
 ])
 def test_the_subject_of_a_warning_sign_is_a_child(text: str, name: str) -> None:
     assert person(text, name).role == "child"

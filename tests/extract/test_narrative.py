@@ -431,6 +431,28 @@ def test_a_home_on_a_street_with_its_street_word_misspelt_is_read(text: str, str
     assert place.attrs["kind"] in ("flat", "house")
 
 
+@pytest.mark.parametrize(("text", "place", "kind"), [
+    ("Natalia is often at Pizza House takkeaway, 175 Victoria Street, Heywood.",
+     "Pizza House takkeaway", "takeaway"),
+    ("Farsana hangs around at Bradford market taxi raank, BD1 3YQ.",
+     "Bradford market taxi raank", "taxi_rank"),
+    ("She was seen at the Golden Dragon takeawy.", "the Golden Dragon takeawy", "takeaway"),
+])
+def test_premises_with_their_premises_word_misspelt_are_read_with_its_kind(
+        text: str, place: str, kind: str) -> None:
+    [read] = [p for p in extract_narrative(text, AT) if p.type == "place" and p.text == place]
+    assert read.attrs["kind"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    "She was seen in the Bradford parks.",  # a plural, not a misspelling
+    "Sam spark was there.",  # a given name alone is not premises
+])
+def test_a_word_one_letter_from_a_premises_word_is_not_always_one(text: str) -> None:
+    assert [p.rule for p in extract_narrative(text, AT)
+            if p.rule == "place.premises.misspelt"] == []
+
+
 def test_a_misspelt_street_word_is_read_only_after_a_home_on_it() -> None:
     assert found("Rod Stewart was on the radio. She met Jan Rod.", "place") == []
 
@@ -599,6 +621,28 @@ def test_a_name_ending_in_a_street_word_with_an_age_after_it_is_a_person(text: s
     assert found(text, "place") == []
     assert found("She was seen on Daniella Green (17).", "place") == [
         ("Daniella Green", "Daniella Green")]
+
+
+@pytest.mark.parametrize("text", ["Devon Clarke, 16, the victim, has been given alcohol.",
+                                  "Devon Clarke (16) was missing overnight."])
+def test_a_given_name_that_is_also_a_county_starts_a_name_with_an_age_after_it(
+        text: str) -> None:
+    assert found(text, "person") == [("Devon Clarke", "Devon Clarke")]
+
+
+def test_a_county_before_a_name_without_an_age_is_still_no_name() -> None:
+    assert found("Devon Police said Tom Clarke was seen.", "person") == [
+        ("Tom Clarke", "Tom Clarke")]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("She mentioned a girl called Saima O Sullivan (17), who introduced her to them.",
+     "Saima O Sullivan"),
+    ("Maeve OSullivan (15) is in care.", "Maeve OSullivan"),
+    ("Maeve O'Sullivan (15) is in care.", "Maeve O'Sullivan"),
+])
+def test_an_irish_o_without_its_apostrophe_is_part_of_the_name(text: str, name: str) -> None:
+    assert found(text, "person") == [(name, name)]
 
 
 @pytest.mark.parametrize(("text", "sign"), [

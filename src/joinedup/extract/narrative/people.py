@@ -54,9 +54,10 @@ from joinedup.extract.narrative.places import institution, towns
 from joinedup.resolve.normalise.dates import parse_age_range
 
 # A name word in the letters of any alphabet ("Kamiński", "Şahin", "Émilie"), with its
-# prefixes ("McDonald", "O'Brien", "D'Souza") and double names ("Amber-Rose").
+# prefixes ("McDonald", "O'Brien", "D'Souza", and the Irish O written without its
+# apostrophe: "OSullivan", "O Sullivan") and double names ("Amber-Rose").
 _UP, _LOW = f"[{UPPER_LETTERS}]", f"[{LOWER_LETTERS}]"
-_NAME_WORD = rf"(?:Mc|Mac|[A-Z][’'])?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
+_NAME_WORD = rf"(?:Mc|Mac|[A-Z][’']|O[ ]?)?{_UP}{_LOW}+(?:[-’']{_UP}{_LOW}+)*"
 _RUN = re.compile(rf"(?<![\w'’-])(?:{_NAME_WORD}|{_UP}\.)(?: (?:{_NAME_WORD}))*(?![\w-])")
 _WORD = re.compile(rf"(?<![\w'’-]){_NAME_WORD}(?![\w-])")
 # A date of birth just after a name ("Callum Reid, DOB 14/06/1997", "Amira (DOB 14.07.93,")
@@ -212,8 +213,9 @@ def propose_people(reading: Reading) -> None:
     surnames = lexicon().words("street_surnames")  # "Sophie Green": left by places.py
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
-        while words and words[0] in not_name and words[0] not in titles:
-            start += len(words[0]) + 1
+        while words and words[0] in not_name and words[0] not in titles and not (
+                len(words) >= 2 and _given(words[0]) and _aged(text, match.end())):
+            start += len(words[0]) + 1  # "Devon Clarke, 16": a given name, whatever else
             words = words[1:]
         while words and words[-1] in not_name and not (
                 words[-1] in surnames and len(words) == 2 and (_given(words[0]) or _aged(
@@ -499,6 +501,7 @@ def _role_phrases() -> dict[tuple[str, str], str]:
 _CLAUSE_LEAD = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|\bthat\s+|^\s*(?:also|separately|in\s+addition|"
                           r"however|since\s+then|today|yesterday|recently),?\s+)$", re.IGNORECASE)
 _GAP_LIMIT = 45  # characters between a name and the warning sign said of it
+_OBJECT_PRONOUN = re.compile(r"\b(?:her|him|them|herself|himself)\b", re.IGNORECASE)
 _GAP_STOP = re.compile(r"[.!?;\n]|:(?!\d)|,\s+(?:and|but|who|which)\b")
 
 
@@ -526,8 +529,12 @@ def _subjects_of_signs(reading: Reading) -> None:
     signs = sorted(p.start for p in reading.proposals if p.type == "indicator")
     if not signs:
         return
+    # what stands between a name and a sign, but a link said of the named person ("Yasmin
+    # has been seen getting into cars with adults"): one whose words give its other end as
+    # a pronoun ("Tariq gave her vodka") makes the named person the other party
     others = sorted(p.start for p in reading.proposals
-                    if p.type in ("person", "alias", "link", "place", "vehicle"))
+                    if p.type in ("person", "alias", "place", "vehicle")
+                    or (p.type == "link" and _OBJECT_PRONOUN.search(p.text)))
     text, titles = reading.text, lexicon().words("titles")
     for at, person in people:
         age = person.attrs.get("age", "").rpartition("-")[2]

@@ -235,6 +235,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
     """
     text = reading.text
     _flats_above(reading)
+    _misspelt_premises(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
                                             (_premises().finditer(text), "place.premises",
@@ -290,6 +291,60 @@ def _misspelt_streets(reading: Reading) -> None:
                if " " not in word and len(word) >= 3):
             reading.propose("place", match.start(1), match.end(1), match[1], 0.6,
                             "place.street.misspelt", attrs={"kind": "street"})
+
+
+# Premises whose lower-case premises word is misspelt ("Pizza House takkeaway", "Bradford market
+# taxi raank"): a capitalised name, then the words of a ``premises_lower`` entry, its last one
+# letter or one swap away (not a plural: "the Bradford parks" are parks)
+_NAME_THEN_LOWER = re.compile(rf"(?<![\w-])((?:[Tt]he[ ])?{_WORD}(?:[ ]{{1,2}}{_WORD}){{0,4}})"
+                              r"((?:[ ][a-z]+){1,3})(?![\w'’-])")
+_MISSPELT_MIN = 5  # letters of a misspelt word: shorter ones are too often other words
+
+
+@cache
+def _premises_by_last_word() -> dict[str, list[tuple[str, ...]]]:
+    """``premises_lower`` entries by their last word (four letters or more), as word tuples."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for entry in lexicon().words("premises_lower"):
+        words = tuple(entry.split())
+        if len(words[-1]) >= _MISSPELT_MIN - 1 and "'" not in entry:
+            out.setdefault(words[-1], []).append(words)
+    return out
+
+
+def _misspelt_premises(reading: Reading) -> None:
+    """Premises named with their lower-case premises word misspelt (see above), proposed with
+    the kind the word would give; read before the premises pattern, which would stop at the
+    misspelt word and leave the name a town or a person."""
+    targets = _premises_by_last_word()
+    given = given_names()
+    for match in _NAME_THEN_LOWER.finditer(reading.text):
+        tail = match[2].split()
+        last = tail[-1]
+        if len(last) < _MISSPELT_MIN or last in targets:
+            continue
+        for target, entries in targets.items():
+            if OSA.distance(last, target) != 1 or last == target + "s":
+                continue
+            entry = max((e for e in entries if tuple(tail[-len(e):-1]) == e[:-1]
+                         and len(e) <= len(tail)), key=len, default=None)
+            if entry is None:
+                continue
+            name = match[1]
+            start, end = match.start(1), match.end(2)
+            words = name.split()
+            if (len(words) == 1 and words[0].lower() in given and words[0] not in towns()) \
+                    or _has_not_place(name) \
+                    or not reading.free(start, end):
+                break
+            tail_start = match.end(2) - len(" ".join(tail[-len(entry):]))
+            surface = reading.text[start:end]
+            if tail_start > match.start(2) + 1:  # words between the name and the entry
+                break
+            kind = _kind_of(f"{name} {' '.join(entry)}")
+            reading.propose("place", start, end, surface, 0.6, "place.premises.misspelt",
+                            attrs={"kind": kind} if kind else {})
+            break
 
 
 _STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?station\b")
