@@ -44,6 +44,33 @@ def test_a_name_said_again_is_the_person_already_named() -> None:
     assert made.links == [{"from": "p1", "to": "l1", "type": "frequents"}]
 
 
+def test_a_name_said_again_is_the_person_of_that_whole_name_before_one_it_is_part_of() -> None:
+    """A girl and her mother of one first name: "Abena" said again is the girl, named "Abena",
+    not the mother named later as "Abena Adebayo"."""
+    text = ("Abena, aged 13, was seen in cars. Her mother, Abena Adebayo, told us. "
+            "Abena is often at Kebab King.")
+    made = structured_from(proposals(text, [
+        ("person", "Abena", "Abena", "child", {"age": "13"}),
+        ("person", "Abena Adebayo", "Abena Adebayo", "parent"),
+        ("person", "Abena", "Abena", "child"),
+        ("link", "is often at", "frequents"),
+        ("place", "Kebab King", "Kebab King")]))
+    assert [p["name"] for p in made.people] == ["Abena", "Abena Adebayo"]
+    assert made.links == [{"from": "p1", "to": "l1", "type": "frequents"}]
+
+
+def test_a_word_of_two_names_said_again_is_the_one_whose_role_it_was_read_with() -> None:
+    text = "Amy Shaw (14) was seen. Her mother, Amy Reid, rang. Amy is often at Kebab King."
+    made = structured_from(proposals(text, [
+        ("person", "Amy Shaw", "Amy Shaw", "child", {"age": "14"}),
+        ("person", "Amy Reid", "Amy Reid", "parent"),
+        ("person", "Amy", "Amy", "child"),
+        ("link", "is often at", "frequents"),
+        ("place", "Kebab King", "Kebab King")]))
+    assert len(made.people) == 2
+    assert made.links == [{"from": "p1", "to": "l1", "type": "frequents"}]
+
+
 def test_a_child_said_again_after_a_man_is_the_one_who_frequents_a_place() -> None:
     text = 'Chloe (14) was seen with a man known as "Tiger". Chloe hangs around at Karahi King.'
     made = structured_from(proposals(text, [

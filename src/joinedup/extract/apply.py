@@ -157,7 +157,7 @@ class _Named:
         person = self.by_ref.get(ref) if ref else None
         last = self.new[-1] if self.new else None
         if person is None:
-            person = self._again(kind, value)
+            person = self._again(kind, value, p["role"])
         if kind == "alias" and person is None and last is not None \
                 and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
                 and _same_group(p["role"], last[1]["role"]) and _may_be(last[1], attrs):
@@ -183,18 +183,25 @@ class _Named:
             person["name"] = value
         _details(person, attrs)
 
-    def _again(self, kind: str, value: str) -> Row | None:
-        """The person a name or nickname names again: the last one named with that name, or
-        a word of it ("Kayleigh" after "Kayleigh Dunne"), or with that nickname."""
-        key = _alias_key(value)
+    def _again(self, kind: str, value: str, role: str | None = None) -> Row | None:
+        """The person a name or nickname names again: the last one named with that name, else
+        with a word of it ("Kayleigh" after "Kayleigh Dunne"), one whose role may be the one
+        read first, or with that nickname. A whole name comes first: "Abena is often at Kebab
+        King" after "Abena, aged 13" and "Her mother, Abena Adebayo" is the girl."""
+        key, words = _alias_key(value), value.casefold().split()
+        part_of: list[Row] = []
         for _, person in reversed(self.people):
             if kind == "alias" and key in {_alias_key(a) for a in person.get("aliases") or []}:
                 return person
             name = str(person.get("name") or "").casefold().split()
-            if kind == "person" and name and (value.casefold().split() == name
-                                              or value.casefold() in name):
+            if kind != "person" or not name:
+                continue
+            if words == name:
                 return person
-        return None
+            if value.casefold() in name:
+                part_of.append(person)
+        return next((q for q in part_of if _same_group(role, str(q["role"]))),
+                    part_of[0] if part_of else None)
 
     def place(self, p: Row) -> None:
         """A place, or part of the address of the place named just before it ("Crown Lodge,
