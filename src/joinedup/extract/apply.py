@@ -184,24 +184,21 @@ class _Named:
         _details(person, attrs)
 
     def _again(self, kind: str, value: str, role: str | None = None) -> Row | None:
-        """The person a name or nickname names again: the last one named with that name, else
-        with a word of it ("Kayleigh" after "Kayleigh Dunne"), one whose role may be the one
-        read first, or with that nickname. A whole name comes first: "Abena is often at Kebab
-        King" after "Abena, aged 13" and "Her mother, Abena Adebayo" is the girl."""
+        """The person a name or nickname names again: the last one named with that name, or
+        a word of it ("Kayleigh" after "Kayleigh Dunne"), or with that nickname; of the
+        people a name may be, the last one whose role may be the one it was read with.
+        "Abena is often at Kebab King", read as a child's name, after "Abena, aged 13" and
+        "Her mother, Abena Adebayo" is the girl."""
         key, words = _alias_key(value), value.casefold().split()
-        part_of: list[Row] = []
+        named: list[Row] = []
         for _, person in reversed(self.people):
             if kind == "alias" and key in {_alias_key(a) for a in person.get("aliases") or []}:
                 return person
             name = str(person.get("name") or "").casefold().split()
-            if kind != "person" or not name:
-                continue
-            if words == name:
-                return person
-            if value.casefold() in name:
-                part_of.append(person)
-        return next((q for q in part_of if _same_group(role, str(q["role"]))),
-                    part_of[0] if part_of else None)
+            if kind == "person" and name and (words == name or value.casefold() in name):
+                named.append(person)
+        return next((q for q in named if _same_group(role, str(q["role"]))),
+                    named[0] if named else None)
 
     def place(self, p: Row) -> None:
         """A place, or part of the address of the place named just before it ("Crown Lodge,

@@ -324,7 +324,8 @@ def _misspelt_premises(reading: Reading) -> None:
         if len(last) < _MISSPELT_MIN or last in targets:
             continue
         for target, entries in targets.items():
-            if OSA.distance(last, target) != 1 or last == target + "s":
+            if abs(len(last) - len(target)) > 1 or last == target + "s" \
+                    or OSA.distance(last, target) != 1:
                 continue
             entry = max((e for e in entries if tuple(tail[-len(e):-1]) == e[:-1]
                          and len(e) <= len(tail)), key=len, default=None)
