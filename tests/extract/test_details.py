@@ -181,3 +181,12 @@ def test_a_pronoun_referring_back_never_goes_against_a_persons_own_noun() -> Non
 def test_a_pronoun_referring_back_still_gives_a_sex_no_noun_gave() -> None:
     text = 'She said a person known as "Sunny" drove her. His number is 07700 900821.'
     assert said_of(text)["Sunny"]["sex"] == "male"
+
+
+def test_a_pronoun_opening_a_telling_is_not_the_man_of_concern_named_before_it() -> None:
+    text = ("Shantelle Clarke, aged 13, has expensive gifts nobody can account for. An adult "
+            "in their late fifties known as 'Little Eagle' bought her clothes. She mentioned a "
+            "girl called Zofia, who introduced her to the men.")
+    assert "sex" not in said_of(text)["Little Eagle"]
+    assert said_of("A man known as 'Tiger' gave her vodka. He drives a taxi.")["Tiger"][
+        "sex"] == "male"

@@ -645,6 +645,13 @@ def test_an_irish_o_without_its_apostrophe_is_part_of_the_name(text: str, name: 
     assert found(text, "person") == [(name, name)]
 
 
+def test_a_street_named_like_a_person_is_a_street_where_the_text_gives_its_house_number(
+        ) -> None:
+    text = "Kayleigh is often at Balti Hut, Moss Lane, 44 Moss Lane, Heywood, OL10 7YX."
+    assert ("Moss Lane", "Moss Lane") in found(text, "place")
+    assert found(text, "person") == [("Kayleigh", "Kayleigh")]
+
+
 @pytest.mark.parametrize(("text", "sign"), [
     ("Samantha said adults give Samantha alcohol.", "alcohol_supplied"),
     ("She said adults give her cannabis.", "drugs_supplied"),

@@ -20,7 +20,9 @@ is a man; "Her date of birth is 23/02/1994" tells two Bridgets apart).
   lifts").
   A pronoun that refers back never goes against the sex the person's own noun, title or
   apposition gives ("a man known as 'Sunny'. His number is ... She mentioned a girl": "She"
-  is someone else). Where the text says both otherwise, none is given.
+  is someone else), and one that opens a sentence with a verb of telling ("She mentioned a
+  girl") is never an adult of concern's: it is whoever gave the account. Where the text says
+  both otherwise, none is given.
 - **dob** (ISO, or a year and month) from "date of birth", "DOB" or "born" followed by a date
   ("DOB 05/05/1993", "She was born 30/12/1994", "Her date of birth is May 1993"): of the last
   person named before it in its sentence ("Amy's date of birth is", "Callum Reid, DOB"), else,
@@ -71,6 +73,10 @@ _AGES = re.compile(r"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?[a-
 _HEAD = re.compile(r"^\W*(?:(?:in\s+interview|it\s+is\s+(?:also\s+)?noted\s+that|separately|"
                    r"in\s+addition|later|also|since\s+then|staff\s+(?:said|report)\s+that)"
                    r"[,\s]+)?(she|he|her|his)\b", re.IGNORECASE)
+# A verb of telling just after a sentence's opening pronoun: "She mentioned a girl" after a
+# sentence about a man of concern is the one who gave the account speaking, not the man
+_TELLING = re.compile(r"\s+(?:also\s+)?(?:said|says|told|tells|mentioned|named|disclosed|"
+                      r"reported|stated|described|explained|added)\b", re.IGNORECASE)
 # A pronoun just after a name and its verb of saying ("Ayan, 14, said she")
 _SAID = re.compile(r"(?:,[^,.]{0,20},)?\s+(?:said|says|stated|disclosed|told\s+\w+)"
                    r"(?:\s+that)?\s+(she|he)\b", re.IGNORECASE)
@@ -163,7 +169,9 @@ def person_details(reading: Reading) -> None:
         sentence = text[start:end]
         head = _HEAD.match(sentence)
         first = reading.proposals[inside[0]].start - start if inside else len(sentence)
-        if head and centre is not None and head.end() <= first:
+        if head and centre is not None and head.end() <= first and not (
+                reading.proposals[centre].role == "person_of_concern"
+                and _TELLING.match(sentence, head.end())):
             refers_back(centre, _PRONOUN[head[1].lower()])
         elif centre is not None and inside and _young(reading.proposals[centre]) and (
                 other := _other_sex(sentence, [sexes[i] for i in inside])):

@@ -514,14 +514,16 @@ def _name_again() -> re.Pattern[str]:
 def _surname(text: str, start: int, surface: str) -> bool:
     """Whether a "street" is a person's name ending in a street word that is also a surname
     ("Sophie Green (12)", "a local man, Stephen Green,"): a given name, or any first word with
-    an age after it ("Daniella Green (17)"), no house number, and no word before it that says a
-    place is meant ("on Rose Hill", "at Mary Lane")."""
+    an age after it ("Daniella Green (17)"), no house number, no word before it that says a
+    place is meant ("on Rose Hill", "at Mary Lane"), and not given with a house number
+    anywhere in the text ("Balti Hut, Moss Lane, 44 Moss Lane": a street)."""
     words = surface.split()
     return (len(words) == 2 and words[-1] in lexicon().words("street_surnames")
             and (words[0].lower() in given_names()
                  or AGE_IN_BRACKETS.match(text, start + len(surface)) is not None
                  or AGE_BETWEEN_COMMAS.match(text, start + len(surface)) is not None)
-            and not _STREET_CUE.search(text[max(0, start - 12):start]))
+            and not _STREET_CUE.search(text[max(0, start - 12):start])
+            and re.search(rf"\b\d{{1,4}}[A-Za-z]?,?[ ]+{re.escape(surface)}\b", text) is None)
 
 
 _NAME_AND_SURNAME = re.compile(rf"(?<![\w-])([{UPPER_LETTERS}][a-z]+) [{UPPER_LETTERS}][a-z]+")
