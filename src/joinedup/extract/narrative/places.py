@@ -327,24 +327,18 @@ def _misspelt_premises(reading: Reading) -> None:
             if abs(len(last) - len(target)) > 1 or last == target + "s" \
                     or OSA.distance(last, target) != 1:
                 continue
-            entry = max((e for e in entries if tuple(tail[-len(e):-1]) == e[:-1]
-                         and len(e) <= len(tail)), key=len, default=None)
+            # the entry is the whole tail: no other word between the name and it
+            entry = next((e for e in entries if e[:-1] == tuple(tail[:-1])), None)
             if entry is None:
                 continue
-            name = match[1]
-            start, end = match.start(1), match.end(2)
+            name, start, end = match[1], match.start(1), match.end(2)
             words = name.split()
-            if (len(words) == 1 and words[0].lower() in given and words[0] not in towns()) \
-                    or _has_not_place(name) \
-                    or not reading.free(start, end):
-                break
-            tail_start = match.end(2) - len(" ".join(tail[-len(entry):]))
-            surface = reading.text[start:end]
-            if tail_start > match.start(2) + 1:  # words between the name and the entry
-                break
-            kind = _kind_of(f"{name} {' '.join(entry)}")
-            reading.propose("place", start, end, surface, 0.6, "place.premises.misspelt",
-                            attrs={"kind": kind} if kind else {})
+            if not ((len(words) == 1 and words[0].lower() in given
+                     and words[0] not in towns())
+                    or _has_not_place(name) or not reading.free(start, end)):
+                kind = _kind_of(f"{name} {' '.join(entry)}")
+                reading.propose("place", start, end, reading.text[start:end], 0.6,
+                                "place.premises.misspelt", attrs={"kind": kind} if kind else {})
             break
 
 
