@@ -312,16 +312,39 @@ def _premises_by_last_word() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
+@cache
+def _one_edit_from_premises() -> frozenset[str]:
+    """Every word of ``_MISSPELT_MIN`` letters or more one letter or one swap away from the last
+    word of a ``premises_lower`` entry (not its plural): the words :func:`_misspelt_premises`
+    looks for, so that a narrative with none of them costs one scan of its words."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: set[str] = set()
+    for word in _premises_by_last_word():
+        cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        out.update(a + c + b for a, b in cuts for c in letters)  # a letter added
+        out.update(a + b[1:] for a, b in cuts if b)  # one left out
+        out.update(a + c + b[1:] for a, b in cuts if b for c in letters)  # one changed
+        out.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)  # two swapped
+        out.discard(word + "s")
+    return frozenset(w for w in out if len(w) >= _MISSPELT_MIN) - _premises_by_last_word().keys()
+
+
+_LOWER_WORD = re.compile(rf"\b[a-z]{{{_MISSPELT_MIN},}}\b")
+
+
 def _misspelt_premises(reading: Reading) -> None:
     """Premises named with their lower-case premises word misspelt (see above), proposed with
     the kind the word would give; read before the premises pattern, which would stop at the
     misspelt word and leave the name a town or a person."""
+    near = _one_edit_from_premises()
+    if near.isdisjoint(_LOWER_WORD.findall(reading.text)):
+        return  # most narratives: no word one edit from a premises word
     targets = _premises_by_last_word()
     given = given_names()
     for match in _NAME_THEN_LOWER.finditer(reading.text):
         tail = match[2].split()
         last = tail[-1]
-        if len(last) < _MISSPELT_MIN or last in targets:
+        if last not in near:
             continue
         for target, entries in targets.items():
             if abs(len(last) - len(target)) > 1 or last == target + "s" \
