@@ -394,6 +394,14 @@ def test_premises_said_again_by_name_are_that_place_not_a_person_nor_a_sign() ->
     assert [t for t, v in found(text, "indicator") if v == "bullying"] == ["bullied"]
 
 
+def test_a_social_worker_is_not_social_media() -> None:
+    text = ("She told the social worker that a woman in her late forties known as 'Money' "
+            "decides where she goes.")
+    assert "online_use_concerning" not in [p.value for p in extract_narrative(text, AT)]
+    assert "online_use_concerning" in [
+        p.value for p in extract_narrative("She is on social media for hours every night.", AT)]
+
+
 def test_a_word_of_a_nickname_is_not_read_as_a_sign() -> None:
     text = "A man in his twenties who calls himself 'Big Man' was seen with her."
     assert "phone_contact_unknown_adults" not in [v for _, v in found(text, "indicator")]
