@@ -313,20 +313,24 @@ def _premises_by_last_word() -> dict[str, list[tuple[str, ...]]]:
 
 
 @cache
-def _one_edit_from_premises() -> frozenset[str]:
+def _one_edit_from_premises() -> dict[str, tuple[str, ...]]:
     """Every word of ``_MISSPELT_MIN`` letters or more one letter or one swap away from the last
-    word of a ``premises_lower`` entry (not its plural): the words :func:`_misspelt_premises`
-    looks for, so that a narrative with none of them costs one scan of its words."""
+    word of a ``premises_lower`` entry (not its plural), and the words it is one edit from:
+    the misspellings :func:`_misspelt_premises` reads, so that a narrative with none of them
+    costs one scan of its words."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    out: set[str] = set()
-    for word in _premises_by_last_word():
+    targets = _premises_by_last_word()
+    out: dict[str, list[str]] = {}
+    for word in targets:
         cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-        out.update(a + c + b for a, b in cuts for c in letters)  # a letter added
-        out.update(a + b[1:] for a, b in cuts if b)  # one left out
-        out.update(a + c + b[1:] for a, b in cuts if b for c in letters)  # one changed
-        out.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)  # two swapped
-        out.discard(word + "s")
-    return frozenset(w for w in out if len(w) >= _MISSPELT_MIN) - _premises_by_last_word().keys()
+        edits = {a + c + b for a, b in cuts for c in letters}  # a letter added
+        edits.update(a + b[1:] for a, b in cuts if b)  # one left out
+        edits.update(a + c + b[1:] for a, b in cuts if b for c in letters)  # one changed
+        edits.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)  # two swapped
+        for edit in edits - {word, word + "s"} - targets.keys():
+            if len(edit) >= _MISSPELT_MIN:
+                out.setdefault(edit, []).append(word)
+    return {edit: tuple(words) for edit, words in out.items()}
 
 
 _LOWER_WORD = re.compile(rf"\b[a-z]{{{_MISSPELT_MIN},}}\b")
@@ -337,32 +341,24 @@ def _misspelt_premises(reading: Reading) -> None:
     the kind the word would give; read before the premises pattern, which would stop at the
     misspelt word and leave the name a town or a person."""
     near = _one_edit_from_premises()
-    if near.isdisjoint(_LOWER_WORD.findall(reading.text)):
+    if near.keys().isdisjoint(_LOWER_WORD.findall(reading.text)):
         return  # most narratives: no word one edit from a premises word
     targets = _premises_by_last_word()
     given = given_names()
     for match in _NAME_THEN_LOWER.finditer(reading.text):
         tail = match[2].split()
-        last = tail[-1]
-        if last not in near:
+        # the entry is the whole tail: no other word between the name and it
+        entry = next((e for target in near.get(tail[-1], ()) for e in targets[target]
+                      if e[:-1] == tuple(tail[:-1])), None)
+        if entry is None:
             continue
-        for target, entries in targets.items():
-            if abs(len(last) - len(target)) > 1 or last == target + "s" \
-                    or OSA.distance(last, target) != 1:
-                continue
-            # the entry is the whole tail: no other word between the name and it
-            entry = next((e for e in entries if e[:-1] == tuple(tail[:-1])), None)
-            if entry is None:
-                continue
-            name, start, end = match[1], match.start(1), match.end(2)
-            words = name.split()
-            if not ((len(words) == 1 and words[0].lower() in given
-                     and words[0] not in towns())
-                    or _has_not_place(name) or not reading.free(start, end)):
-                kind = _kind_of(f"{name} {' '.join(entry)}")
-                reading.propose("place", start, end, reading.text[start:end], 0.6,
-                                "place.premises.misspelt", attrs={"kind": kind} if kind else {})
-            break
+        name, start, end = match[1], match.start(1), match.end(2)
+        words = name.split()
+        if not ((len(words) == 1 and words[0].lower() in given and words[0] not in towns())
+                or _has_not_place(name) or not reading.free(start, end)):
+            kind = _kind_of(f"{name} {' '.join(entry)}")
+            reading.propose("place", start, end, reading.text[start:end], 0.6,
+                            "place.premises.misspelt", attrs={"kind": kind} if kind else {})
 
 
 _STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?station\b")
