@@ -50,6 +50,7 @@ def test_alias_key_ignores_case_quotes_punctuation_and_a_leading_the(raw: str, k
         (["Gangsta", "Gangster"], "gangster"),
         (["Gold Teeth", "Gold Tooth", "gold-tooth"], "gold tooth"),
         (["te Prof", "the The Prof", "teh Professor"], "professor"),
+        (["thee Snake", "th Snake", "Tha Snake", "Snake"], "snake"),
         (["Big Men", "Big Man"], "big man"),
     ],
 )

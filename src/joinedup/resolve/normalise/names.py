@@ -72,7 +72,7 @@ def normalise_alias(raw: str) -> str:
     """Return the comparison key of a nickname ("street name").
 
     Case, accents, quotes and punctuation are dropped and a leading "the" is removed (also
-    when mistyped, "te", or said twice), because "The Ugly One", "'ugly one'" and "UGLY-ONE"
+    when mistyped, "te", "thee", or said twice), because "The Ugly One", "'ugly one'" and "UGLY-ONE"
     are the same alias written down by different people.
 
     A number written as a digit is spelt out ("Car 9" and "Car Nine" are one nickname), as is
@@ -130,7 +130,9 @@ _TITLES: dict[str, str] = {
     "mister": "mr", "sarge": "sergeant", "rev": "reverend",
 }
 # A leading "the", also mistyped, is no part of a nickname (said twice: "the The Prof")
-_ARTICLES = frozenset({"the", "teh", "te", "hte"})
+# "the" and its commonest slips in typing (a letter dropped, doubled or swapped), and "tha" as
+# it is written in street spelling
+_ARTICLES = frozenset({"the", "teh", "te", "hte", "th", "thee", "tha"})
 # Irregular plurals, read in the singular: one man is "Gold Teeth" to one child and "Gold
 # Tooth" to another. (Regular plurals are not touched: "Boss" and "Sweets" are not plurals of
 # anything a nickname would be.)
