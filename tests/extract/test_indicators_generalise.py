@@ -90,6 +90,15 @@ def test_words_of_a_sign_in_another_sense_are_not_proposed(text: str) -> None:
     assert signs(text) == []
 
 
+def test_new_hair_and_make_up_are_a_change_of_appearance_not_gifts() -> None:
+    """Make-up is worn, not a gift to explain: "new hair, make-up and clothes" after "looks
+    very different" was read as unexplained gifts ("new" before "make-up"), which took an
+    agency's reports over the high-risk band alone (generated seed 102)."""
+    found = signs("Eoin looks very different lately, with new hair, make-up and clothes.")
+    assert ("looks very different", "appearance_change") in found
+    assert {v for _, v in found} == {"appearance_change"}, found
+
+
 def test_a_rule_does_not_reach_across_but() -> None:
     assert signs("She was missing, but she was home before the night shift ended.") == []
 
