@@ -39,6 +39,12 @@ def said_of(text: str) -> dict[str, dict[str, Any]]:
     # the man is not "she": the pronouns are about the child of the sentence before
     ("Hodan, 13, was collected in cars. An older man she knows as 'Little Lion', in his late "
      "twenties, has been giving her lifts.", "Hodan", "female"),
+    # a link's object pronoun is not its adult: it is the child the sentence names, or the
+    # child of the sentence before (generated seed 110, where "Farzana, 17" had no sex and
+    # stayed apart from her other reports)
+    ('Farzana told the nurse that an adult in their twenties known as "Sunny" has given her '
+     "money and presents.", "Farzana", "female"),
+    ("Jamie, 15, is missing. An adult known as 'Raz' took him to a flat.", "Jamie", "male"),
 ])
 def test_sex_is_read_from_the_noun_or_the_pronoun_that_refers_to_the_person(
         text: str, who: str, sex: str) -> None:
@@ -64,6 +70,10 @@ def test_sex_is_read_from_the_noun_or_the_pronoun_that_refers_to_the_person(
      'gave her gifts. In addition, a man known as "Black Doctor" gave her gifts.', "Crazy Lion"),
     # "his" is the man's own age, and says nothing of the child
     ("Tom (14) was seen. A man known as 'Red', in his forties, gave his sister money.", "Tom"),
+    # the adult named is a woman: "her" may be either of them
+    ("Sam (14) said that a woman known as 'Peaches' took her to a flat.", "Sam"),
+    # the link's subject is not its object, whatever age he is given
+    ("Tianna has had sex with Reuben, who is 17. Reuben bought her AirPods.", "Reuben"),
 ])
 def test_no_sex_is_given_where_the_words_are_someone_elses(text: str, who: str) -> None:
     assert "sex" not in said_of(text)[who]

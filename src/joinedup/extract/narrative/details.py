@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Any
 
@@ -63,6 +64,8 @@ _ANY_SEX = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_SEX, key=len, rever
 _PRONOUN = {"she": "female", "her": "female", "herself": "female",
             "he": "male", "him": "male", "his": "male", "himself": "male"}
 _PRONOUNS = re.compile(r"\b(she|her|herself|he|him|his|himself)\b", re.IGNORECASE)
+_OBJECTS = re.compile(r"\b(her|him)\b", re.IGNORECASE)
+_CHILDREN = frozenset({"child", "victim"})  # roles read as a child's
 _REACH = 2  # words, other than those passed over, between a mention and the noun before it
 _WORDS = re.compile(r"[^\W\d_]+")
 _QUOTED = re.compile(r"[\"“‘'][^\"“”‘’'\n]{1,32}[\"”’']")
@@ -159,6 +162,8 @@ def person_details(reading: Reading) -> None:
     dobs = any(cue in folded for cue in ("birth", "dob", "d.o.b", "born"))
     schemes = [(scheme, pattern) for scheme, cue, pattern in _IDENTIFIERS if cue in folded]
     told_by: tuple[int, int] | None = None  # the informant's mention, and how plainly said
+    links = sorted((p for p in reading.proposals if p.type == "link"), key=lambda p: p.start)
+    link_starts = [p.start for p in links]
     for start, end in _sentences(reading):
         while at < len(mentions) and starts[at] < start:
             at += 1
@@ -176,6 +181,22 @@ def person_details(reading: Reading) -> None:
         elif centre is not None and inside and _young(reading.proposals[centre]) and (
                 other := _other_sex(sentence, [sexes[i] for i in inside])):
             refers_back(centre, other)
+        # "Farzana told the nurse that an adult known as 'Sunny' has given her money": a link's
+        # object pronoun is not its adult (who is its subject); it is the one child the
+        # sentence names, or the child the sentence before was about
+        objects = links[bisect_left(link_starts, start):bisect_left(link_starts, end)]
+        if objects and (sex := _object_sex(objects)):
+            young = [i for i in inside if _young(reading.proposals[i])]
+            target = young[0] if len(young) == 1 else (
+                centre if not young and centre is not None else None)
+            if target is not None and (
+                    reading.proposals[target].role not in _CHILDREN
+                    or any(0 <= p.start - reading.proposals[target].end <= 1 for p in objects)):
+                target = None  # a man named by his first name alone is "young" to _young, and
+                # the link's subject ("Reuben takes her back") is not its object
+            if target is not None and not any(
+                    sex in sexes[i] for i in inside if not _young(reading.proposals[i])):
+                refers_back(target, sex)
         if told_by is None or told_by[1] < _MADE_REPORT:
             found_teller = _teller(reading, sentence, start, inside, head, centre)
             if found_teller is not None and (told_by is None or found_teller[1] > told_by[1]):
@@ -355,6 +376,14 @@ def _how_plainly(verb: re.Match[str], teller: Any) -> int:
     "reported that"; a child who said something may be quoted in someone else's report."""
     return _MADE_REPORT if verb[1] is not None or teller.role in ("parent", "witness") \
         else _SAID_SO
+
+
+def _object_sex(links: list[Any]) -> str:
+    """The sex of the object pronouns ("her", "him") of ``links`` (link proposals), where they
+    are all of one sex; or "". The link phrase books put the object right after the verb
+    ("given her money", "took him to a flat")."""
+    said = {_PRONOUN[w.lower()] for p in links for w in _OBJECTS.findall(p.text)}
+    return said.pop() if len(said) == 1 else ""
 
 
 def _young(p: Any) -> bool:
