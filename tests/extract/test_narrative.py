@@ -643,6 +643,19 @@ def test_a_county_before_a_name_without_an_age_is_still_no_name() -> None:
         ("Tom Clarke", "Tom Clarke")]
 
 
+@pytest.mark.parametrize("text", ["Devon, aged 16, was given alcohol late at night.",
+                                  "Devon (16) was missing overnight."])
+def test_a_given_name_that_is_also_a_county_is_a_name_alone_with_an_age_after_it(
+        text: str) -> None:
+    """Generated seed 121: "Devon, aged 16, was given alcohol" named no child, so the man
+    who gave it was tied to one child fewer."""
+    assert found(text, "person") == [("Devon", "Devon")]
+
+
+def test_a_county_after_a_place_word_with_an_age_after_it_is_no_name() -> None:
+    assert found("She moved to Devon, aged 12, with her mum.", "person") == []
+
+
 @pytest.mark.parametrize(("text", "name"), [
     ("She mentioned a girl called Saima O Sullivan (17), who introduced her to them.",
      "Saima O Sullivan"),

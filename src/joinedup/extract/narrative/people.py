@@ -213,11 +213,13 @@ def propose_people(reading: Reading) -> None:
     surnames = lexicon().words("street_surnames")  # "Sophie Green": left by places.py
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
-        while words and words[0] in not_name and words[0] not in titles and not (
-                len(words) >= 2 and _given(words[0]) and _aged(text, match.end())):
-            start += len(words[0]) + 1  # "Devon Clarke, 16": a given name, whatever else
+        # "Devon Clarke, 16" and "Devon, aged 16": a given name, whatever else it names
+        aged_name = _given(words[0]) and _aged(text, match.end()) and not _PLACE_BEFORE.search(
+            text, max(0, start - 8), start)  # "moved to Devon, aged 12": the county
+        while words and words[0] in not_name and words[0] not in titles and not aged_name:
+            start += len(words[0]) + 1
             words = words[1:]
-        while words and words[-1] in not_name and not (
+        while words and words[-1] in not_name and not (len(words) == 1 and aged_name) and not (
                 words[-1] in surnames and len(words) == 2 and (_given(words[0]) or _aged(
                     text, start + len(words[0]) + 1 + len(words[1])))):
             words = words[:-1]  # "Daniella Green (17)": an age says a name, whatever the name
@@ -242,6 +244,10 @@ def propose_people(reading: Reading) -> None:
         if match[0] in seen and reading.free(match.start(), match.end()):
             _add_person(reading, match.start(), match.end(), "person.again", 0.8,
                         text[max(0, match.start() - 30):match.start()])
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:to|in|from|at|near|into|around|across|through)\s+$",
+                           re.IGNORECASE)
 
 
 def _aged(text: str, end: int) -> bool:
