@@ -90,6 +90,14 @@ def test_words_of_a_sign_in_another_sense_are_not_proposed(text: str) -> None:
     assert signs(text) == []
 
 
+@pytest.mark.parametrize("nickname", ["'big man'", "'Big Man'"])
+def test_a_nickname_in_lower_case_is_still_a_name_not_the_words_of_a_sign(nickname: str) -> None:
+    """"calls himself 'big man'" is no phone call from an adult (generated seed 126, where
+    the sign took a council's reports over the high-risk band alone)."""
+    found = signs(f"Her mother said Orla goes out with a man who calls himself {nickname}.")
+    assert "phone_contact_unknown_adults" not in {v for _, v in found}, found
+
+
 def test_new_hair_and_make_up_are_a_change_of_appearance_not_gifts() -> None:
     """Make-up is worn, not a gift to explain: "new hair, make-up and clothes" after "looks
     very different" was read as unexplained gifts ("new" before "make-up"), which took an

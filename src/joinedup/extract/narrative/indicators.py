@@ -32,12 +32,14 @@ CONCEPTS_FILE = "indicator_concepts.yaml"
 _NAMES = frozenset({"person", "alias", "place", "vehicle"})
 
 
-def _in_a_name(reading: Reading, start: int, end: int, names: list[tuple[int, int]]) -> bool:
+def _in_a_name(reading: Reading, start: int, end: int, names: list[tuple[int, int]],
+               nicknames: list[tuple[int, int]]) -> bool:
     """Whether a concept match (tokens ``[start, end)``) is read from a name: all its words
     are capitalised inside a sentence ("at the Bull"), or its first or last word is a
     capitalised word of a name proposed before ("Golden Bull"; "calls himself 'Big Man'" is
-    not a phone call from a man). A kind word in lower case is read ("spends time at Golden
-    Bull takeaway" is about a takeaway)."""
+    not a phone call from a man), or any word of a nickname (``nicknames``), which is written
+    in lower case as often as not ("calls himself 'big man'"). A kind word in lower case
+    outside a nickname is read ("spends time at Golden Bull takeaway" is about a takeaway)."""
     doc, ends = reading.doc, reading.sentence_ends
 
     def capital(i: int) -> bool:
@@ -46,7 +48,8 @@ def _in_a_name(reading: Reading, start: int, end: int, names: list[tuple[int, in
 
     for i in {start, end - 1}:
         at = doc[i].idx
-        if capital(i) and any(a <= at < b for a, b in names):
+        if capital(i) and any(a <= at < b for a, b in names) \
+                or any(a <= at < b for a, b in nicknames):
             return True
     return all(capital(i) and doc[i].text[1:].islower() for i in range(start, end)
                if doc[i].is_alpha)
@@ -87,13 +90,14 @@ def propose_concepts(reading: Reading, path: Path, indicator_ids: frozenset[str]
     """One proposal per concept match that overlaps no indicator proposed before it."""
     taken = [(p.start, p.end) for p in reading.proposals if p.type == "indicator"]
     names = [(p.start, p.end) for p in reading.proposals if p.type in _NAMES]
+    nicknames = [(p.start, p.end) for p in reading.proposals if p.type == "alias"]
     book = load_concepts(path, indicator_ids)
     doc = reading.doc
     for match in book.matches(reading):
         start, end = doc[match.start].idx, doc[match.end - 1].idx + len(doc[match.end - 1])
         if any(a < end and start < b for a, b in taken):
             continue
-        if _in_a_name(reading, match.start, match.end, names):
+        if _in_a_name(reading, match.start, match.end, names, nicknames):
             continue  # "Golden Bull", "the Bull": a name, not bullying
         kinds = book.unless_named.get(match.indicator)
         if kinds and _named(reading, match.end, start, kinds):
