@@ -652,6 +652,27 @@ def test_a_given_name_that_is_also_a_county_is_a_name_alone_with_an_age_after_it
     assert found(text, "person") == [("Devon", "Devon")]
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("Samanhta spends time with adults nobody knows.", "Samanhta"),  # Samantha, two swapped
+    ("Shaia told staff she had been out late.", "Shaia"),  # Shazia, a letter dropped
+])
+def test_a_given_name_misspelt_is_a_name_as_the_subject_of_what_a_child_does(
+        text: str, name: str) -> None:
+    """Generated seeds 103 and 133: the child named only so was not read, and a place lost
+    its third child."""
+    assert found(text, "person") == [(name, name)]
+
+
+@pytest.mark.parametrize("text", [
+    "Said he would come back later.",  # a letter from "Saida"
+    "Names were not given.",
+    "Shared with the school on Monday.",
+    "Samanhta Road is where she lives.",
+])
+def test_a_word_a_letter_from_a_name_is_no_name_elsewhere(text: str) -> None:
+    assert found(text, "person") == []
+
+
 def test_a_county_after_a_place_word_with_an_age_after_it_is_no_name() -> None:
     assert found("She moved to Devon, aged 12, with her mum.", "person") == []
 

@@ -37,7 +37,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -276,6 +276,10 @@ def _evidence(words: list[str], before: str, titled: bool, after: str
         return "person.introduced", 0.8
     if len(words) >= 2:
         return "person.name_words", 0.6
+    if (_sentence_start(before) and _SUBJECT_VERB.match(after)
+            and words[0].lower() not in STOP_WORDS and words[0] not in towns()
+            and misspelt_given(words[0])):
+        return "person.misspelt", 0.6  # "Samanhta spends time with adults nobody knows"
     if (_sentence_start(before) and _SPEAKS.match(after)
             and words[0].lower() not in STOP_WORDS and words[0] not in towns()):
         return "person.speaks", 0.6
@@ -296,6 +300,37 @@ def _given(word: str) -> bool:
     """A known given name, or a double one whose first part is ("Ellie-May")."""
     lower = word.lower()
     return lower in given_names() or lower.split("-")[0] in given_names()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# what only a person does, right after her name as the subject of a sentence ("is", "has"
+# and "was" follow a common noun as often: "Care is arranged", "Advice was given")
+_SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:spends|hangs|keeps|goes|went|told|"
+                           r"tells|said|says|stays|stayed|attends|disclosed|ran|runs)\b")
+
+
+@lru_cache(maxsize=4096)
+def misspelt_given(word: str) -> bool:
+    """Whether ``word`` is no given name but a slip of the keyboard for one: a letter
+    dropped, added or changed, or two swapped ("Samanhta" for Samantha, "Shaia" for Shazia),
+    the first letter kept (a slip there makes another name: "Emma", "Gemma") and the name
+    five letters or more (shorter ones are a letter away from too many words).
+
+    Examples:
+        >>> misspelt_given("Samanhta"), misspelt_given("Shaia"), misspelt_given("Samantha")
+        (True, True, False)
+    """
+    lower = word.lower()
+    names = given_names()
+    if len(lower) < 4 or not lower.isalpha() or lower in names:
+        return False
+    head, tail = lower[0], lower[1:]
+    edits = {head + tail[:i] + tail[i + 1:] for i in range(len(tail))}
+    edits |= {head + tail[:i] + tail[i + 1] + tail[i] + tail[i + 2:]
+              for i in range(len(tail) - 1)}
+    edits |= {head + tail[:i] + c + tail[i + 1:] for i in range(len(tail)) for c in _LETTERS}
+    edits |= {head + tail[:i] + c + tail[i:] for i in range(len(tail) + 1) for c in _LETTERS}
+    return any(len(e) >= 5 and e in names for e in edits)
 
 
 def _sentence_start(before: str) -> bool:
