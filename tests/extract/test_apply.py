@@ -256,6 +256,20 @@ def test_a_nickname_just_after_a_name_is_that_persons() -> None:
                             "aliases": ["Tiger"]}]
 
 
+def test_a_nickname_after_someone_else_named_is_not_the_name_before_them() -> None:
+    """Generated seed 150: "Sam" was made Shaheed Mahmood's nickname, 55 characters on, with
+    the girl named between them, and his reports joined another man's."""
+    text = ('Aoiffe (16) is in care. A man called Shaheed Mahmood (36) was seen with Aoiffe. '
+            'An older adult she knows as "Sam", in their late thirties, drove her about.')
+    made = structured_from(proposals(text, [
+        ("person", "Aoiffe", "Aoiffe", "child", {"age": "16"}),
+        ("person", "Shaheed Mahmood", "Shaheed Mahmood", "person_of_concern", {"age": "36"}),
+        ("person", "Aoiffe", "Aoiffe", "child"),
+        ("alias", "Sam", "Sam", "person_of_concern", {"age": "36-39"})]))
+    assert [(p.get("name"), p.get("aliases")) for p in made.people] == [
+        ("Aoiffe", None), ("Shaheed Mahmood", None), (None, ["Sam"])]
+
+
 def test_a_nickname_whose_owner_is_of_another_age_or_sex_is_someone_else() -> None:
     text = ('She was seen with a man named Tyrone Francis (36). A man in his mid fifties who '
             'calls himself "Crazy Tiger" bought her drink. A man named Tom Hart, known as "T", '

@@ -160,8 +160,12 @@ class _Named:
             person = self._again(kind, value, p["role"])
         if kind == "alias" and person is None and last is not None \
                 and 0 <= p["start"] - last[0] <= NEAR and "aliases" not in last[1] \
+                and self.people and self.people[-1][1] is last[1] \
                 and _same_group(p["role"], last[1]["role"]) and _may_be(last[1], attrs):
-            person = last[1]  # "Tariq, known as 'Tiger'" (not "Chloe said a man known as")
+            # "Tariq, known as 'Tiger'" (not "Chloe said a man known as"); and nobody named
+            # between them ("Shaheed Mahmood was seen with Aoiffe. An older adult she knows as
+            # 'Sam'" is a second man)
+            person = last[1]
         if person is None:
             if not p["role"]:
                 what = "person" if kind == "person" else "nickname"
