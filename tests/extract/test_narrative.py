@@ -673,8 +673,16 @@ def test_a_word_a_letter_from_a_name_is_no_name_elsewhere(text: str) -> None:
     assert found(text, "person") == []
 
 
-def test_a_county_after_a_place_word_with_an_age_after_it_is_no_name() -> None:
-    assert found("She moved to Devon, aged 12, with her mum.", "person") == []
+def test_a_given_name_that_is_also_a_county_starts_a_name_that_opens_a_sentence() -> None:
+    """Generated seed 164: "Devon Naser gets calls from adults" named no child."""
+    assert found("Devon Naser gets calls from adults his carers do not know.", "person") == [
+        ("Devon Naser", "Devon Naser")]
+
+
+@pytest.mark.parametrize("text", ["She moved to Devon, aged 12, with her mum.",
+                                  "Devon Road is where she lives."])
+def test_a_county_after_a_place_word_or_before_a_street_word_is_no_name(text: str) -> None:
+    assert found(text, "person") == []
 
 
 @pytest.mark.parametrize(("text", "name"), [

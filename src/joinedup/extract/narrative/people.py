@@ -214,8 +214,12 @@ def propose_people(reading: Reading) -> None:
     for match in _RUN.finditer(text):
         start, words = match.start(), match[0].split(" ")
         # "Devon Clarke, 16" and "Devon, aged 16": a given name, whatever else it names
-        aged_name = _given(words[0]) and _aged(text, match.end()) and not _PLACE_BEFORE.search(
-            text, max(0, start - 8), start)  # "moved to Devon, aged 12": the county
+        aged_name = _given(words[0]) and (
+            _aged(text, match.end())
+            # "Devon Naser gets calls": a given name and a surname the subject of a sentence
+            or len(words) == 2 and words[1] not in not_name and _sentence_start(
+                text[max(0, start - 30):start]) and _NAMED_SUBJECT_VERB.match(text, match.end())
+        ) and not _PLACE_BEFORE.search(text, max(0, start - 8), start)  # "moved to Devon, 12"
         while words and words[0] in not_name and words[0] not in titles and not aged_name:
             start += len(words[0]) + 1
             words = words[1:]
@@ -303,6 +307,9 @@ def _given(word: str) -> bool:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# what a person named in full does as the subject of a sentence ("Devon Naser gets calls")
+_NAMED_SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:gets|has|is|was|spends|hangs|"
+                                 r"keeps|goes|went|told|tells|said|says|stays|attends)\b")
 # what only a person does, right after her name as the subject of a sentence ("is", "has"
 # and "was" follow a common noun as often: "Care is arranged", "Advice was given")
 _SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:spends|hangs|keeps|goes|went|told|"
