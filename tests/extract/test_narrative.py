@@ -452,9 +452,21 @@ def test_premises_with_their_premises_word_misspelt_are_read_with_its_kind(
     assert read.attrs["kind"] == kind
 
 
+def test_premises_with_their_capitalised_premises_word_misspelt_are_read_whole() -> None:
+    """Generated seed 174: "taken to Travel Rest Logde" read "Logde" as a town, and the hotel
+    lost its third child. Read as its right spelling is, kind and all."""
+    def places(text: str) -> list[tuple[str, str]]:
+        return [(p.text, p.attrs.get("kind", "")) for p in extract_narrative(text, AT)
+                if p.type == "place"]
+    assert places("Moamud was taken to Travel Rest Logde.") == [
+        ("Travel Rest Logde", places("Moamud was taken to Travel Rest Lodge.")[0][1])]
+
+
 @pytest.mark.parametrize("text", [
     "She was seen in the Bradford parks.",  # a plural, not a misspelling
     "Sam spark was there.",  # a given name alone is not premises
+    "Tom Horse was seen.",  # no place word before it
+    "She was seen with Tom Horse.",
 ])
 def test_a_word_one_letter_from_a_premises_word_is_not_always_one(text: str) -> None:
     assert [p.rule for p in extract_narrative(text, AT)

@@ -236,6 +236,7 @@ def propose_streets_and_premises(reading: Reading) -> None:
     text = reading.text
     _flats_above(reading)
     _misspelt_premises(reading)
+    _misspelt_capital_premises(reading)
     streets = _street().finditer(text) if _street_word().search(text) else iter(())
     for matches, rule, confidence, kind in ((streets, "place.street", 0.9, "street"),
                                             (_premises().finditer(text), "place.premises",
@@ -361,6 +362,59 @@ def _misspelt_premises(reading: Reading) -> None:
                             "place.premises.misspelt", attrs={"kind": kind} if kind else {})
 
 
+@cache
+def _one_edit_from_capital_premises() -> dict[str, str]:
+    """Capitalised words of ``_MISSPELT_MIN`` letters or more one letter or one swap from a
+    one-word ``premises`` entry, its first letter kept ("Logde", "Hotle"), and the entry: no
+    word that is an entry, a street word, a town or a given name ("Place" is no "Palace")."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    lex = lexicon()
+    entries = {e for e in lex.words("premises") if " " not in e and len(e) >= _MISSPELT_MIN}
+    taken = {w.lower() for w in lex.words("premises") | lex.words("streets")
+             | lex.words("not_names")} | set(given_names())
+    town = towns()
+    out: dict[str, str] = {}
+    for entry in sorted(entries):
+        head, tail = entry[0], entry[1:]
+        cuts = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
+        edits = {a + c + b for a, b in cuts for c in letters}
+        edits.update(a + b[1:] for a, b in cuts if b)
+        edits.update(a + c + b[1:] for a, b in cuts if b for c in letters)
+        edits.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)
+        for edit in edits:
+            word = head + edit
+            if len(word) >= _MISSPELT_MIN and word.lower() not in taken and word not in town:
+                out.setdefault(word, entry)
+    return out
+
+
+_CAPITAL_RUN = re.compile(rf"(?<![\w-])((?:{_WORD}[ ]){{1,4}})({_WORD})(?![\w'’-])")
+
+
+def _misspelt_capital_premises(reading: Reading) -> None:
+    """Premises whose capitalised premises word is misspelt ("taken to Travel Rest Logde"):
+    the name before it and the word, proposed with the kind the word would give. Without it
+    the name is left a town or a person and the word a place of its own."""
+    near = _one_edit_from_capital_premises()
+    text = reading.text
+    if not any(w in near for w in _CAPITAL_WORD.findall(text)):
+        return  # most narratives: no such word
+    for match in _CAPITAL_RUN.finditer(text):
+        entry = near.get(match[2])
+        if entry is None or not reading.free(match.start(), match.end()):
+            continue
+        name = match[1].strip()
+        if _has_not_place(name) or not _PLACE_WORD_BEFORE.search(
+                text, max(0, match.start() - 16), match.start()):
+            continue  # "Tom Horse was seen": no place word says a place is meant
+        kind = _kind_of(f"{name} {entry}")
+        reading.propose("place", match.start(), match.end(), match[0], 0.6,
+                        "place.premises.misspelt", attrs={"kind": kind} if kind else {})
+
+
+_CAPITAL_WORD = re.compile(rf"\b[{UPPER_LETTERS}][a-z]{{{_MISSPELT_MIN - 1},}}\b")
+
+
 _STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?station\b")
 """A station named after its street ("Lime Street station"): the station, not the street."""
 
@@ -369,6 +423,7 @@ _STATION = re.compile(r" (?:(?:bus|train|railway|tube|underground|coach) )?stati
 # King", "outside the Golden Bull"): a person's name does not take "the"
 _AT_THE_WORDS = (r"(?:at|outside|inside|near|behind|opposite|into|from|to|round|around|by|"
                  r"above|over|towards|past)")
+_PLACE_WORD_BEFORE = re.compile(rf"\b{_AT_THE_WORDS}\s+(?:[Tt]he\s+)?$")
 _AT_THE_HINT = re.compile(rf"[\s(\"“‘'-]{_AT_THE_WORDS}\s+(?:[Tt]he\s+)?[{UPPER_LETTERS}]")
 """A place word after a space or an opening mark, then a capital: where every match of
 :func:`_at_the` but one at the very start of the text begins (one character on)."""
