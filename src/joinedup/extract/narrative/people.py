@@ -49,6 +49,7 @@ from joinedup.extract.narrative.pipeline import (
     Reading,
     given_names,
     lexicon,
+    slips,
 )
 from joinedup.extract.narrative.places import institution, towns
 from joinedup.resolve.normalise.dates import parse_age_range
@@ -306,7 +307,6 @@ def _given(word: str) -> bool:
     return lower in given_names() or lower.split("-")[0] in given_names()
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # what a person named in full does as the subject of a sentence ("Devon Naser gets calls")
 _NAMED_SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:gets|has|is|was|spends|hangs|"
                                  r"keeps|goes|went|told|tells|said|says|stays|attends)\b")
@@ -331,13 +331,8 @@ def misspelt_given(word: str) -> bool:
     names = given_names()
     if len(lower) < 4 or not lower.isalpha() or lower in names:
         return False
-    head, tail = lower[0], lower[1:]
-    edits = {head + tail[:i] + tail[i + 1:] for i in range(len(tail))}
-    edits |= {head + tail[:i] + tail[i + 1] + tail[i] + tail[i + 2:]
-              for i in range(len(tail) - 1)}
-    edits |= {head + tail[:i] + c + tail[i + 1:] for i in range(len(tail)) for c in _LETTERS}
-    edits |= {head + tail[:i] + c + tail[i:] for i in range(len(tail) + 1) for c in _LETTERS}
-    return any(len(e) >= 5 and e in names for e in edits)
+    head = lower[0]
+    return any(len(e) >= 4 and head + e in names for e in slips(lower[1:]))
 
 
 def _sentence_start(before: str) -> bool:

@@ -87,6 +87,26 @@ def lexicon() -> Lexicon:
     return Lexicon(yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8")))
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def slips(word: str) -> set[str]:
+    """Every string one slip of the keyboard from ``word`` (lower case): a letter added, left
+    out or changed, or two neighbours swapped; ``word`` itself among them where a change
+    gives it back. The misspellings the reader looks up are made from these.
+
+    Examples:
+        >>> sorted(s for s in slips("inn") if len(s) == 2), "nin" in slips("inn")
+        (['in', 'nn'], True)
+    """
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + c + b for a, b in cuts for c in _LETTERS}  # a letter added
+    out.update(a + b[1:] for a, b in cuts if b)  # one left out
+    out.update(a + c + b[1:] for a, b in cuts if b for c in _LETTERS)  # one changed
+    out.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)  # two swapped
+    return out
+
+
 @cache
 def given_names() -> frozenset[str]:
     """Given names (lower case): a name in here starts a person's name.

@@ -33,6 +33,7 @@ from joinedup.extract.narrative.pipeline import (
     Reading,
     given_names,
     lexicon,
+    slips,
 )
 from joinedup.resolve.normalise import normalise_postcode
 
@@ -319,16 +320,10 @@ def _one_edit_from_premises() -> dict[str, tuple[str, ...]]:
     word of a ``premises_lower`` entry (not its plural), and the words it is one edit from:
     the misspellings :func:`_misspelt_premises` reads, so that a narrative with none of them
     costs one scan of its words."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
     targets = _premises_by_last_word()
     out: dict[str, list[str]] = {}
     for word in targets:
-        cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-        edits = {a + c + b for a, b in cuts for c in letters}  # a letter added
-        edits.update(a + b[1:] for a, b in cuts if b)  # one left out
-        edits.update(a + c + b[1:] for a, b in cuts if b for c in letters)  # one changed
-        edits.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)  # two swapped
-        for edit in edits - {word, word + "s"} - targets.keys():
+        for edit in slips(word) - {word, word + "s"} - targets.keys():
             if len(edit) >= _MISSPELT_MIN:
                 out.setdefault(edit, []).append(word)
     return {edit: tuple(words) for edit, words in out.items()}
@@ -367,7 +362,6 @@ def _one_edit_from_capital_premises() -> dict[str, str]:
     """Capitalised words of ``_MISSPELT_MIN`` letters or more one letter or one swap from a
     one-word ``premises`` entry, its first letter kept ("Logde", "Hotle"), and the entry: no
     word that is an entry, a street word, a town or a given name ("Place" is no "Palace")."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
     lex = lexicon()
     entries = {e for e in lex.words("premises") if " " not in e and len(e) >= _MISSPELT_MIN}
     taken = {w.lower() for w in lex.words("premises") | lex.words("streets")
@@ -376,12 +370,7 @@ def _one_edit_from_capital_premises() -> dict[str, str]:
     out: dict[str, str] = {}
     for entry in sorted(entries):
         head, tail = entry[0], entry[1:]
-        cuts = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
-        edits = {a + c + b for a, b in cuts for c in letters}
-        edits.update(a + b[1:] for a, b in cuts if b)
-        edits.update(a + c + b[1:] for a, b in cuts if b for c in letters)
-        edits.update(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1)
-        for edit in edits:
+        for edit in slips(tail):
             word = head + edit
             if len(word) >= _MISSPELT_MIN and word.lower() not in taken and word not in town:
                 out.setdefault(word, entry)
