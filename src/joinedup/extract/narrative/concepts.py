@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.attrs import SPACY
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative.negation import negated
@@ -117,17 +118,26 @@ class ConceptBook:
             for stem in word_set.stems:
                 self._stems.setdefault(stem, set()).add(i)
         self._numbers = frozenset(i for i, word_set in enumerate(sets) if word_set.number)
-        # a rule is tried in a sentence only when the first set of each of its terms is there
-        self._needs = [frozenset(t[0][0] for t in r.terms if not t[0][1]) for r in rules]
-        # ... and, in a clause, only when every set its terms require is there: most rules a
-        # clause wakes lack a word, and a rule lacking one cannot match, so trying it is waste
+        # a rule is tried in a sentence or clause only when every set its terms require is
+        # there: most rules lack a word, and a rule lacking one cannot match, so trying it is
+        # waste. Each rule is filed under the rarest set it requires, so that a common word
+        # ("not", "to") wakes few rules to check.
         self._requires = [frozenset(index for t in r.terms for index, optional in t
                                     if not optional) for r in rules]
         self._by_set: dict[int, list[int]] = {}
-        for n, needs in enumerate(self._needs):
-            # every rule has a term whose first token is required (checked at load)
-            self._by_set.setdefault(min(needs), []).append(n)
+        for n, requires in enumerate(self._requires):
+            # every rule requires a set (checked at load)
+            self._by_set.setdefault(min(requires, key=self._commonness), []).append(n)
         self._waking = frozenset(self._by_set)
+
+    def _commonness(self, index: int) -> tuple[bool, int, int]:
+        """How often a set's words are likely to turn up, as a sort key: a set holding a
+        stop word ("not", "to", "with") first of all, then a number, then more words and
+        stems; the index last, so that the choice is the same on every run."""
+        word_set = self.sets[index]
+        common = any(w in STOP_WORDS for w in word_set.words) or word_set.number \
+            or any(len(s) < 4 for s in word_set.stems)
+        return (common, len(word_set.words) + 4 * len(word_set.stems), index)
 
     def sets_of(self, word: str) -> frozenset[int]:
         """The indices of the sets ``word`` (lower case) is in, by its exact form, each of its
