@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from joinedup.cli.render import entities_json
 from joinedup.extract.structured import premises_of
 from joinedup.ingest.importer import import_file
@@ -217,6 +219,31 @@ def test_a_flat_on_a_misspelt_street_in_another_postcode_stays_apart(
     store: Store, tmp_path: Path
 ) -> None:
     assert len(_places(store, tmp_path, _street_reports("OL12 8SX", "Spotland Rod"))) == 2
+
+
+@pytest.mark.parametrize(("name", "kind", "joined"), [
+    ("Royal Point", None, False),  # named premises, as a narrative that never says the kind
+    ("Pizza House", None, False),
+    ("Royal Point", "takeaway", False),
+    ("9a Spotland Road", None, True),  # named by its address: it may be the home
+    (None, None, True),  # no name: its address is its name
+    ("flat above Royal Point", None, True),
+    ("Royal Point", "flat", True),
+])
+def test_a_flat_on_the_street_joins_an_address_on_it_only_if_that_may_be_a_home(
+    store: Store, tmp_path: Path, name: str | None, kind: str | None, joined: bool
+) -> None:
+    """"a flat on Spotland Road" in OL12 8SW is not "Royal Point, 9a Spotland Road" in OL12
+    8SW when nothing says Royal Point is a home (a narrative saying "Amal is often at Golden
+    Corner, 108 Moss Lane, M40 2ZL" gives no kind)."""
+    at = {"ref": "f", "address": "9a Spotland Road, Rochdale", "postcode": "OL12 8SW"}
+    at |= {"name": name} if name else {}
+    at |= {"kind": kind} if kind else {}
+    on = {"ref": "f", "name": "a flat on Spotland Road", "kind": "flat", "postcode": "OL12 8SW"}
+    reports = [report("a", people=[child("c1", "Amy")], places=[at]),
+               report("b", org="Care Home", agency="care_home", people=[child("c2", "Beth")],
+                      places=[on])]
+    assert len(_places(store, tmp_path, reports)) == (1 if joined else 2)
 
 
 def test_only_a_description_by_street_is_read_as_a_street() -> None:

@@ -60,9 +60,15 @@ GENERIC = frozenset(
 # Words that put a place above, over or behind premises named after them
 POSITION = frozenset({"above", "over", "upstairs", "behind", "rear"})
 
+HOMES = frozenset({"flat", "house", "room", "bedsit", "maisonette", "home"})
+"""Kinds of a place where someone lives."""
+_HOME_WORDS = frozenset({"flat", "flats", "bedsit", "maisonette"})
+"""Words that make a name a home's wherever they are in it ("house" and "home" name other
+premises too: "Pizza House", "Oak Lodge care home")."""
+
 # "a flat on Spotland Road": a kind of home described by its street, not a name
 _ON_STREET = re.compile(
-    r"^(?:an? |the )?(?:flat|house|room|bedsit|maisonette|home)s? (?:on|in) (?P<street>.+)$"
+    rf"^(?:an? |the )?(?:{'|'.join(sorted(HOMES))})s? (?:on|in) (?P<street>.+)$"
 )
 
 
@@ -87,16 +93,28 @@ postcode."""
 
 def _on_one_street(fx: Row, fy: Row, misspelt: bool = False) -> str | None:
     """The street, when one mention describes a home on the street where the other's address
-    is ("a flat on Spotland Road", "9a Spotland Road"); ``misspelt``: or on a street named
-    almost alike (:data:`STREET_SCORE`); else None."""
+    is, and the other may be a home ("a flat on Spotland Road", "9a Spotland Road");
+    ``misspelt``: or on a street named almost alike (:data:`STREET_SCORE`); else None."""
     for a, b in ((fx, fy), (fy, fx)):
         street = described_street(a["name_key"])
-        if not (street and b.get("premises")):
+        if not (street and b.get("premises") and _may_be_home(b)):
             continue
         on = premises_street(b["premises"])
         if on == street or misspelt and fuzz.ratio(on, street) >= STREET_SCORE:
             return on
     return None
+
+
+def _may_be_home(f: Row) -> bool:
+    """Whether a place mention may be someone's home: its kind is a home's, or, with no kind
+    given, it is named by its street address or by a word for a home. "Golden Corner, 108
+    Moss Lane" with no kind is named premises, not "a flat on Moss Lane" in its postcode,
+    whatever a narrative that never says "takeaway" leaves out."""
+    if f.get("kind"):
+        return f["kind"] in HOMES
+    name, premises = f["name_key"], f.get("premises") or ""
+    return (bool(premises) and f"{name} ".startswith(f"{premises} ")) \
+        or not _HOME_WORDS.isdisjoint(name.split())
 
 
 @lru_cache(maxsize=1 << 16)
