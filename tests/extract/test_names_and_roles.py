@@ -228,6 +228,19 @@ def test_a_lower_case_or_one_letter_nickname_is_said_again_only_in_quotes() -> N
     assert [p.text for p in people(text) if p.rule == "alias.repeated"] == ["scar", "K"]
 
 
+def test_a_nickname_that_is_a_given_name_is_said_again_only_after_it_is_introduced() -> None:
+    """A girl called Sam is named before a man "known as 'Sam'" (generated seed 195): what
+    comes before the man is the girl; a nickname that is no given name ("BJ") is the man
+    wherever it is said."""
+    text = ("Sam, aged 15, is looked after. Sam told officers that a man gave her vodka. "
+            "Separately, a man known as 'Sam', whose name is Mohamud Jama (47), drove her. "
+            "BJ gives the girls vodka. Her friend met a man known as 'BJ'.")
+    found = [(p.start, p.type, p.role) for p in people(text) if p.text == "Sam"]
+    assert found == [(0, "person", "child"), (31, "person", "child"),
+                     (text.index("'Sam'") + 1, "alias", "person_of_concern")]
+    assert [p.type for p in people(text) if p.text == "BJ"] == ["alias", "alias"]
+
+
 # -- children named without an age ---------------------------------------------------------
 
 

@@ -92,7 +92,7 @@ def _is_nickname(content: str) -> bool:
 def propose_aliases(reading: Reading) -> None:
     """Quoted and introduced nicknames, then every later mention of each."""
     text = reading.text
-    found: set[str] = set()
+    found: dict[str, int] = {}  # each nickname, and where it is first introduced
     blocked = lexicon().words("not_names")
     for match in reading.scan(_QUOTED, _QUOTES):
         content = match[1].strip()
@@ -114,7 +114,7 @@ def propose_aliases(reading: Reading) -> None:
                             0.9 if cued else 0.7, "alias.quoted" + (".cued" if cued else ""),
                             role=_role(text, match.start()),
                             attrs=_age(text, match.start(), match.end()))
-            found.add(content)
+            found.setdefault(content, match.end(1))
     for cue in reading.scan(_cue_anywhere(), _cue_starts(), any_case=True):
         rest = text[cue.end():]
         run = re.match(r"\s+(" + _WORD_RUN.pattern + ")", rest)
@@ -131,7 +131,7 @@ def propose_aliases(reading: Reading) -> None:
         if reading.text[start:end] == content and reading.free(start, end):
             reading.propose("alias", start, end, content, 0.8, "alias.introduced",
                             role=_role(text, start), attrs=_age(text, start, end))
-            found.add(content)
+            found[content] = min(found.get(content, end), end)
     _repeats(reading, found)
 
 
@@ -150,16 +150,19 @@ def _role(text: str, start: int) -> str:
                        roles=("person_of_concern", "recruiter", "child", "victim"))
 
 
-def _repeats(reading: Reading, found: set[str]) -> None:
-    """Every later mention of each nickname, as a whole word; of a nickname in lower case or
+def _repeats(reading: Reading, found: dict[str, int]) -> None:
+    """Every other mention of each nickname, as a whole word; of a nickname in lower case or
     of one letter ("scar", "K"), only in quotation marks, as such a word is often just a word
-    ("a scar on his cheek")."""
+    ("a scar on his cheek"); of a nickname that is also a given name, only after it is first
+    introduced (``found[alias]``, where that introduction ends): "Sam, aged 15, is looked
+    after ... a man known as 'Sam'" names a girl before it names the man, where "BJ gives
+    the girls vodka ... known as BJ" names the man both times."""
     text = reading.text
     blocked = lexicon().words("not_names")
     roles = {p.value: p.role for p in reading.proposals if p.type == "alias" and p.role}
     for alias in sorted(found, key=len, reverse=True):
         quoted = alias.islower() or len(alias.rstrip(".")) == 1
-        start = text.find(alias)
+        start = text.find(alias, found[alias] if alias.lower() in given_names() else 0)
         while start >= 0:
             end = start + len(alias)
             whole = (start == 0 or not _wordlike(text[start - 1])) and (
