@@ -307,13 +307,14 @@ def _given(word: str) -> bool:
     return lower in given_names() or lower.split("-")[0] in given_names()
 
 
+_PERSON_VERBS = "spends|hangs|keeps|goes|went|told|tells|said|says|stays|attends"
+"""Verbs whose subject is a person, as the subject of a sentence."""
 # what a person named in full does as the subject of a sentence ("Devon Naser gets calls")
-_NAMED_SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:gets|has|is|was|spends|hangs|"
-                                 r"keeps|goes|went|told|tells|said|says|stays|attends)\b")
+_NAMED_SUBJECT_VERB = re.compile(rf"\s+(?:also\s+|often\s+)?(?:gets|has|is|was|{_PERSON_VERBS})\b")
 # what only a person does, right after her name as the subject of a sentence ("is", "has"
 # and "was" follow a common noun as often: "Care is arranged", "Advice was given")
-_SUBJECT_VERB = re.compile(r"\s+(?:also\s+|often\s+)?(?:spends|hangs|keeps|goes|went|told|"
-                           r"tells|said|says|stays|stayed|attends|disclosed|ran|runs)\b")
+_SUBJECT_VERB = re.compile(rf"\s+(?:also\s+|often\s+)?(?:{_PERSON_VERBS}|stayed|disclosed|ran|"
+                           r"runs)\b")
 
 
 @lru_cache(maxsize=4096)
