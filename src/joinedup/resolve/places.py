@@ -91,17 +91,24 @@ street misspelt ("a flat on Whitworth Rod", "122a Whitworth Road"), where both g
 postcode."""
 
 
-def _on_one_street(fx: Row, fy: Row, misspelt: bool = False) -> str | None:
-    """The street, when one mention describes a home on the street where the other's address
-    is, and the other may be a home ("a flat on Spotland Road", "9a Spotland Road");
+def _on_one_street(fx: Row, fy: Row, misspelt: bool = False) -> tuple[str, str] | None:
+    """The street, and what the other mention is, when one mention describes a home on the
+    street where the other's address is, and the other may be a home ("a flat on Spotland
+    Road", "9a Spotland Road"), or where the premises the other is above stand ("flat above
+    Pizza Point", whose address is on that street: ``above_street``, :func:`_with_streets`);
     ``misspelt``: or on a street named almost alike (:data:`STREET_SCORE`); else None."""
     for a, b in ((fx, fy), (fy, fx)):
         street = described_street(a["name_key"])
-        if not (street and b.get("premises") and _may_be_home(b)):
+        if not street or not _may_be_home(b):
             continue
-        on = premises_street(b["premises"])
+        if b.get("premises"):
+            on, what = premises_street(b["premises"]), "an address on it"
+        elif b.get("above_street"):
+            on, what = b["above_street"], "a home above premises on it"
+        else:
+            continue
         if on == street or misspelt and fuzz.ratio(on, street) >= STREET_SCORE:
-            return on
+            return on, what
     return None
 
 
@@ -220,22 +227,40 @@ def _town_areas(ms: list[Row]) -> dict[str, set[str]]:
     return out
 
 
-def common_names(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    """Where a report's organisation reports from: its home town (where most of its located
+    reports are) and its area (every town any of them names)."""
+
+    home: frozenset[str]
+    area: frozenset[str]
+
+
+def common_names(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> set[str]:
     """Place names seen in more than one town: they say which kind of place, not which place.
 
     A mention that names no town counts in its reporter's home town where the profile takes
-    the reporter's agency to speak of its own town (``homes``: report -> the towns its
-    organisation reports from): "Golden Point" told of by a school in Heywood and one in
-    Todmorden is two takeaways until something says otherwise.
+    the reporter's agency to speak of its own town (``homes``: report -> where its organisation
+    reports from): "Golden Point" told of by a school in Heywood and one in Todmorden is two
+    takeaways until something says otherwise. Not where a report names the place in a town of
+    the organisation's area, though: a police force or a council whose reports are mostly of
+    Shipley, telling of "Star Point" that other reports put in Keighley, where it also reports
+    from, is not evidence of a second Star Point.
     """
     towns: dict[str, set[str]] = defaultdict(set)
+    unplaced: list[tuple[str, Reporter]] = []
     for m in ms:
         f = m["features"]
         if f.get("town"):
             towns[core_name(f["name_key"])].add(f["town"])
-        elif homes and len(home := homes.get(m["report"]) or set()) == 1:
-            towns[core_name(f["name_key"])] |= home
-    return {name for name, seen in towns.items() if len(seen) > 1}
+        elif homes and (where := homes.get(m["report"])) and len(where.home) == 1:
+            unplaced.append((core_name(f["name_key"]), where))
+    homed: dict[str, set[str]] = defaultdict(set)
+    for name, where in unplaced:
+        if where.area.isdisjoint(towns.get(name, ())):
+            homed[name] |= where.home
+    return {name for name in towns.keys() | homed.keys()
+            if len(towns.get(name, set()) | homed.get(name, set())) > 1}
 
 
 def _with_towns(ms: list[Row]) -> list[Row]:
@@ -252,6 +277,57 @@ def _with_towns(ms: list[Row]) -> list[Row]:
             f = {**f, "town": seen[f["district"]].most_common(1)[0][0]}
         out.append({**m, "features": f})
     return out
+
+
+def _with_streets(ms: list[Row]) -> list[Row]:
+    """Give a place above, over or behind premises ("flat above Pizza Point"), told of without
+    an address, where those premises are, where every address the store has for that name is
+    on one street of one town ("Pizza Point, 135 York Street, Keighley"): the flat above is on
+    that street too (``above_street``), so "a flat on York Street" in its postcode may be it;
+    and where that is one address (``above_premises``, with ``above_town``), "135a York Street,
+    Keighley" is it. The mentions are the copies :func:`_with_towns` made."""
+    at: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+    for m in ms:
+        f = m["features"]
+        if f.get("premises") and POSITION.isdisjoint(f["name_key"].split()):
+            at[core_name(f["name_key"])].add((f["premises"], f.get("town")))
+    if not at:
+        return ms
+    for m in ms:
+        f = m["features"]
+        if f.get("premises") or POSITION.isdisjoint(f["name_key"].split()):
+            continue
+        found = at.get(core_name(f["name_key"]))
+        if not found or len({(premises_street(p), t) for p, t in found}) > 1:
+            continue
+        premises, town = next(iter(found))
+        if f.get("town") and town and f["town"] != town:
+            continue
+        f = {**f, "above_street": premises_street(premises)}
+        if len(found) == 1 and town:
+            f |= {"above_premises": premises, "above_town": town}
+        m["features"] = f
+    return ms
+
+
+def _above_at(fx: Row, fy: Row) -> str | None:
+    """The address, when one mention is above premises at a known address ("flat above Pizza
+    Point", Pizza Point at 135 York Street, Keighley) and the other's street address in that
+    town has the same house number and street ("135a York Street") and may be a home."""
+    for a, b in ((fx, fy), (fy, fx)):
+        if not (a.get("above_premises") and b.get("premises") and a["above_town"] == b.get("town")
+                and _may_be_home(b)):
+            continue
+        number, _, street = a["above_premises"].partition(" ")
+        other, _, other_street = b["premises"].partition(" ")
+        if street == other_street and _digits(number) == _digits(other):
+            return str(b["premises"])
+    return None
+
+
+def _digits(number: str) -> str:
+    """The leading digits of a house number ("135a" gives "135")."""
+    return number[:len(number) - len(number.lstrip("0123456789"))]
 
 
 @dataclass
@@ -271,17 +347,19 @@ class PlacePairs:
     areas: dict[str, set[str]]  # the postcode areas the places put each town in
 
 
-def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> PlacePairs:
+def place_pairs(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> PlacePairs:
     """Block place mentions on their distinctive words, street address and street (a home
     described by its street meets the addresses on it), and compare them; ``homes`` (report ->
-    its organisation's home towns) as :func:`common_names` reads it."""
-    ms = _with_towns(ms)
+    where its organisation reports from) as :func:`common_names` reads it."""
+    ms = _with_streets(_with_towns(ms))
     blocks: dict[str, list[Row]] = defaultdict(list)
     # homes described by their street, and street addresses, by street (and postcode, for
     # streets with too many addresses to compare each), and by postcode alone (a home on a
     # misspelt street meets the addresses of its postcode)
     described: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     on_street: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
+    # homes above premises, by street (where the premises' address is known) and postcode
+    above: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
@@ -300,6 +378,10 @@ def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> P
                 described[("@", f["postcode"])].append(m)  # its street may be misspelt
         if f.get("premises") and f.get("postcode"):
             on_street[("@", f["postcode"])].append(m)
+        if f.get("above_street") and f.get("postcode"):
+            above[(f["above_street"], f["postcode"])].append(m)
+        if f.get("above_premises"):
+            above[f["above_street"]].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms, homes)
     anyone = frozenset({""})  # stands for "some person both reports name"
@@ -309,6 +391,11 @@ def place_pairs(ms: list[Row], homes: Mapping[int, set[str]] | None = None) -> P
         product(homes, on_street[street])
         for street, homes in described.items()
         if len(on_street.get(street, ())) <= BLOCK_CAP
+    ] + [  # and each home above premises on that street, in its postcode
+        product(described[key], flats) for key, flats in above.items() if key in described
+    ] + [  # a home above premises at a known address meets the addresses on that street
+        product(flats, on_street[key]) for key, flats in above.items()
+        if isinstance(key, str) and len(on_street.get(key, ())) <= BLOCK_CAP
     ]
     for pairs in candidates:
         for x, y in pairs:
@@ -382,9 +469,21 @@ def _compare(
                 {"comparison": "location", "level": f"same {_where(located[0])}"},
             ],
         }
+    if (address := _above_at(fx, fy)) is not None:
+        # "flat above Pizza Point" (135 York Street, Keighley) and "135a York Street, Keighley"
+        return {
+            "a": key[0],
+            "b": key[1],
+            "weight": 11.0,
+            "reasons": [
+                {"comparison": "address", "level": f"above premises at the number of {address}"},
+                {"comparison": "location", "level": "same town"},
+            ],
+        }
     postcode = fx.get("postcode") if fx.get("postcode") == fy.get("postcode") else None
-    street = _on_one_street(fx, fy, misspelt=postcode is not None)
-    if street is not None and (postcode or (people and not located and km is None)):
+    on_street = _on_one_street(fx, fy, misspelt=postcode is not None)
+    if on_street is not None and (postcode or (people and not located and km is None)):
+        street, what = on_street
         # "a flat on Spotland Road" and "9a Spotland Road": one home if both give one full
         # postcode (a few dozen addresses), or both reports name one person
         return {
@@ -392,7 +491,7 @@ def _compare(
             "b": key[1],
             "weight": 11.0 if postcode else 10.0,
             "reasons": [
-                {"comparison": "address", "level": f"a home on {street}, an address on it"},
+                {"comparison": "address", "level": f"a home on {street}, {what}"},
                 {
                     "comparison": "location",
                     "level": f"same postcode ({postcode})"

@@ -33,7 +33,13 @@ from joinedup.resolve.normalise import (
 )
 from joinedup.resolve.normalise.plates import BLOCK_PREFIX_LENGTH
 from joinedup.resolve.parallel import SHIFT, Carry, Keys, Scores, score_all
-from joinedup.resolve.places import PlacePairs, core_name, place_pairs, resolve_places
+from joinedup.resolve.places import (
+    PlacePairs,
+    Reporter,
+    core_name,
+    place_pairs,
+    resolve_places,
+)
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Row = dict[str, Any]
@@ -450,9 +456,8 @@ def _neighbourhoods(
 HOME_SHARE = 0.5  # an organisation's home town: where at least half of its located reports are
 
 
-def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
-    """The town(s) an organisation mostly reports from: a school or a council reports from its
-    own town; a regional police force has no single home and gets none."""
+def org_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, Counter[str]]:
+    """For each organisation, how many of its reports name each town (in an address)."""
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     reports: dict[int, list[str]] = {}
     for m in people:
@@ -461,6 +466,13 @@ def home_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, set[str]]:
         if report in orgs and towns:
             for t in towns:
                 seen[orgs[report]][t] += 1
+    return seen
+
+
+def home_towns(seen: dict[str, Counter[str]]) -> dict[str, set[str]]:
+    """The town(s) an organisation mostly reports from (``seen``: :func:`org_towns`): a school
+    or a council reports from its own town; a regional police force has no single home and
+    gets none."""
     out: dict[str, set[str]] = {}
     for org, counts in seen.items():
         total = sum(counts.values())
@@ -842,9 +854,11 @@ class Resolver:
         for m in mentions:
             if m["kind"] in ("person", "place"):
                 in_report[m["report"]].append(m["pk"])
-        home = home_towns(by_kind["person"], orgs or {})
-        homes = {report: home[org] for report in local or ()
-                 if (org := (orgs or {}).get(report)) in home}
+        seen = org_towns(by_kind["person"], orgs or {})
+        home = home_towns(seen)
+        where = {org: Reporter(frozenset(home[org]), frozenset(seen[org])) for org in home}
+        homes = {report: where[org] for report in local or ()
+                 if (org := (orgs or {}).get(report)) in where}
         self._place_pairs = place_pairs(by_kind["place"], homes)
         del homes
         self._places(out, by_kind["place"], in_report)
