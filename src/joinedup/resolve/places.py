@@ -460,46 +460,20 @@ def _compare(
         return None  # two full postcodes: one premises has one
     if fx.get("premises") and fx.get("premises") == fy.get("premises") and located:
         # one street address in one town: one place, whatever each report calls it
-        return {
-            "a": key[0],
-            "b": key[1],
-            "weight": 12.0,
-            "reasons": [
-                {"comparison": "address", "level": f"same street address ({fx['premises']})"},
-                {"comparison": "location", "level": f"same {_where(located[0])}"},
-            ],
-        }
+        return _edge(key, 12.0, f"same street address ({fx['premises']})",
+                     f"same {_where(located[0])}")
     if (address := _above_at(fx, fy)) is not None:
         # "flat above Pizza Point" (135 York Street, Keighley) and "135a York Street, Keighley"
-        return {
-            "a": key[0],
-            "b": key[1],
-            "weight": 11.0,
-            "reasons": [
-                {"comparison": "address", "level": f"above premises at the number of {address}"},
-                {"comparison": "location", "level": "same town"},
-            ],
-        }
+        return _edge(key, 11.0, f"above premises at the number of {address}", "same town")
     postcode = fx.get("postcode") if fx.get("postcode") == fy.get("postcode") else None
     on_street = _on_one_street(fx, fy, misspelt=postcode is not None)
     if on_street is not None and (postcode or (people and not located and km is None)):
         street, what = on_street
         # "a flat on Spotland Road" and "9a Spotland Road": one home if both give one full
         # postcode (a few dozen addresses), or both reports name one person
-        return {
-            "a": key[0],
-            "b": key[1],
-            "weight": 11.0 if postcode else 10.0,
-            "reasons": [
-                {"comparison": "address", "level": f"a home on {street}, {what}"},
-                {
-                    "comparison": "location",
-                    "level": f"same postcode ({postcode})"
-                    if postcode
-                    else f"both reports name {min(people)}",
-                },
-            ],
-        }
+        return _edge(key, 11.0 if postcode else 10.0, f"a home on {street}, {what}",
+                     f"same postcode ({postcode})" if postcode
+                     else f"both reports name {min(people)}")
     if _below(fx, fy) or _below(fy, fx):
         return None  # "flat above Royal Point" is not Royal Point
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
@@ -535,6 +509,13 @@ def _compare(
             {"comparison": "location", "level": where},
         ],
     }
+
+
+def _edge(key: tuple[int, int], weight: float, address: str, location: str) -> Row:
+    """The evidence of a pair joined by an address rule."""
+    return {"a": key[0], "b": key[1], "weight": weight,
+            "reasons": [{"comparison": "address", "level": address},
+                        {"comparison": "location", "level": location}]}
 
 
 def _below(fx: Row, fy: Row) -> bool:
