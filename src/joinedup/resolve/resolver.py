@@ -689,6 +689,21 @@ class Blocking:
         del blocks
         return _unique(self._pairs(parts, self.fixed))
 
+    def context_pairs(self, feats: dict[int, Row], changed: npt.NDArray[np.bool_]) -> Keys:
+        """The pairs of the context blocks that hold a mention whose context ``changed``
+        (indexed by mention key), split as :meth:`keys` splits them."""
+        wanted = {b for pk, f in feats.items() if changed[pk] for b in _context_blocks(f)}
+        blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for pk, f in feats.items():
+            for block in _context_blocks(f):
+                if block in wanted:
+                    blocks[block].append(pk)
+        parts: list[list[int]] = []
+        for members in blocks.values():
+            parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+        del blocks
+        return _unique(self._pairs(parts))
+
     def _pairs(self, blocks: Iterable[list[int]], *more: Keys) -> Keys:
         """The keys of the pairs of ``blocks`` and ``more``, in one array, unsorted and with
         repeats (sorted once, in place, by :func:`_unique`: tens of millions of keys at 1M
@@ -983,7 +998,7 @@ class Resolver:
         self._round_merges = len(merges)
         if people and self.closing:
             merges = self._closing(
-                out, people, own, in_report, feats, last, tf, carried, near, merges
+                out, people, own, in_report, feats, last, tf, carried, near, merges, blocking
             )
         self._verdicts.clear()
         self._sampled.clear()
@@ -1003,6 +1018,7 @@ class Resolver:
         carried: Carry | None,
         near: Keys,
         merges: list[tuple[int, int, float]],
+        blocking: Blocking | None = None,
     ) -> list[tuple[int, int, float]]:
         """A last pass: what the last round merged changes what its mentions' reports name, so
         the pairs split across its clusters whose report context changed are scored again with
@@ -1028,6 +1044,12 @@ class Resolver:
         del hood, again
         keys = _apart(near, clusters, len(changed))
         keys = keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
+        if blocking is not None:
+            # and the pairs the new context blocks together that the last round never compared:
+            # "Kas" and "Kaz", too short for typo keys, met only through the girl both reports
+            # name, whom the second round had split from herself, so the last round kept them
+            # apart
+            keys = np.union1d(keys, self._fresh_pairs(blocking, feats, changed, carried, clusters))
         self._verdicts.clear()
         self._sampled.clear()
         # only the mentions of these pairs: each mention's columns are its own
@@ -1038,6 +1060,19 @@ class Resolver:
         kept = [m for m in merges if (min(m[0], m[1]), max(m[0], m[1])) not in held.dropped]
         self._round_merges = len(kept)
         return kept + added
+
+    @staticmethod
+    def _fresh_pairs(blocking: Blocking, feats: dict[int, Row], changed: npt.NDArray[np.bool_],
+                     carried: Carry | None, clusters: Clusters) -> Keys:
+        """The pairs of the context blocks rebuilt by the closing pass that hold a mention
+        whose context changed, that lie in two clusters and that the last round did not score
+        (``carried``: its keys, sorted)."""
+        fresh = blocking.context_pairs(feats, changed)
+        fresh = fresh[changed[fresh >> SHIFT] | changed[fresh & ((1 << SHIFT) - 1)]]
+        if carried is not None and len(carried.keys) and len(fresh):
+            at = np.searchsorted(carried.keys, fresh).clip(max=len(carried.keys) - 1)
+            fresh = fresh[carried.keys[at] != fresh]  # np.isin would copy both
+        return _apart(fresh, clusters, len(changed))
 
     def _merge(
         self,
