@@ -295,60 +295,77 @@ def _misspelt_streets(reading: Reading) -> None:
                             "place.street.misspelt", attrs={"kind": "street"})
 
 
-# Premises whose lower-case premises word is misspelt ("Pizza House takkeaway", "Bradford market
-# taxi raank"): a capitalised name, then the words of a ``premises_lower`` entry, its last one
-# letter or one swap away (not a plural: "the Bradford parks" are parks)
+# Premises whose lower-case premises words have a word misspelt ("Pizza House takkeaway",
+# "Bradford market taxi raank", "Manchester bus sattion taxi rank"): a capitalised name, then
+# the words of a ``premises_lower`` entry, one of them one letter or one swap away (not a
+# plural: "the Bradford parks" are parks)
 _NAME_THEN_LOWER = re.compile(rf"(?<![\w-])((?:[Tt]he[ ])?{_WORD}(?:[ ]{{1,2}}{_WORD}){{0,4}})"
-                              r"((?:[ ][a-z]+){1,3})(?![\w'’-])")
+                              r"((?:[ ][a-z]+){1,4})(?![\w'’-])")
 _MISSPELT_MIN = 5  # letters of a misspelt word: shorter ones are too often other words
 
 
 @cache
-def _premises_by_last_word() -> dict[str, list[tuple[str, ...]]]:
-    """``premises_lower`` entries by their last word (four letters or more), as word tuples."""
-    out: dict[str, list[tuple[str, ...]]] = {}
+def _premises_entries() -> dict[int, list[tuple[str, ...]]]:
+    """``premises_lower`` entries (none with an apostrophe) by their number of words, as word
+    tuples."""
+    out: dict[int, list[tuple[str, ...]]] = {}
     for entry in lexicon().words("premises_lower"):
-        words = tuple(entry.split())
-        if len(words[-1]) >= _MISSPELT_MIN - 1 and "'" not in entry:
-            out.setdefault(words[-1], []).append(words)
+        if "'" not in entry:
+            words = tuple(entry.split())
+            out.setdefault(len(words), []).append(words)
     return out
 
 
 @cache
-def _one_edit_from_premises() -> dict[str, tuple[str, ...]]:
-    """Every word of ``_MISSPELT_MIN`` letters or more one letter or one swap away from the last
-    word of a ``premises_lower`` entry (not its plural), and the words it is one edit from:
-    the misspellings :func:`_misspelt_premises` reads, so that a narrative with none of them
-    costs one scan of its words."""
-    targets = _premises_by_last_word()
-    out: dict[str, list[str]] = {}
-    for word in targets:
-        for edit in slips(word) - {word, word + "s"} - targets.keys():
+def _one_edit_from_premises() -> dict[str, frozenset[str]]:
+    """Every word of ``_MISSPELT_MIN`` letters or more one letter or one swap away from a word
+    of four letters or more of a ``premises_lower`` entry (not its plural, nor a word of an
+    entry), and the words it is one edit from: the misspellings :func:`_misspelt_premises`
+    reads, so that a narrative with none of them costs one scan of its words."""
+    words = {w for entries in _premises_entries().values() for e in entries for w in e}
+    out: dict[str, set[str]] = {}
+    for word in words:
+        if len(word) < _MISSPELT_MIN - 1:
+            continue
+        for edit in slips(word) - {word, word + "s"} - words:
             if len(edit) >= _MISSPELT_MIN:
-                out.setdefault(edit, []).append(word)
-    return {edit: tuple(words) for edit, words in out.items()}
+                out.setdefault(edit, set()).add(word)
+    return {edit: frozenset(of) for edit, of in out.items()}
+
+
+def _misspelt_entry(tail: tuple[str, ...], near: dict[str, frozenset[str]]
+                    ) -> tuple[str, ...] | None:
+    """The ``premises_lower`` entry ``tail`` is, with one word misspelt, or None."""
+    for entry in _premises_entries().get(len(tail), ()):
+        slipped = [i for i, (w, e) in enumerate(zip(tail, entry, strict=True)) if w != e]
+        if len(slipped) == 1 and entry[slipped[0]] in near.get(tail[slipped[0]], ()):
+            return entry
+    return None
 
 
 _LOWER_WORD = re.compile(rf"\b[a-z]{{{_MISSPELT_MIN},}}\b")
 
 
 def _misspelt_premises(reading: Reading) -> None:
-    """Premises named with their lower-case premises word misspelt (see above), proposed with
-    the kind the word would give; read before the premises pattern, which would stop at the
+    """Premises named with a lower-case premises word misspelt (see above), proposed with the
+    kind the entry would give; read before the premises pattern, which would stop at the
     misspelt word and leave the name a town or a person."""
     near = _one_edit_from_premises()
     if near.keys().isdisjoint(_LOWER_WORD.findall(reading.text)):
         return  # most narratives: no word one edit from a premises word
-    targets = _premises_by_last_word()
     given = given_names()
-    for match in _NAME_THEN_LOWER.finditer(reading.text):
-        tail = match[2].split()
-        # the entry is the whole tail: no other word between the name and it
-        entry = next((e for target in near.get(tail[-1], ()) for e in targets[target]
-                      if e[:-1] == tuple(tail[:-1])), None)
-        if entry is None:
+    text, at = reading.text, 0
+    while (match := _NAME_THEN_LOWER.search(text, at)) is not None:
+        tail = tuple(match[2].split())
+        # the entry is the whole tail, or its first words: no other word between the name and it
+        found = next(((k, e) for k in range(len(tail), 0, -1)
+                      if (e := _misspelt_entry(tail[:k], near)) is not None), None)
+        if found is None:
+            at = match.start(2)  # its words may lead the next name ("seen at the Golden ...")
             continue
-        name, start, end = match[1], match.start(1), match.end(2)
+        k, entry = found
+        name, start = match[1], match.start(1)
+        end = at = match.start(2) + sum(1 + len(w) for w in tail[:k])
         words = name.split()
         if not ((len(words) == 1 and words[0].lower() in given and words[0] not in towns())
                 or _has_not_place(name) or not reading.free(start, end)):
