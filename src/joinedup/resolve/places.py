@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations, product, takewhile
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -255,12 +255,13 @@ def common_names(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> 
             towns[core_name(f["name_key"])].add(f["town"])
         elif homes and (where := homes.get(m["report"])) and len(where.home) == 1:
             unplaced.append((core_name(f["name_key"]), where))
-    homed: dict[str, set[str]] = defaultdict(set)
-    for name, where in unplaced:
-        if where.area.isdisjoint(towns.get(name, ())):
-            homed[name] |= where.home
-    return {name for name in towns.keys() | homed.keys()
-            if len(towns.get(name, set()) | homed.get(name, set())) > 1}
+    # after every placed mention: whether the name is placed in the reporter's area is read
+    # from the towns reports give, not from other reporters' home towns
+    homed = [(name, where.home) for name, where in unplaced
+             if where.area.isdisjoint(towns.get(name, ()))]
+    for name, home in homed:
+        towns[name] |= home
+    return {name for name, seen in towns.items() if len(seen) > 1}
 
 
 def _with_towns(ms: list[Row]) -> list[Row]:
@@ -327,7 +328,7 @@ def _above_at(fx: Row, fy: Row) -> str | None:
 
 def _digits(number: str) -> str:
     """The leading digits of a house number ("135a" gives "135")."""
-    return number[:len(number) - len(number.lstrip("0123456789"))]
+    return "".join(takewhile(str.isdigit, number))
 
 
 @dataclass
@@ -358,8 +359,10 @@ def place_pairs(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> P
     # misspelt street meets the addresses of its postcode)
     described: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
     on_street: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
-    # homes above premises, by street (where the premises' address is known) and postcode
-    above: dict[str | tuple[str, str], list[Row]] = defaultdict(list)
+    # homes above premises, by street and postcode, and by street where the premises' address
+    # is known
+    above_in: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    above_on: dict[str, list[Row]] = defaultdict(list)
     for m in ms:
         for token in set(core_name(m["features"]["name_key"]).split()):
             if len(token) > 2:
@@ -379,9 +382,9 @@ def place_pairs(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> P
         if f.get("premises") and f.get("postcode"):
             on_street[("@", f["postcode"])].append(m)
         if f.get("above_street") and f.get("postcode"):
-            above[(f["above_street"], f["postcode"])].append(m)
+            above_in[(f["above_street"], f["postcode"])].append(m)
         if f.get("above_premises"):
-            above[f["above_street"]].append(m)
+            above_on[f["above_street"]].append(m)
     fixed, waiting, seen = [], [], set()
     common = common_names(ms, homes)
     anyone = frozenset({""})  # stands for "some person both reports name"
@@ -391,11 +394,12 @@ def place_pairs(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> P
         product(homes, on_street[street])
         for street, homes in described.items()
         if len(on_street.get(street, ())) <= BLOCK_CAP
-    ] + [  # and each home above premises on that street, in its postcode
-        product(described[key], flats) for key, flats in above.items() if key in described
+    ] + [  # and each home above premises on that street, in its postcode, or at a known address
+        product(described[key], flats)
+        for key, flats in (*above_in.items(), *above_on.items()) if key in described
     ] + [  # a home above premises at a known address meets the addresses on that street
-        product(flats, on_street[key]) for key, flats in above.items()
-        if isinstance(key, str) and len(on_street.get(key, ())) <= BLOCK_CAP
+        product(flats, on_street[street]) for street, flats in above_on.items()
+        if len(on_street.get(street, ())) <= BLOCK_CAP
     ]
     for pairs in candidates:
         for x, y in pairs:

@@ -358,14 +358,13 @@ def _misspelt_premises(reading: Reading) -> None:
     while (match := _NAME_THEN_LOWER.search(text, at)) is not None:
         tail = tuple(match[2].split())
         # the entry is the whole tail, or its first words: no other word between the name and it
-        found = next(((k, e) for k in range(len(tail), 0, -1)
+        entry = next((e for k in range(len(tail), 0, -1)
                       if (e := _misspelt_entry(tail[:k], near)) is not None), None)
-        if found is None:
+        if entry is None:
             at = match.start(2)  # its words may lead the next name ("seen at the Golden ...")
             continue
-        k, entry = found
         name, start = match[1], match.start(1)
-        end = at = match.start(2) + sum(1 + len(w) for w in tail[:k])
+        end = at = match.start(2) + sum(1 + len(w) for w in tail[:len(entry)])
         words = name.split()
         if not ((len(words) == 1 and words[0].lower() in given and words[0] not in towns())
                 or _has_not_place(name) or not reading.free(start, end)):
