@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from joinedup.errors import ProfileError
 from joinedup.extract.narrative import extract_narrative
-from joinedup.extract.narrative.phrases import compile_pattern, load_phrase_book
+from joinedup.extract.narrative.phrases import compile_pattern, load_phrase_book, variants
 from joinedup.extract.proposals import Proposal
 from joinedup.profiles import load_profile
 
@@ -614,6 +614,36 @@ def test_a_sign_said_of_a_child_by_name_is_read() -> None:
     """Where a writer repeats the child's name for want of a pronoun."""
     text = "Marek told the crisis team Marek had thought about ending Marek's life."
     assert ("ending Marek's life", "suicidal") in found(text, "indicator")
+
+
+def _named_wordings() -> list[tuple[str, str]]:
+    from joinedup.generate.prose import SIGNS
+
+    return [(sign, text) for sign, texts in SIGNS.items() for text in texts if "{pos}" in text]
+
+
+@pytest.mark.parametrize(("sign", "wording"), _named_wordings())
+def test_a_sign_said_with_a_childs_name_for_his_or_her_is_read(sign: str, wording: str) -> None:
+    """A report that does not give the child's sex names the child where a writer would say
+    "his" or "her" ("worrying for Sam's age"): every phrase written with ``@pos`` reads it."""
+    named = {"subj": "Sam", "obj": "Sam", "pos": "Sam's", "refl": "themselves"}
+    assert sign in [v for _, v in found(f"Sam {wording.format(**named)}.", "indicator")]
+
+
+def test_a_macro_of_several_words_makes_a_pattern_for_each_way_of_saying_it() -> None:
+    macros = {"pos": "her|his|NAME 's", "obj": "her|him"}
+    assert variants("for @pos age", macros) == ["for her|his age", "for NAME 's age"]
+    assert variants("attends @pos? appointments", macros) == [
+        "attends her|his? appointments", "attends NAME 's appointments"]
+    assert variants("drove @obj to", macros) == ["drove @obj to"]
+    with pytest.raises(ValueError, match="on its own"):
+        compile_pattern("for @pos|my age", macros)
+
+
+def test_another_girls_boyfriend_is_not_the_childs_older_partner() -> None:
+    text = "An older girl, Jodie Wilkes, takes her to meet Jodie's boyfriend and his mates."
+    assert "older_partner" not in [v for _, v in found(text, "indicator")]
+    assert "older_partner" in [v for _, v in found("She says her boyfriend is 24.", "indicator")]
 
 
 @pytest.mark.parametrize("nickname", ["Mr. Nice", "Mr Big", "K."])

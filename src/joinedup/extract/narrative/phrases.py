@@ -5,7 +5,10 @@ Link and indicator phrases live in the profile's ``link_phrases.yaml`` and
 separated by spaces. A token is written as:
 
 * ``word`` or ``drove|drives|driving``: the lower-cased token is one of these words;
-* ``@obj``: a macro from the file's ``macros`` (itself such a token);
+* ``@obj``: a macro from the file's ``macros`` (itself such a token); an alternative of a
+  macro may be several tokens (``pos: "her|his|their|NAME 's"``, "Sajid's age" as well as
+  "his age"), and a pattern that uses such a macro on its own becomes one pattern for the
+  one-word alternatives and one for each longer one;
 * ``NAME``: a name, one capitalised word or two joined by a hyphen or a space ("Leah",
   "Chiamaka-Grace", "Priya Ali"); ``NUM``: a number; ``QUOTE``: a quotation mark;
 * ``_``: any one token;
@@ -29,7 +32,7 @@ from typing import Any
 from joinedup.errors import ProfileError
 from joinedup.profiles import read_data
 
-__all__ = ["PhraseBook", "compile_pattern", "load_phrase_book"]
+__all__ = ["PhraseBook", "compile_pattern", "load_phrase_book", "variants"]
 
 _QUANTIFIER = re.compile(r"(.*?)(\?|\{\d*,\d*\}|\+|\*)?$")
 _SPECIAL: dict[str, dict[str, Any]] = {
@@ -76,11 +79,44 @@ def compile_pattern(text: str, macros: dict[str, str]) -> list[dict[str, Any]]:
     return tokens
 
 
+def variants(text: str, macros: dict[str, str]) -> list[str]:
+    """``text`` once for each way its macros of several-token alternatives can be said.
+
+    A writer refers to a child whose sex the report does not give by name ("worrying for
+    Sajid's age"), so ``@pos`` is "her", "his", "their" or a name's possessive, which is two
+    tokens where the others are one. A Matcher pattern is one run of tokens, so the pattern is
+    written out once with the one-word alternatives (keeping the token's quantifier) and once
+    with each longer alternative in its place.
+
+    Examples:
+        >>> variants("worrying for @pos age", {"pos": "her|his|NAME 's"})
+        ['worrying for her|his age', "worrying for NAME 's age"]
+    """
+    out = [""]
+    for raw in text.split():
+        match = _QUANTIFIER.fullmatch(raw)
+        assert match is not None  # the expression matches any string
+        body, op = match[1], match[2] or ""
+        alternatives = macros.get(body[1:], "").split("|") if body.startswith("@") else []
+        longer = [a for a in alternatives if " " in a.strip()]
+        if not longer:
+            out = [f"{o} {raw}" for o in out]
+            continue
+        if op and op != "?":
+            raise ValueError(f"{raw!r}: a macro of several words takes no quantifier but ?")
+        short = "|".join(a for a in alternatives if " " not in a.strip())
+        said = ([f"{short}{op}"] if short else []) + [a.strip() for a in longer]
+        out = [f"{o} {s}" for o in out for s in said]
+    return [o.strip() for o in out]
+
+
 def _expand(part: str, macros: dict[str, str]) -> str:
     if not part.startswith("@"):
         return part
     if part[1:] not in macros:
         raise ValueError(f"unknown macro {part!r}")
+    if " " in macros[part[1:]]:
+        raise ValueError(f"{part!r} has an alternative of several words: use it on its own")
     return macros[part[1:]]
 
 
@@ -107,7 +143,7 @@ def load_phrase_book(path: Path, known_ids: frozenset[str] | None = None) -> Phr
         compiled = []
         for pattern in patterns:
             try:
-                compiled.append(compile_pattern(str(pattern), macros))
+                compiled += [compile_pattern(v, macros) for v in variants(str(pattern), macros)]
             except (ValueError, KeyError) as exc:
                 raise ProfileError(f"{path}: {key}: pattern {pattern!r}: {exc}") from exc
         book[str(key)] = compiled
