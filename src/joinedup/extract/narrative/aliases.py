@@ -137,8 +137,11 @@ def propose_aliases(reading: Reading) -> None:
 
 def _age(text: str, start: int, end: int) -> dict[str, str]:
     """The age of the person a nickname names, as the words around it say ("a man in his
-    forties known as 'Tiger'", "'Tiger', aged 20 to 29,"), as ``attrs``."""
-    age = age_after(text[end:end + 60]) or age_before(text[max(0, start - 90):start])
+    forties known as 'Tiger'", "'Tiger', aged 20 to 29,"), as ``attrs``. A quotation closed
+    twice ("known as \"Mo'\", aged 40 to 49", a stray mark kept by the writer) ends at the
+    last mark."""
+    after = text[end:end + 60]
+    age = age_after(after.lstrip(_CLOSING)) or age_before(text[max(0, start - 90):start])
     return {"age": age} if age else {}
 
 

@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from rapidfuzz.distance import OSA
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from joinedup.extract.narrative.pipeline import (
     AGE_BETWEEN_COMMAS,
@@ -302,6 +303,7 @@ def _misspelt_streets(reading: Reading) -> None:
 _NAME_THEN_LOWER = re.compile(rf"(?<![\w-])((?:[Tt]he[ ])?{_WORD}(?:[ ]{{1,2}}{_WORD}){{0,4}})"
                               r"((?:[ ][a-z]+){1,4})(?![\w'’-])")
 _MISSPELT_MIN = 5  # letters of a misspelt word: shorter ones are too often other words
+_MISSPELT_SHORTEST = 3  # ... but for one beside the other words of its entry ("txi rank")
 
 
 @cache
@@ -318,32 +320,64 @@ def _premises_entries() -> dict[int, list[tuple[str, ...]]]:
 
 @cache
 def _one_edit_from_premises() -> dict[str, frozenset[str]]:
-    """Every word of ``_MISSPELT_MIN`` letters or more one letter or one swap away from a word
-    of four letters or more of a ``premises_lower`` entry (not its plural, nor a word of an
-    entry), and the words it is one edit from: the misspellings :func:`_misspelt_premises`
-    reads, so that a narrative with none of them costs one scan of its words."""
+    """Every word of three letters or more one letter or one swap away from a word of four
+    letters or more of a ``premises_lower`` entry (not its plural, nor a word of an entry),
+    and the words it is one edit from: the misspellings :func:`_misspelt_premises` reads, so
+    that a narrative with none of them costs one scan of its words. One shorter than
+    ``_MISSPELT_MIN`` is read only beside the entry's other words (:func:`_misspelt_entry`)."""
     words = {w for entries in _premises_entries().values() for e in entries for w in e}
     out: dict[str, set[str]] = {}
     for word in words:
         if len(word) < _MISSPELT_MIN - 1:
             continue
         for edit in slips(word) - {word, word + "s"} - words:
-            if len(edit) >= _MISSPELT_MIN:
+            if len(edit) >= _MISSPELT_MIN or (len(edit) >= _MISSPELT_SHORTEST
+                                               and edit not in STOP_WORDS):
                 out.setdefault(edit, set()).add(word)
     return {edit: frozenset(of) for edit, of in out.items()}
 
 
-def _misspelt_entry(tail: tuple[str, ...], near: dict[str, frozenset[str]]
+def _misspelt_entry(tail: tuple[str, ...], near: dict[str, frozenset[str]], whole: bool
                     ) -> tuple[str, ...] | None:
-    """The ``premises_lower`` entry ``tail`` is, with one word misspelt, or None."""
+    """The ``premises_lower`` entry ``tail`` is, with one word misspelt, or None. A misspelt
+    word shorter than ``_MISSPELT_MIN`` ("txi", "prk") is too often another word ("the taxi
+    ran"), so it is read only where the entry's other words are spelt right and nothing in
+    lower case follows (``whole``: "at Salford bus station txi rank.")."""
     for entry in _premises_entries().get(len(tail), ()):
         slipped = [i for i, (w, e) in enumerate(zip(tail, entry, strict=True)) if w != e]
-        if len(slipped) == 1 and entry[slipped[0]] in near.get(tail[slipped[0]], ()):
+        if len(slipped) == 1 and entry[slipped[0]] in near.get(tail[slipped[0]], ()) and (
+                len(tail[slipped[0]]) >= _MISSPELT_MIN or (len(entry) > 1 and whole)):
             return entry
     return None
 
 
+@cache
+def _short_slips_beside() -> frozenset[tuple[str, str]]:
+    """Two words in a row of an entry of several words, one of them misspelt shorter than
+    ``_MISSPELT_MIN`` ("txi rank", "car prk"): a narrative with no such pair has no short
+    misspelling :func:`_misspelt_entry` would read, whatever common short words it has
+    ("came", "rang")."""
+    near = _one_edit_from_premises()
+    short = {e: of for e, of in near.items() if len(e) < _MISSPELT_MIN}
+    out: set[tuple[str, str]] = set()
+    for entry in (e for n, entries in _premises_entries().items() if n > 1 for e in entries):
+        for edit, of in short.items():
+            for i in (i for i, word in enumerate(entry) if word in of):
+                if i > 0:
+                    out.add((entry[i - 1], edit))
+                if i + 1 < len(entry):
+                    out.add((edit, entry[i + 1]))
+    return frozenset(out)
+
+
+def _has_short_slip(text: str) -> bool:
+    pairs = _short_slips_beside()
+    words = [w.rstrip(".,;:!?)") for w in text.split(" ")]
+    return any(pair in pairs for pair in zip(words, words[1:], strict=False))
+
+
 _LOWER_WORD = re.compile(rf"\b[a-z]{{{_MISSPELT_MIN},}}\b")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
 
 
 def _misspelt_premises(reading: Reading) -> None:
@@ -351,15 +385,18 @@ def _misspelt_premises(reading: Reading) -> None:
     kind the entry would give; read before the premises pattern, which would stop at the
     misspelt word and leave the name a town or a person."""
     near = _one_edit_from_premises()
-    if near.keys().isdisjoint(_LOWER_WORD.findall(reading.text)):
+    if near.keys().isdisjoint(_LOWER_WORD.findall(reading.text)) and not _has_short_slip(
+            reading.text):
         return  # most narratives: no word one edit from a premises word
     given = given_names()
     text, at = reading.text, 0
     while (match := _NAME_THEN_LOWER.search(text, at)) is not None:
         tail = tuple(match[2].split())
         # the entry is the whole tail, or its first words: no other word between the name and it
+        ends = not _LOWER_NEXT.match(text, match.end(2))  # no lower-case word after the tail
         entry = next((e for k in range(len(tail), 0, -1)
-                      if (e := _misspelt_entry(tail[:k], near)) is not None), None)
+                      if (e := _misspelt_entry(tail[:k], near, ends and k == len(tail)))
+                      is not None), None)
         if entry is None:
             at = match.start(2)  # its words may lead the next name ("seen at the Golden ...")
             continue
