@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from joinedup.extract.apply import structured_from
 
 
@@ -59,18 +61,21 @@ def test_a_name_said_again_is_the_last_person_of_it_whose_role_it_may_be() -> No
     assert made.links == [{"from": "p1", "to": "l1", "type": "frequents"}]
 
 
-def test_a_name_said_again_of_two_young_people_is_the_last_named() -> None:
-    """"Natalie named a girl called Natalie Wilson (18) ... Natalie is thought to be bringing
-    other children": the text says no more than that the last Natalie is meant."""
+@pytest.mark.parametrize(("again", "who"), [("Natalie", "p1"), ("Natalie Wilson", "p2")])
+def test_a_name_said_again_whole_is_the_person_it_was_said_of(again: str, who: str) -> None:
+    """"Natalie named a girl called Natalie Wilson (18) ... Natalie is often at Kebab King":
+    a writer who keeps calling the second girl "Natalie Wilson" means the first by "Natalie"
+    (narratives seed 255: "Bethany" at a takeaway was read as the recruiter Bethany Whitehead,
+    a third child there a report early). A word of one name only is that person (above)."""
     text = ("Natalie, 17, was seen with men. Natalie named a girl called Natalie Wilson (18). "
-            "Natalie is often at Kebab King.")
+            f"{again} is often at Kebab King.")
     made = structured_from(proposals(text, [
         ("person", "Natalie", "Natalie", "child", {"age": "17"}),
         ("person", "Natalie Wilson", "Natalie Wilson", "recruiter", {"age": "18"}),
-        ("person", "Natalie", "Natalie", "child"),
+        ("person", again, again, "child"),
         ("link", "is often at", "frequents"),
         ("place", "Kebab King", "Kebab King")]))
-    assert made.links == [{"from": "p2", "to": "l1", "type": "frequents"}]
+    assert made.links == [{"from": who, "to": "l1", "type": "frequents"}]
 
 
 def test_a_child_said_again_after_a_man_is_the_one_who_frequents_a_place() -> None:

@@ -125,6 +125,25 @@ def test_each_fact_is_worded_in_more_than_one_way(bare: list[dict[str, Any]]) ->
     assert len(seen["nickname or name"]) >= 4
 
 
+def test_two_people_of_one_first_name_are_each_said_again_by_their_whole_name() -> None:
+    """A report naming Bethany, the child, and Bethany Whitehead, who introduced her, says
+    "Bethany Whitehead's date of birth" and "Bethany is often at" so a reader can tell whom
+    each sentence is about (narratives seed 255)."""
+    from random import Random
+
+    from joinedup.generate.prose import Writer
+
+    report = {"id": "R1", "source": {"agency": "police", "org": "o"}, "people": [
+        {"ref": "p1", "role": "child", "name": "Bethany", "sex": "female"},
+        {"ref": "p2", "role": "recruiter", "name": "Bethany Whitehead", "age": 16},
+        {"ref": "p3", "role": "person_of_concern", "aliases": ["Tiger"]}]}
+    writer = Writer(report, Random(1))
+    assert [writer.first(p) for p in report["people"]] == [
+        "Bethany", "Bethany Whitehead", "'Tiger'"]
+    report["people"][1]["name"] = "Chloe Whitehead"
+    assert Writer(report, Random(1)).first(report["people"][1]) == "Chloe"
+
+
 def test_the_same_seed_tells_the_same_story(scenario: Scenario,
                                             bare: list[dict[str, Any]]) -> None:
     assert narratives_only(scenario.reports, SEED) == bare

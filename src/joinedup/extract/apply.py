@@ -192,15 +192,20 @@ class _Named:
         a word of it ("Kayleigh" after "Kayleigh Dunne"), or with that nickname; of the
         people a name may be, the last one whose role may be the one it was read with.
         "Abena is often at Kebab King", read as a child's name, after "Abena, aged 13" and
-        "Her mother, Abena Adebayo" is the girl."""
+        "Her mother, Abena Adebayo" is the girl. A name said whole before is that person, not
+        one it is a word of: "Bethany" after "Bethany" and "Bethany Whitehead" is the first."""
         key, words = _alias_key(value), value.casefold().split()
         named: list[Row] = []
+        whole: list[Row] = []
         for _, person in reversed(self.people):
             if kind == "alias" and key in {_alias_key(a) for a in person.get("aliases") or []}:
                 return person
             name = str(person.get("name") or "").casefold().split()
             if kind == "person" and name and (words == name or value.casefold() in name):
                 named.append(person)
+                if words == name:
+                    whole.append(person)
+        named = whole or named
         return next((q for q in named if _same_group(role, str(q["role"]))),
                     named[0] if named else None)
 

@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from random import Random
@@ -377,6 +378,15 @@ class Writer:
         young = [p for p in self.people.values() if p["role"] in YOUNG]
         self.child: Json | None = young[0] if young else None
         self.slots = _slots(self.child)
+        firsts = Counter(_first(p) for p in self.people.values())
+        self.shared = {f for f, k in firsts.items() if k > 1}  # first names two people have
+
+    def first(self, person: Json) -> str:
+        """How a report refers back to someone: by the first word of the name, or by the whole
+        name where another person of the report has that first word ("Bethany Whitehead",
+        the recruiter, beside Bethany, the child), as a writer keeps two people apart."""
+        said = _first(person)
+        return str(person.get("name") or said) if said in self.shared else said
 
     def pick(self, options: tuple[str, ...]) -> str:
         return self.rng.choice(options)
@@ -427,7 +437,7 @@ class Writer:
         out += self.child_details(child)
         subj = self.slots["Subj"]
         for sign in signs:
-            out.append(self.pick((f"{subj} {_also(sign)}.", f"{_first(child)} {sign}.",
+            out.append(self.pick((f"{subj} {_also(sign)}.", f"{self.first(child)} {sign}.",
                                   f"It is also noted that {self.slots['subj']} {sign}.")))
         home = self.lives_at(child)
         if home:
@@ -480,7 +490,7 @@ class Writer:
                 place = self.places[link["to"]]
                 self.places_said.add(place["ref"])
                 text = self.pick(AT_PLACE["lives_at"]).format(
-                    a=_first(who), p=self.place_label(place), **self.slots)
+                    a=self.first(who), p=self.place_label(place), **self.slots)
                 return f"{text}."
         return ""
 
@@ -518,7 +528,7 @@ class Writer:
         if ref == child["ref"]:
             forms = ("{Subj} gave this account {refl}.", "This is {b}'s own account.")
             return self.pick(forms if child.get("sex") in ("male", "female") else forms[1:]
-                             ).format(b=_first(child), **self.slots)
+                             ).format(b=self.first(child), **self.slots)
         parent = self.people.get(ref)
         if parent is None or parent["role"] != "parent":
             return ""
@@ -533,7 +543,7 @@ class Writer:
         ref = self.r.get("informant")
         audience = AUDIENCE[self.agency]
         if ref == child["ref"]:
-            return self.pick(SPEAKER["child"]).format(b=_first(child), audience=audience,
+            return self.pick(SPEAKER["child"]).format(b=self.first(child), audience=audience,
                                                       **self.slots)
         parent = self.people.get(str(ref or ""))
         if parent is not None and parent["role"] == "parent":
@@ -555,7 +565,7 @@ class Writer:
         label = self.adult_label(adult)
         if template.startswith("{b}"):  # the adult introduced mid-sentence
             label = label[0].lower() + label[1:] if label.startswith(("A ", "An ")) else label
-        b = _first(child)
+        b = self.first(child)
         if told and child.get("sex") in ("male", "female"):
             b = self.slots["subj"] if template.startswith("{b}") else self.slots["obj"]
         return template.format(a=label, b=b, veh=veh, **self.slots)
@@ -673,14 +683,14 @@ class Writer:
                 label += self.pick((f", known as {alias}", f", who calls herself {alias}"))
             intro = self.pick(INTRODUCED).format(r=label, **self.slots)
             out.append(_sentence(self.pick((
-                f"{_first(child)} named {intro}",
+                f"{self.first(child)} named {intro}",
                 f"{self.slots['Subj']} mentioned {intro}",
             ))))
             if person.get("dob"):
-                out.append(f"{_first(person)}'s date of birth is {_dob(person['dob'])}.")
+                out.append(f"{self.first(person)}'s date of birth is {_dob(person['dob'])}.")
             for item in self.r.get("indicators") or []:
                 if isinstance(item, dict) and item.get("about") == person["ref"]:
-                    out.append(_sentence(self.pick(RECRUITS).format(name=_first(person))))
+                    out.append(_sentence(self.pick(RECRUITS).format(name=self.first(person))))
         return out
 
     def place_links(self) -> list[str]:
@@ -696,7 +706,7 @@ class Writer:
             first = place["ref"] not in self.places_said
             self.places_said.add(place["ref"])
             label = self.place_label(place) if first else _short_place(place)
-            name = _first(who) if who["role"] in YOUNG else self.again(who)
+            name = self.first(who) if who["role"] in YOUNG else self.again(who)
             text = self.pick(AT_PLACE[link["type"]]).format(a=name, p=label, **self.slots)
             out.append(_sentence(text))
         return out
