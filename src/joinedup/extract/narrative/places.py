@@ -276,18 +276,18 @@ def propose_streets_and_premises(reading: Reading) -> None:
 HOMES = ("flat", "house", "room", "bedsit", "maisonette")
 """Nouns of a home that a narrative describes by its street ("a flat on Moss Lane")."""
 _HOME_ON_STREET = re.compile(rf"(?<![\w-])(?i:{'|'.join(HOMES)})\s+(?:on|off)\s+"
-                             rf"((?:{_WORD}[ ]){{1,3}}([A-Z][a-z]{{1,8}}))(?![\w-])")
+                             rf"((?:{_WORD}[ ]){{1,3}}([A-Z]{{1,2}}[a-z]{{1,8}}))(?![\w-])")
 
 
 def _misspelt_streets(reading: Reading) -> None:
     """Streets whose street word is one letter or one swap away from a street word ("Rod",
-    "Lnae", "Stret"), read only where a home is said to be on them: elsewhere "Rod" is a
-    name."""
+    "Lnae", "Stret", "LLane" with its capital typed twice), read only where a home is said to
+    be on them: elsewhere "Rod" is a name."""
     if not any(word in reading.folded for word in HOMES):
         return
     streets = lexicon().words("streets")
     for match in _HOME_ON_STREET.finditer(reading.text):
-        last = match[2]
+        last = match[2][0] + match[2][1:].lower()
         if last in streets or not reading.free(match.start(1), match.end(1)):
             continue
         if any(OSA.distance(last, word) == 1 for word in streets
