@@ -38,13 +38,19 @@ def read_narrative(text: str, reported_at: date | datetime,
 def propose(store: Store, reports: Sequence[int]) -> int:
     """Read the narrative-only reports among ``reports`` and keep their proposals; return how
     many were proposed. Only profiles whose reports are joined up into entities have a reader
-    (its phrase books are theirs); a conflict report's narrative is kept and searchable."""
-    from joinedup.extract.narrative import extract_narratives
+    (its phrase books are theirs); a conflict report's narrative is kept and searchable.
 
+    The reader (spaCy, and through it torch where the sign model's extra is installed, about
+    three seconds to import) is loaded only when there is something to read: a structured
+    report added to a running store does not wait for it."""
     by_profile: dict[str, list[dict[str, Any]]] = {}
     for r in store.narratives_to_read(reports):
         if load_profile(r["profile"]).engine == "entities":
             by_profile.setdefault(r["profile"], []).append(r)
+    if not by_profile:
+        return 0
+    from joinedup.extract.narrative import extract_narratives
+
     rows: list[dict[str, Any]] = []
     for name, found in by_profile.items():
         profile = load_profile(name)
