@@ -33,6 +33,10 @@ def said_of(text: str) -> dict[str, dict[str, Any]]:
     ("Andrew Wright (12) was found drunk. In interview he said that a man bought him drink.",
      "Andrew Wright", "male"),
     ("Ayan, 14, said she has a much older boyfriend.", "Ayan", "female"),
+    # an age in brackets before the verb (narratives seed 277: Steven had no sex, so his
+    # clinic report stayed apart from his others, and the man it named from his)
+    ("Steven Smith (13) said he has a much older boyfriend.", "Steven Smith", "male"),
+    ("Amy (14) told a youth worker that she was scared.", "Amy", "female"),
     ("Hodan told a project worker that she has been seen with a man.", "Hodan", "female"),
     ("Rania Nasser, a 14-year-old girl, is being bullied.", "Rania Nasser", "female"),
     ("Leah (15), a girl known to the project, was out late.", "Leah", "female"),
