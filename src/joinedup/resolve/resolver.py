@@ -679,30 +679,13 @@ class Blocking:
 
         The blocks are :func:`context_keys`' blocks, keyed by group and entity rather than by
         key string (a million-report store has millions of context keys)."""
-        blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for pk, f in feats.items():
-            for block in _context_blocks(f):
-                blocks[block].append(pk)
-        parts: list[list[int]] = []
-        for members in chain(self.big, blocks.values()):
-            parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
-        del blocks
-        return _unique(self._pairs(parts, self.fixed))
+        return _unique(self._pairs(_context_parts(feats, self.big), self.fixed))
 
     def context_pairs(self, feats: dict[int, Row], changed: npt.NDArray[np.bool_]) -> Keys:
         """The pairs of the context blocks that hold a mention whose context ``changed``
         (indexed by mention key), split as :meth:`keys` splits them."""
         wanted = {b for pk, f in feats.items() if changed[pk] for b in _context_blocks(f)}
-        blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for pk, f in feats.items():
-            for block in _context_blocks(f):
-                if block in wanted:
-                    blocks[block].append(pk)
-        parts: list[list[int]] = []
-        for members in blocks.values():
-            parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
-        del blocks
-        return _unique(self._pairs(parts))
+        return _unique(self._pairs(_context_parts(feats, wanted=wanted)))
 
     def _pairs(self, blocks: Iterable[list[int]], *more: Keys) -> Keys:
         """The keys of the pairs of ``blocks`` and ``more``, in one array, unsorted and with
@@ -772,6 +755,27 @@ def _block_keys(blocks: npt.NDArray[np.int64], report: npt.NDArray[np.int64]) ->
     other = report[a] != report[b]
     a, b = a[other], b[other]
     return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
+
+
+def _context_parts(feats: dict[int, Row], big: Iterable[list[int]] = (),
+                   wanted: set[tuple[str, str]] | None = None) -> list[list[int]]:
+    """The context blocks of ``feats`` (those in ``wanted``, if given) and the ``big`` own
+    blocks, each too big to compare whole split by :func:`_split`. The blocks' index is let go
+    on return, before their pairs are made."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, f in feats.items():
+        for block in _context_blocks(f):
+            if wanted is None or block in wanted:
+                blocks[block].append(pk)
+    parts: list[list[int]] = []
+    for members in chain(big, blocks.values()):
+        parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+    return parts
+
+
+def _touching(keys: Keys, changed: npt.NDArray[np.bool_]) -> Keys:
+    """The pairs of ``keys`` one of whose mentions ``changed``."""
+    return keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
 
 
 def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
@@ -1043,7 +1047,7 @@ class Resolver:
                 self._round_context[m["pk"]] = before
         del hood, again
         keys = _apart(near, clusters, len(changed))
-        keys = keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
+        keys = _touching(keys, changed)
         if blocking is not None:
             # and the pairs the new context blocks together that the last round never compared:
             # "Kas" and "Kaz", too short for typo keys, met only through the girl both reports
@@ -1067,8 +1071,7 @@ class Resolver:
         """The pairs of the context blocks rebuilt by the closing pass that hold a mention
         whose context changed, that lie in two clusters and that the last round did not score
         (``carried``: its keys, sorted)."""
-        fresh = blocking.context_pairs(feats, changed)
-        fresh = fresh[changed[fresh >> SHIFT] | changed[fresh & ((1 << SHIFT) - 1)]]
+        fresh = _touching(blocking.context_pairs(feats, changed), changed)
         if carried is not None and len(carried.keys) and len(fresh):
             at = np.searchsorted(carried.keys, fresh).clip(max=len(carried.keys) - 1)
             fresh = fresh[carried.keys[at] != fresh]  # np.isin would copy both

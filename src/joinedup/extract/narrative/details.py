@@ -82,13 +82,14 @@ _TELLING = re.compile(r"\s+(?:also\s+)?(?:said|says|told|tells|mentioned|named|d
                       r"reported|stated|described|explained|added)\b", re.IGNORECASE)
 # A pronoun just after a name and its verb of saying ("Ayan, 14, said she", "Ayan (14) said
 # she")
-_SAID = re.compile(r"(?:\s*\(\d{1,2}\)|,[^,.]{0,20},)?\s+(?:said|says|stated|disclosed|told\s+\w+)"
+_PAST_AGE = r"(?:\s*\(\d{1,2}\)|,[^,.]{0,20},)?"  # "(14)" or ", 14," after the name
+_SAID = re.compile(_PAST_AGE + r"\s+(?:said|says|stated|disclosed|told\s+\w+)"
                    r"(?:\s+that)?\s+(she|he)\b", re.IGNORECASE)
 # ... and after whom they told, in two or three words ("Hodan told a project worker that she");
 # a possessive among those words says the teller's sex too ("told her mum that he gave her"
 # says both, so neither is given)
-_TOLD = re.compile(r"(?:\s*\(\d{1,2}\)|,[^,.]{0,20},)?\s+told\s+([a-z]+(?:\s+[a-z]+){1,2})"
-                   r"\s+that\s+(she|he)\b", re.IGNORECASE)
+_TOLD = re.compile(_PAST_AGE + r"\s+told\s+([a-z]+(?:\s+[a-z]+){1,2})\s+that\s+(she|he)\b",
+                   re.IGNORECASE)
 # A noun in apposition just after a name, past an age ("Leah Brennan, a 15-year-old girl,",
 # "Leah (15), a girl known to us", "Leah, a girl of 15")
 _NOUN_AFTER = re.compile(r"(?:\s*\(\d{1,2}\)|,\s*(?:aged\s+)?\d{1,2})?,\s+an?\s+"
