@@ -29,3 +29,21 @@ def test_an_agency_the_profile_does_not_know_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as err:
         load_profile_from(copy)
     assert "local_agencies" in str(err.value) and "school" in str(err.value)
+
+
+def test_the_shipped_profile_says_a_care_home_names_its_own_premises() -> None:
+    assert load_profile("safeguarding").own_premises == {"care_home": frozenset({"care_home"})}
+    assert load_profile("conflict").own_premises == {}
+
+
+def test_own_premises_of_an_unknown_agency_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "safeguarding"
+    shutil.copytree(PROFILES_DIR / "safeguarding", copy)
+    path = copy / "profile.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  care_home: [care_home]" in text
+    path.write_text(text.replace("  care_home: [care_home]", "  hostel: [care_home]"),
+                    encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile_from(copy)
+    assert "own_premises" in str(err.value) and "hostel" in str(err.value)

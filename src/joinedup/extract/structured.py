@@ -108,7 +108,9 @@ def _person(p: dict[str, Any], at: date, profile: Profile) -> Mention:
     return Mention(p["ref"], "person", role, str(label), features)
 
 
-def _place(p: dict[str, Any]) -> Mention:
+def _place(p: dict[str, Any], owner: str | None = None) -> Mention:
+    """``owner``: the reporting organisation, where the profile takes a place of this kind
+    that its agency names to be the organisation's own premises (``own_premises``)."""
     postcode = normalise_postcode(p["postcode"]) if p.get("postcode") else None
     name = p.get("name") or p.get("address") or p["ref"]
     features = {
@@ -121,7 +123,26 @@ def _place(p: dict[str, Any]) -> Mention:
         "lat": p.get("lat"),
         "lon": p.get("lon"),
     }
+    if owner:
+        features["owner"] = owner
     return Mention(p["ref"], "place", p.get("kind"), str(name), features)
+
+
+# words that say what kind of home a name is, not which ("Heather Court children's home")
+_HOME_KIND_WORDS = frozenset({"the", "children", "childrens", "s", "home", "care", "residential"})
+
+
+def _own_premises(place: dict[str, Any], org: str, kinds: frozenset[str]) -> bool:
+    """Whether a place an organisation's report names is its own premises: a place of a kind
+    the profile says such organisations are (a care home's record naming a care home), or, of
+    no kind given, one named as the organisation is ("Heather Court" in the records of
+    heather-court-care: a narrative's reader gives no kind to "she lives at Heather Court")."""
+    if place.get("kind"):
+        return place["kind"] in kinds
+    words = [w for w in re.findall(r"[a-z0-9]+", str(place.get("name") or "").lower())
+             if w not in _HOME_KIND_WORDS]
+    theirs = re.findall(r"[a-z0-9]+", org.lower())
+    return bool(words) and theirs[: len(words)] == words
 
 
 def _items(p: dict[str, Any], ex: Extraction) -> None:
@@ -224,8 +245,11 @@ def extract_report(raw: dict[str, Any], profile: Profile) -> Extraction:
             children.append(p["ref"])
         if spec and spec.indicators_about:
             subjects.append(p["ref"])
+    source = raw.get("source") or {}
+    own_kinds = profile.own_premises.get(str(source.get("agency")))
     for pl in raw.get("places") or []:
-        ex.mentions.append(_place(pl))
+        owner = source["org"] if own_kinds and _own_premises(pl, source["org"], own_kinds) else None
+        ex.mentions.append(_place(pl, owner))
     for lk in raw.get("links") or []:
         ex.links.append((lk["from"], lk["to"], lk["type"], True))
     # Being named in a report about a child ties that person or place to the child: that is how

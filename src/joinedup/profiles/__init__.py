@@ -110,6 +110,10 @@ class Profile:
     # without an address counts in the organisation's home town when resolution decides
     # whether a place name is common to several towns (resolve/places.py, common_names).
     local_agencies: frozenset[str] = frozenset()
+    # Agencies whose organisation is itself a premises of the kinds listed (a care home): a
+    # place of such a kind their reports name is the organisation's own, so one name told of
+    # by two such organisations is two places (resolve/places.py).
+    own_premises: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     # Whether narratives are also read by the learned sign model after the rules
     # (extract/narrative/sign_model.py); off unless the profile turns it on.
     sign_model: bool = False
@@ -285,6 +289,7 @@ def load_profile_from(
         vocabularies=_vocabularies(data, path),
         unconfirmed_proposals=_unconfirmed(data, path),
         local_agencies=_local_agencies(data, path),
+        own_premises=_own_premises(data, path),
         sign_model=_sign_model(data, path),
     )
 
@@ -311,6 +316,21 @@ def _local_agencies(data: dict[str, Any], path: Path) -> frozenset[str]:
             hint="list agencies from `agencies`, or remove the entry",
         )
     return found
+
+
+def _own_premises(data: dict[str, Any], path: Path) -> dict[str, frozenset[str]]:
+    """``own_premises``: agency of the profile's own list -> kinds of place."""
+    raw = data.get("own_premises") or {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise ProfileError(f"{path}: own_premises: {raw!r} is not a map of agency to kinds",
+                           hint="write own_premises: {care_home: [care_home]}, or leave it out")
+    unknown = sorted(set(map(str, raw)) - frozenset(data.get("agencies") or ()))
+    if unknown:
+        raise ProfileError(
+            f"{path}: own_premises: not among the profile's agencies: {', '.join(unknown)}",
+            hint="list agencies from `agencies`, or remove the entry",
+        )
+    return {str(agency): frozenset(map(str, kinds)) for agency, kinds in raw.items()}
 
 
 def _unconfirmed(data: dict[str, Any], path: Path) -> str:

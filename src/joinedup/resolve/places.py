@@ -16,6 +16,10 @@ when the two reports name the same person.
 A name seen in several towns ("Town Park", or a chain's "Grill Corner") joins across reports
 only with a shared location, or, once people are resolved, when the two reports name the same
 person: a child who tells two agencies about "the Grill Corner" names one place.
+
+A care home's records name the home itself (the profile's ``own_premises``): "Heather Court"
+in the records of two homes is two homes of one name unless one full postcode ties them, and
+the name is then common, as a name seen in two towns is.
 """
 
 from __future__ import annotations
@@ -155,6 +159,7 @@ class _Cluster:
     kinds: set[str] = field(default_factory=set)
     premises: set[str] = field(default_factory=set)
     postcodes: set[str] = field(default_factory=set)
+    owners: set[str] = field(default_factory=set)
 
 
 class _Clusters:
@@ -172,6 +177,7 @@ class _Clusters:
                 {f["kind"]} if f.get("kind") else set(),
                 {f["premises"]} if f.get("premises") else set(),
                 {f["postcode"]} if f.get("postcode") else set(),
+                {f["owner"]} if f.get("owner") else set(),
             )
 
     def find(self, x: int) -> int:
@@ -194,11 +200,13 @@ class _Clusters:
         ):
             if mine and theirs and not mine & theirs:
                 return False
+        if ca.owners and cb.owners and not (ca.owners & cb.owners or ca.postcodes & cb.postcodes):
+            return False  # each home's own records (one full postcode ties them: one home)
         if ca.reports & cb.reports or self._areas_differ(ca, cb) or self._areas_differ(cb, ca):
             return False
         self.parent[rb] = ra
         ca.members += cb.members
-        for attr in ("reports", "towns", "districts", "kinds", "premises", "postcodes"):
+        for attr in ("reports", "towns", "districts", "kinds", "premises", "postcodes", "owners"):
             getattr(ca, attr).update(getattr(cb, attr))
         del self.data[rb]
         return True
@@ -248,9 +256,12 @@ def common_names(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> 
     from, is not evidence of a second Star Point.
     """
     towns: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, set[str]] = defaultdict(set)
     unplaced: list[tuple[str, Reporter]] = []
     for m in ms:
         f = m["features"]
+        if f.get("owner"):  # "Heather Court" in two care homes' own records: two homes
+            owners[core_name(f["name_key"])].add(f["owner"])
         if f.get("town"):
             towns[core_name(f["name_key"])].add(f["town"])
         elif homes and (where := homes.get(m["report"])) and len(where.home) == 1:
@@ -261,7 +272,7 @@ def common_names(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> 
              if where.area.isdisjoint(towns.get(name, ()))]
     for name, home in homed:
         towns[name] |= home
-    return {name for name, seen in towns.items() if len(seen) > 1}
+    return {name for name, seen in (*towns.items(), *owners.items()) if len(seen) > 1}
 
 
 def _with_towns(ms: list[Row]) -> list[Row]:
@@ -478,6 +489,10 @@ def _compare(
         return _edge(key, 11.0 if postcode else 10.0, f"a home on {street}, {what}",
                      f"same postcode ({postcode})" if postcode
                      else f"both reports name {min(people)}")
+    if fx.get("owner") and fy.get("owner") and fx["owner"] != fy["owner"] and not postcode:
+        # two care homes' records, each naming its own home: two homes of one name (one full
+        # postcode says one home whose records two organisations keep)
+        return None
     if _below(fx, fy) or _below(fy, fx):
         return None  # "flat above Royal Point" is not Royal Point
     core_x, core_y = core_name(fx["name_key"]), core_name(fy["name_key"])
