@@ -189,6 +189,34 @@ def test_derived_reports_exist_and_point_to_earlier_reports(scenario: Scenario) 
             assert not original.get("derived_from")
 
 
+def test_the_answer_key_ties_a_child_to_a_place_as_the_profile_does() -> None:
+    """Three children with warning signs who live at one care home make no hotspot of it in the
+    answer key, as in the engine (profile: lives_at ties no child); three children taken to one
+    flat do (before, the key counted where a child lives and the engine never could: structured
+    run of seed 304 at 300 reports)."""
+    from joinedup.profiles import load_profile
+
+    profile = load_profile("safeguarding")
+    assert {
+        t for t in profile.link_types if not profile.ties_child(t)} == reference.CONTEXT_ONLY_LINKS
+
+    def at_home(i: int, link: str) -> dict[str, Any]:
+        return {"id": f"R{i}", "source": {"agency": "care_home", "org": "home"},
+                "reported_at": f"2008-01-0{i}",
+                "people": [{"ref": "c", "role": "child", "name": f"Child {i}"}],
+                "places": [{"ref": "h", "name": "Brook Court", "kind": "care_home"}],
+                "links": [{"from": "c", "to": "h", "type": link}],
+                "indicators": ["associates_with_unknown_adults"]}
+
+    for link, hotspots in (("lives_at", 0), ("taken_to", 1)):
+        reports = [at_home(i, link) for i in (1, 2, 3)]
+        mentions = {f"home/R{i}#{ref}": who for i in (1, 2, 3)
+                    for ref, who in (("c", f"person:{i}"), ("h", "place:9"))}
+        found = reference.Evaluator(mentions, {}, {}).run(reports)
+        assert [x["subject"] for x in found if x["rule"] == "place_hotspot"] == (
+            ["place:9"] * hotspots), link
+
+
 def test_every_network_has_an_expected_alert_with_a_real_earliest_report(
         scenario: Scenario) -> None:
     by_key = {key(r): r for r in scenario.reports}

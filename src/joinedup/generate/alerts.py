@@ -37,6 +37,9 @@ SIGNIFICANT = frozenset(
     }
 )
 GENERAL = frozenset({"neglect_signs", "domestic_abuse_at_home", "bullying"})
+# Links that do not tie a child to a place (the safeguarding profile's ``ties_child: false``):
+# where a child lives, a care home included, is not where she is exploited.
+CONTEXT_ONLY_LINKS = frozenset({"lives_at"})
 VULNERABILITY = frozenset(
     {
         "looked_after",
@@ -246,6 +249,8 @@ class Evaluator:
     ) -> None:
         places = {m["ref"] for m in report["places"]}
         for link in report["links"]:
+            if link["type"] in CONTEXT_ONLY_LINKS:
+                continue
             ends = (link["from"], link["to"])
             child = next((r for r in ends if roles.get(r) in CHILD_ROLES), None)
             place = next((r for r in ends if r in places), None)
