@@ -174,3 +174,39 @@ def test_the_closing_pass_compares_a_pair_only_its_context_blocks_together(tmp_p
     assert any(a["rule"] == "linked_children" and a["subject"]["id"] == kas
                for a in alerts_json(store))
     store.engine.dispose()
+
+
+def test_two_pairs_that_are_each_others_context_merge_together(tmp_path: Path) -> None:
+    """Generated seed 302, 300 reports: a clinic report names "Siobhan, 13" with "Dollar" (his
+    phone puts him with the Dollar of eleven other reports), and a school report names
+    "Siobhan, 13" with a "Dollar" of the school's reports only. The two girls would merge were
+    the two men one (a linked person in common), and the two men were the two girls one, but
+    each pair weighed under the match weight alone ("nothing in common within two steps"), so
+    every round left both apart. Scored each as if the other were one, both pass."""
+    scenario = generate_scenario(seed=302, reports=300)
+    write_scenario(scenario, tmp_path / "r.jsonl", tmp_path / "t.json")
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    import_file(store, tmp_path / "r.jsonl")
+    process(store)
+    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    clinic = "rochdale-sexual-health-service/SHS-000002"
+    school = "heywood-community-high-school/SCH-000003"
+    assert entity[f"{clinic}#p1"] == entity[f"{school}#p1"]  # Siobhan
+    assert entity[f"{clinic}#p2"] == entity[f"{school}#p2"]  # Dollar
+    edges = {(e["a"], e["b"]): e for e in store.merge_edges(entity[f"{clinic}#p1"])}
+    names = store.mention_names({pk for pair in edges for pk in pair})
+    joined = [e for (a, b), e in edges.items()
+              if {names[a], names[b]} == {f"{clinic}#p1", f"{school}#p1"}]
+    assert joined and joined[0]["weight"] >= 0  # explained with the context it was merged on
+    assert any(r["comparison"] == "context" and r["bayes_factor_log2"] > 0
+               for r in joined[0]["reasons"])
+    store.engine.dispose()
+
+
+def test_pairs_across_the_same_two_reports_are_found_either_way_round() -> None:
+    from joinedup.resolve.resolver import _across_again
+
+    ra = np.array([1, 2, 5, 3, 2, 7], dtype=np.int64)
+    rb = np.array([2, 1, 6, 4, 9, 7], dtype=np.int64)
+    assert _across_again(ra, rb).tolist() == [True, True, False, False, False, False]
+    assert _across_again(ra[:1], rb[:1]).tolist() == [False]

@@ -15,7 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, combinations
 from sys import intern
 from typing import Any
 
@@ -806,6 +806,33 @@ def one_network(xs: list[int], ys: list[int], feats: dict[int, Row]) -> bool:
     return common >= 2 and 2 * common >= min(len(a), len(b))
 
 
+def _across_again(ra: npt.NDArray[np.int64], rb: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which pairs of reports (``ra[i]``, ``rb[i]``, either way round) occur more than once:
+    sorted once, so that a million-report store's millions of pairs cost a few arrays."""
+    both = (np.minimum(ra, rb) << SHIFT) | np.maximum(ra, rb)
+    del ra, rb
+    order = np.argsort(both, kind="stable")
+    both = both[order]
+    again = np.zeros(len(both), dtype=bool)
+    if len(both) > 1:
+        same = both[1:] == both[:-1]
+        again[1:] |= same
+        again[:-1] |= same
+    out = np.zeros(len(both), dtype=bool)
+    out[order] = again
+    return out
+
+
+def _renamed(f: Row, renames: dict[str, str]) -> Row:
+    """A mention's features as they would be were each entity of ``renames`` the one it maps
+    to (two entities merged): its context and network name the one."""
+    context = tuple(dict.fromkeys(renames.get(e, e) for e in f["context"]))
+    network = tuple(dict.fromkeys(renames.get(e, e) for e in f["network"]))
+    changed = context != f["context"] or network != f["network"]
+    return {**f, "context": context, "network": network,
+            "lone": f["lone"] and not changed} if changed else f
+
+
 def _apart(keys: Keys, clusters: Clusters, size: int) -> Keys:
     """The pairs of ``keys`` whose two mentions are in different clusters."""
     roots = np.arange(size, dtype=np.int64)
@@ -994,15 +1021,19 @@ class Resolver:
             if round_ == ROUNDS - 1:  # kept for the closing pass, not through another round
                 last = clusters
                 # the pairs a changed context could still bring to the match weight
-                near = scores.keys[(scores.weights < MATCH_WEIGHT)
-                                   & (scores.weights >= CLOSING_FLOOR) & (scores.agreeing > 0)]
+                named = (scores.weights >= CLOSING_FLOOR) & (scores.agreeing > 0)
+                near = scores.keys[named & (scores.weights < MATCH_WEIGHT)]
+                # and for pairs that are each other's context, those the clusters refused too
+                pool = scores.keys[named]
+                del named
             del scores, clusters  # before the next round's
             # a place name common to several towns joins through the people both reports name
             self._places(out, places, in_report)
         self._round_merges = len(merges)
         if people and self.closing:
             merges = self._closing(
-                out, people, own, in_report, feats, last, tf, carried, near, merges, blocking
+                out, people, own, in_report, feats, last, tf, carried, near, merges, blocking,
+                pool,
             )
         self._verdicts.clear()
         self._sampled.clear()
@@ -1023,6 +1054,7 @@ class Resolver:
         near: Keys,
         merges: list[tuple[int, int, float]],
         blocking: Blocking | None = None,
+        pool: Keys | None = None,
     ) -> list[tuple[int, int, float]]:
         """A last pass: what the last round merged changes what its mentions' reports name, so
         the pairs split across its clusters whose report context changed are scored again with
@@ -1061,9 +1093,97 @@ class Resolver:
         scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried)
         held = Holds(merges, len(changed))
         added = self._merge(scores, clusters, feats, tf, entity_of, held)
+        if pool is not None:
+            added += self._jointly(people, feats, clusters, tf, entity_of,
+                                   _apart(pool, clusters, len(changed)))
         kept = [m for m in merges if (min(m[0], m[1]), max(m[0], m[1])) not in held.dropped]
         self._round_merges = len(kept)
         return kept + added
+
+    def _jointly(
+        self,
+        people: list[Row],
+        feats: dict[int, Row],
+        clusters: Clusters,
+        tf: TermFrequencies,
+        entity_of: dict[int, str],
+        near: Keys,
+    ) -> list[tuple[int, int, float]]:
+        """Two pairs that are each other's missing context, merged together.
+
+        Two reports each naming a "Siobhan, 13" and a man known as "Dollar": the two girls
+        would merge if the two men were one (a linked person in common), and the two men if
+        the two girls were, but neither pair merges alone, so rounds that each build context
+        from the last never join either (collective resolution's deadlock). Of the pairs the
+        last round scored with something naming a person in common (``near``), still apart
+        and now under the match weight, two that lie across the same two reports are scored
+        again as if the other pair were one; where both then reach the match weight, and the
+        four clusters, seen as they would be after both merges, pass the checks any merge
+        passes, both are merged.
+        """
+        report_of = np.zeros(max(feats) + 1, dtype=np.int64)
+        for m in people:
+            report_of[m["pk"]] = m["report"]
+        near = near[_across_again(report_of[near >> SHIFT], report_of[near & ((1 << SHIFT) - 1)])]
+        across: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for key in near.tolist():
+            a, b = key >> SHIFT, key & ((1 << SHIFT) - 1)
+            if report_of[a] > report_of[b]:
+                a, b = b, a
+            weight, agreeing = self.model.quick(feats[a], feats[b], tf)
+            if agreeing and CLOSING_FLOOR <= weight < MATCH_WEIGHT:
+                across[(int(report_of[a]), int(report_of[b]))].append((a, b))
+        found: list[tuple[float, int, int, int, int]] = []
+        for pairs in across.values():
+            for (a, b), (x, y) in combinations(pairs, 2):
+                if a == x or b == y:
+                    continue
+                renames = {entity_of[y]: entity_of[x], entity_of[b]: entity_of[a]}
+                w1 = self.model.weight(_renamed(feats[a], renames), _renamed(feats[b], renames),
+                                       tf)
+                w2 = self.model.weight(_renamed(feats[x], renames), _renamed(feats[y], renames),
+                                       tf)
+                if min(w1, w2) >= MATCH_WEIGHT:
+                    found.append((min(w1, w2), a, b, x, y))
+        merges: list[tuple[int, int, float]] = []
+        for _, a, b, x, y in sorted(found, key=lambda f: (-f[0], f[1:])):
+            if clusters.find(a) == clusters.find(b) or clusters.find(x) == clusters.find(y):
+                continue
+            if clusters.why_not(a, b, False) is not None or clusters.why_not(x, y, False):
+                continue
+            renames = {entity_of[y]: entity_of[x], entity_of[b]: entity_of[a]}
+            sides = [clusters.root_members(clusters.find(pk)) for pk in (a, b, x, y)]
+            overlay = {pk: _renamed(feats[pk], renames) for side in sides for pk in side}
+            if not all(self._coherent_as(sides[i], sides[i + 1], overlay, tf) for i in (0, 2)):
+                continue
+            if not clusters.union(a, b):
+                continue
+            if not clusters.union(x, y):  # the first merge changed nothing the checks read
+                continue
+            for pk, f in overlay.items():
+                feats[pk].update(context=f["context"], network=f["network"], lone=f["lone"])
+            merges += [(a, b, self.model.weight(feats[a], feats[b], tf)),
+                       (x, y, self.model.weight(feats[x], feats[y], tf))]
+        if merges:
+            self._verdicts.clear()
+            self._sampled.clear()
+            for g in clusters.groups():
+                eid = f"P-{min(g)}"
+                for pk in g:
+                    entity_of[pk] = eid
+        return merges
+
+    def _coherent_as(self, ma: list[int], mb: list[int], feats: dict[int, Row],
+                     tf: TermFrequencies) -> bool:
+        """:meth:`_coherent` of two clusters with the features given (none cached)."""
+        if len(ma) == 1 and len(mb) == 1:
+            return True
+        xs, ys = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
+        crosses = [(x, y) for x in xs for y in ys if self.model.comparable(feats[x], feats[y])]
+        if not crosses or sum(self.model.weight(feats[x], feats[y], tf)
+                              for x, y in crosses) / len(crosses) >= LINKAGE_WEIGHT:
+            return True
+        return one_network(ma, mb, feats)
 
     @staticmethod
     def _fresh_pairs(blocking: Blocking, feats: dict[int, Row], changed: npt.NDArray[np.bool_],
