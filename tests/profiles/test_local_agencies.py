@@ -18,17 +18,22 @@ def test_the_shipped_profiles_say_which_agencies_are_local() -> None:
     assert load_profile("conflict").local_agencies == frozenset()  # the default
 
 
-def test_an_agency_the_profile_does_not_know_is_refused(tmp_path: Path) -> None:
+def _refused(tmp_path: Path, old: str, new: str) -> str:
+    """The error a copy of the safeguarding profile gives with ``old`` written as ``new``."""
     copy = tmp_path / "safeguarding"
     shutil.copytree(PROFILES_DIR / "safeguarding", copy)
     path = copy / "profile.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "local_agencies: [police," in text
-    path.write_text(text.replace("local_agencies: [police,", "local_agencies: [school, police,"),
-                    encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(ProfileError) as err:
         load_profile_from(copy)
-    assert "local_agencies" in str(err.value) and "school" in str(err.value)
+    return str(err.value)
+
+
+def test_an_agency_the_profile_does_not_know_is_refused(tmp_path: Path) -> None:
+    error = _refused(tmp_path, "local_agencies: [police,", "local_agencies: [school, police,")
+    assert "local_agencies" in error and "school" in error
 
 
 def test_the_shipped_profile_says_a_care_home_names_its_own_premises() -> None:
@@ -37,13 +42,5 @@ def test_the_shipped_profile_says_a_care_home_names_its_own_premises() -> None:
 
 
 def test_own_premises_of_an_unknown_agency_is_refused(tmp_path: Path) -> None:
-    copy = tmp_path / "safeguarding"
-    shutil.copytree(PROFILES_DIR / "safeguarding", copy)
-    path = copy / "profile.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "  care_home: [care_home]" in text
-    path.write_text(text.replace("  care_home: [care_home]", "  hostel: [care_home]"),
-                    encoding="utf-8")
-    with pytest.raises(ProfileError) as err:
-        load_profile_from(copy)
-    assert "own_premises" in str(err.value) and "hostel" in str(err.value)
+    error = _refused(tmp_path, "  care_home: [care_home]", "  hostel: [care_home]")
+    assert "own_premises" in error and "hostel" in error

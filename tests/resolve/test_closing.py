@@ -156,6 +156,17 @@ def test_context_pairs_are_those_of_blocks_holding_a_changed_mention() -> None:
     assert pairs == {(1, 2), (1, 5), (2, 5)}
 
 
+def _processed(seed: int, tmp_path: Path) -> tuple[Store, dict[str, str]]:
+    """A generated scenario of 300 reports imported and processed, and each mention's entity."""
+    write_scenario(generate_scenario(seed=seed, reports=300), tmp_path / "r.jsonl",
+                   tmp_path / "t.json")
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    import_file(store, tmp_path / "r.jsonl")
+    process(store)
+    return store, {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"]
+                   for m in store.memberships()}
+
+
 def test_the_closing_pass_compares_a_pair_only_its_context_blocks_together(tmp_path: Path) -> None:
     """Generated seed 219, 300 reports: "Kas" (a social-care report) and Michael Farah "Kaz"
     (the police), each named with Hannah Green. The nicknames are too short for typo keys, so
@@ -163,12 +174,7 @@ def test_the_closing_pass_compares_a_pair_only_its_context_blocks_together(tmp_p
     read round two's entities, where Hannah's two reports were apart, and never compared
     them. Before the closing pass blocked again by its own context, his linked-children alert
     was never raised."""
-    scenario = generate_scenario(seed=219, reports=300)
-    write_scenario(scenario, tmp_path / "r.jsonl", tmp_path / "t.json")
-    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
-    import_file(store, tmp_path / "r.jsonl")
-    process(store)
-    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    store, entity = _processed(219, tmp_path)
     kas = entity["rochdale-childrens-social-care/CSC-000004#p3"]
     assert kas == entity["greater-manchester-police/GMP-000034#p2"]
     assert any(a["rule"] == "linked_children" and a["subject"]["id"] == kas
@@ -183,12 +189,7 @@ def test_two_pairs_that_are_each_others_context_merge_together(tmp_path: Path) -
     the two men one (a linked person in common), and the two men were the two girls one, but
     each pair weighed under the match weight alone ("nothing in common within two steps"), so
     every round left both apart. Scored each as if the other were one, both pass."""
-    scenario = generate_scenario(seed=302, reports=300)
-    write_scenario(scenario, tmp_path / "r.jsonl", tmp_path / "t.json")
-    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
-    import_file(store, tmp_path / "r.jsonl")
-    process(store)
-    entity = {f"{m['org']}/{m['report_id']}#{m['ref']}": m["entity"] for m in store.memberships()}
+    store, entity = _processed(302, tmp_path)
     clinic = "rochdale-sexual-health-service/SHS-000002"
     school = "heywood-community-high-school/SCH-000003"
     assert entity[f"{clinic}#p1"] == entity[f"{school}#p1"]  # Siobhan

@@ -1147,8 +1147,8 @@ class Resolver:
                     found.append((min(w1, w2), a, b, x, y))
         merges: list[tuple[int, int, float]] = []
         for _, a, b, x, y in sorted(found, key=lambda f: (-f[0], f[1:])):
-            if clusters.find(a) == clusters.find(b) or clusters.find(x) == clusters.find(y):
-                continue
+            if len({clusters.find(pk) for pk in (a, b, x, y)}) < 4:
+                continue  # one pair already one, or a side in two of them
             if clusters.why_not(a, b, False) is not None or clusters.why_not(x, y, False):
                 continue
             renames = {entity_of[y]: entity_of[x], entity_of[b]: entity_of[a]}
@@ -1156,10 +1156,10 @@ class Resolver:
             overlay = {pk: _renamed(feats[pk], renames) for side in sides for pk in side}
             if not all(self._coherent_as(sides[i], sides[i + 1], overlay, tf) for i in (0, 2)):
                 continue
-            if not clusters.union(a, b):
-                continue
-            if not clusters.union(x, y):  # the first merge changed nothing the checks read
-                continue
+            # both were checked above on four clusters apart: the first merge changes nothing
+            # the second's checks read
+            if not (clusters.union(a, b) and clusters.union(x, y)):
+                raise AssertionError(f"pairs {a}-{b} and {x}-{y} passed their checks apart only")
             for pk, f in overlay.items():
                 feats[pk].update(context=f["context"], network=f["network"], lone=f["lone"])
             merges += [(a, b, self.model.weight(feats[a], feats[b], tf)),
