@@ -833,6 +833,14 @@ def _renamed(f: Row, renames: dict[str, str]) -> Row:
             "lone": f["lone"] and not changed} if changed else f
 
 
+def _name_entities(clusters: Clusters, entity_of: dict[int, str]) -> None:
+    """Name every mention's entity after its cluster (its smallest mention key)."""
+    for g in clusters.groups():
+        eid = f"P-{min(g)}"
+        for pk in g:
+            entity_of[pk] = eid
+
+
 def _apart(keys: Keys, clusters: Clusters, size: int) -> Keys:
     """The pairs of ``keys`` whose two mentions are in different clusters."""
     roots = np.arange(size, dtype=np.int64)
@@ -1133,7 +1141,7 @@ class Resolver:
             weight, agreeing = self.model.quick(feats[a], feats[b], tf)
             if agreeing and CLOSING_FLOOR <= weight < MATCH_WEIGHT:
                 across[(int(report_of[a]), int(report_of[b]))].append((a, b))
-        found: list[tuple[float, int, int, int, int]] = []
+        found: list[tuple[float, int, int, int, int, dict[str, str]]] = []
         for pairs in across.values():
             for (a, b), (x, y) in combinations(pairs, 2):
                 if a == x or b == y:
@@ -1144,14 +1152,13 @@ class Resolver:
                 w2 = self.model.weight(_renamed(feats[x], renames), _renamed(feats[y], renames),
                                        tf)
                 if min(w1, w2) >= MATCH_WEIGHT:
-                    found.append((min(w1, w2), a, b, x, y))
+                    found.append((min(w1, w2), a, b, x, y, renames))
         merges: list[tuple[int, int, float]] = []
-        for _, a, b, x, y in sorted(found, key=lambda f: (-f[0], f[1:])):
+        for _, a, b, x, y, renames in sorted(found, key=lambda f: (-f[0], f[1:5])):
             if len({clusters.find(pk) for pk in (a, b, x, y)}) < 4:
                 continue  # one pair already one, or a side in two of them
             if clusters.why_not(a, b, False) is not None or clusters.why_not(x, y, False):
                 continue
-            renames = {entity_of[y]: entity_of[x], entity_of[b]: entity_of[a]}
             sides = [clusters.root_members(clusters.find(pk)) for pk in (a, b, x, y)]
             overlay = {pk: _renamed(feats[pk], renames) for side in sides for pk in side}
             if not all(self._coherent_as(sides[i], sides[i + 1], overlay, tf) for i in (0, 2)):
@@ -1162,28 +1169,22 @@ class Resolver:
                 raise AssertionError(f"pairs {a}-{b} and {x}-{y} passed their checks apart only")
             for pk, f in overlay.items():
                 feats[pk].update(context=f["context"], network=f["network"], lone=f["lone"])
+            # weighed again: an earlier joint merge may have changed a side's features since
             merges += [(a, b, self.model.weight(feats[a], feats[b], tf)),
                        (x, y, self.model.weight(feats[x], feats[y], tf))]
         if merges:
             self._verdicts.clear()
             self._sampled.clear()
-            for g in clusters.groups():
-                eid = f"P-{min(g)}"
-                for pk in g:
-                    entity_of[pk] = eid
+            _name_entities(clusters, entity_of)
         return merges
 
     def _coherent_as(self, ma: list[int], mb: list[int], feats: dict[int, Row],
                      tf: TermFrequencies) -> bool:
-        """:meth:`_coherent` of two clusters with the features given (none cached)."""
+        """:meth:`_coherent` of two clusters with the features given (no weight cached)."""
         if len(ma) == 1 and len(mb) == 1:
             return True
-        xs, ys = ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE]
-        crosses = [(x, y) for x in xs for y in ys if self.model.comparable(feats[x], feats[y])]
-        if not crosses or sum(self.model.weight(feats[x], feats[y], tf)
-                              for x, y in crosses) / len(crosses) >= LINKAGE_WEIGHT:
-            return True
-        return one_network(ma, mb, feats)
+        mean = self._mean_weight(ma[:LINKAGE_SAMPLE], mb[:LINKAGE_SAMPLE], feats, tf, None)
+        return mean >= LINKAGE_WEIGHT or one_network(ma, mb, feats)
 
     @staticmethod
     def _fresh_pairs(blocking: Blocking, feats: dict[int, Row], changed: npt.NDArray[np.bool_],
@@ -1232,10 +1233,7 @@ class Resolver:
                 merges.append((a, b, weight))
                 if held is not None:
                     held.joined(a, b, weight)
-        for g in clusters.groups():
-            eid = f"P-{min(g)}"
-            for pk in g:
-                entity_of[pk] = eid
+        _name_entities(clusters, entity_of)
         return merges
 
     def _move(
@@ -1303,20 +1301,24 @@ class Resolver:
 
     def _mean_weight(
         self, ma: list[int], mb: list[int], feats: dict[int, Row], tf: TermFrequencies,
-        scores: Scores,
+        scores: Scores | None,
     ) -> float:
         """The mean weight of the cross pairs of two samples that compare something naming a
-        person (:meth:`PersonModel.comparable`), summed in this order; +inf when none does."""
+        person (:meth:`PersonModel.comparable`), summed in this order; +inf when none does.
+        ``scores``: the weights known, and where the others are kept; None to score every
+        pair from ``feats``."""
         total = 0.0
         crosses = [(x, y) for x in ma for y in mb if self.model.comparable(feats[x], feats[y])]
         if not crosses:
             return math.inf
-        known = scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
-                                   for x, y in crosses])
+        known = (scores.weights_of([(x << SHIFT) | y if x < y else (y << SHIFT) | x
+                                    for x, y in crosses])
+                 if scores is not None else [None] * len(crosses))
         for (x, y), weight in zip(crosses, known, strict=True):
             if weight is None:  # not a candidate: scored now, in the order asked
                 weight = self.model.weight(feats[x], feats[y], tf)
-                scores.remember(min(x, y), max(x, y), weight)
+                if scores is not None:
+                    scores.remember(min(x, y), max(x, y), weight)
             total += weight
         return total / len(crosses)
 
