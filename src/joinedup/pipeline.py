@@ -107,6 +107,7 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
         store.current_links(ITEM_LINKS),
         store.report_orgs(),
         store.place_reports_of(profile.local_agencies),
+        store.derived_sources(),
     )
     store.replace_resolution(
         resolution.entities,
@@ -183,7 +184,8 @@ def _process_increment(store: Store, reports: list[int], profile_name: str) -> P
     new = store.slice_of(reports)
     people = (saved or {}).get("person_mentions", 0)
     model = model.for_size(people + sum(m["kind"] == "person" for m in new["mentions"]))
-    inc = IncrementalResolver(store, model, tf).run(new["mentions"], new["links"])
+    inc = IncrementalResolver(store, model, tf).run(new["mentions"], new["links"],
+                                                    store.derived_sources(reports))
     touched = set(inc.entity_of.values()) | set(inc.merged)
     members = store.members_of(touched)
     known = store.resolved_of({pk for pks in members.values() for pk in pks})

@@ -33,6 +33,7 @@ from joinedup.resolve.resolver import (
     LINKAGE_SAMPLE,
     LINKAGE_WEIGHT,
     MATCH_WEIGHT,
+    REPEATS,
     ROUNDS,
     item_keys,
     join_by_driver,
@@ -40,6 +41,7 @@ from joinedup.resolve.resolver import (
     one_network,
     partial_plate_target,
     person_keys,
+    repeated_pairs,
     vehicle_plate,
 )
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
@@ -80,8 +82,13 @@ class IncrementalResolver:
         self.batch_keys: dict[str, str] = {}  # keys seen in this batch -> entity
         self.batch_vehicles: dict[int, Row] = {}  # vehicle mentions of this batch
         self.person_edges: dict[int, Row | None] = {}
+        # a new mention of a copy -> the stored mention it repeats and that one's entity
+        self.original: dict[int, tuple[int, str]] = {}
 
-    def run(self, mentions: list[Row], links: list[Row]) -> Increment:
+    def run(self, mentions: list[Row], links: list[Row],
+            derived: dict[int, list[int]] | None = None) -> Increment:
+        """``derived``: each new report that repeats stored ones (``Store.derived_sources``);
+        the people it names join the record's, as in a full run."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
         for m in sorted(mentions, key=lambda m: m["pk"]):
             by_kind[m["kind"]].append(m)
@@ -103,6 +110,7 @@ class IncrementalResolver:
         # adult context, and the adults' choice depends on the child's
         for m in people:
             self.out.entity_of[m["pk"]] = f"P-{m['pk']}"
+        self._originals(people, derived or {})
         for _ in range(ROUNDS):
             for m in people:
                 self._person(m, own, in_report)
@@ -276,8 +284,21 @@ class IncrementalResolver:
             "lone": not near,
         }
 
+    def _originals(self, people: list[Row], derived: dict[int, list[int]]) -> None:
+        """The stored person each new mention of a copy repeats (:func:`repeated_pairs`)."""
+        if not derived:
+            return
+        stored = self.store.slice_of({s for sources in derived.values() for s in sources})
+        theirs = [m for m in stored["mentions"] if m["kind"] == "person" and m["entity"]]
+        entity = {m["pk"]: m["entity"] for m in theirs}
+        for a, b in repeated_pairs([*people, *theirs], derived):
+            if b in entity:
+                self.original[a] = (b, entity[b])
+
     def _person(self, m: Row, own: dict[int, set[int]], in_report: dict[int, list[int]]) -> None:
         f = self._features(m, own, in_report)
+        if m["pk"] in self.original and self._repeats(m, f):
+            return
         keys = [*person_keys(f), *near_lookup_keys(f)]
         by_entity: dict[str, list[tuple[float, int, Row]]] = defaultdict(list)
         for pk, (stored, resolved, row) in self._known(keys).items():
@@ -315,6 +336,24 @@ class IncrementalResolver:
             else:  # this mention shows two stored entities to be one person
                 self.out.merged[entity] = joined
         self.out.entity_of[m["pk"]] = joined or f"P-{m['pk']}"
+
+    def _repeats(self, m: Row, f: Row) -> bool:
+        """Join a copy's mention to the person of the record it repeats, where the cluster
+        checks allow; whether it did."""
+        pk, stored = self.original[m["pk"]]
+        entity = self.out.current(stored)
+        known = self.store.resolved_of([pk]).get(pk)
+        if known is None or known[1] is None:
+            return False
+        partner = (pk, as_sets(known[1]), known[2]["report"])
+        if self.out.entity_of[m["pk"]] != entity and not self._fits(m, f, entity, False, partner):
+            return False
+        ev = self.model.score(f, partner[1], self.tf)
+        self.person_edges[m["pk"]] = {
+            "a": pk, "b": m["pk"], "weight": round(ev.weight, 3),
+            "reasons": [REPEATS, *ev.as_json()]}
+        self.out.entity_of[m["pk"]] = entity
+        return True
 
     def _members(self, entity: str) -> list[int]:
         """Stored members of an entity and of every stored entity merged into it."""

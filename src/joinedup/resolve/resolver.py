@@ -852,6 +852,38 @@ def _apart(keys: Keys, clusters: Clusters, size: int) -> Keys:
     return keys[roots[keys >> SHIFT] != roots[keys & ((1 << SHIFT) - 1)]]
 
 
+REPEATS = {"comparison": "report", "level": "a copy of the record that names this person"}
+
+
+def repeated_pairs(people: list[Row], derived: dict[int, list[int]]) -> set[tuple[int, int]]:
+    """Each person a derived report names, with the one person of the report it repeats who
+    is like them: of one age group, and with a first name, nickname or identifier in common
+    and no two surnames; only where each is the other's one such person ("Natalia" in a copy
+    of a record naming one Natalia, not one of two Natalias)."""
+    if not derived:
+        return set()
+    of_report: dict[int, list[Row]] = defaultdict(list)
+    for m in people:
+        of_report[m["report"]].append(m)
+    pairs: set[tuple[int, int]] = set()
+    for copy, originals in derived.items():
+        theirs = [m for report in originals for m in of_report.get(report, ())]
+        ours = of_report.get(copy, [])
+        like = {(a["pk"], b["pk"]) for a in ours for b in theirs
+                if _alike(a["features"], b["features"])}
+        firsts, seconds = Counter(a for a, _ in like), Counter(b for _, b in like)
+        pairs |= {(a, b) for a, b in like if firsts[a] == 1 and seconds[b] == 1}
+    return pairs
+
+
+def _alike(f: Row, g: Row) -> bool:
+    if f.get("group") != g.get("group"):
+        return False
+    if f.get("surname_key") and g.get("surname_key") and f["surname_key"] != g["surname_key"]:
+        return False
+    return any(set(f.get(k) or ()) & set(g.get(k) or ()) for k in ("first_alts", "aliases", "ids"))
+
+
 class Resolver:
     """Runs resolution over all current mentions of a store's partnership."""
 
@@ -884,6 +916,8 @@ class Resolver:
         # scored on
         self._round_context: dict[int, tuple[Any, Any, Any]] = {}
         self._round_merges = 0
+        # (a mention of a derived report, the one it repeats): see repeated_pairs
+        self._repeats: set[tuple[int, int]] = set()
 
     def run(
         self,
@@ -891,11 +925,14 @@ class Resolver:
         links: list[Row],
         orgs: dict[int, str] | None = None,
         local: set[int] | None = None,
+        derived: dict[int, list[int]] | None = None,
     ) -> Resolution:
         """Resolve every mention; ``orgs`` (report -> organisation) lends each report the towns
         its organisation usually reports from, and ``local`` (the reports of the profile's
         ``local_agencies`` that name a place, ``Store.place_reports_of``) lends them to the
-        places those reports name without an address.
+        places those reports name without an address; ``derived`` (report -> the reports it
+        only repeats, ``Store.derived_sources``) joins the people a copy names to those of
+        its original (:func:`repeated_pairs`).
         Of ``links``, only those of :data:`ITEM_LINKS` are read (a person and the vehicles and
         phones that are theirs)."""
         by_kind: dict[str, list[Row]] = defaultdict(list)
@@ -919,6 +956,7 @@ class Resolver:
         self._place_pairs = place_pairs(by_kind["place"], homes)
         del homes
         self._places(out, by_kind["place"], in_report)
+        self._repeats = repeated_pairs(by_kind["person"], derived or {})
         people = with_locality(by_kind["person"], orgs or {}, home)
         self.model = self.model.for_size(len(people))
         merges = self._people(out, people, links, in_report, by_kind["place"])
@@ -952,7 +990,9 @@ class Resolver:
                 if i < self._round_merges:
                     fa, fb = self._as_scored(a, fa), self._as_scored(b, fb)
                 ev = self.model.score(fa, fb, tf)
-                yield {"a": a, "b": b, "weight": round(weight, 3), "reasons": ev.as_json()}
+                copied = [REPEATS] if (a, b) in self._repeats else []
+                yield {"a": a, "b": b, "weight": round(weight, 3),
+                       "reasons": copied + ev.as_json()}
 
     def _as_scored(self, pk: int, f: Row) -> Row:
         """A mention's features as the last round scored them (before the closing pass)."""
@@ -1107,6 +1147,7 @@ class Resolver:
         if pool is not None:
             added += self._jointly(people, feats, clusters, tf, entity_of,
                                    _apart(pool, clusters, len(changed)))
+        added += self._repeated(feats, clusters, tf, entity_of)
         kept = [m for m in merges if (min(m[0], m[1]), max(m[0], m[1])) not in held.dropped]
         self._round_merges = len(kept)
         return kept + added
@@ -1175,6 +1216,30 @@ class Resolver:
             # weighed again: an earlier joint merge may have changed a side's features since
             merges += [(a, b, self.model.weight(feats[a], feats[b], tf)),
                        (x, y, self.model.weight(feats[x], feats[y], tf))]
+        if merges:
+            self._verdicts.clear()
+            self._sampled.clear()
+            _name_entities(clusters, entity_of)
+        return merges
+
+    def _repeated(self, feats: dict[int, Row], clusters: Clusters, tf: TermFrequencies,
+                  entity_of: dict[int, str]) -> list[tuple[int, int, float]]:
+        """The people a copy of another agency's record names, merged with those of the
+        original (:func:`repeated_pairs`) where the rounds left them apart: the copy says it
+        only repeats the record, so "Natalia, 16" and the man known as "Sheriff" in it are
+        the Natalia and the Sheriff of the record, though nothing else the copy names is
+        named anywhere else ("nothing in common within two steps"). The checks any merge
+        passes still hold (an analyst's split, two sexes, two surnames); where both are
+        already with others, the two clusters must read as one."""
+        merges: list[tuple[int, int, float]] = []
+        for a, b in self._repeats:
+            if clusters.find(a) == clusters.find(b) or clusters.why_not(a, b) is not None:
+                continue
+            ma, mb = (clusters.root_members(clusters.find(pk)) for pk in (a, b))
+            if len(ma) > 1 and len(mb) > 1 and not self._coherent_as(ma, mb, feats, tf):
+                continue
+            clusters.union(a, b)
+            merges.append((a, b, self.model.weight(feats[a], feats[b], tf)))
         if merges:
             self._verdicts.clear()
             self._sampled.clear()

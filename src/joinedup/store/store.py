@@ -565,6 +565,41 @@ class Store:
             )
             return {pk: intern(org) for pk, org in rows}
 
+    def derived_sources(self, of: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Each current report that is ``derived_from`` others (of ``of`` only, if given), and
+        the current reports it repeats (pks; an entry naming no stored report is left out): a
+        copy of another agency's record names the same people, which resolution reads
+        (:meth:`Resolver.run`)."""
+        r = t.report
+        only = [r.c.pk.in_(sorted(set(of)))] if of is not None else []
+        with self.transaction("read", "reports/current") as conn:
+            wanted: dict[int, list[tuple[str, str]]] = {}
+            for pk, org, entries in conn.execute(
+                select(r.c.pk, r.c.org, r.c.body["derived_from"]).where(
+                    self._where(r), r.c.current.is_(True), r.c.derived.is_(True), *only
+                )
+            ):
+                keys = []
+                for entry in entries or ():
+                    other, slash, rest = str(entry).partition("/")
+                    keys.append((other, rest) if slash else (org, str(entry)))
+                wanted[pk] = keys
+            if not wanted:
+                return {}
+            named = {key for keys in wanted.values() for key in keys}
+            orgs = sorted({org for org, _ in named})
+            pk_of: dict[tuple[str, str], int] = {}
+            for i in range(0, len(orgs), 500):
+                for pk, org, rid in conn.execute(
+                    select(r.c.pk, r.c.org, r.c.report_id).where(
+                        self._where(r), r.c.current.is_(True), r.c.org.in_(orgs[i:i + 500])
+                    )
+                ):
+                    if (org, rid) in named:
+                        pk_of[(org, rid)] = pk
+        return {pk: found for pk, keys in wanted.items()
+                if (found := [pk_of[k] for k in keys if k in pk_of])}
+
     def place_reports_of(self, agencies: frozenset[str]) -> set[int]:
         """The current reports of these agencies that name a place (pks): resolution reads
         the places they give no town for as in their organisation's home town (profile
