@@ -345,46 +345,6 @@ def test_a_name_without_an_address_is_not_put_in_the_home_town_where_the_reporte
     assert len(golden) == places, golden
 
 
-def _regent_hotel(council_towns: tuple[str, ...]) -> list[dict]:
-    """"Regent Hotel" placed by a clinic in Ashton-under-Lyne and by a school in Rochdale,
-    and told of without an address by a council whose other reports are of
-    ``council_towns``."""
-    def hotel(**where: str) -> dict:
-        return {"ref": "h", "name": "Regent Hotel", "kind": "hotel", **where}
-
-    return [*(report(f"t0{i}", org="Council T", agency="social_care",
-                     people=[child("c0", "Cara", addresses=[f"2 Mill Lane, {town}"])])
-              for i, town in enumerate(council_towns)),
-            report("t1", org="Council T", agency="social_care", people=[child("c1", "Chloe")],
-                   places=[hotel()]),
-            report("a1", org="Clinic A", agency="health", people=[child("c1", "Ayesha")],
-                   places=[hotel(address="75 King Street, Ashton-under-Lyne")]),
-            report("r1", org="School R", agency="education", people=[child("c1", "Jade")],
-                   places=[hotel(address="3 Drake Street, Rochdale")])]
-
-
-@pytest.mark.parametrize(("council_towns", "joined"), [
-    (("Ashton-under-Lyne",), {"t1", "a1"}),
-    (("Oldham",), None),
-    (("Ashton-under-Lyne", "Ashton-under-Lyne", "Oldham"), None),
-])
-def test_a_name_without_an_address_is_the_one_in_its_reporters_own_town(
-    store: Store, tmp_path: Path, council_towns: tuple[str, ...], joined: set[str] | None
-) -> None:
-    """A council all of whose located reports are of Ashton-under-Lyne, telling of "Regent
-    Hotel" without an address, speaks of the Regent Hotel in Ashton, not the one in Rochdale,
-    though the name is common to two towns and no one is named in both reports (before, it
-    stayed a place of its own and a hotspot was raised a report late: narratives bench seed
-    328). A council of Oldham, where no Regent Hotel is placed, is not taken to speak of
-    either; nor one of Ashton that reports from Oldham too (a council of Keighley, Shipley
-    and Bradford telling of "Queen Park" had joined a third town's park to its home town's,
-    and three children made a false hotspot: seed 34 at 1,000 reports)."""
-    hotels = [p for p in _places(store, tmp_path, _regent_hotel(council_towns))
-              if p["label"] == "Regent Hotel"]
-    told = [{m["report"] for m in p["mentions"]} for p in hotels]
-    assert (joined in told) if joined else len(hotels) == 3, told
-
-
 def test_a_care_home_is_not_taken_to_speak_of_its_own_town(store: Store, tmp_path: Path) -> None:
     # children placed from other areas go about several towns: a care home in Todmorden
     # telling of "Golden Point" says nothing of where it is (profile: local_agencies)

@@ -291,34 +291,6 @@ def _with_towns(ms: list[Row]) -> list[Row]:
     return out
 
 
-def _with_homes(ms: list[Row], homes: Mapping[int, Reporter] | None) -> list[Row]:
-    """Lend a place named without any location the town of its reporter (``home``), where
-    every located report of the organisation is of that one town and the store's places put
-    that name there: "Regent Hotel" in the record of a council all of whose located reports
-    are of Ashton-under-Lyne is the Regent Hotel in Ashton, not the one in Rochdale. Not for
-    an organisation of several towns: a council of Keighley, Shipley and Bradford telling of
-    "Queen Park" may mean any town's. It is read only to compare names seen in several towns
-    (:func:`_compare`); the mentions are the copies :func:`_with_towns` made."""
-    if not homes:
-        return ms
-    towns: dict[str, set[str]] = defaultdict(set)
-    for m in ms:
-        if m["features"].get("town"):
-            towns[core_name(m["features"]["name_key"])].add(m["features"]["town"])
-    for m in ms:
-        f = m["features"]
-        where = homes.get(m["report"])
-        if where is None or len(where.home) != 1 or where.area != where.home or _has_location(f):
-            continue
-        if where.home & towns.get(core_name(f["name_key"]), set()):
-            m["features"] = {**f, "home": next(iter(where.home))}
-    return ms
-
-
-def _has_location(f: Row) -> bool:
-    return any(f.get(a) for a in ("town", "district", "postcode", "premises", "lat"))
-
-
 def _with_streets(ms: list[Row]) -> list[Row]:
     """Give a place above, over or behind premises ("flat above Pizza Point"), told of without
     an address, where those premises are, where every address the store has for that name is
@@ -391,7 +363,7 @@ def place_pairs(ms: list[Row], homes: Mapping[int, Reporter] | None = None) -> P
     """Block place mentions on their distinctive words, street address and street (a home
     described by its street meets the addresses on it), and compare them; ``homes`` (report ->
     where its organisation reports from) as :func:`common_names` reads it."""
-    ms = _with_homes(_with_streets(_with_towns(ms)), homes)
+    ms = _with_streets(_with_towns(ms))
     blocks: dict[str, list[Row]] = defaultdict(list)
     # homes described by their street, and street addresses, by street (and postcode, for
     # streets with too many addresses to compare each), and by postcode alone (a home on a
@@ -534,10 +506,7 @@ def _compare(
     vague = core_x in common or core_y in common or bool(
         described_street(fx["name_key"]) and described_street(fy["name_key"])
     )
-    # a name with no location, in the records of an organisation of the other's town
-    home = next((h for h, t in ((fx.get("home"), fy.get("town")), (fy.get("home"), fx.get("town")))
-                 if h and h == t), None) if not located and km is None else None
-    if not located and km is None and vague and not people and not home:
+    if not located and km is None and vague and not people:
         return None
     where = (
         f"same {_where(located[0])}"
@@ -546,12 +515,10 @@ def _compare(
         if km is not None
         else f"both reports name {min(people)}"
         if people
-        else f"told of by an organisation of {home}, where the other is"
-        if home
         else "no location to compare"
     )
     # a shared location, or a person both reports name, is what makes one name one place
-    weight = score / 10 + (2 if located or km is not None else 1 if people or home else 0)
+    weight = score / 10 + (2 if located or km is not None else 1 if people else 0)
     return {
         "a": key[0],
         "b": key[1],

@@ -470,16 +470,13 @@ def org_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, Counter[str]
 
 
 def home_towns(seen: dict[str, Counter[str]]) -> dict[str, set[str]]:
-    """The town an organisation mostly reports from (``seen``: :func:`org_towns`): a school or
-    a council reports from its own town, the one where at least half of its located reports
-    are and more than in any other; a regional police force has no single home and gets none,
-    and nor does a line families call from anywhere whose two located reports name two towns
-    (before 2026-12-07 both were its home towns)."""
+    """The town(s) an organisation mostly reports from (``seen``: :func:`org_towns`): a school
+    or a council reports from its own town; a regional police force has no single home and
+    gets none."""
     out: dict[str, set[str]] = {}
     for org, counts in seen.items():
-        (town, n), *rest = counts.most_common(2)
-        unique = not rest or rest[0][1] < n
-        out[org] = {town} if unique and n / sum(counts.values()) >= HOME_SHARE else set()
+        total = sum(counts.values())
+        out[org] = {t for t, n in counts.items() if n / total >= HOME_SHARE}
     return out
 
 

@@ -586,17 +586,16 @@ class Store:
                 wanted[pk] = keys
             if not wanted:
                 return {}
-            named = {key for keys in wanted.values() for key in keys}
-            orgs = sorted({org for org, _ in named})
+            named = sorted({key for keys in wanted.values() for key in keys})
             pk_of: dict[tuple[str, str], int] = {}
-            for i in range(0, len(orgs), 500):
+            for chunk in _chunks(named, 500):
                 for pk, org, rid in conn.execute(
                     select(r.c.pk, r.c.org, r.c.report_id).where(
-                        self._where(r), r.c.current.is_(True), r.c.org.in_(orgs[i:i + 500])
+                        self._where(r), r.c.current.is_(True),
+                        tuple_(r.c.org, r.c.report_id).in_(chunk),
                     )
                 ):
-                    if (org, rid) in named:
-                        pk_of[(org, rid)] = pk
+                    pk_of[(org, rid)] = pk
         return {pk: found for pk, keys in wanted.items()
                 if (found := [pk_of[k] for k in keys if k in pk_of])}
 
