@@ -1229,7 +1229,7 @@ class Resolver:
         passes still hold (an analyst's split, two sexes, two surnames); where both are
         already with others, the two clusters must read as one."""
         merges: list[tuple[int, int, float]] = []
-        for a, b in self._repeats:
+        for a, b in sorted(self._repeats):
             if clusters.find(a) == clusters.find(b) or clusters.why_not(a, b) is not None:
                 continue
             ma, mb = (clusters.root_members(clusters.find(pk)) for pk in (a, b))
