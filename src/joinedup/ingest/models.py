@@ -591,11 +591,14 @@ class ReportBase(_Model):
 
     def derived_from_keys(self) -> list[tuple[str, str]]:
         """``derived_from`` as ``(org, id)`` pairs."""
-        keys = []
-        for entry in self.derived_from:
-            org, slash, rest = entry.partition("/")
-            keys.append((org, rest) if slash else (self.source.org, entry))
-        return keys
+        return [derived_key(self.source.org, entry) for entry in self.derived_from]
+
+
+def derived_key(org: str, entry: str) -> tuple[str, str]:
+    """A ``derived_from`` entry of a report of ``org`` as ``(org, id)``: an id of the same
+    organisation, or 'org/id' for any organisation's."""
+    other, slash, rest = entry.partition("/")
+    return (other, rest) if slash else (org, entry)
 
 
 class SafeguardingReport(ReportBase):

@@ -50,6 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from joinedup.errors import InputError, NotFound, StoreError
+from joinedup.ingest.models import derived_key
 from joinedup.store import tables as t
 from joinedup.store.gate import GENESIS, Actor, AllowAll, Gate, Policy, entry_hash
 
@@ -579,11 +580,7 @@ class Store:
                     self._where(r), r.c.current.is_(True), r.c.derived.is_(True), *only
                 )
             ):
-                keys = []
-                for entry in entries or ():
-                    other, slash, rest = str(entry).partition("/")
-                    keys.append((other, rest) if slash else (org, str(entry)))
-                wanted[pk] = keys
+                wanted[pk] = [derived_key(org, str(entry)) for entry in entries or ()]
             if not wanted:
                 return {}
             named = sorted({key for keys in wanted.values() for key in keys})
