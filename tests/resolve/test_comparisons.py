@@ -6,7 +6,7 @@ from typing import Any
 
 from joinedup.profiles import load_profile
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
-from joinedup.resolve.resolver import person_keys
+from joinedup.resolve.resolver import own_keys, person_keys
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Features = dict[str, Any]
@@ -249,6 +249,21 @@ def test_nicknames_one_letter_apart_are_similar_only_with_the_same_first_letter(
         "different nicknames"
 
 
+def test_a_nickname_cut_short_or_respelt_with_a_y_is_similar() -> None:
+    def alias(x: str, y: str) -> str:
+        return level("alias", person("x", aliases=[x]), person("x", aliases=[y]))
+
+    # Jaro-Winkler scores these below 0.9: the two differ in length
+    assert alias("bubs", "bubbles") == "similar nicknames"  # cut short, with an "s"
+    assert alias("prof", "professor") == "similar nicknames"  # cut short
+    assert alias("cooky", "cookie") == "similar nicknames"  # "-ie" written "-y"
+    assert alias("cookie", "cooky") == "similar nicknames"
+    # a stem of two letters begins too many nicknames; a longer one must begin the other
+    assert alias("bos", "bubbles") == "different nicknames"
+    assert alias("bubs", "rubbles") == "different nicknames"
+    assert alias("sweets", "sugar") == "different nicknames"
+
+
 def test_nothing_in_common_says_less_when_one_side_is_named_only_with_strangers() -> None:
     # a mention named only with people no other report names (its context unresolved) has a
     # network that could not have overlapped anything yet
@@ -290,7 +305,27 @@ def test_a_nickname_is_blocked_on_once() -> None:
     tiger = list(person_keys(person("x") | {"first_key": None, "aliases": ["tiger"]}))
     assert "adult|ad|tiger" in tiger and "adult|a|tiger" not in tiger  # the same block twice
     short = list(person_keys(person("x") | {"first_key": None, "aliases": ["k"]}))
-    assert short == ["adult|a|k"]  # too short for typo keys: blocked on as written
+    # too short for typo keys: blocked on as written, and (closing pass) on its sound
+    assert short == ["adult|a|k", "adult|as|K"]
+
+
+def test_short_nicknames_that_sound_alike_share_a_blocking_key() -> None:
+    def keys(alias: str) -> set[str]:
+        return set(person_keys(person("x") | {"first_key": None, "aliases": [alias]}))
+
+    # no typo key is shared by these (too short), and the comparison calls them similar
+    assert not set(own_keys(person("x") | {"first_key": None, "aliases": ["mo"]})) & set(
+        own_keys(person("x") | {"first_key": None, "aliases": ["moe"]}))
+    assert keys("mo") & keys("moe")
+    assert keys("kas") & keys("kaz")
+    assert keys("jay") & keys("jai")
+    assert level("alias", person("x", aliases=["mo"]), person("x", aliases=["moe"])) == \
+        "similar nicknames"
+    # a letter apart but not alike in sound: two men's nicknames, never blocked together
+    assert not keys("kay") & keys("kaz")
+    assert not keys("jay") & keys("kay")
+    # a longer nickname's sound is not a key: its typo keys find its spellings
+    assert not any("|as|" in k for k in keys("tiger"))
 
 
 def test_an_address_with_its_lines_in_another_order_is_the_same_address() -> None:

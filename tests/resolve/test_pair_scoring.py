@@ -3,7 +3,7 @@ plain pairwise definitions give: the bulk paths exist only to be fast."""
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import chain, combinations
 from pathlib import Path
 
 import pytest
@@ -17,11 +17,15 @@ from joinedup.resolve.parallel import BY_PAIR, pair_key, score_all
 from joinedup.resolve.resolver import (
     BLOCK_CAP,
     SPLIT_BLOCK,
+    Blocking,
     Resolver,
     _split,
     candidate_keys,
+    context_keys,
     near_spellings,
+    own_keys,
     person_keys,
+    sound_keys,
 )
 from joinedup.resolve.scoring import PersonModel
 from joinedup.store import Store
@@ -43,15 +47,21 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Resolver, dict[i
     return resolver, report_of
 
 
-def _pairs_one_by_one(feats: dict[int, Row], report_of: dict[int, int]) -> set[int]:
+def _pairs_one_by_one(feats: dict[int, Row], report_of: dict[int, int],
+                      sounds: bool = False) -> set[int]:
+    """The pairs of the rounds' keys (or, ``sounds``, of the closing pass's sound keys), a
+    block at a time."""
     blocks: dict[str, list[int]] = {}
     near = near_spellings(feats.values())
     for pk, f in feats.items():
-        for key in person_keys(f, near):
+        keys = sound_keys(f) if sounds else chain(own_keys(f, near), context_keys(f))
+        for key in keys:
             blocks.setdefault(key, []).append(pk)
     out = set()
     for members in blocks.values():
-        parts = _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+        # a sound block is not split: one over the cap is too common to be evidence
+        big = len(members) > SPLIT_BLOCK and not sounds
+        parts = _split(members, feats).values() if big else [members]
         for part in parts:
             if len(part) <= BLOCK_CAP:
                 for a, b in combinations(part, 2):
@@ -65,6 +75,17 @@ def test_candidate_keys_are_the_blocked_pairs(resolved: tuple[Resolver, dict[int
     keys = candidate_keys(resolver.person_features, report_of)
     assert len(keys) > 1000
     assert keys.tolist() == sorted(_pairs_one_by_one(resolver.person_features, report_of))
+    # the closing pass's pairs of short nicknames alike in sound, less those of the keys
+    # every round shares (what a mention says of the person)
+    blocking = Blocking(resolver.person_features, report_of)
+    assert len(blocking.sounds) > 10
+    assert blocking.sounds.tolist() == sorted(
+        _pairs_one_by_one(resolver.person_features, report_of, sounds=True)
+        - set(blocking.fixed.tolist()))
+    # every key a stored mention is looked up by: the rounds' and the sounds'
+    f = next(f for f in resolver.person_features.values() if any(
+        len(a) < 4 for a in f.get("aliases") or ()))
+    assert set(person_keys(f)) == {*own_keys(f), *sound_keys(f), *context_keys(f)}
 
 
 def _without_context(f: Row) -> Row:

@@ -171,7 +171,22 @@ def _alike_nicknames(x: str, y: str) -> bool:
     "Taz" are three men's nicknames."""
     if jaro_winkler(x, y) >= 0.9:
         return True
-    return min(len(x), len(y)) >= 3 and x[0] == y[0] and Levenshtein.distance(x, y) == 1
+    if min(len(x), len(y)) >= 3 and x[0] == y[0] and Levenshtein.distance(x, y) == 1:
+        return True
+    return _clipped(x, y) or (x.endswith("ie") and x[:-2] + "y" == y) or (
+        y.endswith("ie") and y[:-2] + "y" == x)
+
+
+CLIPPED_LENGTH = 3  # "Bub" of "Bubbles"; two letters ("Bo", "Ma") begin too many nicknames
+
+
+def _clipped(x: str, y: str) -> bool:
+    """Whether the shorter of two nicknames is the longer cut short, or cut short with an "s"
+    ("Bubs", "Babs", "Mags"): a stem of at least :data:`CLIPPED_LENGTH` letters that begins
+    the longer."""
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    stem = short[:-1] if short.endswith("s") and len(short) > CLIPPED_LENGTH else short
+    return len(stem) >= CLIPPED_LENGTH and len(short) < len(long_) and long_.startswith(stem)
 
 
 def _birth(a: Features, b: Features) -> int | None:

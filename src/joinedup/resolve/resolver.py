@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from jellyfish import metaphone
 
 from joinedup.resolve.cluster import Clusters
 from joinedup.resolve.comparisons import feature_value
@@ -520,9 +521,28 @@ def _typo_keys(alias: str) -> set[str]:
 
 
 def person_keys(f: Row, near: NearSpellings | None = None) -> Iterator[str]:
-    """Every blocking key of a person mention: :func:`own_keys` and :func:`context_keys`."""
+    """Every blocking key of a person mention: :func:`own_keys`, :func:`sound_keys` and
+    :func:`context_keys`."""
     yield from own_keys(f, near)
+    yield from sound_keys(f)
     yield from context_keys(f)
+
+
+def sound_keys(f: Row) -> Iterator[str]:
+    """A short nickname's sound (jellyfish's Metaphone), for nicknames too short for typo
+    keys: "Kas" and "Kaz", "Mo" and "Moe", "Jay" and "Jai" share no key of
+    :func:`own_keys`, while "Kay" and "Kaz", two men's nicknames, sound different.
+
+    The pairs these make are weak: a similar short nickname is 1.8 bits, so such a pair merges
+    only where what the two are named with agrees. A full run scores them once, in the closing
+    pass, where every mention's context is the last round's (:meth:`Blocking.sound_pairs`);
+    a report added later looks them up like any key."""
+    if not identifiable(f):
+        return
+    g = f.get("group", "adult")
+    for alias in f.get("aliases") or []:
+        if len(alias) < TYPO_KEY_LENGTH and (sound := metaphone(alias)):
+            yield f"{g}|as|{sound}"
 
 
 def context_keys(f: Row) -> Iterator[str]:
@@ -673,6 +693,13 @@ class Blocking:
                 blocks[key].append(pk)
         self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
         self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
+        sounds: dict[str, list[int]] = defaultdict(list)
+        for pk, f in feats.items():
+            for key in sound_keys(f):
+                sounds[key].append(pk)
+        # the closing pass's: the pairs of a sound that no key of the rounds already makes
+        self.sounds = np.setdiff1d(_unique(self._pairs(sounds.values())), self.fixed,
+                                   assume_unique=True)
 
     def keys(self, feats: dict[int, Row]) -> Keys:
         """This round's pairs, given the mentions' current context.
@@ -1134,6 +1161,8 @@ class Resolver:
             # name, whom the second round had split from herself, so the last round kept them
             # apart
             keys = np.union1d(keys, self._fresh_pairs(blocking, feats, changed, carried, clusters))
+            # and the pairs of short nicknames alike in sound, with the context the rounds built
+            keys = np.union1d(keys, _apart(blocking.sounds, clusters, len(changed)))
         self._verdicts.clear()
         self._sampled.clear()
         # only the mentions of these pairs: each mention's columns are its own
