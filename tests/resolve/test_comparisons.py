@@ -6,7 +6,8 @@ from typing import Any
 
 from joinedup.profiles import load_profile
 from joinedup.resolve.comparisons import PERSON_COMPARISONS, comparison_vector
-from joinedup.resolve.resolver import own_keys, person_keys
+from joinedup.resolve.parallel import SHIFT
+from joinedup.resolve.resolver import BLOCK_CAP, Blocking, own_keys, person_keys
 from joinedup.resolve.scoring import PersonModel, TermFrequencies
 
 Features = dict[str, Any]
@@ -247,6 +248,25 @@ def test_nicknames_one_letter_apart_are_similar_only_with_the_same_first_letter(
         "similar nicknames"
     assert level("alias", person("x", aliases=["raz"]), person("x", aliases=["kaz"])) == \
         "different nicknames"
+
+
+def test_a_sound_shared_by_too_many_is_compared_within_a_town_or_a_context() -> None:
+    """The closing pass's pairs of a sound (``Blocking.sound_pairs``): a block too big to
+    compare whole is split as the rounds split one, by town and by what each is named with."""
+    n = BLOCK_CAP + 20
+    feats = {pk: {"aliases": ["moe" if pk % 7 == 0 else "mo"], "group": "adult",
+                  "locality": ["rochdale" if pk % 2 else "bradford"], "context": []}
+             for pk in range(1, n + 1)}
+    feats[n + 1] = {"aliases": ["moe"], "group": "adult", "locality": [], "context": ["P-9"]}
+    feats[n + 2] = {"aliases": ["mo"], "group": "adult", "locality": [], "context": ["P-9"]}
+    blocking = Blocking(feats, {pk: pk for pk in feats})
+    pairs = {(int(k) >> SHIFT, int(k) & ((1 << SHIFT) - 1))
+             for k in blocking.sound_pairs(feats)}
+    assert (7, 21) not in pairs  # two "Moe"s share their own key: made by the rounds
+    assert (7, 9) in pairs and (14, 16) in pairs  # "Moe" and "Mo" of one town
+    assert (7, 8) not in pairs  # two towns
+    assert (9, 11) not in pairs  # "Mo" and "Mo": one spelling, the rounds' own key
+    assert (n + 1, n + 2) in pairs  # one context
 
 
 def test_a_nickname_cut_short_or_respelt_with_a_y_is_similar() -> None:

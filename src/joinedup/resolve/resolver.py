@@ -697,9 +697,7 @@ class Blocking:
         for pk, f in feats.items():
             for key in sound_keys(f):
                 sounds[key].append(pk)
-        # the closing pass's: the pairs of a sound that no key of the rounds already makes
-        self.sounds = np.setdiff1d(_unique(self._pairs(sounds.values())), self.fixed,
-                                   assume_unique=True)
+        self.sounds = list(sounds.values())  # the closing pass's (:meth:`sound_pairs`)
 
     def keys(self, feats: dict[int, Row]) -> Keys:
         """This round's pairs, given the mentions' current context.
@@ -707,6 +705,27 @@ class Blocking:
         The blocks are :func:`context_keys`' blocks, keyed by group and entity rather than by
         key string (a million-report store has millions of context keys)."""
         return _unique(self._pairs(_context_parts(feats, self.big), self.fixed))
+
+    def sound_pairs(self, feats: dict[int, Row]) -> Keys:
+        """The pairs of two spellings of one sound (:func:`sound_keys`; two mentions of one
+        spelling share their own key, the rounds' to compare) that no key every round shares
+        makes. They are compared once, not in every round, so a block is compared whole up to
+        :data:`BLOCK_CAP`; a bigger one is split as :meth:`keys` splits one, by ``feats`` (the
+        closing pass's: the context the rounds built)."""
+        found: list[Keys] = []
+        for members in self.sounds:
+            parts = _split(members, feats).values() if len(members) > BLOCK_CAP else [members]
+            for part in parts:
+                if not 2 <= len(part) <= BLOCK_CAP:
+                    continue
+                spelt: dict[frozenset[str], list[int]] = defaultdict(list)
+                for pk in part:
+                    spelt[frozenset(feats[pk].get("aliases") or ())].append(pk)
+                groups = [np.array(g, dtype=np.int64) for g in spelt.values()]
+                found += [_cross_keys(a, b, self.report)
+                          for i, a in enumerate(groups) for b in groups[i + 1:]]
+        keys = _unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        return np.setdiff1d(keys, self.fixed, assume_unique=True)
 
     def context_pairs(self, feats: dict[int, Row], changed: npt.NDArray[np.bool_]) -> Keys:
         """The pairs of the context blocks that hold a mention whose context ``changed``
@@ -782,6 +801,16 @@ def _block_keys(blocks: npt.NDArray[np.int64], report: npt.NDArray[np.int64]) ->
     other = report[a] != report[b]
     a, b = a[other], b[other]
     return (np.minimum(a, b) << SHIFT) | np.maximum(a, b)
+
+
+def _cross_keys(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64],
+                report: npt.NDArray[np.int64]) -> Keys:
+    """The keys of every pair of one mention of ``a`` and one of ``b``, but for two mentions of
+    one report."""
+    x, y = np.repeat(a, len(b)), np.tile(b, len(a))
+    other = report[x] != report[y]
+    x, y = x[other], y[other]
+    return (np.minimum(x, y) << SHIFT) | np.maximum(x, y)
 
 
 def _context_parts(feats: dict[int, Row], big: Iterable[list[int]] = (),
@@ -1162,7 +1191,7 @@ class Resolver:
             # apart
             keys = np.union1d(keys, self._fresh_pairs(blocking, feats, changed, carried, clusters))
             # and the pairs of short nicknames alike in sound, with the context the rounds built
-            keys = np.union1d(keys, _apart(blocking.sounds, clusters, len(changed)))
+            keys = np.union1d(keys, _apart(blocking.sound_pairs(feats), clusters, len(changed)))
         self._verdicts.clear()
         self._sampled.clear()
         # only the mentions of these pairs: each mention's columns are its own
