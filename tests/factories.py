@@ -61,3 +61,19 @@ def report(
 def write_jsonl(path: Path, reports: list[Report]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
     return path
+
+
+def load_generated(store: Any, folder: Path, seed: int, reports: int) -> tuple[Any, dict[str, str]]:
+    """A generated scenario imported into ``store`` and processed: the scenario, and the person
+    entity of each mention, keyed as the answer key keys it (``org/report#ref``)."""
+    from joinedup.cli.render import entities_json
+    from joinedup.generate import generate_scenario, write_scenario
+    from joinedup.ingest.importer import import_file
+    from joinedup.pipeline import process
+
+    scenario = generate_scenario(seed=seed, reports=reports)
+    write_scenario(scenario, folder / "r.jsonl", folder / "t.json")
+    import_file(store, folder / "r.jsonl")
+    process(store)
+    return scenario, {f"{m['org']}/{m['report']}#{m['ref']}": p["id"]
+                      for p in entities_json(store, "person") for m in p["mentions"]}

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from joinedup.cli.render import entities_json
-from joinedup.generate import generate_scenario, write_scenario
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import process, process_new
 from joinedup.resolve.resolver import REPEATS, repeated_pairs
 from joinedup.store import Store
-from tests.factories import adult, child, report, write_jsonl
+from tests.factories import adult, child, load_generated, report, write_jsonl
 
 
 def _person(pk: int, report: int, first: str | None = None, *, surname: str | None = None,
@@ -44,12 +43,7 @@ def test_every_person_a_copy_names_is_the_records_person(store: Store, tmp_path:
     her man known as "jay" joined their clusters, the record's two stayed on their own; each
     pair would merge only if the other did), the two reports' people were two each: seed 8 at
     300 reports, 2 of 70 such pairs."""
-    scenario = generate_scenario(seed=8, reports=300)
-    write_scenario(scenario, tmp_path / "r.jsonl", tmp_path / "t.json")
-    import_file(store, tmp_path / "r.jsonl")
-    process(store)
-    entity = {f"{m['org']}/{m['report']}#{m['ref']}": p["id"]
-              for p in entities_json(store, "person") for m in p["mentions"]}
+    scenario, entity = load_generated(store, tmp_path, seed=8, reports=300)
     truth = scenario.truth["mentions"]
     by_key = {f"{r['source']['org']}/{r['id']}": r for r in scenario.reports}
     pairs = [(f"{org}/{copy['id']}#{p['ref']}", f"{key}#{q['ref']}")

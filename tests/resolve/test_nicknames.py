@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from joinedup.cli.render import alerts_json, entities_json
-from joinedup.generate import generate_scenario, write_scenario
-from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
+from joinedup.cli.render import alerts_json
 from joinedup.store import Store
+from tests.factories import load_generated
 
 
 def test_a_nickname_said_another_way_joins_a_network(store: Store, tmp_path: Path) -> None:
@@ -20,12 +18,7 @@ def test_a_nickname_said_another_way_joins_a_network(store: Store, tmp_path: Pat
     alert was never raised. A girl known as "Bubbles" to a school and "Bubs" to the police,
     with her full name in both: "different nicknames" (-7.4 bits) kept her two, and her
     recruiter alert was missed."""
-    scenario = generate_scenario(seed=348, reports=300)
-    write_scenario(scenario, tmp_path / "r.jsonl", tmp_path / "t.json")
-    import_file(store, tmp_path / "r.jsonl")
-    process(store)
-    entity = {f"{m['org']}/{m['report']}#{m['ref']}": p["id"]
-              for p in entities_json(store, "person") for m in p["mentions"]}
+    scenario, entity = load_generated(store, tmp_path, seed=348, reports=300)
     truth = scenario.truth["mentions"]
     raised = {(a["rule"], a["subject"]["id"]) for a in alerts_json(store)}
     for identity, rule, spellings in (("person:000053", "linked_children", {"Mo", "Moe"}),
