@@ -168,7 +168,10 @@ def _alias(a: Features, b: Features) -> int | None:
 def _alike_nicknames(x: str, y: str) -> bool:
     """Jaro-Winkler 0.9, or one letter apart in a short nickname ("Raz" / "Ras"), where
     Jaro-Winkler judges too harshly; but not the first letter, as for names: "Kaz", "Raz" and
-    "Taz" are three men's nicknames."""
+    "Taz" are three men's nicknames. Also the ways English shortens and respells a nickname,
+    which Jaro-Winkler scores below 0.9 where the two differ in length: cut short, with or
+    without an "s" ("Bubs" for "Bubbles", "Prof" for "Professor"), and "-ie" written "-y"
+    ("Cooky" for "Cookie")."""
     if jaro_winkler(x, y) >= 0.9:
         return True
     if min(len(x), len(y)) >= 3 and x[0] == y[0] and Levenshtein.distance(x, y) == 1:
