@@ -176,8 +176,11 @@ def _alike_nicknames(x: str, y: str) -> bool:
         return True
     if min(len(x), len(y)) >= 3 and x[0] == y[0] and Levenshtein.distance(x, y) == 1:
         return True
-    return _clipped(x, y) or (x.endswith("ie") and x[:-2] + "y" == y) or (
-        y.endswith("ie") and y[:-2] + "y" == x)
+    return _clipped(x, y) or _ie_as_y(x) == _ie_as_y(y)
+
+
+def _ie_as_y(nickname: str) -> str:
+    return nickname[:-2] + "y" if nickname.endswith("ie") else nickname
 
 
 CLIPPED_LENGTH = 3  # "Bub" of "Bubbles"; two letters ("Bo", "Ma") begin too many nicknames

@@ -688,15 +688,14 @@ class Blocking:
         self.report[list(report_of)] = list(report_of.values())
         blocks: dict[str, list[int]] = defaultdict(list)
         self.near = near_spellings(feats.values())
+        sounds: dict[str, list[int]] = defaultdict(list)
         for pk, f in feats.items():
             for key in own_keys(f, self.near):
                 blocks[key].append(pk)
-        self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
-        self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
-        sounds: dict[str, list[int]] = defaultdict(list)
-        for pk, f in feats.items():
             for key in sound_keys(f):
                 sounds[key].append(pk)
+        self.big = [members for members in blocks.values() if len(members) > SPLIT_BLOCK]
+        self.fixed = _unique(self._pairs([m for m in blocks.values() if len(m) <= SPLIT_BLOCK]))
         self.sounds = list(sounds.values())  # the closing pass's (:meth:`sound_pairs`)
 
     def keys(self, feats: dict[int, Row]) -> Keys:
