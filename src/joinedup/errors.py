@@ -49,6 +49,11 @@ class RecordError(InputError):
         self.field = field
         self.reason = reason
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its fields when it crosses to another process (a worker checking
+        # records): an exception is pickled by its message alone otherwise
+        return (type(self), (self.file, self.line, self.field, self.reason), self.__dict__)
+
     def details(self) -> dict[str, Any]:
         return {
             **super().details(),

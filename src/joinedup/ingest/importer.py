@@ -6,14 +6,23 @@ version of its (org, id) is counted as unchanged (the current one, or an earlier
 sent again after the report was reviewed, or after a correction), and a bad record already
 quarantined with the same content is not quarantined twice. A changed record becomes a new
 version; the old one is kept.
+
+A large file is checked on another core: a forked worker hashes, validates and reads the
+records (:func:`check_record`) a few chunks ahead while this process writes, and the outcome
+is the one a single process gives, record for record.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +33,15 @@ from joinedup.gcpause import without_cycle_collection
 from joinedup.ingest.models import parse_report
 from joinedup.ingest.reader import RawRecord, content_hash, read_records
 from joinedup.ingest.text import TextSource, text_record
-from joinedup.profiles import Profile, load_profile
+from joinedup.profiles import load_profile
 from joinedup.resolve.normalise import parse_partial_date
 from joinedup.store import Store
 
 BATCH = 1000
+# a file this large is checked and read on other cores while this process writes (below it,
+# starting a worker costs more than it saves); records go to a worker this many at a time
+PARALLEL_BYTES = 4 << 20
+CHUNK = 1000
 Row = dict[str, Any]
 
 
@@ -97,10 +110,24 @@ def _quarantine_row(err: RecordError, text: str, digest: str) -> Row:
 def import_file(
     store: Store, path: Path, *, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
-    """Import one JSON Lines or JSON array file; see the module docstring for the guarantees."""
+    """Import one JSON Lines or JSON array file; see the module docstring for the guarantees.
+
+    A large file's records are checked and read (:func:`check_record`) on the other cores
+    while this process writes what they made of them: a million reports import in about
+    two thirds of the time."""
+    big = path.stat().st_size >= PARALLEL_BYTES if path.is_file() else False
     return import_records(
-        store, str(path), file_sha256(path), read_records(path), progress=progress
+        store, str(path), file_sha256(path), read_records(path), progress=progress,
+        workers=_workers() if big else 0,
     )
+
+
+def _workers() -> int:
+    """Worker processes for checking records: the cores but this one's, where workers can be
+    forked (they inherit the loaded profiles); none on one core."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return max(0, min((os.cpu_count() or 1) - 1, 4))
 
 
 DATASETS = ("ucdp", "ucdp-dataset", "acled")
@@ -157,6 +184,71 @@ def submit_report(store: Store, raw: object, channel: str) -> ImportResult:
     return import_records(store, channel, digest, [record])
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A record after every check that needs no store: its content hash, and either why it
+    is refused or the profile it is of and (where asked for) what it names."""
+
+    digest: str
+    error: RecordError | None = None
+    profile: str = ""
+    extraction: Extraction | None = None
+
+
+def check_record(rec: RawRecord, name: str, *, extract: bool = False) -> Checked:
+    """Hash, decode-check and validate one record of the file or channel ``name``; with
+    ``extract``, also read what it names (only a report that turns out new or changed needs
+    that, so the single-process import waits until it knows)."""
+    digest = (
+        content_hash(rec.raw)
+        if rec.error is None
+        else hashlib.sha256(rec.text.encode("utf-8", "replace")).hexdigest()
+    )
+    try:
+        if rec.error is not None:
+            raise rec.error
+        if not isinstance(rec.raw, dict):
+            raise RecordError(name, rec.line, "(record)", "expected a JSON object")
+        profile_name = str(rec.raw.get("profile", "safeguarding"))
+        try:
+            profile = load_profile(profile_name)
+        except ProfileError as err:  # a profile that does not exist
+            raise RecordError(name, rec.line, "profile", err.message) from err
+        parse_report(rec.raw, vocabulary=profile, file=name, line=rec.line)
+    except RecordError as err:
+        return Checked(digest, error=err)
+    return Checked(digest, profile=profile_name,
+                   extraction=extract_report(rec.raw, profile) if extract else None)
+
+
+def _check_chunk(records: list[RawRecord], name: str) -> list[Checked]:
+    return [check_record(rec, name, extract=True) for rec in records]
+
+
+def checked_records(
+    records: Iterable[RawRecord], name: str, workers: int = 0
+) -> Iterator[tuple[RawRecord, Checked]]:
+    """Each record with what :func:`check_record` made of it, in order. With ``workers``,
+    chunks of records are checked (and read) by forked worker processes, a few chunks ahead
+    of the caller, so that a million records are never all in memory."""
+    if workers < 1:
+        for rec in records:
+            yield rec, check_record(rec, name)
+        return
+    ahead: deque[tuple[list[RawRecord], Future[list[Checked]]]] = deque()
+    it = iter(records)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        while chunk := list(islice(it, CHUNK)):
+            ahead.append((chunk, pool.submit(_check_chunk, chunk, name)))
+            if len(ahead) > 2 * workers:
+                done, future = ahead.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while ahead:
+            done, future = ahead.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
 def import_records(
     store: Store,
     name: str,
@@ -164,12 +256,15 @@ def import_records(
     records: Iterable[RawRecord],
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int = 0,
 ) -> ImportResult:
     """Import decoded records as one batch named ``name`` (a file, or a channel such as the
-    web form); see the module docstring for the guarantees."""
+    web form); see the module docstring for the guarantees. ``workers``: processes that
+    check and read the records (:func:`checked_records`) while this one writes; none, in
+    this process."""
     batch = store.begin_batch(name, sha256)
     result = ImportResult(name)
-    pending: list[tuple[dict[str, Any], str, int, Profile]] = []
+    pending: list[tuple[dict[str, Any], Checked, int]] = []
     rejected: list[tuple[RecordError, str, str]] = []
     latest: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}  # written by this file
     seen_bad: set[str] = set()
@@ -177,11 +272,12 @@ def import_records(
 
     def flush() -> None:
         """Decide new, changed or unchanged for a batch, looking up only its own ids."""
-        index = store.report_index({_key(raw) for raw, _, _, _ in pending})
+        index = store.report_index({_key(raw) for raw, _, _ in pending})
         index.update(latest)
         known_bad = store.quarantined_hashes({d for _, _, d in rejected}) | seen_bad
         items: list[tuple[Row, Extraction]] = []
-        for raw, digest, line, profile in pending:
+        for raw, checked, line in pending:
+            digest = checked.digest
             current = index.get(_key(raw))
             if current and digest in current[2]:
                 result.unchanged += 1
@@ -189,7 +285,8 @@ def import_records(
             version = current[1] + 1 if current else 1
             held = current[2] if current else frozenset()
             index[_key(raw)] = latest[_key(raw)] = (0, version, held | {digest})
-            items.append((_report_row(raw, version, digest, line), extract_report(raw, profile)))
+            extraction = checked.extraction or extract_report(raw, load_profile(checked.profile))
+            items.append((_report_row(raw, version, digest, line), extraction))
             result.accepted += 1
         bad = []
         for err, text, digest in rejected:
@@ -205,31 +302,20 @@ def import_records(
         pending.clear()
         rejected.clear()
 
-    for rec in records:
+    for rec, checked in checked_records(records, name, workers):
         if progress:
             progress(1)
-        digest = (
-            content_hash(rec.raw)
-            if rec.error is None
-            else hashlib.sha256(rec.text.encode("utf-8", "replace")).hexdigest()
-        )
         try:
-            if rec.error is not None:
-                raise rec.error
-            if not isinstance(rec.raw, dict):
-                raise RecordError(name, rec.line, "(record)", "expected a JSON object")
-            try:
-                profile = load_profile(str(rec.raw.get("profile", "safeguarding")))
-            except ProfileError as err:  # a profile that does not exist
-                raise RecordError(name, rec.line, "profile", err.message) from err
-            parse_report(rec.raw, vocabulary=profile, file=name, line=rec.line)
+            if checked.error is not None:
+                raise checked.error
+            assert isinstance(rec.raw, dict)  # checked
             _own_organisation(store, rec.raw, name, rec.line)
         except RecordError as err:
             result.errors.append(err)
             result.quarantined += 1
-            rejected.append((err, rec.text, digest))
+            rejected.append((err, rec.text, checked.digest))
             continue
-        pending.append((rec.raw, digest, rec.line, profile))
+        pending.append((rec.raw, checked, rec.line))
         if len(pending) >= BATCH:
             flush()
     flush()

@@ -739,6 +739,9 @@ class ValidationFailed(RecordError):
         super().__init__(file, line, errors[0]["field"], errors[0]["reason"])
         self.errors = errors
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.file, self.line, self.errors), self.__dict__)
+
     @property
     def all_errors(self) -> list[dict[str, str]]:
         """Every problem found, the first being ``field``/``reason``."""
