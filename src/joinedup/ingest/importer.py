@@ -113,8 +113,8 @@ def import_file(
     """Import one JSON Lines or JSON array file; see the module docstring for the guarantees.
 
     A large file's records are checked and read (:func:`check_record`) on the other cores
-    while this process writes what they made of them: a million reports import in about
-    two thirds of the time."""
+    while this process writes what they made of them: on two cores a million generated
+    reports import in 223 s, where one process took 274 s."""
     big = path.stat().st_size >= PARALLEL_BYTES if path.is_file() else False
     return import_records(
         store, str(path), file_sha256(path), read_records(path), progress=progress,
