@@ -9,6 +9,7 @@ import pytest
 from joinedup.resolve.normalise import (
     Plate,
     as_current_start,
+    full_plate_matcher,
     known_characters,
     normalise_plate,
     plate_blocking_keys,
@@ -169,3 +170,17 @@ def test_compatible_plates_that_know_four_leading_characters_share_a_blocking_ke
     shared = set(plate_blocking_keys(pa)) & set(plate_blocking_keys(pb))
     if plates_compatible(pa, pb):
         assert shared
+
+
+EVERY_FORM = [*INFORMATIVE, "??08 XKE", "08 reg", "58-plate", "K-reg", "starts with MA",
+              "begins K1", "K123 ABC", "ABC 123K", "MA1", "MA 1234", "MA08 ?KE", "MF54",
+              "MA08 XK?", "starts MA0"]  # fmt: skip
+
+
+@pytest.mark.parametrize("a", EVERY_FORM)
+def test_a_full_plate_matcher_agrees_with_compatibility(a: str) -> None:
+    fits = full_plate_matcher(plate(a))
+    full = [p for p in map(plate, EVERY_FORM) if not p.partial]
+    assert len(full) >= 8
+    assert [fits(p.text) for p in full] == [plates_compatible(plate(a), p) for p in full]
+    assert any(fits(p.text) for p in full) == any(plates_compatible(plate(a), p) for p in full)

@@ -21,6 +21,7 @@ from joinedup.resolve.normalise.phones import normalise_phone
 from joinedup.resolve.normalise.plates import (
     Plate,
     as_current_start,
+    full_plate_matcher,
     known_characters,
     normalise_plate,
     plate_blocking_keys,
@@ -41,6 +42,7 @@ __all__ = [
     "first_name_alternatives",
     "first_name_key",
     "fold_words",
+    "full_plate_matcher",
     "known_characters",
     "name_variants_table",
     "normalise_alias",

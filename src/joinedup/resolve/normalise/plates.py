@@ -19,11 +19,13 @@ Text conventions of `Plate.text`:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
     "Plate",
     "as_current_start",
+    "full_plate_matcher",
     "known_characters",
     "normalise_plate",
     "plate_blocking_keys",
@@ -170,6 +172,24 @@ def plates_compatible(a: Plate, b: Plate) -> bool:
     if b.length_known and len(known_a) > len(known_b):
         return False
     return all(x == y or "?" in (x, y) for x, y in zip(known_a, known_b, strict=False))
+
+
+def full_plate_matcher(p: Plate) -> Callable[[str], bool]:
+    """A test of full plates' texts against ``p``, equal to :func:`plates_compatible` of ``p``
+    and each full plate, made once for a partial plate compared with many full ones (a
+    million reports give a partial "MA08X??" a hundred full plates starting "MA08").
+
+    Examples:
+        >>> fits = full_plate_matcher(normalise_plate("MA08 X?E"))
+        >>> fits("MA08XKE"), fits("MA08XKF"), fits("MA08XKEE")
+        (True, False, False)
+        >>> full_plate_matcher(normalise_plate("starts MA"))("MA08XKE")
+        True
+    """
+    if not p.length_known:
+        return lambda text: text.startswith(p.prefix)
+    pattern = re.compile("".join("." if ch == "?" else re.escape(ch) for ch in p.text))
+    return lambda text: pattern.fullmatch(text) is not None
 
 
 def known_characters(p: Plate) -> int:
