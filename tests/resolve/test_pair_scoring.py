@@ -61,7 +61,7 @@ def _pairs_one_by_one(feats: dict[int, Row], report_of: dict[int, int],
     for members in blocks.values():
         # the rounds split a block of over 100, the closing pass a sound's of over 300
         big = len(members) > (BLOCK_CAP if sounds else SPLIT_BLOCK)
-        parts = _split(members, feats).values() if big else [members]
+        parts = _split(members, feats) if big else [members]
         for part in parts:
             if len(part) <= BLOCK_CAP:
                 for a, b in combinations(part, 2):

@@ -726,7 +726,7 @@ class Blocking:
         closing pass's: the context the rounds built)."""
         found: list[Keys] = []
         for members in self.sounds:
-            parts = _split(members, feats).values() if len(members) > BLOCK_CAP else [members]
+            parts = _split(members, feats) if len(members) > BLOCK_CAP else [members]
             for part in parts:
                 if not 2 <= len(part) <= BLOCK_CAP:
                     continue
@@ -837,7 +837,7 @@ def _context_parts(feats: dict[int, Row], big: Iterable[list[int]] = (),
                 blocks[block].append(pk)
     parts: list[list[int]] = []
     for members in chain(big, blocks.values()):
-        parts += _split(members, feats).values() if len(members) > SPLIT_BLOCK else [members]
+        parts += _split(members, feats) if len(members) > SPLIT_BLOCK else [members]
     return parts
 
 
@@ -846,17 +846,18 @@ def _touching(keys: Keys, changed: npt.NDArray[np.bool_]) -> Keys:
     return keys[changed[keys >> SHIFT] | changed[keys & ((1 << SHIFT) - 1)]]
 
 
-def _split(members: list[int], feats: dict[int, Row]) -> dict[str, list[int]]:
+def _split(members: list[int], feats: dict[int, Row]) -> list[list[int]]:
     """A block too big to compare whole ("jay", "chloe born 1993"), split by where each mention
     is from and what it is named with: the pairs that matter share one or the other."""
-    parts: dict[str, list[int]] = defaultdict(list)
+    towns: dict[str, list[int]] = defaultdict(list)
+    named: dict[str, list[int]] = defaultdict(list)
     for pk in members:
         f = feats[pk]
         for town in f.get("locality") or ():
-            parts[f"t|{town}"].append(pk)
+            towns[town].append(pk)
         for entity in f.get("context") or ():
-            parts[f"c|{entity}"].append(pk)
-    return parts
+            named[entity].append(pk)
+    return [*towns.values(), *named.values()]
 
 
 def one_network(xs: list[int], ys: list[int], feats: dict[int, Row]) -> bool:
