@@ -2057,7 +2057,6 @@ def _owns(conn: Connection, table: t.Table) -> bool:
     )
 
 
-
 def _report_keys(conn: Connection, keys: list[tuple[str, str]]) -> list[ColumnElement[bool]]:
     """Conditions that pick the reports of these (org, id) keys through the index on
     (partnership, org, report_id). PostgreSQL looks pairs up through it: one round trip a
