@@ -485,8 +485,9 @@ def org_towns(people: list[Row], orgs: dict[int, str]) -> dict[str, Counter[str]
 
 def home_towns(seen: dict[str, Counter[str]]) -> dict[str, set[str]]:
     """The town(s) an organisation mostly reports from (``seen``: :func:`org_towns`): a school
-    or a council reports from its own town; a regional police force has no single home and
-    gets none."""
+    or a council reports from its own town. A regional police force has no single home and
+    usually gets none, unless half its located reports are of one town (docs/resolution.md
+    says what giving police forces none was measured to do)."""
     out: dict[str, set[str]] = {}
     for org, counts in seen.items():
         total = sum(counts.values())
