@@ -2072,6 +2072,7 @@ def _report_keys(conn: Connection, keys: list[tuple[str, str]]) -> list[ColumnEl
     return [(r.c.org == o) & r.c.report_id.in_(c)
             for o, ids in by_org.items() for c in _chunks(ids, 500)]
 
+
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
