@@ -85,7 +85,6 @@ class Template:
     lat: float | None
     lon: float | None
     place: str | None
-    has_district: bool
     parties: frozenset[str]
     mechanisms: Mapping[str | None, int]
     articles: int
@@ -110,7 +109,7 @@ def templates(events: Iterable[UcdpEvent], profile: DedupProfile,
         found.append(Template(
             event=ev.id, first=ev.date_start.toordinal(), last=ev.date_end.toordinal(),
             date_prec=ev.date_prec, precision=head.precision, lat=head.lat, lon=head.lon,
-            place=head.place, has_district=bool(ev.adm_2),
+            place=head.place,
             parties=frozenset().union(*(r.parties for r in reads)),
             mechanisms=Counter(r.mechanism for r in reads), articles=len(reads),
             low=min(ev.low, ev.best, ev.high), best=ev.best, high=max(ev.low, ev.best, ev.high)))
