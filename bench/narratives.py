@@ -461,14 +461,15 @@ def table(rows: list[Row]) -> str:
     if len(rows) > 1:
         total = {k: sum(r["totals"][run][k] for r in rows) for run in ("structured",)
                  for k in ("raised", "late", "missed", "false")}
-        told = {k: sum(r["totals"]["narratives"][k] for r in rows)
-                for k in ("raised", "late", "missed", "false")}
+        narrated = {k: sum(r["totals"]["narratives"][k] for r in rows)
+                    for k in ("raised", "late", "missed", "false")}
         planted = sum(r["totals"]["planted"] for r in rows)
         lines += ["", f"Over the {len(rows)} seeds: {planted} planted alerts; structured "
                   f"{total['raised']} raised ({total['late']} late), {total['missed']} missed, "
-                  f"{total['false']} false; narratives only {told['raised']} raised "
-                  f"({told['late']} late), {told['missed']} missed, {told['false']} false "
-                  f"({told['raised'] / max(1, total['raised']):.2f} of the structured run's "
+                  f"{total['false']} false; narratives only {narrated['raised']} raised "
+                  f"({narrated['late']} late), {narrated['missed']} missed, "
+                  f"{narrated['false']} false "
+                  f"({narrated['raised'] / max(1, total['raised']):.2f} of the structured run's "
                   "raised)."]
     lines += ["", "| seed | proposals by type | review outcomes | left out by the review |",
               "|---|---|---|---|"]
