@@ -84,6 +84,7 @@ Run: ``python bench/incidents.py [--csv PATH] [--seeds 1 2 3] [--no-postgres] [-
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import sys
@@ -390,6 +391,17 @@ def under_rule2(groups: Iterable[Iterable[str]], events: list[Any], truth: dict[
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+@functools.cache
+def oracle_knowledge(path: Path) -> tuple[list[Any], dict[int, float]]:
+    """What the oracle is given: every event of the file, read once a run."""
+    from joinedup.generate.oracle import templates
+    from joinedup.ingest.ucdp import UcdpEvent, read_events
+    from joinedup.resolve.incidents import shipped_dedup_profile
+
+    return templates((e for e in read_events(path) if isinstance(e, UcdpEvent)),
+                     shipped_dedup_profile())
+
+
 def oracle(events: list[Any], truth: dict[str, int], noise: Any, known: Any,
            profile: Any) -> dict[str, tuple[PRF, PRF]]:
     """The oracle's pairwise (P, R, F1), as it groups and under rule 2, with tolls read as
@@ -523,24 +535,14 @@ def run(path: Path = UCDP_CSV, seeds: tuple[int, ...] = SEEDS, store: bool = Tru
             traceback.print_exc()
             errors.append(label)
 
-    known: dict[str, Any] = {}
-
     def quality(name: str, build: Any, tuned: str | None, stated: bool | None = None) -> Row:
         t = time.perf_counter()
         reports, truth = build()
         build_s = time.perf_counter() - t
         if stated is None:
             return measure(name, reports, truth, years, tuned, build_s, examples)
-        if not known:  # the oracle's knowledge: every event of the file, read once
-            from joinedup.generate.oracle import templates
-            from joinedup.ingest.ucdp import UcdpEvent, read_events
-            from joinedup.resolve.incidents import shipped_dedup_profile
-
-            known["templates"], known["lag"] = templates(
-                (e for e in read_events(path) if isinstance(e, UcdpEvent)),
-                shipped_dedup_profile())
         return measure(name, reports, truth, years, tuned, build_s, examples,
-                       noise=noise_of(stated), known=(known["templates"], known["lag"]))
+                       noise=noise_of(stated), known=oracle_knowledge(path))
 
     attempt("as coded", lambda: quality("as coded", lambda: as_coded(path), None))
     for stated, label in ((True, STATED), (False, NOISIER)):

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -62,15 +62,14 @@ ROUNDING_KM = 0.002
 """The generator rounds a moved point to five decimal places (at most 0.8 m each way)."""
 UNPLACED = 0.01
 """A point reported for an event coded without one, against a point within reach of it."""
-RADII: dict[str, Callable[[Noise], float]] = defaultdict(
-    lambda: lambda noise: noise.near_km, exact=lambda noise: noise.exact_km)
-"""The radius a point of each precision is moved within: ``near_km`` for any but exact."""
 OTHER_MECHANISM = 0.05
 """A mechanism none of the event's articles names: sources of one event do name different
 weapons (the matcher scores two families of one kind at -1 rather than refusing them)."""
 OTHER = 0.005
 """The weight of a field the noise model cannot produce from the event but a reading can (an
 actor or mechanism read otherwise than the generator wrote it)."""
+OTHER_TOLL = OTHER * 0.02
+"""A toll the event's range cannot give: a reading, not the noise, is the likelier cause."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def likelihood(report: Event, t: Template, noise: Noise, lag: Mapping[int, float
     """How likely the noise was to make ``report`` from event ``t``, times the event's number
     of articles (its prior). Zero when the noise cannot make it."""
     weight = (_when(report, t, noise) * _where(report, t, noise) * _toll(report, t, noise, tolls)
-              * _sides(report, t, noise) * _mechanism(report, t, noise))
+              * _sides(report, t, noise) * _mechanism(report, t))
     return weight * lag.get(_clip(report.reported - t.last), 0.0) * t.articles
 
 
@@ -220,7 +219,7 @@ def _where(r: Event, t: Template, noise: Noise) -> float:
     event has the event's precision, which is how the test set is built, not what sources do
     (the matcher does not use it either). A point is weighed within the larger of the two
     radii, and an event without a point could have been placed anywhere near."""
-    radius = max(RADII[r.precision](noise), RADII[t.precision](noise))
+    radius = max(_radius(r.precision, noise), _radius(t.precision, noise))
     if r.lat is not None and r.lon is not None:
         if t.lat is None or t.lon is None:
             weight = UNPLACED / (math.pi * noise.near_km ** 2)
@@ -236,6 +235,11 @@ def _where(r: Event, t: Template, noise: Noise) -> float:
     return weight
 
 
+def _radius(precision: str, noise: Noise) -> float:
+    """The radius a point of ``precision`` is moved within: ``near_km`` for any but exact."""
+    return noise.exact_km if precision == "exact" else noise.near_km
+
+
 def _toll(r: Event, t: Template, noise: Noise, tolls: TollReading) -> float:
     """``generate.incidents._casualties``: none, UCDP's range, or one figure drawn from a
     triangular distribution over the range with its mode at the best estimate."""
@@ -244,14 +248,14 @@ def _toll(r: Event, t: Template, noise: Noise, tolls: TollReading) -> float:
     low, high = r.killed
     if tolls == "revised":
         floor, ceiling = math.floor(t.low / 2), math.ceil(t.high * 2)
-        return 1.0 / (ceiling - floor + 1) if low <= ceiling and high >= floor else OTHER * 0.02
+        return 1.0 / (ceiling - floor + 1) if low <= ceiling and high >= floor else OTHER_TOLL
     if low != high:
-        return noise.casualty_range if (low, high) == (t.low, t.high) else OTHER * 0.02
+        return noise.casualty_range if (low, high) == (t.low, t.high) else OTHER_TOLL
     drawn = 1.0 - noise.casualty_omitted - (noise.casualty_range if t.low < t.high else 0.0)
     if t.low == t.high:
-        return drawn if low == t.low else OTHER * 0.02
+        return drawn if low == t.low else OTHER_TOLL
     return max(drawn * _rounded_triangular(low, t.low, t.high, min(max(t.best, t.low), t.high)),
-               OTHER * 0.02)
+               OTHER_TOLL)
 
 
 def _rounded_triangular(k: int, low: float, high: float, mode: float) -> float:
@@ -277,7 +281,7 @@ def _sides(r: Event, t: Template, noise: Noise) -> float:
     return OTHER * (4 if r.parties <= t.parties else 1)
 
 
-def _mechanism(r: Event, t: Template, noise: Noise) -> float:
+def _mechanism(r: Event, t: Template) -> float:
     """The mechanism: one the event's articles name, or another.
 
     A report naming none says nothing, and nor does an event none of whose articles names one:
