@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import chain, combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from joinedup.generate import generate_scenario, write_scenario
@@ -27,7 +28,7 @@ from joinedup.resolve.resolver import (
     person_keys,
     sound_keys,
 )
-from joinedup.resolve.scoring import PersonModel
+from joinedup.resolve.scoring import NO_LEVEL, PersonModel
 from joinedup.store import Store
 
 Row = dict
@@ -144,3 +145,73 @@ def test_only_a_single_value_gets_a_code() -> None:
     assert codes.codes["aliases"].tolist() == [-1, 0, -1, -1, -1]  # two nicknames: looked up whole
     assert codes.codes["first_key"][1] == codes.codes["first_key"][2] >= 0
     assert codes.values["full_name"] == ["amy shaw"] and codes.codes["full_name"][2] == -1
+
+
+# mentions with every feature the comparisons picked pair by pair read (generated scenarios
+# give no person an address)
+SAMPLE = [
+    {"first_key": "amy", "surname_key": "shaw", "first": "amy", "aliases": ["tiger"],
+     "dob": "20090301", "addresses": ["1 mill lane"], "ids": []},
+    {"first_key": "amy", "surname_key": "shaw", "first": "amy", "aliases": ["tiger"],
+     "dob": "20090301", "addresses": ["1 mill lane"], "ids": []},
+    {"first_key": "amie", "surname_key": "shaw", "first": "amie", "aliases": ["tigger"],
+     "dob": "20090103", "addresses": [], "ids": ["nhs:1234567"]},
+    {"first_key": "zoe", "surname_key": None, "first": "zoe", "aliases": [],
+     "dob_month": "200903", "addresses": ["1 mill lane"], "ids": ["nhs:1234568"]},
+]
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """Features that note every key a comparison reads."""
+
+    def __init__(self, features: Row, read: set[str]) -> None:
+        super().__init__(features)
+        self.read = read
+
+    def get(self, key: str, default: object = None) -> object:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> object:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_each_comparison_reads_only_what_it_declares(
+    resolved: tuple[Resolver, dict[int, int]],
+) -> None:
+    """A run picks a level once per distinct pair of the values a comparison declares it
+    reads (``parallel.ReadCodes``): a comparison that read another feature would hand one
+    pair's level to pairs that differ in it."""
+    resolver, report_of = resolved
+    feats = resolver.person_features
+    keys = candidate_keys(feats, report_of).tolist()
+    for comparison in PERSON_COMPARISONS:
+        read: set[str] = set()
+        levels = set()
+        # the candidate pairs, and pairs of mentions that hold something it could read
+        holding = [pk for pk, f in feats.items() if any(f.get(x) for x in comparison.reads)]
+        pairs = [(k >> 32, k & 0xFFFFFFFF) for k in keys]
+        pairs += list(combinations(holding[:80], 2))
+        sides = [(feats[x], feats[y]) for x, y in pairs] + list(combinations(SAMPLE, 2))
+        for x, y in sides:
+            levels.add(comparison.pick(_Recording(x, read), _Recording(y, read)))
+        assert comparison.reads, comparison.name
+        assert read <= set(comparison.reads), (comparison.name, read - set(comparison.reads))
+        assert levels - {None}, comparison.name  # pairs that compare something were read
+
+
+def test_pairs_alike_in_what_is_read_share_one_pick() -> None:
+    """Levels picked once per distinct pair of values are the levels picked pair by pair."""
+    from joinedup.resolve import parallel
+
+    feats = dict(enumerate(SAMPLE))
+    pairs = [(a, b) for a in feats for b in feats if a < b] * 3
+    firsts = np.array([a for a, _ in pairs], dtype=np.int64)
+    seconds = np.array([b for _, b in pairs], dtype=np.int64)
+    codes = parallel.ReadCodes.of(feats)
+    assert codes.holders[0].tolist() == [0, 2, 3]  # mentions 0 and 1 read alike for names
+    got = parallel._pick_by_pair(firsts, seconds, codes)
+    for row, (a, b) in enumerate(pairs):
+        want = [PERSON_COMPARISONS[i].pick(feats[a], feats[b]) for i in BY_PAIR.tolist()]
+        assert got[row].tolist() == [NO_LEVEL if lv is None else lv for lv in want]

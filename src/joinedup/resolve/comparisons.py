@@ -39,6 +39,9 @@ class Comparison:
     # vehicle): the more of them a store holds, the rarer a chance agreement between two
     # different people, so their u falls with the store's size (PersonModel.for_size)
     store_levels: tuple[int, ...] = ()
+    # the features ``pick`` reads: two pairs of mentions that hold the same values of these get
+    # the same level, so a run picks each distinct pair of values once (parallel.ReadCodes)
+    reads: tuple[str, ...] = ()
 
     def exact_tf_feature(self, level: int) -> str | None:
         """The feature whose frequency is the u of an exact ``level`` ("in common"), if any."""
@@ -358,6 +361,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "different names",
         ),
         _name,
+        reads=("first_key", "surname_key", "first", "first_alts"),
         tf_level=3,
         tf_feature="first_key",
         tf_extra=((0, "full_name"),),
@@ -366,11 +370,13 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         "alias",
         ("a nickname in common", "similar nicknames", "different nicknames"),
         _alias,
+        reads=("aliases",),
         tf_level=0,
         tf_fuzzy_level=1,
         tf_feature="aliases",
     ),
-    Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth),
+    Comparison("birth", ("same narrow age", "ages overlap", "ages close", "ages apart"), _birth,
+               reads=("birth", "dob")),
     Comparison(
         "dob",
         (
@@ -380,9 +386,11 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "different dates of birth",
         ),
         _dob,
+        reads=("dob", "dob_month"),
     ),
-    Comparison("address", ("same address", "similar address", "different addresses"), _address),
-    Comparison("sex", ("same sex", "different sex"), _sex),
+    Comparison("address", ("same address", "similar address", "different addresses"), _address,
+               reads=("addresses",)),
+    Comparison("sex", ("same sex", "different sex"), _sex, reads=("sex",)),
     Comparison(
         "ids",
         (
@@ -391,6 +399,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "different identifiers of one scheme",
         ),
         _ids,
+        reads=("ids",),
         tf_level=0,
         tf_feature="ids",
     ),
@@ -398,6 +407,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
         "items",
         ("a phone or vehicle in common", "different phones or vehicles"),
         _items,
+        reads=("items",),
         store_levels=(0,),
     ),
     Comparison(
@@ -408,9 +418,11 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "nothing linked in common",
         ),
         _context,
+        reads=("context", "network"),
         store_levels=(0, 1),
     ),
-    Comparison("locality", ("a town in common", "different towns"), _locality),
+    Comparison("locality", ("a town in common", "different towns"), _locality,
+               reads=("locality", "areas")),
     Comparison(
         "network",
         (
@@ -424,6 +436,7 @@ PERSON_COMPARISONS: tuple[Comparison, ...] = (
             "nothing in common within two steps",
         ),
         _network,
+        reads=("network", "lone"),
         store_levels=(0, 1, 2),
     ),
 )

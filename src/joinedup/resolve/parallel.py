@@ -11,7 +11,11 @@ per pair cost gigabytes. The level of every comparison is kept (one byte each) s
 resolution round picks again only the relational comparisons, whose inputs change by round,
 and those for whole chunks at once (:mod:`~joinedup.resolve.vectorised`; see
 :func:`_score_chunk`); weights are summed with NumPy
-(:meth:`~joinedup.resolve.scoring.PersonModel.tally`).
+(:meth:`~joinedup.resolve.scoring.PersonModel.tally`). The comparisons that stay pair by pair
+(names, nicknames, dates of birth, addresses, identifiers) read few values, which many pairs
+share: the pairs of a block are mostly mentions of one name, so a chunk holds about one
+distinct pair of names for every seven pairs of mentions, and fewer of the rest. Each distinct
+pair of values is picked once (:class:`ReadCodes`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
@@ -116,6 +121,53 @@ class Scores:
         self._on_demand[pair_key(a, b)] = weight
 
 
+@dataclass(frozen=True)
+class ReadCodes:
+    """For each comparison of :data:`BY_PAIR`, a code per mention key of the values its pick
+    reads (:attr:`~joinedup.resolve.comparisons.Comparison.reads`), and one mention that holds
+    each code. Two pairs of mentions whose codes agree get the same level, so a chunk picks a
+    level for each distinct pair of codes, on the mentions that hold them, and hands it to
+    every pair of the chunk that has it.
+
+    None of these values changes from one round to the next, so a resolver builds this once a
+    run, from the mentions' own features (``feats``), and every round and the closing pass pick
+    on those."""
+
+    feats: dict[int, Any]
+    codes: list[Keys]  # per comparison: mention key -> code (-1: no such mention)
+    holders: list[Keys]  # per comparison: code -> a mention key that holds it
+
+    @classmethod
+    def of(cls, feats: dict[int, Any]) -> ReadCodes:
+        size = max(feats, default=-1) + 1
+        reads = [PERSON_COMPARISONS[i].reads for i in BY_PAIR.tolist()]
+        indexes: list[dict[tuple[Any, ...], int]] = [{} for _ in reads]
+        columns = [np.full(size, -1, dtype=np.int64) for _ in reads]
+        held: list[list[int]] = [[] for _ in reads]
+        for pk, f in feats.items():
+            for names, index, column, holders in zip(reads, indexes, columns, held, strict=True):
+                values = tuple(
+                    v if v is None or type(v) is str else _hashable(v)
+                    for v in map(f.get, names)
+                )
+                code = index.setdefault(values, len(holders))
+                if code == len(holders):
+                    holders.append(pk)
+                column[pk] = code
+        return cls(feats, columns, [np.array(h, dtype=np.int64) for h in held])
+
+
+def _hashable(value: Any) -> Any:
+    """A feature's value as a dictionary key: lists as tuples, sets as frozen sets."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
 def _score_range(bounds: tuple[int, int]) -> None:
     """Score the pairs ``bounds`` of the job into its result arrays (memory shared with the
     process that forked this one), :data:`CHUNK` pairs at a time: each pair of a chunk is a
@@ -149,7 +201,7 @@ def _score_chunk(
         by_pair[known] = before.levels[where[known]]
         todo = np.flatnonzero(~known)
     if len(todo):
-        by_pair[todo] = _pick_by_pair(feats, firsts[todo], seconds[todo])
+        by_pair[todo] = _pick_by_pair(firsts[todo], seconds[todo], _job["reads"])
     levels = np.empty((len(part), len(_NAMES)), dtype=np.uint8)
     levels[:, BY_PAIR] = by_pair
     for i, lv in zip(IN_BULK, _job["columns"].levels(firsts, seconds), strict=True):
@@ -165,31 +217,32 @@ def pick_levels(
     feats: dict[int, Any], columns: MentionColumns, firsts: Keys, seconds: Keys
 ) -> npt.NDArray[np.uint8]:
     """Every comparison's level byte for the pairs (``firsts[i]``, ``seconds[i]``): those of
-    :data:`BY_PAIR` a pair at a time, the rest for all the pairs at once (``columns``)."""
+    :data:`BY_PAIR` once per distinct pair of values, the rest for all the pairs at once
+    (``columns``)."""
     levels = np.empty((len(firsts), len(_NAMES)), dtype=np.uint8)
-    levels[:, BY_PAIR] = _pick_by_pair(feats, firsts, seconds)
+    levels[:, BY_PAIR] = _pick_by_pair(firsts, seconds, ReadCodes.of(feats))
     for i, lv in zip(IN_BULK, columns.levels(firsts, seconds), strict=True):
         levels[:, i] = lv
     return levels
 
 
-def _pick_by_pair(
-    feats: dict[int, Any], firsts: Keys, seconds: Keys
-) -> npt.NDArray[np.uint8]:
-    """The :data:`BY_PAIR` levels of the pairs (``firsts[i]``, ``seconds[i]``), a row each."""
-    picked = _pick(feats, firsts.tolist(), seconds.tolist())
-    return np.frombuffer(picked, dtype=np.uint8).reshape(len(firsts), len(BY_PAIR))
-
-
-def _pick(feats: dict[int, Any], firsts: list[int], seconds: list[int]) -> bytes:
-    """The level bytes of the comparisons picked pair by pair (:data:`BY_PAIR`), a pair at a
-    time."""
-    picks = [PERSON_COMPARISONS[i].pick for i in BY_PAIR.tolist()]
-    codes = bytearray()
-    for a, b in zip(firsts, seconds, strict=True):
-        fa, fb = feats[a], feats[b]
-        codes += bytes([NO_LEVEL if (lv := pick(fa, fb)) is None else lv for pick in picks])
-    return bytes(codes)
+def _pick_by_pair(firsts: Keys, seconds: Keys, reads: ReadCodes) -> npt.NDArray[np.uint8]:
+    """The :data:`BY_PAIR` levels of the pairs (``firsts[i]``, ``seconds[i]``), a row each:
+    each comparison's pick runs once for every distinct pair of codes (:class:`ReadCodes`)."""
+    feats = reads.feats
+    out = np.empty((len(firsts), len(BY_PAIR)), dtype=np.uint8)
+    for j, i in enumerate(BY_PAIR.tolist()):
+        pick = PERSON_COMPARISONS[i].pick
+        column, holders = reads.codes[j], reads.holders[j]
+        combined = column[firsts] * len(holders) + column[seconds]
+        inverse, distinct = pd.factorize(combined, sort=False)
+        a, b = np.divmod(distinct, len(holders))
+        picked = bytes(
+            NO_LEVEL if (lv := pick(feats[x], feats[y])) is None else lv
+            for x, y in zip(holders[a].tolist(), holders[b].tolist(), strict=True)
+        )
+        out[:, j] = np.frombuffer(picked, dtype=np.uint8)[inverse]
+    return out
 
 
 def _shared_array(n: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
@@ -206,6 +259,7 @@ def score_all(
     model: PersonModel,
     tf: TermFrequencies,
     before: Carry | None = None,
+    reads: ReadCodes | None = None,
 ) -> Scores:
     """Score every pair of ``keys`` (sorted :func:`pair_key` values).
 
@@ -216,17 +270,22 @@ def score_all(
 
     The results are written by the workers straight into memory shared with this process (an
     anonymous shared mapping, inherited by fork): nothing is pickled, joined or copied.
+
+    ``reads``: the :class:`ReadCodes` of these mentions' own features, when the caller keeps
+    them from one round to the next; built here otherwise.
     """
     n, width = len(keys), len(BY_PAIR)
     codes = value_codes(feats, model.tf_features) if n else None
     columns = MentionColumns.of(feats) if n else None
+    if n and reads is None:
+        reads = ReadCodes.of(feats)
     out = (
         _shared_array(n, np.float64),
         _shared_array(n, np.uint8),
         _shared_array(n * width, np.uint8).reshape(n, width),
     )
     _job.update(feats=feats, keys=keys, model=model, tf=tf, before=before, codes=codes,
-                columns=columns, out=out)
+                columns=columns, reads=reads, out=out)
     try:
         workers = min(os.cpu_count() or 1, 8)
         if n < MIN_PARALLEL or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():

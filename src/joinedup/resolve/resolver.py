@@ -34,7 +34,7 @@ from joinedup.resolve.normalise import (
     plates_compatible,
 )
 from joinedup.resolve.normalise.plates import BLOCK_PREFIX_LENGTH
-from joinedup.resolve.parallel import SHIFT, Carry, Keys, Scores, score_all
+from joinedup.resolve.parallel import SHIFT, Carry, Keys, ReadCodes, Scores, score_all
 from joinedup.resolve.places import (
     PlacePairs,
     Reporter,
@@ -1115,6 +1115,8 @@ class Resolver:
         del shared
         for m, f in zip(people, own, strict=True):
             m["features"] = f  # one copy per mention: the features as read are not needed again
+        # what the comparisons picked pair by pair read, coded once: no round changes it
+        reads = ReadCodes.of({m["pk"]: f for m, f in zip(people, own, strict=True)})
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood, again = _neighbourhoods(in_report, entity_of)
@@ -1133,7 +1135,7 @@ class Resolver:
             if blocking is None:
                 blocking = Blocking(feats, report_of)
                 self.near = blocking.near
-            scores = score_all(feats, blocking.keys(feats), self.model, tf, carried)
+            scores = score_all(feats, blocking.keys(feats), self.model, tf, carried, reads)
             merges += self._merge(scores, clusters, feats, tf, entity_of)
             carried = scores.carry()
             if round_ == ROUNDS - 1:  # kept for the closing pass, not through another round
@@ -1151,7 +1153,7 @@ class Resolver:
         if people and self.closing:
             merges = self._closing(
                 out, people, own, in_report, feats, last, tf, carried, near, merges, blocking,
-                pool,
+                pool, reads,
             )
         self._verdicts.clear()
         self._sampled.clear()
@@ -1173,6 +1175,7 @@ class Resolver:
         merges: list[tuple[int, int, float]],
         blocking: Blocking | None = None,
         pool: Keys | None = None,
+        reads: ReadCodes | None = None,
     ) -> list[tuple[int, int, float]]:
         """A last pass: what the last round merged changes what its mentions' reports name, so
         the pairs split across its clusters whose report context changed are scored again with
@@ -1210,7 +1213,8 @@ class Resolver:
         self._sampled.clear()
         # only the mentions of these pairs: each mention's columns are its own
         pks = np.unique(np.concatenate((keys >> SHIFT, keys & ((1 << SHIFT) - 1))))
-        scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried)
+        scores = score_all({pk: feats[pk] for pk in pks.tolist()}, keys, self.model, tf, carried,
+                           reads)
         held = Holds(merges, len(changed))
         added = self._merge(scores, clusters, feats, tf, entity_of, held)
         if pool is not None:
