@@ -134,27 +134,29 @@ class ReadCodes:
     on those."""
 
     feats: dict[int, Any]
-    codes: list[Keys]  # per comparison: mention key -> code (-1: no such mention)
+    codes: list[npt.NDArray[np.int32]]  # per comparison: mention key -> code (-1: none)
     holders: list[Keys]  # per comparison: code -> a mention key that holds it
 
     @classmethod
     def of(cls, feats: dict[int, Any]) -> ReadCodes:
         size = max(feats, default=-1) + 1
-        reads = [PERSON_COMPARISONS[i].reads for i in BY_PAIR.tolist()]
-        indexes: list[dict[tuple[Any, ...], int]] = [{} for _ in reads]
-        columns = [np.full(size, -1, dtype=np.int64) for _ in reads]
-        held: list[list[int]] = [[] for _ in reads]
-        for pk, f in feats.items():
-            for names, index, column, holders in zip(reads, indexes, columns, held, strict=True):
+        codes, holders = [], []
+        for i in BY_PAIR.tolist():  # a comparison at a time: one index of values held at once
+            reads = PERSON_COMPARISONS[i].reads
+            column = np.full(size, -1, dtype=np.int32)
+            index: dict[tuple[Any, ...], int] = {}
+            held: list[int] = []
+            for pk, f in feats.items():
                 values = tuple(
-                    v if v is None or type(v) is str else _hashable(v)
-                    for v in map(f.get, names)
+                    v if v is None or type(v) is str else _hashable(v) for v in map(f.get, reads)
                 )
-                code = index.setdefault(values, len(holders))
-                if code == len(holders):
-                    holders.append(pk)
+                code = index.setdefault(values, len(held))
+                if code == len(held):
+                    held.append(pk)
                 column[pk] = code
-        return cls(feats, columns, [np.array(h, dtype=np.int64) for h in held])
+            codes.append(column)
+            holders.append(np.array(held, dtype=np.int64))
+        return cls(feats, codes, holders)
 
 
 def _hashable(value: Any) -> Any:
@@ -234,7 +236,7 @@ def _pick_by_pair(firsts: Keys, seconds: Keys, reads: ReadCodes) -> npt.NDArray[
     for j, i in enumerate(BY_PAIR.tolist()):
         pick = PERSON_COMPARISONS[i].pick
         column, holders = reads.codes[j], reads.holders[j]
-        combined = column[firsts] * len(holders) + column[seconds]
+        combined = column[firsts].astype(np.int64) * len(holders) + column[seconds]
         inverse, distinct = pd.factorize(combined, sort=False)
         a, b = np.divmod(distinct, len(holders))
         picked = bytes(
