@@ -210,7 +210,7 @@ def test_pairs_alike_in_what_is_read_share_one_pick() -> None:
     firsts = np.array([a for a, _ in pairs], dtype=np.int64)
     seconds = np.array([b for _, b in pairs], dtype=np.int64)
     codes = parallel.ReadCodes.of(feats)
-    assert codes.holders[0].tolist() == [0, 2, 3]  # mentions 0 and 1 read alike for names
+    assert sorted(codes.holders[0].tolist()) == [0, 2, 3]  # 0 and 1 read alike for names
     got = parallel._pick_by_pair(firsts, seconds, codes)
     for row, (a, b) in enumerate(pairs):
         want = [PERSON_COMPARISONS[i].pick(feats[a], feats[b]) for i in BY_PAIR.tolist()]

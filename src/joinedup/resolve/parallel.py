@@ -15,7 +15,8 @@ and those for whole chunks at once (:mod:`~joinedup.resolve.vectorised`; see
 (names, nicknames, dates of birth, addresses, identifiers) read few values, which many pairs
 share: the pairs of a block are mostly mentions of one name, so a chunk holds about one
 distinct pair of names for every seven pairs of mentions, and fewer of the rest. Each distinct
-pair of values is picked once (:class:`ReadCodes`).
+pair of values is picked once, and a level weighed by the frequencies of its values weighed
+once (:class:`ReadCodes`).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import mmap
 import multiprocessing
 import os
 from bisect import bisect_left
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
 from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
@@ -139,28 +140,59 @@ class ReadCodes:
 
     @classmethod
     def of(cls, feats: dict[int, Any]) -> ReadCodes:
+        """Each feature's values are coded first (its values are mostly objects the features
+        share already, so the index adds no copies), then each comparison's features' codes
+        combined with NumPy: a key object per mention and comparison cost a million-report run
+        a few hundred megabytes that stayed with the process."""
+        pks = np.fromiter(feats, dtype=np.int64, count=len(feats))
         size = max(feats, default=-1) + 1
+        of_feature: dict[str, npt.NDArray[np.int64]] = {}
         codes, holders = [], []
-        for i in BY_PAIR.tolist():  # a comparison at a time: one index of values held at once
-            reads = PERSON_COMPARISONS[i].reads
+        for i in BY_PAIR.tolist():
+            combined = np.zeros(len(pks), dtype=np.int64)
+            for name in PERSON_COMPARISONS[i].reads:
+                if name not in of_feature:
+                    index: dict[Any, int] = {}
+                    of_feature[name] = np.fromiter(
+                        (index.setdefault(_hashable(f.get(name)), len(index))
+                         for f in feats.values()),
+                        dtype=np.int64, count=len(pks))
+                feature = of_feature[name]
+                # at most as many codes as mentions on either side: no overflow
+                combined = combined * (int(feature.max(initial=0)) + 1) + feature
+                combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
+            _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
             column = np.full(size, -1, dtype=np.int32)
-            index: dict[tuple[Any, ...], int] = {}
-            held: list[int] = []
-            for pk, f in feats.items():
-                values = tuple(
-                    v if v is None or type(v) is str else _hashable(v) for v in map(f.get, reads)
-                )
-                code = index.setdefault(values, len(held))
-                if code == len(held):
-                    held.append(pk)
-                column[pk] = code
+            column[pks] = inverse.reshape(-1)
             codes.append(column)
-            holders.append(np.array(held, dtype=np.int64))
+            holders.append(pks[first])
         return cls(feats, codes, holders)
+
+    def pairs_of(self, j: int, firsts: Keys, seconds: Keys) -> Keys:
+        """A label per pair, equal for pairs whose sides hold the same values of what the
+        :data:`BY_PAIR` comparison ``j`` reads."""
+        column = self.codes[j]
+        return column[firsts].astype(np.int64) * len(self.holders[j]) + column[seconds]
+
+    def alike(
+        self, firsts: Keys, seconds: Keys
+    ) -> Callable[[int, npt.NDArray[np.intp]], Keys | None]:
+        """For :meth:`~joinedup.resolve.scoring.PersonModel.tally`: the labels of rows of these
+        pairs for a comparison (its index among all), or None for one not picked pair by
+        pair."""
+        where = {i: j for j, i in enumerate(BY_PAIR.tolist())}
+
+        def labels(i: int, rows: npt.NDArray[np.intp]) -> Keys | None:
+            j = where.get(i)
+            return None if j is None else self.pairs_of(j, firsts[rows], seconds[rows])
+
+        return labels
 
 
 def _hashable(value: Any) -> Any:
     """A feature's value as a dictionary key: lists as tuples, sets as frozen sets."""
+    if value is None or type(value) is str or type(value) is frozenset:
+        return value
     if isinstance(value, list | tuple):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, set):
@@ -210,7 +242,8 @@ def _score_chunk(
         levels[:, i] = lv
     a, b = firsts.tolist(), seconds.tolist()
     weights, agreeing = model.tally(
-        levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"]
+        levels, lambda row: (feats[a[row]], feats[b[row]]), tf, (firsts, seconds), _job["codes"],
+        _job["reads"].alike(firsts, seconds),
     )
     return weights, agreeing, by_pair
 
@@ -235,9 +268,8 @@ def _pick_by_pair(firsts: Keys, seconds: Keys, reads: ReadCodes) -> npt.NDArray[
     out = np.empty((len(firsts), len(BY_PAIR)), dtype=np.uint8)
     for j, i in enumerate(BY_PAIR.tolist()):
         pick = PERSON_COMPARISONS[i].pick
-        column, holders = reads.codes[j], reads.holders[j]
-        combined = column[firsts].astype(np.int64) * len(holders) + column[seconds]
-        inverse, distinct = pd.factorize(combined, sort=False)
+        holders = reads.holders[j]
+        distinct, inverse = np.unique(reads.pairs_of(j, firsts, seconds), return_inverse=True)
         a, b = np.divmod(distinct, len(holders))
         picked = bytes(
             NO_LEVEL if (lv := pick(feats[x], feats[y])) is None else lv

@@ -293,6 +293,7 @@ class PersonModel:
         tf: TermFrequencies,
         pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
         codes: ValueCodes | None = None,
+        alike: Callable[[int, npt.NDArray[np.intp]], npt.NDArray[np.int64] | None] | None = None,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
         """:meth:`quick` of many pairs whose levels are known (one row of level bytes per pair:
         the level each comparison picked, or :data:`NO_LEVEL`), comparison by comparison over
@@ -306,6 +307,10 @@ class PersonModel:
         ``pairs`` (the two mention keys of each row) and ``codes`` (:func:`value_codes` of the
         mentions): rows whose two sides hold one and the same value of a term-frequency feature
         are looked up a value at a time instead of a row at a time.
+
+        ``alike(i, rows)``: a label per row, equal for rows whose two sides hold the same values
+        of what comparison ``i`` reads (None: not known), so that the rest of the rows that need
+        frequencies get one Bayes factor computed per label.
         """
         total = np.full(len(levels), self.prior_weight)
         agreeing = np.zeros(len(levels), dtype=np.uint8)
@@ -326,10 +331,20 @@ class PersonModel:
                             bf[found[0]] = found[1]
                             done[found[0]] = True
                     rows = rows[~done[rows]]
-                bf[rows] = [
-                    self._bf(comp, level, *sides(row), tf)
-                    for row, level in zip(rows.tolist(), column[rows].tolist(), strict=True)
-                ]
+                labels = alike(i, rows) if alike is not None and len(rows) else None
+                if labels is not None:
+                    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+                    reps = rows[first]
+                    factors_of = np.asarray([
+                        self._bf(comp, level, *sides(row), tf)
+                        for row, level in zip(reps.tolist(), column[reps].tolist(), strict=True)
+                    ], dtype=np.float64)
+                    bf[rows] = factors_of[inverse.reshape(-1)]
+                else:
+                    bf[rows] = [
+                        self._bf(comp, level, *sides(row), tf)
+                        for row, level in zip(rows.tolist(), column[rows].tolist(), strict=True)
+                    ]
             total += bf
             if identifying:
                 agreeing += bf > 0
