@@ -140,10 +140,9 @@ class ReadCodes:
 
     @classmethod
     def of(cls, feats: dict[int, Any]) -> ReadCodes:
-        """Each feature's values are coded first (its values are mostly objects the features
-        share already, so the index adds no copies), then each comparison's features' codes
-        combined with NumPy: a key object per mention and comparison cost a million-report run
-        a few hundred megabytes that stayed with the process."""
+        """Each feature's values are coded first (mostly objects the features share already,
+        so the index copies none), then each comparison's features' codes are combined with
+        NumPy: no key object is made for every mention and comparison."""
         pks = np.fromiter(feats, dtype=np.int64, count=len(feats))
         size = max(feats, default=-1) + 1
         of_feature: dict[str, npt.NDArray[np.int64]] = {}
