@@ -48,6 +48,7 @@ _NAMES = [c.name for c in PERSON_COMPARISONS]
 # read nothing a round changes, so a pair's levels of those carry over (Carry)
 IN_BULK = [_NAMES.index(name) for name in VECTORISED]
 BY_PAIR = np.array([i for i in range(len(_NAMES)) if i not in IN_BULK], dtype=np.int64)
+_BY_PAIR_AT = {i: j for j, i in enumerate(BY_PAIR.tolist())}  # comparison -> its place there
 
 _job: dict[str, Any] = {}
 
@@ -179,10 +180,9 @@ class ReadCodes:
         """For :meth:`~joinedup.resolve.scoring.PersonModel.tally`: the labels of rows of these
         pairs for a comparison (its index among all), or None for one not picked pair by
         pair."""
-        where = {i: j for j, i in enumerate(BY_PAIR.tolist())}
 
         def labels(i: int, rows: npt.NDArray[np.intp]) -> Keys | None:
-            j = where.get(i)
+            j = _BY_PAIR_AT.get(i)
             return None if j is None else self.pairs_of(j, firsts[rows], seconds[rows])
 
         return labels
@@ -196,8 +196,6 @@ def _hashable(value: Any) -> Any:
         return tuple(_hashable(v) for v in value)
     if isinstance(value, set):
         return frozenset(value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     return value
 
 

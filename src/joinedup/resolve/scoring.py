@@ -331,20 +331,17 @@ class PersonModel:
                             bf[found[0]] = found[1]
                             done[found[0]] = True
                     rows = rows[~done[rows]]
+                # one factor per label (rows alike in what the comparison reads), else per row
+                reps, inverse = rows, None
                 labels = alike(i, rows) if alike is not None and len(rows) else None
                 if labels is not None:
                     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
                     reps = rows[first]
-                    factors_of = np.asarray([
-                        self._bf(comp, level, *sides(row), tf)
-                        for row, level in zip(reps.tolist(), column[reps].tolist(), strict=True)
-                    ], dtype=np.float64)
-                    bf[rows] = factors_of[inverse.reshape(-1)]
-                else:
-                    bf[rows] = [
-                        self._bf(comp, level, *sides(row), tf)
-                        for row, level in zip(rows.tolist(), column[rows].tolist(), strict=True)
-                    ]
+                factors_of = np.asarray([
+                    self._bf(comp, level, *sides(row), tf)
+                    for row, level in zip(reps.tolist(), column[reps].tolist(), strict=True)
+                ], dtype=np.float64)
+                bf[rows] = factors_of if inverse is None else factors_of[inverse.reshape(-1)]
             total += bf
             if identifying:
                 agreeing += bf > 0
