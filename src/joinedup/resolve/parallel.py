@@ -34,7 +34,13 @@ import numpy as np
 import numpy.typing as npt
 
 from joinedup.resolve.comparisons import PERSON_COMPARISONS
-from joinedup.resolve.scoring import NO_LEVEL, PersonModel, TermFrequencies, value_codes
+from joinedup.resolve.scoring import (
+    NO_LEVEL,
+    PersonModel,
+    TermFrequencies,
+    ValueCodes,
+    value_codes,
+)
 from joinedup.resolve.vectorised import VECTORISED, MentionColumns
 
 MIN_PARALLEL = 50_000  # pairs below which one process is faster than forking workers
@@ -138,12 +144,17 @@ class ReadCodes:
     feats: dict[int, Any]
     codes: list[npt.NDArray[np.int32]]  # per comparison: mention key -> code (-1: none)
     holders: list[Keys]  # per comparison: code -> a mention key that holds it
+    values: ValueCodes  # the values term-frequency levels read, coded for the model's tally
 
     @classmethod
-    def of(cls, feats: dict[int, Any]) -> ReadCodes:
+    def of(cls, feats: dict[int, Any], tf_features: tuple[str, ...] = ()) -> ReadCodes:
         """Each feature's values are coded first (mostly objects the features share already,
         so the index copies none), then each comparison's features' codes are combined with
-        NumPy: no key object is made for every mention and comparison."""
+        NumPy: no key object is made for every mention and comparison.
+
+        ``tf_features``: the features whose values term-frequency levels weigh
+        (:attr:`~joinedup.resolve.scoring.PersonModel.tf_features`), coded too
+        (:func:`~joinedup.resolve.scoring.value_codes`): they are own features as well."""
         pks = np.fromiter(feats, dtype=np.int64, count=len(feats))
         size = max(feats, default=-1) + 1
         of_feature: dict[str, npt.NDArray[np.int64]] = {}
@@ -166,7 +177,7 @@ class ReadCodes:
             column[pks] = inverse.reshape(-1)
             codes.append(column)
             holders.append(pks[first])
-        return cls(feats, codes, holders)
+        return cls(feats, codes, holders, value_codes(feats, tf_features))
 
     def pairs_of(self, j: int, firsts: Keys, seconds: Keys) -> Keys:
         """A label per pair, equal for pairs whose sides hold the same values of what the
@@ -302,14 +313,15 @@ def score_all(
     The results are written by the workers straight into memory shared with this process (an
     anonymous shared mapping, inherited by fork): nothing is pickled, joined or copied.
 
-    ``reads``: the :class:`ReadCodes` of these mentions' own features, when the caller keeps
-    them from one round to the next; built here otherwise.
+    ``reads``: the :class:`ReadCodes` of these mentions' own features, with ``model``'s
+    term-frequency features, when the caller keeps them from one round to the next; built here
+    otherwise.
     """
     n, width = len(keys), len(BY_PAIR)
-    codes = value_codes(feats, model.tf_features) if n else None
     columns = MentionColumns.of(feats) if n else None
     if n and reads is None:
-        reads = ReadCodes.of(feats)
+        reads = ReadCodes.of(feats, model.tf_features)
+    codes = reads.values if reads is not None else None
     out = (
         _shared_array(n, np.float64),
         _shared_array(n, np.uint8),

@@ -1116,7 +1116,8 @@ class Resolver:
         for m, f in zip(people, own, strict=True):
             m["features"] = f  # one copy per mention: the features as read are not needed again
         # what the comparisons picked pair by pair read, coded once: no round changes it
-        reads = ReadCodes.of({m["pk"]: f for m, f in zip(people, own, strict=True)})
+        reads = ReadCodes.of({m["pk"]: f for m, f in zip(people, own, strict=True)},
+                             self.model.tf_features)
         for round_ in range(ROUNDS):
             tf = term_frequencies(people, entity_of, self.model, distinct=round_ > 0)
             hood, again = _neighbourhoods(in_report, entity_of)
