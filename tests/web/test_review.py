@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from joinedup.access import create_account
+from joinedup.access.policy import RolePolicy
+from joinedup.errors import AccessDenied
 from joinedup.ingest.importer import submit_report
 from joinedup.store import Store
 from joinedup.store.gate import Actor
@@ -26,7 +28,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'store.db'}"
     store = Store.open(url)
     for name, role, agency in (("carer", "reporter", ORG), ("carer2", "reporter", ORG),
-                               ("ana", "analyst", None), ("root", "admin", None)):
+                               ("lead", "agency_lead", ORG), ("ana", "analyst", None),
+                               ("root", "admin", None)):
         create_account(store, name, role, GOOD, agency=agency)
     carer = Store(store.engine, Actor("carer", "default", "reporter", ORG))
     result = submit_report(carer, {"id": "MFC-1", "source": {"agency": "care_home", "org": ORG},
@@ -176,3 +179,35 @@ def test_a_learned_sign_says_what_it_was_read_like(app: Any) -> None:
     page = _signed_in(app, "carer").get(f"/submissions/{ORG}/MFC-3/proposals").text
     assert "read like “Staff have seen &lt;Sam&gt; dropped off by men in cars.”" in page
     assert "rule: sign_model.transported_by_unknown_adults" in page
+
+
+def test_a_reporter_may_not_replace_a_colleagues_report(app: Any) -> None:
+    """A new version replaces a report in everything that counts: were a reporter to send one
+    of a colleague's report, the concern would stop counting and, as its submitter, they
+    would read what was read in the colleague's narrative. It is quarantined instead."""
+    engine, rules = app.state.ctx.engine, RolePolicy()
+    carer = Store(engine, Actor("carer", "default", "reporter", ORG), rules)
+    colleague = Store(engine, Actor("carer2", "default", "reporter", ORG), rules)
+    lead = Store(engine, Actor("lead", "default", "agency_lead", ORG), rules)
+    first = {"id": "MFC-2", "source": {"agency": "care_home", "org": ORG},
+             "reported_at": "2009-03-03", "narrative": TEXT}
+    assert submit_report(carer, first, "web form").accepted == 1
+    over = {**first, "narrative": "Nothing of concern."}
+    refused = submit_report(colleague, over, "web form")
+    assert (refused.accepted, refused.quarantined) == (0, 1)
+    assert refused.errors[0].field == "id" and "another account" in refused.errors[0].reason
+    assert carer.submission(ORG, "MFC-2")["body"]["narrative"] == TEXT
+    with pytest.raises(AccessDenied):
+        colleague.proposals(ORG, "MFC-2")
+    admin = Store(engine, Actor("root", "default", "admin"), rules)
+    assert any(row["action"] == "denied" and row["target"] == f"report/{ORG}/MFC-2"
+               and row["actor"] == "carer2" for row in admin.audit_rows())
+    # the same through the API: quarantined, the errors say which field
+    client = _signed_in(app, "carer2")
+    r = client.post("/api/reports", json=over)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "id", r.text
+    # the submitter, and the agency's lead, may send a new version
+    again = {**first, "narrative": TEXT + " Seen again on 4 March."}
+    assert submit_report(carer, again, "web form").accepted == 1
+    assert submit_report(lead, over, "web form").accepted == 1
+    assert lead.submission(ORG, "MFC-2")["body"]["narrative"] == "Nothing of concern."

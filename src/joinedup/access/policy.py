@@ -39,7 +39,7 @@ EXPORT = (("export", "reports"),)  # the partnership's reports (withheld parts: 
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "panel": INTAKE + SELF + CASEWORK + AUDIT + RUN + EXPORT
     + (("decide", "alert/"), ("decide-pair", ""), ("escalate", "alert"), ("delete", "report/"),
-       ("review", "report/")),
+       ("review", "report/"), ("version", "report/")),
     "analyst": SELF + CASEWORK + RUN + EXPORT + (("decide-pair", ""), ("review", "report/")),
     "reporter": INTAKE + SELF,
     "agency_lead": INTAKE + SELF,
@@ -69,13 +69,13 @@ class RolePolicy:
 
 def _own_agency(actor: Actor, action: str, target: str, facts: Mapping[str, str]) -> bool:
     """An agency's own records: the list of its submissions, with their outcomes, to both
-    roles; a report's contents to the agency lead, and to the reporter who submitted it; an
-    export of the agency's reports to the lead. The organisation is compared whole
-    (``facts["org"]``), never as a prefix of the target."""
+    roles; a report's contents, and sending a new version of it, to the agency lead and to
+    the reporter who submitted it; an export of the agency's reports to the lead. The
+    organisation is compared whole (``facts["org"]``), never as a prefix of the target."""
     if action == "export":
         return actor.role == "agency_lead" and target == f"reports/{actor.agency}" \
             and facts.get("org") == actor.agency
-    if action not in ("read", "review"):
+    if action not in ("read", "review", "version"):
         return False
     if action == "read" and target == f"submissions/{actor.agency}":
         return True

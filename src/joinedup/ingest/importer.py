@@ -264,7 +264,7 @@ def import_records(
     this process."""
     batch = store.begin_batch(name, sha256)
     result = ImportResult(name)
-    pending: list[tuple[dict[str, Any], Checked, int]] = []
+    pending: list[tuple[dict[str, Any], Checked, int, str]] = []
     rejected: list[tuple[RecordError, str, str]] = []
     latest: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}  # written by this file
     seen_bad: set[str] = set()
@@ -272,15 +272,29 @@ def import_records(
 
     def flush() -> None:
         """Decide new, changed or unchanged for a batch, looking up only its own ids."""
-        index = store.report_index({_key(raw) for raw, _, _ in pending})
+        index = store.report_index({_key(raw) for raw, *_ in pending})
+        # a new version replaces what counts: only whoever may (the account that submitted
+        # the current one, the agency's lead, the panel) sends one of a report already stored
+        refused = store.versions_refused(key for key in index if key not in latest)
         index.update(latest)
         known_bad = store.quarantined_hashes({d for _, _, d in rejected}) | seen_bad
         items: list[tuple[Row, Extraction]] = []
-        for raw, checked, line in pending:
+        for raw, checked, line, text in pending:
             digest = checked.digest
             current = index.get(_key(raw))
             if current and digest in current[2]:
                 result.unchanged += 1
+                continue
+            if _key(raw) in refused:
+                org, rid = _key(raw)
+                err = RecordError(
+                    name, line, "id",
+                    f"{org}/{rid} is a report another account submitted: a new version of it "
+                    f"comes only from that account, {org}'s agency lead or the panel (give "
+                    "this report an id of its own if it is another concern)")
+                result.errors.append(err)
+                result.quarantined += 1
+                rejected.append((err, text, digest))
                 continue
             version = current[1] + 1 if current else 1
             held = current[2] if current else frozenset()
@@ -315,7 +329,7 @@ def import_records(
             result.quarantined += 1
             rejected.append((err, rec.text, checked.digest))
             continue
-        pending.append((rec.raw, checked, rec.line))
+        pending.append((rec.raw, checked, rec.line, rec.text))
         if len(pending) >= BATCH:
             flush()
     flush()

@@ -331,6 +331,36 @@ class Store:
                         current[key] = (row.pk, row.version)
         return {key: (pk, version, frozenset(held[key])) for key, (pk, version) in current.items()}
 
+    def versions_refused(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of the stored reports ``keys`` ((org, id)) this account may not send a new
+        version of. A new version replaces the report in everything that counts, so a
+        reporter may replace only what they submitted (the agency lead and the panel, any of
+        their reports): otherwise one reporter could withdraw a colleague's concern from the
+        alerts and, as its submitter, read what was read in its narrative. Each refusal is
+        audited (``denied report/<org>/<id>``)."""
+        policy, actor = self.gate.policy, self.actor
+        wanted = sorted(set(keys))
+        if not wanted or policy.allows(actor, "version", "report/", None):
+            return set()
+        r, b = t.report, t.import_batch
+        submitted: dict[tuple[str, str], str] = {}
+        with self.transaction("read", "report-index", count=len(wanted), part="submitters") \
+                as conn:
+            for condition in _report_keys(conn, wanted):
+                for row in conn.execute(
+                    select(r.c.org, r.c.report_id, b.c.actor)
+                    .select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                    .where(self._where(r), r.c.current.is_(True), condition)
+                ):
+                    submitted[(row.org, row.report_id)] = str(row.actor or "")
+        refused = set()
+        for org, rid in wanted:
+            facts = {"org": org, "submitted_by": submitted.get((org, rid), "")}
+            if not policy.allows(actor, "version", f"report/{org}/{rid}", facts):
+                self._note_denied("version", f"report/{org}/{rid}")
+                refused.add((org, rid))
+        return refused
+
     def quarantined_hashes(self, digests: Iterable[str]) -> set[str]:
         """Which of ``digests`` are already quarantined."""
         wanted = sorted(set(digests))
