@@ -35,6 +35,23 @@ def test_search_finds_aliases_names_and_narrative_words(store: Store) -> None:
     assert store.search(["nobody"]) == []
 
 
+def test_each_report_a_search_shows_is_audited_as_read(store: Store) -> None:
+    """A hit shows part of a narrative and whom the report names: asking who saw a report
+    must find the search that showed it, and the log says what was searched for."""
+    from joinedup.audit import who_saw
+
+    submit_report(store, _report("R1", "Tiger", "Seen at the bus station."), "test")
+    submit_report(store, _report("R2", "Master", "Collected by taxi."), "test")
+    store.catch_up_search()
+    assert [r["report_id"] for r in store.search(["tiger"])] == ["R1"]
+    log = store.audit_rows()
+    (searched,) = [r for r in log if r["target"] == "search"]
+    assert searched["detail"]["words"] == ["tiger"]
+    seen = who_saw(log, {"report/test-police/R1"})
+    assert [r["detail"].get("via") for r in seen if r["action"] == "read"] == ["search"]
+    assert not [r for r in who_saw(log, {"report/test-police/R2"}) if r["action"] == "read"]
+
+
 def test_search_shows_only_the_current_version_of_a_report(store: Store) -> None:
     submit_report(store, _report("R1", "Tiger", "first account"), "test")
     submit_report(store, _report("R1", "Tiger", "corrected account"), "test")

@@ -1947,7 +1947,7 @@ class Store:
         if not words:
             return []
         r, doc = t.report, t.search_doc
-        with self.transaction("read", "search", words=len(words)) as conn:
+        with self.transaction("read", "search", words=words) as conn:
             cols = [r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at, doc.c.body]
             if conn.dialect.name == "sqlite":
                 match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
@@ -1985,7 +1985,15 @@ class Store:
                     .where(self._where(r), r.c.current.is_(True), r.c.pk.in_(ranked))
                 )
             }
-        return [rows[pk] for pk in ranked if pk in rows][:limit]
+        found = [rows[pk] for pk in ranked if pk in rows][:limit]
+        # a hit shows part of its narrative and whom it names: each is a reading of that
+        # report, so that asking who saw a report finds the searches that showed it
+        with self.unit_of_work():
+            for hit in found:
+                target = f"report/{hit['org']}/{hit['report_id']}"
+                with self.transaction("read", target, facts={"org": hit["org"]}, via="search"):
+                    pass
+        return found
 
     def search_backlog(self) -> int:
         """How many reports were imported after the last one the search index holds."""
