@@ -336,3 +336,25 @@ def test_a_person_possibly_the_same_is_confirmed_from_the_page(
     expect(page.locator("table.possible")).to_have_count(0)
     assert _entity_of(demo_url, CONNOR[0]) == _entity_of(demo_url, CONNOR[1])
 
+
+
+def test_a_place_name_on_the_map_is_text_never_markup(page: Page, demo_url: str) -> None:
+    """Leaflet sets a tooltip given as a string as HTML: a place name from a report must go in
+    as text, or a reporter could put links and forms on the panel's map."""
+    from joinedup.ingest.importer import submit_report
+    from joinedup.pipeline import process_new
+
+    name = '<b class="injected">Old Mill</b>'
+    store = Store.open(demo_url)
+    done = submit_report(store, {
+        "id": "MAP-1", "source": {"agency": "police", "org": "vale-police"},
+        "reported_at": "2009-05-01",
+        "people": [{"ref": "c", "role": "child", "name": "Tess Marlow", "age": 14}],
+        "places": [{"ref": "x", "name": name, "kind": "flat", "lat": 53.61, "lon": -2.16}],
+        "links": [{"from": "c", "to": "x", "type": "taken_to"}]}, "test")
+    process_new(store, done.reports)
+    store.engine.dispose()
+    page.goto(f"/entities/{_entity_of(demo_url, 'vale-police/MAP-1#x')}")
+    tooltip = page.locator("#map .leaflet-tooltip").first
+    expect(tooltip).to_have_text(name)
+    assert page.locator("#map .injected").count() == 0

@@ -19,6 +19,13 @@ function addRows() {
   });
 }
 
+// Leaflet sets a string tooltip as HTML: names come from reports, so they go in as text
+function plain(text) {
+  var span = document.createElement("span");
+  span.textContent = text;
+  return span;
+}
+
 var COLOURS = {
   child: "#b3541e", person_of_concern: "#1f4e79", person: "#6b6b6b",
   place: "#2e7d32", vehicle: "#7b1fa2", phone: "#00838f"
@@ -85,7 +92,7 @@ function outlines(el, got) {
   L.geoJSON(got[1], {
     style: { color: "#9aa0a8", weight: 1, dashArray: "3 3", fill: true, fillOpacity: 0 },
     onEachFeature: function (f, layer) {
-      layer.bindTooltip(f.properties.name, { sticky: true, className: "area-name" });
+      layer.bindTooltip(plain(f.properties.name), { sticky: true, className: "area-name" });
     }
   }).addTo(m);
   return m;
@@ -106,7 +113,7 @@ function map() {
       var a = document.createElement("a");
       a.href = p.href; a.textContent = p.label;
       mk.bindPopup(a);
-      mk.bindTooltip(p.label, { permanent: true, direction: "right", offset: [8, 0] });
+      mk.bindTooltip(plain(p.label), { permanent: true, direction: "right", offset: [8, 0] });
       return { place: p, marker: mk };
     });
     var dates = Array.from(new Set(data.places.flatMap(function (p) { return p.dates; }))).sort();
@@ -178,8 +185,8 @@ function incidentMap() {
             "and " + (p.count - p.items.length) + " more here: narrow the list by date or target"));
         }
         mk.bindPopup(box);
-        mk.bindTooltip(p.place + ": " + p.count + (p.count > 1 ? " incidents" : " incident") +
-                       " (most certain: " + p.certainty + ")");
+        mk.bindTooltip(plain(p.place + ": " + p.count + (p.count > 1 ? " incidents" : " incident") +
+                             " (most certain: " + p.certainty + ")"));
         return mk.addTo(layer);
       });
       if (marks.length) {
