@@ -59,7 +59,8 @@ def test_repeated_failures_lock_the_account_for_a_while(store: Store) -> None:
     for i in range(MAX_FAILURES):
         with pytest.raises(AccessDenied, match="wrong"):
             authenticate(store, "amy", f"guess {i}", now=T0)
-    with pytest.raises(AccessDenied, match="locked"):  # even the right password, for now
+    assert store.account_named("amy")["locked_until"] is not None
+    with pytest.raises(AccessDenied):  # even the right password, for now
         authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=5))
     assert authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=16))
     for i in range(MAX_FAILURES):
@@ -67,6 +68,24 @@ def test_repeated_failures_lock_the_account_for_a_while(store: Store) -> None:
             authenticate(store, "amy", f"guess {i}", now=T0 + timedelta(minutes=20))
     unlock(store, "amy")  # an admin may lift it at once
     assert authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=21))
+
+
+def test_a_locked_account_gets_the_answer_an_unknown_name_gets(store: Store) -> None:
+    """Else five wrong passwords and a sixth attempt would tell which names exist; and
+    every attempt is audited as a sign-in, whatever the name."""
+    create_account(store, "amy", "analyst", GOOD)
+    for i in range(MAX_FAILURES):
+        with pytest.raises(AccessDenied):
+            authenticate(store, "amy", f"guess {i}", now=T0)
+    with pytest.raises(AccessDenied) as locked:
+        authenticate(store, "amy", GOOD, now=T0 + timedelta(minutes=1))
+    with pytest.raises(AccessDenied) as unknown:
+        authenticate(store, "nobody", GOOD, now=T0 + timedelta(minutes=1))
+    assert locked.value.message == unknown.value.message
+    assert "locked" in locked.value.message  # the one answer says it may be a lock
+    logins = [(r["target"], r["detail"].get("outcome")) for r in store.audit_rows()
+              if r["action"] == "login"]
+    assert ("account/amy", "locked") in logins and ("account/nobody", "refused") in logins
 
 
 def test_a_success_clears_earlier_failures(store: Store) -> None:

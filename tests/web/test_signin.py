@@ -71,7 +71,10 @@ def test_the_session_cookie_is_httponly_and_strict(client: TestClient) -> None:
 
 
 def test_sign_in_never_sends_you_to_another_site(client: TestClient) -> None:
-    for target in ("//evil.example/x", "https://evil.example/", "/\\\\evil.example"):
+    # browsers read a backslash as a slash and drop tabs and line breaks from a URL
+    for target in ("//evil.example/x", "https://evil.example/", "/\\\\evil.example",
+                   "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+                   "/ /evil.example", "/\x7f/evil.example"):
         r = client.post("/login", data={"csrf": token(client), "name": "chair",
                                         "password": GOOD, "next": target},
                         follow_redirects=False)

@@ -27,6 +27,7 @@ Row = dict[str, Any]
 ROLES = ("reporter", "agency_lead", "panel", "analyst", "admin")
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
+NAME_IN_LOG = 200  # a name as typed at sign-in is kept in the audit log up to this length
 MIN_PASSWORD = 12
 SCOPES = ("reports:write",)
 _hasher = PasswordHasher()
@@ -72,15 +73,21 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
     """The account, if ``password`` is its password and it may sign in; else AccessDenied."""
     now = now or datetime.now(UTC)
     acc = store.account_named(name)
-    wrong = AccessDenied("the name or the password is wrong", hint="try again, or ask an admin")
+    # one answer for an unknown name, a wrong password and a locked account, after the same
+    # work: an answer of its own for a locked account would tell which names exist
+    wrong = AccessDenied(
+        "the name or the password is wrong, or the account is locked for "
+        f"{LOCK_FOR.seconds // 60} minutes after {MAX_FAILURES} failed sign-ins",
+        hint="try again later, or ask an admin (who can unlock an account)")
     if acc is None or not acc["active"] or acc["password_hash"] is None:
         _check(_DUMMY, password)  # the same work as for a real account
+        store.audit_note("login", f"account/{name[:NAME_IN_LOG]}", outcome="refused")
         raise wrong
     locked = acc["locked_until"]
     if locked is not None and _aware(locked) > now:
-        raise AccessDenied(
-            f"this account is locked after {MAX_FAILURES} failed sign-ins, until "
-            f"{_aware(locked):%H:%M} UTC", hint="wait, or ask an admin to unlock it")
+        _check(_DUMMY, password)
+        store.audit_note("login", f"account/{name}", outcome="locked")
+        raise wrong
     if not _check(acc["password_hash"], password):
         failures = acc["failures"] + 1
         lock = now + LOCK_FOR if failures >= MAX_FAILURES else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,9 +15,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str) -> str:
-    """Only a path of this app: never another site (``//host``, ``https://…``)."""
-    if target.startswith("/") and not target.startswith("//") and "\\\\" not in target:
-        return target
+    """Only a path of this app: never another site (``//host``, ``https://…``).
+
+    Browsers read a backslash as a slash and drop tabs and line breaks from a URL, so
+    ``/\\evil.example`` and ``/<tab>/evil.example`` are ``//evil.example`` to them: a target
+    holding a backslash, a control character or a space is refused whole, and what is kept
+    must parse as a path with no scheme and no host."""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
+            return target
     return "/alerts"
 
 
