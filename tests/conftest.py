@@ -20,6 +20,9 @@ from sqlalchemy import create_engine, text
 from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
 
+# the test client's Host: the web app in open mode answers only names it is told of
+os.environ.setdefault("JOINEDUP_ALLOWED_HOSTS", "testserver")
+
 PG_BASE = os.environ.get("JOINEDUP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -111,13 +111,15 @@ def test_applying_the_review_adds_a_structured_version(app: Any) -> None:
     assert preview["people"] == [{"ref": "p1", "role": "person_of_concern",
                                   "aliases": ["Tiger"], "vehicles": [{"reg": "KX57ABC"}]}]
     assert "Add these to the report" in client.get(PAGE).text
-    done = client.post(f"/api/submissions/{ORG}/MFC-1/apply")
+    plain = client.post(f"/api/submissions/{ORG}/MFC-1/apply")  # a form from another site
+    assert plain.status_code == 422 and "application/json" in plain.json()["message"]
+    done = client.post(f"/api/submissions/{ORG}/MFC-1/apply", json={})
     assert done.status_code == 201, done.text
     report = client.get(f"/api/submissions/{ORG}/MFC-1").json()
     assert report["version"] == 2 and report["narrative"] == TEXT
     assert [p["aliases"] for p in report["people"]] == [["Tiger"]]
     assert report["vehicles"] == ["KX57ABC"]
-    again = client.post(f"/api/submissions/{ORG}/MFC-1/apply")
+    again = client.post(f"/api/submissions/{ORG}/MFC-1/apply", json={})
     assert again.status_code == 422 and "nothing accepted" in again.json()["message"]
 
 

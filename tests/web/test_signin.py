@@ -102,3 +102,19 @@ def test_no_accounts_means_the_local_account_and_says_so(tmp_path: Path) -> None
         r = c.get("/alerts")
         assert r.status_code == 200 and "No accounts yet" in r.text
     app.state.ctx.engine.dispose()
+
+
+def test_with_no_accounts_only_this_machine_is_answered(tmp_path: Path) -> None:
+    """A page elsewhere that rebinds its own name to 127.0.0.1 reaches the app from the
+    browser under that name; while no account exists it would act as the local account."""
+    app = create_app(f"sqlite:///{tmp_path / 'open.db'}")
+    for base in ("http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000"):
+        with TestClient(app, base_url=base) as c:
+            assert c.get("/api/alerts").status_code == 200, base
+    with TestClient(app, base_url="http://rebound.example:8000") as c:
+        api = c.get("/api/alerts")
+        assert api.status_code == 403 and "only this machine" in api.json()["message"]
+        assert c.get("/alerts").status_code == 403
+        assert c.post("/api/reports", json=concern("R-1", "police", "p", "A B", "C",
+                                                   "07700 900111")).status_code == 403
+    app.state.ctx.engine.dispose()

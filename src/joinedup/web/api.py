@@ -210,9 +210,11 @@ def review_proposal(org: str, report_id: str, pk: int, body: ReviewIn,
 
 
 @router.post("/submissions/{org}/{report_id}/apply", status_code=201,
-             summary="Add what the accepted proposals make to the report, as a new version",
+             summary="Add what the accepted proposals make to the report, as a new version "
+                     "(send Content-Type: application/json, with an empty object)",
              responses={422: {"model": ErrorOut,
-                              "description": "Nothing accepted, or the result is not valid"}})
+                              "description": "Nothing accepted, or the result is not valid"}},
+             dependencies=[Depends(_json_only)])
 def apply_review(request: Request, org: str, report_id: str, store: StoreDep) -> Any:
     outcome = review.apply_review(store, request.app.state.ctx.system_for(request), org,
                                   report_id)

@@ -69,6 +69,22 @@ SECURITY_HEADERS = {
 }
 
 
+# While no account exists anyone who reaches the app acts as the local account, so it
+# answers only requests addressed to this machine: a page elsewhere that rebinds its own
+# name to 127.0.0.1 would otherwise read and write the store through the browser. More
+# names (a host's name on a trusted network, a test client's) come from this variable.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+ALLOWED_HOSTS_ENV = "JOINEDUP_ALLOWED_HOSTS"
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``[::1]:8000`` is ``::1``."""
+    host = header.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 class Context:
     """What every request needs: the engine, the templates and the form token."""
 
@@ -82,6 +98,9 @@ class Context:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.open_hosts = LOCAL_HOSTS | {
+            h.strip().lower() for h in os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")
+            if h.strip()}
         self._indexing = threading.Lock()
         self._conflict: dict[str, tuple[bool, float]] = {}  # partnership -> (holds, asked at)
         self.templates.globals["form_token"] = self.form_token
@@ -133,6 +152,12 @@ class Context:
         if found is None:
             if not self.open_mode():
                 raise SignInRequired("sign in to continue", hint="use your account's name")
+            if host_name(request.headers.get("host", "")) not in self.open_hosts:
+                raise AccessDenied(
+                    "this store has no accounts yet, so it answers only this machine "
+                    "(http://127.0.0.1 or http://localhost)",
+                    hint="create an account (`joinedup account add`) before serving it to "
+                         f"others, or name this host in {ALLOWED_HOSTS_ENV}")
             found = Actor.local()
         request.state.actor = found
         return found
