@@ -173,11 +173,16 @@ class Victim(_Model):
         return _terms(info, value, "victim_status", "victim status")
 
 
+# More dead or injured than this in one report's incident is a slip of the keyboard, not a
+# figure (and an integer beyond 64 bits could not be stored at all).
+MAX_CASUALTIES = 10_000_000
+
+
 class Range(_Model):
     """A casualty figure given as a range."""
 
-    min: Annotated[int, Field(ge=0)]
-    max: Annotated[int, Field(ge=0)]
+    min: Annotated[int, Field(ge=0, le=MAX_CASUALTIES)]
+    max: Annotated[int, Field(ge=0, le=MAX_CASUALTIES)]
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -186,7 +191,7 @@ class Range(_Model):
         return self
 
 
-Count = Annotated[int, Field(ge=0)] | Range
+Count = Annotated[int, Field(ge=0, le=MAX_CASUALTIES)] | Range
 
 
 class Casualties(_Model):

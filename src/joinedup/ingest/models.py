@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -348,13 +349,30 @@ ReportedAt = Annotated[
 ]
 
 
+# The store writes JSON with orjson, which holds an integer in 64 bits: a larger one would
+# fail the whole batch's write, so it is refused here, with the record's line and field.
+MAX_INTEGER = 2**63 - 1
+
+
+def _storable_number(value: int | float) -> bool:
+    """Whether a JSON number can be stored as it was given: a finite float (JSON has no NaN
+    or infinity: Python's reader turns ``1e400`` into one, which would be stored as null),
+    an integer of at most 64 bits."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, bool) or -MAX_INTEGER - 1 <= value <= MAX_INTEGER
+
+
 def _validate_attribute(value: object) -> str | int | float | bool:
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise _problem(f"text is {len(value):,} characters long; the most allowed is 1,000.")
         return _clean_text(value)
-    if isinstance(value, bool | int | float) and value == value and abs(value) != float("inf"):
+    if isinstance(value, bool | int | float) and _storable_number(value):
         return value
+    if isinstance(value, int | float):
+        raise _problem(f"{_describe(value)} cannot be stored: numbers must be finite "
+                       "and integers within 64 bits (give it as text if it is an identifier).")
     raise _problem(f"expected text, a number or true/false, got {_describe(value)}.")
 
 
@@ -395,6 +413,10 @@ def _validate_extra(value: object) -> dict[str, Any]:
             stack += [(item, depth + 1) for item in node]
         elif isinstance(node, str):
             _clean_text(node)
+        elif isinstance(node, int | float) and not _storable_number(node):
+            raise _problem(f"'extra' holds {_describe(node)}, which cannot be "
+                           "stored: numbers must be finite and integers within 64 bits (give "
+                           "it as text if it is an identifier).")
         elif not (node is None or isinstance(node, bool | int | float)):
             raise _problem(f"'extra' may hold only JSON values, got {_describe(node)}.")
     return value
