@@ -4,9 +4,11 @@ What leaves the system is the most exposed copy of it. An export is in input con
 another joinedup (or any tool that reads the contract) can import it, and by default it
 withholds two parts:
 
-- ``narratives``: the free text: a report's narrative and each person's description;
-- ``protected_attributes``: the profile's protected attributes (ethnicity, religion,
-  nationality...), stored for oversight and never scored;
+- ``narratives``: the free text: a report's narrative, each person's description, and an
+  imported email's subject line (which often names the child);
+- ``protected_attributes``: the profile's protected attributes and the input contract's
+  (ethnicity, race, religion, nationality, sexual orientation, gender identity...), stored
+  for oversight and never scored, matched however the key is cased or spaced;
 - ``victims`` (a profile that names it: conflict): victims' personal data, their names, ages,
   sex and relatives (conflict.md rule 6; WHO SSA collects none). Each keeps its ref and
   status, so counts survive.
@@ -25,17 +27,20 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from joinedup.errors import AccessDenied, InputError
+from joinedup.ingest.models import PROTECTED_ATTRIBUTES
 from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
 
 Row = dict[str, Any]
 PARTS = ("narratives", "protected_attributes", "victims")
 PERSONAL = ("name", "age", "sex", "relatives")  # what ``victims`` withholds of each person
+NARRATIVE_EXTRA = ("email_subject",)  # free text an import keeps in ``extra``
 
 
 @dataclass
@@ -88,10 +93,14 @@ def redact(body: Row, profile: Profile, include: frozenset[str]) -> tuple[Row, l
         for i, person in enumerate(out.get("people") or []):
             if person.pop("description", None) is not None:
                 removed.append(f"people[{i}].description")
+        extra = out.get("extra")
+        for key in NARRATIVE_EXTRA if isinstance(extra, dict) else ():
+            if extra.pop(key, None) is not None:
+                removed.append(f"extra.{key}")
     if "protected_attributes" not in include:
         for i, person in enumerate(out.get("people") or []):
             attrs = person.get("attributes") or {}
-            for key in sorted(k for k in attrs if k in profile.protected_attributes):
+            for key in sorted(k for k in attrs if is_protected(k, profile)):
                 del attrs[key]
                 removed.append(f"people[{i}].attributes.{key}")
     if removed:
@@ -123,6 +132,16 @@ def export_reports(
 
 
 SHIPPED = ("safeguarding", "conflict")
+
+
+def is_protected(key: str, profile: Profile) -> bool:
+    """Whether an attribute's key names a protected characteristic: one of the profile's, or
+    of the input contract's own list (``ingest.models.PROTECTED_ATTRIBUTES``), read as a person
+    reads the key: "Ethnicity", "religion " and "sexual-orientation" are all protected. A
+    key a profile forgot, or an agency capitalised, must not take the value out unredacted."""
+    name = re.sub(r"[\s\-]+", "_", key.strip().lower())
+    return name in PROTECTED_ATTRIBUTES or name in {
+        a.lower() for a in profile.protected_attributes}
 
 
 def _part_of(path: str) -> str:

@@ -65,6 +65,29 @@ def test_an_export_withholds_narratives_and_protected_attributes(filled: Store) 
         "people[0].attributes.religion"]
 
 
+def test_every_protected_characteristic_is_withheld_however_its_key_is_written(
+    store: Store,
+) -> None:
+    """The input contract's protected attributes (race, sexual orientation, gender identity)
+    are withheld even where the profile's list leaves them out, and a key is read as a person
+    reads it ("Ethnicity", "religion ", "sexual-orientation"); an email's subject line is free
+    text, withheld with the narrative."""
+    attributes = {"race": "v1", "sexual_orientation": "v2", "gender_identity": "v3",
+                  "Ethnicity": "v4", "religion ": "v5", "sexual-orientation": "v6",
+                  "school_year": "9"}
+    report = _report("EX-3", ORG)
+    report["people"][0]["attributes"] = attributes
+    report["extra"] = {"email_subject": "Ada (14) seen with Kite", "ticket": "T-1"}
+    submit_report(store, report, "test")
+    (row,) = _export(_as(store, "panel"))
+    assert row["people"][0]["attributes"] == {"school_year": "9"}
+    assert "email_subject" not in row["extra"] and row["extra"]["ticket"] == "T-1"
+    assert "extra.email_subject" in row["extra"]["joinedup_withheld"]
+    full = _export(_as(store, "panel"), include=["narratives", "protected_attributes"])
+    assert full[0]["people"][0]["attributes"] == attributes
+    assert full[0]["extra"]["email_subject"] == "Ada (14) seen with Kite"
+
+
 def test_the_roles_the_profile_names_may_include_them(filled: Store) -> None:
     full = _export(_as(filled, "panel"), include=["narratives", "protected_attributes"])
     assert "Kite collects" in full[0]["narrative"]
