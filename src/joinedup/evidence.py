@@ -39,12 +39,18 @@ def sha256_of(path: Path) -> str:
 def evidence_folder(db_url: str, given: str = "") -> Path:
     """Where the store keeps the files it holds: ``given`` (``--evidence-dir``), or beside an
     embedded store's file (``joinedup.db`` → ``joinedup.evidence/``). A PostgreSQL store has
-    no file to sit beside, so its folder must be given."""
+    no file to sit beside, so its folder must be given.
+
+    Always an absolute path: the paths of held files are stored, and a relative one would be
+    read against whatever folder ``evidence verify`` is later run from (a failure, or another
+    file hashed in its place)."""
     if given:
-        return Path(given)
+        return Path(given).resolve()
     prefix = "sqlite:///"
     if db_url.startswith(prefix) and db_url[len(prefix):] not in ("", ":memory:"):
-        return Path(db_url[len(prefix):]).with_suffix(".evidence")
+        return Path(db_url[len(prefix):]).with_suffix(".evidence").resolve()
+    if db_url and "://" not in db_url and db_url != ":memory:":  # a bare path: a SQLite file
+        return Path(db_url).with_suffix(".evidence").resolve()
     raise InputError(
         "this store has no folder of its own for evidence files: say where to keep them",
         hint="give --evidence-dir DIR (or set JOINEDUP_EVIDENCE_DIR)",

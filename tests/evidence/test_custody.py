@@ -114,6 +114,19 @@ def test_the_cli_keeps_and_verifies_and_exits_1_when_a_copy_changed(tmp_path: Pa
     assert audit.exit_code == 0, audit.output
 
 
+def test_the_evidence_folder_is_absolute_whatever_the_store_url_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held files' paths are stored: relative, they would be read against the folder a later
+    `evidence verify` runs from."""
+    monkeypatch.chdir(tmp_path)
+    expected = tmp_path / "c.evidence"
+    assert evidence_folder("sqlite:///c.db") == expected
+    assert evidence_folder("c.db") == expected  # a bare path is a SQLite file too
+    assert evidence_folder("", "kept") == tmp_path / "kept"
+    assert all(evidence_folder(u).is_absolute() for u in ("sqlite:///c.db", "c.db"))
+
+
 def test_a_postgresql_store_needs_a_folder_for_evidence() -> None:
     with pytest.raises(InputError, match="no folder of its own") as caught:
         evidence_folder("postgresql+psycopg://postgres@127.0.0.1/test")
