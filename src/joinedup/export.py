@@ -94,9 +94,10 @@ def redact(body: Row, profile: Profile, include: frozenset[str]) -> tuple[Row, l
             if person.pop("description", None) is not None:
                 removed.append(f"people[{i}].description")
         extra = out.get("extra")
-        for key in NARRATIVE_EXTRA if isinstance(extra, dict) else ():
-            if extra.pop(key, None) is not None:
-                removed.append(f"extra.{key}")
+        if isinstance(extra, dict):
+            for key in NARRATIVE_EXTRA:
+                if extra.pop(key, None) is not None:
+                    removed.append(f"extra.{key}")
     if "protected_attributes" not in include:
         for i, person in enumerate(out.get("people") or []):
             attrs = person.get("attributes") or {}
