@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,7 +43,12 @@ BATCH = 1000
 # starting a worker costs more than it saves); records go to a worker this many at a time
 PARALLEL_BYTES = 4 << 20
 CHUNK = 1000
+# a batch is also written once the text it holds passes this many characters: a bad line is
+# kept whole (up to 16 MB), and a thousand of them must not all wait in memory
+BATCH_CHARS = 64 << 20
 Row = dict[str, Any]
+# what a database's text cannot hold: NUL (PostgreSQL) and unpaired UTF-16 surrogates (any)
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass
@@ -96,14 +102,24 @@ def _report_row(raw: dict[str, Any], version: int, digest: str, line: int) -> Ro
 
 
 def _quarantine_row(err: RecordError, text: str, digest: str) -> Row:
+    """The row that keeps a bad record, the one place such rows are made. Its text is kept
+    whole, but a NUL or an unpaired surrogate in it is written as the six characters of its
+    JSON escape (``\\u0000``, ``\\ud800``): PostgreSQL text cannot hold NUL and no database
+    takes a lone surrogate, and the record is quarantined because of such characters as often
+    as not, so storing them raw would fail the whole batch instead."""
     return {
         "file": err.file,
         "line": err.line,
-        "field": err.field[:300],
-        "reason": err.reason,
-        "raw": text,
+        "field": _storable(err.field[:300]),
+        "reason": _storable(err.reason),
+        "raw": _storable(text),
         "content_hash": digest,
     }
+
+
+def _storable(text: str) -> str:
+    """``text`` with NUL and unpaired surrogates written as ``\\uXXXX``."""
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @without_cycle_collection
@@ -170,18 +186,18 @@ def import_dataset(
 def import_text_file(store: Store, path: Path, source: TextSource) -> ImportResult:
     """Import a text file or an email as one narrative-only report (:mod:`.text`)."""
     record = text_record(path, source)
-    digest = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
-    return import_records(store, path.name, digest, [record])
+    return import_records(store, path.name, _text_digest(record.text), [record])
 
 
 def submit_report(store: Store, raw: object, channel: str) -> ImportResult:
     """Import one report given as decoded JSON (a web form or the API): the same validation,
     quarantine and versioning as a file, as an import batch named ``channel``. A report that
-    fails validation is quarantined, so what a worker submitted is never lost."""
+    fails validation is quarantined, so what a worker submitted is never lost (a lone
+    surrogate, which JSON can carry and UTF-8 cannot, is hashed as it is and refused by
+    validation, never a server error)."""
     text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
     record = RawRecord(file=channel, line=1, raw=raw, text=text, error=None)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return import_records(store, channel, digest, [record])
+    return import_records(store, channel, _text_digest(text), [record])
 
 
 @dataclass(frozen=True)
@@ -199,14 +215,12 @@ def check_record(rec: RawRecord, name: str, *, extract: bool = False) -> Checked
     """Hash, decode-check and validate one record of the file or channel ``name``; with
     ``extract``, also read what it names (only a report that turns out new or changed needs
     that, so the single-process import waits until it knows)."""
-    digest = (
-        content_hash(rec.raw)
-        if rec.error is None
-        else hashlib.sha256(rec.text.encode("utf-8", "replace")).hexdigest()
-    )
+    digest, unhashable = _digest(rec, name)
     try:
         if rec.error is not None:
             raise rec.error
+        if unhashable is not None:
+            raise unhashable
         if not isinstance(rec.raw, dict):
             raise RecordError(name, rec.line, "(record)", "expected a JSON object")
         profile_name = str(rec.raw.get("profile", "safeguarding"))
@@ -219,6 +233,26 @@ def check_record(rec: RawRecord, name: str, *, extract: bool = False) -> Checked
         return Checked(digest, error=err)
     return Checked(digest, profile=profile_name,
                    extraction=extract_report(rec.raw, profile) if extract else None)
+
+
+def _digest(rec: RawRecord, name: str) -> tuple[str, RecordError | None]:
+    """The record's content hash; for a record that cannot be hashed, the hash of its text
+    and the error that quarantines it. A value nested ~1,000 levels deep can decode yet
+    overflow the stack when hashed: that is one bad record, never the end of the import."""
+    if rec.error is not None:
+        return _text_digest(rec.text), None
+    try:
+        return content_hash(rec.raw), None
+    except InputError as exc:
+        return _text_digest(rec.text), RecordError(
+            name, rec.line, "(record)",
+            f"{exc.message}; a report nests only a few levels (its 'extra' at most 16): "
+            "flatten it and import it again")
+
+
+def _text_digest(text: str) -> str:
+    """SHA-256 of a record's text as read, lone surrogates and all."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _check_chunk(records: list[RawRecord], name: str) -> list[Checked]:
@@ -268,6 +302,7 @@ def import_records(
     rejected: list[tuple[RecordError, str, str]] = []
     latest: dict[tuple[str, str], tuple[int, int, frozenset[str]]] = {}  # written by this file
     seen_bad: set[str] = set()
+    waiting = [0]  # characters of text waiting in pending and rejected
     analysed = [BATCH]  # reports accepted when statistics were last refreshed (first at 2 batches)
 
     def flush() -> None:
@@ -315,6 +350,7 @@ def import_records(
             analysed[0] = result.accepted
         pending.clear()
         rejected.clear()
+        waiting[0] = 0
 
     for rec, checked in checked_records(records, name, workers):
         if progress:
@@ -328,9 +364,10 @@ def import_records(
             result.errors.append(err)
             result.quarantined += 1
             rejected.append((err, rec.text, checked.digest))
-            continue
-        pending.append((rec.raw, checked, rec.line, rec.text))
-        if len(pending) >= BATCH:
+        else:
+            pending.append((rec.raw, checked, rec.line, rec.text))
+        waiting[0] += len(rec.text)
+        if len(pending) >= BATCH or waiting[0] >= BATCH_CHARS:
             flush()
     flush()
     store.finish_batch(batch, result.accepted, result.unchanged, result.quarantined)

@@ -23,12 +23,16 @@ from typing import IO, Any
 
 from joinedup.errors import InputError, RecordError
 
-__all__ = ["MAX_RECORD_BYTES", "RawRecord", "content_hash", "read_records"]
+__all__ = ["MAX_ARRAY_BYTES", "MAX_RECORD_BYTES", "RawRecord", "content_hash", "read_records"]
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 """A record (a line, or an array element) longer than this is refused, not parsed."""
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
+"""A JSON array file larger than this is refused: it is read whole, so its size is memory.
+JSON Lines is read a line at a time and may be any size."""
 KEPT_CHARS = 64 * 1024
-"""How much of an over-long or unreadable stretch of text an error record keeps."""
+"""How much of an over-long record, or of the unread rest of a broken array, an error record
+keeps (the reason then says so); a line that is merely invalid is kept whole."""
 
 _BOM = b"\xef\xbb\xbf"
 _OTHER_BOMS = {
@@ -46,8 +50,9 @@ _LINE = "(line)"
 class RawRecord:
     """One record as read: decoded JSON in ``raw``, or ``error`` saying why not.
 
-    ``text`` is the record's source text (cut to ``KEPT_CHARS`` when the record is
-    over-long or the rest of a broken array), kept so a bad record can be quarantined.
+    ``text`` is the record's source text, kept so a bad record can be quarantined: whole,
+    unless the record is over-long or the rest of a broken array (then cut to ``KEPT_CHARS``,
+    and ``error`` says so).
     """
 
     file: str
@@ -64,8 +69,8 @@ def read_records(path: Path) -> Iterator[RawRecord]:
     problems with single records come back as records with ``error`` set.
 
     Raises:
-        InputError: the file cannot be read, is not UTF-8, holds no JSON, or starts
-            with something other than ``{`` or ``[``.
+        InputError: the file cannot be read, is not UTF-8, holds no JSON, starts with
+            something other than ``{`` or ``[``, or is a JSON array over ``MAX_ARRAY_BYTES``.
 
     Examples:
         >>> for record in read_records(Path("reports.jsonl")):  # doctest: +SKIP
@@ -138,11 +143,19 @@ def _sniff(path: Path) -> str:
 
 
 def _read_text(path: Path) -> str:
+    """The whole of a JSON array file, refused over ``MAX_ARRAY_BYTES`` rather than left to
+    run out of memory (reading at most one byte more, so a pipe or a lying size is capped)."""
     with _open(path) as fh:
         try:
-            data = fh.read()
+            data = fh.read(MAX_ARRAY_BYTES + 1)
         except OSError as exc:
             raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_ARRAY_BYTES:
+        raise InputError(
+            f"{path}: is a JSON array of more than {MAX_ARRAY_BYTES:,} bytes, too large to read "
+            "whole; give the reports as JSON Lines (one report a line), which may be any size",
+            hint="Convert it with: jq -c '.[]' reports.json > reports.jsonl",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -199,8 +212,9 @@ def _decode(text: str, start: int) -> tuple[object, int]:
 
 
 def _error(file: str, line: int, text: str, reason: str) -> RawRecord:
-    kept = text if len(text) <= KEPT_CHARS else text[:KEPT_CHARS]
-    return RawRecord(file, line, None, kept, RecordError(file, line, _LINE, reason))
+    """An error record keeping ``text`` as given: a caller that cuts it says so in ``reason``,
+    so nothing of a record is lost unannounced."""
+    return RawRecord(file, line, None, text, RecordError(file, line, _LINE, reason))
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -331,7 +345,7 @@ def _element(file: str, line: int, value: object, text: str) -> RawRecord:
             f"the element is {size:,} bytes long; a record may be at most "
             f"{MAX_RECORD_BYTES:,} bytes, and only its first {KEPT_CHARS:,} characters are kept"
         )
-        return _error(file, line, text, reason)
+        return _error(file, line, text[:KEPT_CHARS], reason)
     return RawRecord(file, line, value, text, None)
 
 
