@@ -40,7 +40,8 @@ from joinedup.store import Store
 Row = dict[str, Any]
 PARTS = ("narratives", "protected_attributes", "victims")
 PERSONAL = ("name", "age", "sex", "relatives")  # what ``victims`` withholds of each person
-NARRATIVE_EXTRA = ("email_subject",)  # free text an import keeps in ``extra``
+# free text an import keeps in ``extra``: an email's subject line and its attachments' names
+NARRATIVE_EXTRA = ("email_subject", "email_attachments_not_read")
 
 
 @dataclass
