@@ -17,14 +17,15 @@ ships none; this module reads a user's own export. The mappings are profile data
   are alleged perpetrators except civilians (inter code 7), who are the victims. An event that is
   not an act of harm (a peaceful protest) names its actors without a role.
 - ``casualties.killed``: ``fatalities``, a number. ACLED records the lowest figure its sources
-  give, so it is a floor, not an estimate.
+  give, so it is a floor, not an estimate. Over :data:`MAX_FATALITIES` the row is refused.
 - ``upstream``: the first source named in ``source`` (all are kept in ``extra.origins``): a report
   relying on several sources is folded into the first, so independence is never over-counted.
 - ``reported_at``: the date of ``timestamp``, when ACLED last wrote the event; without one,
   ``event_date``, and ``extra`` says so.
 - ``narrative``: ACLED's ``notes``.
 
-A row that cannot be read comes back as an error record naming file, line, field and reason.
+A row that cannot be read comes back as an error record naming file, line, field and reason;
+so does a row that fails in a way this module does not foresee, rather than ending the import.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError, RecordError
-from joinedup.ingest.csv_rows import CsvRow, read_rows
+from joinedup.ingest.csv_rows import CsvRow, read_rows, shown, unexpected
 from joinedup.ingest.harm_words import HarmWords, load_harm_words
 from joinedup.ingest.outlets import Outlets, load_outlets
 from joinedup.ingest.reader import RawRecord
@@ -58,6 +59,10 @@ KEPT = ("event_type", "sub_event_type", "disorder_type", "interaction", "civilia
         "iso", "region", "country", "admin3", "source", "source_scale", "tags", "timestamp")
 WHAT = "an ACLED CSV export"
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+MAX_FATALITIES = 10_000_000
+"""The most deaths one event may record. ACLED codes a day in one place; a count above ten
+million is a corrupt cell, and a number past 2**63 could not even be stored."""
+_DIGITS = 18  # ASCII digits a code or a count may have: below 2**63, which the store can write
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,22 @@ def _text(row: Mapping[str, str], field: str) -> str:
     return " ".join(row.get(field, "").split())
 
 
+def _whole(raw: str) -> int | None:
+    """``raw`` as a whole number, or None. Only ASCII digits count: ``str.isdigit`` also accepts
+    "²", which ``int`` refuses, and ``int`` takes Arabic-Indic digits, which ACLED never writes.
+    Longer than :data:`_DIGITS` digits is None too, so no number reaches the store unwritable."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= _DIGITS:
+        return int(raw)
+    return None
+
+
 def _code(row: Mapping[str, str], field: str, allowed: Mapping[int, Any]) -> int:
     raw = row.get(field, "").strip()
-    if raw.isdigit() and int(raw) in allowed:
-        return int(raw)
+    number = _whole(raw)
+    if number is not None and number in allowed:
+        return number
     codes = ", ".join(str(c) for c in sorted(allowed))
-    raise _Bad(field, f"is {raw!r}, not one of ACLED's codes ({codes})")
+    raise _Bad(field, f"is {shown(raw)}, not one of ACLED's codes ({codes})")
 
 
 def _event_date(row: Mapping[str, str]) -> date:
@@ -151,10 +166,16 @@ def _event_date(row: Mapping[str, str]) -> date:
 
 
 def _window_of(day: date, widen: int | None) -> tuple[date, date]:
+    """The days ``time_precision`` widens ``day`` to; a window past year 1 or 9999 is refused
+    (``date`` cannot hold it), naming ``event_date``."""
     if widen is None:
         last = calendar.monthrange(day.year, day.month)[1]
         return day.replace(day=1), day.replace(day=last)
-    return day - timedelta(days=widen), day + timedelta(days=widen)
+    try:
+        return day - timedelta(days=widen), day + timedelta(days=widen)
+    except OverflowError:
+        raise _Bad("event_date", f"is {day.isoformat()}; widened by {widen} days for its "
+                   "time_precision it passes the last (or first) date there is") from None
 
 
 def _number(row: Mapping[str, str], field: str, limit: float) -> float | None:
@@ -174,24 +195,33 @@ def _fatalities(row: Mapping[str, str]) -> int | None:
     raw = row.get("fatalities", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise _Bad("fatalities", f"is {raw!r}, not a whole number of deaths")
-    return int(raw)
+    number = _whole(raw)
+    if number is not None and number <= MAX_FATALITIES:
+        return number
+    if raw.isascii() and raw.isdigit():
+        raise _Bad("fatalities", f"is {shown(raw)}, more than {MAX_FATALITIES:,} deaths in one "
+                   "event; the cell is corrupt: correct it from ACLED's export")
+    raise _Bad("fatalities", f"is {shown(raw)}, not a whole number of deaths")
 
 
 def _inter(row: Mapping[str, str], field: str) -> int | None:
     raw = row.get(field, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise _Bad(field, f"is {raw!r}, not one of ACLED's actor type codes (1-8)")
-    return int(raw)
+    number = _whole(raw)
+    if number is None:
+        raise _Bad(field, f"is {shown(raw)}, not one of ACLED's actor type codes (1-8)")
+    return number
 
 
 def _reported_at(row: Mapping[str, str], day: date) -> tuple[str, str | None]:
     raw = row.get("timestamp", "").strip()
-    if raw.isdigit():
-        return datetime.fromtimestamp(int(raw), UTC).date().isoformat(), None
+    if raw.isascii() and raw.isdigit():
+        try:
+            return datetime.fromtimestamp(int(raw), UTC).date().isoformat(), None
+        except (ValueError, OverflowError, OSError):
+            raise _Bad("timestamp", f"is {shown(raw)}, a Unix time past the year 9999; the "
+                       "cell is corrupt, correct it from ACLED's export") from None
     given = f"gives {raw!r}, not a Unix time" if raw else "is empty"
     return day.isoformat(), f"timestamp {given}; reported_at is event_date"
 
@@ -278,7 +308,8 @@ def _report(row: Mapping[str, str], mappings: Mappings) -> dict[str, Any]:
     if not event_id:
         raise _Bad("event_id_cnty", "is empty; every ACLED event has an id")
     day = _event_date(row)
-    start, end = _window_of(day, codes.widen_days[_code(row, "time_precision", codes.widen_days)])
+    time_precision = _code(row, "time_precision", codes.widen_days)
+    start, end = _window_of(day, codes.widen_days[time_precision])
     reported_at, fallback = _reported_at(row, day)
     origins = mappings.outlets.origins(row.get("source", ""))
     report: dict[str, Any] = {
@@ -305,7 +336,8 @@ def _report(row: Mapping[str, str], mappings: Mappings) -> dict[str, Any]:
     if _text(row, "notes"):
         report["narrative"] = row["notes"].strip()
     extra.update(event_date=day.isoformat(), origins=origins,
-                 time_precision=int(row["time_precision"]), geo_precision=int(row["geo_precision"]))
+                 time_precision=time_precision, geo_precision=_code(row, "geo_precision",
+                                                                    codes.precision))
     if fallback:
         extra["reported_at_fallback"] = fallback
     if notes:
@@ -351,6 +383,8 @@ def _records(rows: Iterator[CsvRow], mappings: Mappings) -> Iterator[RawRecord]:
                 report = _report(row.values, mappings)
             except _Bad as bad:
                 error = RecordError(row.file, row.line, bad.field, bad.reason)
+            except Exception as exc:  # one row never ends the import
+                error = RecordError(row.file, row.line, "(row)", unexpected(exc))
             else:
                 if report["id"] in seen:
                     error = RecordError(row.file, row.line, "event_id_cnty",

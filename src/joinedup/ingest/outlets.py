@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,14 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _APOSTROPHES = re.compile("['\u2019`\u02bc]")
 # How coders separate several origins in one cell: a comma, semicolon, slash, "//", "&", "and",
 # a line break, or a full stop before a capitalised name ("HRW. CENTCOM"; not "U.S. officials").
-_SEPARATORS = re.compile(r"\s*(?:[,;&\n]|//?|\band\b|\.\s+(?=[A-Z]))\s*")
+# The spaces around one are stripped from the parts afterwards: a pattern starting with "\s*"
+# would try every space of a long run of spaces in turn, which is quadratic in its length.
+_SEPARATORS = re.compile(r"[,;&\n]|//?|\band\b|\.\s+(?=[A-Z])")
+_RUN_WORDS = 40
+"""The most words of one part of a cell read as outlets run together ("SOHR Airwars"); a longer
+part is prose or garbage, kept whole as one origin, since splitting it costs time with every
+word and no coder runs forty words of outlet names together."""
+_SLACK = 4  # words a spelling may gain in a cell that folding drops ("Syrian Observatory - HR")
 _BRACKETS = re.compile(r"[()]")
 _CITED = re.compile(r"^(?P<outlet>.+?)\s*\((?:in|on|citing|via)\s+(?P<cited>[^()]+)\)\s*$", re.I)
 
@@ -186,16 +193,36 @@ class Outlets:
             parts += [p.strip() for p in pieces if p.strip()]
         return parts
 
+    @cached_property
+    def _longest(self) -> int:
+        """The most words a listed spelling can take in a cell: its folded words and slack."""
+        return max((len(key.split()) for key in self.by_key), default=0) + _SLACK
+
     def _run_together(self, part: str) -> list[str]:
-        """An origin, or a listed outlet run together with the next one ("SOHR Airwars")."""
+        """An origin, or listed outlets run together ("SOHR Airwars"), each the longest listed
+        name the words start with.
+
+        Bounded: a part of more than :data:`_RUN_WORDS` words is one origin, and a name is
+        looked for among at most as many words as a listed spelling has (:attr:`_longest`), so
+        the time is linear in the part; a cell of a thousand repeated names once took cubic time
+        and a stack frame per word.
+        """
         if self.lookup(part) is not None:
             return [self.canonical(part)]
         words = part.split()
-        for cut in range(len(words) - 1, 0, -1):
-            head = self.lookup(" ".join(words[:cut]))
-            if head is not None:
-                return [head.name, *self._run_together(" ".join(words[cut:]))]
-        return [self.canonical(part)]
+        if len(words) > _RUN_WORDS:
+            return [self.canonical(part)]
+        names: list[str] = []
+        while words:
+            for cut in range(min(len(words), self._longest), 0, -1):
+                head = self.lookup(" ".join(words[:cut]))
+                if head is not None and (cut < len(words) or names):
+                    names.append(head.name)
+                    words = words[cut:]
+                    break
+            else:
+                return [*names, self.canonical(" ".join(words) if names else part)]
+        return names
 
 
 def _names(entry: dict[str, Any], key: str, path: Path, index: int) -> list[str]:

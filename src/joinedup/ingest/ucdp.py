@@ -33,7 +33,8 @@ What each report holds, and why (mappings are profile data, ``profiles/conflict/
   SOHR)"), else the first origin named. All origins are kept in ``extra.origins``.
 
 A row that cannot be read (a bad date, a missing id, a wrong field count, a code UCDP does not
-have, a death count that is not a number, an id seen before) is not dropped: it comes back as a
+have, a death count that is not a number or over ten million, an id seen before, or a failure
+this module does not foresee) is not dropped: it comes back as a
 :class:`~joinedup.ingest.reader.RawRecord` with an error naming the file, line, field and
 reason, which the importer quarantines.
 """
@@ -49,7 +50,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from joinedup.errors import ProfileError, RecordError
-from joinedup.ingest.csv_rows import CsvRow, read_rows
+from joinedup.ingest.csv_rows import CsvRow, read_rows, shown, unexpected
 from joinedup.ingest.harm_words import HarmWords, load_harm_words
 from joinedup.ingest.outlets import Outlets, load_outlets
 from joinedup.ingest.reader import RawRecord
@@ -89,6 +90,12 @@ COLUMNS = (
 WHAT = "a UCDP GED CSV (codebook 19.1)"
 _DATED = re.compile(r",\s*(\d{4}-\d{1,2}-\d{1,2})\s*,")
 _EMPTY_DATE = re.compile(r"^([^,]*),\s*,(.*)$", re.S)
+_WHOLE = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only, and below 2**63 (the store's limit)
+MAX_DEATHS = 10_000_000
+"""The most deaths one event's ``low``, ``best``, ``high`` or ``deaths_civilians`` may give: GED
+codes one event of a day or so in one place, so a count above ten million is a corrupt cell."""
+MAX_ID = 2**63 - 1
+"""The largest ``id`` (or other code) the store can write; past it a row would fail its batch."""
 
 
 # --------------------------------------------------------------------------- the codes
@@ -255,18 +262,25 @@ def _text(values: Mapping[str, str], field: str) -> str:
     return " ".join(values.get(field, "").split())
 
 
-def _int(values: Mapping[str, str], field: str, allowed: Mapping[int, Any] | None = None) -> int:
+def _int(values: Mapping[str, str], field: str, allowed: Mapping[int, Any] | None = None,
+         limit: int = MAX_ID) -> int:
+    """A whole number of ASCII digits (``int`` alone would take "1_000" and Arabic-Indic digits,
+    which UCDP never writes) from 0 to ``limit``, and in ``allowed`` if given."""
     raw = values.get(field, "").strip()
-    try:
-        number = int(raw)
-    except ValueError:
-        shown = f"{raw!r}" if raw else "empty"
-        raise _Bad(field, f"is {shown}, not a whole number") from None
+    if not _WHOLE.fullmatch(raw):
+        if raw.isascii() and raw.lstrip("-").isdigit():
+            raise _Bad(field, f"is {shown(raw)}, a number too large for any count or id: the "
+                       "cell is corrupt; correct it from UCDP's release")
+        raise _Bad(field, f"is {shown(raw) if raw else 'empty'}, not a whole number")
+    number = int(raw)
     if allowed is not None and number not in allowed:
         codes = ", ".join(str(k) for k in sorted(allowed))
         raise _Bad(field, f"is {number}, not one of UCDP's codes ({codes})")
     if number < 0:
         raise _Bad(field, f"is {number}; it cannot be negative")
+    if number > limit:
+        raise _Bad(field, f"is {number:,}, more than {limit:,}: the cell is corrupt; correct it "
+                   "from UCDP's release")
     return number
 
 
@@ -275,8 +289,7 @@ def _date(values: Mapping[str, str], field: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        shown = f"{raw!r}" if raw else "empty"
-        raise _Bad(field, f"is {shown}, not a date (YYYY-MM-DD)") from None
+        raise _Bad(field, f"is {shown(raw) if raw else 'empty'}, not a date (YYYY-MM-DD)") from None
 
 
 def _coordinate(values: Mapping[str, str], field: str, limit: float) -> float | None:
@@ -312,7 +325,7 @@ def _parse(values: Mapping[str, str], line: int, codes: UcdpCodes, row: str) -> 
     start, end = _date(values, "date_start"), _date(values, "date_end")
     if end < start:
         raise _Bad("date_end", f"{end} is before date_start {start}")
-    low, best, high = (_int(values, f) for f in ("low", "best", "high"))
+    low, best, high = (_int(values, f, limit=MAX_DEATHS) for f in ("low", "best", "high"))
     lat, lon = _coordinate(values, "latitude", 90), _coordinate(values, "longitude", 180)
     if (lat is None) != (lon is None):
         raise _Bad("latitude" if lat is None else "longitude", "is empty but the other is not")
@@ -335,7 +348,7 @@ def _parse(values: Mapping[str, str], line: int, codes: UcdpCodes, row: str) -> 
         date_prec=_int(values, "date_prec", codes.date_prec),
         date_start=start,
         date_end=end,
-        deaths_civilians=_int(values, "deaths_civilians"),
+        deaths_civilians=_int(values, "deaths_civilians", limit=MAX_DEATHS),
         low=low,
         best=best,
         high=high,
@@ -544,6 +557,9 @@ def _events(rows: Iterator[CsvRow], codes: UcdpCodes) -> Iterator[UcdpEvent | Ra
         except RecordError as err:
             yield _error(row.file, row.line, row.text, err.field, err.reason)
             continue
+        except Exception as exc:  # one row never ends the import
+            yield _error(row.file, row.line, row.text, "(row)", unexpected(exc))
+            continue
         if event.id in seen:
             yield _error(row.file, row.line, row.text, "id",
                          f"event {event.id} was already read on line {seen[event.id]}; its "
@@ -585,10 +601,12 @@ def _records(file: str, events: Iterator[UcdpEvent | RawRecord], view: View,
         if isinstance(item, RawRecord):
             yield item
             continue
-        if view == "dataset":
-            reports = [dataset_report(item, mappings)]
-        else:
-            reports = article_reports(item, mappings)
+        try:
+            reports = ([dataset_report(item, mappings)] if view == "dataset"
+                       else article_reports(item, mappings))
+        except Exception as exc:  # one event never ends the import
+            yield _error(file, item.line, item.row, "(row)", unexpected(exc))
+            continue
         if not reports:
             yield _error(file, item.line, item.row, "source_article",
                          "names no source article, so there is no report to make; read the "
