@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from joinedup.errors import AccessDenied, InputError
-from joinedup.ingest.models import PROTECTED_ATTRIBUTES
+from joinedup.ingest.models import protected_key
 from joinedup.profiles import Profile, load_profile
 from joinedup.store import Store
 
@@ -138,12 +138,11 @@ SHIPPED = ("safeguarding", "conflict")
 
 def is_protected(key: str, profile: Profile) -> bool:
     """Whether an attribute's key names a protected characteristic: one of the profile's, or
-    of the input contract's own list (``ingest.models.PROTECTED_ATTRIBUTES``), read as a person
-    reads the key: "Ethnicity", "religion " and "sexual-orientation" are all protected. A
-    key a profile forgot, or an agency capitalised, must not take the value out unredacted."""
-    name = re.sub(r"[\s\-]+", "_", key.strip().lower())
-    return name in PROTECTED_ATTRIBUTES or name in {
-        a.lower() for a in profile.protected_attributes}
+    one :func:`~joinedup.ingest.models.protected_key` reads as such, however it is cased,
+    spaced or worded ("Ethnicity", "religion ", "ethnic_group", "sexuality"). A key a profile
+    forgot, or an agency wrote its own way, must not take the value out unredacted."""
+    name = re.sub(r"[^a-z0-9]+", "_", key.strip().casefold()).strip("_")
+    return protected_key(key) or name in {a.casefold() for a in profile.protected_attributes}
 
 
 def _part_of(path: str) -> str:

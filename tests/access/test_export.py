@@ -74,7 +74,9 @@ def test_every_protected_characteristic_is_withheld_however_its_key_is_written(
     text, withheld with the narrative."""
     attributes = {"race": "v1", "sexual_orientation": "v2", "gender_identity": "v3",
                   "Ethnicity": "v4", "religion ": "v5", "sexual-orientation": "v6",
-                  "school_year": "9"}
+                  "ethnic_group": "v7", "Religion or belief": "v8", "sexuality": "v9",
+                  "first_language": "v10", "country_of_birth": "v11", "Ethnicity:": "v12",
+                  "ethni\u200bcity": "v13", "school_year": "9"}
     report = _report("EX-3", ORG)
     report["people"][0]["attributes"] = attributes
     report["extra"] = {"email_subject": "Ada (14) seen with Kite", "ticket": "T-1"}

@@ -557,3 +557,20 @@ def test_partial_date_spans_the_days_it_can_mean(
 def test_partial_date_refuses_what_is_not_a_date(text: str) -> None:
     with pytest.raises(ValueError, match="use YYYY, YYYY-MM or YYYY-MM-DD"):
         PartialDate.parse(text)
+
+
+@pytest.mark.parametrize("scheme", ["religion", "ethnicity", "ethnic_group", "nationality",
+                                    "faith_code", "first_language"])
+def test_a_protected_characteristic_is_never_an_identifier(scheme: str) -> None:
+    """Identifiers are blocked on and compared in resolution: a protected value given as one
+    would be scored (two people of one faith "an identifier in common")."""
+    person = {"ref": "p1", "role": "child", "identifiers": {scheme: "recorded-value"}}
+    err = failure({**MINIMAL, "people": [person]})
+    assert any("never an identifier" in e["reason"] for e in err.all_errors), err.all_errors
+
+
+def test_an_ordinary_identifier_is_kept() -> None:
+    person = {"ref": "p1", "role": "child",
+              "identifiers": {"council_child_id": "RC-1042", "nhs_number": "9434765919"}}
+    report = parse({**MINIMAL, "people": [person]})
+    assert report.people[0].identifiers == person["identifiers"]

@@ -22,6 +22,7 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -90,6 +91,29 @@ PROTECTED_ATTRIBUTES = frozenset(
     {"ethnicity", "race", "religion", "nationality", "sexual_orientation", "gender_identity"}
 )
 SUBJECT_ROLES = frozenset({"child", "victim"})
+# Keys that name a protected characteristic though they are not the words above: the words
+# a key's parts start with ("ethnic_group", "religion_or_belief", "sexuality", "first_language")
+# and whole keys ("country_of_birth"). Read as a person reads a key (see protected_key).
+PROTECTED_KEY_STARTS = ("ethnic", "race", "racial", "relig", "faith", "belief", "nationalit",
+                        "citizenship", "immigra", "asylum", "sexual", "gender", "caste",
+                        "tribe", "housing", "tenure", "language", "complexion")
+PROTECTED_KEY_PARTS = frozenset({"sect", "sects", "class", "origin", "heritage"})
+PROTECTED_KEYS = frozenset({"country_of_birth", "birth_country", "mother_tongue"})
+
+
+def protected_key(key: str) -> bool:
+    """Whether a key of a free map (``attributes``, ``identifiers``) names a protected
+    characteristic, read as a person reads it: "Ethnicity", "religion ", "ethnic_group",
+    "Religion or belief", "sexual-orientation" and "ethnicity:" all do. Format characters
+    (zero-width spaces) are dropped and the key folded to plain lower-case words first, so
+    that no spelling of a key lets such a value be scored or exported unredacted."""
+    folded = "".join(c for c in unicodedata.normalize("NFKC", key)
+                     if unicodedata.category(c) != "Cf").casefold()
+    parts = [p for p in re.split(r"[^a-z0-9]+", folded) if p]
+    name = "_".join(parts)
+    return (name in PROTECTED_ATTRIBUTES or name in PROTECTED_KEYS
+            or any(p in PROTECTED_KEY_PARTS or p.startswith(PROTECTED_KEY_STARTS)
+                   for p in parts))
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -495,6 +519,19 @@ class Person(_Model):
         description="Free facts. Protected ones (ethnicity, religion, nationality...) are "
         "stored, never scored.",
     )
+
+    @field_validator("identifiers")
+    @classmethod
+    def _no_protected_scheme(cls, value: dict[str, str]) -> dict[str, str]:
+        """An identifier is compared and blocked on in resolution: a protected characteristic
+        given as one ("religion": "...") would be scored. It belongs in ``attributes``."""
+        for scheme in value:
+            if protected_key(scheme):
+                raise _problem(
+                    f"{scheme!r} names a protected characteristic, which is never an "
+                    "identifier (identifiers are compared in resolution): give it under "
+                    "'attributes', where it is stored and never scored.", scheme)
+        return value
 
     @field_validator("role")
     @classmethod
