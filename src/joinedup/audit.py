@@ -8,15 +8,21 @@ deleted or reordered one breaks the link or the sequence, and the first bad entr
 Deleting the newest entries leaves a shorter chain that is whole, so :func:`verify` also takes
 the head that was recorded elsewhere earlier (``joinedup audit head``) and checks that the log
 still reaches it.
+
+The panel's decisions live in their own table, which has no triggers. Each decision's audit
+entry holds its whole content (:func:`decision_record`), so :func:`check_decisions` finds a
+decision edited, added or deleted in the table behind the application's back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from joinedup.store.gate import GENESIS, entry_hash
+from joinedup.store.gate import GENESIS, _canonical, entry_hash
 
 Row = dict[str, Any]
 ENTRY_FIELDS = ("partnership", "at", "actor", "action", "target", "detail")
@@ -65,6 +71,92 @@ def verify(rows: Iterable[Row], expect: tuple[int, str] | None = None) -> Verdic
                        f"the log ends at entry {last_seq}, before the head recorded earlier "
                        f"({expect[0]}): newer entries were deleted")
     return Verdict(True, checked, prev)
+
+
+DECISION_FIELDS = (
+    "pk", "alert", "action", "closes", "owner", "due", "rationale", "decided_by", "decided_at",
+)
+
+
+def decision_record(row: Mapping[str, Any]) -> Row:
+    """A decision row's whole content as its audit entry holds it (``detail["decision"]``):
+    JSON-plain values, datetimes as naive UTC ISO text and dates as ISO text, so that the row
+    read back from either store compares equal to what was recorded."""
+    out: Row = {}
+    for field in DECISION_FIELDS:
+        value = row.get(field)
+        if isinstance(value, datetime):
+            value = _canonical(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[field] = value
+    out["pk"] = int(out["pk"])
+    out["closes"] = bool(out["closes"])
+    return out
+
+
+@dataclass(frozen=True)
+class DecisionCheck:
+    """What :func:`check_decisions` found: ``ok``, how many decisions matched their audit
+    entries, how many predate entries holding a decision's content (``unchecked``), and the
+    first decision at fault (its key) with the reason."""
+
+    ok: bool
+    checked: int
+    unchecked: int = 0
+    first_bad: int | None = None
+    reason: str = ""
+
+
+def check_decisions(
+    decisions: Iterable[Mapping[str, Any]], rows: Iterable[Row], partnership: str
+) -> DecisionCheck:
+    """Check that every decision of ``partnership`` is still as its audit entry recorded it.
+
+    ``decisions`` are the partnership's decision rows, ``rows`` the audit log (check the chain
+    with :func:`verify` first: the entries are only evidence if it is whole). A decision that
+    differs from its entry was edited in the table; one without an entry was added there; an
+    entry whose decision is gone was deleted. Decisions recorded before entries held their
+    content (only ``choice``) cannot be checked: as many of them as such entries name their
+    alert are counted as ``unchecked``."""
+    recorded: dict[int, tuple[int, Row]] = {}
+    legacy: Counter[str] = Counter()
+    for row in rows:
+        if row["action"] != "decide" or row["partnership"] != partnership:
+            continue
+        detail = row["detail"] if isinstance(row["detail"], dict) else {}
+        content = detail.get("decision")
+        if isinstance(content, dict) and "pk" in content:
+            recorded[int(content["pk"])] = (int(row["seq"]), content)
+        else:
+            legacy[row["target"]] += 1
+    checked = unchecked = 0
+    for decision in sorted(decisions, key=lambda d: int(d["pk"])):
+        pk, alert = int(decision["pk"]), decision["alert"]
+        found = recorded.pop(pk, None)
+        if found is None:
+            if legacy[f"alert/{alert}"] > 0:
+                legacy[f"alert/{alert}"] -= 1
+                unchecked += 1
+                continue
+            return DecisionCheck(False, checked, unchecked, pk,
+                                 f"decision {pk} on alert {alert} has no audit entry "
+                                 "(added to the table directly)")
+        seq, content = found
+        now = decision_record(decision)
+        changed = [f for f in DECISION_FIELDS if content.get(f) != now[f]]
+        if changed:
+            return DecisionCheck(False, checked, unchecked, pk,
+                                 f"decision {pk} on alert {alert} is not as audit entry {seq} "
+                                 f"recorded it ({', '.join(changed)} changed)")
+        checked += 1
+    if recorded:
+        pk = min(recorded)
+        seq, content = recorded[pk]
+        return DecisionCheck(False, checked, unchecked, pk,
+                             f"decision {pk} on alert {content.get('alert')}, recorded in audit "
+                             f"entry {seq}, is no longer in the table (deleted)")
+    return DecisionCheck(True, checked, unchecked)
 
 
 def parse_head(text: str) -> tuple[int, str]:

@@ -860,21 +860,38 @@ def audit_verify(
              "still reach it unchanged")] = "",
     db: DbOption = "",
 ) -> None:
-    """Recompute the hash chain; name the first edited, deleted or reordered entry (exit 1)."""
-    from joinedup.audit import parse_head, verify
+    """Recompute the hash chain; name the first edited, deleted or reordered entry (exit 1).
+    Then check every decision of the partnership against its audit entry, and name the first
+    one edited, added or deleted in the table (exit 1)."""
+    from joinedup.audit import check_decisions, parse_head, verify
 
     try:
         store = _open(db)
-        verdict = verify(store.audit_rows(), parse_head(expect) if expect else None)
-        store.audit_note("verify", "audit", ok=verdict.ok, checked=verdict.checked)
+        store.gate.check("read", "audit")  # who may check it, before anything is read
+        # read by the system, as who-saw does: an admin checks decisions without reading them
+        decisions = _system(store).decisions()
+        rows = store.audit_rows()
+        verdict = verify(rows, parse_head(expect) if expect else None)
+        checked = check_decisions(decisions, rows, store.partnership) if verdict.ok else None
+        store.audit_note("verify", "audit", ok=verdict.ok, checked=verdict.checked,
+                         decisions_ok=bool(checked and checked.ok))
     except JoinedupError as err:
         _fail(err)
     if not verdict.ok:
         console.print(f"[red]the audit log is broken:[/red] {verdict.reason} "
                       f"({verdict.checked} entries before it are whole)", highlight=False)
         raise typer.Exit(1)
+    if checked is not None and not checked.ok:
+        console.print(f"[red]a decision does not match the audit log:[/red] {checked.reason} "
+                      f"({checked.checked} decisions before it match)", highlight=False)
+        raise typer.Exit(1)
     out.print(f"the audit log is whole: {verdict.checked} entries, head "
               f"{verdict.checked}:{verdict.head}", markup=False)
+    if checked is not None:
+        unchecked = (f"; {checked.unchecked} recorded before entries held a decision's "
+                     "content" if checked.unchecked else "")
+        out.print(f"the decisions match it: {checked.checked} checked{unchecked}",
+                  markup=False)
 
 
 @audit_app.command("head")

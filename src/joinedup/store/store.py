@@ -289,6 +289,7 @@ class Store:
         """Append entries to the hash chain, each holding the hash of the one before."""
         if not entries:
             return
+        self._hold_audit_chain(conn)
         prev = conn.execute(
             select(t.audit.c.hash).order_by(t.audit.c.seq.desc()).limit(1)
         ).scalar_one_or_none() or GENESIS
@@ -299,6 +300,28 @@ class Store:
             rows.append({**entry, "prev_hash": prev, "hash": digest})
             prev = digest
         conn.execute(insert(t.audit), rows)
+
+    @staticmethod
+    def _hold_audit_chain(conn: Connection) -> None:
+        """Hold the audit chain for the rest of ``conn``'s transaction, before its head is read.
+
+        Each entry holds the hash of the newest one. Read with a plain SELECT, the head can be
+        stale by the time the entry is inserted: another writer appending in between gives two
+        entries after one head, a fork that `audit verify` reports as tampering (and, stopping
+        there, hides any real tampering after it). So the writers take turns: the second waits
+        here until the first commits, then reads the true head.
+
+        PostgreSQL: a transaction-scoped advisory lock on a fixed key (released at commit or
+        rollback; it locks no row, so readers never wait). SQLite: the driver opens a
+        transaction only before a write, and SQLite has one write lock per database; a write
+        that touches no row takes it (waiting for the busy timeout if another writer has it).
+        No row is deleted, so the audit table's append-only triggers (FOR EACH ROW on SQLite)
+        do not fire."""
+        if conn.dialect.name == "postgresql":
+            key = 0x6A6E647561756474  # any fixed bigint: "jnduaudt" in ASCII
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        elif conn.dialect.name == "sqlite":
+            conn.execute(text("DELETE FROM audit WHERE 0"))
 
     def _where(self, table: t.Table) -> Any:
         return table.c.partnership == self.partnership
@@ -1906,8 +1929,18 @@ class Store:
     # -- the panel's decisions ----------------------------------------------------------------
     def add_decision(self, row: Row) -> int:
         """Append one decision on an alert of this partnership; return its key. The rules of
-        what may be decided are :mod:`joinedup.decide`'s; the store only keeps it."""
-        with self.transaction("decide", f"alert/{row['alert']}", choice=row["action"]) as conn:
+        what may be decided are :mod:`joinedup.decide`'s; the store only keeps it.
+
+        The decision table has no triggers, so the audit entry holds the decision's whole
+        content as stored (read back, so that it compares equal on either store): the hash
+        chain then keeps the true decision, and `joinedup audit verify` finds one edited in
+        the table (:func:`joinedup.audit.check_decisions`)."""
+        from joinedup.audit import decision_record
+
+        recorded: Row = {}  # filled in below; the entry is written when the transaction ends
+        with self.transaction(
+            "decide", f"alert/{row['alert']}", choice=row["action"], decision=recorded
+        ) as conn:
             found = conn.execute(
                 select(t.alert.c.id).where(self._where(t.alert), t.alert.c.id == row["alert"])
             ).first()
@@ -1915,13 +1948,16 @@ class Store:
                 raise NotFound(
                     f"no alert {row['alert']!r}", hint="list alerts with `joinedup alerts`"
                 )
-            return int(
+            pk = int(
                 conn.execute(
                     insert(t.decision)
                     .values(**row, partnership=self.partnership)
                     .returning(t.decision.c.pk)
                 ).scalar_one()
             )
+            stored = conn.execute(select(t.decision).where(t.decision.c.pk == pk)).one()
+            recorded.update(decision_record(dict(stored._mapping)))
+            return pk
 
     def decisions(self, alerts: Iterable[str] | None = None) -> list[Row]:
         """Decisions on ``alerts`` (all when None), oldest first."""
