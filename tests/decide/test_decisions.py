@@ -58,17 +58,27 @@ def test_a_closing_decision_with_a_proper_reason_is_kept(store: Store, alert_id:
     assert decision_state(alert, [kept])["status"] == "closed"
 
 
-def test_consent_words_in_an_action_that_keeps_the_alert_open_are_not_refused(
+def test_consent_words_in_an_action_that_keeps_the_alert_open_are_refused_too(
     store: Store, alert_id: str
 ) -> None:
-    """The refusal is of closing: a strategy meeting may well record what was said."""
+    """Any action, not only closing: "keep under review, consensual" parks the concern on
+    consent. What a child said is recorded by describing the exploitation, not her "consent"."""
+    with pytest.raises(DecisionRefused, match="cannot consent"):
+        record_decision(
+            store,
+            alert_id,
+            action="strategy_meeting",
+            owner="DS Khan",
+            due="2008-02-01",
+            rationale="She says it was consensual. Meeting called.",
+        )
     record_decision(
         store,
         alert_id,
         action="strategy_meeting",
         owner="DS Khan",
         due="2008-02-01",
-        rationale="She says it was consensual; a 14-year-old cannot consent. Meeting called.",
+        rationale="She calls him her boyfriend; a 14-year-old cannot consent. Meeting called.",
     )
     assert [d["action"] for d in store.decisions([alert_id])] == ["strategy_meeting"]
 
@@ -136,4 +146,5 @@ def test_every_decision_is_in_the_audit_log(store: Store, alert_id: str) -> None
 def test_the_profile_lists_actions_and_one_closes() -> None:
     rules = decision_rules("safeguarding")
     assert [a.id for a in rules.actions.values() if a.closes] == ["close"]
-    assert rules.refusal("safety_plan", "consent") is None
+    assert rules.refusal("safety_plan", "Plan with the care home.") is None
+    assert rules.refusal("safety_plan", "consent") is not None  # every action is held to it

@@ -122,7 +122,9 @@ def test_the_other_statutory_timescales_limit_an_actions_due_date() -> None:
     # three months from 30 November is the end of February
     seraf = CLOCK.latest_due("seraf_reassessment", datetime(2027, 11, 30, 12, tzinfo=UTC))
     assert seraf is not None and seraf[0] == date(2028, 2, 29)
-    assert CLOCK.latest_due("strategy_meeting", decided) is None  # no statutory limit
+    # no statutory limit: the partnership's own cap, so that no action parks a concern
+    meeting = CLOCK.latest_due("strategy_meeting", decided)
+    assert meeting is not None and meeting[0] == date(2027, 1, 21) and "own cap" in meeting[1]
 
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),

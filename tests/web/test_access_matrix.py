@@ -5,6 +5,7 @@ error; denied means 403 (401 signed out) with none of the casework in the body."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -169,7 +170,7 @@ def test_a_reporter_learns_that_a_concern_was_linked_not_what_others_said(
                  .json()["rows"])
     assert chair.post(f"/api/alerts/{alert}/decisions", json={
         "action": "strategy_meeting", "owner": "Panel chair", "rationale": "Heron: two agencies",
-        "due": "2031-01-02"}).status_code == 201
+        "due": (date.today() + timedelta(days=7)).isoformat()}).status_code == 201
     row = next(r for r in client.get("/api/submissions").json()["rows"] if r["report"] == "R-1")
     assert "acted on: Strategy meeting" in {o["text"] for o in row["outcome"]}
     assert "two agencies" not in client.get("/api/submissions").text

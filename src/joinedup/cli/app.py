@@ -568,8 +568,8 @@ def decide(
     due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD (not needed to close)")] = "",
     db: DbOption = "",
 ) -> None:
-    """Record the panel's decision on an alert. Closing a child's concern on consent or
-    'lifestyle choice' is refused."""
+    """Record the panel's decision on an alert. A rationale that frames a child's
+    exploitation as consent or a 'lifestyle choice' is refused, whatever the action."""
     from joinedup.decide import record_decision
 
     try:

@@ -2,20 +2,23 @@
 
 The last stage of ``ingest → extract → resolve → corroborate → alert → decide``. What may be
 decided is the profile's data (``profiles/<name>/decisions.yaml``): the actions, which of them
-close an alert, and the reasons a closing decision may never give. In the safeguarding profile
-that is consent and "lifestyle choice": a child cannot consent to their own exploitation
-(safeguarding.md R3), so such a decision is refused with :class:`DecisionRefused` and the
-alert stays open. Decisions are append-only; the latest one is the alert's state.
+close an alert, and the wording no rationale may use. In the safeguarding profile that is
+consent and the child's "choice": a child cannot consent to their own exploitation
+(safeguarding.md R3), so a decision of any action whose rationale frames it so is refused with
+:class:`DecisionRefused` and nothing is recorded. The rationale is normalised before it is read
+(:mod:`joinedup.decide.rationale`), so invisible characters, look-alike letters and odd hyphens
+do not get the wording past. An action's due date may not be later than the limit the profile's
+``timescales.yaml`` sets for it. Decisions are append-only; the latest one is the alert's state.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
+from joinedup.decide.rationale import RefusedWording, refused_wording
 from joinedup.decide.timescales import timescales
 from joinedup.errors import DecisionRefused, InputError, ProfileError
 from joinedup.profiles import load_profile, read_data
@@ -45,21 +48,24 @@ class Action:
 
 @dataclass(frozen=True)
 class DecisionRules:
-    """A profile's decision vocabulary and its refused closing reasons."""
+    """A profile's decision vocabulary and the rationale wording it refuses."""
 
     actions: dict[str, Action]
-    refused: tuple[re.Pattern[str], ...]
+    refused: RefusedWording
     refused_message: str
     refused_source: str
 
     def refusal(self, action: str, rationale: str) -> str | None:
-        """The profile's message when closing with this rationale is refused, else None."""
-        spec = self.actions.get(action)
-        if spec is None or not spec.closes:
+        """The profile's message when this rationale is refused, else None.
+
+        Whatever the action: a concern kept "under review" on consent is closed on consent in
+        all but name, and a later "close: as above" would point back to it. The message ends
+        with the wording found, so the writer knows what to change."""
+        del action  # every action is held to it; kept so callers need not change
+        found = self.refused.found(rationale)
+        if found is None:
             return None
-        if any(p.search(rationale) for p in self.refused):
-            return self.refused_message
-        return None
+        return f"{self.refused_message} (The rationale says \u201c{found}\u201d.)"
 
 
 @cache
@@ -73,14 +79,12 @@ def decision_rules(profile_name: str = "safeguarding") -> DecisionRules:
         k: Action(k, str((v or {}).get("label", k)), bool((v or {}).get("closes", False)))
         for k, v in data["actions"].items()
     }
-    refused = data.get("refused_closing_rationales") or {}
-    try:
-        patterns = tuple(re.compile(p, re.IGNORECASE) for p in refused.get("patterns") or ())
-    except re.error as exc:
-        raise ProfileError(f"{path}: refused_closing_rationales.patterns: {exc}") from exc
+    refused = data.get("refused_rationales") or {}
+    if not isinstance(refused, dict):
+        raise ProfileError(f"{path}: refused_rationales: expected a mapping")
     return DecisionRules(
         actions=actions,
-        refused=patterns,
+        refused=refused_wording(refused, f"{path}: refused_rationales"),
         refused_message=" ".join(str(refused.get("message", "")).split()),
         refused_source=str(refused.get("source", "")),
     )
@@ -101,7 +105,8 @@ def record_decision(
     """Check and append a decision on an alert; return it as stored.
 
     Raises :class:`DecisionInvalid` naming the field at fault, or :class:`DecisionRefused`
-    when the profile forbids the decision (closing a child's concern as consent or lifestyle).
+    when the profile forbids the decision (a rationale framing a child's exploitation as consent
+    or choice, whatever the action).
     """
     store.gate.check("decide", f"alert/{alert_id}")  # who may decide, before what is wrong
     rules = decision_rules(profile_name)
