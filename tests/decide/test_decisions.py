@@ -63,23 +63,13 @@ def test_consent_words_in_an_action_that_keeps_the_alert_open_are_refused_too(
 ) -> None:
     """Any action, not only closing: "keep under review, consensual" parks the concern on
     consent. What a child said is recorded by describing the exploitation, not her "consent"."""
+    def meeting(rationale: str) -> None:
+        record_decision(store, alert_id, action="strategy_meeting", owner="DS Khan",
+                        due="2008-02-01", rationale=rationale)
+
     with pytest.raises(DecisionRefused, match="cannot consent"):
-        record_decision(
-            store,
-            alert_id,
-            action="strategy_meeting",
-            owner="DS Khan",
-            due="2008-02-01",
-            rationale="She says it was consensual. Meeting called.",
-        )
-    record_decision(
-        store,
-        alert_id,
-        action="strategy_meeting",
-        owner="DS Khan",
-        due="2008-02-01",
-        rationale="She calls him her boyfriend; a 14-year-old cannot consent. Meeting called.",
-    )
+        meeting("She says it was consensual. Meeting called.")
+    meeting("She calls him her boyfriend; a 14-year-old cannot consent. Meeting called.")
     assert [d["action"] for d in store.decisions([alert_id])] == ["strategy_meeting"]
 
 
