@@ -108,3 +108,18 @@ def test_the_overdue_command_escalates(demo: Store, store_url: str,
     assert len(rows) == count and all(r["escalated"]["lead"] == "chair" for r in rows)
     refused = run(app, ["--as", "ana", "overdue", "--escalate", "--at", at, "--db", store_url])
     assert refused.exit_code == 2 and "may not escalate" in refused.output
+
+
+def test_a_withdrawn_alert_still_owed_a_decision_stays_overdue(demo: Store) -> None:
+    """The engine may stop raising an alert the panel was shown (a re-resolution splits its
+    subject): it still needs a recorded decision, so it stays in the overdue list, escalated
+    like any other, until one is recorded."""
+    chair, now = _as(demo, "chair"), _later(demo, 6)
+    alert = demo.alerts("open")[0]
+    demo.sync_alerts([], subjects={alert["subject"]}, rules=[alert["rule"]])
+    assert demo.alert(alert["id"])["status"] == "withdrawn"
+    row = next(r for r in _overdue(chair, now) if r["id"] == alert["id"])
+    assert row["status"] == "withdrawn" and row["overdue"]
+    record_decision(chair, str(alert["id"]), action="close", owner="Panel chair",
+                    rationale="No longer raised: the two reports are of two different men.")
+    assert alert["id"] not in {r["id"] for r in _overdue(chair, now)}

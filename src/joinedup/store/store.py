@@ -1757,7 +1757,8 @@ class Store:
         ``status`` is a decision status (``awaiting``, ``actioned``, ``closed``), or
         ``withdrawn`` for alerts the engine no longer raises, or ``overdue`` with
         ``overdue=(raised_before, today)``: no decision on an alert created before
-        ``raised_before``, or an action due before ``today`` that no later decision followed;
+        ``raised_before``, or an action due before ``today`` that no later decision followed,
+        withdrawn alerts included (withdrawn, an alert still needs its decision);
         by default every alert still raised. Sorts: ``waiting`` (awaiting a decision first,
         the longest waiting first), ``raised`` (latest first), ``informants``, ``level``,
         ``subject``.
@@ -1776,7 +1777,11 @@ class Store:
                                  "status", "created_at", "unconfirmed")]
         decided = [last.c.action.label("decision_action"), last.c.closes.label("decision_closes"),
                    last.c.owner.label("decision_owner"), last.c.due.label("decision_due")]
-        where = [self._where(a), a.c.status == ("withdrawn" if status == "withdrawn" else "open")]
+        # an alert the engine withdrew is still owed its decision (the panel was shown it, and
+        # an agency's submission says "no longer raised"): overdue lists it as an open one
+        shown = ("open", "withdrawn") if status == "overdue" else (
+            ("withdrawn",) if status == "withdrawn" else ("open",))
+        where = [self._where(a), a.c.status.in_(shown)]
         if rule:
             where.append(a.c.rule == rule)
         if level:
