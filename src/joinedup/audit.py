@@ -16,6 +16,7 @@ decision edited, added or deleted in the table behind the application's back.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -76,12 +77,17 @@ def verify(rows: Iterable[Row], expect: tuple[int, str] | None = None) -> Verdic
 DECISION_FIELDS = (
     "pk", "alert", "action", "closes", "owner", "due", "rationale", "decided_by", "decided_at",
 )
+# Held in an audit entry as its SHA-256, not as written: the rationale is casework (it names
+# children), and the audit log is read by admins, who read no casework. The digest finds an
+# edit as surely as the text would.
+DIGESTED = frozenset({"rationale"})
 
 
 def decision_record(row: Mapping[str, Any]) -> Row:
     """A decision row's whole content as its audit entry holds it (``detail["decision"]``):
     JSON-plain values, datetimes as naive UTC ISO text and dates as ISO text, so that the row
-    read back from either store compares equal to what was recorded."""
+    read back from either store compares equal to what was recorded; the rationale as its
+    SHA-256 (:data:`DIGESTED`)."""
     out: Row = {}
     for field in DECISION_FIELDS:
         value = row.get(field)
@@ -89,6 +95,8 @@ def decision_record(row: Mapping[str, Any]) -> Row:
             value = _canonical(value)
         elif isinstance(value, date):
             value = value.isoformat()
+        if field in DIGESTED:
+            value = "sha256:" + hashlib.sha256(str(value or "").encode("utf-8")).hexdigest()
         out[field] = value
     out["pk"] = int(out["pk"])
     out["closes"] = bool(out["closes"])
@@ -170,11 +178,15 @@ def parse_head(text: str) -> tuple[int, str]:
     return int(seq), digest
 
 
-def who_saw(rows: Iterable[Row], targets: set[str]) -> list[Row]:
-    """Entries that read or wrote any of ``targets`` (an alert ``alert/A-…``, an entity
-    ``entity/P-…``, a report ``report/ORG/ID``), oldest first."""
+def who_saw(rows: Iterable[Row], targets: set[str], partnership: str) -> list[Row]:
+    """Entries of ``partnership`` that read or wrote any of ``targets`` (an alert
+    ``alert/A-…``, an entity ``entity/P-…``, a report ``report/ORG/ID``), oldest first.
+
+    The log is one chain for the whole database, and two partnerships may name a record
+    alike (one public dataset imported by both): another partnership's accounts are not
+    who saw this one's record, and are not shown to it."""
     return [
         {k: r[k] for k in ("seq", "at", "actor", "action", "target", "detail")}
         for r in rows
-        if r["target"] in targets
+        if r["target"] in targets and r["partnership"] == partnership
     ]

@@ -92,3 +92,18 @@ def test_a_swap_that_renumbers_the_entries_is_still_found(n: int, data: st.DataO
     rows[i], rows[j] = {**b, "seq": a["seq"]}, {**a, "seq": b["seq"]}
     verdict = verify(rows)
     assert not verdict.ok and verdict.first_bad == i + 1
+
+
+def test_who_saw_answers_for_the_asking_partnership_only() -> None:
+    """One chain holds every partnership's entries, and two partnerships may name a record
+    alike (both imported one public dataset): the other's readers are not shown."""
+    from joinedup.audit import who_saw
+
+    rows = [{"seq": i, "at": None, "actor": actor, "action": "read", "target": target,
+             "detail": {}, "partnership": p}
+            for i, (actor, target, p) in enumerate([
+                ("dsl.south", "report/ecd/R-1", "default"),
+                ("north.chair", "report/ecd/R-1", "north"),
+                ("dsl.south", "report/ecd/R-2", "default")])]
+    assert [r["actor"] for r in who_saw(rows, {"report/ecd/R-1"}, "north")] == ["north.chair"]
+    assert [r["seq"] for r in who_saw(rows, {"report/ecd/R-1"}, "default")] == [0]

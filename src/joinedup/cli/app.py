@@ -923,7 +923,7 @@ def audit_who_saw(
         store.gate.check("who-saw", f"audit/{record}")
         # which alerts show the record is found by the system: an admin answers who saw a
         # record without reading it
-        rows = who_saw(log, _record_targets(_system(store), record))
+        rows = who_saw(log, _record_targets(_system(store), record), store.partnership)
         store.audit_note("who-saw", f"audit/{record}", entries=len(rows))
     except JoinedupError as err:
         _fail(err)
