@@ -213,3 +213,25 @@ def test_a_reporter_may_not_replace_a_colleagues_report(app: Any) -> None:
     assert submit_report(carer, again, "web form").accepted == 1
     assert submit_report(lead, over, "web form").accepted == 1
     assert lead.submission(ORG, "MFC-2")["body"]["narrative"] == "Nothing of concern."
+
+
+def test_an_agency_sees_no_victims_names_in_its_own_conflict_reports(app: Any) -> None:
+    """The conflict profile withholds victims' personal data from everyone but the panel
+    (exports do); an agency's own list of its reports must not show them either, nor the
+    narrative that names them."""
+    from joinedup.web.submissions import WITHHELD_NARRATIVE, submission
+    from tests.conflict_reports import attack
+
+    engine, rules = app.state.ctx.engine, RolePolicy()
+    report = attack("CD-1", org=ORG, agency="local_monitor", narrative="Mahmud Hamwi (6) was "
+                    "killed with his brother.", people=[
+                        {"ref": "v1", "name": "Mahmud Hamwi", "age": 6, "status": "killed"}])
+    lead = Store(engine, Actor("lead", "default", "agency_lead", ORG), rules)
+    assert submit_report(lead, report, "test").accepted == 1
+    shown = submission(lead, ORG, "CD-1")
+    assert shown["people"][0]["name"] == "" and shown["people"][0]["age"] is None
+    assert shown["narrative"] == WITHHELD_NARRATIVE
+    page = _signed_in(app, "lead").get(f"/api/submissions/{ORG}/CD-1")
+    assert page.status_code == 200 and "Hamwi" not in page.text
+    panel = Store(engine, Actor("chair", "default", "panel"), rules)
+    assert submission(panel, ORG, "CD-1")["people"][0]["name"] == "Mahmud Hamwi"

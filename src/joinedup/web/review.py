@@ -24,8 +24,10 @@ DECISIONS = ("accepted", "edited", "rejected")
 
 def proposals_view(store: Store, org: str, report_id: str) -> Row:
     stored = store.submission(org, report_id)
-    report = submissions.submission_view(stored)
+    report = submissions.submission_view(stored, store.actor.role)
     rows = [_row(p) for p in _latest_reading(store.proposals(org, report_id))]
+    if report["narrative"] == submissions.WITHHELD_NARRATIVE:
+        rows = []  # what was read in a narrative withheld from this role: withheld with it
     text = report["narrative"]
     made = _to_apply(stored["body"], rows)
     return {"report": report, "proposals": rows, "segments": segments(text, rows),

@@ -15,6 +15,7 @@ from typing import Any
 
 from joinedup.decide import decision_rules
 from joinedup.errors import InputError
+from joinedup.export import allowed_parts
 from joinedup.profiles import load_profile
 from joinedup.store import Store
 
@@ -62,19 +63,30 @@ def _about(r: Row) -> Row:
 
 def submission(store: Store, org: str, report_id: str) -> Row:
     """One of the agency's reports as submitted, with its outcome."""
-    return submission_view(store.submission(org, report_id))
+    return submission_view(store.submission(org, report_id), store.actor.role)
 
 
-def submission_view(r: Row) -> Row:
-    """What a page shows of a report the store gave (:meth:`Store.submission`)."""
+WITHHELD_NARRATIVE = "(withheld: it names victims, whose personal data only the panel reads)"
+
+
+def submission_view(r: Row, role: str = "system") -> Row:
+    """What a page shows of a report the store gave (:meth:`Store.submission`), to ``role``.
+
+    Where the report's profile withholds victims' personal data from a role (conflict:
+    everyone but the panel, ``export_unredacted``), this view withholds it too, and the
+    narrative that names them: an agency's own list of its reports is not a way round the
+    rule exports keep (docs/incidents.md: named victims only to roles that read casework)."""
     body = r["body"] or {}
     profile = load_profile(str(r["profile"]))
+    hide = "victims" in profile.export_roles and not allowed_parts(
+        profile, role, frozenset({"victims"}))
     return {
         **_about(r),
         "people": [
             {"ref": p.get("ref", ""), "role": str(p.get("role", "")).replace("_", " "),
-             "name": p.get("name") or "", "aliases": list(p.get("aliases") or []),
-             "age": p.get("age")}
+             "name": "" if hide else p.get("name") or "",
+             "aliases": [] if hide else list(p.get("aliases") or []),
+             "age": None if hide else p.get("age")}
             for p in body.get("people") or []
         ],
         "places": [p.get("name") or p.get("address") or p.get("postcode") or ""
@@ -86,7 +98,7 @@ def submission_view(r: Row) -> Row:
             for i in (str(x.get("id", "")) if isinstance(x, dict) else str(x)
                       for x in body.get("indicators") or [])
         ],
-        "narrative": r["narrative"] or "",
+        "narrative": WITHHELD_NARRATIVE if hide and r["narrative"] else r["narrative"] or "",
         **outcome(r["outcome"]),
     }
 
