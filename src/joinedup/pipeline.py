@@ -70,7 +70,7 @@ def process_incidents(store: Store, profile_name: str = "conflict") -> ProcessSu
     victims = merge_victims(resolution, events)
     incidents, members, edges = incident_rows(
         resolution, grades, victims, events, {k: r["body"] for k, r in rows.items()},
-        {k: r["pk"] for k, r in rows.items()})
+        {k: r["pk"] for k, r in rows.items()}, store.partnership)
     store.replace_incidents(incidents, members, edges)
     alerts = evaluate_rules(incident_picture(profile, incidents, members, events, rows))
     new, withdrawn = store.sync_alerts(alerts, rules=[r.id for r in profile.rules])

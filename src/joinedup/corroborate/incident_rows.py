@@ -26,10 +26,15 @@ Row = dict[str, Any]
 PRECISION_ORDER = ("exact", "neighbourhood", "within_25km", "district", "governorate", "country")
 
 
-def incident_id(resolution_id: str) -> str:
+def incident_id(resolution_id: str, partnership: str = "default") -> str:
     """The store's id of an incident: short and stable, from the resolution's id (which names
-    the incident's earliest report, so it stays put as later reports join)."""
-    return "I-" + hashlib.sha1(resolution_id.encode()).hexdigest()[:12]
+    the incident's earliest report, so it stays put as later reports join).
+
+    Ids are unique in the whole database, and two partnerships may hold one source's reports
+    (a public dataset both imported): another partnership's ids carry its name, so that its
+    incidents never collide with the first's (the default partnership's ids keep their form)."""
+    key = resolution_id if partnership == "default" else f"{partnership}|{resolution_id}"
+    return "I-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def _range(found: CasualtyRange | None) -> Row | None:
@@ -99,9 +104,11 @@ def incident_rows(
     events: Sequence[Event],
     bodies: Mapping[str, Row],
     pks: Mapping[str, int],
+    partnership: str = "default",
 ) -> tuple[list[Row], list[tuple[int, str]], list[Row]]:
     """Rows of ``incident``, ``(report pk, incident id)`` memberships and ``incident_edge`` rows
-    of one run. ``bodies`` and ``pks`` are each report's body and store key by ``org/id``."""
+    of one run. ``bodies`` and ``pks`` are each report's body and store key by ``org/id``;
+    ``partnership`` is the store's (:func:`incident_id`)."""
     by_key = {e.key: e for e in events}
     victims_of: dict[str, list[NamedVictim]] = {}
     for v in victims:
@@ -109,7 +116,7 @@ def incident_rows(
             victims_of.setdefault(named, []).append(v)
     incidents, members, edges = [], [], []
     for inc in resolution.incidents:
-        own = incident_id(inc.id)
+        own = incident_id(inc.id, partnership)
         evs = [by_key[k] for k in inc.members]
         g = grades[inc.id]
         start = date.fromordinal(min(e.first for e in evs))
@@ -152,7 +159,7 @@ def incident_rows(
                 "victims": _victims(victims_of.get(inc.id, [])),
                 "contenders": [{"report": c.b if c.a in inc.members else c.a,
                                 "member": c.a if c.a in inc.members else c.b,
-                                "incident": incident_id(c.incident), "score": c.score,
+                                "incident": incident_id(c.incident, partnership), "score": c.score,
                                 "reasons": list(c.reasons), "why": c.why}
                                for c in inc.contenders],
             },
