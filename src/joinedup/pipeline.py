@@ -1,8 +1,10 @@
 """The pipeline: ingest -> extract -> resolve -> corroborate -> alert, over one store.
 
 ``process`` recomputes resolution, corroboration and alerts from the store's current reports.
-Entity ids are stable (an entity is named after its earliest mention), so alerts and decisions
-keep pointing at the same entity across runs.
+An entity is named after its earliest mention, so alerts and decisions keep pointing at the
+same entity across runs while its earliest mention stays; a new version of that mention's
+report renames it, and its alerts are then withdrawn and raised again under the new id
+(CHANGELOG, Known gaps).
 """
 
 from __future__ import annotations
