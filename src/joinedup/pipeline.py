@@ -1,14 +1,16 @@
 """The pipeline: ingest -> extract -> resolve -> corroborate -> alert, over one store.
 
 ``process`` recomputes resolution, corroboration and alerts from the store's current reports.
-An entity is named after its earliest mention, so alerts and decisions keep pointing at the
-same entity across runs while its earliest mention stays; a new version of that mention's
-report renames it, and its alerts are then withdrawn and raised again under the new id
-(CHANGELOG, Known gaps).
+An entity is named after its earliest mention, and an incident after its earliest report, so
+ids hold across runs while those stay; when a run names a subject anew (a new version of that
+report, an earlier report arriving late, an entity merged into another), its alerts follow it
+with their ids, decisions and clocks (:func:`renames`, :meth:`Store.sync_alerts`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from joinedup.alerts import evaluate_rules
@@ -73,10 +75,32 @@ def process_incidents(store: Store, profile_name: str = "conflict") -> ProcessSu
     incidents, members, edges = incident_rows(
         resolution, grades, victims, events, {k: r["body"] for k, r in rows.items()},
         {k: r["pk"] for k, r in rows.items()}, store.partnership)
+    rules = [r.id for r in profile.rules]
+    followed = store.alert_subjects(rules)
+    before = {i["id"]: i["reports"] for i in store.incidents() if i["id"] in followed}
     store.replace_incidents(incidents, members, edges)
     alerts = evaluate_rules(incident_picture(profile, incidents, members, events, rows))
-    new, withdrawn = store.sync_alerts(alerts, rules=[r.id for r in profile.rules])
+    renamed = renames(before, dict(members), {i["id"] for i in incidents})
+    new, withdrawn = store.sync_alerts(alerts, rules=rules, renamed=renamed)
     return ProcessSummary(len(rows), 0, 0, len(alerts), new, withdrawn, len(incidents))
+
+
+def renames(
+    before: Mapping[str, Iterable[int]], now: Mapping[int, str], ids: set[str]
+) -> dict[str, str]:
+    """Subjects that a run named anew: each id of ``before`` (id -> its members' keys) that the
+    run no longer has (``ids``), to the id now holding most of its members still current
+    (``now``: member key -> id). A new version of an entity's earliest report names it after
+    another mention, and a report dated earlier names an incident after itself: the alerts
+    about it, and the panel's decisions on them, follow it (:meth:`Store.sync_alerts`)."""
+    out: dict[str, str] = {}
+    for old, members in before.items():
+        if old in ids:
+            continue
+        held = Counter(now[m] for m in members if m in now)
+        if held:
+            out[old] = min(held.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return out
 
 
 def person_model(store: Store, profile: Profile) -> PersonModel:
@@ -102,6 +126,8 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     profile = load_profile(profile_name)
     note_rule_changes(store, profile)
     weigh(store, profile)  # unconfirmed proposals: counted as the profile says, as now judged
+    rules = [r.id for r in profile.rules]
+    followed = store.members_of(store.alert_subjects(rules))  # what the alerts are about now
     mentions = store.current_mentions()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(
@@ -136,7 +162,8 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     )
     store.replace_corroboration(corroboration_rows(pic))
     alerts = evaluate_rules(pic)
-    new, withdrawn = store.sync_alerts(alerts, rules=[r.id for r in profile.rules])
+    renamed = renames(followed, resolution.entity_of, {e["id"] for e in resolution.entities})
+    new, withdrawn = store.sync_alerts(alerts, rules=rules, renamed=renamed)
     store.analyse()
     return ProcessSummary(
         len(reports), len(mentions), len(resolution.entities), len(alerts), new, withdrawn
@@ -201,10 +228,12 @@ def _process_increment(store: Store, reports: list[int], profile_name: str) -> P
         inc.features,
         merged=inc.merged,
     )
-    return _reassess(store, profile, touched)
+    return _reassess(store, profile, touched, inc.merged)
 
 
-def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSummary:
+def _reassess(
+    store: Store, profile: Profile, touched: set[str], renamed: Mapping[str, str] | None = None
+) -> ProcessSummary:
     """Corroboration and alerts of ``touched`` entities and of the children tied to them."""
     first = store.reports_mentioning(touched)
     part = store.slice_of(first)
@@ -232,7 +261,8 @@ def _reassess(store: Store, profile: Profile, touched: set[str]) -> ProcessSumma
     )
     store.upsert_corroboration(r for r in corroboration_rows(pic) if r["entity"] in subjects)
     alerts = [a for a in evaluate_rules(pic) if a["subject"] in subjects]
-    new, withdrawn = store.sync_alerts(alerts, subjects, rules=[r.id for r in profile.rules])
+    new, withdrawn = store.sync_alerts(alerts, subjects, rules=[r.id for r in profile.rules],
+                                       renamed=renamed)
     return ProcessSummary(
         len(part["reports"]), len(part["mentions"]), len(entities), len(alerts), new, withdrawn
     )

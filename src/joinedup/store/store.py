@@ -1624,23 +1624,32 @@ class Store:
         alerts: Sequence[Row],
         subjects: set[str] | None = None,
         rules: Iterable[str] | None = None,
+        renamed: Mapping[str, str] | None = None,
     ) -> tuple[int, int]:
         """Upsert alerts by (rule, subject); alerts that no longer hold are marked withdrawn.
 
         With ``subjects``, only alerts about those entities were re-evaluated: others are left
         as they are; with ``rules``, only alerts of those rules (one profile's, when a store
         holds reports of two). Alerts are never deleted: a decision may point at one.
-        Returns (new, withdrawn).
+
+        ``renamed``: subjects that are now known by another id (an entity renamed by a new
+        version of its earliest report, or merged into another; an incident renamed by an
+        earlier report). Their alerts follow them, keeping their ids, decisions and clocks,
+        unless the new id has an alert of that rule already (the new one stands; the old one is
+        withdrawn with its decisions). Returns (new, withdrawn).
         """
         now = datetime.now(UTC)
+        rules = None if rules is None else sorted(rules)
         with self.transaction("write", "alerts", count=len(alerts)) as conn:
+            if renamed:
+                self._follow_renames(conn, renamed, rules)
             query = select(t.alert.c.rule, t.alert.c.subject, t.alert.c.id).where(
                 self._where(t.alert)
             )
             if subjects is not None:
                 query = query.where(t.alert.c.subject.in_(sorted(subjects)))
             if rules is not None:
-                query = query.where(t.alert.c.rule.in_(sorted(rules)))
+                query = query.where(t.alert.c.rule.in_(rules))
             existing = {(r.rule, r.subject): r.id for r in conn.execute(query)}
             seen: set[tuple[str, str]] = set()
             added: list[Row] = []  # copied in at once: a full run on a new store adds them all
@@ -1680,6 +1689,31 @@ class Store:
                     .values(status="withdrawn", updated_at=now)
                 )
             return len(added), len(gone)
+
+    def _follow_renames(
+        self, conn: Connection, renamed: Mapping[str, str], rules: list[str] | None
+    ) -> None:
+        """Move the alerts of renamed subjects to their new ids (see :meth:`sync_alerts`)."""
+        a = t.alert
+        query = select(a.c.id, a.c.rule, a.c.subject).where(
+            self._where(a), a.c.subject.in_(sorted(set(renamed) | set(renamed.values()))))
+        if rules is not None:
+            query = query.where(a.c.rule.in_(rules))
+        held = {(r.rule, r.subject): r.id for r in conn.execute(query)}
+        for (rule, subject), alert in sorted(held.items()):
+            new = renamed.get(subject)
+            if new is None or new == subject or (rule, new) in held:
+                continue
+            conn.execute(update(a).where(a.c.id == alert).values(subject=new))
+            held[(rule, new)] = alert
+
+    def alert_subjects(self, rules: Iterable[str]) -> set[str]:
+        """The subjects of the alerts of ``rules``, open or withdrawn: what a run that may
+        rename entities must follow (:meth:`sync_alerts`' ``renamed``)."""
+        a = t.alert
+        with self.transaction("read", "alerts/subjects") as conn:
+            return set(conn.execute(select(a.c.subject).distinct().where(
+                self._where(a), a.c.rule.in_(sorted(rules)))).scalars())
 
     # -- reading for people ------------------------------------------------------------------
     def entities(self, kind: str | None = None) -> list[Row]:
