@@ -142,7 +142,7 @@ def is_protected(key: str, profile: Profile) -> bool:
     spaced or worded ("Ethnicity", "religion ", "ethnic_group", "sexuality"). A key a profile
     forgot, or an agency wrote its own way, must not take the value out unredacted."""
     name = re.sub(r"[^a-z0-9]+", "_", key.strip().casefold()).strip("_")
-    return protected_key(key) or name in {a.casefold() for a in profile.protected_attributes}
+    return protected_key(key) or name in profile.protected_attributes
 
 
 def _part_of(path: str) -> str:

@@ -127,7 +127,6 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     note_rule_changes(store, profile)
     weigh(store, profile)  # unconfirmed proposals: counted as the profile says, as now judged
     rules = [r.id for r in profile.rules]
-    followed = store.members_of(store.alert_subjects(rules))  # what the alerts are about now
     mentions = store.current_mentions()
     resolver = Resolver(person_model(store, profile), store.pair_decisions())
     resolution = resolver.run(
@@ -137,6 +136,10 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
         store.place_reports_of(profile.local_agencies),
         store.derived_sources(),
     )
+    # the alerts' subjects as the store still has them, read past resolution's memory peak and
+    # kept only as the map of the ones this run named anew
+    renamed = renames(store.members_of(store.alert_subjects(rules)), resolution.entity_of,
+                      {e["id"] for e in resolution.entities})
     store.replace_resolution(
         resolution.entities,
         resolution.entity_of.items(),
@@ -162,7 +165,6 @@ def _process_entities(store: Store, profile_name: str) -> ProcessSummary:
     )
     store.replace_corroboration(corroboration_rows(pic))
     alerts = evaluate_rules(pic)
-    renamed = renames(followed, resolution.entity_of, {e["id"] for e in resolution.entities})
     new, withdrawn = store.sync_alerts(alerts, rules=rules, renamed=renamed)
     store.analyse()
     return ProcessSummary(

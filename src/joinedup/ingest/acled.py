@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from joinedup.errors import ProfileError, RecordError
+from joinedup.ingest.conflict_report import MAX_CASUALTIES
 from joinedup.ingest.csv_rows import CsvRow, read_rows, shown, unexpected
 from joinedup.ingest.harm_words import HarmWords, load_harm_words
 from joinedup.ingest.outlets import Outlets, load_outlets
@@ -59,9 +60,9 @@ KEPT = ("event_type", "sub_event_type", "disorder_type", "interaction", "civilia
         "iso", "region", "country", "admin3", "source", "source_scale", "tags", "timestamp")
 WHAT = "an ACLED CSV export"
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
-MAX_FATALITIES = 10_000_000
-"""The most deaths one event may record. ACLED codes a day in one place; a count above ten
-million is a corrupt cell, and a number past 2**63 could not even be stored."""
+MAX_FATALITIES = MAX_CASUALTIES
+"""The most deaths one event may record, as the input contract caps a toll: ACLED codes a day
+in one place, so a count above it is a corrupt cell."""
 _DIGITS = 18  # ASCII digits a code or a count may have: below 2**63, which the store can write
 
 

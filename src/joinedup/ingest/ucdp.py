@@ -50,8 +50,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from joinedup.errors import ProfileError, RecordError
+from joinedup.ingest.conflict_report import MAX_CASUALTIES
 from joinedup.ingest.csv_rows import CsvRow, read_rows, shown, unexpected
 from joinedup.ingest.harm_words import HarmWords, load_harm_words
+from joinedup.ingest.models import MAX_INTEGER
 from joinedup.ingest.outlets import Outlets, load_outlets
 from joinedup.ingest.reader import RawRecord
 from joinedup.profiles import PROFILES_DIR, read_data
@@ -91,10 +93,10 @@ WHAT = "a UCDP GED CSV (codebook 19.1)"
 _DATED = re.compile(r",\s*(\d{4}-\d{1,2}-\d{1,2})\s*,")
 _EMPTY_DATE = re.compile(r"^([^,]*),\s*,(.*)$", re.S)
 _WHOLE = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only, and below 2**63 (the store's limit)
-MAX_DEATHS = 10_000_000
-"""The most deaths one event's ``low``, ``best``, ``high`` or ``deaths_civilians`` may give: GED
-codes one event of a day or so in one place, so a count above ten million is a corrupt cell."""
-MAX_ID = 2**63 - 1
+MAX_DEATHS = MAX_CASUALTIES
+"""The most deaths one event's ``low``, ``best``, ``high`` or ``deaths_civilians`` may give, as
+the input contract caps a toll: GED codes one event of a day or so in one place."""
+MAX_ID = MAX_INTEGER
 """The largest ``id`` (or other code) the store can write; past it a row would fail its batch."""
 
 
