@@ -55,7 +55,8 @@ AT = date(2011, 5, 9)
 FRAME = "She was seen getting into a car with a {} male who had his hand on her shoulder."
 
 
-@pytest.mark.parametrize("word", ["black", "white", "asian", "polish", "muslim"])
+@pytest.mark.parametrize("word", ["black", "white", "asian", "polish", "muslim", "gay",
+                                  "transgender", "working class"])
 def test_a_protected_word_changes_no_sign(word: str) -> None:
     def signs(text: str) -> list[str]:
         return sorted(p.value for p in extract_narrative(text, AT) if p.type == "indicator")
