@@ -22,6 +22,7 @@ from joinedup.cli.summary import load_demo
 from joinedup.store import Store
 from joinedup.web.app import create_app
 from tests.web.conflict_world import load_conflict
+from tests.web.conftest import token
 
 
 def _demo_app(reporter: bool = False) -> Any:
@@ -43,7 +44,7 @@ def _demo_app(reporter: bool = False) -> Any:
 def _session(app: Any) -> str:
     """The session cookie of the reporter, signed in through the sign-in page."""
     with TestClient(app, base_url="http://testserver") as client:
-        r = client.post("/login", data={"csrf": app.state.ctx.form_token(),
+        r = client.post("/login", data={"csrf": token(client),
                                         "name": "schema.reporter", "password": PASSWORD},
                         follow_redirects=False)
         assert r.status_code == 303, r.text

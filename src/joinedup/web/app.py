@@ -5,9 +5,10 @@ one shared engine, so each read and write passes the store's gate and lands in t
 under the request's actor (the local account until the access issue adds sign-in).
 
 Every endpoint is treated as hostile input: pages are autoescaped, search text is reduced to
-plain words, form posts carry a token that only this app's pages hold and must come from this
-origin, JSON writes must be sent as ``application/json`` (a cross-site page cannot send that
-without the browser asking first), and responses forbid framing, sniffing and foreign scripts.
+plain words, form posts carry a token bound to the browser's session
+(:meth:`Context.form_token`) and must come from this origin, JSON writes must be sent as
+``application/json`` (a cross-site page cannot send that without the browser asking first),
+and responses forbid framing, sniffing and foreign scripts.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -75,6 +77,11 @@ SECURITY_HEADERS = {
 # names (a host's name on a trusted network, a test client's) come from this variable.
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ALLOWED_HOSTS_ENV = "JOINEDUP_ALLOWED_HOSTS"
+# A form token is made from a random value of the browser's own (Context.form_token): signed
+# in, kept in the signed session cookie under this key; before, in a cookie of its own.
+FORM_KEY = "form_key"
+PRE_SESSION_COOKIE = "joinedup_form"
+EXPIRED = "this form has expired (the server was restarted)"
 
 
 def host_name(header: str) -> str:
@@ -103,7 +110,8 @@ class Context:
             if h.strip()}
         self._indexing = threading.Lock()
         self._conflict: dict[str, tuple[bool, float]] = {}  # partnership -> (holds, asked at)
-        self.templates.globals["form_token"] = self.form_token
+        self.templates.globals["form_token"] = pass_context(
+            lambda context: self._template_token(context))  # a method takes no attribute
         self.templates.globals["conflict_pages"] = self.conflict_pages
         self.templates.filters["json_block"] = to_json
         self.templates.filters["zip_roles"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
@@ -215,23 +223,82 @@ class Context:
         finally:
             self._indexing.release()
 
-    def form_token(self) -> str:
-        return hmac.new(self.secret, b"joinedup-form", "sha256").hexdigest()
+    def form_token(self, request: Request) -> str:
+        """The token this browser's forms carry: an HMAC, under this process's secret, of a
+        random value of the browser's own, so that a token seen in one session is refused in
+        any other, and every token is refused once the server restarts.
+
+        Signed in, the value is kept in the signed session cookie; a sign-in starts a new
+        session with a new value, and signing out drops it, so no token outlives its session.
+        Before (the sign-in form, and every form while no account exists) it is kept in a
+        cookie of its own, ``joinedup_form``, set by :meth:`render` and dropped at sign-in: a
+        sign-in page opened from another site comes without the Strict session cookie, and
+        must not replace the session of the browser's other tabs."""
+        key = self._form_key(request)
+        if key is None:
+            key = "pre:" + secrets.token_urlsafe(32)
+            request.state.new_form_key = key  # a cookie for render() to set
+        return self._token(key)
+
+    def _form_key(self, request: Request) -> str | None:
+        """The random value this request's session, or pre-session, holds; None if none."""
+        session = request.session
+        if session.get("account") is not None:
+            if not isinstance(session.get(FORM_KEY), str):  # signed in before keys were kept
+                session[FORM_KEY] = secrets.token_urlsafe(32)
+            return "session:" + str(session[FORM_KEY])
+        new = getattr(request.state, "new_form_key", None)
+        if isinstance(new, str):
+            return new
+        cookie = request.cookies.get(PRE_SESSION_COOKIE, "")
+        ok = 20 <= len(cookie) <= 100 and all(c.isascii() and (c.isalnum() or c in "-_")
+                                               for c in cookie)
+        return "pre:" + cookie if ok else None
+
+    def _token(self, key: str) -> str:
+        return hmac.new(self.secret, b"joinedup-form\x00" + key.encode(), "sha256").hexdigest()
+
+    def _template_token(self, context: TemplateContext) -> str:
+        """``form_token()`` in a template: the token of the request it is rendered for."""
+        request = context.get("request")
+        if not isinstance(request, Request):
+            raise TypeError("a page with a form is rendered with request=…, and a macro "
+                            "holding a form is imported `with context`")
+        return self.form_token(request)
+
+    def start_session(self, request: Request, response: Response, account: dict[str, Any],
+                      partnership: str) -> None:
+        """A new session for a new sign-in, with a new random value for its form token; the
+        pre-session's cookie is dropped."""
+        request.session.clear()
+        request.session["account"] = account["name"]
+        request.session["partnership"] = partnership
+        request.session[FORM_KEY] = secrets.token_urlsafe(32)
+        response.delete_cookie(PRE_SESSION_COOKIE, path="/", httponly=True, samesite="strict",
+                               secure=_https())
 
     def check_form(self, request: Request, token: str) -> None:
-        """A form post must carry this app's token and, if the browser says, come from here."""
+        """A form post must carry the token of this browser's session and, if the browser
+        says, come from here."""
         origin = request.headers.get("origin")
         host = request.headers.get("host", "")
         if origin and origin.split("://", 1)[-1] != host:
             raise InputError("this form was sent from another site", hint="open it here")
-        if not hmac.compare_digest(token or "", self.form_token()):
-            raise InputError(
-                "this form has expired (the server was restarted)",
-                hint="reload the page; what you typed is shown again below",
-            )
+        key = self._form_key(request)
+        expected = self._token(key) if key is not None else ""
+        # compared as bytes: compare_digest refuses str holding anything but ASCII
+        if not expected or not hmac.compare_digest((token or "").encode(), expected.encode()):
+            raise InputError(EXPIRED, hint="reload the page; what you typed is shown again below")
 
     def render(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(self.templates.get_template(template).render(**context), code)
+        page = HTMLResponse(self.templates.get_template(template).render(**context), code)
+        request = context.get("request")
+        new = getattr(request.state, "new_form_key", None) if isinstance(
+            request, Request) else None
+        if isinstance(new, str):  # a pre-session begun by this page's form token
+            page.set_cookie(PRE_SESSION_COOKIE, new.removeprefix("pre:"), path="/",
+                            httponly=True, samesite="strict", secure=_https())
+        return page
 
 
 def create_app(url: str) -> FastAPI:
@@ -254,7 +321,7 @@ def create_app(url: str) -> FastAPI:
         secret_key=os.environ.get("JOINEDUP_SECRET") or secrets.token_urlsafe(32),
         session_cookie="joinedup_session",
         same_site="strict",
-        https_only=os.environ.get("JOINEDUP_HTTPS", "") == "1",
+        https_only=_https(),
         max_age=8 * 3600,
     )
     ctx.index_later()  # reports imported while the app was not running become searchable
@@ -336,6 +403,11 @@ def _signed_in(request: Request) -> None:
     if any("\x00" in text for text in given):
         raise InputError("the address holds a NUL character", hint="remove it")
     request.app.state.ctx.actor(request)
+
+
+def _https() -> bool:
+    """Whether the app's cookies are marked Secure (served over HTTPS)."""
+    return os.environ.get("JOINEDUP_HTTPS", "") == "1"
 
 
 def _version() -> str:

@@ -204,13 +204,12 @@ async def callback(request: Request, code: str = "", state: str = "") -> Respons
         account = account_for_claims(store, claims, settings.claim)
     except AccessDenied as err:
         return _refused(request, 401, err)
-    request.session.clear()  # a new session for a new sign-in
-    request.session["account"] = account["name"]
-    request.session["partnership"] = settings.partnership
     target = flow["next"]
     if account["role"] in ("reporter", "agency_lead") and target == "/alerts":
         target = "/concerns/new"  # what these roles come to do
     page: HTMLResponse = request.app.state.ctx.render(
         "signed_in.html", request=request, target=target, name=account["name"])
+    # a new session for a new sign-in, with a form token of its own
+    request.app.state.ctx.start_session(request, page, account, settings.partnership)
     page.delete_cookie(FLOW_COOKIE, path=FLOW_PATH)
     return page

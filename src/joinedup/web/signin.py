@@ -66,12 +66,11 @@ async def login(request: Request) -> Response:
     except (AccessDenied, InputError) as err:
         return _page(request, 401, next=target, error=err.message, name=values.get("name", ""),
                      partnership=partnership)
-    request.session.clear()  # a new session for a new sign-in
-    request.session["account"] = account["name"]
-    request.session["partnership"] = account["partnership"]
     if account["role"] in ("reporter", "agency_lead") and target == "/alerts":
         target = "/concerns/new"  # what these roles come to do
-    return RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    ctx.start_session(request, response, account, account["partnership"])
+    return response
 
 
 @router.post("/logout", response_model=None)
