@@ -40,6 +40,7 @@ def test_demo_raises_the_alerts_of_its_story(tmp_path: Path) -> None:
                                    "cross_agency_risk", "possible_recruiter"}
     text = summary(store)
     assert "Alerts (" in text
+    assert "1 child\n" in text and "1 children" not in text  # Chloe Marsh, one child linked
     # the demo's Connor Ashby, one boy in its ground truth, kept apart on his name alone and
     # offered; its traps (Chloe Barraclough is not Chloe Marsh) are not
     kept_apart = text.split("possibly the same person", 1)[1].split("Explain any alert")[0]

@@ -60,9 +60,11 @@ def summary(store: Store) -> str:
     for e in render.entities_json(store, None):
         if e["informants"] >= 2:
             aliases = f" aka {', '.join(e['aliases'])}" if e["aliases"] else ""
+            children = len(e["children"])
             lines.append(
                 f"  {e['type']:<8} {e['label']}{aliases}: {e['informants']} informants, "
-                f"agencies {', '.join(e['agencies'])}, {len(e['children'])} children"
+                f"agencies {', '.join(e['agencies'])}, "
+                f"{children} {'child' if children == 1 else 'children'}"
             )
     per_agency = alone(store)
     rules = {r.id for r in load_profile("safeguarding").rules}
