@@ -8,7 +8,8 @@ consent and the child's "choice": a child cannot consent to their own exploitati
 :class:`DecisionRefused` and nothing is recorded. The rationale is normalised before it is read
 (:mod:`joinedup.decide.rationale`), so invisible characters, look-alike letters and odd hyphens
 do not get the wording past. An action's due date may not be later than the limit the profile's
-``timescales.yaml`` sets for it. Decisions are append-only; the latest one is the alert's state.
+``timescales.yaml`` sets for it. Decisions are append-only; the latest one is the alert's state,
+of those since the alert was last raised (a withdrawn alert raised again awaits a new one).
 """
 
 from __future__ import annotations
@@ -169,18 +170,25 @@ def decision_state(
     alert: Row, decisions: list[Row], now: datetime | None = None
 ) -> dict[str, Any]:
     """Where an alert stands: ``awaiting`` a decision (with how long it has waited since it was
-    created), ``actioned`` (the latest decision is an action), or ``closed``."""
+    raised), ``actioned`` (the latest decision is an action), or ``closed``.
+
+    A withdrawn alert raised again after a decision counts only the decisions since
+    (``reraised_after``, :meth:`Store.sync_alerts`): a closing decision taken before the pattern
+    came back does not close it, and its wait runs from ``reraised_at``. ``history`` holds every
+    decision, the earlier ones too, oldest first."""
     now = now or datetime.now(UTC)
     mine = [d for d in decisions if d["alert"] == alert["id"]]
-    if not mine:
-        created = _aware(alert["created_at"])
+    after = alert.get("reraised_after") or 0
+    current = [d for d in mine if not after or int(d["pk"]) > after]
+    if not current:
+        raised = _aware(alert.get("reraised_at") or alert["created_at"])
         return {
             "status": "awaiting",
-            "waited_hours": max(0.0, (now - created).total_seconds() / 3600),
+            "waited_hours": max(0.0, (now - raised).total_seconds() / 3600),
             "latest": None,
-            "history": [],
+            "history": mine,
         }
-    latest = mine[-1]
+    latest = current[-1]
     return {
         "status": "closed" if latest["closes"] else "actioned",
         "waited_hours": None,

@@ -71,6 +71,11 @@ REPORT_SUMMARY = (
 SQLITE_CACHE_KB = 64 * 1024
 
 
+class AuditForked(StoreError):
+    """The audit log already forks (two entries follow one), so the migration that makes the
+    store refuse a fork (0013) cannot be applied; `joinedup audit verify` still runs."""
+
+
 def default_url() -> str:
     """The embedded store: a SQLite file in the working directory."""
     return "sqlite:///joinedup.db"
@@ -1264,25 +1269,31 @@ class Store:
             return [dict(x.body) for x in conn.execute(query.order_by(r.c.pk))]
 
     def _outcomes(self, conn: Connection, reports: set[int]) -> dict[int, list[Row]]:
-        """For each report: the alerts citing it, with status and latest decision."""
+        """For each report: the alerts citing it, with status and latest decision (of those
+        since the alert was last raised: :meth:`_reraise`)."""
         a, d = t.alert, t.decision
         citing: dict[int, list[Row]] = defaultdict(list)
         if not reports:
             return citing
-        for x in conn.execute(select(a.c.id, a.c.evidence, a.c.status, a.c.created_at)
+        after: dict[str, int] = {}
+        for x in conn.execute(select(a.c.id, a.c.evidence, a.c.status, a.c.created_at,
+                                     a.c.reraised_at, a.c.reraised_after)
                               .where(self._where(a))):
             for pk in set(x.evidence or ()) & reports:
                 citing[pk].append({"alert": x.id, "status": x.status,
-                                   "raised_at": x.created_at, "decision": None})
+                                   "raised_at": x.reraised_at or x.created_at,
+                                   "decision": None})
+            after[x.id] = x.reraised_after or 0
         ids = sorted({o["alert"] for os_ in citing.values() for o in os_})
         latest: dict[str, Row] = {}
         for part in _chunks(ids, 500):
-            for x in conn.execute(
-                select(d.c.alert, d.c.action, d.c.closes, d.c.decided_at)
+            for y in conn.execute(
+                select(d.c.pk, d.c.alert, d.c.action, d.c.closes, d.c.decided_at)
                 .where(self._where(d), d.c.alert.in_(part)).order_by(d.c.pk)
             ):
-                latest[x.alert] = {"action": x.action, "closes": x.closes,
-                                   "decided_at": x.decided_at}
+                if y.pk > after[y.alert]:
+                    latest[y.alert] = {"action": y.action, "closes": y.closes,
+                                       "decided_at": y.decided_at}
         for os_ in citing.values():
             for o in os_:
                 o["decision"] = latest.get(o["alert"])
@@ -1637,20 +1648,24 @@ class Store:
         earlier report). Their alerts follow them, keeping their ids, decisions and clocks,
         unless the new id has an alert of that rule already (the new one stands; the old one is
         withdrawn with its decisions). Returns (new, withdrawn).
+
+        A withdrawn alert raised again after a decision awaits a new one (:meth:`_reraise`).
         """
         now = datetime.now(UTC)
         rules = None if rules is None else sorted(rules)
         with self.transaction("write", "alerts", count=len(alerts)) as conn:
             if renamed:
                 self._follow_renames(conn, renamed, rules)
-            query = select(t.alert.c.rule, t.alert.c.subject, t.alert.c.id).where(
-                self._where(t.alert)
-            )
+            query = select(
+                t.alert.c.rule, t.alert.c.subject, t.alert.c.id, t.alert.c.status
+            ).where(self._where(t.alert))
             if subjects is not None:
                 query = query.where(t.alert.c.subject.in_(sorted(subjects)))
             if rules is not None:
                 query = query.where(t.alert.c.rule.in_(rules))
-            existing = {(r.rule, r.subject): r.id for r in conn.execute(query)}
+            found = conn.execute(query).all()
+            existing = {(r.rule, r.subject): r.id for r in found}
+            withdrawn = {(r.rule, r.subject) for r in found if r.status == "withdrawn"}
             seen: set[tuple[str, str]] = set()
             added: list[Row] = []  # copied in at once: a full run on a new store adds them all
             for a in alerts:
@@ -1677,6 +1692,7 @@ class Store:
                         }
                     )
             _bulk(conn, t.alert, added)
+            self._reraise(conn, [existing[k] for k in sorted(seen & withdrawn)], now)
             gone = [
                 i
                 for k, i in existing.items()
@@ -1689,6 +1705,28 @@ class Store:
                     .values(status="withdrawn", updated_at=now)
                 )
             return len(added), len(gone)
+
+    def _reraise(self, conn: Connection, alerts: list[str], now: datetime) -> None:
+        """Withdrawn ``alerts`` that the engine raises again: each one decided since it was
+        last raised starts again. Its decisions so far become its history (``reraised_after``,
+        the newest one's key) and it awaits a new decision, due by the clock from ``now``
+        (``reraised_at``). The pattern of harm has come back: what the panel decided before,
+        a closing decision or "no further action" among them, was about what it knew then,
+        and a closed alert must not hide its return. Nothing is deleted; the id, the decisions
+        and their audit entries stay. One withdrawn before any decision keeps its clock: it
+        was owed its decision all along (:meth:`alert_page`)."""
+        a, d = t.alert, t.decision
+        for part in _chunks(alerts, 500):
+            decided = conn.execute(
+                select(d.c.alert, func.max(d.c.pk))
+                .join(a, a.c.id == d.c.alert)
+                .where(self._where(d), d.c.alert.in_(part),
+                       d.c.pk > func.coalesce(a.c.reraised_after, 0))
+                .group_by(d.c.alert)
+            ).all()
+            for alert, newest in decided:
+                conn.execute(update(a).where(self._where(a), a.c.id == alert)
+                             .values(reraised_at=now, reraised_after=newest))
 
     def _follow_renames(
         self, conn: Connection, renamed: Mapping[str, str], rules: list[str] | None
@@ -1790,25 +1828,35 @@ class Store:
 
         ``status`` is a decision status (``awaiting``, ``actioned``, ``closed``), or
         ``withdrawn`` for alerts the engine no longer raises, or ``overdue`` with
-        ``overdue=(raised_before, today)``: no decision on an alert created before
+        ``overdue=(raised_before, today)``: no decision on an alert raised before
         ``raised_before``, or an action due before ``today`` that no later decision followed,
         withdrawn alerts included (withdrawn, an alert still needs its decision);
         by default every alert still raised. Sorts: ``waiting`` (awaiting a decision first,
         the longest waiting first), ``raised`` (latest first), ``informants``, ``level``,
         ``subject``.
+
+        An alert raised again after a withdrawal over a decision (:meth:`_reraise`) counts
+        only the decisions since: it awaits a new one, and its ``created_at`` here is when its
+        clock started, ``reraised_at`` (the inbox's wait, deadline and overdue read it), the
+        first raising otherwise.
         """
         a, d = t.alert, t.decision
+        since = a.alias("since")
         latest = (
             select(d.c.alert, func.max(d.c.pk).label("pk"))
-            .where(self._where(d))
+            .join(since, since.c.id == d.c.alert)
+            .where(self._where(d), d.c.pk > func.coalesce(since.c.reraised_after, 0))
             .group_by(d.c.alert)
             .subquery()
         )
         last = d.alias("last")
         evidence = func.json_array_length(a.c.evidence).label("evidence_count")
-        cols = [a.c[n] for n in ("id", "rule", "level", "subject", "subject_kind",
-                                 "subject_label", "agencies", "informants", "raised_at",
-                                 "status", "created_at", "unconfirmed")]
+        clock = func.coalesce(a.c.reraised_at, a.c.created_at)
+        cols: list[ColumnElement[Any]] = [
+            a.c[n] for n in ("id", "rule", "level", "subject", "subject_kind", "subject_label",
+                             "agencies", "informants", "raised_at", "status", "unconfirmed",
+                             "reraised_at")]
+        cols.append(clock.label("created_at"))  # when its clock started: see above
         decided = [last.c.action.label("decision_action"), last.c.closes.label("decision_closes"),
                    last.c.owner.label("decision_owner"), last.c.due.label("decision_due")]
         # an alert the engine withdrew is still owed its decision (the panel was shown it, and
@@ -1835,11 +1883,11 @@ class Store:
             if overdue is None:
                 raise InputError("overdue alerts need the moment and the day they are due by")
             where.append(or_(
-                and_(last.c.pk.is_(None), a.c.created_at < overdue[0]),
+                and_(last.c.pk.is_(None), clock < overdue[0]),
                 and_(last.c.closes.is_(False), last.c.due < overdue[1]),
             ))
         order = {
-            "waiting": [last.c.pk.is_not(None), a.c.created_at, a.c.id],
+            "waiting": [last.c.pk.is_not(None), clock, a.c.id],
             "raised": [a.c.raised_at.desc(), a.c.id],
             "informants": [a.c.informants.desc(), evidence.desc(), a.c.id],
             "level": [case({"high": 0, "medium": 1, "low": 2}, value=a.c.level, else_=9),
@@ -2126,6 +2174,36 @@ class Store:
         self.gate.check("read", "audit")
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
+
+    def audit_with_decisions(self) -> tuple[list[Row], list[Row]]:
+        """The whole audit log in order and the partnership's decisions, oldest first, read
+        in one snapshot, for `joinedup audit verify` to check each against the other.
+
+        Read one after the other, a decision recorded between the two reads has its entry in
+        the log but no row in the decisions read before: it was reported as deleted. Here both
+        are read as of one moment, without holding writers back: on PostgreSQL in one
+        REPEATABLE READ transaction, on SQLite in one read transaction (WAL keeps its
+        snapshot until it ends). The read of the decisions is audited before it; reading the
+        log is authorised here, and the caller notes what it was read for, as with
+        :meth:`audit_rows`."""
+        self.gate.check("read", "audit")
+        self.audit_note("read", "decisions")
+        d = t.decision
+        try:
+            with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    if conn.dialect.name == "sqlite":  # the driver begins before DML only
+                        conn.exec_driver_sql("BEGIN")
+                    decisions = [dict(r._mapping) for r in conn.execute(
+                        select(d).where(self._where(d)).order_by(d.c.decided_at, d.c.pk))]
+                    rows = [dict(r._mapping)
+                            for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the store failed while reading the audit log: {exc}",
+                             statement=str(getattr(exc, "statement", "") or exc)) from exc
+        return rows, decisions
 
 
 def search_text(body: Mapping[str, Any], narrative: str | None) -> str:

@@ -259,6 +259,11 @@ alert = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Raised again after a withdrawal, over a decision: the decisions up to this one (its key)
+    # are history, and the alert awaits a new one, its clock running from ``reraised_at``.
+    # A pattern of harm that comes back is not hidden under what was decided before.
+    Column("reraised_at", DateTime(timezone=True)),
+    Column("reraised_after", Integer),
     UniqueConstraint("partnership", "rule", "subject"),
 )
 
@@ -284,6 +289,9 @@ audit = Table(
     Column("detail", JSON, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # one chain for the whole database: no two entries follow one entry (a fork), whoever
+    # writes (0013; a unique index, which SQLite adds without rebuilding the table)
+    Index(None, "prev_hash", unique=True),
 )
 
 # Tables a resolution run derives from the mentions and rewrites whole name mentions by pk

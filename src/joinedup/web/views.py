@@ -227,7 +227,12 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
             "waited": waited_text(state["waited_hours"])
             if state["waited_hours"] is not None
             else "",
-            "history": [_decision_json(d, rules.actions) for d in state["history"]],
+            "history": [_decision_json(d, rules.actions) | {
+                "earlier": int(d["pk"]) <= (a.get("reraised_after") or 0)}
+                for d in state["history"]],
+            # raised again after a withdrawal over a decision: what came before is history
+            "reraised_at": _aware(a["reraised_at"]).isoformat()
+            if a.get("reraised_at") else None,
         },
         "actions": [
             {"id": x.id, "label": x.label, "closes": x.closes} for x in rules.actions.values()
