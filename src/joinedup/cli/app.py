@@ -27,6 +27,7 @@ from joinedup.cli.db import db_app
 from joinedup.errors import AccessDenied, InputError, JoinedupError, NotFound
 from joinedup.store import Store, default_url
 from joinedup.store.gate import Actor
+from joinedup.store.store import AuditForked
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 console = Console(stderr=True, soft_wrap=True)
@@ -70,14 +71,14 @@ def _acting_as(
     _Who.partnership = partnership.strip() or "default"
 
 
-def _open(db: str) -> Store:
+def _open(db: str, migrate: bool = True) -> Store:
     """The store, acting as the account named by ``--as`` under its role's rules; as the
     local account only while no partnership of the store has an account (the embedded
-    single-user store, the demo)."""
+    single-user store, the demo). Migrated first unless ``migrate`` is false."""
     from joinedup.access import account_actor, authenticate
     from joinedup.access.policy import RolePolicy
 
-    store = Store.open(db or default_url())  # migrated, with its default partnership
+    store = Store.open(db or default_url(), create=migrate)  # with its default partnership
     local = Store(store.engine, Actor.local(_Who.partnership))
     if not _Who.account:
         if local.has_accounts(anywhere=True):
@@ -866,11 +867,14 @@ def audit_verify(
     from joinedup.audit import check_decisions, parse_head, verify
 
     try:
-        store = _open(db)
+        try:
+            store = _open(db)
+        except AuditForked:  # the store refuses to migrate until the fork is seen to: show it
+            store = _open(db, migrate=False)
         store.gate.check("read", "audit")  # who may check it, before anything is read
-        # read by the system, as who-saw does: an admin checks decisions without reading them
-        decisions = _system(store).decisions()
-        rows = store.audit_rows()
+        # read by the system, as who-saw does: an admin checks decisions without reading them;
+        # in one snapshot with the log, or a decision recorded between looks deleted
+        rows, decisions = _system(store).audit_with_decisions()
         verdict = verify(rows, parse_head(expect) if expect else None)
         checked = check_decisions(decisions, rows, store.partnership) if verdict.ok else None
         store.audit_note("verify", "audit", ok=verdict.ok, checked=verdict.checked,
