@@ -4,8 +4,9 @@ Passwords are kept as argon2 hashes (argon2-cffi). Five failed sign-ins in a row
 for fifteen minutes. A wrong name and a wrong password get the same answer, after the same
 work, so that sign-in does not tell who has an account. API tokens for system-to-system import
 are shown once; only their SHA-256 is kept, with their scopes, and they can be revoked. Every
-sign-in, failed or not, is in the audit log. Roles are checked by the gate's policy
-(:mod:`joinedup.store.gate`); the web app's sessions come with it.
+sign-in, failed or not, is in the audit log with how it ended (``outcome``), and so is every
+refused token. Roles are checked by the gate's policy (:mod:`joinedup.store.gate`); the web
+app's sessions come with it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ROLES = ("reporter", "agency_lead", "panel", "analyst", "admin")
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 NAME_IN_LOG = 200  # a name as typed at sign-in is kept in the audit log up to this length
+NAME_LENGTH = 200  # an account's name is at most this long (account.name is String(200))
 MIN_PASSWORD = 12
 SCOPES = ("reports:write",)
 _hasher = PasswordHasher()
@@ -40,8 +42,10 @@ def create_account(
 ) -> Row:
     """Add an account; ``password`` None for one that signs in by OpenID Connect only."""
     name = (name or "").strip()
-    if not name or len(name) > 200 or any(ch.isspace() for ch in name):
-        raise InputError("an account name is one word of at most 200 characters")
+    if not could_be_name(name):
+        raise InputError(f"an account name is one word of at most {NAME_LENGTH} characters, "
+                         "with no control or invisible characters",
+                         hint="use letters, digits and punctuation, e.g. dsl.brown")
     if role not in ROLES:
         raise InputError(f"no role {role!r}", hint=f"roles: {', '.join(ROLES)}")
     if role in AGENCY_ROLES and not agency:
@@ -64,24 +68,43 @@ def create_account(
     return row
 
 
+def could_be_name(name: str) -> bool:
+    """Whether ``name`` could be an account's: one word of at most NAME_LENGTH printable
+    characters. A name typed at sign-in that could not is never looked up: looking it up would
+    put it whole in the audit log (``read account/<name>``), and a NUL in it is an error on
+    PostgreSQL."""
+    return 0 < len(name) <= NAME_LENGTH and name.isprintable() \
+        and not any(ch.isspace() for ch in name)
+
+
+def name_in_log(name: str) -> str:
+    """A name as typed, as the audit log keeps it: at most NAME_IN_LOG characters, each
+    unprintable one (a NUL, a line break) shown as U+FFFD."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in name[:NAME_IN_LOG])
+
+
 def account_actor(account: Row) -> Actor:
     """The actor an account acts as: its name, its partnership, its role and its agency."""
     return Actor(account["name"], account["partnership"], account["role"], account["agency"])
 
 
 def authenticate(store: Store, name: str, password: str, now: datetime | None = None) -> Row:
-    """The account, if ``password`` is its password and it may sign in; else AccessDenied."""
+    """The account, if ``password`` is its password and it may sign in; else AccessDenied.
+
+    Every attempt is audited as ``login account/<name>`` with its ``outcome``: ``signed in``,
+    ``bad password`` (the one that locks the account is followed by ``now locked``),
+    ``locked``, or ``refused`` for a name with no account that may sign in by password."""
     now = now or datetime.now(UTC)
-    acc = store.account_named(name)
     # one answer for an unknown name, a wrong password and a locked account, after the same
     # work: an answer of its own for a locked account would tell which names exist
     wrong = AccessDenied(
         "the name or the password is wrong, or the account is locked for "
         f"{LOCK_FOR.seconds // 60} minutes after {MAX_FAILURES} failed sign-ins",
         hint="try again later, or ask an admin (who can unlock an account)")
+    acc = store.account_named(name) if could_be_name(name) else None
     if acc is None or not acc["active"] or acc["password_hash"] is None:
         _check(_DUMMY, password)  # the same work as for a real account
-        store.audit_note("login", f"account/{name[:NAME_IN_LOG]}", outcome="refused")
+        store.audit_note("login", f"account/{name_in_log(name)}", outcome="refused")
         raise wrong
     locked = acc["locked_until"]
     if locked is not None and _aware(locked) > now:
@@ -89,15 +112,27 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
         store.audit_note("login", f"account/{name}", outcome="locked")
         raise wrong
     if not _check(acc["password_hash"], password):
-        failures = acc["failures"] + 1
-        lock = now + LOCK_FOR if failures >= MAX_FAILURES else None
-        store.update_account(name, "login", failures=0 if lock else failures, locked_until=lock)
+        _count_failure(store, name, now + LOCK_FOR)
         raise wrong
     values: Row = {"failures": 0, "locked_until": None}
     if _hasher.check_needs_rehash(acc["password_hash"]):
         values["password_hash"] = _hasher.hash(password)
-    store.update_account(name, "login", **values)
+    store.update_account(name, "login", outcome="signed in", **values)
     return {**acc, **values}
+
+
+def _count_failure(store: Store, name: str, lock: datetime) -> None:
+    """Count a wrong password, and lock the account at the MAX_FAILURES-th in a row.
+
+    The count is raised by the database, in one UPDATE (``failures = failures + 1``), not read
+    here and written back: guesses made at once (several web workers, several command lines)
+    each read the same count and wrote the same count plus one, so that the account never
+    locked however many there were (:meth:`Store.count_failed_sign_in`)."""
+    with store.unit_of_work():
+        if store.count_failed_sign_in(name, MAX_FAILURES, lock):
+            # this failure locked it: a second entry, since only now is it known
+            store.audit_note("login", f"account/{name}", outcome="now locked",
+                             until=lock.isoformat(timespec="seconds"))
 
 
 def _check(digest: str, password: str) -> bool:
@@ -125,7 +160,10 @@ def disable(store: Store, name: str) -> None:
 
 def issue_token(store: Store, account: str, name: str, scopes: list[str],
                 now: datetime | None = None) -> tuple[int, str]:
-    """A new API token for ``account``: its id, and its text, shown this once."""
+    """A new API token for ``account``: its id, and its text, shown this once.
+
+    Audited as ``admin token/<id>`` with the account it acts for, its name and its scopes, so
+    that the entry of its revocation (``token/<id>``) and its uses can be traced to it."""
     acc = store.account_named(account)
     if acc is None:
         raise NotFound(f"no account {account!r}")
@@ -133,11 +171,14 @@ def issue_token(store: Store, account: str, name: str, scopes: list[str],
     if unknown or not scopes:
         raise InputError(f"unknown or no scopes {unknown}", hint=f"scopes: {', '.join(SCOPES)}")
     text = "jdu_" + secrets.token_urlsafe(32)
-    pk = store.add_token({
-        "account": acc["pk"], "name": name, "token_hash": token_hash(text),
-        "scopes": sorted(set(scopes)), "created_at": now or datetime.now(UTC),
-        "revoked_at": None,
-    })
+    with store.unit_of_work():
+        pk = store.add_token({
+            "account": acc["pk"], "name": name, "token_hash": token_hash(text),
+            "scopes": sorted(set(scopes)), "created_at": now or datetime.now(UTC),
+            "revoked_at": None,
+        })
+        store.audit_note("admin", f"token/{pk}", account=acc["name"], name=name,
+                         scopes=sorted(set(scopes)))
     return pk, text
 
 
@@ -147,13 +188,19 @@ def token_hash(text: str) -> str:
 
 def token_account(store: Store, text: str, scope: str) -> Row:
     """The account a token acts for, if the token is known, not revoked, has ``scope``, and
-    its account is active; else AccessDenied (one answer for all of these)."""
+    its account is active; else AccessDenied (one answer for all of these). A refusal is
+    audited as ``login token/<id>`` (``login token`` for an unknown token) with the reason."""
     found = store.token_with_account(token_hash(text or ""))
     refused = AccessDenied("this token is not valid for that", hint="ask an admin for a token")
     if found is None:
+        store.audit_note("login", "token", outcome="refused: no such token")
         raise refused
     tok, acc = found
-    if tok["revoked_at"] is not None or not acc["active"] or scope not in tok["scopes"]:
+    why = ("revoked" if tok["revoked_at"] is not None
+           else "its account is disabled" if not acc["active"]
+           else "not in its scopes" if scope not in tok["scopes"] else "")
+    if why:
+        store.audit_note("login", f"token/{tok['pk']}", outcome=f"refused: {why}")
         raise refused
     return acc
 

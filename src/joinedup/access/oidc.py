@@ -10,8 +10,9 @@ account. The web flow that checks the provider's ID token is :mod:`joinedup.web.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
+from joinedup.access import could_be_name, name_in_log
 from joinedup.errors import AccessDenied
 from joinedup.store import Store
 
@@ -23,24 +24,34 @@ def account_for_claims(store: Store, claims: Mapping[str, Any], claim: str) -> R
     """The account that the verified ID token ``claims`` name by ``claim``, if it may sign in.
 
     ``store`` is of the partnership being served; its accounts are the only ones looked at.
-    The sign-in is audited as ``login``, as a password sign-in is.
+    The sign-in is audited as ``login``, as a password sign-in is, and so is a refusal, with
+    its reason (``outcome``) for whoever reads the log; the answer is the same whatever it is.
 
     Raises:
         AccessDenied: the same message whatever the reason.
     """
-    refused = AccessDenied(
-        "your organisation's account has no account here",
-        hint="ask an admin to add an account of your name",
-    )
     name = claims.get(claim)
     if not isinstance(name, str) or not name:
-        raise refused
+        _refuse(store, "", f"no {claim} claim")
     if claim == "email" and claims.get("email_verified") not in (True, "true"):
-        raise refused  # an address the provider has not checked names nobody
+        _refuse(store, name, "the email is not verified")  # an address not checked names nobody
+    if not could_be_name(name):  # never looked up: see joinedup.access.could_be_name
+        _refuse(store, name, "no such account")
     acc = store.account_named(name)
-    if acc is None or not acc["active"]:
-        raise refused
+    if acc is None:
+        _refuse(store, name, "no such account")
+    if not acc["active"]:
+        _refuse(store, name, "the account is disabled")
     # the audit entry of the sign-in; the provider, not a password, vouched for it
     with store.transaction("login", f"account/{name}", via="openid-connect"):
         pass
     return acc
+
+
+def _refuse(store: Store, name: str, why: str) -> NoReturn:
+    store.audit_note("login", f"account/{name_in_log(name)}", via="openid-connect",
+                     outcome=f"refused: {why}")
+    raise AccessDenied(
+        "your organisation's account has no account here",
+        hint="ask an admin to add an account of your name",
+    )

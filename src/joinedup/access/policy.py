@@ -13,6 +13,9 @@ alerting, the search index) runs as the ``system`` account, whoever set it off.
   submitted. Nothing else of the casework.
 - ``admin``: accounts and tokens, and the audit log; no casework reading.
 
+An account reads its own account record, and an admin every account of the partnership; no
+role records a sign-in (``login``): sign-in runs as the system, before anyone is signed in.
+
 Reading the audit log (checking it, asking who saw a record) is for ``panel`` and ``admin``;
 setting off a full resolution or a retraining for ``panel`` and ``analyst``.
 """
@@ -29,11 +32,14 @@ AGENCY_ROLES = ("reporter", "agency_lead")  # they read their own agency's recor
 INTAKE = (("import", "file/"), ("import", "batch/"), ("write", "batch/"),
           ("read", "report-index"), ("read", "quarantine-index"),
           ("maintain", "statistics/report"), ("ensure", "partnership/"))
-SELF = (("read", "accounts/any"), ("read", "account/"), ("login", ""))
+# whether the partnership has accounts; one's own account is allowed in RolePolicy.allows.
+# Not ("login", ""), nor ("read", "account/") to every role: a store's update_account(name,
+# "login", ...) writes any column of any account, and account_named reads its password hash
+SELF = (("read", "accounts/any"),)
 AUDIT = (("read", "audit"), ("verify", "audit"), ("who-saw", "audit/"))
-ADMIN = (("admin", ""), ("read", "accounts")) + AUDIT
+ADMIN = (("admin", ""), ("read", "accounts"), ("read", "account/")) + AUDIT
 CASEWORK = (("read", ""),)
-NOT_CASEWORK = ("audit", "accounts")  # reading these is not reading casework
+NOT_CASEWORK = ("audit", "accounts", "account/")  # reading these is not reading casework
 RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
 EXPORT = (("export", "reports"),)  # the partnership's reports (withheld parts: export.py)
 ROLE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -55,6 +61,8 @@ class RolePolicy:
     ) -> bool:
         if actor.role == "system":
             return True
+        if action == "read" and target == f"account/{actor.name}":
+            return True  # one's own account
         if actor.agency and actor.role in AGENCY_ROLES \
                 and _own_agency(actor, action, target, facts or {}):
             return True

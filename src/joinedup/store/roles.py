@@ -56,8 +56,10 @@ def grant_app_role(
     Run it as the role that owns the tables (the one that ran ``joinedup init``), and again after
     every migration, which may add tables. It is idempotent, and all or nothing: one transaction.
     It refuses a role that would bypass the privileges (a superuser, the tables' owner or a
-    member of it), and checks afterwards that the role cannot change ``audit``, which a grant
-    to PUBLIC or to a role it belongs to would allow.
+    member of it, the schema's owner or a member of it, who may drop the audit table, or a
+    role with CREATEROLE, which before PostgreSQL 16 may grant itself the tables' owner), and
+    checks afterwards that the role cannot change ``audit``, which a grant to PUBLIC or to a
+    role it belongs to would allow.
 
     Args:
         engine: An engine of the store, connected as the tables' owner.
@@ -132,7 +134,11 @@ def _plan(conn: Connection, role: str, login: bool, password: str | None) -> lis
             f"no audit table in schema {schema}: the store is not created yet",
             hint="create it first, as the role that should own it: joinedup init --db URL",
         )
-    exists = _check_role(conn, role, set(owners.values()))
+    schema_owner = conn.execute(
+        text("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = :schema"),
+        {"schema": schema},
+    ).scalar_one()
+    exists = _check_role(conn, role, set(owners.values()), schema_owner)
     database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
     name = q(role)
 
@@ -216,31 +222,47 @@ def _store_sequences(conn: Connection, schema: str, tables: list[str]) -> list[s
     return [r[0] for r in rows]
 
 
-def _check_role(conn: Connection, role: str, owners: set[str]) -> bool:
-    """Whether the role exists; refuses one whom privileges would not hold back."""
+def _check_role(conn: Connection, role: str, owners: set[str], schema_owner: str) -> bool:
+    """Whether the role exists; refuses one whom privileges would not hold back: a superuser,
+    a member of the tables' owner (who may drop the trigger), a member of the schema's owner
+    (who may drop the audit table whole, whoever owns it), and a role with CREATEROLE (which
+    before PostgreSQL 16 may grant itself any role but a superuser, the tables' owner too)."""
     found = conn.execute(
-        text("SELECT rolsuper FROM pg_roles WHERE rolname = :role"), {"role": role}
+        text("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = :role"),
+        {"role": role},
     ).one_or_none()
     if found is None:
         return False
-    why = ""
+    why, hint = "", ""
     if found.rolsuper:
         why = "is a superuser, whom privileges do not hold back"
+    elif found.rolcreaterole:
+        why = ("may create roles (CREATEROLE), and so grant itself the tables' owner, who can "
+               "drop the trigger")
+        hint = f"ALTER ROLE {role} NOCREATEROLE, or name a new role for the application"
     else:
         for owner in sorted(owners):
-            if conn.execute(
-                text("SELECT pg_has_role(:role, :owner, 'MEMBER')"),
-                {"role": role, "owner": owner},
-            ).scalar_one():
+            if _member(conn, role, owner):
                 why = f"owns the store's tables (as {owner}), and an owner can drop the trigger"
                 break
+        if not why and _member(conn, role, schema_owner):
+            why = (f"owns the store's schema (as {schema_owner}), and a schema's owner can drop"
+                   " the audit table in it")
     if why:
         raise InputError(
             f"the role {role} {why}",
-            hint="name a new role for the application, e.g. joinedup_app; the tables stay with"
-            " the role that ran `joinedup init`",
+            hint=hint or "name a new role for the application, e.g. joinedup_app; the tables"
+            " and their schema stay with the role that ran `joinedup init` (or another)",
         )
     return True
+
+
+def _member(conn: Connection, role: str, of: str) -> bool:
+    """Whether ``role`` is ``of`` or a member of it, directly or not (``pg_database_owner``:
+    the database's owner)."""
+    return bool(conn.execute(
+        text("SELECT pg_has_role(:role, :of, 'MEMBER')"), {"role": role, "of": of}
+    ).scalar_one())
 
 
 def _check_cannot_change_audit(conn: Connection, role: str) -> None:

@@ -1406,12 +1406,34 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(
                 select(acc).where(self._where(acc)).order_by(acc.c.name))]
 
-    def update_account(self, name: str, action: str = "admin", **values: Any) -> None:
-        """Change an account (``action`` names it in the audit log: a sign-in is ``login``)."""
+    def update_account(self, name: str, action: str = "admin", outcome: str | None = None,
+                       **values: Any) -> None:
+        """Change an account (``action`` names it in the audit log: a sign-in is ``login``,
+        with its ``outcome``)."""
         acc = t.account
         changed = sorted(k for k in values if k != "password_hash")
-        with self.transaction(action, f"account/{name}", changed=changed) as conn:
+        detail: Row = {"changed": changed} if outcome is None else {"outcome": outcome}
+        with self.transaction(action, f"account/{name}", **detail) as conn:
             conn.execute(update(acc).where(self._where(acc), acc.c.name == name).values(**values))
+
+    def count_failed_sign_in(self, name: str, locks_at: int, lock_until: datetime) -> bool:
+        """Count a wrong password against an account, and lock it until ``lock_until`` at the
+        ``locks_at``-th failure in a row (the count starts again); whether this one locked it.
+
+        The database raises the count in one UPDATE, not a count read here and written back:
+        guesses made at once (several web workers or command lines) each read the same count
+        and wrote it back plus one, so that the account never locked however many there were.
+        Audited as ``login`` with the outcome ``bad password``."""
+        acc = t.account
+        reaches = acc.c.failures + 1 >= locks_at
+        with self.transaction("login", f"account/{name}", outcome="bad password") as conn:
+            left = conn.execute(
+                update(acc).where(self._where(acc), acc.c.name == name)
+                .values(failures=case((reaches, 0), else_=acc.c.failures + 1),
+                        locked_until=case((reaches, lock_until), else_=acc.c.locked_until))
+                .returning(acc.c.failures)
+            ).scalar_one_or_none()
+        return left == 0
 
     def add_token(self, row: Row) -> int:
         with self.transaction("admin", f"token/{row['name']}", scopes=row["scopes"]) as conn:

@@ -8,8 +8,9 @@ and the sign-in page shows no link to them. The flow:
    redirect back is a cross-site navigation, and the Strict session cookie is not sent on it.
 2. ``GET /login/oidc/callback`` checks the state against that cookie, exchanges the code, and
    has authlib check the ID token: its signature against the provider's published keys, its
-   issuer, audience, expiry and nonce. :func:`joinedup.access.oidc.account_for_claims` then
-   finds the account, or refuses.
+   issuer, audience, expiry and nonce. An ID token not signed with a public-key algorithm
+   (``alg: none``, or an HMAC) is refused first, whatever the provider's discovery lists.
+   :func:`joinedup.access.oidc.account_for_claims` then finds the account, or refuses.
 3. The session is set as a password sign-in sets it. The answer is a page that moves on by
    itself: a redirect would still count as cross-site, and the new Strict cookie would not be
    sent with it.
@@ -17,8 +18,11 @@ and the sign-in page shows no link to them. The flow:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hmac
+import json
 import logging
 import os
 from collections.abc import Mapping
@@ -54,6 +58,11 @@ with contextlib.suppress(ImportError):
 # from authlib), an error answer, or an ID token that does not pass
 PROVIDER_ERRORS = (AuthlibBaseError, JoseError, ValueError, RuntimeError, InputError,
                    *HTTP_ERRORS)
+# The ID token's signature algorithms trusted: public-key ones, checked against the provider's
+# published keys. authlib trusts what the discovery document lists, and OpenID Connect lets a
+# provider list "none" for the code flow: an unsigned token would then pass as signed.
+SIGNING_ALGS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                          "ES256", "ES384", "ES512", "EdDSA"})
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,8 @@ class Provider:
         signature, issuer, audience, expiry and nonce."""
         token = await self.client.fetch_access_token(
             redirect_uri=flow["redirect_uri"], code=code, code_verifier=flow["verifier"])
+        if "id_token" in token:
+            _check_signed(token["id_token"])
         s = self.settings
         claims = await self.client.parse_id_token(token, nonce=flow["nonce"], claims_options={
             "iss": {"essential": True, "values": [s.issuer]},
@@ -139,6 +150,18 @@ class Provider:
         if claims is None:
             raise InputError("the provider sent no ID token")
         return dict(claims)
+
+
+def _check_signed(id_token: object) -> None:
+    """Refuse an ID token whose header names no public-key signature (SIGNING_ALGS)."""
+    try:
+        head = str(id_token).split(".", 1)[0]
+        alg = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))).get("alg")
+    except (ValueError, binascii.Error, AttributeError) as err:
+        raise InputError("the provider sent an ID token that is not a signed JWT") from err
+    if alg not in SIGNING_ALGS:
+        raise InputError(f"the provider's ID token is signed with {alg!r}, not a public key",
+                         hint="have the provider sign ID tokens with RS256 or ES256")
 
 
 def configure(app: FastAPI, env: Mapping[str, str] = os.environ,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -12,6 +13,10 @@ from joinedup.access import authenticate
 from joinedup.errors import AccessDenied, InputError
 
 router = APIRouter(include_in_schema=False)
+# Checking a password is argon2's deliberate work (64 MiB and a tenth of a second or more):
+# it runs beside the event loop, which would otherwise serve no one else meanwhile, and at most
+# this many at once, so that a stream of attempts holds a bounded share of memory and threads.
+SIGN_INS_AT_ONCE = 4
 
 
 def _safe_next(target: str) -> str:
@@ -61,8 +66,9 @@ async def login(request: Request) -> Response:
     partnership = _partnership(values.get("partnership", ""))
     try:
         ctx.check_form(request, values.get("csrf", ""))
-        account = authenticate(ctx.system(partnership), values.get("name", ""),
-                               values.get("password", ""))
+        account = await to_thread.run_sync(
+            authenticate, ctx.system(partnership), values.get("name", ""),
+            values.get("password", ""), limiter=_limiter(request))
     except (AccessDenied, InputError) as err:
         return _page(request, 401, next=target, error=err.message, name=values.get("name", ""),
                      partnership=partnership)
@@ -71,6 +77,15 @@ async def login(request: Request) -> Response:
     response = RedirectResponse(target, status_code=303)
     ctx.start_session(request, response, account, account["partnership"])
     return response
+
+
+def _limiter(request: Request) -> CapacityLimiter:
+    """The app's limit on passwords checked at once (made at its first sign-in)."""
+    state = request.app.state
+    limiter: CapacityLimiter | None = getattr(state, "sign_in_limiter", None)
+    if limiter is None:
+        limiter = state.sign_in_limiter = CapacityLimiter(SIGN_INS_AT_ONCE)
+    return limiter
 
 
 @router.post("/logout", response_model=None)
