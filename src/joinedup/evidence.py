@@ -128,30 +128,64 @@ def collect(store: Store, report: tuple[str, str], file: Path, folder: Path,
 
 
 def _keep(file: Path, folder: Path, digest: str) -> tuple[Path, Path]:
-    """Copy ``file`` to ``folder/ab/<hash>`` (read-only) and ``folder/ab/<hash>.working``."""
+    """Copy ``file`` to ``folder/ab/<hash>`` (read-only) and ``folder/ab/<hash>.working``, and
+    check that both copies, made now or kept before, hash to ``digest``: the custody log
+    records them under it. A copy made now that does not (the file changed after it was
+    hashed) is removed; one kept before is left for whoever investigates.
+
+    Raises:
+        InputError: a link in place of a copy or of its folder (the store keeps files, and a
+            copy written through a link would land anywhere), or a copy that does not hash
+            to ``digest``.
+    """
     home = folder / digest[:2]
-    home.mkdir(parents=True, exist_ok=True)
     original, working = home / digest, home / f"{digest}.working"
+    for path in (home, original, working):
+        if path.is_symlink():
+            raise InputError(f"{path} is a symbolic link: the evidence folder keeps the files "
+                             "themselves", hint="remove the link and collect the file again")
+    home.mkdir(parents=True, exist_ok=True)
+    made = []
     if not original.exists():
         shutil.copyfile(file, original)
+        made.append(original)
         os.chmod(original, stat.S_IRUSR | stat.S_IRGRP)
     if not working.exists():
         shutil.copyfile(file, working)
+        made.append(working)
+    wrong = [path for path in (original, working) if sha256_of(path) != digest]
+    if wrong:
+        for path in made:
+            path.unlink()
+        kept_before = [path for path in wrong if path not in made]
+        raise InputError(
+            f"{', '.join(map(str, wrong))} does not hash to {digest}"
+            + (": the file changed while it was being kept" if not kept_before else
+               ": a copy already in the evidence folder was changed or swapped"),
+            hint="collect the file again once it no longer changes" if not kept_before else
+            "run `joinedup evidence verify` to log which items it fails, and investigate")
     return original, working
+
+
+def _held_hash(path: Path) -> str | None:
+    """The SHA-256 of a copy the store holds, or None when it is missing or is not a file of
+    its own (a link to a file elsewhere is not in the store's keeping)."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    return sha256_of(path)
 
 
 def verify(store: Store) -> list[Row]:
     """Hash every held original and working copy again; log ``verified`` or ``failed``.
 
     Returns one row per held item: its report, the expected hash and what each copy hashes to
-    now (None for a copy that is missing).
+    now (None for a copy that is missing, or replaced by a link).
     """
     out = []
     for item in store.evidence_items():
         if not item["original"]:
             continue
-        seen = {name: (sha256_of(Path(item[name])) if Path(item[name]).is_file() else None)
-                for name in ("original", "working")}
+        seen = {name: _held_hash(Path(item[name])) for name in ("original", "working")}
         ok = all(v == item["sha256"] for v in seen.values())
         store.add_custody(item["pk"], [{
             "action": "verified" if ok else "failed", "sha256": seen["original"],

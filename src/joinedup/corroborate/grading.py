@@ -12,7 +12,8 @@
 Both are conflict.md rule 4; the casualty ranges beside them are rule 3. The rules are data
 (``profiles/conflict/grading.yaml``): occurrence rules are conditions on reports that this
 module interprets; attribution rules name a recipe below, each a small class with its
-parameters. Nothing here reads an actor's attributes (nationality and the like).
+parameters. Nothing here reads an actor's attributes (nationality and the like), nor a name
+that describes a people rather than an actor (``ActorMention.compared``: "Sunni rebels").
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ class Condition:
     orgs: frozenset[str] | None = None  # folded organisation names
     evidence: frozenset[str] | None = None
     sources: int = 1
+    at_most: int | None = None  # no more than this many sources (one account: not yet two)
 
     def matches(self, e: Event) -> bool:
         return (
@@ -140,7 +142,9 @@ class Condition:
     def holds(self, sources: Sequence[Source]) -> tuple[Source, ...] | None:
         """The sources that gave a matching report, when there are enough of them."""
         found = tuple(s for s in sources if any(self.matches(e) for e in s.events))
-        return found if len(found) >= self.sources else None
+        if len(found) < self.sources or (self.at_most is not None and len(found) > self.at_most):
+            return None
+        return found
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ class Context:
     def __post_init__(self) -> None:
         self.alleged = {
             s.name: frozenset(m.actor for e in s.events for m in e.actors
-                             if m.role in PERPETRATOR_ROLES)
+                             if m.role in PERPETRATOR_ROLES and m.compared)
             for s in self.sources
         }
 
@@ -252,7 +256,8 @@ class BelligerentAccepted(Recipe):
     def evaluate(self, ctx: Context) -> Fired | None:
         agencies = set(self.params.get("agencies") or ctx.belligerent_agencies)
         hits = [(s.name, e.key, m.actor) for s in ctx.sources for e in s.events
-                if e.agency in agencies for m in e.actors if m.role == "claimed_responsibility"]
+                if e.agency in agencies for m in e.actors
+                if m.role == "claimed_responsibility" and m.compared]
         if not hits:
             return None
         claimed = sorted({ctx.actors.label(a) for _, _, a in hits})
@@ -288,7 +293,7 @@ class Denial(Recipe):
         for s in ctx.sources:
             for e in s.events:
                 for m in e.actors:
-                    if m.role != "denied":
+                    if m.role != "denied" or not m.compared:
                         continue
                     accusers = [k for k, alleged in ctx.alleged.items()
                                 if k != s.name and any(ctx.linked(m.actor, a) for a in alleged)]
@@ -348,7 +353,13 @@ class NobodyNamed(Recipe):
     def evaluate(self, ctx: Context) -> Fired | None:
         if any(ctx.alleged.values()):
             return None
-        return self.fired((), (), "no independent source names a perpetrator")
+        described = sorted({m.name for s in ctx.sources for e in s.events for m in e.actors
+                            if m.role in PERPETRATOR_ROLES and not m.compared})
+        detail = "no independent source names a perpetrator"
+        if described:
+            detail += ("; a description of people is not a perpetrator's name and is not "
+                       f"graded: {', '.join(described)}")
+        return self.fired((), (), detail)
 
 
 class Otherwise(Recipe):
@@ -358,8 +369,14 @@ class Otherwise(Recipe):
 
     def evaluate(self, ctx: Context) -> Fired | None:
         alleging = sorted(k for k, v in ctx.alleged.items() if v)
-        detail = (f"{len(alleging)} independent source(s) name a perpetrator"
-                  if alleging else "no source names a perpetrator")
+        if not alleging:
+            detail = "no source names a perpetrator"
+        elif len(alleging) == 1:
+            detail = f"a single independent source names a perpetrator: {alleging[0]}"
+        else:
+            detail = (f"{len(alleging)} independent sources name a perpetrator, but not two "
+                      "credible ones with the belligerent's own report of action nearby in "
+                      "place and time")
         return self.fired(alleging, (), detail)
 
 
@@ -408,7 +425,8 @@ def load_grading(path: Path = GRADING_PATH) -> GradingRules:
                         frozenset(att.get("belligerent_agencies") or ("belligerent",)))
 
 
-CONDITION_KEYS = frozenset({"agencies", "partner", "first_hand", "orgs", "evidence", "sources"})
+CONDITION_KEYS = frozenset({"agencies", "partner", "first_hand", "orgs", "evidence", "sources",
+                            "at_most"})
 
 
 def _occurrence_rule(path: Path, i: int, raw: Mapping[str, Any], levels: tuple[str, ...],
@@ -434,6 +452,7 @@ def _occurrence_rule(path: Path, i: int, raw: Mapping[str, Any], levels: tuple[s
             orgs=orgs,
             evidence=frozenset(cond["evidence"]) if "evidence" in cond else None,
             sources=int(cond.get("sources", 1)),
+            at_most=int(cond["at_most"]) if "at_most" in cond else None,
         ))
     if not conditions:
         raise ProfileError(f"{where}: a rule needs at least one condition under any_of")
@@ -470,7 +489,7 @@ def belligerent_actions(
     return [
         BelligerentAction(m.actor, e.first, e.last, e.lat, e.lon, e.admin2, e.key)
         for e in events if e.agency in agencies
-        for m in e.actors if m.role == "claimed_responsibility"
+        for m in e.actors if m.role == "claimed_responsibility" and m.compared
     ]
 
 

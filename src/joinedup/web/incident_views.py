@@ -37,6 +37,8 @@ def _ordered_vocabulary(name: str) -> tuple[str, ...]:
 ATTRIBUTION = _ordered_vocabulary("attribution_grade")
 PERIODS = ("day", "week")
 PER_PAGE = 100
+# a narrative names the people it is about: withheld with the victims' personal data
+WITHHELD_NARRATIVE = "(withheld: it may name victims, whose personal data your role does not read)"
 DAY_VIEW_DAYS = 62  # up to about two months the timeline counts per day, then per week
 
 
@@ -410,8 +412,15 @@ def _column(r: Row, victims: bool) -> Row:
                       "path": e.get("path")} for e in body.get("evidence") or []],
         "people": [_person(p) for p in body.get("people") or []] if victims else [],
         "people_named": len(body.get("people") or []),
-        "narrative": r.get("narrative") or body.get("narrative") or "",
+        "narrative": _narrative(r, victims),
     }
+
+
+def _narrative(r: Row, victims: bool) -> str:
+    """A report's narrative, or, for a role that does not read victims' personal data, a note
+    that it is withheld (the names in it are that data)."""
+    text = str(r.get("narrative") or r["body"].get("narrative") or "")
+    return text if victims or not text else WITHHELD_NARRATIVE
 
 
 def _person(p: Row) -> Row:

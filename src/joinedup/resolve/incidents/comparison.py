@@ -152,7 +152,7 @@ def compare(a: Event, b: Event, profile: DedupProfile) -> Verdict | None:
                                          f"({similarity:.0f})"))
     found += _actors(a, b, profile)
     found += _killed(a, b, settings.scoring.killed_apart_ratio,
-                    settings.scoring.large_toll)
+                    settings.scoring.large_toll, settings.scoring.vague_toll_ratio)
     score = sum(w.get(name, 0.0) for name, _ in found)
     reasons = tuple(reason for _, reason in found)
     if place[0] == "review":
@@ -255,11 +255,20 @@ def _alone(e: Event, sides: frozenset[str], other: Event, profile: DedupProfile)
                   and not profile.actors.lineage(p, e.first_day) & other.parties)
 
 
-def _killed(a: Event, b: Event, apart_ratio: float, large: int) -> list[tuple[str, str]]:
+def _killed(a: Event, b: Event, apart_ratio: float, large: int,
+            vague_ratio: float | None = None) -> list[tuple[str, str]]:
+    """Tolls that overlap agree (more at ``large`` or more), tolls far apart disagree. A range
+    whose high end is more than ``vague_ratio`` times its low end (plus one) agrees with
+    almost any toll ("0 to 10,000,000"), so its overlap is recorded and weighs nothing."""
     if a.killed is None or b.killed is None:
         return []
     (alo, ahi), (blo, bhi) = sorted((a.killed, b.killed))
     said = f"killed {alo}-{ahi} and {blo}-{bhi}"
+    vague = [f"{lo}-{hi}" for lo, hi in ((alo, ahi), (blo, bhi))
+             if vague_ratio is not None and hi > vague_ratio * (lo + 1)]
+    if blo <= ahi and vague:
+        return [("", f"{said} overlap, but {' and '.join(vague)} is too wide a range to "
+                     "agree with a toll")]
     if blo <= ahi:
         if blo >= large:  # both allow this many, and few events kill so many
             return [("killed_overlap_large", f"{said} overlap, at {large} or more")]

@@ -10,12 +10,13 @@ this works on events, never on the report's raw text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from joinedup.ingest.outlets import load_outlets_from
 from joinedup.profiles import PROFILES_DIR
 from joinedup.resolve.actors import ActorRegistry, load_actors
 from joinedup.resolve.incidents.settings import (
@@ -36,6 +37,8 @@ __all__ = [
     "Victim",
     "event_from_report",
     "load_dedup_profile",
+    "origin_key",
+    "origin_names",
     "report_key",
     "shipped_dedup_profile",
 ]
@@ -48,20 +51,44 @@ ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "az", "an", "th
 
 @dataclass(frozen=True)
 class DedupProfile:
-    """What de-duplication knows of a profile: settings, harm taxonomy and actors."""
+    """What de-duplication knows of a profile: settings, harm taxonomy and actors; ``origins``
+    the outlets' spellings (``outlets.yaml``), as an origin's key folds them, to their
+    canonical names."""
 
     settings: DedupSettings
     taxonomy: Taxonomy
     actors: ActorRegistry
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 def load_dedup_profile(directory: Path = CONFLICT_DIR) -> DedupProfile:
-    """Load ``dedup.yaml``, ``taxonomy.yaml`` and ``actors.yaml`` from a profile directory."""
+    """Load ``dedup.yaml``, ``taxonomy.yaml`` and ``actors.yaml`` from a profile directory,
+    and its ``outlets.yaml`` (the conflict profile's when the directory has none)."""
+    outlets = directory / "outlets.yaml"
     return DedupProfile(
         settings=load_settings(directory / "dedup.yaml"),
         taxonomy=load_taxonomy(directory / "taxonomy.yaml"),
         actors=load_actors(directory / "actors.yaml"),
+        origins=origin_names(outlets if outlets.is_file() else CONFLICT_DIR / "outlets.yaml"),
     )
+
+
+def origin_key(name: str) -> str:
+    """An origin as independence counts it: letters and digits, folded, no spaces ("SOHR",
+    "sohr " and "S.O.H.R." are one; :func:`joinedup.corroborate.independence.origin_of`)."""
+    return fold_words(name).replace(" ", "")
+
+
+def origin_names(path: Path) -> dict[str, str]:
+    """Every spelling of an outlet in an outlets file, folded as the file looks it up and
+    written without spaces as :func:`origin_key` writes an origin, to the outlet's canonical
+    name; a key two outlets share is neither's."""
+    names: dict[str, str | None] = {}
+    for spelling, outlet in load_outlets_from(path).by_key.items():
+        key = spelling.replace(" ", "")
+        if key and names.setdefault(key, outlet.name) != outlet.name:
+            names[key] = None
+    return {key: name for key, name in names.items() if name is not None}
 
 
 @cache
@@ -73,12 +100,15 @@ def shipped_dedup_profile() -> DedupProfile:
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     """One actor a report names: the actor it resolves to, the role, the name as written, and
-    why that name does not fit the report's date, if it does not (never a reason to refuse)."""
+    why that name does not fit the report's date, if it does not (never a reason to refuse).
+    ``compared`` is False for a name the actors file does not list that describes a people
+    ("Alawite villagers", "Kurdish fighters"): shown, never compared nor graded."""
 
     actor: str
     role: str | None
     name: str
     anachronism: str | None = None
+    compared: bool = True  # False for a description of a people (dedup.yaml actors.people_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +133,9 @@ class Event:
     exact). ``admin1``/``admin2`` are comparison keys: the canonical name's transliteration
     skeleton ("jbl smn"). ``mechanism`` and ``targets`` leave out wildcards ("unknown").
     ``parties`` are the actors compared between reports: every actor named, except victim
-    groups; ``circle`` adds the coalitions they belonged to then. ``document`` is the
+    groups and names that describe a people (``ActorMention.compared``); ``circle`` adds the
+    coalitions they belonged to then. ``upstream`` is an outlet's canonical name when the
+    report gives one of its spellings (``outlets.yaml``). ``document`` is the
     source's own document the report was taken from (``source.document``, spacing
     folded): two reports of one org and one document were told apart by the source itself.
     """
@@ -175,9 +207,10 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
     mechanism = harm.get("mechanism")
     mechanism = None if mechanism in taxonomy.mechanisms.wildcards else mechanism
     targets = frozenset(harm.get("targets") or ()) - taxonomy.targets.wildcards
-    actors = _actors(report.get("actors") or (), data.actors, first)
-    parties = frozenset(m.actor for m in actors
-                        if m.role != "victim_group" and data.actors.is_party(m.actor))
+    actors = _actors(report.get("actors") or (), data.actors, first,
+                     settings.people_words)
+    parties = frozenset(m.actor for m in actors if m.compared
+                        and m.role != "victim_group" and data.actors.is_party(m.actor))
     extra = report.get("extra") or {}
     casualties = report.get("casualties") or {}
     lat, lon = loc.get("lat"), loc.get("lon")
@@ -186,7 +219,7 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         org=org,
         agency=str(source["agency"]),
         partner=bool(source.get("partner", False)),
-        upstream=report.get("upstream"),
+        upstream=_upstream(report.get("upstream"), data.origins),
         document=_document(source.get("document")),
         derived_from=tuple(ref if "/" in ref else report_key(org, ref)
                            for ref in map(str, report.get("derived_from") or ())),
@@ -215,6 +248,18 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         victims=tuple(_victim(p) for p in report.get("people") or ()),
         records=frozenset((k, str(extra[k])) for k in settings.sources.record_keys if k in extra),
     )
+
+
+def _upstream(raw: Any, origins: Mapping[str, str]) -> str | None:
+    """The origin a report relies on, an outlet's spelling made its canonical name ("Syrian
+    Observatory for Human Rights" and "syriahr.com" are "SOHR"), so that two spellings of one
+    origin count as one independent source (conflict.md rule 1); any other name as given. The
+    name is looked up by its :func:`origin_key`, so two spellings that were one origin stay
+    one."""
+    if raw is None:
+        return None
+    key = origin_key(str(raw))
+    return origins.get(key) or origins.get(key.removeprefix("the")) or str(raw)
 
 
 def _document(raw: Any) -> str | None:
@@ -299,14 +344,23 @@ def _facility(raw: Any, generic: frozenset[str],
     return " ".join(words) or None
 
 
-def _actors(raw: Sequence[Mapping[str, Any]], registry: ActorRegistry, on: date) -> (
-    tuple[ActorMention, ...]
-):
+def _actors(raw: Sequence[Mapping[str, Any]], registry: ActorRegistry, on: date,
+            people_words: frozenset[str] = frozenset()) -> tuple[ActorMention, ...]:
     out = []
     for actor in raw:
-        found = registry.identify(str(actor["name"]), on, actor.get("aliases") or ())
-        out.append(ActorMention(found.actor, actor.get("role"), found.name, found.anachronism))
+        names = [str(actor["name"]), *map(str, actor.get("aliases") or ())]
+        found = registry.identify(names[0], on, names[1:])
+        described = not found.known and any(_names_a_people(n, people_words) for n in names)
+        out.append(ActorMention(found.actor, actor.get("role"), found.name, found.anachronism,
+                                compared=not described))
     return tuple(out)
+
+
+def _names_a_people(name: str, people_words: frozenset[str]) -> bool:
+    """Whether a name holds a word (or phrase) of ``people_words``: an ethnicity, a religion or
+    a sect ("Alawite villagers", "Kurdish fighters")."""
+    folded = f" {fold_words(name)} "
+    return any(f" {w} " in folded for w in people_words)
 
 
 def _count(raw: Any) -> tuple[int, int] | None:

@@ -123,6 +123,7 @@ class ScoreRules:
     large_toll: int
     rare_targets: frozenset[str] = frozenset()
     not_against_roles: frozenset[str] = frozenset()
+    vague_toll_ratio: float | None = None  # a range wider than this agrees with nothing
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class DedupSettings:
     sources: SourceRules
     scoring: ScoreRules
     victims: VictimRules
+    # words naming a people (an ethnicity, a religion or sect), folded: an actor's name the
+    # actors file does not list that holds one describes a people, and is never compared
+    people_words: frozenset[str] = frozenset()
 
 
 def load_settings(path: Path) -> DedupSettings:
@@ -173,6 +177,8 @@ def load_settings(path: Path) -> DedupSettings:
         large_toll=get.whole("scoring.large_toll"),
         rare_targets=frozenset(map(str, get.items("scoring.rare_targets"))),
         not_against_roles=frozenset(map(str, get.items("scoring.not_against_roles"))),
+        vague_toll_ratio=(get.number("scoring.vague_toll_ratio")
+                          if "vague_toll_ratio" in get.mapping("scoring") else None),
     )
     if scoring.contender_at > scoring.merge_at:
         raise ProfileError(f"{path}: scoring.contender_at is above scoring.merge_at")
@@ -198,7 +204,17 @@ def load_settings(path: Path) -> DedupSettings:
             surname_similarity=get.number("victims.surname_similarity"),
             skeleton_edits=get.whole("victims.skeleton_edits"),
         ),
+        people_words=_people_words(path, data),
     )
+
+
+def _people_words(path: Path, data: Mapping[str, Any]) -> frozenset[str]:
+    """``actors.people_words``, folded (none when the file gives none)."""
+    section = data.get("actors") or {}
+    raw = section.get("people_words") or [] if isinstance(section, Mapping) else section
+    if not isinstance(raw, list):
+        raise ProfileError(f"{path}: actors.people_words: expected a list, got {raw!r}")
+    return frozenset(w for word in raw if (w := fold_words(str(word))))
 
 
 def _synonyms(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
