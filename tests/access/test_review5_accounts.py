@@ -121,13 +121,13 @@ def test_issuing_a_token_is_audited_with_its_id_and_account(store: Store) -> Non
     its revocation is logged under (``token/<id>``)."""
     create_account(store, "feed", "reporter", None, agency="police")
     before = len(store.audit_rows())
-    pk, text = issue_token(store, "feed", "nightly import", ["reports:write"])
+    pk, text = issue_token(store, "feed", "nightly import", ["reports:write"], now=T0)
     revoke_token(store, pk)
     rows = [(r["action"], r["target"], r["detail"]) for r in store.audit_rows()[before:]]
     issued = [d for a, target, d in rows if a == "admin" and target == f"token/{pk}"
               and "account" in d]
     assert issued == [{"account": "feed", "name": "nightly import",
-                       "scopes": ["reports:write"]}]
+                       "scopes": ["reports:write"], "expires": "2027-12-05T09:00:00+00:00"}]
     assert ("admin", f"token/{pk}", {"revoke": True}) in rows
     assert all(text not in str(r) for r in store.audit_rows())
 

@@ -232,6 +232,7 @@ def test_signing_in_with_the_organisation(client: TestClient, idp: FakeProvider)
     assert 'http-equiv="refresh" content="0; url=/alerts"' in done.text
     session = _session(client)
     assert session.pop("form_key")  # a new session, with its own value for the form token
+    assert isinstance(session.pop("started"), float)  # when it began: signing out ends it
     assert session == {"account": "dsl.okafor", "partnership": "default"}
     page = client.get("/alerts")
     assert page.status_code == 200 and "dsl.okafor (panel)" in page.text

@@ -3,10 +3,11 @@
 Passwords are kept as argon2 hashes (argon2-cffi). Five failed sign-ins in a row lock an account
 for fifteen minutes. A wrong name and a wrong password get the same answer, after the same
 work, so that sign-in does not tell who has an account. API tokens for system-to-system import
-are shown once; only their SHA-256 is kept, with their scopes, and they can be revoked. Every
-sign-in, failed or not, is in the audit log with how it ended (``outcome``), and so is every
-refused token. Roles are checked by the gate's policy (:mod:`joinedup.store.gate`); the web
-app's sessions come with it.
+are shown once; only their SHA-256 is kept, with their scopes and when they expire, and they
+can be revoked. Every sign-in, failed or not, is in the audit log with how it ended
+(``outcome``), and so is every refused token. Roles are checked by the gate's policy
+(:mod:`joinedup.store.gate`); the web app's sessions come with it, and :func:`end_sessions`
+ends every one of an account's sessions at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ NAME_IN_LOG = 200  # a name as typed at sign-in is kept in the audit log up to t
 NAME_LENGTH = 200  # an account's name is at most this long (account.name is String(200))
 MIN_PASSWORD = 12
 SCOPES = ("reports:write",)
+TOKEN_DAYS = 365  # a token's life unless issued for fewer days
+MAX_TOKEN_DAYS = 3650  # and at most this: every token expires
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("joinedup: not an account's password")
 
@@ -152,18 +155,65 @@ def unlock(store: Store, name: str) -> None:
     store.update_account(name, failures=0, locked_until=None)
 
 
-def disable(store: Store, name: str) -> None:
+def disable(store: Store, name: str, now: datetime | None = None) -> None:
+    """Stop an account signing in, and end its sessions (:func:`end_sessions`): were it ever
+    active again, a session it had before would not be."""
     if store.account_named(name) is None:
         raise NotFound(f"no account {name!r}")
-    store.update_account(name, active=False)
+    store.update_account(name, active=False, sessions_valid_after=now or datetime.now(UTC))
+
+
+def end_sessions(store: Store, name: str, now: datetime | None = None) -> None:
+    """End every web session of an account: a session that began before ``now`` (the
+    account's ``sessions_valid_after``) is refused from then on, wherever its cookie is. An
+    admin's ``joinedup account sign-out``, audited as ``admin account/<name>``; signing out
+    of the web app is :func:`sign_out`."""
+    if store.account_named(name) is None:
+        raise NotFound(f"no account {name!r}")
+    store.update_account(name, sessions_valid_after=now or datetime.now(UTC))
+
+
+def sign_out(store: Store, name: str, now: datetime | None = None) -> None:
+    """An account signs out of the web app: every one of its sessions ends, not only the one
+    of the browser it signed out in (a copy of that session's cookie, anywhere, is refused
+    too). ``store`` is the system's, as at sign-in; audited as ``logout account/<name>``."""
+    store.update_account(name, "logout", outcome="signed out everywhere",
+                         sessions_valid_after=now or datetime.now(UTC))
+
+
+def session_current(account: Row, started: object) -> bool:
+    """Whether a session of ``account`` that began at ``started`` (seconds since the epoch,
+    as the session keeps it) is still good: it began no earlier than the account's
+    ``sessions_valid_after``. A session without a start (signed in before sessions kept one)
+    is taken to have begun at the epoch. An account never signed out refuses none."""
+    after = account.get("sessions_valid_after")
+    if after is None:
+        return True
+    began = float(started) if isinstance(started, int | float) \
+        and not isinstance(started, bool) else 0.0
+    return began >= _aware(after).timestamp()
+
+
+def token_expiry(issued: datetime, days: int = TOKEN_DAYS) -> datetime:
+    """When a token issued at ``issued`` for ``days`` days expires; ``days`` from 1 to
+    MAX_TOKEN_DAYS (a token that never expires cannot be issued)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InputError(f"a token expires after 1 to {MAX_TOKEN_DAYS} days, not {days!r}",
+                         hint=f"give --expires-days, e.g. {TOKEN_DAYS}; issue a new token "
+                              "before it expires")
+    return issued + timedelta(days=days)
 
 
 def issue_token(store: Store, account: str, name: str, scopes: list[str],
-                now: datetime | None = None) -> tuple[int, str]:
-    """A new API token for ``account``: its id, and its text, shown this once.
+                now: datetime | None = None, days: int = TOKEN_DAYS) -> tuple[int, str]:
+    """A new API token for ``account``: its id, and its text, shown this once. It expires
+    ``days`` days after ``now`` (:func:`token_expiry`).
 
-    Audited as ``admin token/<id>`` with the account it acts for, its name and its scopes, so
-    that the entry of its revocation (``token/<id>``) and its uses can be traced to it."""
+    Audited as ``admin token/<id>`` with the account it acts for, its name, its scopes and
+    when it expires, so that the entry of its revocation (``token/<id>``) and its uses can be
+    traced to it."""
+    now = now or datetime.now(UTC)
+    expires = token_expiry(now, days)
     acc = store.account_named(account)
     if acc is None:
         raise NotFound(f"no account {account!r}")
@@ -174,11 +224,12 @@ def issue_token(store: Store, account: str, name: str, scopes: list[str],
     with store.unit_of_work():
         pk = store.add_token({
             "account": acc["pk"], "name": name, "token_hash": token_hash(text),
-            "scopes": sorted(set(scopes)), "created_at": now or datetime.now(UTC),
-            "revoked_at": None,
+            "scopes": sorted(set(scopes)), "created_at": now, "revoked_at": None,
+            "expires_at": expires,
         })
         store.audit_note("admin", f"token/{pk}", account=acc["name"], name=name,
-                         scopes=sorted(set(scopes)))
+                         scopes=sorted(set(scopes)),
+                         expires=expires.isoformat(timespec="seconds"))
     return pk, text
 
 
@@ -186,10 +237,12 @@ def token_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def token_account(store: Store, text: str, scope: str) -> Row:
-    """The account a token acts for, if the token is known, not revoked, has ``scope``, and
-    its account is active; else AccessDenied (one answer for all of these). A refusal is
-    audited as ``login token/<id>`` (``login token`` for an unknown token) with the reason."""
+def token_account(store: Store, text: str, scope: str, now: datetime | None = None) -> Row:
+    """The account a token acts for, if the token is known, not revoked, not expired, has
+    ``scope``, and its account is active; else AccessDenied (one answer for all of these). A
+    refusal is audited as ``login token/<id>`` (``login token`` for an unknown token) with the
+    reason. A token issued before tokens expired (no ``expires_at``) does not expire."""
+    now = now or datetime.now(UTC)
     found = store.token_with_account(token_hash(text or ""))
     refused = AccessDenied("this token is not valid for that", hint="ask an admin for a token")
     if found is None:
@@ -198,11 +251,17 @@ def token_account(store: Store, text: str, scope: str) -> Row:
     tok, acc = found
     why = ("revoked" if tok["revoked_at"] is not None
            else "its account is disabled" if not acc["active"]
+           else "expired" if _expired(tok, now)
            else "not in its scopes" if scope not in tok["scopes"] else "")
     if why:
         store.audit_note("login", f"token/{tok['pk']}", outcome=f"refused: {why}")
         raise refused
     return acc
+
+
+def _expired(tok: Row, now: datetime) -> bool:
+    expires = tok.get("expires_at")
+    return expires is not None and _aware(expires) <= now
 
 
 def revoke_token(store: Store, pk: int, now: datetime | None = None) -> None:

@@ -800,10 +800,19 @@ def account_unlock(name: str, db: DbOption = "") -> None:
 
 @account_app.command("disable")
 def account_disable(name: str, db: DbOption = "") -> None:
-    """Stop an account signing in (its history stays)."""
+    """Stop an account signing in, and end its web sessions (its history stays)."""
     from joinedup.access import disable
 
-    _change_account(disable, name, db, "disabled")
+    _change_account(disable, name, db, "disabled; its sessions have ended")
+
+
+@account_app.command("sign-out")
+def account_sign_out(name: str, db: DbOption = "") -> None:
+    """End every web session of an account, in every browser (a lost laptop, a copied
+    cookie); it may sign in again."""
+    from joinedup.access import end_sessions
+
+    _change_account(end_sessions, name, db, "signed out everywhere")
 
 
 def _change_account(change: Callable[[Store, str], None], name: str, db: str, done: str) -> None:
@@ -819,17 +828,22 @@ def token_issue(
     account: str,
     name: Annotated[str, typer.Option(help="What the token is for")],
     scope: Annotated[list[str], typer.Option(help="reports:write")],
+    expires_days: Annotated[int, typer.Option(
+        help="Days until it expires (1 to 3650); every token expires")] = 365,
     db: DbOption = "",
 ) -> None:
-    """Issue a token; it is printed this once and kept only as a hash."""
-    from joinedup.access import issue_token
+    """Issue a token; it is printed this once and kept only as a hash. It expires after
+    --expires-days (a year by default): issue a new one before then."""
+    from joinedup.access import issue_token, token_expiry
 
+    now = datetime.now(UTC)
     try:
-        pk, text = issue_token(_open(db), account, name, scope)
+        pk, text = issue_token(_open(db), account, name, scope, now=now, days=expires_days)
     except JoinedupError as err:
         _fail(err)
-    console.print(f"token {pk} for {account}; keep it now, it is not shown again:",
-                  highlight=False)
+    expires = token_expiry(now, expires_days)
+    console.print(f"token {pk} for {account}, expires {expires:%Y-%m-%d %H:%M} UTC; keep it "
+                  "now, it is not shown again:", highlight=False)
     out.print(text, markup=False)
 
 

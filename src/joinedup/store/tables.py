@@ -371,7 +371,8 @@ SEARCH_OBJECTS = frozenset(
 
 # Accounts of a partnership (the access issue): a role, the agency it belongs to where the role
 # is scoped by agency, an argon2 password hash (none when sign-in is by OpenID Connect), and
-# the failed sign-ins that lock it for a while.
+# the failed sign-ins that lock it for a while. A web session that began before
+# ``sessions_valid_after`` is refused (signing out ends every session of the account).
 account = Table(
     "account",
     metadata,
@@ -385,10 +386,12 @@ account = Table(
     Column("locked_until", DateTime(timezone=True)),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sessions_valid_after", DateTime(timezone=True)),  # None: no session refused
     UniqueConstraint("partnership", "name"),
 )
 
-# Tokens for system-to-system import: only their SHA-256 is kept; scoped and revocable.
+# Tokens for system-to-system import: only their SHA-256 is kept; scoped, revocable, and
+# refused after ``expires_at`` (None only for tokens issued before tokens expired).
 api_token = Table(
     "api_token",
     metadata,
@@ -400,6 +403,7 @@ api_token = Table(
     Column("scopes", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),
 )
 
 # Escalations (the access issue; safeguarding.md R1): an alert without a decision past its

@@ -37,7 +37,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from joinedup.access import account_actor, token_account
+from joinedup.access import account_actor, session_current, token_account
 from joinedup.access.policy import RolePolicy
 from joinedup.errors import AccessDenied, DecisionRefused, InputError, JoinedupError, NotFound
 from joinedup.store import Store
@@ -80,6 +80,11 @@ ALLOWED_HOSTS_ENV = "JOINEDUP_ALLOWED_HOSTS"
 # A form token is made from a random value of the browser's own (Context.form_token): signed
 # in, kept in the signed session cookie under this key; before, in a cookie of its own.
 FORM_KEY = "form_key"
+# When a session began (seconds since the epoch): a session that began before its account's
+# ``sessions_valid_after`` (set by signing out) is refused (Context.session_account).
+STARTED_KEY = "started"
+SECRET_ENV = "JOINEDUP_SECRET"
+MIN_SECRET = 32  # characters: anyone who guesses the secret can sign a session as anyone
 PRE_SESSION_COOKIE = "joinedup_form"
 EXPIRED = "this form has expired (the server was restarted)"
 
@@ -150,13 +155,8 @@ class Context:
                 "POST", "/api/reports") else "none"
             bearer = token_account(self.system(), auth[7:].strip(), scope)
             found = account_actor(bearer)
-        elif (name := request.session.get("account")) is not None:
-            partnership = str(request.session.get("partnership") or "default")
-            acc = self.system(partnership).account_named(str(name))
-            if acc is not None and acc["active"]:
-                found = account_actor(acc)
-            else:
-                request.session.clear()
+        elif (acc := self.session_account(request)) is not None:
+            found = account_actor(acc)
         if found is None:
             if not self.open_mode():
                 raise SignInRequired("sign in to continue", hint="use your account's name")
@@ -169,6 +169,22 @@ class Context:
             found = Actor.local()
         request.state.actor = found
         return found
+
+    def session_account(self, request: Request) -> dict[str, Any] | None:
+        """The account this request's session is signed in as, if the session is still good:
+        the account exists, is active, and has not signed out (or been signed out by an admin)
+        since the session began (:func:`joinedup.access.session_current`). A session that is
+        not is cleared, so its browser is asked to sign in again."""
+        session = request.session
+        name = session.get("account")
+        if name is None:
+            return None
+        partnership = str(session.get("partnership") or "default")
+        acc: dict[str, Any] | None = self.system(partnership).account_named(str(name))
+        if acc is not None and acc["active"] and session_current(acc, session.get(STARTED_KEY)):
+            return acc
+        session.clear()
+        return None
 
     def conflict_pages(self, request: object) -> bool:
         """Whether the navigation offers the conflict profile's pages: to a role that may read
@@ -268,12 +284,14 @@ class Context:
 
     def start_session(self, request: Request, response: Response, account: dict[str, Any],
                       partnership: str) -> None:
-        """A new session for a new sign-in, with a new random value for its form token; the
-        pre-session's cookie is dropped."""
+        """A new session for a new sign-in, with a new random value for its form token and
+        the moment it began (refused once the account signs out after it); the pre-session's
+        cookie is dropped."""
         request.session.clear()
         request.session["account"] = account["name"]
         request.session["partnership"] = partnership
         request.session[FORM_KEY] = secrets.token_urlsafe(32)
+        request.session[STARTED_KEY] = time.time()
         response.delete_cookie(PRE_SESSION_COOKIE, path="/", httponly=True, samesite="strict",
                                secure=_https())
 
@@ -302,7 +320,11 @@ class Context:
 
 
 def create_app(url: str) -> FastAPI:
-    """The web app serving the store at ``url`` (created and migrated if needed)."""
+    """The web app serving the store at ``url`` (created and migrated if needed).
+
+    Raises:
+        InputError: ``JOINEDUP_SECRET`` is set and shorter than MIN_SECRET characters."""
+    secret = _session_secret()
     engine = make_engine(url)
     migrate(engine)
     Store(engine, Actor.local()).ensure_partnership("default", "default")
@@ -318,7 +340,7 @@ def create_app(url: str) -> FastAPI:
     app.state.ctx = ctx
     app.add_middleware(
         SessionMiddleware,
-        secret_key=os.environ.get("JOINEDUP_SECRET") or secrets.token_urlsafe(32),
+        secret_key=secret,
         session_cookie="joinedup_session",
         same_site="strict",
         https_only=_https(),
@@ -403,6 +425,23 @@ def _signed_in(request: Request) -> None:
     if any("\x00" in text for text in given):
         raise InputError("the address holds a NUL character", hint="remove it")
     request.app.state.ctx.actor(request)
+
+
+def _session_secret() -> str:
+    """The key the session cookies are signed with: ``JOINEDUP_SECRET``, at least MIN_SECRET
+    characters (a short one could be guessed, and a session signed for any account), or, unset,
+    a random one of this process's own (sessions then end when it stops)."""
+    secret = os.environ.get(SECRET_ENV, "")
+    if not secret:
+        return secrets.token_urlsafe(32)
+    if len(secret) < MIN_SECRET:
+        raise InputError(
+            f"{SECRET_ENV} is only {len(secret)} character{'s' if len(secret) > 1 else ''} "
+            f"long; it must be at least {MIN_SECRET}, "
+            "or it could be guessed and a session cookie signed for any account",
+            hint='make one with: python -c "import secrets; print(secrets.token_urlsafe(32))", '
+                 "and keep it as you keep a password")
+    return secret
 
 
 def _https() -> bool:

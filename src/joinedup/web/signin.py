@@ -9,7 +9,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from joinedup.access import authenticate
+from joinedup.access import authenticate, sign_out
 from joinedup.errors import AccessDenied, InputError
 
 router = APIRouter(include_in_schema=False)
@@ -90,7 +90,20 @@ def _limiter(request: Request) -> CapacityLimiter:
 
 @router.post("/logout", response_model=None)
 async def logout(request: Request) -> Response:
+    """Sign out everywhere: every session of the account ends, this browser's and any other
+    (a copy of the cookie included), by moving the account's ``sessions_valid_after`` to now.
+    A session that is no longer good (the account signed out elsewhere) ends here only: a
+    stale cookie cannot sign its account out again."""
     form = await request.form()
-    request.app.state.ctx.check_form(request, str(form.get("csrf", "")))
+    ctx = request.app.state.ctx
+    ctx.check_form(request, str(form.get("csrf", "")))
+    await to_thread.run_sync(_end_sessions, request)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
+
+
+def _end_sessions(request: Request) -> None:
+    ctx = request.app.state.ctx
+    account = ctx.session_account(request)
+    if account is not None:  # as the system, as a sign-in is: no role writes an account
+        sign_out(ctx.system(account["partnership"]), account["name"])
