@@ -8,7 +8,9 @@ withholds two parts:
   imported email's subject line (which often names the child);
 - ``protected_attributes``: the profile's protected attributes and the input contract's
   (ethnicity, race, religion, nationality, sexual orientation, gender identity...), stored
-  for oversight and never scored, matched however the key is cased or spaced;
+  for oversight and never scored, matched however the key is cased or spaced: under a
+  person's ``attributes``, and under any key of the report's ``extra``, however deep (a
+  conflict report's victims carry no attributes, so a source's "religion" comes in ``extra``);
 - ``victims`` (a profile that names it: conflict): victims' personal data, their names, ages,
   sex and relatives (conflict.md rule 6; WHO SSA collects none). Each keeps its ref and
   status, so counts survive.
@@ -105,6 +107,7 @@ def redact(body: Row, profile: Profile, include: frozenset[str]) -> tuple[Row, l
             for key in sorted(k for k in attrs if is_protected(k, profile)):
                 del attrs[key]
                 removed.append(f"people[{i}].attributes.{key}")
+        _withhold_protected(out.get("extra"), "extra", profile, removed)
     if removed:
         extra = out.get("extra")
         out["extra"] = {**(extra if isinstance(extra, dict) else {}),
@@ -145,9 +148,36 @@ def is_protected(key: str, profile: Profile) -> bool:
     return protected_key(key) or name in profile.protected_attributes
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _withhold_protected(node: Any, path: str, profile: Profile, removed: list[str]) -> None:
+    """Remove every key naming a protected characteristic from ``node`` (the report's
+    ``extra``) and from every map nested in it, lists' items too, adding each path removed to
+    ``removed``. ``extra`` is the contract's free part, so a source puts there what the model
+    has no field for, and a key nested in it ("victims": [{"sect": ...}]) leaves the system as
+    surely as one at the top. Its depth is bounded when a report is read (16 levels)."""
+    if isinstance(node, dict):
+        for key in [k for k in node if is_protected(str(k), profile)]:
+            del node[key]
+            removed.append(_child(path, str(key)))
+        for key, value in node.items():
+            _withhold_protected(value, _child(path, str(key)), profile, removed)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _withhold_protected(value, f"{path}[{i}]", profile, removed)
+
+
+def _child(path: str, key: str) -> str:
+    """``path.key``, or ``path["key"]`` for a key that is not a plain name."""
+    return f"{path}.{key}" if _NAME.fullmatch(key) else f"{path}[{json.dumps(key)}]"
+
+
 def _part_of(path: str) -> str:
     """The part a withheld path belongs to."""
     if ".attributes." in path:
+        return "protected_attributes"
+    if path.startswith("extra") and path.removeprefix("extra.") not in NARRATIVE_EXTRA:
         return "protected_attributes"
     if path.startswith("people[") and path.rsplit(".", 1)[-1] in PERSONAL:
         return "victims"

@@ -36,6 +36,27 @@ def _period_start(day: date, period: str) -> date:
     raise ValueError(f"unknown period {period!r}; use day, week or month")
 
 
+def _next_period(start: date, period: str) -> date:
+    """The start of the period after the one starting on ``start``."""
+    if period == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start + timedelta(days=7 if period == "week" else 1)
+
+
+def _every_period(counts: Mapping[date, int], period: str) -> list[Row]:
+    """Incidents per period from the first period with one to the last, the periods between
+    with none given as 0: an average over them is then over the whole span, not only over the
+    periods something was hit in (which overstates it)."""
+    if not counts:
+        return []
+    out = []
+    start, last = min(counts), max(counts)
+    while start <= last:
+        out.append({"start": start.isoformat(), "incidents": counts.get(start, 0)})
+        start = _next_period(start, period)
+    return out
+
+
 def attack_rates(
     incidents: Iterable[Row],
     groups: Mapping[str, Iterable[str]],
@@ -43,10 +64,13 @@ def attack_rates(
     min_certainty: str = "rumour",
 ) -> list[Row]:
     """For each group of targets (e.g. ``health_care``: facility, transport, personnel...),
-    incidents per ``period`` and the mean interval between consecutive ones, in hours.
+    incidents per ``period`` (every period from the first incident's to the last's, empty ones
+    as 0) and the mean interval between consecutive ones, in hours.
 
     Incidents are the store's summaries (each with ``date_start``, ``date_end``, ``certainty``
     and ``targets``); those graded below ``min_certainty`` are left out, and the row says so.
+    Below two incidents there is no interval: ``mean_interval_hours`` and ``one_every_hours``
+    are None (one attack in a day is not "one every 24 hours").
     """
     floor = CERTAINTY.index(min_certainty)
     wanted = {name: set(targets) for name, targets in groups.items()}
@@ -72,14 +96,14 @@ def attack_rates(
             "incidents": len(found),
             "min_certainty": min_certainty,
             "period": period,
-            "per_period": [{"start": start.isoformat(), "incidents": n}
-                           for start, n in sorted(per.items())],
+            "per_period": _every_period(per, period),
             "first": days[0].isoformat() if days else None,
             "last": days[-1].isoformat() if days else None,
             # between consecutive incidents, by their first days (day precision at best)
             "mean_interval_hours": round(sum(gaps) / len(gaps), 1) if gaps else None,
-            # the SAMS way: the days covered, first to last inclusive, over the incidents
-            "one_every_hours": round(span_hours / len(found), 1) if found else None,
+            # the SAMS way: the days covered, first to last inclusive, over the incidents; a
+            # rate needs two of them
+            "one_every_hours": round(span_hours / len(found), 1) if len(found) > 1 else None,
             "imprecise_dates": sum(
                 1 for i in found if i["date_end"] and i["date_end"] != i["date_start"]),
             "incident_ids": [i["id"] for i in found],

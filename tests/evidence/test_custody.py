@@ -26,7 +26,9 @@ PHOTO = b"\x89PNG fictional test image of a damaged warehouse roof\n"
 def report_citing(digest: str) -> dict[str, Any]:
     return {
         "profile": "conflict", "id": "sarc-1", "reported_at": "2016-09-20",
-        "source": {"agency": "affected_organisation", "org": "sarc", "partner": True},
+        # not `partner: true`: "sarc" is not one of the profile's partner channels, and the
+        # flag says nothing of custody
+        "source": {"agency": "affected_organisation", "org": "sarc"},
         "occurred_from": "2016-09-19",
         "location": {"name": "Urum al-Kubra", "admin1": "Aleppo", "precision": "neighbourhood"},
         "harm": {"mechanism": "air_strike", "targets": ["humanitarian_convoy"]},

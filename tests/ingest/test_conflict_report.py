@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,15 @@ CONVOY: dict[str, Any] = {
 }
 
 
+def _with_ocha_as_partner() -> Any:
+    """The conflict profile of a deployment whose partners include OCHA: the convoy report
+    says ``partner: true``, which only a listed partner channel may."""
+    shipped = load_profile("conflict")
+    return dataclasses.replace(shipped, partners=shipped.partners | {"un-ocha"})
+
+
 def parse(raw: Any) -> ConflictReport:
-    report = parse_report(raw, vocabulary=load_profile("conflict"), file="c.jsonl", line=3)
+    report = parse_report(raw, vocabulary=_with_ocha_as_partner(), file="c.jsonl", line=3)
     assert isinstance(report, ConflictReport)
     return report
 

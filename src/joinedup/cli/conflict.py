@@ -108,12 +108,33 @@ def _range(value: Row | None) -> Row | None:
     return None if value is None else {"min": value.get("min"), "max": value.get("max")}
 
 
+def reads_victims(store: Store) -> bool:
+    """Whether the store's actor may read victims' personal data, asked of the gate's policy
+    as the web's incident pages ask it (conflict.md rule 6): a role may read incidents and not
+    the names, ages and relatives of the people harmed in them."""
+    return store.gate.policy.allows(store.actor, "read", "victims")
+
+
+NOT_PERSONAL = ("status", "statuses", "reports")  # what a withheld victim keeps: counts survive
+
+
+def _victims(victims: list[Row], shown: bool) -> list[Row]:
+    """The incident's named victims, or for a role that may not read them each victim's status
+    and reports only (their names, spellings, age, sex, relatives and why they were joined, which
+    quotes the names, withheld)."""
+    if shown:
+        return victims
+    return [{k: v[k] for k in NOT_PERSONAL if k in v} for v in victims]
+
+
 def incidents_json(store: Store) -> list[Row]:
     """Every incident in the documented shape of ``joinedup incidents --json`` (the conflict
     issue): reports as ``org/id``, both grades, casualty ranges, dates, place, mechanism,
-    targets and victims; what each grade rests on is under ``grading``."""
+    targets and victims; what each grade rests on is under ``grading``. Victims' personal data
+    only for a role that may read it (:func:`reads_victims`; ``victims_shown`` says which)."""
     rows = store.incidents()
     reports = store.reports_by_pk(pk for inc in rows for pk in inc["reports"])
+    shown = reads_victims(store)
     out = []
     for inc in rows:
         data = inc["data"]
@@ -131,13 +152,25 @@ def incidents_json(store: Store) -> list[Row]:
             "location": data.get("location"),
             "mechanism": inc["mechanism"],
             "targets": data.get("targets", []),
-            "victims": data.get("victims", []),
+            "victims": _victims(data.get("victims", []), shown),
+            "victims_shown": shown,
             "actors": data.get("actors", []),
             "sources": data.get("sources", []),
             "grading": {"certainty": data.get("certainty_rules", []),
                         "attribution": data.get("attribution_rules", [])},
         })
     return out
+
+
+def audit_reads(store: Store, rows: list[Row]) -> None:
+    """Audit each incident printed as ``read incident/ID``, as the web audits an incident's
+    page, so that ``joinedup audit who-saw I-…`` lists who read it from the command line too
+    (the list alone was one ``read incidents``, which names no incident); with whether its
+    victims were shown. One commit for them all."""
+    with store.unit_of_work():
+        for r in rows:
+            store.audit_note("read", f"incident/{r['id']}", via="joinedup incidents",
+                             victims=r["victims_shown"])
 
 
 def actor_named(incident: Row, name: str) -> bool:
@@ -167,14 +200,16 @@ def incidents(
     if certainty not in CERTAINTY:
         _fail(InputError(f"unknown certainty {certainty!r}", hint=", ".join(CERTAINTY)))
     try:
-        rows = incidents_json(_open(db))
+        store = _open(db)
+        rows = incidents_json(store)
+        floor = CERTAINTY.index(certainty)
+        rows = [r for r in rows if CERTAINTY.index(r["certainty"]) >= floor
+                and (not target or target in r["targets"])]
+        if actor:
+            rows = [r for r in rows if actor_named(r, actor)]
+        audit_reads(store, rows)
     except JoinedupError as err:
         _fail(err)
-    floor = CERTAINTY.index(certainty)
-    rows = [r for r in rows if CERTAINTY.index(r["certainty"]) >= floor
-            and (not target or target in r["targets"])]
-    if actor:
-        rows = [r for r in rows if actor_named(r, actor)]
     if json_:
         _dump(rows)
         return
@@ -215,12 +250,22 @@ def stats(
         _dump({"attacks": rates, "routes": routes})
         return
     for r in rates:
-        every = f"one every {r['one_every_hours']} hours" if r["one_every_hours"] else "none"
-        out.print(f"{r['targets']}: {r['incidents']} incidents ({r['first']} to {r['last']}), "
-                  f"{every}; mean interval {r['mean_interval_hours']} h", markup=False)
+        out.print(f"{r['targets']}: {rate_text(r)}", markup=False)
     for route in routes:
         steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
         out.print(f"{route['route']}: now {route['status']} ({steps})", markup=False)
+
+
+def rate_text(r: Row) -> str:
+    """One group's rate in words; below two attacks there is no interval to give, and saying
+    "one every 24 hours" of a single attack (or "None h") would mislead whoever quotes it."""
+    if not r["incidents"]:
+        return "no incidents"
+    if r["one_every_hours"] is None or r["mean_interval_hours"] is None:
+        return (f"{r['incidents']} incident ({r['first']}), fewer than two attacks: "
+                "no interval")
+    return (f"{r['incidents']} incidents ({r['first']} to {r['last']}), one every "
+            f"{r['one_every_hours']} hours; mean interval {r['mean_interval_hours']} h")
 
 
 def load_conflict_demo(store: Store, system: Store | None = None) -> None:
@@ -269,8 +314,7 @@ def conflict_summary(store: Store) -> str:
     lines.append("")
     for r in attack_rates(store.incident_summaries(), groups, period, "possible"):
         if r["incidents"]:
-            lines.append(f"{r['targets'].replace('_', ' ')}: {r['incidents']} incidents "
-                         f"{r['first']} to {r['last']}, one every {r['one_every_hours']} hours")
+            lines.append(f"{r['targets'].replace('_', ' ')}: {rate_text(r)}")
     for route in route_status(store.route_reports("conflict")):
         steps = "; ".join(f"{t['from']} {t['status']}" for t in route["timeline"])
         lines.append(f"{route['route']}: now {route['status']} ({steps})")

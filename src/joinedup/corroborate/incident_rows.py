@@ -81,13 +81,19 @@ def _label(members: Sequence[Event], location: Row, start: date) -> str:
 
 
 def _victims(victims: Iterable[NamedVictim]) -> list[Row]:
+    """Each named victim as stored. ``status`` is the most recent report's (a documentation
+    officer records a person's fate as last known: missing, then found killed, is killed) and
+    ``statuses`` every report's own, oldest first, so that reports that disagree are seen and
+    checked rather than settled silently."""
     by_id = {v.id: v for v in victims}
     out = []
     for v in by_id.values():
         out.append({
             "name": v.names[0] if v.names else None, "variants": list(v.names[1:]),
             "age": v.ages[0] if v.ages else None, "sex": v.sex,
-            "status": v.statuses[-1] if v.statuses else None,
+            "status": v.status,
+            "statuses": [{"report": report, "status": status}
+                         for report, status in v.status_reports],
             "relatives": [{"name": (by_id[other].names or ("?",))[0] if other in by_id
                            else other, "relation": relation}
                           for relation, other in v.relatives],

@@ -22,8 +22,11 @@ probable, confirmed), ``attribution`` (confirmed, fair, weak, contested, discoun
                              upstream origin (conflict.md rule 1); derived reports are in none
     actors                   [{actor, names, roles, reports}]: by canonical actor, the names
                              reports used (dated aliases) and the roles they gave
-    victims                  [{name, variants, age, sex, status, relatives: [{name, relation}],
-                             reports}]: named victims merged across the incident's reports
+    victims                  [{name, variants, age, sex, status, statuses: [{report, status}],
+                             relatives: [{name, relation}], reports}]: named victims merged
+                             across the incident's reports; ``status`` is the most recent
+                             report's, ``statuses`` each report's own, oldest first (rows kept
+                             before 2026-12-08 have no ``statuses`` until the next run)
     contenders               [{report, score, reasons}]: reports that might belong here and
                              were not merged (a runner-up, a country-level report)
 """

@@ -19,9 +19,12 @@ __all__ = ["Source", "independence_key", "independent_sources", "origin_of"]
 
 def origin_of(event: Event) -> str:
     """The origin a report relies on: its ``upstream`` if given, else its own organisation,
-    folded ("SOHR", "sohr " and "S.O.H.R." are not told apart here: import makes spellings
-    one, see ``profiles/conflict/outlets.yaml``)."""
-    return fold_words(event.upstream or event.org).replace(" ", "")
+    folded ("SOHR", "sohr " and "S.O.H.R." are not told apart). Both are read through the
+    outlets table (``profiles/conflict/outlets.yaml``; ``Event.upstream`` and
+    ``Event.outlet``): the Observatory's own report, its organisation written
+    "syrian-observatory-for-human-rights", and an outlet quoting "SOHR" are one source. The
+    table is looked up by this same folded key, so it can join two origins, never split one."""
+    return fold_words(event.upstream or event.outlet or event.org).replace(" ", "")
 
 
 def independence_key(event: Event) -> str | None:
@@ -32,7 +35,8 @@ def independence_key(event: Event) -> str | None:
 
 @dataclass(frozen=True)
 class Source:
-    """One independent source: its origin as first written (``name``; ``key`` is the folded
+    """One independent source: its origin as first written (``name``: an upstream as its
+    outlet's canonical name, an organisation as the report writes it; ``key`` is the folded
     form that decides who is one source) and the member reports that rely on it."""
 
     key: str

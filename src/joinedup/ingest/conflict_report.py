@@ -67,12 +67,34 @@ class ConflictSource(Source):
     source's own document the report was taken from (a daily bulletin listing several attacks
     gives several reports of one document)."""
 
-    partner: bool = Field(False, description="Sent through the deployment's partner channel.")
+    partner: bool = Field(
+        False, description="Sent through the deployment's partner channel: only an "
+        "organisation the profile lists under `partners` may say so."
+    )
     document: Text | None = Field(
         None, description="The source's own document the report was taken from: a bulletin or "
         "article's URL, or its title and date. Two reports of one organisation taken from one "
         "document, which the source itself told apart, are two incidents."
     )
+
+    @field_validator("partner")
+    @classmethod
+    def _a_partner_channel(cls, value: bool, info: ValidationInfo) -> bool:
+        """``partner: true`` only from an organisation the profile lists as a partner channel.
+
+        Grades read the flag (a partner that was attacked confirms it), and a report is hostile
+        input: whoever can send one, by any channel, could otherwise make any attack confirmed.
+        Whether an organisation is a partner is the partnership's list, not the report's word;
+        without a profile (shape only) the flag is read as given."""
+        partners = getattr(_vocabulary(info), "partners", None)
+        org = info.data.get("org")
+        if not value or partners is None or not isinstance(org, str) or org in partners:
+            return value
+        raise _problem(
+            f"'{org}' is not one of the conflict profile's partner channels, so its report "
+            "cannot say partner: true. If it is a partner of this deployment, ask the "
+            "partnership to add it to `partners` in the profile (profiles/conflict/"
+            "profile.yaml) and import the report again; otherwise send it without partner.")
 
 
 class Location(_Model):

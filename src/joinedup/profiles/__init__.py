@@ -117,6 +117,10 @@ class Profile:
     # Whether narratives are also read by the learned sign model after the rules
     # (extract/narrative/sign_model.py); off unless the profile turns it on.
     sign_model: bool = False
+    # The deployment's partner channels, as ``source.org`` names them: only a report of one of
+    # these may say ``source.partner: true`` (WHO SSA: a partner's own account can confirm an
+    # attack). The flag is the report's say-so; this list is the partnership's.
+    partners: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -291,7 +295,18 @@ def load_profile_from(
         local_agencies=_local_agencies(data, path),
         own_premises=_own_premises(data, path),
         sign_model=_sign_model(data, path),
+        partners=_partners(data, path),
     )
+
+
+def _partners(data: dict[str, Any], path: Path) -> frozenset[str]:
+    """``partners``: the organisations (``source.org``, written exactly as their reports
+    write it) that are the deployment's partner channels; none when the key is left out."""
+    raw = data.get("partners") or []
+    if not isinstance(raw, list) or not all(isinstance(o, str) and o.strip() for o in raw):
+        raise ProfileError(f"{path}: partners: {raw!r} is not a list of organisations",
+                           hint="write partners: [org-as-in-source.org, ...], or leave it out")
+    return frozenset(raw)
 
 
 def _sign_model(data: dict[str, Any], path: Path) -> bool:

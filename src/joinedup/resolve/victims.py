@@ -3,8 +3,9 @@
 Reports of one attack name its victims in several spellings: a headline's "Ali Daqmeesh" is the
 "Ali Daqneesh" of another, brother of Omran. People are merged only where the same person can be
 meant: within one incident, or in incidents a day either side of each other in the same locality
-(a child injured in one strike and reported dead the next day). Everywhere else an equal name is
-a namesake: Syria has many Ali Daqneeshes.
+(a child injured in one strike and reported dead the next day): points within ``locality_km``, or
+one place name given at exact or neighbourhood precision, never one city's name ("Aleppo").
+Everywhere else an equal name is a namesake: Syria has many Ali Daqneeshes.
 
 A pair agrees when its given names do (the project's variant table, then the transliteration
 skeleton: "Omran" / "Imran") and its surnames do (the table's key, the skeleton, or a close
@@ -31,6 +32,10 @@ from joinedup.resolve.normalise.transliteration import skeleton, skeleton_distan
 __all__ = ["NamedVictim", "merge_victims"]
 
 UNSTATED_SEX = frozenset({None, "unknown", "other"})
+# Precisions at which a place's name is a locality: a point or a neighbourhood, placed within
+# about ``locality_km``. "Aleppo" at city, district or governorate level is a city of two
+# million, where an equal name a day later is a namesake, not the same person.
+NAMED_LOCALITY = frozenset({"exact", "neighbourhood"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,9 @@ class NamedVictim:
     """One person as the reports together name them.
 
     ``mentions`` are ``org/id#ref``; ``relatives`` are (relation, victim id) as the reports give
-    them; ``why`` says what joined the mentions (empty for one mention)."""
+    them; ``why`` says what joined the mentions (empty for one mention). ``statuses`` are the
+    statuses given, sorted; ``status_reports`` each report's own (report, status), oldest
+    report first, whose last is :attr:`status`."""
 
     id: str
     names: tuple[str, ...]
@@ -49,6 +56,15 @@ class NamedVictim:
     statuses: tuple[str, ...]
     relatives: tuple[tuple[str, str], ...]
     why: tuple[str, ...]
+    status_reports: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def status(self) -> str | None:
+        """The most recent report's status (by the day it was reported, then its key): a man
+        reported missing and days later found killed is killed; one injured and then reported
+        dead of his wounds is killed. What each report said stays in :attr:`status_reports`,
+        so a disagreement is seen, never settled by the order of the words."""
+        return self.status_reports[-1][1] if self.status_reports else None
 
 
 @dataclass(frozen=True)
@@ -139,11 +155,16 @@ def _pairs(mentions: Sequence[_Mention], rules: VictimRules) -> list[tuple[int, 
 
 
 def _nearby(a: Event, b: Event, rules: VictimRules) -> bool:
+    """Whether two events of different incidents are a day apart in one locality: points within
+    ``locality_km``, or, where a point is missing, one place name that both reports state at
+    exact or neighbourhood precision (:data:`NAMED_LOCALITY`; a neighbourhood named without
+    coordinates still counts, one city's name does not)."""
     if max(a.first, b.first) - min(a.last, b.last) > rules.day_window:
         return False
     if a.lat is not None and b.lat is not None:
         return distance_km(a, b) <= rules.locality_km
-    return a.place is not None and a.place == b.place
+    return (a.place is not None and a.place == b.place
+            and a.stated_precision in NAMED_LOCALITY and b.stated_precision in NAMED_LOCALITY)
 
 
 def _names_agree(a: _Mention, b: _Mention, rules: VictimRules, allow_partial: bool) -> (
@@ -200,5 +221,7 @@ def _people(mentions: Sequence[_Mention], members: dict[int, list[int]],
             statuses=tuple(sorted({m.status for m in ms if m.status})),
             relatives=tuple(relatives),
             why=tuple(why.get(root, ())),
+            status_reports=tuple((m.report, m.status) for m in sorted(
+                ms, key=lambda m: (m.event.reported, m.key)) if m.status),
         ))
     return tuple(sorted(people, key=lambda p: p.id))

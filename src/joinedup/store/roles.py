@@ -29,7 +29,13 @@ RESERVED = frozenset({"public", "none"})
 APPEND_ONLY = "audit"
 READ_ONLY = "alembic_version"  # migrations are the owner's: the application only reads where
 # the schema stands, so that it cannot mark a migration as applied
+# The chain of custody of evidence: the application reads it and appends to it, and never
+# rewrites an entry (nothing in the code updates one). It may delete entries, for one purpose:
+# a retention review's deletion of a report (Store.delete_report) removes the report's evidence
+# items and their custody with it, audited; each entry is in the audit log's chain as well.
+NEVER_REWRITTEN = "custody"
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE")
+FORBIDDEN = {APPEND_ONLY: FORBIDDEN_ON_AUDIT, NEVER_REWRITTEN: ("UPDATE", "TRUNCATE")}
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,10 @@ def grant_app_role(
     """Create (if missing) and grant the application's role on the store's PostgreSQL schema.
 
     The role may connect, use the store's schema and sequences, read and write every table of
-    the store except two: ``audit``, which it may only read and append to (UPDATE, DELETE and
-    TRUNCATE revoked), and ``alembic_version``, which it may only read. Only the store's own
+    the store except three: ``audit``, which it may only read and append to (UPDATE, DELETE and
+    TRUNCATE revoked), ``custody``, which it may read, append to and delete from with the
+    report it belongs to, never rewrite (UPDATE and TRUNCATE revoked), and
+    ``alembic_version``, which it may only read. Only the store's own
     tables, in the schema the engine's connections use (the first of their ``search_path``),
     are granted, not the rest of the schema.
 
@@ -58,8 +66,8 @@ def grant_app_role(
     It refuses a role that would bypass the privileges (a superuser, the tables' owner or a
     member of it, the schema's owner or a member of it, who may drop the audit table, or a
     role with CREATEROLE, which before PostgreSQL 16 may grant itself the tables' owner), and
-    checks afterwards that the role cannot change ``audit``, which a grant to PUBLIC or to a
-    role it belongs to would allow.
+    checks afterwards that the role cannot change ``audit`` nor rewrite ``custody``, which a
+    grant to PUBLIC or to a role it belongs to would allow.
 
     Args:
         engine: An engine of the store, connected as the tables' owner.
@@ -73,8 +81,8 @@ def grant_app_role(
 
     Raises:
         InputError: the store is not PostgreSQL, or the role's name or kind will not do.
-        StoreError: the store is not created yet, the role could still change ``audit``
-            through another grant, or the database refused.
+        StoreError: the store is not created yet, the role could still change ``audit`` or
+            rewrite ``custody`` through another grant, or the database refused.
 
     Examples:
         >>> grant_app_role(make_engine("postgresql+psycopg://owner@db/joinedup"),
@@ -98,7 +106,7 @@ def grant_app_role(
                 current = statement.shown
                 raw.exec_driver_sql(statement.run)
                 done.append(current)
-            _check_cannot_change_audit(conn, role)
+            _check_cannot_change_audit(conn, role, set(_store_tables(conn, _schema(conn))))
     except SQLAlchemyError as exc:
         cause = getattr(exc, "orig", None) or exc
         raise StoreError(
@@ -145,7 +153,7 @@ def _plan(conn: Connection, role: str, login: bool, password: str | None) -> lis
     def qualified(names: list[str]) -> str:
         return ", ".join(f"{q(schema)}.{q(n)}" for n in names)
 
-    other = sorted(set(owners) - {APPEND_ONLY, READ_ONLY})
+    other = sorted(set(owners) - {APPEND_ONLY, READ_ONLY, NEVER_REWRITTEN})
     # PostgreSQL 17 lets a role other than the owner ANALYZE (Store.analyse); before that, it is
     # skipped with a warning and autovacuum keeps the statistics
     maintain = ", MAINTAIN" if (conn.dialect.server_version_info or (0,)) >= (17,) else ""
@@ -158,13 +166,19 @@ def _plan(conn: Connection, role: str, login: bool, password: str | None) -> lis
             f" TO {name}"
         ),
         _Statement.same(
-            f"REVOKE ALL ON TABLE {qualified(sorted({APPEND_ONLY, READ_ONLY} & set(owners)))}"
+            "REVOKE ALL ON TABLE "
+            f"{qualified(sorted({APPEND_ONLY, READ_ONLY, NEVER_REWRITTEN} & set(owners)))}"
             f" FROM {name}"
         ),
         _Statement.same(
             f"GRANT SELECT, INSERT{maintain} ON TABLE {qualified([APPEND_ONLY])} TO {name}"
         ),
     ]
+    if NEVER_REWRITTEN in owners:
+        plan.append(_Statement.same(
+            f"GRANT SELECT, INSERT, DELETE{maintain} ON TABLE {qualified([NEVER_REWRITTEN])}"
+            f" TO {name}"
+        ))
     if READ_ONLY in owners:
         plan.append(_Statement.same(f"GRANT SELECT ON TABLE {qualified([READ_ONLY])} TO {name}"))
     sequences = _store_sequences(conn, schema, sorted(owners))
@@ -265,22 +279,30 @@ def _member(conn: Connection, role: str, of: str) -> bool:
     ).scalar_one())
 
 
-def _check_cannot_change_audit(conn: Connection, role: str) -> None:
-    """After the grants: the role must hold none of UPDATE, DELETE, TRUNCATE on audit, whether
-    granted to it, to PUBLIC or to a role it belongs to."""
-    table = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
-    held = [
-        p
-        for p in FORBIDDEN_ON_AUDIT
-        if conn.execute(
-            text("SELECT has_table_privilege(:role, :table, :p)"),
-            {"role": role, "table": f"{table}.{APPEND_ONLY}", "p": p},
-        ).scalar_one()
-    ]
-    if held:
-        raise StoreError(
-            f"the role {role} could still {', '.join(held)} the audit table: a grant to PUBLIC"
-            " or to a role it belongs to allows it; nothing was granted",
-            hint=f"REVOKE {', '.join(held)} ON audit FROM PUBLIC (or from that role), and run"
-            " this again",
-        )
+def _schema(conn: Connection) -> str:
+    return str(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+
+
+def _check_cannot_change_audit(conn: Connection, role: str, present: set[str]) -> None:
+    """After the grants: the role must hold none of UPDATE, DELETE, TRUNCATE on audit, nor
+    UPDATE or TRUNCATE on custody (of the tables ``present``), whether granted to it, to
+    PUBLIC or to a role it belongs to."""
+    schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
+    for name, forbidden in FORBIDDEN.items():
+        if name not in present:
+            continue
+        held = [
+            p
+            for p in forbidden
+            if conn.execute(
+                text("SELECT has_table_privilege(:role, :table, :p)"),
+                {"role": role, "table": f"{schema}.{name}", "p": p},
+            ).scalar_one()
+        ]
+        if held:
+            raise StoreError(
+                f"the role {role} could still {', '.join(held)} the {name} table: a grant to"
+                " PUBLIC or to a role it belongs to allows it; nothing was granted",
+                hint=f"REVOKE {', '.join(held)} ON {name} FROM PUBLIC (or from that role), and"
+                " run this again",
+            )

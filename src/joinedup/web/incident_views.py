@@ -327,8 +327,14 @@ def _sources(sources: Any) -> list[Row]:
 
 
 def _victim(v: Row) -> Row:
+    """A named victim as shown: ``status`` the most recent report's, and ``earlier`` what the
+    other reports said when any said otherwise (missing, then killed), for the reader to check."""
+    said = [{"report": str(s.get("report") or ""), "status": str(s.get("status") or "")}
+            for s in v.get("statuses") or []]
     return {"name": str(v.get("name") or ""), "variants": _texts(v.get("variants")),
             "age": v.get("age"), "sex": v.get("sex"), "status": v.get("status"),
+            "statuses": said,
+            "earlier": [s for s in said[:-1] if s["status"] != v.get("status")],
             "relatives": [{"name": str(r.get("name") or ""),
                            "relation": str(r.get("relation") or "")}
                           for r in v.get("relatives") or []],

@@ -135,7 +135,9 @@ class Event:
     ``parties`` are the actors compared between reports: every actor named, except victim
     groups and names that describe a people (``ActorMention.compared``); ``circle`` adds the
     coalitions they belonged to then. ``upstream`` is an outlet's canonical name when the
-    report gives one of its spellings (``outlets.yaml``). ``document`` is the
+    report gives one of its spellings (``outlets.yaml``); ``outlet`` is that name when the
+    organisation itself (``org``, kept as written: it is the report's key) is one of them, else
+    None. ``document`` is the
     source's own document the report was taken from (``source.document``, spacing
     folded): two reports of one org and one document were told apart by the source itself.
     """
@@ -170,6 +172,10 @@ class Event:
     evidence: frozenset[str]
     victims: tuple[Victim, ...]
     records: frozenset[tuple[str, str]]
+    outlet: str | None = None  # the organisation as an outlet's canonical name, if it is one
+    # the precision the report states, before ``precision`` coarsens it for want of a point: a
+    # neighbourhood named without coordinates is still a neighbourhood's name (named victims)
+    stated_precision: str | None = None
 
     @property
     def days(self) -> int:
@@ -247,6 +253,8 @@ def event_from_report(report: Mapping[str, Any], profile: DedupProfile | None = 
         evidence=frozenset(str(e["kind"]) for e in report.get("evidence") or ()),
         victims=tuple(_victim(p) for p in report.get("people") or ()),
         records=frozenset((k, str(extra[k])) for k in settings.sources.record_keys if k in extra),
+        outlet=_outlet(org, data.origins),
+        stated_precision=str(loc["precision"]) if loc.get("precision") else None,
     )
 
 
@@ -258,8 +266,16 @@ def _upstream(raw: Any, origins: Mapping[str, str]) -> str | None:
     one."""
     if raw is None:
         return None
-    key = origin_key(str(raw))
-    return origins.get(key) or origins.get(key.removeprefix("the")) or str(raw)
+    return _outlet(str(raw), origins) or str(raw)
+
+
+def _outlet(name: str, origins: Mapping[str, str]) -> str | None:
+    """The canonical name of the outlet ``name`` spells (an upstream, or an organisation:
+    "syrian-observatory-for-human-rights" is "SOHR"), or None for a name the outlets file does
+    not list. Looked up by :func:`origin_key` alone, so that names one origin before stay one:
+    the table only joins origins, never splits them."""
+    key = origin_key(name)
+    return origins.get(key) or origins.get(key.removeprefix("the"))
 
 
 def _document(raw: Any) -> str | None:

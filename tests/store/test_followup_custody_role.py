@@ -1,0 +1,119 @@
+"""Follow-up of the conflict review: the chain of custody is never rewritten. The application's
+PostgreSQL role may read and append to ``custody``, never UPDATE it (nothing in the code does:
+``evidence.py`` and the store only insert custody entries). DELETE stays granted, for one
+purpose: a retention review's deletion of a report (``Store.delete_report``) removes its
+evidence items and their custody with it, audited; every custody entry is in the hash-chained
+audit log as well."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from psycopg import errors as pg
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from joinedup.evidence import register_cited
+from joinedup.ingest.importer import import_file
+from joinedup.store import Store, make_engine
+from joinedup.store.gate import Actor
+from joinedup.store.roles import grant_app_role
+from tests.conftest import PG_BASE, pg_schema
+from tests.evidence.test_custody import PHOTO, report_citing
+from tests.store.test_app_role import _as, _connected_as, _privileges
+
+
+@pytest.fixture
+def owner_url() -> Iterator[str]:
+    """A store created (migrated) by the test's own role, which owns its tables."""
+    with pg_schema("jr") as url:
+        Store.open(url).engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def owner(owner_url: str) -> Iterator[Engine]:
+    engine = make_engine(owner_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def role(owner_url: str) -> Iterator[str]:
+    """A role name of this run alone; the role and its grants are gone afterwards."""
+    name = f"jt_app_{uuid.uuid4().hex[:12]}"
+    yield name
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
+            conn.execute(text(f"DROP OWNED BY {name}"))
+            conn.execute(text(f"DROP ROLE {name}"))
+    admin.dispose()
+
+
+@pytest.fixture
+def held(owner_url: str, tmp_path: Path) -> Iterator[str]:
+    """The store, holding one conflict report that cites a photo, its custody begun."""
+    store = Store.open(owner_url)
+    path = tmp_path / "reports.jsonl"
+    path.write_text(json.dumps(report_citing(hashlib.sha256(PHOTO).hexdigest())) + "\n")
+    assert import_file(store, path).accepted == 1
+    assert register_cited(store) == 1
+    store.engine.dispose()
+    yield owner_url
+
+
+@pytest.mark.postgres
+def test_the_app_role_may_append_to_custody_and_never_update_it(
+    owner: Engine, held: str, role: str
+) -> None:
+    grant_app_role(owner, role, login=True)
+    on_custody = {p for table, p in _privileges(owner, role) if table == "custody"}
+    assert on_custody == {"SELECT", "INSERT", "DELETE"}
+    with (
+        _connected_as(held, role) as engine,
+        pytest.raises(DBAPIError) as caught,
+        engine.begin() as conn,
+    ):
+        conn.execute(text("UPDATE custody SET action = 'verified', sha256 = NULL"))
+    assert isinstance(caught.value.orig, pg.InsufficientPrivilege), caught.value.orig
+    # appending is the application's work: a custody entry added as the role
+    store = Store.open(_as(held, role))
+    try:
+        [item] = store.evidence_items()
+        store.add_custody(item["pk"], [{"action": "transferred", "detail": {"to": "archive"}}])
+        [item] = store.evidence_items()
+        assert [c["action"] for c in item["custody"]] == ["collected", "transferred"]
+    finally:
+        store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_role_granted_update_before_loses_it_when_granted_again(
+    owner: Engine, role: str
+) -> None:
+    grant_app_role(owner, role)
+    with owner.begin() as conn:  # as migration-era grants gave it
+        conn.execute(text(f"GRANT UPDATE ON custody TO {role}"))
+    grant_app_role(owner, role)
+    assert ("custody", "UPDATE") not in _privileges(owner, role)
+
+
+@pytest.mark.postgres
+def test_a_retention_deletion_still_removes_a_reports_custody_as_the_role(
+    owner: Engine, held: str, role: str
+) -> None:
+    grant_app_role(owner, role, login=True)
+    engine = make_engine(_as(held, role))
+    try:
+        done = Store(engine, Actor.local()).delete_report("sarc", "sarc-1", "retention review")
+        assert done["versions"] == 1
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM custody")).scalar_one() == 0
+    finally:
+        engine.dispose()
