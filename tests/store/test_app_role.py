@@ -7,14 +7,13 @@ denied", not the trigger's message), and could not drop the trigger either.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from psycopg import errors as pg
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
@@ -23,39 +22,11 @@ from joinedup.cli.app import app
 from joinedup.errors import InputError, StoreError
 from joinedup.store import Store, make_engine
 from joinedup.store.roles import grant_app_role
-from tests.conftest import PG_BASE, pg_schema
+from tests.conftest import pg_schema
 from tests.factories import adult, child, report, write_jsonl
 
 TRIGGER_MESSAGE = "audit entries are never changed or deleted"
 runner = CliRunner()
-
-
-@pytest.fixture
-def owner_url() -> Iterator[str]:
-    """A store created (migrated) by the test's own role, which owns its tables."""
-    with pg_schema("jr") as url:
-        Store.open(url).engine.dispose()
-        yield url
-
-
-@pytest.fixture
-def role(owner_url: str) -> Iterator[str]:
-    """A role name of this run alone; the role and its grants are gone afterwards."""
-    name = f"jt_app_{uuid.uuid4().hex[:12]}"
-    yield name
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
-            conn.execute(text(f"DROP OWNED BY {name}"))
-            conn.execute(text(f"DROP ROLE {name}"))
-    admin.dispose()
-
-
-@pytest.fixture
-def owner(owner_url: str) -> Iterator[Engine]:
-    engine = make_engine(owner_url)
-    yield engine
-    engine.dispose()
 
 
 def _as(url: str, role: str) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from psycopg import errors as pg
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from joinedup.evidence import register_cited
@@ -23,37 +22,8 @@ from joinedup.ingest.importer import import_file
 from joinedup.store import Store, make_engine
 from joinedup.store.gate import Actor
 from joinedup.store.roles import grant_app_role
-from tests.conftest import PG_BASE, pg_schema
 from tests.evidence.test_custody import PHOTO, report_citing
 from tests.store.test_app_role import _as, _connected_as, _privileges
-
-
-@pytest.fixture
-def owner_url() -> Iterator[str]:
-    """A store created (migrated) by the test's own role, which owns its tables."""
-    with pg_schema("jr") as url:
-        Store.open(url).engine.dispose()
-        yield url
-
-
-@pytest.fixture
-def owner(owner_url: str) -> Iterator[Engine]:
-    engine = make_engine(owner_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def role(owner_url: str) -> Iterator[str]:
-    """A role name of this run alone; the role and its grants are gone afterwards."""
-    name = f"jt_app_{uuid.uuid4().hex[:12]}"
-    yield name
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
-            conn.execute(text(f"DROP OWNED BY {name}"))
-            conn.execute(text(f"DROP ROLE {name}"))
-    admin.dispose()
 
 
 @pytest.fixture

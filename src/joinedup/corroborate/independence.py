@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from joinedup.resolve.incidents.events import Event
-from joinedup.resolve.normalise import fold_words
+from joinedup.resolve.incidents.events import Event, origin_key
 
 __all__ = ["Source", "independence_key", "independent_sources", "origin_of"]
 
@@ -24,7 +23,7 @@ def origin_of(event: Event) -> str:
     ``Event.outlet``): the Observatory's own report, its organisation written
     "syrian-observatory-for-human-rights", and an outlet quoting "SOHR" are one source. The
     table is looked up by this same folded key, so it can join two origins, never split one."""
-    return fold_words(event.upstream or event.outlet or event.org).replace(" ", "")
+    return origin_key(event.upstream or event.outlet or event.org)
 
 
 def independence_key(event: Event) -> str | None:
