@@ -155,3 +155,51 @@ def test_each_time_it_comes_back_after_a_decision_it_starts_again(demo: Store) -
     assert demo.alert(alert["id"])["reraised_after"] == pk
     state = decision_state(demo.alert(alert["id"]), demo.decisions([alert["id"]]))
     assert state["status"] == "closed"
+
+
+def test_a_decision_recorded_as_the_alert_comes_back_is_history_not_the_new_one(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision being recorded on a withdrawn alert at the moment a run raises it again was
+    about what the panel knew before: it must not stand as the decision the alert now awaits.
+    The decision holds the alert's row until it commits, so the run's re-raise waits for it
+    and counts it among the history."""
+    import threading
+
+    import joinedup.audit
+
+    alert = _plate_alert(demo)
+    key = {"subjects": {alert["subject"]}, "rules": [alert["rule"]]}
+    decide = {"action": "close", "owner": "Panel chair", "rationale": "Driver identified."}
+    first = record_decision(demo, alert["id"], **decide)["pk"]
+    demo.sync_alerts([], **key)  # withdrawn after a decision
+
+    inside, release = threading.Event(), threading.Event()
+    real = joinedup.audit.decision_record
+
+    def paused(stored: dict[str, Any]) -> dict[str, Any]:  # inside the decision's transaction
+        inside.set()
+        release.wait(10)
+        return real(stored)
+
+    monkeypatch.setattr(joinedup.audit, "decision_record", paused)
+    recorded: dict[str, int] = {}
+    raised = threading.Event()
+    decider = threading.Thread(
+        target=lambda: recorded.update(pk=record_decision(demo, alert["id"], **decide)["pk"]))
+    engine = threading.Thread(
+        target=lambda: (demo.sync_alerts([_engine_row(alert)], **key), raised.set()))
+    decider.start()
+    assert inside.wait(10)
+    engine.start()
+    raised.wait(1.5)  # without the row held, the run raises it again here, mid-decision
+    release.set()
+    decider.join(20)
+    engine.join(20)
+    assert not decider.is_alive() and not engine.is_alive() and raised.is_set()
+
+    back = demo.alert(alert["id"])
+    assert back["status"] == "open"
+    assert recorded["pk"] > first and back["reraised_after"] == recorded["pk"]
+    state = decision_state(back, demo.decisions([alert["id"]]))
+    assert state["status"] == "awaiting" and len(state["history"]) == 2

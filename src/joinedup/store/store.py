@@ -2050,8 +2050,13 @@ class Store:
         with self.transaction(
             "decide", f"alert/{row['alert']}", choice=row["action"], decision=recorded
         ) as conn:
+            # The alert's row is held until the decision is committed: an engine run that
+            # raises the alert again (`_reraise`) updates that row first, so it waits, and
+            # then counts this decision among the history, not as the new decision owed.
             found = conn.execute(
-                select(t.alert.c.id).where(self._where(t.alert), t.alert.c.id == row["alert"])
+                select(t.alert.c.id)
+                .where(self._where(t.alert), t.alert.c.id == row["alert"])
+                .with_for_update()
             ).first()
             if found is None:
                 raise NotFound(
