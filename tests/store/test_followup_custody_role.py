@@ -1,9 +1,9 @@
 """Follow-up of the conflict review: the chain of custody is never rewritten. The application's
-PostgreSQL role may read and append to ``custody``, never UPDATE it (nothing in the code does:
-``evidence.py`` and the store only insert custody entries). DELETE stays granted, for one
-purpose: a retention review's deletion of a report (``Store.delete_report``) removes its
-evidence items and their custody with it, audited; every custody entry is in the hash-chained
-audit log as well."""
+PostgreSQL role may read and append to ``custody``, never UPDATE nor DELETE it (nothing in the
+code does: ``evidence.py`` and the store only insert custody entries). A retention review's
+deletion of a report (``Store.delete_report``) deletes its evidence items, and the database
+removes their custody with them (ON DELETE CASCADE, migration 0015), audited; every custody
+entry is in the hash-chained audit log as well."""
 
 from __future__ import annotations
 
@@ -39,18 +39,22 @@ def held(owner_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.postgres
-def test_the_app_role_may_append_to_custody_and_never_update_it(
-    owner: Engine, held: str, role: str
+@pytest.mark.parametrize("rewrite", [
+    "UPDATE custody SET action = 'verified', sha256 = NULL",
+    "DELETE FROM custody WHERE action = 'collected'",  # one entry out of the chain
+])
+def test_the_app_role_may_append_to_custody_and_never_update_nor_delete_it(
+    owner: Engine, held: str, role: str, rewrite: str
 ) -> None:
     grant_app_role(owner, role, login=True)
     on_custody = {p for table, p in _privileges(owner, role) if table == "custody"}
-    assert on_custody == {"SELECT", "INSERT", "DELETE"}
+    assert on_custody == {"SELECT", "INSERT"}
     with (
         _connected_as(held, role) as engine,
         pytest.raises(DBAPIError) as caught,
         engine.begin() as conn,
     ):
-        conn.execute(text("UPDATE custody SET action = 'verified', sha256 = NULL"))
+        conn.execute(text(rewrite))
     assert isinstance(caught.value.orig, pg.InsufficientPrivilege), caught.value.orig
     # appending is the application's work: a custody entry added as the role
     store = Store.open(_as(held, role))
@@ -64,14 +68,15 @@ def test_the_app_role_may_append_to_custody_and_never_update_it(
 
 
 @pytest.mark.postgres
-def test_a_role_granted_update_before_loses_it_when_granted_again(
+def test_a_role_granted_update_or_delete_before_loses_them_when_granted_again(
     owner: Engine, role: str
 ) -> None:
     grant_app_role(owner, role)
-    with owner.begin() as conn:  # as migration-era grants gave it
-        conn.execute(text(f"GRANT UPDATE ON custody TO {role}"))
+    with owner.begin() as conn:  # as earlier versions' grants gave them
+        conn.execute(text(f"GRANT UPDATE, DELETE ON custody TO {role}"))
     grant_app_role(owner, role)
-    assert ("custody", "UPDATE") not in _privileges(owner, role)
+    held = _privileges(owner, role)
+    assert ("custody", "UPDATE") not in held and ("custody", "DELETE") not in held
 
 
 @pytest.mark.postgres

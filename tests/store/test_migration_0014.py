@@ -65,7 +65,7 @@ def _store_of_0013(url: str) -> Store:
 def test_a_store_of_0013_with_accounts_and_tokens_migrates(store_url: str) -> None:
     store = _store_of_0013(store_url)
     assert _revision(store) == "0013"
-    migrate(store.engine)
+    migrate(store.engine, "0014")
     assert _revision(store) == "0014"
     root = store.account_named("root")
     assert root is not None and root["sessions_valid_after"] is None

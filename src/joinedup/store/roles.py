@@ -30,12 +30,13 @@ APPEND_ONLY = "audit"
 READ_ONLY = "alembic_version"  # migrations are the owner's: the application only reads where
 # the schema stands, so that it cannot mark a migration as applied
 # The chain of custody of evidence: the application reads it and appends to it, and never
-# rewrites an entry (nothing in the code updates one). It may delete entries, for one purpose:
-# a retention review's deletion of a report (Store.delete_report) removes the report's evidence
-# items and their custody with it, audited; each entry is in the audit log's chain as well.
+# rewrites or deletes an entry (nothing in the code does). A retention review's deletion of a
+# report (Store.delete_report) deletes the report's evidence items, and the database removes
+# their custody with them (ON DELETE CASCADE, migration 0015, performed as the table's owner);
+# each entry is in the audit log's chain as well.
 NEVER_REWRITTEN = "custody"
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE")
-FORBIDDEN = {APPEND_ONLY: FORBIDDEN_ON_AUDIT, NEVER_REWRITTEN: ("UPDATE", "TRUNCATE")}
+FORBIDDEN = {APPEND_ONLY: FORBIDDEN_ON_AUDIT, NEVER_REWRITTEN: FORBIDDEN_ON_AUDIT}
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ def grant_app_role(
 
     The role may connect, use the store's schema and sequences, read and write every table of
     the store except three: ``audit``, which it may only read and append to (UPDATE, DELETE and
-    TRUNCATE revoked), ``custody``, which it may read, append to and delete from with the
-    report it belongs to, never rewrite (UPDATE and TRUNCATE revoked), and
+    TRUNCATE revoked), ``custody``, which it may read and append to, never rewrite nor delete
+    from (UPDATE, DELETE and TRUNCATE revoked: an item's entries go with the item, by the
+    database's cascade), and
     ``alembic_version``, which it may only read. Only the store's own
     tables, in the schema the engine's connections use (the first of their ``search_path``),
     are granted, not the rest of the schema.
@@ -66,7 +68,7 @@ def grant_app_role(
     It refuses a role that would bypass the privileges (a superuser, the tables' owner or a
     member of it, the schema's owner or a member of it, who may drop the audit table, or a
     role with CREATEROLE, which before PostgreSQL 16 may grant itself the tables' owner), and
-    checks afterwards that the role cannot change ``audit`` nor rewrite ``custody``, which a
+    checks afterwards that the role cannot change ``audit`` nor ``custody``, which a
     grant to PUBLIC or to a role it belongs to would allow.
 
     Args:
@@ -82,7 +84,7 @@ def grant_app_role(
     Raises:
         InputError: the store is not PostgreSQL, or the role's name or kind will not do.
         StoreError: the store is not created yet, the role could still change ``audit`` or
-            rewrite ``custody`` through another grant, or the database refused.
+            change ``custody`` through another grant, or the database refused.
 
     Examples:
         >>> grant_app_role(make_engine("postgresql+psycopg://owner@db/joinedup"),
@@ -176,7 +178,7 @@ def _plan(conn: Connection, role: str, login: bool, password: str | None) -> lis
     ]
     if NEVER_REWRITTEN in owners:
         plan.append(_Statement.same(
-            f"GRANT SELECT, INSERT, DELETE{maintain} ON TABLE {qualified([NEVER_REWRITTEN])}"
+            f"GRANT SELECT, INSERT{maintain} ON TABLE {qualified([NEVER_REWRITTEN])}"
             f" TO {name}"
         ))
     if READ_ONLY in owners:
@@ -284,9 +286,9 @@ def _schema(conn: Connection) -> str:
 
 
 def _check_cannot_change_audit(conn: Connection, role: str, present: set[str]) -> None:
-    """After the grants: the role must hold none of UPDATE, DELETE, TRUNCATE on audit, nor
-    UPDATE or TRUNCATE on custody (of the tables ``present``), whether granted to it, to
-    PUBLIC or to a role it belongs to."""
+    """After the grants: the role must hold none of UPDATE, DELETE, TRUNCATE on audit or on
+    custody (of the tables ``present``), whether granted to it, to PUBLIC or to a role it
+    belongs to."""
     schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
     for name, forbidden in FORBIDDEN.items():
         if name not in present:

@@ -1349,8 +1349,8 @@ class Store:
                 conn.execute(delete(table).where(table.c.report.in_(pks)))
             ie = t.incident_edge
             conn.execute(delete(ie).where(or_(ie.c.a.in_(pks), ie.c.b.in_(pks))))
-            items = select(t.evidence_item.c.pk).where(t.evidence_item.c.report.in_(pks))
-            conn.execute(delete(t.custody).where(t.custody.c.evidence.in_(items)))
+            # their custody entries go with them (ON DELETE CASCADE): the app role may not
+            # delete from custody itself (store/roles.py)
             conn.execute(delete(t.evidence_item).where(t.evidence_item.c.report.in_(pks)))
             # the search index keeps an empty document in its place: it counts what it has
             # indexed by the highest report it holds. FTS5 over external content forgets a

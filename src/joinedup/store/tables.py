@@ -552,7 +552,9 @@ custody = Table(
     metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("partnership", ID, ForeignKey("partnership.id"), nullable=False),
-    Column("evidence", Integer, ForeignKey("evidence_item.pk"), nullable=False),
+    # removed with its item only (migration 0015): the app role may not delete an entry
+    Column("evidence", Integer, ForeignKey("evidence_item.pk", ondelete="CASCADE"),
+           nullable=False),
     Column("action", String(20), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
