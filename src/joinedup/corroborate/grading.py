@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from joinedup.corroborate.casualties import CasualtyRange, casualty_range
-from joinedup.corroborate.independence import Source, independent_sources
+from joinedup.corroborate.independence import Source, independent_sources, shipped_partners
 from joinedup.errors import ProfileError
 from joinedup.profiles import PROFILES_DIR, read_data
 from joinedup.resolve.actors import ActorRegistry
@@ -501,6 +501,7 @@ def grade_incident(
     actors: ActorRegistry | None = None,
     actions: Sequence[BelligerentAction] = (),
     discounts: Iterable[Discount] = (),
+    partners: frozenset[str] | None = None,
 ) -> IncidentGrades:
     """Grade one incident from its member reports' events.
 
@@ -512,9 +513,11 @@ def grade_incident(
         actions: belligerents' reports of their own operations, anywhere (see
             :func:`belligerent_actions`); those near the incident support a "fair" grade.
         discounts: analysts' findings; those naming a member report apply.
+        partners: the partner channels (``source.org``), the shipped profile's when None: only
+            their first-hand accounts count apart by upstream (:func:`.independence.own_account`).
     """
     rules = rules or shipped_grading()
-    sources, derived = independent_sources(events)
+    sources, derived = independent_sources(events, partners)
     members = {e.key for e in events}
     ctx = Context(
         sources=sources,
@@ -528,8 +531,8 @@ def grade_incident(
         incident=incident,
         sources=sources,
         not_counted=derived,
-        occurrence=_occurrence(rules, sources),
-        attribution=_attribution(rules, ctx),
+        occurrence=_noted(_occurrence(rules, sources), sources),
+        attribution=_noted(_attribution(rules, ctx), sources),
         perpetrators=tuple(sorted(frozenset().union(*ctx.alleged.values()))),
         killed=casualty_range(events, "killed"),
         injured=casualty_range(events, "injured"),
@@ -543,6 +546,23 @@ def _attribution(rules: GradingRules, ctx: Context) -> Grade:
     raise ProfileError("grading.yaml: no attribution rule held; end the list with `Otherwise`")
 
 
+def _noted(grade: Grade, sources: Sequence[Source]) -> Grade:
+    """``grade`` with a note on each rule that counted a source whose first-hand reports
+    named upstreams not counted apart (:attr:`Source.unsplit`), so that the explanation says
+    why an organisation's several accounts are one source."""
+    notes = {s.name: f"the upstreams {s.name} names for its first-hand accounts "
+                     f"({', '.join(s.unsplit)}) are not counted apart: it is not a partner "
+                     "channel" for s in sources if s.unsplit}
+    if not notes:
+        return grade
+
+    def note(f: Fired) -> Fired:
+        added = [notes[s] for s in f.sources if s in notes]
+        return replace(f, detail="; ".join(filter(None, (f.detail, *added)))) if added else f
+
+    return replace(grade, fired=tuple(map(note, grade.fired)))
+
+
 def grade_resolution(
     resolution: Resolution,
     events: Iterable[Event],
@@ -550,10 +570,13 @@ def grade_resolution(
     rules: GradingRules | None = None,
     actors: ActorRegistry | None = None,
     discounts: Iterable[Discount] = (),
+    partners: frozenset[str] | None = None,
 ) -> dict[str, IncidentGrades]:
     """Grade every incident of a resolution; belligerents' actions are gathered from all the
-    events, so one incident's strike report supports another's attribution nearby."""
+    events, so one incident's strike report supports another's attribution nearby.
+    ``partners``: as :func:`grade_incident` takes them."""
     rules = rules or shipped_grading()
+    partners = shipped_partners() if partners is None else partners
     by_key = {e.key: e for e in events}
     actions = belligerent_actions(by_key.values(), rules.belligerent_agencies)
     by_day: dict[int, list[BelligerentAction]] = defaultdict(list)
@@ -571,5 +594,6 @@ def grade_resolution(
         graded[inc.id] = grade_incident(
             members, incident=inc.id, rules=rules, actors=actors,
             actions=sorted(window, key=lambda a: (a.report, a.actor)), discounts=found,
+            partners=partners,
         )
     return graded

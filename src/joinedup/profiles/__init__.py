@@ -121,6 +121,9 @@ class Profile:
     # these may say ``source.partner: true`` (WHO SSA: a partner's own account can confirm an
     # attack). The flag is the report's say-so; this list is the partnership's.
     partners: frozenset[str] = frozenset()
+    # The source types whose report is the sender's own account (an eyewitness): outside the
+    # partners, such a report is its organisation's source, whatever upstream it names.
+    own_accounts: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -296,7 +299,20 @@ def load_profile_from(
         own_premises=_own_premises(data, path),
         sign_model=_sign_model(data, path),
         partners=_partners(data, path),
+        own_accounts=_own_accounts(data, path),
     )
+
+
+def _own_accounts(data: dict[str, Any], path: Path) -> frozenset[str]:
+    """``own_accounts``: source types (of ``agencies``) whose report is the sender's own
+    account; none when the key is left out."""
+    raw = data.get("own_accounts") or []
+    agencies = set(data.get("agencies") or [])
+    if not isinstance(raw, list) or not all(isinstance(a, str) and a in agencies for a in raw):
+        raise ProfileError(f"{path}: own_accounts: {raw!r} is not a list of this profile's "
+                           "source types",
+                           hint=f"choose from agencies: {', '.join(sorted(agencies))}")
+    return frozenset(raw)
 
 
 def _partners(data: dict[str, Any], path: Path) -> frozenset[str]:
