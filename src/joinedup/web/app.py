@@ -86,6 +86,11 @@ STARTED_KEY = "started"
 SECRET_ENV = "JOINEDUP_SECRET"
 MIN_SECRET = 32  # characters: anyone who guesses the secret can sign a session as anyone
 PRE_SESSION_COOKIE = "joinedup_form"
+SESSION_COOKIE = "joinedup_session"
+# Their names over HTTPS: a browser takes a __Host- cookie only from this very host, Secure,
+# with Path=/ and no Domain, so a sibling subdomain cannot plant one (a form cookie of a value
+# it knows, or its own valid session, which would sign the victim in to its account).
+HOST_PREFIX = "__Host-"
 EXPIRED = "this form has expired (the server was restarted)"
 
 
@@ -266,7 +271,7 @@ class Context:
         new = getattr(request.state, "new_form_key", None)
         if isinstance(new, str):
             return new
-        cookie = request.cookies.get(PRE_SESSION_COOKIE, "")
+        cookie = request.cookies.get(pre_session_cookie(), "")  # over HTTPS, none planted
         ok = 20 <= len(cookie) <= 100 and all(c.isascii() and (c.isalnum() or c in "-_")
                                                for c in cookie)
         return "pre:" + cookie if ok else None
@@ -292,8 +297,8 @@ class Context:
         request.session["partnership"] = partnership
         request.session[FORM_KEY] = secrets.token_urlsafe(32)
         request.session[STARTED_KEY] = time.time()
-        response.delete_cookie(PRE_SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                               secure=_https())
+        response.delete_cookie(pre_session_cookie(), path="/", httponly=True,
+                               samesite="strict", secure=_https())
 
     def check_form(self, request: Request, token: str) -> None:
         """A form post must carry the token of this browser's session and, if the browser
@@ -314,7 +319,7 @@ class Context:
         new = getattr(request.state, "new_form_key", None) if isinstance(
             request, Request) else None
         if isinstance(new, str):  # a pre-session begun by this page's form token
-            page.set_cookie(PRE_SESSION_COOKIE, new.removeprefix("pre:"), path="/",
+            page.set_cookie(pre_session_cookie(), new.removeprefix("pre:"), path="/",
                             httponly=True, samesite="strict", secure=_https())
         return page
 
@@ -341,7 +346,7 @@ def create_app(url: str) -> FastAPI:
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
-        session_cookie="joinedup_session",
+        session_cookie=session_cookie(),  # Path=/ and no Domain: the middleware's default
         same_site="strict",
         https_only=_https(),
         max_age=8 * 3600,
@@ -447,6 +452,21 @@ def _session_secret() -> str:
 def _https() -> bool:
     """Whether the app's cookies are marked Secure (served over HTTPS)."""
     return os.environ.get("JOINEDUP_HTTPS", "") == "1"
+
+
+def pre_session_cookie() -> str:
+    """The name of the cookie the pre-session's form token is made from: ``__Host-`` over
+    HTTPS, where a sibling subdomain could otherwise plant one; plain HTTP cannot set a
+    ``__Host-`` cookie (it must be Secure), so there it keeps its plain name."""
+    return HOST_PREFIX + PRE_SESSION_COOKIE if _https() else PRE_SESSION_COOKIE
+
+
+def session_cookie() -> str:
+    """The name of the signed session cookie: ``__Host-`` over HTTPS, as
+    :func:`pre_session_cookie`. A sibling subdomain cannot forge a session (it is signed), but
+    it could plant a session of its own account; a browser refuses a ``__Host-`` cookie from
+    anywhere but this host. Turning HTTPS on renames it, which signs everyone out once."""
+    return HOST_PREFIX + SESSION_COOKIE if _https() else SESSION_COOKIE
 
 
 def _version() -> str:

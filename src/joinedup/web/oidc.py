@@ -69,6 +69,10 @@ SIGNING_ALGS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
 class OidcSettings:
     """Where the provider is and how its word names an account.
 
+    ``claim`` is the ID token claim whose value is the account's name: ``preferred_username``
+    (the default, so that no deployment changes under its users), ``email``, or the safer
+    ``sub`` or ``oid``, which the provider never reassigns (:mod:`joinedup.access.oidc`).
+
     Examples:
         >>> OidcSettings.from_env({}) is None  # not configured: passwords only
         True
@@ -93,10 +97,13 @@ class OidcSettings:
         if missing := [f"JOINEDUP_OIDC_{k}" for k in needed if not get[k]]:
             raise InputError(f"OpenID Connect is half configured: {', '.join(missing)} not set",
                              hint="set the issuer, client id and client secret, or none of them")
-        claim = get["CLAIM"] or "preferred_username"
+        claim = get["CLAIM"] or CLAIMS[0]
         if claim not in CLAIMS:
-            raise InputError(f"JOINEDUP_OIDC_CLAIM cannot be {claim!r}",
-                             hint=f"one of: {', '.join(CLAIMS)}")
+            raise InputError(
+                f"JOINEDUP_OIDC_CLAIM cannot be {claim!r}: it names the ID token claim whose "
+                "value is the account's name",
+                hint=f"set one of: {', '.join(CLAIMS)}; sub or oid is the safer, since the "
+                     "provider never gives them to another person (docs/access.md)")
         issuer = urlsplit(get["ISSUER"])
         if issuer.scheme != "https" and issuer.hostname not in ("localhost", "127.0.0.1"):
             raise InputError("JOINEDUP_OIDC_ISSUER must be an https:// address",
