@@ -7,7 +7,9 @@ are shown once; only their SHA-256 is kept, with their scopes and when they expi
 can be revoked. Every sign-in, failed or not, is in the audit log with how it ended
 (``outcome``), and so is every refused token. Roles are checked by the gate's policy
 (:mod:`joinedup.store.gate`); the web app's sessions come with it, and :func:`end_sessions`
-ends every one of an account's sessions at once.
+ends every one of an account's sessions at once. A new password (:func:`set_password`, an
+admin's reset or the holder's own change; :func:`change_password`, the holder's with the
+current one) ends them too, so that a session taken with the old one dies with it.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ def create_account(
         raise InputError(f"no role {role!r}", hint=f"roles: {', '.join(ROLES)}")
     if role in AGENCY_ROLES and not agency:
         raise InputError(f"a {role} belongs to an agency", hint="give --agency")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise InputError(f"a password has at least {MIN_PASSWORD} characters")
+    if password is not None:
+        check_password(password)
     if store.account_named(name) is not None:
         raise InputError(f"there is already an account {name!r}")
     row = {
@@ -69,6 +71,19 @@ def create_account(
     }
     row["pk"] = store.add_account(row)
     return row
+
+
+def check_password(password: str) -> None:
+    """Refuse a password too weak to keep: the one rule for a new account's password and a
+    new password alike (at least MIN_PASSWORD characters).
+
+    Raises:
+        InputError: it is too short, with what to do instead.
+    """
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password has at least {MIN_PASSWORD} characters",
+                         hint="choose a longer one: a few unrelated words are easy to type "
+                              "and hard to guess")
 
 
 def could_be_name(name: str) -> bool:
@@ -109,6 +124,21 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
         _check(_DUMMY, password)  # the same work as for a real account
         store.audit_note("login", f"account/{name_in_log(name)}", outcome="refused")
         raise wrong
+    _check_password_of(store, acc, password, now, wrong)
+    values: Row = {"failures": 0, "locked_until": None}
+    if _hasher.check_needs_rehash(acc["password_hash"]):
+        values["password_hash"] = _hasher.hash(password)
+    store.update_account(name, "login", outcome="signed in", **values)
+    return {**acc, **values}
+
+
+def _check_password_of(
+    store: Store, acc: Row, password: str, now: datetime, wrong: AccessDenied
+) -> None:
+    """Raise ``wrong`` unless ``password`` is ``acc``'s and the account is not locked. A wrong
+    one counts towards the lock-out (:func:`_count_failure`), wherever it was typed: at
+    sign-in, or as the current password when changing it. ``store`` is the system's."""
+    name = acc["name"]
     locked = acc["locked_until"]
     if locked is not None and _aware(locked) > now:
         _check(_DUMMY, password)
@@ -117,11 +147,6 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
     if not _check(acc["password_hash"], password):
         _count_failure(store, name, now + LOCK_FOR)
         raise wrong
-    values: Row = {"failures": 0, "locked_until": None}
-    if _hasher.check_needs_rehash(acc["password_hash"]):
-        values["password_hash"] = _hasher.hash(password)
-    store.update_account(name, "login", outcome="signed in", **values)
-    return {**acc, **values}
 
 
 def _count_failure(store: Store, name: str, lock: datetime) -> None:
@@ -179,6 +204,74 @@ def sign_out(store: Store, name: str, now: datetime | None = None) -> None:
     too). ``store`` is the system's, as at sign-in; audited as ``logout account/<name>``."""
     store.update_account(name, "logout", outcome="signed out everywhere",
                          sessions_valid_after=now or datetime.now(UTC))
+
+
+def set_password(store: Store, name: str, password: str, now: datetime | None = None) -> None:
+    """Give ``name`` a new password: an admin setting or resetting any account's, or an account
+    changing its own (``store`` acts as it, having checked its current password: the command
+    line's ``--as``, or :func:`change_password`). Only an admin may give a password to an
+    account that signs in by OpenID Connect only: that would open a second way in.
+
+    Every web session of the account ends (``sessions_valid_after`` is ``now``), so that a
+    session taken with the old password ends with it; a lock-out is lifted. API tokens are
+    not sessions and stay good until revoked. Audited as ``password account/<name>`` with what
+    changed; neither the password nor its hash is in the log.
+
+    Raises:
+        InputError: the password is too weak (:func:`check_password`).
+        NotFound: no account of that name.
+        AccessDenied: another's account and not an admin; one's own without a password.
+    """
+    check_password(password)
+    digest = _hasher.hash(password)
+    try:
+        found = store.set_password(name, digest, now or datetime.now(UTC))
+    except AccessDenied as err:
+        raise _refused_password(store, name) from err
+    if not found:
+        raise NotFound(f"no account {name!r}", hint="see joinedup account list")
+
+
+def _refused_password(store: Store, name: str) -> AccessDenied:
+    """What a refused new password tells the user (the gate decided; this only words it)."""
+    if name == store.actor.name:  # one's own is refused only when it has no password
+        return AccessDenied(
+            f"{name} signs in by OpenID Connect only, and has no password to change: "
+            "only an admin may give it one",
+            hint="sign in through your organisation, or ask an admin "
+                 f"(joinedup --as ADMIN account password {name})")
+    return AccessDenied(
+        f"{store.actor.name} may not set the password of {name}: an admin sets another "
+        "account's password, and each account may change only its own",
+        hint="ask an admin to reset it")
+
+
+def change_password(holder: Store, current: str, new: str, now: datetime | None = None) -> None:
+    """The account ``holder`` acts as changes its own password, giving its current one (the
+    web app's "Change your password"). The current password is checked as at sign-in, as the
+    system (no role records a sign-in): a wrong one counts towards the same lock-out, and a
+    locked account is refused whatever it gives. Then as :func:`set_password`, as the holder,
+    so that the audit log names who changed it.
+
+    Raises:
+        InputError: the new password is too weak.
+        AccessDenied: the current password is wrong or the account is locked; the account
+            has no password (OpenID Connect only) or may no longer sign in.
+    """
+    now = now or datetime.now(UTC)
+    check_password(new)  # before the current one: a weak new one costs no attempt
+    name = holder.actor.name
+    system = Store(holder.engine, Actor.local(holder.partnership))
+    acc = system.account_named(name)
+    if acc is None or not acc["active"]:
+        raise AccessDenied("this account may no longer sign in", hint="ask an admin")
+    if acc["password_hash"] is None:
+        raise _refused_password(holder, name)
+    _check_password_of(system, acc, current, now, AccessDenied(
+        "the current password is wrong, or the account is locked for "
+        f"{LOCK_FOR.seconds // 60} minutes after {MAX_FAILURES} failed attempts",
+        hint="type your current password again, or ask an admin to reset it"))
+    set_password(holder, name, new, now)
 
 
 def session_current(account: Row, started: object) -> bool:

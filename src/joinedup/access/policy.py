@@ -15,6 +15,9 @@ alerting, the search index) runs as the ``system`` account, whoever set it off.
 
 An account reads its own account record, and an admin every account of the partnership; no
 role records a sign-in (``login``): sign-in runs as the system, before anyone is signed in.
+An account sets its own password (``password account/<name>``) if it has one; an admin sets
+any account's, and is the only one who may give a password to an account that signs in by
+OpenID Connect only (a second way in that its holder could otherwise open alone).
 
 Reading the audit log (checking it, asking who saw a record) is for ``panel`` and ``admin``;
 setting off a full resolution or a retraining for ``panel`` and ``analyst``.
@@ -37,7 +40,8 @@ INTAKE = (("import", "file/"), ("import", "batch/"), ("write", "batch/"),
 # "login", ...) writes any column of any account, and account_named reads its password hash
 SELF = (("read", "accounts/any"),)
 AUDIT = (("read", "audit"), ("verify", "audit"), ("who-saw", "audit/"))
-ADMIN = (("admin", ""), ("read", "accounts"), ("read", "account/")) + AUDIT
+ADMIN = (("admin", ""), ("read", "accounts"), ("read", "account/"),
+         ("password", "account/")) + AUDIT
 CASEWORK = (("read", ""),)
 NOT_CASEWORK = ("audit", "accounts", "account/")  # reading these is not reading casework
 RUN = (("run", "pipeline"),)  # set off a full resolution or a retraining
@@ -63,6 +67,9 @@ class RolePolicy:
             return True
         if action == "read" and target == f"account/{actor.name}":
             return True  # one's own account
+        if action == "password" and target == f"account/{actor.name}" \
+                and (facts or {}).get("password") == "yes":
+            return True  # one's own password, not a first one (the store says which)
         if actor.agency and actor.role in AGENCY_ROLES \
                 and _own_agency(actor, action, target, facts or {}):
             return True

@@ -815,6 +815,34 @@ def account_sign_out(name: str, db: DbOption = "") -> None:
     _change_account(end_sessions, name, db, "signed out everywhere")
 
 
+@account_app.command("password")
+def account_password(
+    name: str,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the new password from standard input, not a prompt")]
+        = False,
+    db: DbOption = "",
+) -> None:
+    """Set an account's password (an admin), or change one's own; its web sessions end.
+
+    An admin sets or resets any account's password; an account changes its own, acting as
+    itself (--as NAME, with its current password). Only an admin may give a password to an
+    account that signs in by OpenID Connect only. The new password is asked for twice
+    (hidden) unless given on standard input. Every web session of NAME ends; its API tokens
+    stay good (revoke them with `joinedup token revoke`)."""
+    from joinedup.access import set_password
+
+    try:
+        store = _open(db)  # who acts, first: no new password is typed for nothing
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                    else typer.prompt("new password", hide_input=True, confirmation_prompt=True))
+        set_password(store, name, password)
+    except JoinedupError as err:
+        _fail(err)
+    out.print(f"account {name}: password set; its web sessions have ended (its API tokens "
+              "stay good)", markup=False)
+
+
 def _change_account(change: Callable[[Store, str], None], name: str, db: str, done: str) -> None:
     try:
         change(_open(db), name)

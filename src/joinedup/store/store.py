@@ -1416,6 +1416,29 @@ class Store:
         with self.transaction(action, f"account/{name}", **detail) as conn:
             conn.execute(update(acc).where(self._where(acc), acc.c.name == name).values(**values))
 
+    def set_password(self, name: str, password_hash: str, at: datetime) -> bool:
+        """Give an account a new password hash, end its sessions (``sessions_valid_after`` is
+        ``at``) and lift any lock-out; whether there was such an account.
+
+        Only these columns, whoever asks: the gate lets an account set its own password, and
+        a general account update (:meth:`update_account`) would let it write its own role. The
+        gate is told whether the account has a password now (``facts["password"]``), read
+        here, since only an admin may give one to an account that has none. Audited as
+        ``password account/<name>``; the hash is never in the entry."""
+        acc = self.account_named(name)
+        if acc is None:
+            return False
+        had = acc["password_hash"] is not None
+        a = t.account
+        with self.transaction("password", f"account/{name}",
+                              facts={"password": "yes" if had else "no"},
+                              changed=["password", "sessions_valid_after"],
+                              had_password=had) as conn:
+            conn.execute(update(a).where(self._where(a), a.c.name == name).values(
+                password_hash=password_hash, sessions_valid_after=at, failures=0,
+                locked_until=None))
+        return True
+
     def count_failed_sign_in(self, name: str, locks_at: int, lock_until: datetime) -> bool:
         """Count a wrong password against an account, and lock it until ``lock_until`` at the
         ``locks_at``-th failure in a row (the count starts again); whether this one locked it.

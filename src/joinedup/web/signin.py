@@ -1,4 +1,5 @@
-"""Signing in and out of the web app with an account (:mod:`joinedup.access`)."""
+"""Signing in and out of the web app with an account, and changing its password
+(:mod:`joinedup.access`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from joinedup.access import authenticate, sign_out
+from joinedup.access import (
+    MIN_PASSWORD,
+    account_actor,
+    authenticate,
+    change_password,
+    sign_out,
+)
 from joinedup.errors import AccessDenied, InputError
 
 router = APIRouter(include_in_schema=False)
+PASSWORD_CHANGED = "password_changed"  # the session's note that the next page should say so
 # Checking a password is argon2's deliberate work (64 MiB and a tenth of a second or more):
 # it runs beside the event loop, which would otherwise serve no one else meanwhile, and at most
 # this many at once, so that a stream of attempts holds a bounded share of memory and threads.
@@ -107,3 +115,63 @@ def _end_sessions(request: Request) -> None:
     account = ctx.session_account(request)
     if account is not None:  # as the system, as a sign-in is: no role writes an account
         sign_out(ctx.system(account["partnership"]), account["name"])
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request) -> HTMLResponse:
+    """The signed-in account's "Change your password" page; after a change, what it did."""
+    account = _holder(request)
+    changed = bool(request.session.pop(PASSWORD_CHANGED, False))
+    return _password_page(request, account, changed=changed)
+
+
+@router.post("/account/password", response_model=None)
+async def password_change(request: Request) -> Response:
+    """Change the signed-in account's own password, given its current one. A wrong current
+    password counts towards the sign-in lock-out. On success every other session of the
+    account ends and this browser gets a new one, so that it stays signed in; the page it is
+    sent to says so (Post/Redirect/Get: reloading it sends nothing again)."""
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    ctx = request.app.state.ctx
+    account = await to_thread.run_sync(_holder, request)
+    try:
+        ctx.check_form(request, values.get("csrf", ""))
+    except InputError as err:  # its hint promises what was typed again: not passwords
+        return _password_page(request, account, 422, error=err.message,
+                              hint="reload the page, then type the passwords again")
+    try:
+        if values.get("new", "") != values.get("confirm", ""):
+            raise InputError("the two new passwords differ", hint="type the new one twice")
+        await to_thread.run_sync(
+            change_password, ctx.store(request), values.get("current", ""),
+            values.get("new", ""), limiter=_limiter(request))
+    except (AccessDenied, InputError) as err:
+        code = 403 if isinstance(err, AccessDenied) else 422
+        return _password_page(request, account, code, error=err.message, hint=err.hint)
+    response = RedirectResponse("/account/password", status_code=303)
+    # a fresh session, begun after the change (which ended every session begun before it)
+    ctx.start_session(request, response, account, account["partnership"])
+    request.session[PASSWORD_CHANGED] = True
+    return response
+
+
+def _holder(request: Request) -> dict[str, Any]:
+    """The account this request's session is signed in as; signed out, to the sign-in page.
+    An API token or the local account (no account exists yet) has no password to change."""
+    ctx = request.app.state.ctx
+    account: dict[str, Any] | None = ctx.session_account(request)
+    if account is None:
+        ctx.actor(request)  # signed out: SignInRequired, answered with the sign-in page
+        raise InputError("no account is signed in here, so there is no password to change",
+                         hint="sign in with your account, then change its password")
+    request.state.actor = account_actor(account)  # the page's navigation shows who
+    return account
+
+
+def _password_page(request: Request, account: dict[str, Any], code: int = 200,
+                   **context: Any) -> HTMLResponse:
+    context = {"changed": False, "error": "", "hint": "", **context}
+    return request.app.state.ctx.render(
+        "password.html", code, request=request, name=account["name"],
+        has_password=account["password_hash"] is not None, min_length=MIN_PASSWORD, **context)
