@@ -180,13 +180,34 @@ def parse_head(text: str) -> tuple[int, str]:
 
 def who_saw(rows: Iterable[Row], targets: set[str], partnership: str) -> list[Row]:
     """Entries of ``partnership`` that read or wrote any of ``targets`` (an alert
-    ``alert/A-…``, an entity ``entity/P-…``, a report ``report/ORG/ID``), oldest first.
+    ``alert/A-…``, an entity ``entity/P-…``, a report ``report/ORG/ID``), and the exports
+    that took such a report out (:func:`joinedup.export.exported`), oldest first.
 
     The log is one chain for the whole database, and two partnerships may name a record
     alike (one public dataset imported by both): another partnership's accounts are not
     who saw this one's record, and are not shown to it."""
+    reports = {t.removeprefix("report/") for t in targets if t.startswith("report/")}
     return [
         {k: r[k] for k in ("seq", "at", "actor", "action", "target", "detail")}
         for r in rows
-        if r["target"] in targets and r["partnership"] == partnership
+        if r["partnership"] == partnership
+        and (r["target"] in targets or _took_out(r, reports))
     ]
+
+
+def _took_out(row: Row, reports: set[str]) -> bool:
+    """Whether an export's entry took out one of ``reports`` (``ORG/ID``): one it lists
+    (``keys``), or, for an export too large to list (``keys_sha256``), one of the
+    organisation it was filtered to (all, for no filter). The latter says the report may have
+    left, not that it did: the entry cannot tell a report imported after the export."""
+    detail = row.get("detail")
+    if row.get("action") != "export" or not reports or not isinstance(detail, Mapping):
+        return False
+    if isinstance(detail.get("taken"), Mapping):  # as Store.export_bodies writes it
+        detail = detail["taken"]
+    if isinstance(detail.get("keys"), list):
+        return not reports.isdisjoint(str(k) for k in detail["keys"])
+    if "keys_sha256" in detail:
+        org = str(detail.get("org") or "")
+        return any(not org or key.partition("/")[0] == org for key in reports)
+    return False

@@ -5,12 +5,16 @@ another joinedup (or any tool that reads the contract) can import it, and by def
 withholds two parts:
 
 - ``narratives``: the free text: a report's narrative, each person's description, and an
-  imported email's subject line (which often names the child);
+  imported email's subject line (which often names the child) and sender (a name and an
+  address);
 - ``protected_attributes``: the profile's protected attributes and the input contract's
-  (ethnicity, race, religion, nationality, sexual orientation, gender identity...), stored
-  for oversight and never scored, matched however the key is cased or spaced: under a
-  person's ``attributes``, and under any key of the report's ``extra``, however deep (a
-  conflict report's victims carry no attributes, so a source's "religion" comes in ``extra``);
+  (ethnicity, race, religion, nationality, sexual orientation, gender identity, the UK GDPR
+  special categories...), stored for oversight and never scored, matched however the key is
+  cased, spaced or written, in any script (:func:`~joinedup.ingest.models.protected_key`):
+  under a person's ``attributes``, and under any key of the report's ``extra``, however deep
+  (a conflict report's victims carry no attributes, so a source's "religion" comes in
+  ``extra``), and as the value of an item labelled with one (``{"key": "religion", "value":
+  ...}``);
 - ``victims`` (a profile that names it: conflict): victims' personal data, their names, ages,
   sex and relatives (conflict.md rule 6; WHO SSA collects none). Each keeps its ref and
   status, so counts survive.
@@ -22,12 +26,14 @@ removed, and the record says what was removed in
 ``extra.joinedup_withheld``, so that a reader knows the gap is a redaction, not a silence.
 The store's gate decides who may export what (the whole partnership: panel and analysts; an
 agency lead: their own agency's reports) and the audit log records every export, with the
-parts it included and how many reports it held.
+parts it included and, under ``taken``, :func:`exported`: how many reports and which, so
+that ``joinedup audit who-saw ORG/ID`` finds the exports that took a report out.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -42,8 +48,17 @@ from joinedup.store import Store
 Row = dict[str, Any]
 PARTS = ("narratives", "protected_attributes", "victims")
 PERSONAL = ("name", "age", "sex", "relatives")  # what ``victims`` withholds of each person
-# free text an import keeps in ``extra``: an email's subject line and its attachments' names
-NARRATIVE_EXTRA = ("email_subject", "email_attachments_not_read")
+# free text an import keeps in ``extra``: an email's subject line, its sender (a name and an
+# address) and its attachments' names
+NARRATIVE_EXTRA = ("email_subject", "email_from", "email_attachments_not_read")
+# A list of labelled items ({"key": "religion", "value": ...}) holds a characteristic under a
+# label, not a key: the label's keys, and the keys that hold what it labels.
+LABELS = ("key", "name", "field", "attribute")
+LABELLED = ("value", "values")
+# An export's audit entry lists the reports it took out up to this many (some 25 bytes each,
+# 250 KB at most: a partnership's whole casework, checked by `audit verify` with the rest);
+# beyond it, the SHA-256 of their keys and the filter that chose them.
+EXPORT_LISTED = 10_000
 
 
 @dataclass
@@ -125,7 +140,8 @@ def export_reports(
     wanted = check_include(store, include, profile, *others)
     org = org.strip() or (store.actor.agency or "")  # an agency's account: its own reports
     result = ExportResult(withheld={p: 0 for p in PARTS if p not in wanted})
-    for body in store.export_bodies(org, sorted(wanted)):
+    for body in store.export_bodies(org, sorted(wanted),
+                                    listing=lambda keys: exported(keys, org)):
         own = load_profile(str(body.get("profile", "safeguarding")))
         record, removed = redact(body, own, allowed_parts(own, store.actor.role, wanted))
         for path in removed:
@@ -139,13 +155,42 @@ def export_reports(
 SHIPPED = ("safeguarding", "conflict")
 
 
+def report_key(body: Row) -> str:
+    """``ORG/ID``, as ``joinedup audit who-saw`` names a report."""
+    return f"{(body.get('source') or {}).get('org', '')}/{body.get('id', '')}"
+
+
+def exported(keys: list[str], org: str) -> Row:
+    """What an export's audit entry says of the reports it took out: how many, and which
+    (``keys``, ``ORG/ID`` in the file's order). Over :data:`EXPORT_LISTED` reports, instead of
+    the list, ``keys_sha256`` (of the keys one per line, in the file's order: whoever holds
+    the file can check it is this export) and ``org``, the filter that chose them ("" for
+    every organisation), which is all ``who-saw`` can then go by."""
+    if len(keys) <= EXPORT_LISTED:
+        return {"reports": len(keys), "keys": keys}
+    digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
+    return {"reports": len(keys), "keys_sha256": digest, "org": org}
+
+
+def withholds_victims(profile: Profile, role: str) -> bool:
+    """Whether ``role`` may not read the victims ``profile``'s reports name, nor the
+    narratives that name them: for a profile that names victims (``victims`` in its
+    ``export_unredacted``: conflict), a role that may not include both in an export. A profile
+    that names none (safeguarding) withholds nothing here: its narratives are the casework its
+    readers read. The submission page and search keep to it."""
+    if "victims" not in profile.export_roles:
+        return False
+    both = frozenset({"victims", "narratives"})
+    return allowed_parts(profile, role, both) != both
+
+
 def is_protected(key: str, profile: Profile) -> bool:
     """Whether an attribute's key names a protected characteristic: one of the profile's, or
     one :func:`~joinedup.ingest.models.protected_key` reads as such, however it is cased,
-    spaced or worded ("Ethnicity", "religion ", "ethnic_group", "sexuality"). A key a profile
-    forgot, or an agency wrote its own way, must not take the value out unredacted."""
-    name = re.sub(r"[^a-z0-9]+", "_", key.strip().casefold()).strip("_")
-    return protected_key(key) or name in profile.protected_attributes
+    spaced or worded, in any script ("Ethnicity", "religion ", "ethnic_group", "sexuality",
+    "origine ethnique", "الطائفة"). A key a profile forgot, or an agency wrote its own way,
+    must not take the value out unredacted."""
+    return protected_key(key, profile.protected_attributes)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -156,9 +201,14 @@ def _withhold_protected(node: Any, path: str, profile: Profile, removed: list[st
     ``extra``) and from every map nested in it, lists' items too, adding each path removed to
     ``removed``. ``extra`` is the contract's free part, so a source puts there what the model
     has no field for, and a key nested in it ("victims": [{"sect": ...}]) leaves the system as
-    surely as one at the top. Its depth is bounded when a report is read (16 levels)."""
+    surely as one at the top. An item labelled with such a key (``{"key": "religion",
+    "value": ...}``, or ``name``, ``field``, ``attribute``) keeps its label and loses the rest.
+    Its depth is bounded when a report is read (16 levels)."""
     if isinstance(node, dict):
-        for key in [k for k in node if is_protected(str(k), profile)]:
+        labelled = any(k in node for k in LABELLED) and any(
+            isinstance(node.get(k), str) and is_protected(node[k], profile) for k in LABELS)
+        for key in [k for k in node if (labelled and k not in LABELS)
+                    or is_protected(str(k), profile)]:
             del node[key]
             removed.append(_child(path, str(key)))
         for key, value in node.items():
@@ -170,7 +220,9 @@ def _withhold_protected(node: Any, path: str, profile: Profile, removed: list[st
 
 def _child(path: str, key: str) -> str:
     """``path.key``, or ``path["key"]`` for a key that is not a plain name."""
-    return f"{path}.{key}" if _NAME.fullmatch(key) else f"{path}[{json.dumps(key)}]"
+    if _NAME.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"  # "الطائفة" written as it is
 
 
 def _part_of(path: str) -> str:

@@ -4,6 +4,7 @@ recorded while it reads is not reported as deleted. On both stores."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from joinedup.pipeline import process
 from joinedup.store import Store, make_engine
 
 DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
+SOON = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()  # within every cap
 runner = CliRunner()
 
 
@@ -42,7 +44,7 @@ def decided_while_the_log_is_read(store_url: str, alert: str) -> Iterator[list[i
             return
         made.append(0)  # before the decision's own statements come through here
         made[0] = record_decision(panel, alert, action="strategy_meeting", owner="DS Khan",
-                                  due="2009-03-09", rationale="Meeting called.")["pk"]
+                                  due=SOON, rationale="Meeting called.")["pk"]
 
     event.listen(Engine, "before_cursor_execute", decide)
     try:

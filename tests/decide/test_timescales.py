@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from joinedup.cli.app import app
 from joinedup.decide import DecisionInvalid, record_decision
-from joinedup.decide.timescales import add_months, timescales
+from joinedup.decide.timescales import add_months, retention, timescales
 from joinedup.ingest.importer import import_file
 from joinedup.pipeline import process
 from joinedup.store import Store
+from joinedup.store import tables as t
 from joinedup.web.views import inbox
 
 DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
@@ -93,16 +95,23 @@ def test_the_overdue_command_lists_what_goes_to_the_panel_lead(demo: Store, stor
 
 
 def test_reports_past_retention_are_listed_for_review_and_kept(demo: Store, store_url: str) -> None:
+    """The demo as a store that received it in 1996 holds it: listed as its dates pass."""
+    with demo.engine.begin() as conn:
+        conn.execute(update(t.import_batch).values(at=datetime(1996, 3, 1, tzinfo=UTC)))
     reports = demo.counts()["reports"]
+    kept = retention("safeguarding")
+    assert kept.years == 25
     first = min(r["reported_at"] for r in demo.current_reports())
-    at = first.replace(year=first.year + CLOCK.retention_years, day=min(first.day, 28))
+    at = first.replace(year=first.year + kept.years, day=min(first.day, 28))
     later = (at + timedelta(days=2)).isoformat()
     res = CliRunner().invoke(app, ["retention", "--at", later, "--json", "--db", store_url])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    cutoff = CLOCK.retention_cutoff((at + timedelta(days=2)).replace(tzinfo=UTC))
+    cutoff = kept.cutoff((at + timedelta(days=2)).replace(tzinfo=UTC))
+    assert cutoff is not None
     assert rows and all(datetime.fromisoformat(r["reported_at"]) < cutoff.replace(tzinfo=None)
                         for r in rows)
+    assert {r["received_at"][:10] for r in rows} == {"1996-03-01"}
     assert len(rows) < reports  # only the old ones
     assert demo.counts()["reports"] == reports  # listed, never deleted
     none = CliRunner().invoke(app, ["retention", "--json", "--at", first.isoformat(),

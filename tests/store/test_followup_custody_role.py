@@ -1,8 +1,9 @@
 """Follow-up of the conflict review: the chain of custody is never rewritten. The application's
 PostgreSQL role may read and append to ``custody``, never UPDATE nor DELETE it (nothing in the
-code does: ``evidence.py`` and the store only insert custody entries). A retention review's
-deletion of a report (``Store.delete_report``) deletes its evidence items, and the database
-removes their custody with them (ON DELETE CASCADE, migration 0015), audited; every custody
+code does: ``evidence.py`` and the store only insert custody entries). A retention review keeps
+a report whose evidence items are in a chain of custody (``Store.delete_report`` refuses it);
+an item deleted takes its custody with it (ON DELETE CASCADE, migration 0015), which
+PostgreSQL performs as the tables' owner, so it works for the role too; every custody
 entry is in the hash-chained audit log as well."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from psycopg import errors as pg
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from joinedup.errors import InputError
 from joinedup.evidence import register_cited
 from joinedup.ingest.importer import import_file
 from joinedup.store import Store, make_engine
@@ -80,15 +83,18 @@ def test_a_role_granted_update_or_delete_before_loses_them_when_granted_again(
 
 
 @pytest.mark.postgres
-def test_a_retention_deletion_still_removes_a_reports_custody_as_the_role(
+def test_a_retention_deletion_keeps_a_report_in_custody_and_the_cascade_works_as_the_role(
     owner: Engine, held: str, role: str
 ) -> None:
     grant_app_role(owner, role, login=True)
     engine = make_engine(_as(held, role))
     try:
-        done = Store(engine, Actor.local()).delete_report("sarc", "sarc-1", "retention review")
-        assert done["versions"] == 1
-        with engine.connect() as conn:
+        with pytest.raises(InputError, match="chain of custody"):
+            Store(engine, Actor.local()).delete_report(
+                "sarc", "sarc-1", "retention review", cutoff=datetime.now(UTC) + timedelta(1))
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM custody")).scalar_one() == 1
+            conn.execute(text("DELETE FROM evidence_item"))
             assert conn.execute(text("SELECT count(*) FROM custody")).scalar_one() == 0
     finally:
         engine.dispose()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from fastapi.testclient import TestClient
 
 from joinedup.store import Store
 from tests.web.conftest import concern
+
+SOON = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()  # within every cap
 
 
 def _alert_ids(client: TestClient, **params: str) -> list[str]:
@@ -70,7 +74,7 @@ def test_a_decision_closing_a_childs_concern_as_consent_is_refused(
 def test_a_decision_is_recorded_and_the_inbox_shows_it(client: TestClient) -> None:
     alert = _alert_ids(client, status="awaiting")[-1]
     r = client.post(f"/api/alerts/{alert}/decisions", json={
-        "action": "strategy_meeting", "owner": "DS Khan", "due": "2009-04-01",
+        "action": "strategy_meeting", "owner": "DS Khan", "due": SOON,
         "rationale": "Two agencies describe the same man; meeting called."})
     assert r.status_code == 201, r.text
     assert alert in _alert_ids(client, status="actioned")

@@ -617,16 +617,22 @@ def _moment(at: str) -> datetime:
 def overdue(
     db: DbOption = "",
     json_: JsonOption = False,
-    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now; to "
+                                         "list only, not with --escalate")] = "",
     escalate: Annotated[bool, typer.Option(
         "--escalate", help="Escalate each to the named panel lead (once for each deadline "
                            "missed; run it each working morning)")] = False,
 ) -> None:
     """Alerts without a decision past their statutory deadline (one working day, England and
-    Wales bank holidays), and actions past their due date: what goes to the panel lead."""
+    Wales bank holidays), and actions past their due date: what goes to the panel lead.
+    --escalate escalates at the real time, so it does not take --at."""
     from joinedup.decide.escalation import escalate_overdue
     from joinedup.web.views import inbox
 
+    if at and escalate:
+        _fail(InputError("--escalate escalates now: it does not take --at",
+                         hint="leave out --at to escalate; --at alone lists what will be "
+                              "overdue then"))
     moment = _moment(at)
     made: list[dict[str, Any]] = []
     try:
@@ -671,25 +677,30 @@ def overdue(
 def retention(
     db: DbOption = "",
     json_: JsonOption = False,
-    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now")] = "",
+    at: Annotated[str, typer.Option(help="As of this moment (ISO 8601, UTC), not now; to "
+                                         "list only, not with --delete")] = "",
     delete: Annotated[str, typer.Option(
         help="After the review: delete this report (ORG/REPORT_ID), if it is past the period "
-             "and no alert cites it")] = "",
+             "and nothing keeps it")] = "",
     reason: Annotated[str, typer.Option(help="Why it may go (kept in the audit log)")] = "",
 ) -> None:
-    """Reports past the profile's retention period, listed for review: each with the open
-    alerts that still cite it. The system deletes nothing on its own; after the review,
-    --delete removes one report, leaving an audit entry, and resolves the store again."""
-    from joinedup.decide.timescales import timescales
+    """Reports past their profile's retention period (counted from when the store received
+    them), listed for review: each with the open alerts that still cite it. The system deletes
+    nothing on its own; after the review, --delete removes one report at the real time (it
+    does not take --at), leaving an audit entry, and resolves the store again."""
+    from joinedup.decide.retention import reports_due
 
-    moment = _moment(at)
     if delete:
-        _delete_reviewed(db, delete, reason, moment)
+        if at:
+            _fail(InputError("--delete deletes now, by the real clock: it does not take --at",
+                             hint="leave out --at to delete; --at alone lists what will be "
+                                  "due then"))
+        _delete_reviewed(db, delete, reason)
         return
+    moment = _moment(at)
     try:
         store = _open(db)
-        clock = timescales("safeguarding")
-        due = store.reports_before(clock.retention_cutoff(moment))
+        due = reports_due(store, moment)
         citing: dict[int, list[str]] = {}
         for a in store.alerts("open"):
             for pk in a["evidence"]:
@@ -697,20 +708,23 @@ def retention(
     except JoinedupError as err:
         _fail(err)
     rows = [{"org": r["org"], "report": r["report_id"], "agency": r["agency"],
-             "reported_at": r["reported_at"].isoformat(), "open_alerts": citing.get(r["pk"], [])}
+             "profile": r["profile"], "period": r["period"],
+             "reported_at": r["reported_at"].isoformat(),
+             "received_at": r["received_at"].isoformat() if r["received_at"] else None,
+             "open_alerts": citing.get(r["pk"], [])}
             for r in due]
     if json_:
         _dump(rows)
         return
     for r in rows:
         held = f"; cited by {', '.join(r['open_alerts'])}" if r["open_alerts"] else ""
-        out.print(f"{r['reported_at'][:10]} {r['org']}/{r['report']} ({r['agency']}){held}",
-                  markup=False)
-    out.print(f"{len(rows)} reports past {clock.retention_years} years, for review",
-              markup=False)
+        got = f", received {r['received_at'][:10]}" if r["received_at"] else ""
+        out.print(f"{r['reported_at'][:10]} {r['org']}/{r['report']} ({r['agency']}{got}; "
+                  f"{r['profile']}: {r['period']}){held}", markup=False)
+    out.print(f"{len(rows)} reports past their retention period, for review", markup=False)
 
 
-def _delete_reviewed(db: str, record: str, reason: str, moment: datetime) -> None:
+def _delete_reviewed(db: str, record: str, reason: str) -> None:
     from joinedup.decide.retention import delete_after_review
 
     org, _, report_id = record.partition("/")
@@ -719,7 +733,7 @@ def _delete_reviewed(db: str, record: str, reason: str, moment: datetime) -> Non
             raise InputError(f"{record!r} does not name a report", hint="write ORG/REPORT_ID")
         store = _open(db)
         with console.status("deleting, then resolving the store again"):
-            done = delete_after_review(store, _system(store), org, report_id, reason, moment)
+            done = delete_after_review(store, _system(store), org, report_id, reason)
     except JoinedupError as err:
         _fail(err)
     out.print(f"deleted {done['report']}: {done['versions']} version(s), {done['mentions']} "

@@ -8,8 +8,10 @@ consent and the child's "choice": a child cannot consent to their own exploitati
 :class:`DecisionRefused` and nothing is recorded. The rationale is normalised before it is read
 (:mod:`joinedup.decide.rationale`), so invisible characters, look-alike letters and odd hyphens
 do not get the wording past. An action's due date may not be later than the limit the profile's
-``timescales.yaml`` sets for it. Decisions are append-only; the latest one is the alert's state,
-of those since the alert was last raised (a withdrawn alert raised again awaits a new one).
+``timescales.yaml`` sets for it, nor before the day it is decided (in the profile's local time):
+an action due yesterday is overdue the moment it is recorded. Decisions are append-only; the
+latest one is the alert's state, of those since the alert was last raised (a withdrawn alert
+raised again awaits a new one).
 """
 
 from __future__ import annotations
@@ -134,7 +136,10 @@ def record_decision(
     if refusal:
         raise DecisionRefused(refusal, hint=f"source: {rules.refused_source}")
     decided_at = now or datetime.now(UTC)
-    limit = timescales(profile_name).latest_due(action, decided_at)
+    clock = timescales(profile_name)
+    if due_day and due_day < clock.calendar.local_date(decided_at):
+        raise DecisionInvalid("due", f"{due_day} is before today")
+    limit = clock.latest_due(action, decided_at)
     if limit and due_day and due_day > limit[0]:
         raise DecisionInvalid(
             "due", f"{rules.actions[action].label} is due by {limit[0]} at the latest "

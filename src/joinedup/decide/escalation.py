@@ -5,14 +5,18 @@ its due date (``timescales.yaml``; safeguarding.md R1: in Rochdale, over a hundr
 were made and not acted on). When either is missed, the item is escalated to the partnership's
 panel lead, a named account, so that a person, not a role, answers for it. Escalating is run
 by a panel account (``joinedup overdue --escalate``, e.g. each working morning from cron); each
-missed deadline is escalated once, kept, audited, and shown in the inbox.
+missed deadline is escalated once, kept, audited, and shown in the inbox. An escalation is
+made at the real time: a moment in the future (``--at``) would escalate before the deadline had
+passed, under a date that had not come, so it is refused; ``--at`` only lists what will be
+overdue.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from joinedup.decide.timescales import real_now
 from joinedup.errors import InputError, NotFound
 from joinedup.store import Store
 
@@ -32,13 +36,14 @@ def name_panel_lead(store: Store, name: str) -> None:
 
 def escalate_overdue(store: Store, overdue: list[Row], now: datetime | None = None) -> list[Row]:
     """Escalate the overdue inbox rows to the panel lead; return the escalations made now
-    (those escalated before are not made again)."""
+    (those escalated before are not made again). ``now`` is the real time: a later moment is
+    refused."""
     store.gate.check("escalate", "alerts")  # who may, before whether there is anything to do
     lead = store.panel_lead()
     if not lead:
         raise InputError("no panel lead is named: overdue items have no one to go to",
                          hint="an admin names one: joinedup account lead NAME")
-    now = now or datetime.now(UTC)
+    now = real_now(now, "escalating")
     todo = []
     for r in overdue:
         if not r.get("overdue"):

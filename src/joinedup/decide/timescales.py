@@ -4,6 +4,10 @@ The limits are the profile's data (``timescales.yaml``); working days follow the
 of the maintained ``holidays`` library for the profile's country and subdivision (England and
 Wales for safeguarding), counted in the profile's local time. An alert raised on a Friday
 afternoon before a bank-holiday Monday is due by the end of Tuesday, not Saturday.
+
+The same file sets how long a profile's reports are kept before a person reviews them for
+deletion (:func:`retention`): ``retention.review_after_years``, a number of years or ``never``.
+A profile that sets no period keeps its reports: none is ever listed for deletion.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 import yaml
 
-from joinedup.errors import ProfileError
-from joinedup.profiles import load_profile
+from joinedup.errors import InputError, ProfileError
+from joinedup.profiles import load_profile, read_data
 
 
 @dataclass(frozen=True)
@@ -89,16 +93,6 @@ class Timescales:
     label: str
     source: str
     action_limits: dict[str, Limit]
-    retention_years: int = 25
-
-    def retention_cutoff(self, now: datetime) -> datetime:
-        """Reports received before this moment are due for a retention review."""
-        day = self.calendar.local_date(now)
-        try:
-            back = day.replace(year=day.year - self.retention_years)
-        except ValueError:  # 29 February
-            back = day.replace(year=day.year - self.retention_years, day=28)
-        return self.calendar.start_of(back)
 
     def decision_deadline(self, raised: datetime) -> datetime:
         """When a decision on an alert raised at ``raised`` is due: the end of the
@@ -155,9 +149,87 @@ def timescales(profile_name: str = "safeguarding") -> Timescales:
             action_limits={
                 str(k): _limit(str(k), v) for k, v in (data.get("action_limits") or {}).items()
             },
-            retention_years=int((data.get("retention") or {}).get("review_after_years", 25)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise ProfileError(f"{path}: cannot read the timescales: {exc!r}") from exc
     except NotImplementedError as exc:  # a country or subdivision the library does not know
         raise ProfileError(f"{path}: calendar: {exc}") from exc
+
+
+# How far a moment given for "now" may run ahead of the clock (two hosts' clocks disagree by
+# seconds): a deletion or an escalation happens now, never at a moment someone writes down.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def real_now(now: datetime | None, what: str) -> datetime:
+    """``now``, or the real time when it is None; a ``now`` later than the real time is
+    refused. What deletes or escalates acts at the real time: a moment in the future would
+    bring a retention period or a deadline forward (``--at 2100 --delete``)."""
+    clock = datetime.now(UTC)
+    if now is None:
+        return clock
+    aware = now if now.tzinfo else now.replace(tzinfo=UTC)
+    if aware > clock + CLOCK_TOLERANCE:
+        raise InputError(f"{what} happens now, not at {aware.isoformat()}",
+                         hint="leave out --at: it is for listing what will be due")
+    return aware
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a profile's reports are kept before a person reviews them for deletion:
+    ``years`` counted from when the store received a report, or None when the profile keeps
+    its reports (none is ever listed, none may be deleted by a retention review)."""
+
+    profile: str
+    years: int | None
+    timezone: str = "UTC"
+
+    @property
+    def period(self) -> str:
+        """'25 years', or 'kept (no retention period)', for messages."""
+        if self.years is None:
+            return "kept (no retention period)"
+        return f"{self.years} years"
+
+    def cutoff(self, now: datetime) -> datetime | None:
+        """Reports received before this moment are due for review (midnight, local time, of
+        the same day ``years`` back); None when the profile keeps its reports."""
+        if self.years is None:
+            return None
+        zone = ZoneInfo(self.timezone)
+        day = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(zone).date()
+        try:
+            back = day.replace(year=day.year - self.years)
+        except ValueError:  # 29 February
+            back = day.replace(year=day.year - self.years, day=28)
+        return datetime.combine(back, time(), zone).astimezone(UTC)
+
+
+NEVER = "never"
+
+
+@cache
+def retention(profile_name: str) -> Retention:
+    """The retention period of a profile: ``retention.review_after_years`` of its
+    ``timescales.yaml``, a whole number of years or ``never``. A profile without the file or
+    the key keeps its reports: nothing is deleted without a period a partnership chose. The
+    day is counted in ``calendar.timezone`` if the file gives one, else UTC."""
+    path = load_profile(profile_name).directory / "timescales.yaml"
+    data = read_data(path, "the timescales") if path.is_file() else {}
+    section = data.get("retention") or {}
+    cal = data.get("calendar") or {}
+    if not isinstance(section, dict) or not isinstance(cal, dict):
+        raise ProfileError(f"{path}: retention and calendar must be mappings")
+    zone = str(cal.get("timezone") or "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ProfileError(f"{path}: calendar.timezone: no time zone {zone!r}") from exc
+    years = section.get("review_after_years", NEVER)
+    if years == NEVER:
+        return Retention(profile_name, None, zone)
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise ProfileError(f"{path}: retention.review_after_years: give a whole number of "
+                           f"years (1 or more) or {NEVER!r}, not {years!r}")
+    return Retention(profile_name, years, zone)

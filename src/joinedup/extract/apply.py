@@ -49,6 +49,7 @@ shown to the reviewer before anything is applied (:func:`structured_from`):
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +79,81 @@ class Structured:
 def value_of(p: Row) -> str:
     return str(p["edited_value"] if p["status"] == "edited" and p["edited_value"]
                else p["value"])
+
+
+def read_from(body: Row | None) -> set[int]:
+    """The proposals a version of a report was made from, as the review that made it
+    recorded them (``extra.joinedup_read_from_narrative``, :func:`apply_to`)."""
+    found = (body or {}).get("extra")
+    listed = found.get("joinedup_read_from_narrative") if isinstance(found, dict) else None
+    return {x for x in listed if isinstance(x, int) and not isinstance(x, bool)} \
+        if isinstance(listed, list) else set()
+
+
+def proposal_at(path: str, fields: Row, proposals: list[Row]) -> Row | None:
+    """The proposal among ``proposals`` (those a review applied) that gave the field at
+    ``path`` (an error's, ``indicators[0].id``) of the new version ``fields``: one whose value,
+    as read or corrected, is the field's, else one that gave the person, place or link the
+    field is part of ("people[0].age": the person's name). A correction comes before a value
+    as read (a reader's value was checked when it was read), then the order of the text.
+    None where no proposal gave it (the report's own fields).
+
+    Examples:
+        >>> p = {"id": 7, "type": "indicator", "status": "edited", "value": "missing_overnight",
+        ...      "edited_value": "out late", "start": 0, "end": 5, "text": "stays", "attrs": {}}
+        >>> proposal_at("indicators[0].id", {"indicators": ["out late"]}, [p])["id"]
+        7
+    """
+    passed = _walk(fields, path)
+    for node in reversed(passed):
+        if node is not passed[-1] and not isinstance(node, dict):
+            continue  # a list above the field ("indicators") is every item's, not this one's
+        said = _said(node)
+        found = [p for p in proposals if value_of(p) in said
+                 or str((p["attrs"] or {}).get("described") or "") in said - {""}]
+        if found:
+            return min(found, key=lambda p: (p["status"] != "edited", p["start"], p["end"]))
+    return None
+
+
+def _walk(fields: Row, path: str) -> list[Any]:
+    """What ``path`` passes through in ``fields``, the report itself left out, as far as it
+    goes (``indicators[0].id`` of an indicator given as text ends at the text)."""
+    node: Any = fields
+    passed: list[Any] = []
+    for index, name in re.findall(r"\[(\d+)\]|([A-Za-z_][A-Za-z0-9_]*)", path):
+        if index and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+        elif name and isinstance(node, dict) and name in node:
+            node = node[name]
+        else:
+            break
+        passed.append(node)
+    return passed
+
+
+def _said(node: Any) -> set[str]:
+    """The values a field holds as text: itself, or a person's, place's or link's own."""
+    def plain(x: Any) -> bool:
+        return isinstance(x, str | int | float) and not isinstance(x, bool)
+
+    if plain(node):
+        return {str(node)}
+    items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    out: set[str] = set()
+    for x in items:
+        if plain(x):
+            out.add(str(x))
+        elif isinstance(x, list):
+            out |= {str(y) for y in x if plain(y)}
+    return out
+
+
+def told(p: Row) -> str:
+    """A proposal as a reviewer knows it: its kind, its words and its value."""
+    said = f"corrected to {value_of(p)!r}" if p["status"] == "edited" and p["edited_value"] \
+        else f"read as {p['value']!r}"
+    return f"the {p['type']} \u201c{p['text']}\u201d, {said}"
 
 
 def structured_from(proposals: list[Row]) -> Structured:

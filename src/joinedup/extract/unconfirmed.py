@@ -7,6 +7,8 @@ proposal not rejected taken as accepted (:func:`~joinedup.extract.apply.structur
 any report's are, and their mentions, links and observations are stored against the report,
 which is marked unconfirmed (``report.unconfirmed``). Resolution, corroboration and the rules
 then treat them as any report's, and every alert citing the report names it as unconfirmed.
+A proposal whose value the contract refuses (a correction it does not accept) is left out on
+its own; the rest of the report still counts (:func:`counted_fields`).
 
 What counts follows the review. Each run weighs the reports again whose proposals a person
 has judged since: a rejected proposal stops counting, a corrected one counts as corrected.
@@ -21,9 +23,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from joinedup.errors import RecordError
-from joinedup.extract.apply import apply_to, structured_from
+from joinedup.extract.apply import apply_to, proposal_at, structured_from
 from joinedup.extract.structured import Extraction, extract_report
-from joinedup.ingest.models import parse_report
+from joinedup.ingest.models import ValidationFailed, parse_report
 from joinedup.ingest.reader import content_hash
 from joinedup.profiles import Profile
 from joinedup.store import Store
@@ -38,15 +40,28 @@ def unconfirmed_fields(body: Row, proposals: list[Row]) -> Row:
     return apply_to(body, structured_from(taken))
 
 
-def unconfirmed_extraction(fields: Row, profile: Profile) -> Extraction:
-    """The mentions, links and observations of ``fields``; none when the fields are not a
-    valid report (a corrected value the contract refuses counts once it is applied, when
-    the import says what is wrong with it)."""
-    try:
-        parse_report(fields, vocabulary=profile, file="proposals", line=1)
-    except RecordError:
-        return Extraction()
-    return extract_report(fields, profile)
+def counted_fields(body: Row, proposals: list[Row], profile: Profile) -> Row | None:
+    """What the report counts for, unconfirmed: :func:`unconfirmed_fields`, less each
+    proposal whose value the contract refuses (a correction it does not accept: the import
+    says what is wrong with it once the reviewer adds it). One bad value leaves out its own
+    proposal, not the whole report. None when a refusal is of nothing a proposal gave."""
+    taken = [{**p, "status": "accepted"} if p["status"] == "proposed" else p for p in proposals]
+    for _ in range(len(taken) + 1):  # each round leaves out at least one proposal
+        made = structured_from(taken)
+        fields = apply_to(body, made)
+        try:
+            parse_report(fields, vocabulary=profile, file="proposals", line=1)
+            return fields
+        except ValidationFailed as err:
+            errors = err.all_errors
+        except RecordError as err:
+            errors = [{"field": err.field, "reason": err.reason}]
+        used = [p for p in taken if p["pk"] in made.used]
+        bad = {p["pk"] for e in errors if (p := proposal_at(e["field"], fields, used))}
+        if not bad:
+            return None
+        taken = [{**p, "status": "rejected"} if p["pk"] in bad else p for p in taken]
+    return None
 
 
 def weigh(store: Store, profile: Profile, new: Sequence[int] | None = None) -> set[int]:
@@ -66,9 +81,11 @@ def weigh(store: Store, profile: Profile, new: Sequence[int] | None = None) -> s
         return set(gone)
     changes: list[tuple[int, str | None, Any]] = []
     for r in store.unconfirmed_candidates(profile.name, new):
-        fields = unconfirmed_fields(r["body"], r["proposals"])
-        digest = content_hash(fields)
+        fields = counted_fields(r["body"], r["proposals"], profile)
+        digest = content_hash(fields if fields is not None
+                              else unconfirmed_fields(r["body"], r["proposals"]))
         if digest != r["unconfirmed"]:
-            changes.append((r["pk"], digest, unconfirmed_extraction(fields, profile)))
+            changes.append((r["pk"], digest, Extraction() if fields is None
+                            else extract_report(fields, profile)))
     store.replace_unconfirmed(changes)
     return {pk for pk, _, _ in changes} - set(new or ())

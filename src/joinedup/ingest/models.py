@@ -19,6 +19,7 @@ profiles add a model to ``REPORT_MODELS`` and :func:`parse_report` dispatches on
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
@@ -46,6 +47,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from joinedup.errors import RecordError
+from joinedup.profiles import PROFILES_DIR, read_data
 
 __all__ = [
     "DEFAULT_SAFEGUARDING_VOCABULARY",
@@ -93,27 +95,79 @@ PROTECTED_ATTRIBUTES = frozenset(
 SUBJECT_ROLES = frozenset({"child", "victim"})
 # Keys that name a protected characteristic though they are not the words above: the words
 # a key's parts start with ("ethnic_group", "religion_or_belief", "sexuality", "first_language")
-# and whole keys ("country_of_birth"). Read as a person reads a key (see protected_key).
+# and words or phrases met anywhere in a key ("country_of_birth"). These are the input
+# contract's own; every profile adds its ``protected_attributes`` (profile.yaml), where a
+# deployment names its own characteristics and their words in other languages. Read as a person
+# reads a key (see protected_key).
 PROTECTED_KEY_STARTS = ("ethnic", "race", "racial", "relig", "faith", "belief", "nationalit",
                         "citizenship", "immigra", "asylum", "sexual", "gender", "caste",
                         "tribe", "housing", "tenure", "language", "complexion")
 PROTECTED_KEY_PARTS = frozenset({"sect", "sects", "class", "origin", "heritage"})
 PROTECTED_KEYS = frozenset({"country_of_birth", "birth_country", "mother_tongue"})
+# Arabic letters written several ways in keys: hamza seats and alef forms are folded by
+# dropping marks; these are the letters folded by hand (ta marbuta, alef maqsura, and the
+# Persian yeh and kaf a keyboard may give).
+_LETTER_FOLDS = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u06cc": "\u064a",
+                               "\u06a9": "\u0643", "\u0640": None})
+_ARTICLE = "\u0627\u0644"  # Arabic "al-", written joined to the word it defines
 
 
-def protected_key(key: str) -> bool:
-    """Whether a key of a free map (``attributes``, ``identifiers``) names a protected
-    characteristic, read as a person reads it: "Ethnicity", "religion ", "ethnic_group",
-    "Religion or belief", "sexual-orientation" and "ethnicity:" all do. Format characters
-    (zero-width spaces) are dropped and the key folded to plain lower-case words first, so
-    that no spelling of a key lets such a value be scored or exported unredacted."""
-    folded = "".join(c for c in unicodedata.normalize("NFKC", key)
-                     if unicodedata.category(c) != "Cf").casefold()
-    parts = [p for p in re.split(r"[^a-z0-9]+", folded) if p]
-    name = "_".join(parts)
-    return (name in PROTECTED_ATTRIBUTES or name in PROTECTED_KEYS
-            or any(p in PROTECTED_KEY_PARTS or p.startswith(PROTECTED_KEY_STARTS)
-                   for p in parts))
+def protected_key(key: str, terms: Iterable[str] = ()) -> bool:
+    """Whether a key of a free map (``attributes``, ``identifiers``, ``extra``) names a
+    protected characteristic, read as a person reads it, in any script: "Ethnicity",
+    "religion ", "ethnic_group", "Religion or belief", "sexual-orientation", "ethnicity:",
+    "origine ethnique", "الطائفة" (the sect) all do.
+
+    The words are the input contract's (above), every profile's ``protected_attributes`` and
+    ``terms`` (a profile's own, for one not shipped). A word or phrase matches whole words of
+    the key ("trade_union" in "trade union membership"); one ending in ``*`` matches the start
+    of a word ("disab*" in "disabled"). Keys and words are folded alike first
+    (:func:`key_words`), so that no spelling of a key lets its value be scored or exported
+    unredacted."""
+    words = key_words(key)
+    starts, phrases = _protected_terms(frozenset(terms))
+    return any(w.startswith(starts) for w in words) or any(
+        tuple(words[i:i + n]) in phrases
+        for n in {len(p) for p in phrases} for i in range(len(words) - n + 1))
+
+
+def key_words(key: str) -> list[str]:
+    """A key as the words a person reads in it: NFKC, format characters (zero-width spaces)
+    and marks (accents, Arabic vowel signs) dropped, case folded, split at anything but a
+    letter or digit of any script, and the Arabic article taken off a word of three letters or
+    more after it ("الطائفة" → "طائفه"; "الله" is left whole)."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", key)
+                   if unicodedata.category(c) != "Cf").casefold()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c)).translate(_LETTER_FOLDS)
+    words = [w for w in re.split(r"[\W_]+", text) if w]
+    return [w[len(_ARTICLE):] if w.startswith(_ARTICLE) and len(w) > 4 else w for w in words]
+
+
+@functools.cache
+def _protected_terms(extra: frozenset[str]) -> tuple[tuple[str, ...], frozenset[tuple[str, ...]]]:
+    """The word starts and the phrases (as tuples of words) a protected key is known by: the
+    contract's, every shipped profile's and ``extra``, each folded as keys are."""
+    raw = {*PROTECTED_ATTRIBUTES, *PROTECTED_KEY_PARTS, *PROTECTED_KEYS, *_profile_terms(),
+           *extra}
+    starts = {*PROTECTED_KEY_STARTS}
+    phrases: set[tuple[str, ...]] = set()
+    for term in raw:
+        words = key_words(term)
+        if term.strip().endswith("*") and len(words) == 1:
+            starts.add(words[0])
+        elif words:
+            phrases.add(tuple(words))
+    return tuple(sorted(starts)), frozenset(phrases)
+
+
+def _profile_terms() -> list[str]:
+    """Every shipped profile's ``protected_attributes``: a characteristic one profile protects
+    is never an identifier of any report, whichever profile it is sent under."""
+    found: list[str] = []
+    for path in sorted(PROFILES_DIR.glob("*/profile.yaml")):
+        found += [str(t) for t in read_data(path).get("protected_attributes") or []]
+    return found
 
 
 # --------------------------------------------------------------------------- vocabulary

@@ -30,9 +30,9 @@ APPEND_ONLY = "audit"
 READ_ONLY = "alembic_version"  # migrations are the owner's: the application only reads where
 # the schema stands, so that it cannot mark a migration as applied
 # The chain of custody of evidence: the application reads it and appends to it, and never
-# rewrites or deletes an entry (nothing in the code does). A retention review's deletion of a
-# report (Store.delete_report) deletes the report's evidence items, and the database removes
-# their custody with them (ON DELETE CASCADE, migration 0015, performed as the table's owner);
+# rewrites or deletes an entry (nothing in the code does). An item's entries go only with the
+# item (ON DELETE CASCADE, migration 0015, performed as the table's owner), and a retention
+# review never deletes a report that holds evidence items (Store.delete_report refuses it);
 # each entry is in the audit log's chain as well.
 NEVER_REWRITTEN = "custody"
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE")

@@ -364,23 +364,16 @@ class Store:
         version of. A new version replaces the report in everything that counts, so a
         reporter may replace only what they submitted (the agency lead and the panel, any of
         their reports): otherwise one reporter could withdraw a colleague's concern from the
-        alerts and, as its submitter, read what was read in its narrative. Each refusal is
+        alerts and, as its submitter, read what was read in its narrative. Whose report it is
+        is who submitted its first version (:meth:`_first_submitters`). Each refusal is
         audited (``denied report/<org>/<id>``)."""
         policy, actor = self.gate.policy, self.actor
         wanted = sorted(set(keys))
         if not wanted or policy.allows(actor, "version", "report/", None):
             return set()
-        r, b = t.report, t.import_batch
-        submitted: dict[tuple[str, str], str] = {}
         with self.transaction("read", "report-index", count=len(wanted), part="submitters") \
                 as conn:
-            for condition in _report_keys(conn, wanted):
-                for row in conn.execute(
-                    select(r.c.org, r.c.report_id, b.c.actor)
-                    .select_from(r.outerjoin(b, b.c.id == r.c.batch))
-                    .where(self._where(r), r.c.current.is_(True), condition)
-                ):
-                    submitted[(row.org, row.report_id)] = str(row.actor or "")
+            submitted = self._first_submitters(conn, wanted)
         refused = set()
         for org, rid in wanted:
             facts = {"org": org, "submitted_by": submitted.get((org, rid), "")}
@@ -1220,7 +1213,8 @@ class Store:
 
     def submissions(self, org: str, limit: int = 500) -> list[Row]:
         """One organisation's current reports, newest first, each with who submitted it (the
-        account of its import) and what came of it: the alerts that cite it, each with its
+        account of its import), whose report it is (``owner``: who submitted its first
+        version, for the gate) and what came of it: the alerts that cite it, each with its
         status and latest decision's action and date. Nothing another agency said: this is
         what a reporter and an agency lead see (audited as ``submissions/<org>``)."""
         r, b = t.report, t.import_batch
@@ -1235,15 +1229,19 @@ class Store:
                 .limit(limit)
             )]
             outcomes = self._outcomes(conn, {x["pk"] for x in rows})
+            owners = self._first_submitters(conn, [(x["org"], x["report_id"]) for x in rows])
         for row in rows:
             row["outcome"] = outcomes.get(row["pk"], [])
+            row["owner"] = owners.get((row["org"], row["report_id"]), "")
         return rows
 
     def submission(self, org: str, report_id: str) -> Row:
         """One report with its contents and its outcome, for its own agency: the agency lead,
-        or the reporter who submitted it (audited as ``report/<org>/<id>``)."""
+        or the reporter who submitted it (audited as ``report/<org>/<id>``). ``submitted_by``
+        is who submitted the current version, ``owner`` whose report it is (the first's)."""
         r, b = t.report, t.import_batch
-        facts = {"org": org, "submitted_by": self._report_owner(org, report_id)["submitted_by"]}
+        owner = self._report_owner(org, report_id)["submitted_by"]
+        facts = {"org": org, "submitted_by": owner}
         with self.transaction("read", f"report/{org}/{report_id}", facts=facts) as conn:
             row = conn.execute(
                 select(r, b.c.actor.label("submitted_by"), b.c.file.label("channel"),
@@ -1254,19 +1252,31 @@ class Store:
             ).one()
             report = dict(row._mapping)
             report["outcome"] = self._outcomes(conn, {report["pk"]}).get(report["pk"], [])
+        report["owner"] = owner
         return report
 
-    def export_bodies(self, org: str = "", include: Sequence[str] = ()) -> list[Row]:
+    def export_bodies(
+        self, org: str = "", include: Sequence[str] = (),
+        listing: Callable[[list[str]], Row] | None = None,
+    ) -> list[Row]:
         """The current reports as submitted (of one organisation, or all), for an export;
-        audited as ``export reports[/<org>]`` with the withheld parts it was allowed."""
+        audited as ``export reports[/<org>]`` with the withheld parts it was allowed and, under
+        ``taken``, what ``listing`` says of the reports' keys (``ORG/ID``, in the file's order;
+        :func:`joinedup.export.exported`), or how many there were: so that ``audit who-saw``
+        finds the export of a report."""
         r = t.report
         target = f"reports/{org}" if org else "reports"
+        taken: Row = {}  # filled below; the entry is written when the transaction ends
         with self.transaction("export", target, facts={"org": org},
-                              include=list(include)) as conn:
-            query = select(r.c.body).where(self._where(r), r.c.current.is_(True))
+                              include=list(include), taken=taken) as conn:
+            query = select(r.c.org, r.c.report_id, r.c.body).where(
+                self._where(r), r.c.current.is_(True))
             if org:
                 query = query.where(r.c.org == org)
-            return [dict(x.body) for x in conn.execute(query.order_by(r.c.pk))]
+            rows = conn.execute(query.order_by(r.c.pk)).all()
+            keys = [f"{x.org}/{x.report_id}" for x in rows]
+            taken.update(listing(keys) if listing else {"reports": len(keys)})
+            return [dict(x.body) for x in rows]
 
     def _outcomes(self, conn: Connection, reports: set[int]) -> dict[int, list[Row]]:
         """For each report: the alerts citing it, with status and latest decision (of those
@@ -1306,39 +1316,53 @@ class Store:
             return [x.id for x in conn.execute(select(a.c.id, a.c.evidence).where(self._where(a)))
                     if report in (x.evidence or [])]
 
-    def reports_before(self, moment: datetime, limit: int = 10_000) -> list[Row]:
-        """Current reports received before ``moment``, oldest first, for a retention review:
-        ``{"pk", "org", "report_id", "agency", "reported_at"}``."""
+    def reports_before(self, moment: datetime, profile: str, limit: int = 10_000) -> list[Row]:
+        """Current reports of ``profile`` received before ``moment``, oldest first, for a
+        retention review: ``{"pk", "org", "report_id", "agency", "reported_at",
+        "received_at"}``.
+
+        A report counts from the later of when the store received its first version (the time
+        of the import batch that brought it) and the ``reported_at`` its source gives: a
+        source cannot make a report old by dating it so, and one received long ago but dated
+        later waits for its date. A version without a batch (the importer writes none) counts
+        from its date alone."""
         r = t.report
-        naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-        with self.transaction("read", "retention/reports", before=naive.isoformat()) as conn:
+        aware = _utc(moment)
+        naive = aware.replace(tzinfo=None)
+        received = _first_received(r)
+        with self.transaction("read", f"retention/reports/{profile}",
+                              before=naive.isoformat()) as conn:
             rows = conn.execute(
-                select(r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at)
-                .where(self._where(r), r.c.current.is_(True), r.c.reported_at < naive)
+                select(r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at,
+                       received.label("received_at"))
+                .where(self._where(r), r.c.current.is_(True), r.c.profile == profile,
+                       r.c.reported_at < naive, or_(received.is_(None), received < aware))
                 .order_by(r.c.reported_at, r.c.pk)
                 .limit(limit)
             )
             return [dict(x._mapping) for x in rows]
 
-    def delete_report(self, org: str, report_id: str, reason: str) -> Row:
+    def delete_report(self, org: str, report_id: str, reason: str, *, cutoff: datetime) -> Row:
         """Delete every version of a report and what was extracted from it, after a retention
-        review; audited as ``delete report/<org>/<id>`` with the reason. A report that is
-        evidence for an alert, or raised one, is kept with it (InputError naming the alerts).
-        The resolution still names its mentions until the next full run: run one after."""
-        r, a, m = t.report, t.alert, t.mention
+        review; audited as ``delete report/<org>/<id>`` with the reason, the ``cutoff`` and the
+        report's dates. Refused (InputError, nothing deleted) when the report was received or
+        is dated on or after ``cutoff`` (as :meth:`reports_before` counts); when it is
+        evidence for an alert, raised one, or was in an alert's evidence when a decision on it
+        was recorded (the alerts' records keep it); or when it has evidence items, which are
+        in a chain of custody that nothing deletes. The resolution still names its mentions
+        until the next full run: run one after."""
+        r, m = t.report, t.mention
         target = f"report/{org}/{report_id}"
-        with self.transaction("delete", target, facts={"org": org}, reason=reason) as conn:
-            pks = [x.pk for x in conn.execute(select(r.c.pk).where(
-                self._where(r), r.c.org == org, r.c.report_id == report_id))]
-            if not pks:
+        dates: Row = {}  # filled in below; the entry is written when the transaction ends
+        with self.transaction("delete", target, facts={"org": org}, reason=reason,
+                              dates=dates) as conn:
+            versions = conn.execute(select(r.c.pk, r.c.current, r.c.reported_at).where(
+                self._where(r), r.c.org == org, r.c.report_id == report_id)).all()
+            if not versions:
                 raise NotFound(f"no report {org}/{report_id}", hint="write it as ORG/REPORT_ID")
-            held = sorted(x.id for x in conn.execute(
-                select(a.c.id, a.c.evidence, a.c.raised_by).where(self._where(a)))
-                if x.raised_by in pks or set(pks) & set(x.evidence or ()))
-            if held:
-                raise InputError(
-                    f"{org}/{report_id} is evidence for {', '.join(held)}: it is kept with "
-                    "the alerts' records", hint="an alert's evidence is reviewed with the alert")
+            pks = [x.pk for x in versions]
+            dates.update(self._retention_dates(conn, org, report_id, versions, cutoff))
+            self._refuse_kept(conn, f"{org}/{report_id}", pks)
             mentions = [x.pk for x in conn.execute(select(m.c.pk).where(m.c.report.in_(pks)))]
             judged = 0
             for part in _chunks(mentions, 500):
@@ -1349,9 +1373,6 @@ class Store:
                 conn.execute(delete(table).where(table.c.report.in_(pks)))
             ie = t.incident_edge
             conn.execute(delete(ie).where(or_(ie.c.a.in_(pks), ie.c.b.in_(pks))))
-            # their custody entries go with them (ON DELETE CASCADE): the app role may not
-            # delete from custody itself (store/roles.py)
-            conn.execute(delete(t.evidence_item).where(t.evidence_item.c.report.in_(pks)))
             # the search index keeps an empty document in its place: it counts what it has
             # indexed by the highest report it holds. FTS5 over external content forgets a
             # document only when told its old text
@@ -1366,6 +1387,60 @@ class Store:
             conn.execute(delete(r).where(r.c.pk.in_(pks)))
         return {"report": target, "versions": len(pks), "mentions": len(mentions),
                 "pair_decisions": judged}
+
+    def _retention_dates(self, conn: Connection, org: str, report_id: str,
+                         versions: Sequence[Any], cutoff: datetime) -> Row:
+        """The dates a retention deletion rests on, for its audit entry: the ``cutoff``, when
+        the store received the report's first version, the current version's date. Refuses a
+        report not past ``cutoff`` as :meth:`reports_before` counts it (read here, in the
+        deleting transaction, so that it holds for what is deleted)."""
+        r, b = t.report, t.import_batch
+        received = conn.execute(
+            select(func.min(b.c.at)).select_from(r.join(b, b.c.id == r.c.batch))
+            .where(self._where(r), r.c.org == org, r.c.report_id == report_id)).scalar_one()
+        dated = next((x.reported_at for x in versions if x.current),
+                     max(x.reported_at for x in versions))
+        aware = _utc(cutoff)
+        got = _utc(received) if received is not None else None
+        out = {"cutoff": aware.isoformat(), "reported_at": dated.isoformat(),
+               "received_at": got.isoformat() if got else None}
+        if dated >= aware.replace(tzinfo=None) or (got is not None and got >= aware):
+            when = f"received on {got:%Y-%m-%d}, " if got else ""
+            raise InputError(
+                f"{org}/{report_id} is not past the retention period: it was {when}dated "
+                f"{dated:%Y-%m-%d}, and only reports received and dated before "
+                f"{aware:%Y-%m-%d} may go", hint="only reports that `joinedup retention` lists "
+                "may be deleted")
+        return out
+
+    def _refuse_kept(self, conn: Connection, name: str, pks: list[int]) -> None:
+        """Refuse to delete the report versions ``pks`` when something keeps them: an alert's
+        evidence (or the report that raised it), the evidence an alert had when a decision on
+        it was recorded (``decision.evidence``; decisions of before migration 0016 fall back
+        to the alert's own), or evidence items in a chain of custody."""
+        a, d, e = t.alert, t.decision, t.evidence_item
+        mine = set(pks)
+        # the alerts are held until the deletion commits: a run rewriting an alert's evidence,
+        # or a decision recording it (Store.add_decision holds its alert), waits for it
+        held = {x.id for x in conn.execute(
+            select(a.c.id, a.c.evidence, a.c.raised_by).where(self._where(a))
+            .with_for_update())
+            if x.raised_by in mine or mine & set(x.evidence or ())}
+        held |= {x.alert for x in conn.execute(
+            select(d.c.alert, d.c.evidence).where(self._where(d)))
+            if mine & set(x.evidence or ())}
+        if held:
+            raise InputError(
+                f"{name} is evidence for {', '.join(sorted(held))}: it is kept with the "
+                "alerts' records", hint="an alert's evidence, and what the panel's decisions "
+                "on it rested on, is reviewed with the alert")
+        items = conn.execute(select(func.count()).select_from(e).where(
+            self._where(e), e.c.report.in_(pks))).scalar_one()
+        if items:
+            raise InputError(
+                f"{name} has {items} evidence item(s) in a chain of custody: it is kept with "
+                "them", hint="evidence in a chain of custody is kept, and nothing deletes it; "
+                f"`joinedup evidence list {name}` shows the items and their chain")
 
     # -- accounts and tokens (joinedup.access decides; the store keeps) ----------------------
     def add_account(self, row: Row) -> int:
@@ -1531,43 +1606,102 @@ class Store:
             self._where(r), r.c.org == org, r.c.report_id == report_id))]
 
     def review_proposal(self, org: str, report_id: str, pk: int, status: str,
-                        value: str | None = None, role: str | None = None) -> Row:
+                        value: str | None = None, role: str | None = None, *,
+                        refuse: Callable[[Row, Row], None] | None = None) -> Row:
         """Record a person's judgement on a proposal of a report: ``accepted``, ``edited``
         (with the value they gave) or ``rejected``, and the role they give a person or a
         nickname (kept when not given). Audited as ``review report/<org>/<id>``;
         allowed to whoever may read the report's contents and judge it (the panel, analysts,
-        the agency lead, the reporter who submitted it)."""
-        pr = t.proposal
+        the agency lead, the reporter who submitted it).
+
+        ``refuse``, if given, is called before anything is written with the proposal as
+        stored and the report's current version (``pk``, ``version``, ``body``, and
+        ``latest_read``: the key of the latest version that was read); it raises to refuse
+        the judgement (one that would change nothing, :func:`joinedup.web.review.review`).
+
+        The proposal row is updated in place, so the audit entry holds the change: the new
+        status, value and role given, and what they were (``was``). Values are held as their
+        SHA-256 (``sha256:…``), as a decision's rationale is: they are casework (names,
+        nicknames, plates) and the audit log is read by admins, who read no casework; a
+        digest still shows which value each review gave, and a row edited in the table
+        differs from its last review's. A
+        judgement made meanwhile by someone else refuses this one, so that ``was`` is true."""
+        import hashlib
+
+        def digest(text: str | None) -> str | None:
+            return None if text is None else \
+                "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+        pr, r = t.proposal, t.report
         report = self._report_owner(org, report_id)
         facts = {"org": org, "submitted_by": report["submitted_by"]}
         target = f"report/{org}/{report_id}"
-        values: Row = {"status": status, "edited_value": value if status == "edited" else None,
+        value = value if status == "edited" else None
+        values: Row = {"status": status, "edited_value": value,
                        "reviewed_by": self.actor.name, "reviewed_at": datetime.now(UTC)}
         if role:
             values["role"] = role
+        was: Row = {}  # filled in below; the entry is written when the transaction ends
         with self.transaction("review", target, facts=facts, proposal=pk, status=status,
-                              role=role) as conn:
-            done = conn.execute(update(pr).where(
-                self._where(pr), pr.c.pk == pk,
-                pr.c.report.in_(self._versions(conn, org, report_id))).values(**values))
-            if not done.rowcount:
+                              value=digest(value), role=role, was=was) as conn:
+            versions = self._versions(conn, org, report_id)
+            before = conn.execute(select(pr).where(
+                self._where(pr), pr.c.pk == pk, pr.c.report.in_(versions))).first()
+            if before is None:
                 raise NotFound(f"no proposal {pk} of {org}/{report_id}",
                                hint="open the report's proposals again")
+            if refuse is not None:
+                current = conn.execute(select(r.c.pk, r.c.version, r.c.body).where(
+                    self._where(r), r.c.org == org, r.c.report_id == report_id,
+                    r.c.current.is_(True))).one()
+                latest = conn.execute(select(func.max(pr.c.report)).where(
+                    self._where(pr), pr.c.report.in_(versions))).scalar_one()
+                refuse(dict(before._mapping), {**current._mapping, "latest_read": latest})
+            was.update(status=before.status, value=digest(before.edited_value),
+                       role=before.role)
+            done = conn.execute(update(pr).where(
+                pr.c.pk == pk, pr.c.status == before.status,
+                pr.c.edited_value.is_not_distinct_from(before.edited_value),
+                pr.c.role.is_not_distinct_from(before.role)).values(**values))
+            if not done.rowcount:
+                raise InputError(f"proposal {pk} was judged by someone else just now",
+                                 hint="open the report's proposals again to see their "
+                                      "judgement")
             row = conn.execute(select(pr).where(pr.c.pk == pk)).one()
         return dict(row._mapping)
 
     def _report_owner(self, org: str, report_id: str) -> Row:
-        """The current version's key and who submitted it, read as the organisation's list."""
-        r, b = t.report, t.import_batch
+        """The current version's key and whose report it is (``submitted_by``: who submitted
+        its first version, :meth:`_first_submitters`), read as the organisation's list."""
+        r = t.report
         with self.transaction("read", f"submissions/{org}", facts={"org": org}) as conn:
             found = conn.execute(
-                select(r.c.pk, b.c.actor).select_from(r.outerjoin(b, b.c.id == r.c.batch))
-                .where(self._where(r), r.c.org == org, r.c.report_id == report_id,
-                       r.c.current.is_(True))
+                select(r.c.pk).where(self._where(r), r.c.org == org,
+                                     r.c.report_id == report_id, r.c.current.is_(True))
             ).first()
+            owners = self._first_submitters(conn, [(org, report_id)])
         if found is None:
             raise NotFound(f"no report {org}/{report_id}", hint="see your agency's submissions")
-        return {"pk": found.pk, "submitted_by": str(found.actor or "")}
+        return {"pk": found.pk, "submitted_by": owners.get((org, report_id), "")}
+
+    def _first_submitters(self, conn: Connection, keys: Sequence[tuple[str, str]]
+                          ) -> dict[tuple[str, str], str]:
+        """Who submitted the first version of each report ``keys`` ((org, id)) still held:
+        the account whose report it is, for the gate (``facts["submitted_by"]``). Not the
+        current version's: a lead who adds a review's proposals, or the panel sending a
+        correction, submits a new version, and the reporter would otherwise lose their own
+        report, its proposals and the right to correct it."""
+        r, b = t.report, t.import_batch
+        out: dict[tuple[str, str], str] = {}
+        for condition in _report_keys(conn, sorted(set(keys))):
+            for row in conn.execute(
+                select(r.c.org, r.c.report_id, b.c.actor)
+                .select_from(r.outerjoin(b, b.c.id == r.c.batch))
+                .where(self._where(r), condition)
+                .order_by(r.c.version.desc(), r.c.pk.desc())
+            ):
+                out[(row.org, row.report_id)] = str(row.actor or "")  # the first is kept last
+        return out
 
     # -- the panel lead and escalations ------------------------------------------------------
     def set_panel_lead(self, name: str) -> None:
@@ -2066,7 +2200,12 @@ class Store:
         The decision table has no triggers, so the audit entry holds the decision's whole
         content as stored (read back, so that it compares equal on either store): the hash
         chain then keeps the true decision, and `joinedup audit verify` finds one edited in
-        the table (:func:`joinedup.audit.check_decisions`)."""
+        the table (:func:`joinedup.audit.check_decisions`).
+
+        The decision keeps the evidence the alert had when it was recorded (``evidence``: the
+        report keys, the report that raised it among them), in its row and its audit entry:
+        a later run may change the alert's evidence, and a retention review must not delete
+        what a decision rested on (:meth:`delete_report`)."""
         from joinedup.audit import decision_record
 
         recorded: Row = {}  # filled in below; the entry is written when the transaction ends
@@ -2076,24 +2215,27 @@ class Store:
             # The alert's row is held until the decision is committed: an engine run that
             # raises the alert again (`_reraise`) updates that row first, so it waits, and
             # then counts this decision among the history, not as the new decision owed.
+            # Its evidence is read under the same hold: what the panel was deciding on.
+            a = t.alert
             found = conn.execute(
-                select(t.alert.c.id)
-                .where(self._where(t.alert), t.alert.c.id == row["alert"])
+                select(a.c.id, a.c.evidence, a.c.raised_by)
+                .where(self._where(a), a.c.id == row["alert"])
                 .with_for_update()
             ).first()
             if found is None:
                 raise NotFound(
                     f"no alert {row['alert']!r}", hint="list alerts with `joinedup alerts`"
                 )
+            rested_on = sorted({*(int(x) for x in found.evidence or ()), int(found.raised_by)})
             pk = int(
                 conn.execute(
                     insert(t.decision)
-                    .values(**row, partnership=self.partnership)
+                    .values(**{**row, "evidence": rested_on}, partnership=self.partnership)
                     .returning(t.decision.c.pk)
                 ).scalar_one()
             )
             stored = conn.execute(select(t.decision).where(t.decision.c.pk == pk)).one()
-            recorded.update(decision_record(dict(stored._mapping)))
+            recorded.update(decision_record(dict(stored._mapping)), evidence=rested_on)
             return pk
 
     def decisions(self, alerts: Iterable[str] | None = None) -> list[Row]:
@@ -2236,9 +2378,14 @@ class Store:
         snapshot until it ends). The read of the decisions is audited before it; reading the
         log is authorised here, and the caller notes what it was read for, as with
         :meth:`audit_rows`."""
+        from joinedup.audit import DECISION_FIELDS
+
         self.gate.check("read", "audit")
         self.audit_note("read", "decisions")
         d = t.decision
+        # the fields an entry holds, which every revision has: `audit verify` also runs on a
+        # store a forked log keeps from migrating (before 0016's ``evidence``)
+        fields = [d.c[f] for f in DECISION_FIELDS]
         try:
             with self.engine.connect() as conn:
                 if conn.dialect.name == "postgresql":
@@ -2247,7 +2394,8 @@ class Store:
                     if conn.dialect.name == "sqlite":  # the driver begins before DML only
                         conn.exec_driver_sql("BEGIN")
                     decisions = [dict(r._mapping) for r in conn.execute(
-                        select(d).where(self._where(d)).order_by(d.c.decided_at, d.c.pk))]
+                        select(*fields).where(self._where(d))
+                        .order_by(d.c.decided_at, d.c.pk))]
                     rows = [dict(r._mapping)
                             for r in conn.execute(select(t.audit).order_by(t.audit.c.seq))]
         except SQLAlchemyError as exc:
@@ -2267,6 +2415,23 @@ def search_text(body: Mapping[str, Any], narrative: str | None) -> str:
     for place in body.get("places") or ():
         parts.extend(str(place.get(k) or "") for k in ("name", "address", "postcode"))
     return " ".join(p for p in parts if p)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A moment as aware UTC: SQLite hands back timezone-aware columns without their zone
+    (they were written in UTC)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _first_received(r: Any) -> Any:
+    """When the store received the first version of the report of ``r``'s row: the earliest
+    import batch among its versions (a scalar subquery correlated with ``r``; None when no
+    version came in a batch)."""
+    first, b = t.report.alias("first_version"), t.import_batch
+    return (select(func.min(b.c.at)).select_from(first.join(b, b.c.id == first.c.batch))
+            .where(first.c.partnership == r.c.partnership, first.c.org == r.c.org,
+                   first.c.report_id == r.c.report_id)
+            .scalar_subquery())
 
 
 def _mention_columns(m: t.Table) -> list[Any]:

@@ -343,6 +343,10 @@ decision = Table(
     Column("rationale", Text, nullable=False),
     Column("decided_by", String(200), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+    # The report keys the alert rested on when the decision was recorded (its evidence and
+    # the report that raised it): a retention review keeps them whatever the alert cites
+    # later (migration 0016; decisions of before hold the evidence at that migration).
+    Column("evidence", JSON),
     Index(None, "partnership", "alert"),
 )
 

@@ -125,7 +125,9 @@ def outcome(alerts: list[Row]) -> Row:
 
 
 def _can_open(store: Store, r: Row) -> bool:
-    facts = {"org": r["org"], "submitted_by": r["submitted_by"] or ""}
+    """Whether the account may open the report: its own agency's lead, or the reporter whose
+    report it is (who submitted its first version, not a review's or a correction's)."""
+    facts = {"org": r["org"], "submitted_by": r.get("owner") or ""}
     return store.gate.policy.allows(store.actor, "read", f"report/{r['org']}/{r['report_id']}",
                                     facts)
 

@@ -17,6 +17,7 @@ from typing import Any
 from joinedup.decide import decision_rules, decision_state, waited_text
 from joinedup.decide.timescales import timescales
 from joinedup.errors import NotFound
+from joinedup.export import withholds_victims
 from joinedup.profiles import Profile, load_profile
 from joinedup.resolve.possible import described
 from joinedup.store import Store
@@ -578,6 +579,10 @@ def search(
     """Reports whose narrative, names or aliases hold every word of ``q``, with a snippet and
     the entities each mentions, and how many reports are not searchable yet.
 
+    A report whose victims and narrative the role may not read (:func:`_withheld`) is no hit:
+    the index holds a report as one text, so a word found in it may be a victim's name, and a
+    snippet would show it, or show that the report names the person searched for.
+
     ``catch_up(store, backlog)`` brings the index up to date as far as it can without making
     the search slow, and returns how many reports are still to come (the web app indexes a few
     at once and many in the background); without it, everything is indexed first."""
@@ -590,8 +595,13 @@ def search(
             backlog = catch_up(store, backlog)
     words = words_of(q)
     hits = store.search(words) if words else []
+    found = store.slice_of(h["pk"] for h in hits) if hits else {"reports": [], "mentions": []}
+    withheld = {r["pk"] for r in found["reports"] if _withheld(store, str(r["profile"]))}
+    hits = [h for h in hits if h["pk"] not in withheld]
     named: dict[int, list[str]] = defaultdict(list)  # report -> the entities it mentions
-    for m in store.slice_of(h["pk"] for h in hits)["mentions"] if hits else []:
+    for m in found["mentions"]:
+        if m["report"] in withheld:
+            continue
         if m["entity"] and m["entity"] not in named[m["report"]]:
             named[m["report"]].append(m["entity"])
     entities = {e["id"]: e for e in store.entities_by_id(x for v in named.values() for x in v)}
@@ -612,6 +622,17 @@ def search(
             }
         )
     return {"q": q, "words": words, "results": out, "not_yet_indexed": backlog}
+
+
+def _withheld(store: Store, profile: str) -> bool:
+    """Whether the role may not read the victims a report of ``profile`` names, nor its
+    narrative: as the submission page (the profile's ``export_unredacted``,
+    :func:`~joinedup.export.withholds_victims`) and the incident pages (the gate's ``read
+    victims``) decide for a profile that names victims."""
+    shown = load_profile(profile)
+    return withholds_victims(shown, store.actor.role) or (
+        "victims" in shown.export_roles
+        and not store.gate.policy.allows(store.actor, "read", "victims"))
 
 
 def _snippet(text: str, words: list[str], width: int = 220) -> str:
