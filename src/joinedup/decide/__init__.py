@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from joinedup.decide.rationale import RefusedWording, refused_wording
-from joinedup.decide.timescales import timescales
+from joinedup.decide.timescales import decision_timescales
 from joinedup.errors import DecisionRefused, InputError, ProfileError
 from joinedup.profiles import load_profile, read_data
 from joinedup.store import Store
@@ -102,16 +102,21 @@ def record_decision(
     rationale: str,
     due: date | str | None = None,
     decided_by: str | None = None,
-    profile_name: str = "safeguarding",
+    profile_name: str | None = None,
     now: datetime | None = None,
 ) -> Row:
     """Check and append a decision on an alert; return it as stored.
+
+    The alert is held to its own profile's decisions (``profile_name``, by default the
+    profile of the report that raised it: :func:`alert_profile`): a conflict alert is decided
+    with the conflict profile's actions, not the safeguarding panel's.
 
     Raises :class:`DecisionInvalid` naming the field at fault, or :class:`DecisionRefused`
     when the profile forbids the decision (a rationale framing a child's exploitation as consent
     or choice, whatever the action).
     """
     store.gate.check("decide", f"alert/{alert_id}")  # who may decide, before what is wrong
+    profile_name = profile_name or alert_profile(store, alert_id)
     rules = decision_rules(profile_name)
     action = (action or "").strip()
     owner = (owner or "").strip()
@@ -136,10 +141,11 @@ def record_decision(
     if refusal:
         raise DecisionRefused(refusal, hint=f"source: {rules.refused_source}")
     decided_at = now or datetime.now(UTC)
-    clock = timescales(profile_name)
-    if due_day and due_day < clock.calendar.local_date(decided_at):
+    clock = decision_timescales(profile_name)  # None: the profile sets no deadlines
+    today = clock.calendar.local_date(decided_at) if clock else decided_at.astimezone(UTC).date()
+    if due_day and due_day < today:
         raise DecisionInvalid("due", f"{due_day} is before today")
-    limit = clock.latest_due(action, decided_at)
+    limit = clock.latest_due(action, decided_at) if clock else None
     if limit and due_day and due_day > limit[0]:
         raise DecisionInvalid(
             "due", f"{rules.actions[action].label} is due by {limit[0]} at the latest "
@@ -157,6 +163,13 @@ def record_decision(
     }
     row["pk"] = store.add_decision(row)
     return row
+
+
+def alert_profile(store: Store, alert_id: str) -> str:
+    """The profile an alert belongs to: that of the report that raised it."""
+    alert = store.alert(alert_id)
+    raised = store.reports_by_pk([alert["raised_by"]]).get(alert["raised_by"])
+    return str(raised["profile"]) if raised else "safeguarding"
 
 
 def _due(due: date | str | None) -> date | None:

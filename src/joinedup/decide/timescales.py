@@ -156,6 +156,17 @@ def timescales(profile_name: str = "safeguarding") -> Timescales:
         raise ProfileError(f"{path}: calendar: {exc}") from exc
 
 
+@cache
+def decision_timescales(profile_name: str) -> Timescales | None:
+    """The timescales a profile holds decisions to, or None where its ``timescales.yaml`` sets
+    none (no ``alert_decision``: the conflict profile, whose alerts carry no statutory
+    deadline; it sets only how long its reports are kept)."""
+    path = load_profile(profile_name).directory / "timescales.yaml"
+    if not path.is_file() or "alert_decision" not in (read_data(path, "the timescales") or {}):
+        return None
+    return timescales(profile_name)
+
+
 # How far a moment given for "now" may run ahead of the clock (two hosts' clocks disagree by
 # seconds): a deletion or an escalation happens now, never at a moment someone writes down.
 CLOCK_TOLERANCE = timedelta(minutes=5)

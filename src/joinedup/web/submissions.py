@@ -106,7 +106,8 @@ def submission_view(r: Row, role: str = "system") -> Row:
 def outcome(alerts: list[Row]) -> Row:
     """What came of a report, told without the alerts' contents: how many alerts it was
     linked to, and for each where the panel's decision stands."""
-    actions = decision_rules().actions
+    # an alert's actions are its profile's: the labels of every shipped profile's actions
+    actions = {**decision_rules("conflict").actions, **decision_rules("safeguarding").actions}
     told = []
     for a in alerts:
         d = a["decision"]

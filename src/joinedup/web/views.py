@@ -165,9 +165,10 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
     """The alert, the rule that fired, its reports in arrival order with agency, informant and
     the words that matched highlighted, and the panel's decisions."""
     a = store.alert(alert_id)
-    profile = load_profile("safeguarding")
-    spec = next((r for r in profile.rules if r.id == a["rule"]), None)
     reports = store.reports_by_pk([*a["evidence"], a["raised_by"]])
+    # the alert's own profile: a conflict alert's rule, actions and indicators are its own
+    profile = load_profile(str(reports[a["raised_by"]].get("profile") or "safeguarding"))
+    spec = next((r for r in profile.rules if r.id == a["rule"]), None)
     subject_words = _subject_words(store, a["subject"], set(a["evidence"]))
     unconfirmed = set(a["unconfirmed"] or ())
     evidence = []
@@ -201,8 +202,8 @@ def alert_detail(store: Store, alert_id: str, now: datetime | None = None) -> Ro
         )
     decisions = store.decisions([alert_id])
     state = decision_state(a, decisions, now)
-    rules = decision_rules("safeguarding")
     raised = reports[a["raised_by"]]
+    rules = decision_rules(profile.name)
     return {
         "id": a["id"],
         "rule": a["rule"],
