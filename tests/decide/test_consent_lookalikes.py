@@ -10,7 +10,6 @@ last test reads every sentence of a generated scenario, which must all pass."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,11 +17,7 @@ from joinedup.decide import decision_rules, record_decision
 from joinedup.decide.rationale import latin_lookalike
 from joinedup.errors import DecisionRefused
 from joinedup.generate import generate_scenario, narratives_only
-from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
 from joinedup.store import Store
-
-DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
 
 
 def refused(rationale: str, action: str = "close") -> bool:
@@ -201,13 +196,6 @@ def test_other_scripts_lookalikes_come_from_unicode_confusables_data() -> None:
     assert [latin_lookalike(ch) for ch in "\u0441\u0585\u0442\u13df\u0406c1"] == [
         "c", "o", "t", "C", "I", "c", "1"
     ]
-
-
-@pytest.fixture
-def alert_id(store: Store) -> str:
-    import_file(store, DEMO)
-    process(store)
-    return str(store.alerts("open")[0]["id"])
 
 
 @pytest.mark.parametrize(

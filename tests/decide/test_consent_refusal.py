@@ -7,25 +7,14 @@ found in a real store, and the professional wording that must still be accepted.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from joinedup.decide import DecisionInvalid, decision_rules, record_decision
 from joinedup.errors import DecisionRefused
-from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
 from joinedup.store import Store
 
-DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
 NOW = datetime(2026, 12, 7, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def alert_id(store: Store) -> str:
-    import_file(store, DEMO)
-    process(store)
-    return str(store.alerts("open")[0]["id"])
 
 
 def refused(rationale: str, action: str = "close") -> bool:

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from joinedup.decide import DecisionInvalid, decision_rules, decision_state, record_decision
 from joinedup.errors import DecisionRefused, NotFound
-from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
 from joinedup.store import Store
 
-DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
 SOON = (datetime.now(UTC) + timedelta(days=7)).date()  # a due date within every cap
-
-
-@pytest.fixture
-def alert_id(store: Store) -> str:
-    import_file(store, DEMO)
-    process(store)
-    return str(store.alerts("open")[0]["id"])
 
 
 @pytest.mark.parametrize(

@@ -9,18 +9,12 @@ wording the new rules must not refuse."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from joinedup.decide import decision_rules, record_decision
 from joinedup.decide.rationale import refused_wording
 from joinedup.errors import DecisionRefused, ProfileError
-from joinedup.ingest.importer import import_file
-from joinedup.pipeline import process
 from joinedup.store import Store
-
-DEMO = Path(__file__).parents[2] / "src" / "joinedup" / "demo" / "safeguarding.jsonl"
 
 
 def found(rationale: str, action: str = "close") -> str | None:
@@ -269,13 +263,6 @@ def test_a_rationale_is_read_with_spelt_out_and_split_words_joined() -> None:
 def test_a_refused_word_that_matches_nothing_is_a_profile_error() -> None:
     with pytest.raises(ProfileError, match="words"):
         refused_wording({"patterns": ["x"], "words": ["(consent)?"]}, "decisions.yaml")
-
-
-@pytest.fixture
-def alert_id(store: Store) -> str:
-    import_file(store, DEMO)
-    process(store)
-    return str(store.alerts("open")[0]["id"])
 
 
 @pytest.mark.parametrize(

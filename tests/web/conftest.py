@@ -81,3 +81,22 @@ def concern(
         "narrative": f"{child} says a man called {nickname} drives her to parties.",
     }
 
+
+# A known session key, for tests that sign a session cookie themselves (one of before a fix,
+# or of an account that signs in by OpenID Connect) and serve it to the app of ``web``.
+SECRET = "s" * 40
+
+
+@pytest.fixture
+def web(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The web app over the requesting module's own store (its ``url`` fixture), signing
+    sessions with :data:`SECRET`."""
+    monkeypatch.setenv("JOINEDUP_SECRET", SECRET)
+    app = create_app(url)
+    yield app
+    app.state.ctx.engine.dispose()
+
+
+def new_browser(app: Any) -> TestClient:
+    """A browser of its own, with no cookies yet, on ``app``."""
+    return TestClient(app, base_url="http://testserver")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from base64 import b64encode
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,12 +19,11 @@ from itsdangerous import TimestampSigner
 
 from joinedup.access import MAX_FAILURES, create_account
 from joinedup.store import Store
-from joinedup.web.app import EXPIRED, create_app
-from tests.web.conftest import token
+from joinedup.web.app import EXPIRED
+from tests.web.conftest import SECRET, new_browser, token
 
 GOOD = "correct horse battery"
 NEW = "staple lantern orchard"
-SECRET = "s" * 40  # a known key, so that a session of an OpenID Connect account can be signed
 COOKIE = "joinedup_session"
 
 
@@ -39,16 +37,6 @@ def url(store_url: str) -> str:
     return store_url
 
 
-@pytest.fixture
-def web(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("JOINEDUP_SECRET", SECRET)
-    app = create_app(url)
-    yield app
-    app.state.ctx.engine.dispose()
-
-
-def _client(app: Any) -> TestClient:
-    return TestClient(app, base_url="http://testserver")
 
 
 def _sign_in(client: TestClient, name: str = "chair", password: str = GOOD) -> int:
@@ -87,7 +75,7 @@ def _entries(url: str, action: str, target: str) -> list[dict[str, Any]]:
 def test_the_navigation_links_to_the_page_and_it_asks_for_the_current_password(
     web: Any
 ) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         assert _sign_in(browser) == 303
         nav = browser.get("/concerns/new").text
         assert 'href="/account/password"' in nav and "Change password" in nav
@@ -99,7 +87,7 @@ def test_the_navigation_links_to_the_page_and_it_asks_for_the_current_password(
 def test_the_account_changes_its_password_and_stays_signed_in_here_only(
     web: Any, url: str
 ) -> None:
-    with _client(web) as laptop, _client(web) as phone:
+    with new_browser(web) as laptop, new_browser(web) as phone:
         assert _sign_in(laptop) == 303 and _sign_in(phone) == 303
         old_cookie = laptop.cookies.get(COOKIE)
         done = _change(laptop, GOOD)
@@ -113,12 +101,12 @@ def test_the_account_changes_its_password_and_stays_signed_in_here_only(
         assert "has been changed" not in laptop.get("/account/password").text  # said once
         assert _signed_in(laptop)
         assert not _signed_in(phone)  # another browser's session has ended
-        with _client(web) as copy:  # and so has a copy of this browser's old cookie
+        with new_browser(web) as copy:  # and so has a copy of this browser's old cookie
             copy.cookies.set(COOKIE, str(old_cookie))
             assert not _signed_in(copy)
         # this browser's forms still work: its new session has a form token of its own
         assert _change(laptop, NEW, new=GOOD + " again").status_code == 303
-    with _client(web) as fresh:
+    with new_browser(web) as fresh:
         assert _sign_in(fresh, password=NEW) == 401
         assert _sign_in(fresh, password=GOOD) == 401
         assert _sign_in(fresh, password=GOOD + " again") == 303
@@ -130,7 +118,7 @@ def test_the_account_changes_its_password_and_stays_signed_in_here_only(
 def test_a_wrong_current_password_is_refused_and_counts_towards_the_lock_out(
     web: Any, url: str
 ) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         assert _sign_in(browser) == 303
         refused = _change(browser, "not the password")
         assert refused.status_code == 403
@@ -140,7 +128,7 @@ def test_a_wrong_current_password_is_refused_and_counts_towards_the_lock_out(
             assert _change(browser, f"guess {i}").status_code == 403
         # five wrong in a row: locked, as five wrong sign-ins would lock it
         assert _change(browser, GOOD).status_code == 403
-    with _client(web) as other:
+    with new_browser(web) as other:
         assert _sign_in(other) == 401
     outcomes = [e["detail"].get("outcome") for e in _entries(url, "login", "account/chair")]
     assert outcomes.count("bad password") == MAX_FAILURES and "now locked" in outcomes
@@ -148,7 +136,7 @@ def test_a_wrong_current_password_is_refused_and_counts_towards_the_lock_out(
 
 
 def test_a_post_without_the_form_token_changes_nothing(web: Any, url: str) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         assert _sign_in(browser) == 303
         missing = _change(browser, GOOD, csrf=None)
         assert missing.status_code == 422 and EXPIRED in missing.text
@@ -156,7 +144,7 @@ def test_a_post_without_the_form_token_changes_nothing(web: Any, url: str) -> No
         forged = _change(browser, GOOD, csrf="0" * 64)
         assert forged.status_code == 422 and EXPIRED in forged.text
         assert _signed_in(browser)
-    with _client(web) as other:
+    with new_browser(web) as other:
         assert _sign_in(other, password=NEW) == 401 and _sign_in(other) == 303
     assert not _entries(url, "password", "account/chair")
 
@@ -164,7 +152,7 @@ def test_a_post_without_the_form_token_changes_nothing(web: Any, url: str) -> No
 def test_new_passwords_that_differ_or_are_weak_are_refused_with_the_reason(
     web: Any, url: str
 ) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         assert _sign_in(browser) == 303
         differ = _change(browser, GOOD, confirm=NEW + "x")
         assert differ.status_code == 422 and "the two new passwords differ" in differ.text
@@ -175,7 +163,7 @@ def test_new_passwords_that_differ_or_are_weak_are_refused_with_the_reason(
 
 
 def test_signed_out_the_page_sends_you_to_sign_in(web: Any) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         page = browser.get("/account/password", follow_redirects=False)
         assert page.status_code == 303
         assert page.headers["location"] == "/login?next=/account/password"
@@ -195,7 +183,7 @@ def _session(account: str) -> str:
 def test_an_openid_connect_account_is_told_it_has_no_password_to_change(
     web: Any, url: str
 ) -> None:
-    with _client(web) as browser:
+    with new_browser(web) as browser:
         browser.cookies.set(COOKIE, _session("sso.okafor"))
         assert _signed_in(browser)
         page = browser.get("/account/password").text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from base64 import b64encode
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,11 +22,9 @@ from joinedup.cli.app import app as cli
 from joinedup.errors import AccessDenied
 from joinedup.store import Store
 from joinedup.store.gate import Actor
-from joinedup.web.app import create_app
-from tests.web.conftest import token
+from tests.web.conftest import SECRET, new_browser, token
 
 GOOD = "correct horse battery"
-SECRET = "s" * 40  # a known key, so that a session of before the fix can be signed here
 COOKIE = "joinedup_session"
 
 
@@ -40,16 +37,6 @@ def url(store_url: str) -> str:
     return store_url
 
 
-@pytest.fixture
-def web(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("JOINEDUP_SECRET", SECRET)
-    app = create_app(url)
-    yield app
-    app.state.ctx.engine.dispose()
-
-
-def _client(app: Any) -> TestClient:
-    return TestClient(app, base_url="http://testserver")
 
 
 def _sign_in(client: TestClient, name: str = "chair") -> None:
@@ -60,7 +47,7 @@ def _sign_in(client: TestClient, name: str = "chair") -> None:
 
 def _copy(client: TestClient, app: Any) -> TestClient:
     """Another browser holding a copy of ``client``'s session cookie."""
-    other = _client(app)
+    other = new_browser(app)
     value = client.cookies.get(COOKIE)
     assert value
     other.cookies.set(COOKIE, value)
@@ -89,7 +76,7 @@ def _entries(url: str, action: str, target: str) -> list[dict[str, Any]]:
 def test_a_copied_cookie_is_refused_after_its_user_signs_out_elsewhere(
     web: Any, url: str
 ) -> None:
-    with _client(web) as mine:
+    with new_browser(web) as mine:
         _sign_in(mine)
         with _copy(mine, web) as copy:
             assert _signed_in(copy)  # the copy is as good as the original, until...
@@ -104,7 +91,7 @@ def test_a_copied_cookie_is_refused_after_its_user_signs_out_elsewhere(
 def test_a_session_begun_after_signing_out_works_and_a_stale_copy_cannot_end_it(
     web: Any, url: str
 ) -> None:
-    with _client(web) as first:
+    with new_browser(web) as first:
         _sign_in(first)
         with _copy(first, web) as stale:
             _sign_out(first)
@@ -120,7 +107,7 @@ def test_a_session_begun_after_signing_out_works_and_a_stale_copy_cannot_end_it(
 def test_an_admin_signs_an_account_out_everywhere(
     web: Any, url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with _client(web) as laptop, _client(web) as phone:
+    with new_browser(web) as laptop, new_browser(web) as phone:
         _sign_in(laptop)
         _sign_in(phone)
         monkeypatch.setenv("JOINEDUP_PASSWORD", GOOD)
@@ -147,7 +134,7 @@ def test_an_admin_signs_an_account_out_everywhere(
 def test_a_disabled_account_enabled_again_does_not_get_its_old_sessions_back(
     web: Any, url: str
 ) -> None:
-    with _client(web) as mine:
+    with new_browser(web) as mine:
         _sign_in(mine)
         with _copy(mine, web) as copy:
             store = Store.open(url)
@@ -173,7 +160,7 @@ def test_a_session_of_before_the_fix_lasts_until_its_account_signs_out(
     """Sessions signed in before the upgrade kept no start: none is refused while the
     account has never signed out (nobody is signed out by the upgrade), and each is taken
     to have begun at the epoch once it has."""
-    with _client(web) as old:
+    with new_browser(web) as old:
         old.cookies.set(COOKIE, _old_session("chair"))
         assert _signed_in(old)
         store = Store.open(url)
