@@ -94,3 +94,18 @@ def test_a_policy_refusing_victims_hides_them_from_the_panel_too(filled: Store) 
     result = views.search(panel, "Qandeel")["results"]
     assert [r["report"] for r in result] == ["EX-31"]
     assert "Yusuf" not in json.dumps(result)
+
+
+def test_a_withheld_report_is_not_read_by_the_search_nor_takes_a_place(filled: Store) -> None:
+    """The report is dropped before the search reads it: no `read report/... via search`
+    entry names it (`audit who-saw` would say the analyst saw it), and it does not use up the
+    result limit."""
+    from joinedup.audit import who_saw
+
+    analyst = _as(filled, "analyst")
+    hits = analyst.search(["Qandeel"], limit=1,
+                          keep=lambda profile: profile != "conflict")
+    assert [h["report_id"] for h in hits] == ["EX-31"]
+    views.search(analyst, "Qandeel")
+    assert who_saw(filled.audit_rows(), {"report/aleppo-monitor/mon-31"}, "default") == []
+    assert who_saw(filled.audit_rows(), {"report/vale-police/EX-31"}, "default")

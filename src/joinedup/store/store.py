@@ -2252,19 +2252,25 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     # -- search ------------------------------------------------------------------------------
-    def search(self, words: Sequence[str], limit: int = 50) -> list[Row]:
+    def search(self, words: Sequence[str], limit: int = 50,
+               keep: Callable[[str], bool] | None = None) -> list[Row]:
         """Current reports whose narrative, names, aliases, places or plates hold every one of
         ``words`` (each also as a prefix), best first: ``{"pk", "org", "report_id", "agency",
-        "reported_at", "body"}``. ``words`` are plain words (the caller splits the user's
-        text); they are bound as parameters and quoted for FTS5, never spliced into SQL.
-        Only reports already indexed are found: see :meth:`catch_up_search`."""
+        "reported_at", "profile", "body"}``. ``words`` are plain words (the caller splits the
+        user's text); they are bound as parameters and quoted for FTS5, never spliced into SQL.
+        Only reports already indexed are found: see :meth:`catch_up_search`.
+
+        ``keep(profile)``: whether a report of that profile may be a hit for this reader (one
+        whose victims it may not read may not: the web app's search). A report it drops is
+        neither counted towards ``limit`` nor audited as read."""
         words = [w for w in words if w][:12]
         if not words:
             return []
         r, doc = t.report, t.search_doc
         # how many words, not which: the log is read by admins, and the words are names
         with self.transaction("read", "search", words=len(words)) as conn:
-            cols = [r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at, doc.c.body]
+            cols = [r.c.pk, r.c.org, r.c.report_id, r.c.agency, r.c.reported_at, r.c.profile,
+                    doc.c.body]
             if conn.dialect.name == "sqlite":
                 match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
                 hits = text(
@@ -2301,7 +2307,8 @@ class Store:
                     .where(self._where(r), r.c.current.is_(True), r.c.pk.in_(ranked))
                 )
             }
-        found = [rows[pk] for pk in ranked if pk in rows][:limit]
+        found = [rows[pk] for pk in ranked
+                 if pk in rows and (keep is None or keep(str(rows[pk]["profile"])))][:limit]
         # a hit shows part of its narrative and whom it names: each is a reading of that
         # report, so that asking who saw a report finds the searches that showed it
         with self.unit_of_work():
