@@ -24,7 +24,7 @@ from typing import Any
 from joinedup.decide.rationale import RefusedWording, refused_wording
 from joinedup.decide.timescales import decision_timescales
 from joinedup.errors import DecisionRefused, InputError, ProfileError
-from joinedup.profiles import load_profile, read_data
+from joinedup.profiles import PROFILES_DIR, load_profile, read_data
 from joinedup.store import Store
 
 Row = dict[str, Any]
@@ -163,6 +163,15 @@ def record_decision(
     }
     row["pk"] = store.add_decision(row)
     return row
+
+
+@cache
+def shipped_actions() -> dict[str, Action]:
+    """Every shipped profile's actions by id, for telling what came of a report without
+    knowing which profile each alert citing it belongs to."""
+    return {action.id: action
+            for path in sorted(PROFILES_DIR.glob("*/decisions.yaml"))
+            for action in decision_rules(path.parent.name).actions.values()}
 
 
 def alert_profile(store: Store, alert_id: str) -> str:

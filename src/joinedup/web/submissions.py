@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from joinedup.decide import decision_rules
+from joinedup.decide import shipped_actions
 from joinedup.errors import InputError
-from joinedup.export import allowed_parts
+from joinedup.export import withholds_victims
 from joinedup.profiles import load_profile
 from joinedup.store import Store
 
@@ -78,8 +78,7 @@ def submission_view(r: Row, role: str = "system") -> Row:
     rule exports keep (docs/incidents.md: named victims only to roles that read casework)."""
     body = r["body"] or {}
     profile = load_profile(str(r["profile"]))
-    hide = "victims" in profile.export_roles and not allowed_parts(
-        profile, role, frozenset({"victims"}))
+    hide = withholds_victims(profile, role)
     return {
         **_about(r),
         "people": [
@@ -106,8 +105,7 @@ def submission_view(r: Row, role: str = "system") -> Row:
 def outcome(alerts: list[Row]) -> Row:
     """What came of a report, told without the alerts' contents: how many alerts it was
     linked to, and for each where the panel's decision stands."""
-    # an alert's actions are its profile's: the labels of every shipped profile's actions
-    actions = {**decision_rules("conflict").actions, **decision_rules("safeguarding").actions}
+    actions = shipped_actions()  # an alert's actions are its own profile's
     told = []
     for a in alerts:
         d = a["decision"]
